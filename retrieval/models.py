@@ -1,0 +1,109 @@
+"""Plain data passed between the pipeline stages.
+
+file → clean text → sections → chunks → index → answer. Each stage takes and
+returns these frozen records, so any stage can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class DocumentError(ValueError):
+    """A file that cannot be loaded; the message names the file and the reason."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading of a document and the span of text it governs.
+
+    `path` holds the headings from the top level down to this one (inclusive).
+    Offsets index into the cleaned text: [start, end) is the whole section,
+    heading included; `body_start` is where the text after the heading begins.
+    """
+
+    path: tuple[str, ...]
+    start: int
+    body_start: int
+    end: int
+
+    @property
+    def heading(self) -> str:
+        return self.path[-1]
+
+    @property
+    def level(self) -> int:
+        return len(self.path)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage that can be quoted as an answer.
+
+    `text` is exactly `document_text[start:end]`. `outline` lists the headings
+    of an enumeration inside the passage (一要…八要), for list questions.
+    """
+
+    doc: str
+    path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    outline: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded document: its cleaned text, structure and passages."""
+
+    name: str  # file name, e.g. "xx_district_2022_economic_work_speech.txt"
+    title: str  # human title, e.g. "xx区2022年经济工作会上讲话"
+    text: str  # cleaned text, paragraphs separated by "\n"
+    sections: tuple[Section, ...]
+    chunks: tuple[Chunk, ...]
+    year: int | None = None  # the year the document speaks from, for 今年/去年
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One quoted result, in the shape of the `ask --json` contract."""
+
+    doc: str
+    section: tuple[str, ...]
+    text: str
+    highlight: str
+    outline: tuple[str, ...]
+    score: float
+    title: str = ""  # document title, for rendering; not part of the JSON contract
+
+    def to_json(self) -> dict:
+        return {
+            "doc": self.doc,
+            "section": list(self.section),
+            "text": self.text,
+            "highlight": self.highlight,
+            "outline": list(self.outline),
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a question gets: the confident answer (or None) and the top results."""
+
+    question: str
+    answer: Passage | None
+    results: tuple[Passage, ...] = field(default_factory=tuple)
+    suggestions: tuple[tuple[str, ...], ...] = ()  # closest section paths when unanswered
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer.to_json() if self.answer else None,
+            "results": [p.to_json() for p in self.results],
+        }
