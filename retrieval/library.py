@@ -1,51 +1,39 @@
-"""The loaded documents and the questions asked of them (first, naive version)."""
+"""The loaded documents and the questions asked of them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import jieba
-from rank_bm25 import BM25Plus
-
+from retrieval.answer import answer
 from retrieval.document import load_document
-from retrieval.models import Answer, Document, DocumentError, Passage
+from retrieval.index import Index
+from retrieval.models import Answer, Document, DocumentError
+from retrieval.query import parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
 
 
 class Library:
-    """All loaded documents, indexed together; immutable once built."""
+    """All loaded documents, indexed together; immutable once built, so it can be swapped whole."""
 
     def __init__(self, documents: tuple[Document, ...]) -> None:
         self.documents = documents
-        self._chunks = [c for d in documents for c in d.chunks]
-        self._titles = {d.name: d.title for d in documents}
-        corpus = [jieba.lcut(c.text) or [""] for c in self._chunks]
-        self._bm25 = BM25Plus(corpus) if corpus else None
+        self.index = Index(documents)
 
     def ask(self, question: str, top_k: int = 3, doc: str | None = None) -> Answer:
-        if not self._bm25 or not question.strip():
-            return Answer(question=question, answer=None)
-        scores = self._bm25.get_scores(jieba.lcut(question))
-        order = sorted(range(len(scores)), key=lambda i: -scores[i])
-        results = []
-        for i in order:
-            chunk = self._chunks[i]
-            if doc and chunk.doc != doc:
-                continue
-            results.append(Passage(doc=chunk.doc, section=chunk.path, text=chunk.text,
-                                   highlight=chunk.text[:80], outline=chunk.outline,
-                                   score=float(scores[i]), title=self._titles[chunk.doc]))
-            if len(results) == top_k:
-                break
-        return Answer(question=question, answer=results[0] if results else None, results=tuple(results))
+        """Answer a question from all documents, or from one document when doc names it."""
+        return answer(parse_question(question), self.index, top_k=top_k, doc=doc)
+
+
+def document_paths(data_dir: Path) -> list[Path]:
+    """The files in data_dir that can hold a document, in name order."""
+    paths = Path(data_dir).iterdir()
+    return sorted(p for p in paths if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
 def load_library(data_dir: Path) -> tuple[Library, list[DocumentError]]:
     """Load every supported file in data_dir; a bad file is reported and skipped."""
     documents, errors = [], []
-    for path in sorted(Path(data_dir).iterdir()):
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.is_file():
-            continue
+    for path in document_paths(data_dir):
         try:
             documents.append(load_document(path))
         except DocumentError as err:

@@ -1,0 +1,93 @@
+"""Score every passage of the loaded documents against a question.
+
+Two BM25 fields per passage: its body, and its heading path (with the document title).
+A heading says what a whole passage is about ("二、2022 年的重点工作 › 二是进一步加强基础
+配套"), so a question word found there counts more than the same word in passing.
+
+BM25 variant: BM25Plus (k1=1.2, b=0.75, delta=1). BM25Okapi's idf is zero or negative for a
+term found in half or more of the passages (rank_bm25 issues 39, 43): on a 30-passage speech
+"2022" or "配套" would then count for nothing or against a passage. BM25Plus's idf,
+log((N+1)/df), stays positive, and its delta keeps long passages from being crushed by length.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from rank_bm25 import BM25Plus
+
+from retrieval.models import Chunk, Document
+from retrieval.query import Query
+from retrieval.tokens import normalize, tokenize
+
+BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
+HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A passage with what scoring needs to know about it."""
+
+    chunk: Chunk
+    title: str
+    year: int | None
+    matchable: str  # normalized heading path + body, for checking which question words it holds
+
+
+class WeightedBM25:
+    """rank-bm25 scores for a weighted bag of query terms."""
+
+    def __init__(self, corpus: list[list[str]]) -> None:
+        self._bm25 = BM25Plus([tokens or [""] for tokens in corpus], **BM25_PARAMS)
+        self.n_docs = len(corpus)
+
+    def scores(self, terms: dict[str, float]) -> np.ndarray:
+        total = np.zeros(self.n_docs)
+        for term, weight in terms.items():
+            if term in self._bm25.idf:
+                constant = self._bm25.idf[term] * BM25_PARAMS["delta"]  # BM25Plus adds it to every passage
+                total += weight * (self._bm25.get_scores([term]) - constant)
+        return total
+
+    def idf(self, term: str) -> float:
+        """Informativeness of a term; one never seen is as informative as the rarest seen term."""
+        return self._bm25.idf.get(term, math.log(self.n_docs + 1.0))
+
+
+class Index:
+    """All passages of a set of documents, ready to score."""
+
+    def __init__(self, documents: tuple[Document, ...]) -> None:
+        self.entries = tuple(
+            Entry(chunk=c, title=d.title, year=d.year,
+                  matchable=normalize(" ".join((*c.path, c.text))))
+            for d in documents
+            for c in d.chunks
+        )
+        self._body = WeightedBM25([tokenize(e.chunk.text) for e in self.entries])
+        self._head = WeightedBM25([tokenize(" ".join((e.title, *e.chunk.path))) for e in self.entries])
+        self._years = np.array([e.year or 0 for e in self.entries])
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def scores(self, query: Query) -> np.ndarray:
+        terms = dict(query.terms)
+        total = self._body.scores(terms) + HEADING_WEIGHT * self._head.scores(terms)
+        for offset in query.year_offsets:
+            total += self._year_scores(offset)
+        return total
+
+    def _year_scores(self, offset: int) -> np.ndarray:
+        """Score of the year a relative year means, each passage against its own document's year."""
+        total = np.zeros(len(self.entries))
+        for year in set(self._years.tolist()) - {0}:
+            term = {str(year + offset): 1.0}
+            mask = self._years == year
+            total += mask * (self._body.scores(term) + HEADING_WEIGHT * self._head.scores(term))
+        return total
+
+    def idf(self, term: str) -> float:
+        return self._body.idf(term)

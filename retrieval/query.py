@@ -1,0 +1,50 @@
+"""Understand a question: its weighted search terms, the years it means, whether it asks for a list."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.tokens import normalize, question_terms, related_terms
+
+# Related words search at a lower weight than the question's own words, so a passage
+# that uses the user's exact word still ranks first.
+RELATED_WEIGHT = 0.4
+
+# Relative years, resolved against each document's own year (今年 in a 2022 speech is 2022).
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "全年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+
+# Questions that ask for an enumeration: the answer is a whole item with its sub-items.
+# Example: "规划引领有哪些要求", "工作重点是哪几点", "主要任务包括什么".
+_LIST_QUESTION = re.compile(
+    r"哪些|哪几|几个方面|几点|几项|包括什么|有什么(?:任务|要求|措施|安排|举措)|主要任务"
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: dict[str, float]  # search term → weight (question words 1.0, related words lower)
+    own_terms: tuple[str, ...]  # the question's own words, for judging coverage
+    year_offsets: tuple[int, ...]  # relative years named (今年 → 0, 去年 → -1)
+    is_list: bool
+
+
+def parse_question(question: str) -> Query:
+    own = list(dict.fromkeys(question_terms(question)))
+    terms: dict[str, float] = {}
+    for term in question_terms(question):
+        terms[term] = terms.get(term, 0.0) + 1.0
+    for term in own:
+        for other in related_terms(term):
+            if other not in terms:
+                terms[other] = RELATED_WEIGHT
+    normalized = normalize(question)
+    offsets = tuple(sorted({off for word, off in RELATIVE_YEARS.items() if word in normalized}))
+    return Query(
+        text=question,
+        terms=terms,
+        own_terms=tuple(own),
+        year_offsets=offsets,
+        is_list=bool(_LIST_QUESTION.search(normalized)),
+    )

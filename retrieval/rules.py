@@ -1,0 +1,54 @@
+"""Load the editable word lists in data/rules/ (one place that knows where they live).
+
+Each file explains its own format and gives an example in its header comments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+RULES_DIR = Path(__file__).resolve().parents[1] / "data" / "rules"
+
+
+def _lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of a rules file."""
+    text = (RULES_DIR / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def user_words() -> tuple[tuple[str, int | None], ...]:
+    """(word, frequency) pairs of the jieba user dictionary."""
+    words = []
+    for line in _lines("userdict.txt"):
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        words.append((parts[0], freq))
+    return tuple(words)
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(_lines("stopwords.txt"))
+
+
+@lru_cache(maxsize=1)
+def related() -> dict[str, frozenset[str]]:
+    """Map each word to the other words of every related-terms group it belongs to."""
+    groups: dict[str, set[str]] = {}
+    for line in _lines("related_terms.txt"):
+        words = line.split()
+        for word in words:
+            groups.setdefault(word.lower(), set()).update(w.lower() for w in words if w != word)
+    return {word: frozenset(others) for word, others in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Changes whenever a rules file changes: cached tokens made with other rules are stale."""
+    digest = hashlib.sha256()
+    for path in sorted(RULES_DIR.glob("*.txt")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
