@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
-from retrieval.library import load_library
+from retrieval.evaluation import evaluate
+from retrieval.library import Library, load_library
 
 
 def _questions(args: argparse.Namespace) -> list[str]:
@@ -32,6 +35,35 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score a question file in one process; prints what ../shared/eval/score.py prints."""
+    path = Path(args.file)
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    libraries: dict[str | None, Library] = {}
+
+    def library_for(item: dict) -> Library:
+        doc = item.get("doc") if args.doc_root else None
+        if doc not in libraries:
+            if doc:
+                with tempfile.TemporaryDirectory(prefix="speechbot-eval-") as data:
+                    shutil.copy(Path(args.doc_root) / doc, data)
+                    libraries[doc] = load_library(Path(data))[0]
+            else:
+                libraries[doc] = load_library(Path(args.data))[0]
+        return libraries[doc]
+
+    def ask(item: dict) -> dict:
+        return library_for(item).ask(item["q"], top_k=args.top).to_json()
+
+    def show_miss(item: dict, result: dict) -> None:
+        got = result["answer"]
+        where = "null" if got is None else " > ".join(got["section"]) + " | " + got["text"][:60]
+        print(f"MISS [{item['kind']}] {item.get('doc', '')} {item['q']}  ->  {where}")
+
+    print(evaluate(items, ask, on_miss=show_miss if args.verbose else None))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="speechbot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -42,6 +74,13 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--join", action="store_true", help=argparse.SUPPRESS)
     ask.set_defaults(func=cmd_ask)
+    ev = sub.add_parser("eval", help="score a question file (same report as shared/eval/score.py)")
+    ev.add_argument("file")
+    ev.add_argument("--data", default="data")
+    ev.add_argument("--doc-root", help="questions name a document in this folder, each loaded alone")
+    ev.add_argument("--top", type=int, default=3)
+    ev.add_argument("-v", "--verbose", action="store_true", help="print each question answered wrong")
+    ev.set_defaults(func=cmd_eval)
     args = parser.parse_args(argv)
     return args.func(args)
 
