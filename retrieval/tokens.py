@@ -24,6 +24,7 @@ jieba.setLogLevel(logging.WARNING)
 
 _T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"\s+")
+_SPACE_BETWEEN_LATIN = re.compile(r"(?<=[0-9a-z])\s+(?=[0-9a-z])")
 _LATIN_OR_DIGIT = re.compile(r"[0-9a-z.%]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -39,11 +40,15 @@ def _tokenizer() -> jieba.Tokenizer:
 
 
 def normalize(text: str) -> str:
-    """Matching form of text: NFKC, lower case, simplified characters, spaces removed."""
+    """Matching form of text: NFKC, lower case, simplified characters, no spaces.
+
+    Spaces go, except one between two Latin words or numbers ("new 2022" stays two terms).
+    """
     text = unicodedata.normalize("NFKC", text).lower()
     if not text.isascii():
         text = _T2S.convert(text)
-    return _SPACES.sub("", text)
+    text = _SPACE_BETWEEN_LATIN.sub("\x00", text)
+    return _SPACES.sub("", text).replace("\x00", " ")
 
 
 def _words(normalized: str) -> list[str]:

@@ -1,0 +1,26 @@
+"""Question parsing: weighted terms, relative years, list questions."""
+
+from retrieval.query import RELATED_WEIGHT, parse_question
+
+
+def test_related_terms_are_added_at_lower_weight():
+    query = parse_question("GDP增长多少")
+    assert query.terms["gdp"] == 1.0
+    assert query.terms["生产总值"] == RELATED_WEIGHT
+    assert "生产总值" not in query.own_terms
+
+
+def test_relative_years_are_recognised():
+    assert parse_question("今年收储土地多少亩").year_offsets == (0,)
+    assert parse_question("去年完成了什么").year_offsets == (-1,)
+    assert parse_question("2022年的目标").year_offsets == ()
+
+
+def test_list_questions_are_recognised():
+    assert parse_question("规划引领有哪些要求").is_list
+    assert parse_question("工作重点是哪几点").is_list
+    assert not parse_question("三大主题公园什么时候建成").is_list
+
+
+def test_empty_question_has_no_terms():
+    assert parse_question("   ？？").own_terms == ()

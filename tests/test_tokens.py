@@ -1,0 +1,39 @@
+"""Tokenization: the same terms for the same meaning, however it is written."""
+
+from retrieval import rules
+from retrieval.tokens import normalize, question_terms, tokenize
+
+
+def test_full_width_and_spacing_give_the_same_terms():
+    assert tokenize("２０２２ 年基础配套") == tokenize("2022年基础配套") == tokenize("2022 年 基础 配套")
+
+
+def test_years_and_numbers_stay_matchable():
+    assert "2022" in tokenize("2022 年的重点工作")
+    assert "2022" in question_terms("2022年有哪些任务")
+
+
+def test_traditional_is_converted_to_simplified():
+    assert tokenize("規劃引領") == tokenize("规划引领")
+
+
+def test_user_dictionary_keeps_domain_terms_whole_and_fine_grained():
+    terms = tokenize("进一步加强基础配套")
+    assert "基础配套" in terms  # whole term from data/rules/userdict.txt
+    assert {"基础", "配套"} <= set(terms)  # sub-terms, so partial questions still match
+
+
+def test_question_words_are_dropped_but_content_words_kept():
+    terms = question_terms("请问2022年基础配套有哪些任务？")
+    assert "任务" in terms and "基础配套" in terms
+    assert not {"请问", "哪些", "有哪些", "？"} & set(terms)
+    assert "今年" in question_terms("今年要加强什么")
+    assert "加强" in question_terms("今年要加强什么")
+
+
+def test_stoplist_never_holds_content_words():
+    assert not {"任务", "今年", "加强", "目标", "工作", "发展"} & rules.stopwords()
+
+
+def test_normalize_removes_spaces_and_case():
+    assert normalize("ＧＤＰ 增长 X%") == "gdp增长x%"
