@@ -19,10 +19,20 @@ def _questions(args: argparse.Namespace) -> list[str]:
     return [line.strip() for line in sys.stdin if line.strip()]
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
-    library, errors = load_library(Path(args.data))
+def _load(data: str) -> Library:
+    """Load the documents in data, reporting skipped files on stderr; exit 2 if there are none."""
+    if not Path(data).is_dir():
+        sys.exit(f"speechbot: 找不到文档目录 {data}")
+    library, errors = load_library(Path(data))
     for err in errors:
-        print(f"跳过 {err}", file=sys.stderr)
+        print(f"speechbot: 跳过 {err}", file=sys.stderr)
+    if not library.documents:
+        sys.exit(f"speechbot: {data} 中没有可用的文档（支持 .txt .md .docx .pdf）")
+    return library
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    library = _load(args.data)
     for question in _questions(args):
         answer = library.ask(question, top_k=args.top)
         if args.json:
@@ -49,7 +59,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                     shutil.copy(Path(args.doc_root) / doc, data)
                     libraries[doc] = load_library(Path(data))[0]
             else:
-                libraries[doc] = load_library(Path(args.data))[0]
+                libraries[doc] = _load(args.data)
         return libraries[doc]
 
     def ask(item: dict) -> dict:

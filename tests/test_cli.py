@@ -1,0 +1,72 @@
+"""The `speechbot ask --json` contract that acceptance runs against."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSAGE_KEYS = {"doc", "section", "text", "highlight", "outline", "score"}
+
+
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
+        cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def check_passage(passage: dict) -> None:
+    assert set(passage) == PASSAGE_KEYS
+    assert isinstance(passage["doc"], str) and passage["doc"].endswith(".txt")
+    assert all(isinstance(s, str) for s in passage["section"])
+    assert passage["highlight"] in passage["text"]
+    assert isinstance(passage["score"], float)
+
+
+def test_ask_json_one_line_per_question_in_order():
+    questions = ["2022年基础配套有哪些任务", "推荐一部好看的电影", "三大主题公园什么时候建成"]
+    result = run_cli("ask", "--json", *questions)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == questions
+    assert lines[1]["answer"] is None
+    for line in (lines[0], lines[2]):
+        check_passage(line["answer"])
+        assert line["results"][0] == line["answer"]
+        for passage in line["results"]:
+            check_passage(passage)
+
+
+def test_answer_text_is_verbatim_from_the_shipped_document():
+    result = run_cli("ask", "--json", "三大主题公园什么时候建成")
+    answer = json.loads(result.stdout)["answer"]
+    raw = (ROOT / "data" / answer["doc"]).read_text(encoding="utf-8")
+    squeeze = "".join  # the quote may join a line broken by the web page, nothing else
+
+    def strip(text: str) -> str:
+        return squeeze(text.split())
+
+    assert strip(answer["text"]) in strip(raw)
+
+
+def test_questions_from_stdin_and_top_k():
+    result = run_cli("ask", "--json", "--top", "2", stdin="规划引领有哪些要求\n\n今天天气怎么样\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == ["规划引领有哪些要求", "今天天气怎么样"]
+    assert len(lines[0]["results"]) == 2
+
+
+def test_ask_without_json_prints_readable_text():
+    result = run_cli("ask", "三大主题公园什么时候建成")
+    assert result.returncode == 0
+    assert "三大主题公园" in result.stdout
+    assert not result.stdout.lstrip().startswith("{")
+
+
+def test_missing_data_dir_is_a_clear_error():
+    result = run_cli("ask", "--data", "/nonexistent/dir", "问题")
+    assert result.returncode != 0
+    assert "/nonexistent/dir" in result.stderr
+    assert "Traceback" not in result.stderr
