@@ -417,3 +417,30 @@ def select_by_question_kind(question: str, commitments: list[Commitment]) -> lis
     if _ASKS_FOR_TASK.search(question):
         return commitments
     return None
+
+
+# --- Plain-text listing --------------------------------------------------------------------
+
+KIND_LABELS: dict[str, str] = {"target": "目标", "deadline": "时限", "task": "任务"}
+
+
+def format_commitments(commitments: Iterable[Commitment]) -> str:
+    """A numbered list; consecutive commitments of one document and section share a header."""
+    lines: list[str] = []
+    previous: tuple[str, tuple[str, ...]] | None = None
+    for number, commitment in enumerate(commitments, start=1):
+        place = (commitment.doc, commitment.section)
+        if place != previous:
+            lines.append("\n" + " › ".join((commitment.doc, *commitment.section)))
+            previous = place
+        lines.append(f"{number}. [{KIND_LABELS[commitment.kind]}] {commitment.text}{details(commitment)}")
+    return "\n".join(lines).strip()
+
+
+def details(commitment: Commitment) -> str:
+    parts = []
+    if commitment.quantities:
+        parts.append("数量：" + "、".join(commitment.quantities))
+    if commitment.deadline:
+        parts.append("期限：" + commitment.deadline)
+    return f"（{'；'.join(parts)}）" if parts else ""
