@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from retrieval.commitments import extract_commitments, format_commitments, search_commitments
 from retrieval.evaluation import evaluate
 from retrieval.library import Library, load_library
 
@@ -74,6 +75,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_commitments(args: argparse.Namespace) -> int:
+    """List what the documents commit to (targets, deadlines, tasks), ranked by keyword if one is given."""
+    library = _load(args.data)
+    commitments = [c for document in library.documents for c in extract_commitments(document)]
+    if args.keyword:
+        commitments = search_commitments(commitments, args.keyword)
+    if args.json:
+        for commitment in commitments:
+            print(json.dumps(commitment.to_json(), ensure_ascii=False), flush=True)
+    else:
+        print(format_commitments(commitments) or "没有找到相关的任务或目标。")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="speechbot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--top", type=int, default=3)
     ev.add_argument("-v", "--verbose", action="store_true", help="print each question answered wrong")
     ev.set_defaults(func=cmd_eval)
+    commit = sub.add_parser("commitments", help="list targets, deadlines and tasks the documents commit to")
+    commit.add_argument("keyword", nargs="?")
+    commit.add_argument("--data", default="data")
+    commit.add_argument("--json", action="store_true")
+    commit.set_defaults(func=cmd_commitments)
     args = parser.parse_args(argv)
     return args.func(args)
 
