@@ -20,6 +20,7 @@ from rank_bm25 import BM25Plus
 
 from retrieval.models import Chunk, Document
 from retrieval.query import Query
+from retrieval.sentences import split_sentences
 from retrieval.tokens import normalize, tokenize
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
@@ -34,6 +35,7 @@ class Entry:
     title: str
     year: int | None
     matchable: str  # normalized heading path + body, for checking which question words it holds
+    sentences: tuple[tuple[str, str], ...]  # (verbatim sentence, its normalized form)
 
 
 class WeightedBM25:
@@ -56,16 +58,17 @@ class WeightedBM25:
         return self._bm25.idf.get(term, math.log(self.n_docs + 1.0))
 
 
+def _entry(chunk: Chunk, document: Document) -> Entry:
+    sentences = tuple((s, normalize(s)) for s in split_sentences(chunk.text))
+    return Entry(chunk=chunk, title=document.title, year=document.year,
+                 matchable=normalize(" ".join((*chunk.path, chunk.text))), sentences=sentences)
+
+
 class Index:
     """All passages of a set of documents, ready to score."""
 
     def __init__(self, documents: tuple[Document, ...]) -> None:
-        self.entries = tuple(
-            Entry(chunk=c, title=d.title, year=d.year,
-                  matchable=normalize(" ".join((*c.path, c.text))))
-            for d in documents
-            for c in d.chunks
-        )
+        self.entries = tuple(_entry(c, d) for d in documents for c in d.chunks)
         self._body = WeightedBM25([tokenize(e.chunk.text) for e in self.entries])
         self._head = WeightedBM25([tokenize(" ".join((e.title, *e.chunk.path))) for e in self.entries])
         self._years = np.array([e.year or 0 for e in self.entries])
