@@ -209,14 +209,14 @@ def section_period(path: tuple[str, ...], year: int | None, rules: Rules) -> Per
 def period_lines(text: str, year: int | None, rules: Rules) -> list[tuple[int, Period]]:
     """Where the text switches period, from heading-like lines; works without detected sections.
 
-    A heading-like line is numbered (一、 / （一）) or short, and its opening names a period by
-    its words, e.g. "一、2021 年工作回顾 2021 年,我们…" or "2025年工作安排".
+    A heading-like line is numbered (一、 / （一）) or short and no sentence, and its opening
+    names a period by its words, e.g. "一、2021 年工作回顾 2021 年,我们…" or "2025年工作安排".
     """
     switches: list[tuple[int, Period]] = []
     offset = 0
     for line in text.split("\n"):
         numbered = _NUMBERED_HEADING.match(line)
-        if numbered or len(line.strip()) <= _SHORT_LINE:
+        if numbered or is_short_title_line(line):
             opening = line[numbered.end():] if numbered else line.strip()
             has_words = any(w in opening[:_HEADING_WINDOW]
                             for w in rules.review_heading_words + rules.forward_heading_words)
@@ -225,6 +225,12 @@ def period_lines(text: str, year: int | None, rules: Rules) -> list[tuple[int, P
                 switches.append((offset, period))
         offset += len(line) + 1
     return switches
+
+
+def is_short_title_line(line: str) -> bool:
+    """Short and without a sentence end: "2025年工作安排", not "去年完成了投资 5 亿元。"."""
+    stripped = line.strip()
+    return len(stripped) <= _SHORT_LINE and not _SENTENCE_END.search(stripped)
 
 
 def is_forward_phrasing(text: str, rules: Rules) -> bool:
