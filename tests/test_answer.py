@@ -1,0 +1,66 @@
+"""Answer selection: the right passage, its best sentence, its outline — or no answer."""
+
+from retrieval.answer import answer
+from retrieval.index import Index
+from retrieval.models import Chunk, Document
+from retrieval.query import parse_question
+
+PASSAGES = [
+    (("一、2021 年工作回顾", "一是发展水平显著提升"),
+     "一是发展水平显著提升。全年实现生产总值 X 亿元；完成绿化面积 X 亩，获全市绿化特别奖。", ()),
+    (("二、2022 年的重点工作", "二是进一步加强基础配套"),
+     "二是进一步加强基础配套。一要推进路网配套。全年基本建成 X 条道路。二要推进生态环境配套。"
+     "三大主题公园 X 月底前全部建成并投入运营。三要推进社会事业配套。学校秋季正式开学。",
+     ("一要推进路网配套", "二要推进生态环境配套", "三要推进社会事业配套")),
+    (("二、2022 年的重点工作", "三是进一步突出产业支撑"),
+     "三是进一步突出产业支撑。今年首先要明确招商方向，确保全年有两个以上水饮品产业项目落地。", ()),
+]
+
+
+def library_index() -> Index:
+    chunks, text, pos = [], "", 0
+    for path, body, outline in PASSAGES:
+        chunks.append(Chunk("speech.txt", path, body, pos, pos + len(body), outline))
+        text += body + "\n"
+        pos += len(body) + 1
+    return Index((Document("speech.txt", "讲话", text, (), tuple(chunks), 2022),))
+
+
+def ask(question: str, top_k: int = 3):
+    return answer(parse_question(question), library_index(), top_k=top_k)
+
+
+def test_fact_question_gets_its_passage_and_sentence():
+    result = ask("三大主题公园什么时候建成")
+    assert result.answer.section == ("二、2022 年的重点工作", "二是进一步加强基础配套")
+    assert result.answer.highlight == "三大主题公园 X 月底前全部建成并投入运营。"
+    assert result.answer.outline == ()  # not a list question
+
+
+def test_list_question_gets_the_whole_item_and_its_outline():
+    result = ask("2022年基础配套有哪些任务")
+    assert result.answer.section[-1] == "二是进一步加强基础配套"
+    assert result.answer.outline == ("一要推进路网配套", "二要推进生态环境配套", "三要推进社会事业配套")
+
+
+def test_quote_is_verbatim():
+    result = ask("水饮品产业项目要落地几个")
+    assert result.answer.text == PASSAGES[2][1]
+    assert result.answer.highlight in result.answer.text
+
+
+def test_out_of_scope_questions_get_no_answer():
+    for question in ["今天天气怎么样", "推荐一部好看的电影", "2023年房价会涨吗", "有几家银行"]:
+        result = ask(question)
+        assert result.answer is None, question
+
+
+def test_empty_question_gets_no_answer():
+    assert ask("").answer is None
+    assert ask("？！").answer is None
+
+
+def test_results_are_ranked_and_limited_to_top_k():
+    result = ask("全年项目", top_k=2)  # "全年" is in every passage
+    assert len(result.results) == 2
+    assert result.results[0].score >= result.results[1].score
