@@ -1,16 +1,369 @@
-"""Turn scraped text into clean paragraphs (placeholder, to be completed)."""
+"""Turn a decoded document into clean body text: one paragraph per line.
+
+Why: the bot answers by quoting the document verbatim, so cleaning may only *remove* things
+that are not the author's text (web-page scaffolding, licence footers, repeated titles,
+extraction artifacts) and *re-join* paragraphs that a web page or PDF broke in two. It never
+rewrites characters: no NFKC, full-width punctuation and digits stay as written.
+
+The steps, in order (see `clean_text`):
+1. normalize line ends and odd spaces (CRLF, U+3000 indentation, zero-width characters…);
+2. cut press trailers glued to the very end ("（新华社北京2月23日电）《 人民日报 》（…版）");
+3. put a title glued to the body ("…讲话（2018年2月12日）习近平…") on a line of its own;
+4. drop whole noise lines, and everything after a footer line — rules in `NOISE_RULES`;
+5. drop repeated title lines (`guess_title` returns the title separately);
+6. re-join a paragraph broken across lines, but never swallow a heading (`continues_paragraph`).
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 
-def clean_text(raw: str) -> str:
-    """Return the body text, one paragraph per line."""
-    lines = [line.strip() for line in raw.replace("\r\n", "\n").split("\n")]
-    return "\n".join(line for line in lines if line)
+# --- 1. Spacing ---------------------------------------------------------------------------
+
+_LINE_BREAKS = {"\f": "\n", "\v": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"}
+_EN_QUAD_TO_HAIR_SPACE = "".join(chr(c) for c in range(0x2000, 0x200B))  # U+2000–U+200A, U+2003 among them
+_ODD_SPACES = "\t\u00a0\u1680\u202f\u205f\u3000" + _EN_QUAD_TO_HAIR_SPACE
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_SPACING_TABLE = str.maketrans(
+    {**_LINE_BREAKS, **dict.fromkeys(_ODD_SPACES, " "), **dict.fromkeys(_INVISIBLE + _CONTROLS)}
+)
+
+
+def normalize_spacing(text: str) -> str:
+    """LF line ends; odd spaces (NBSP, U+3000, U+2003, tab) become " "; invisible characters go.
+
+    Every other character is kept as written.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING_TABLE)
+
+
+# --- 2–4. Noise rules -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoiseRule:
+    """One kind of scaffolding. `example` is a real line the rule must remove (tests check it)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    example: str
+    cuts_rest: bool = False  # a footer: drop this line and every line after it
+
+
+_LINE_NOISE_MAX_CHARS = 120  # noise lines are short; longer lines are never tested against the rules
+
+NOISE_RULES: tuple[NoiseRule, ...] = (
+    NoiseRule(
+        "breadcrumb",
+        re.compile(r"(?:您的|当前)?(?:所在)?位置\s*[:：].*[>›»].*"),
+        "位置: 首页 >专题范文 > 讲话稿 > 文章内容",
+    ),
+    NoiseRule(
+        "posting timestamp",
+        re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s.*)?"),
+        "2022-05-26 17:51:50 投稿作者:网友投稿 点击:",
+    ),
+    NoiseRule(
+        "posting metadata",
+        re.compile(r".{0,30}(?:投稿作者|发布者|责任编辑|浏览次数|阅读次数|发布时间|点击数)\s*[:：].*"),
+        "发布时间：2022-05-26 责任编辑：王某",
+    ),
+    NoiseRule(
+        "editor's blurb",
+        re.compile(r"(?:下面|以下)是小编.*|.*小编.*(?:供大家参考|欢迎阅读|希望对您有所帮助|仅供参考).*"),
+        "下面是小编为大家整理的xx区2022年经济工作会上讲话,供大家参考。",
+    ),
+    NoiseRule(
+        "source header",
+        re.compile(r"(?:来源|稿源|文章来源|信息来源)\s*[:：]\s*\S{2,20}"),
+        "来源：西藏日报",
+    ),
+    NoiseRule(
+        "pkulaw citation code",
+        re.compile(r"【法宝引证码】.*"),
+        "【法宝引证码】 CLI.12.5115678",
+    ),
+    NoiseRule(
+        "original link",
+        re.compile(r"(?:原文链接|原文地址|本文链接|网址)\s*[:：]\s*\S*"),
+        "原文链接：https://www.pkulaw.com/lar/ea5258e56c60aba96802bb670d6bf530bdfb.html",
+    ),
+    NoiseRule(
+        "wikisource licence scraps",
+        re.compile(r"Public domain|false|true"),
+        "Public domain",
+    ),
+    NoiseRule(
+        "page number",
+        re.compile(r"第\s*\d+\s*页(?:\s*[/／,，]?\s*共\s*\d+\s*页)?|[-—–]\s*\d{1,4}\s*[-—–]|\d{1,4}\s*/\s*\d{1,4}"),
+        "- 12 -",
+    ),
+    NoiseRule(
+        # PDF text extraction doubled some glyphs: "在 在", "区 区", "x xx". Such a line is a garbled
+        # copy of a line printed elsewhere (here the title); it cannot be quoted, so it goes.
+        "doubled glyphs",
+        re.compile(r"(?:.*?(?:^|\s)([\u4e00-\u9fff])\s\1(?:\s|$)){2}.*"),
+        "在 在 x xx 区 区 2022 年经济工作会上的讲话",
+    ),
+    NoiseRule(
+        "recommended links footer",
+        re.compile(r"(?:推荐访问|相关推荐|相关阅读|相关文章|热门推荐|精彩推荐|上一篇|下一篇)(?:\s*[:：].*)?"),
+        "推荐访问:会上 经济工作 讲话 在xx区2022年经济工作会上的讲话 经济工作会议2022",
+        cuts_rest=True,
+    ),
+    NoiseRule(
+        "you may also like footer",
+        re.compile(r"猜你喜欢.*"),
+        "猜你喜欢",
+        cuts_rest=True,
+    ),
+    NoiseRule(
+        # Wikisource's public-domain box: "本作品是中华人民共和国的 / 法律 / 、/ 法规 / ，国家机关的决议…"
+        "wikisource licence footer",
+        re.compile(r"本作品(?:是中华人民共和国的|在全世界都属于公有领域|属于公有领域).*|注：中文维基文库社群认为.*"),
+        "本作品是中华人民共和国的",
+        cuts_rest=True,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class TrailerRule:
+    """Text glued to the very end of a document that is not the author's; removed from the end only."""
+
+    name: str
+    pattern: re.Pattern[str]  # must end with \Z
+    example: str
+
+
+TRAILER_RULES: tuple[TrailerRule, ...] = (
+    TrailerRule(
+        "newspaper issue stamp",
+        re.compile(r"《\s*[^《》\n]{2,12}报\s*》\s*[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^（）()\n]{0,12}[）)]\s*\Z"),
+        "《 人民日报 》（ 2020年02月24日 02 版）",
+    ),
+    TrailerRule(
+        "news agency dateline",
+        re.compile(r"[（(]\s*(?:新华社|中新社|人民网)[^（）()\n]{0,20}电\s*[）)]\s*\Z"),
+        "（新华社北京2月23日电）",
+    ),
+)
+
+
+def strip_trailers(text: str) -> str:
+    """Remove press trailers from the end of the text, however many are stacked."""
+    changed = True
+    while changed:
+        changed = False
+        for rule in TRAILER_RULES:
+            stripped = rule.pattern.sub("", text)
+            if stripped != text:
+                text, changed = stripped.rstrip(), True
+    return text
+
+
+def noise_rule_for(line: str) -> NoiseRule | None:
+    """The first noise rule that matches the whole (stripped) line, if any."""
+    if len(line) > _LINE_NOISE_MAX_CHARS:
+        return None
+    for rule in NOISE_RULES:
+        if rule.pattern.fullmatch(line):
+            return rule
+    return None
+
+
+def drop_noise_lines(lines: list[str]) -> list[str]:
+    """Lines without noise lines; a footer line ends the document."""
+    kept = []
+    for line in lines:
+        rule = noise_rule_for(line) if line else None
+        if rule is None:
+            kept.append(line)
+        elif rule.cuts_rest:
+            break
+    return kept
+
+
+# --- 3, 5. Titles -----------------------------------------------------------------------------
+
+_SITE_TAG = re.compile(r"^\[[^\[\]]{1,20}\]")  # "[县长在县委书记]县长在…的讲话": a tag the site put in front
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# "在打好精准脱贫攻坚战座谈会上的讲话（2018年2月12日）习近平党的十八大以后…": title, date, then the body.
+_GLUED_HEADER = re.compile(
+    r"^(?P<title>[^。！？；\n]{4,60}?(?:讲话|报告|发言|致辞|讲稿|通知|意见|办法))"
+    r"\s*(?P<date>[（(]\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[）)])(?=\S)"
+)
+_TITLE_MAX_CHARS = 60
+_TITLE_SEARCH_CHARS = 3000  # the title is at the top
+
+
+def split_glued_header(text: str) -> str:
+    """Put a title-and-date header glued to the first line of the body on a line of its own."""
+    return _GLUED_HEADER.sub(r"\g<title>\g<date>\n", text, count=1)
+
+
+def title_of_line(line: str) -> str:
+    """The title a line carries, without markdown '#' and site tags; "" when it is not a title line."""
+    line = _SITE_TAG.sub("", _MARKDOWN_HEADING.sub("", line)).strip()
+    glued = _GLUED_HEADER.match(line)
+    if glued:
+        return glued.group("title")
+    if not 2 <= len(line) <= _TITLE_MAX_CHARS or ends_sentence(line) or _trailing_comma(line):
+        return ""
+    if starts_with_marker(line):
+        return ""
+    return line
 
 
 def guess_title(raw: str, fallback: str) -> str:
-    for line in raw.splitlines():
-        if line.strip():
-            return line.strip()
+    """The document's title: its first real line when that looks like a title, else `fallback`.
+
+    Noise lines before it (breadcrumbs, 来源, 法宝引证码…) are skipped. A first line that is a
+    sentence or a salutation ("各位代表：", "同志们：今天…") means the file has no title.
+    """
+    for line in normalize_spacing(raw[:_TITLE_SEARCH_CHARS]).split("\n"):
+        line = line.strip()
+        if line and not noise_rule_for(line):
+            return title_of_line(line) or fallback
     return fallback
+
+
+def compact(text: str) -> str:
+    """Text with all whitespace removed, for whitespace-insensitive comparisons."""
+    return "".join(text.split())
+
+
+def drop_title_lines(lines: list[str], title: str) -> list[str]:
+    """Lines without those that only repeat the title (the seed repeats it three times)."""
+    if not title:
+        return lines
+    key = compact(title)
+    return [line for line in lines if not line or compact(title_of_line(line)) != key]
+
+
+# --- 6. Re-joining broken paragraphs ----------------------------------------------------------
+
+# A line ending like this ends a sentence or a lead-in ("同志们：", "…；"), closing quotes allowed.
+_SENTENCE_END = re.compile(r"(?:[。！？!?；;：:…）)]|\.{3})[”’\"'」』】》）)]*$")
+# Only these end a sentence for sure: after them even a line starting with "，" is a new paragraph.
+_FULL_STOP_END = re.compile(r"(?:[。！？!?…]|\.{3})[”’\"'」』】》）)]*$")
+_INNER_FULL_STOP = re.compile(r"[。！？!?；;]")
+# A line ending in an opening bracket or a comma stops mid-sentence.
+_OPEN_END = re.compile(r"[《“‘「『【（(，,、]$")
+# A line starting with closing punctuation continues the line before it.
+_CLOSE_START = re.compile(r"^[》”’」』】）)，,。、；;：:！!？?]")
+_NUMBERING_MARKER = re.compile(
+    r"^(?:"
+    r"[一二三四五六七八九十百]+[、.．]"  # 一、
+    r"|[（(][一二三四五六七八九十百]+[）)]"  # （一） (一)
+    r"|[（(]\d{1,3}[）)]"  # （1）
+    r"|\d{1,3}(?:[、．]|\.(?!\d))"  # 1、 1． 1.   (not "2.5")
+    r"|第[一二三四五六七八九十百\d]+(?:[章节条部篇]|部分|个问题|[，,、])"  # 第一章 第一个问题 第一，
+    r"|[一二三四五六七八九十]+(?:是|要)"  # 一是 一要
+    r"|[①-⑳]"
+    r"|——"  # "——2022年3月5日在…会议上", "——经济保持恢复发展。"
+    r")"
+)
+HEADING_MAX_CHARS = 40  # the longest corpus heading is 38 chars (yunnan 三（二）)
+WRAPPED_LINE_MIN_CHARS = 40  # a longer line without a sentence end was wrapped by a web page
+_SHORT_LINE_MAX_CHARS = 20
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+def ends_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line))
+
+
+def _trailing_comma(line: str) -> bool:
+    return line.endswith(("，", ",", "、"))
+
+
+def starts_with_marker(line: str) -> bool:
+    return bool(_NUMBERING_MARKER.match(line))
+
+
+def is_markdown_heading(line: str) -> bool:
+    return bool(_MARKDOWN_HEADING.match(line))
+
+
+def is_heading_line(line: str) -> bool:
+    """A short numbered line with no sentence inside it: "一、2025年总体要求", "（一）统筹消费和投资…"."""
+    return (
+        starts_with_marker(line)
+        and len(line) <= HEADING_MAX_CHARS
+        and not _INNER_FULL_STOP.search(line[:-1])
+    )
+
+
+def looks_wrapped(line: str) -> bool:
+    """A line that stops mid-sentence: long (a web page wrapped it) or cut after a sentence inside it."""
+    return len(line) > WRAPPED_LINE_MIN_CHARS or bool(_INNER_FULL_STOP.search(line))
+
+
+def continues_paragraph(previous: str, line: str, soft_break: bool) -> bool:
+    """Whether `line` continues the paragraph `previous` (both stripped, non-empty).
+
+    `soft_break` is true when the document separates paragraphs with blank lines and these two
+    lines are not: then a lone newline is a wrap ("国务院总理\\n李克强").
+    The order of the tests matters; each one is a rule seen in the corpus.
+    """
+    if is_markdown_heading(previous) or is_markdown_heading(line):
+        return False
+    if _FULL_STOP_END.search(previous):
+        return False  # "…。" then anything: a new paragraph
+    if _CLOSE_START.match(line):
+        return not is_heading_line(previous)  # "…拟定了《关于…决议" + "》，提请…"; not "一、…劲头" + ",全县…"
+    if ends_sentence(previous):
+        return False  # "同志们：", "…（25分）"
+    if _OPEN_END.search(previous):
+        return True  # "…国务院已经拟定了《" + "关于开展…"
+    if starts_with_marker(line) or is_heading_line(previous):
+        return False  # "主办单位：…" + "四、…";  "（一）统筹消费和投资…" + its paragraph
+    if soft_break and len(line) <= _SHORT_LINE_MAX_CHARS and not ends_sentence(line):
+        return True  # "国务院总理" + "李克强"
+    return looks_wrapped(previous)  # "…总抓手加" + "快落实。…";  but "2024年工作回顾" + paragraph stays
+
+
+def uses_blank_line_paragraphs(lines: list[str]) -> bool:
+    """Whether most lines are followed by a blank line (web scrapes) rather than by text (DOCX)."""
+    text_lines = [i for i, line in enumerate(lines) if line]
+    followed_by_blank = sum(1 for i in text_lines if i + 1 < len(lines) and not lines[i + 1])
+    return followed_by_blank * 2 > len(text_lines)
+
+
+def glue(previous: str, line: str) -> str:
+    """Join two pieces of one paragraph: nothing in between, except a space between two Latin words."""
+    if previous[-1].isascii() and previous[-1].isalpha() and line[0].isascii() and line[0].isalpha():
+        return f"{previous} {line}"
+    return previous + line
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """Paragraphs from stripped lines ("" = blank line), re-joining the ones broken in two."""
+    blank_line_paragraphs = uses_blank_line_paragraphs(lines)
+    paragraphs: list[str] = []
+    blank_before = False
+    for line in lines:
+        if not line:
+            blank_before = True
+            continue
+        soft_break = blank_line_paragraphs and not blank_before
+        if paragraphs and continues_paragraph(paragraphs[-1], line, soft_break):
+            paragraphs[-1] = glue(paragraphs[-1], line)
+        else:
+            paragraphs.append(line)
+        blank_before = False
+    return paragraphs
+
+
+# --- The whole pass ---------------------------------------------------------------------------
+
+
+def clean_text(raw: str) -> str:
+    """The body text, one paragraph per line: no blank lines, no spaces around lines."""
+    text = split_glued_header(strip_trailers(normalize_spacing(raw).strip()))
+    lines = [_SPACE_RUN.sub(" ", line.strip()) for line in text.split("\n")]
+    lines = drop_title_lines(drop_noise_lines(lines), guess_title(raw, ""))
+    return "\n".join(join_broken_lines(lines))
