@@ -1,0 +1,128 @@
+"""What the bot keeps between updates: the current library and the recent answers.
+
+Both live in one object in `application.bot_data`, so a reload (the admin issue) swaps
+the library in a single assignment, and buttons made before it are recognised as stale
+by their generation number rather than pointing into the wrong document.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from retrieval.library import Library
+from retrieval.models import Answer, Document, Section
+
+# Ordinals that open Chinese headings: "二、" "（三）" "一是" "二要" "第四，" "1." …
+_ORDINAL = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十百\d]+[）)、.．]|[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+[，、]?)\s*"
+)
+GENERIC_EXAMPLES = ("今年的重点工作有哪些？", "去年取得了哪些成绩？", "下一步有什么要求？")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A section (or, with section None, a whole document) resolved for display."""
+
+    document: Document
+    section: Section | None
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return self.section.path if self.section else ()
+
+    @property
+    def text(self) -> str:
+        """The section's own text: up to its first subsection when it has any (those get buttons)."""
+        if self.section is None:
+            return self.document.text
+        end = self.section.end
+        children = children_of(self.document, self.section)
+        if children:
+            end = children[0][1].start
+        return self.document.text[self.section.body_start : end].strip()
+
+
+def children_of(document: Document, section: Section | None) -> list[tuple[int, Section]]:
+    """(index, section) of the direct subsections, or the top-level ones for section None."""
+    level = section.level + 1 if section else 1
+    prefix = section.path if section else ()
+    return [
+        (i, s) for i, s in enumerate(document.sections) if s.level == level and s.path[: level - 1] == prefix
+    ]
+
+
+class RecentAnswers:
+    """A bounded LRU of answers, so paging buttons can carry a short id instead of the question."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self.capacity = capacity
+        self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._ids = itertools.count(1)
+
+    def add(self, answer: Answer) -> str:
+        qid = format(next(self._ids), "x")
+        self._answers[qid] = answer
+        if len(self._answers) > self.capacity:
+            self._answers.popitem(last=False)
+        return qid
+
+    def get(self, qid: str) -> Answer | None:
+        answer = self._answers.get(qid)
+        if answer is not None:
+            self._answers.move_to_end(qid)
+        return answer
+
+
+class LibraryHolder:
+    """The library currently answering questions, plus a generation bumped on every swap."""
+
+    def __init__(self, library: Library | None = None) -> None:
+        self.library = library
+        self.generation = 0 if library is None else 1
+        self.recent = RecentAnswers()
+
+    def swap(self, library: Library) -> None:
+        """Install a new library; buttons made for the old one become stale."""
+        self.library, self.generation = library, self.generation + 1
+        self.recent = RecentAnswers()
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return self.library.documents if self.library else ()
+
+    def shown(self, doc_index: int, section_index: int) -> Shown | None:
+        """Resolve indexes from a button; None if they point nowhere (forged or stale)."""
+        if not 0 <= doc_index < len(self.documents):
+            return None
+        document = self.documents[doc_index]
+        if section_index == -1:
+            return Shown(document, None)
+        if not 0 <= section_index < len(document.sections):
+            return None
+        return Shown(document, document.sections[section_index])
+
+    def locate(self, doc_name: str | None, path: tuple[str, ...]) -> tuple[int, int] | None:
+        """(doc index, section index) of a section path (-1: the whole document), in doc_name if given."""
+        for d, document in enumerate(self.documents):
+            if doc_name and document.name != doc_name:
+                continue
+            if not path:
+                return (d, -1) if doc_name else None
+            for s, section in enumerate(document.sections):
+                if section.path == path:
+                    return d, s
+        return None
+
+    def examples(self, count: int = 3) -> list[str]:
+        """Example questions made from section headings spread over the documents."""
+        headings = [s.heading for d in self.documents for s in d.sections if s.level >= 2]
+        topics = [
+            t for t in (_ORDINAL.sub("", h).rstrip("。：:；;，,") for h in headings) if 2 <= len(t) <= 16
+        ]
+        if len(topics) < count:
+            return list(GENERIC_EXAMPLES[:count])
+        step = len(topics) / count
+        return [f"{topics[int(i * step)]}有哪些要求？" for i in range(count)]
