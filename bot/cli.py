@@ -89,6 +89,20 @@ def cmd_commitments(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the Telegram bot (settings from the environment and .env)."""
+    from bot.launch import run
+
+    return run()
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    """What `make run` calls: the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the console chat."""
+    from bot.launch import start
+
+    return start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="speechbot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -111,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     commit.add_argument("--data", default="data")
     commit.add_argument("--json", action="store_true")
     commit.set_defaults(func=cmd_commitments)
+    sub.add_parser("run", help="start the Telegram bot").set_defaults(func=cmd_run)
+    sub.add_parser("start", help="the Telegram bot if a token is set, else the console chat").set_defaults(
+        func=cmd_start
+    )
     args = parser.parse_args(argv)
     return args.func(args)
 
