@@ -104,7 +104,7 @@ def _quantity_pattern(groups: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
     bound = "|".join(re.escape(b) for b in groups["bounds"])
     number = r"(?<![\dA-Za-z.])(?:\d+(?:\.\d+)?|X{1,2})"
     chinese = r"(?<![一二两三四五六七八九十百千])[一二两三四五六七八九十百千]+"
-    measured = rf"{number}\s*(?:余|多)?\s*(?:{magnitude})?\s*(?:{unit})(?:\s*(?:{bound}))?"
+    measured = rf"{number}\s*(?:余|多)?\s*(?:{magnitude}){{0,2}}\s*(?:{unit})(?:\s*(?:{bound}))?"
     counted = rf"{chinese}(?:余|多)?(?:{unit})(?:{bound})"  # 两个以上; a bare 两个 is not a quantity
     return _any_of([measured, counted, *groups["fixed_quantity_patterns"]])
 
