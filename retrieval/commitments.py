@@ -262,7 +262,8 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
 
 
 def trim_to_first_marker(text: str, rules: Rules) -> int:
-    """Offset of the first comma-clause carrying a marker, so the lead-in is left out.
+    """Offset of the first comma-clause carrying a marker, so the lead-in is left out (and
+    leading whitespace, as after an inline heading).
 
     "今年,首先要明确招商方向,…,确保全年有两个以上水饮品产业项目落地" → from "确保…".
     """
@@ -271,7 +272,7 @@ def trim_to_first_marker(text: str, rules: Rules) -> int:
         if has_marker(text[start:match.start()], rules):
             return start + len(text[start:]) - len(text[start:].lstrip())
         start = match.end()
-    return 0
+    return len(text) - len(text.lstrip())
 
 
 # --- Extraction ----------------------------------------------------------------------------
@@ -282,8 +283,9 @@ def extract_commitments(document: Document, rules: Rules | None = None) -> tuple
     rules = rules or load_rules()
     switches = period_lines(document.text, document.year, rules)
     found = []
-    for start, end in sentences(document.text):
-        if is_heading(document, start):
+    for sentence_start, end in sentences(document.text):
+        start = after_heading(document, sentence_start)
+        if start >= end:
             continue
         sentence = document.text[start:end]
         if not has_marker(sentence, rules) or rules.preface.search(sentence):
@@ -337,9 +339,16 @@ def section_path(document: Document, offset: int) -> tuple[str, ...]:
     return ()
 
 
-def is_heading(document: Document, offset: int) -> bool:
-    """Whether offset falls in a heading line itself (a section title is not a commitment)."""
-    return any(s.start <= offset < s.body_start for s in document.sections)
+def after_heading(document: Document, offset: int) -> int:
+    """Move an offset inside a heading to where its body starts: a section title is no commitment.
+
+    "二、2022 年的重点工作 2022 年 xx 区的发展思路…" keeps only "2022 年 xx 区的发展思路…".
+    """
+    for section in document.sections:
+        if section.start <= offset < section.body_start:
+            return section.body_start
+    return offset
+
 
 
 # --- Search --------------------------------------------------------------------------------
