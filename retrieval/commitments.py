@@ -392,7 +392,8 @@ _ASKS_FOR_LIST = re.compile(r"哪些|什么|多少|列出|有几|几项|清单")
 _ASKS_FOR_DEADLINE = re.compile(
     r"月底前|月底|年底|上半年|下半年|季度|[春夏秋冬]季|什么时候|何时|期限|时间节点"
 )
-_ASKS_FOR_QUANTITY = re.compile(r"量化|指标|多少|数字|目标")
+_ASKS_FOR_QUANTITY = re.compile(r"量化|指标|多少|数字")
+_ASKS_FOR_TARGET = re.compile(r"目标")
 _ASKS_FOR_TASK = re.compile(r"任务|承诺|要做|工作安排|重点工作")
 _QUESTION_WORDS = re.compile(
     r"哪些|什么时候|什么|多少|列出|有几|几项|清单|今年|全年|[的了吗呢要在有是和都？?]|"
@@ -428,6 +429,8 @@ def select_by_question_kind(question: str, commitments: list[Commitment]) -> lis
         return [c for c in commitments
                 if c.deadline and (vague or wanted in normalise(c.deadline))]
     if _ASKS_FOR_QUANTITY.search(question):
+        return [c for c in commitments if c.quantities]
+    if _ASKS_FOR_TARGET.search(question):
         return [c for c in commitments if c.quantities or c.kind == "target"]
     if _ASKS_FOR_TASK.search(question):
         return commitments

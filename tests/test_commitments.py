@@ -270,6 +270,13 @@ def test_quantified_targets_question_lists_quantities(seed_commitments: tuple[Co
     answer = answer_from_commitments("今年的量化指标有哪些", seed_commitments)
     assert answer is not None
     assert any(c.quantities == ("X 亩", "X亩") for c in answer)
+    assert all(c.quantities for c in answer)
+
+
+def test_goals_question_lists_all_targets(seed_commitments: tuple[Commitment, ...]) -> None:
+    answer = answer_from_commitments("今年有哪些目标", seed_commitments)
+    assert answer is not None
+    assert any(c.text == "确保建设进度达到预期" for c in answer)
     assert all(c.quantities or c.kind == "target" for c in answer)
 
 
