@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
@@ -86,3 +88,24 @@ def run_bot(settings: Settings) -> None:
         logger.info("长轮询模式")
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
 
+
+
+@asynccontextmanager
+async def polling(application: Application, poll_timeout: int = 5) -> AsyncIterator[Application]:
+    """Run the bot inside an already running event loop (tests, benchmark) until the block exits.
+
+    run_polling() owns the loop and the signals, so it cannot be used there; this does
+    the same steps by hand — including post_init, which only run_polling calls itself.
+    """
+    await application.initialize()
+    await post_init(application)
+    await application.updater.start_polling(
+        poll_interval=0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
+    )
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()

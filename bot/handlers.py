@@ -26,7 +26,7 @@ from telegram import (
     MessageEntity,
     Update,
 )
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
@@ -167,7 +167,8 @@ async def answer_question(
 ) -> None:
     """Show "typing", ask the library, reply with the top passage (or the no-answer note)."""
     question = question.strip()[:MAX_QUESTION]
-    reply_id = reply_to.message_id if reply_to else None
+    # In groups the answer quotes the question it answers; a private chat needs no quoting.
+    reply_id = reply_to.message_id if reply_to and reply_to.chat.type != ChatType.PRIVATE else None
     if not has_words(question):
         await context.bot.send_message(chat_id, NOT_TEXT, reply_to_message_id=reply_id)
         return

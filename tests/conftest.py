@@ -1,0 +1,44 @@
+"""Shared fixtures. The bot fixtures run the real Application against tests/botapi_stub.py."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from botapi_stub import TOKEN, BotApiStub
+from telegram.ext import Application
+
+from bot.app import build_application, polling, production_rate_limiter
+from bot.settings import load_settings
+from bot.state import LibraryHolder
+from retrieval.library import Library, load_library
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="session")
+def seed_library() -> Library:
+    """The repository's data/ loaded once (loading takes about a second)."""
+    library, errors = load_library(DATA)
+    assert not errors
+    return library
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[BotApiStub]:
+    server = await BotApiStub().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bot(stub: BotApiStub, seed_library: Library) -> AsyncIterator[Application]:
+    """The bot, long-polling the stub, with the production rate limiter; nothing it sent was refused."""
+    settings = load_settings(env_file=None, telegram_bot_token=TOKEN, telegram_base_url=stub.base_url,
+                             telegram_base_file_url=stub.base_file_url, top_k=3)
+    application = build_application(settings, holder=LibraryHolder(seed_library),
+                                     rate_limiter=production_rate_limiter())
+    async with polling(application, poll_timeout=2):
+        yield application
+    assert not stub.rejected, [(c.method, c.error) for c in stub.rejected]
