@@ -1,15 +1,205 @@
-"""Cut a document into quotable passages along its sections (placeholder)."""
+"""Cut a document into quotable passages along its sections.
+
+Why: the bot answers by quoting one passage verbatim and naming its section, so a passage
+must be a self-contained piece of one section: one section item ("二是进一步加强基础配套。…")
+when it fits, never text from two sections.
+
+How (`make_chunks`):
+1. spans: the text is partitioned by owner: each stretch belongs to the innermost section
+   covering it; text before the first heading belongs to the path (). A parent's text before
+   its first child, between children and after its last child are spans of the parent's path.
+2. passages: a span that starts with its own heading is one passage up to `MAX_CHARS`; an
+   unheaded span (a parent's closing paragraphs, the preamble) is grouped up to `GROUP_CHARS`,
+   so each passage stays about one topic. Longer spans are cut at paragraph boundaries first,
+   then at sentence ends, then at commas, into pieces of similar size; a short tail piece is
+   merged into the one before when they fit together.
+3. outline: the items of a list inside the span ("一要…八要"), for list questions; a passage
+   carries the items that start inside it.
+
+Every non-space character of the text is in exactly one chunk, and chunk.text is exactly
+text[chunk.start:chunk.end].
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
 from retrieval.models import Chunk, Section
+from retrieval.structure import find_enumeration
+
+MAX_CHARS = 1200  # hard limit for one passage
+GROUP_CHARS = 800  # target size when grouping unheaded paragraphs
+MIN_TAIL_CHARS = 150  # a last piece shorter than this joins the one before, if they fit
+BARE_ITEM_MAX = 80  # a body-less list line up to this long is not a passage of its own
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+_CLAUSE_END = re.compile(r"[，,；;、]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of text owned by one section path."""
+
+    path: tuple[str, ...]
+    start: int
+    end: int
+    headed: bool  # it starts with the section's own heading
+
+
+@dataclass
+class _Tree:
+    section: Section | None  # None for the document root
+    children: list[_Tree] = field(default_factory=list)
 
 
 def make_chunks(doc: str, text: str, sections: tuple[Section, ...]) -> tuple[Chunk, ...]:
-    chunks = []
-    pos = 0
-    for para in text.split("\n"):
-        if para.strip():
-            chunks.append(Chunk(doc=doc, path=(), text=para, start=pos, end=pos + len(para)))
-        pos += len(para) + 1
+    chunks: list[Chunk] = []
+    for span in owned_spans(text, sections):
+        outline = find_enumeration(text, span.start, span.end)
+        limit = MAX_CHARS if span.headed else GROUP_CHARS
+        for start, end in split_span(text, span.start, span.end, limit):
+            items = tuple(label for pos, label in outline if start <= pos < end)
+            chunks.append(Chunk(doc=doc, path=span.path, text=text[start:end], start=start, end=end,
+                                outline=items))
     return tuple(chunks)
+
+
+# --- 1. Spans -------------------------------------------------------------------------------------
+
+
+def owned_spans(text: str, sections: tuple[Section, ...]) -> list[Span]:
+    """Partition text into stretches, each owned by the innermost section covering it."""
+    root = _nest(sections)
+    spans = list(_spans_of(root, (), 0, len(text)))
+    return [span for span in (_strip(text, s) for s in spans) if span.start < span.end]
+
+
+def _nest(sections: tuple[Section, ...]) -> _Tree:
+    """Rebuild the section tree from document-ordered, properly nested sections."""
+    root = _Tree(None)
+    stack = [root]
+    for section in sections:
+        while len(stack) > 1 and not _contains(stack[-1].section, section):
+            stack.pop()
+        node = _Tree(section)
+        stack[-1].children.append(node)
+        stack.append(node)
+    return root
+
+
+def _contains(outer: Section | None, inner: Section) -> bool:
+    if outer is None:
+        return True
+    return outer.start <= inner.start and inner.end <= outer.end and outer.level < inner.level
+
+
+def _spans_of(tree: _Tree, path: tuple[str, ...], start: int, end: int) -> Iterator[Span]:
+    pos = start
+    for child in tree.children:
+        section = child.section
+        assert section is not None
+        if _is_bare_item(child):
+            continue  # stays in the parent's span: "一、节约能源，…；" is a line of its list
+        if section.start > pos:
+            yield Span(path, pos, section.start, headed=pos == start and tree.section is not None)
+        yield from _spans_of(child, section.path, section.start, section.end)
+        pos = section.end
+    if pos < end:
+        yield Span(path, pos, end, headed=pos == start and tree.section is not None)
+
+
+def _is_bare_item(tree: _Tree) -> bool:
+    """A short list line with no body and no sub-items (1981: "三、合理地利用资源，提高综合利用水平。")."""
+    section = tree.section
+    assert section is not None
+    is_short = section.end - section.start <= BARE_ITEM_MAX
+    return is_short and not tree.children and section.body_start >= section.end
+
+
+def _strip(text: str, span: Span) -> Span:
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(span.path, start, end, span.headed)
+
+
+# --- 2. Passages ----------------------------------------------------------------------------------
+
+
+def split_span(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut text[start:end] into pieces of similar size, each at most `limit` (≤ MAX_CHARS) long."""
+    if end - start <= limit:
+        return [(start, end)]
+    units = list(_units(text, start, end))
+    pieces = _pack(units, limit)
+    return _merge_short_tail(pieces)
+
+
+def _units(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Paragraphs; a paragraph over MAX_CHARS in sentences; a sentence over it in clauses."""
+    for para_start, para_end in _pieces_between(text, start, end, re.compile("\n")):
+        if para_end - para_start <= MAX_CHARS:
+            yield para_start, para_end
+            continue
+        for sent_start, sent_end in _pieces_between(text, para_start, para_end, _SENTENCE_END, keep=True):
+            if sent_end - sent_start <= MAX_CHARS:
+                yield sent_start, sent_end
+                continue
+            yield from _clauses(text, sent_start, sent_end)
+
+
+def _clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Clauses of an over-long sentence, hard-cut at MAX_CHARS if one has no comma at all."""
+    for clause_start, clause_end in _pieces_between(text, start, end, _CLAUSE_END, keep=True):
+        for cut in range(clause_start, clause_end, MAX_CHARS):
+            yield cut, min(cut + MAX_CHARS, clause_end)
+
+
+def _pieces_between(text: str, start: int, end: int, separator: re.Pattern[str],
+                    keep: bool = False) -> Iterator[tuple[int, int]]:
+    """Non-blank stretches of text[start:end] between separators (kept at the piece end if `keep`)."""
+    pos = start
+    for m in separator.finditer(text, start, end):
+        stop = m.end() if keep else m.start()
+        if text[pos:stop].strip():
+            yield _trim(text, pos, stop)
+        pos = m.end()
+    if text[pos:end].strip():
+        yield _trim(text, pos, end)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while text[start].isspace():
+        start += 1
+    while text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _pack(units: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """Group consecutive units into pieces near total/n long, n being the fewest that fit `limit`."""
+    total = units[-1][1] - units[0][0]
+    target = total / math.ceil(total / limit)
+    pieces: list[tuple[int, int]] = []
+    piece_start, piece_end = units[0]
+    for unit_start, unit_end in units[1:]:
+        if unit_end - piece_start > limit or piece_end - piece_start >= target:
+            pieces.append((piece_start, piece_end))
+            piece_start = unit_start
+        piece_end = unit_end
+    pieces.append((piece_start, piece_end))
+    return pieces
+
+
+def _merge_short_tail(pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if len(pieces) < 2:
+        return pieces
+    (prev_start, _), (tail_start, tail_end) = pieces[-2], pieces[-1]
+    if tail_end - tail_start < MIN_TAIL_CHARS and tail_end - prev_start <= MAX_CHARS:
+        return [*pieces[:-2], (prev_start, tail_end)]
+    return pieces
