@@ -1,0 +1,178 @@
+"""Tokenize each document once: tokens cached by content, misses tokenized on all cores.
+
+Tokenizing is the expensive part of loading: jieba manages about 400,000
+characters a second, so a large library takes a minute to tokenize while the
+index over the tokens builds in seconds. Between a /reload or a restart almost
+every document is unchanged, so each document's tokens are kept in a file in
+the state directory, named by a hash of the tokenizer's fingerprint and the
+document's chunk texts. A changed document or a new tokenizer gives a new
+name; only those documents are tokenized again, in parallel when there is
+enough text to repay starting worker processes.
+
+The cache is only ever an optimisation: a missing, unreadable or corrupt file
+is tokenized again and rewritten, and a failed write is logged and ignored.
+Files are written to a temporary name and renamed into place, so a reader
+never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
+from itertools import accumulate, pairwise
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+Tokenizer = Callable[[str], list[str]]
+DocTokens = list[list[str]]  # per chunk, its tokens
+
+CACHE_FORMAT = 1  # bump when the file layout changes: old files then simply miss
+PARALLEL_MIN_CHARS = 200_000  # below this, starting worker processes costs more than it saves
+_WARM_UP_TEXT = "初始化分词词典"  # jieba loads its dictionary on first use
+_PREFIX, _SUFFIX, _TMP_PREFIX = "tokens-", ".json", ".tokens-"
+
+
+def tokenize_all(texts_by_doc: Sequence[Sequence[str]], tokenize: Tokenizer, cache_dir: Path | None,
+                 fingerprint: str, workers: int | None = None, *,
+                 min_parallel_chars: int = PARALLEL_MIN_CHARS, prune: bool = False) -> list[DocTokens]:
+    """Tokens of every chunk of every document: ``result[doc][chunk] == tokenize(text)``.
+
+    ``tokenize`` must be a module-level function (worker processes receive it
+    by name). ``fingerprint`` names the tokenizer version, e.g. a hash of its
+    rule files (see fingerprint_files): change it and every document is
+    tokenized again. ``cache_dir`` None disables the cache. ``workers`` defaults
+    to the number of cores. ``prune`` deletes cache files of documents not
+    passed in this call.
+    """
+    keys = [document_key(fingerprint, chunks) for chunks in texts_by_doc]
+    results: list[DocTokens | None] = [
+        load_cached(cache_dir, key, len(chunks)) if cache_dir else None
+        for key, chunks in zip(keys, texts_by_doc, strict=True)
+    ]
+    misses = {keys[i]: texts_by_doc[i] for i, tokens in enumerate(results) if tokens is None}
+    fresh = dict(zip(misses, tokenize_documents(list(misses.values()), tokenize, workers,
+                                                min_parallel_chars), strict=True))
+    log.info("tokens: %d documents from cache, %d tokenized", len(keys) - len(misses), len(misses))
+    if cache_dir:
+        for key, tokens in fresh.items():
+            store_cached(cache_dir, key, tokens)
+        if prune:
+            prune_cache(cache_dir, keep=set(keys))
+    return [tokens if tokens is not None else fresh[key] for key, tokens in zip(keys, results, strict=True)]
+
+
+def document_key(fingerprint: str, chunks: Sequence[str]) -> str:
+    """sha256 of the cache format, the tokenizer fingerprint and the chunk texts (boundaries included)."""
+    digest = hashlib.sha256(f"speechbot-tokens/{CACHE_FORMAT}\0{fingerprint}\0".encode())
+    for text in chunks:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def fingerprint_files(paths: Iterable[Path], version: str = "") -> str:
+    """A tokenizer fingerprint: hash of a version string and the names and contents of its rule files."""
+    digest = hashlib.sha256(version.encode())
+    for path in sorted(Path(p) for p in paths):
+        digest.update(f"\0{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# -- Tokenizing -------------------------------------------------------------
+
+
+def tokenize_documents(docs: Sequence[Sequence[str]], tokenize: Tokenizer, workers: int | None = None,
+                       min_parallel_chars: int = PARALLEL_MIN_CHARS) -> list[DocTokens]:
+    """Tokenize every chunk, on all cores when there is at least min_parallel_chars of text."""
+    texts = [text for chunks in docs for text in chunks]
+    workers = min(workers or os.cpu_count() or 1, len(texts))
+    if workers <= 1 or sum(map(len, texts)) < min_parallel_chars:
+        tokens = [tokenize(text) for text in texts]
+    else:
+        tokens = _tokenize_in_processes(texts, tokenize, workers)
+    bounds = [0, *accumulate(len(chunks) for chunks in docs)]
+    return [tokens[start:end] for start, end in pairwise(bounds)]
+
+
+def _tokenize_in_processes(texts: list[str], tokenize: Tokenizer, workers: int) -> list[list[str]]:
+    # Warm up here first: workers forked from this process inherit the loaded dictionary.
+    tokenize(_WARM_UP_TEXT)
+    batch = max(1, len(texts) // (workers * 8))
+    with ProcessPoolExecutor(workers, initializer=_warm_up, initargs=(tokenize,)) as pool:
+        return list(pool.map(tokenize, texts, chunksize=batch))
+
+
+def _warm_up(tokenize: Tokenizer) -> None:
+    """Worker initializer: load the tokenizer's dictionaries before the first real task."""
+    tokenize(_WARM_UP_TEXT)
+
+
+# -- Cache files ------------------------------------------------------------
+
+
+def cache_path(cache_dir: Path, key: str) -> Path:
+    return Path(cache_dir) / f"{_PREFIX}{key}{_SUFFIX}"
+
+
+def load_cached(cache_dir: Path, key: str, n_chunks: int) -> DocTokens | None:
+    """The cached tokens of a document, or None when missing, unreadable or not what we wrote."""
+    path = cache_path(cache_dir, key)
+    try:
+        payload = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as err:  # ValueError covers bad UTF-8 and bad JSON
+        log.warning("token cache: ignoring unreadable %s (%s)", path.name, err)
+        return None
+    if not _is_valid(payload, key, n_chunks):
+        log.warning("token cache: ignoring malformed %s", path.name)
+        return None
+    return payload["tokens"]
+
+
+def _is_valid(payload: object, key: str, n_chunks: int) -> bool:
+    if not isinstance(payload, dict) or payload.get("format") != CACHE_FORMAT or payload.get("key") != key:
+        return False
+    tokens = payload.get("tokens")
+    return isinstance(tokens, list) and len(tokens) == n_chunks and all(isinstance(c, list) for c in tokens)
+
+
+def store_cached(cache_dir: Path, key: str, tokens: DocTokens) -> None:
+    """Write a document's tokens atomically (temporary file, then rename); failures are only logged."""
+    payload = {"format": CACHE_FORMAT, "key": key, "tokens": tokens}
+    tmp_name = None
+    try:
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=_TMP_PREFIX, suffix=".tmp")
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(tmp_name, cache_path(cache_dir, key))
+    except (OSError, ValueError) as err:  # ValueError: a token that cannot be encoded
+        log.warning("token cache: could not write %s (%s)", key, err)
+        if tmp_name:
+            with suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def prune_cache(cache_dir: Path, keep: Collection[str]) -> int:
+    """Delete cache files whose key is not in keep, and temporary files left by a crash; return the count."""
+    removed = 0
+    for path in Path(cache_dir).iterdir():
+        name = path.name
+        stale = name.startswith(_PREFIX) and name.endswith(_SUFFIX) and \
+            name[len(_PREFIX):-len(_SUFFIX)] not in keep
+        if stale or (name.startswith(_TMP_PREFIX) and name.endswith(".tmp")):
+            with suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed

@@ -1,0 +1,160 @@
+"""The token cache must give exactly the tokens the tokenizer would, and call it only when needed."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from retrieval import token_cache
+from retrieval.token_cache import (
+    document_key,
+    fingerprint_files,
+    prune_cache,
+    tokenize_all,
+    tokenize_documents,
+)
+from retrieval.tokens import tokenize
+
+CALLS: Counter[str] = Counter()
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+DOCS = [
+    ["发展 经济 项目", "基础 配套"],
+    ["城市 建设", "", "产业 聚集 区"],
+    [],
+    ["重点 任务 2022 年"],
+]
+
+
+def counting_tokenize(text: str) -> list[str]:
+    """A trivial tokenizer that counts its calls per text."""
+    CALLS[text] += 1
+    return text.split()
+
+
+@pytest.fixture(autouse=True)
+def reset_calls() -> None:
+    CALLS.clear()
+
+
+def expected_tokens(docs: list[list[str]]) -> list[list[list[str]]]:
+    return [[text.split() for text in chunks] for chunks in docs]
+
+
+def cache_files(cache_dir: Path) -> list[str]:
+    return sorted(p.name for p in cache_dir.iterdir())
+
+
+def test_without_cache_dir_tokens_are_computed_and_nothing_is_written(tmp_path: Path) -> None:
+    assert tokenize_all(DOCS, counting_tokenize, None, "v1") == expected_tokens(DOCS)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cache_hit_returns_identical_tokens_without_calling_the_tokenizer(tmp_path: Path) -> None:
+    first = tokenize_all(DOCS, counting_tokenize, tmp_path, "v1")
+    assert first == expected_tokens(DOCS)
+    assert sum(CALLS.values()) == 6  # every chunk, the empty one included
+    CALLS.clear()
+    assert tokenize_all(DOCS, counting_tokenize, tmp_path, "v1") == first
+    assert sum(CALLS.values()) == 0
+
+
+def test_only_the_changed_document_is_tokenized_again(tmp_path: Path) -> None:
+    tokenize_all(DOCS, counting_tokenize, tmp_path, "v1")
+    CALLS.clear()
+    changed = [DOCS[0], ["城市 建设", "", "产业 园区"], DOCS[2], DOCS[3], ["新 文件"]]
+    assert tokenize_all(changed, counting_tokenize, tmp_path, "v1") == expected_tokens(changed)
+    assert dict(CALLS) == {"城市 建设": 1, "": 1, "产业 园区": 1, "新 文件": 1}
+
+
+def test_a_new_fingerprint_invalidates_every_document(tmp_path: Path) -> None:
+    tokenize_all(DOCS, counting_tokenize, tmp_path, "v1")
+    CALLS.clear()
+    tokenize_all(DOCS, counting_tokenize, tmp_path, "v2")
+    assert sum(CALLS.values()) == 6
+
+
+def test_chunk_boundaries_are_part_of_the_key() -> None:
+    assert document_key("v1", ["ab", "c"]) != document_key("v1", ["a", "bc"])
+    assert document_key("v1", ["ab"]) != document_key("v2", ["ab"])
+    assert document_key("v1", ["ab", "c"]) == document_key("v1", ["ab", "c"])
+
+
+@pytest.mark.parametrize("damage", [
+    b"",
+    b'{"format": 1, "key": "',
+    b"\xff\xfe not utf-8",
+    b'{"format": 1, "key": "wrong", "tokens": [["x"]]}',
+    b'{"format": 1, "key": "KEY", "tokens": [["only one chunk"]]}',
+    b"[1, 2, 3]",
+])
+def test_a_corrupt_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage: bytes,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    docs = [["发展 经济", "基础 配套"]]
+    tokenize_all(docs, counting_tokenize, tmp_path, "v1")
+    key = document_key("v1", docs[0])
+    token_cache.cache_path(tmp_path, key).write_bytes(damage.replace(b"KEY", key.encode()))
+    CALLS.clear()
+    with caplog.at_level(logging.WARNING):
+        assert tokenize_all(docs, counting_tokenize, tmp_path, "v1") == expected_tokens(docs)
+    assert sum(CALLS.values()) == 2
+    assert "token cache: ignoring" in caplog.text
+    CALLS.clear()
+    assert tokenize_all(docs, counting_tokenize, tmp_path, "v1") == expected_tokens(docs)
+    assert sum(CALLS.values()) == 0  # the rewritten file is good
+
+
+def test_writes_leave_only_complete_files(tmp_path: Path) -> None:
+    tokenize_all(DOCS, counting_tokenize, tmp_path, "v1")
+    keys = [document_key("v1", chunks) for chunks in DOCS]
+    assert cache_files(tmp_path) == sorted(f"tokens-{key}.json" for key in keys)
+
+
+def test_a_failed_write_leaves_no_file_and_does_not_fail_the_load(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(token_cache.os, "replace", failing_replace)
+    assert tokenize_all(DOCS, counting_tokenize, tmp_path, "v1") == expected_tokens(DOCS)
+    assert cache_files(tmp_path) == []
+
+
+def test_prune_removes_files_of_documents_no_longer_loaded(tmp_path: Path) -> None:
+    tokenize_all(DOCS, counting_tokenize, tmp_path, "v1")
+    (tmp_path / ".tokens-crashed.tmp").write_text("half")
+    (tmp_path / "unrelated.txt").write_text("keep me")
+    tokenize_all(DOCS[:1], counting_tokenize, tmp_path, "v1", prune=True)
+    assert cache_files(tmp_path) == sorted([f"tokens-{document_key('v1', DOCS[0])}.json", "unrelated.txt"])
+    assert prune_cache(tmp_path, keep=set()) == 1
+
+
+def test_parallel_tokenizing_gives_the_serial_result() -> None:
+    docs = [[f"第{i}段 内容 {j}" for j in range(i % 4)] for i in range(50)]
+    serial = tokenize_documents(docs, str.split, workers=1)
+    assert tokenize_documents(docs, str.split, workers=2, min_parallel_chars=0) == serial
+    assert serial == expected_tokens(docs)
+
+
+def test_parallel_tokenizing_with_the_project_tokenizer(tmp_path: Path) -> None:
+    text = next(DATA.glob("*.txt")).read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    docs = [paragraphs[i::3] for i in range(3)]
+    serial = tokenize_all(docs, tokenize, None, "v1", workers=1)
+    assert serial == [[tokenize(p) for p in chunks] for chunks in docs]
+    parallel = tokenize_all(docs, tokenize, tmp_path, "v1", workers=2, min_parallel_chars=0)
+    assert parallel == serial
+    assert tokenize_all(docs, tokenize, tmp_path, "v1") == serial  # and back from the cache
+
+
+def test_fingerprint_files_changes_with_content(tmp_path: Path) -> None:
+    rules = tmp_path / "words.txt"
+    rules.write_text("基础配套\n", encoding="utf-8")
+    before = fingerprint_files([rules], "tokens-1")
+    assert fingerprint_files([rules], "tokens-1") == before
+    assert fingerprint_files([rules], "tokens-2") != before
+    rules.write_text("基础配套\n重点项目\n", encoding="utf-8")
+    assert fingerprint_files([rules], "tokens-1") != before
