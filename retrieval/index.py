@@ -16,8 +16,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from rank_bm25 import BM25Plus
 
+from retrieval.bm25 import SparseBM25
 from retrieval.models import Chunk, Document
 from retrieval.query import Query
 from retrieval.sentences import split_sentences
@@ -39,23 +39,25 @@ class Entry:
 
 
 class WeightedBM25:
-    """rank-bm25 scores for a weighted bag of query terms."""
+    """BM25Plus scores for a weighted bag of query terms, from the sparse index in retrieval/bm25.py.
+
+    BM25Plus adds idf × delta for each query term to every passage, with the term or without;
+    that per-query constant is taken off again, so a passage holding none of the terms scores 0.
+    """
 
     def __init__(self, corpus: list[list[str]]) -> None:
-        self._bm25 = BM25Plus([tokens or [""] for tokens in corpus], **BM25_PARAMS)
+        self._bm25 = SparseBM25(corpus, "plus", **BM25_PARAMS)
         self.n_docs = len(corpus)
+        self._unseen_idf = math.log(self.n_docs + 1.0)
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
-        total = np.zeros(self.n_docs)
-        for term, weight in terms.items():
-            if term in self._bm25.idf:
-                constant = self._bm25.idf[term] * BM25_PARAMS["delta"]  # BM25Plus adds it to every passage
-                total += weight * (self._bm25.get_scores([term]) - constant)
-        return total
+        total = self._bm25.get_weighted_scores(terms)
+        constant = sum(w * self._bm25.idf(t) for t, w in terms.items()) * BM25_PARAMS["delta"]
+        return total - constant
 
     def idf(self, term: str) -> float:
         """Informativeness of a term; one never seen is as informative as the rarest seen term."""
-        return self._bm25.idf.get(term, math.log(self.n_docs + 1.0))
+        return self._bm25.idf(term) if self._bm25.doc_freq(term) else self._unseen_idf
 
 
 def _entry(chunk: Chunk, document: Document) -> Entry:
