@@ -188,6 +188,7 @@ class BotApiStub:
         self._open_queries: set[str] = set()
         self._changed = asyncio.Condition()
         self._server: tornado.httpserver.HTTPServer | None = None
+        self._closing = False
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------------------
@@ -204,6 +205,9 @@ class BotApiStub:
         return self
 
     async def stop(self) -> None:
+        self._closing = True  # release long polls still waiting
+        async with self._changed:
+            self._changed.notify_all()
         if self._server:
             self._server.stop()
             await self._server.close_all_connections()
@@ -381,7 +385,7 @@ class BotApiStub:
         timeout = min(float(params.get("timeout") or 0), 5.0)
         if not self._updates and timeout:
             async with self._changed:
-                with_timeout = self._changed.wait_for(lambda: bool(self._updates))
+                with_timeout = self._changed.wait_for(lambda: bool(self._updates) or self._closing)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(with_timeout, timeout)
         return self._updates[: params.get("limit") or 100]
