@@ -82,8 +82,9 @@ _CLOSING = HeadingRule("closing", Role.STRUCTURAL, re.compile("最后[，,：:]"
 _PLAIN = HeadingRule("plain", Role.STRUCTURAL, re.compile(""), "2025年工作安排")
 _PLAIN_MAX = 25
 _PUNCT = re.compile(r"[，,。.！!？?；;：:、“”\"'‘’《》（）()【】\[\]—…·/|]")
-_D = "[\\d〇零一二三四五六七八九十]"
-_DATE_LINE = re.compile(rf"{_D}{{2,4}}年{_D}{{1,3}}月{_D}{{1,3}}日")  # "2022年4月14日"
+_DATE_DIGIT = "[\\d〇零一二三四五六七八九十]"
+# A date line such as "2022年4月14日" is not a heading.
+_DATE_LINE = re.compile(rf"{_DATE_DIGIT}{{2,4}}年{_DATE_DIGIT}{{1,3}}月{_DATE_DIGIT}{{1,3}}日")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 _VOCATIVE = re.compile(r"(?:各位代表|各位委员|代表们|同志们|同志们、朋友们)[！!：:，,]")
@@ -247,7 +248,7 @@ def _number(m: re.Match[str]) -> int | None:
     return int(num) if num.isdigit() else chinese_number(num)
 
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
 
 
@@ -255,6 +256,8 @@ def chinese_number(numeral: str) -> int | None:
     """一 → 1, 十一 → 11, 二十 → 20, 一百零二 → 102; None if it is not a well-formed numeral."""
     total, digit = 0, None
     for char in numeral:
+        if char in "零〇" and digit is None:
+            continue  # 一百零二: a place holder
         if char in _DIGITS:
             if digit is not None:
                 return None  # "一二" is not a number
@@ -271,6 +274,8 @@ def _heading_extent(text: str, start: int, marker_end: int, end: int) -> tuple[S
     """The heading's shape and where its text ends."""
     if end - start <= TITLE_LINE_MAX and not _TERMINAL.search(text, start, end):
         return Shape.LINE, end
+    while marker_end < end and text[marker_end].isspace():  # "第一条 为了…": the space is not a stop
+        marker_end += 1
     stop = _HEADING_STOP.search(text, marker_end, end)
     heading_end = stop.start() if stop else end
     if heading_end - start > HEADING_MAX:
@@ -369,7 +374,7 @@ def _as_closing(heading: Heading, open_nodes: list[_Node]) -> Heading:
 def _parent_depth(open_nodes: list[_Node], heading: Heading) -> int:
     """How many open sections stay open around `heading` (its level is this plus one).
 
-    - back matter and a closing 最后 are top-level;
+    - back matter and a closing 最后 are top-level; markdown ranks by its number of #;
     - a style already open continues its list: the open one numbered one less becomes a
       sibling (searching from the innermost); 一 restarting an open style starts a nested
       list (1981: 一、二、三、 inside 四、), or a new list beside it for item styles;
@@ -378,6 +383,10 @@ def _parent_depth(open_nodes: list[_Node], heading: Heading) -> int:
     """
     if heading.rule.role is Role.BACK or heading.kind == "closing":
         return 0
+    if heading.rule.kind == "markdown":  # "## x" closes any open "## y" or "### z"
+        for i, node in enumerate(open_nodes):
+            if node.heading.rule.kind == "markdown" and node.kind >= heading.kind:
+                return i
     same = [i for i, node in enumerate(open_nodes) if node.kind == heading.kind]
     for i in reversed(same):
         previous = open_nodes[i].heading.number
