@@ -11,8 +11,8 @@ How (`make_chunks`):
 2. passages: a span that starts with its own heading is one passage up to `MAX_CHARS`; an
    unheaded span (a parent's closing paragraphs, the preamble) is grouped up to `GROUP_CHARS`,
    so each passage stays about one topic. Longer spans are cut at paragraph boundaries first,
-   then at sentence ends, then at commas, into pieces of similar size; a short tail piece is
-   merged into the one before when they fit together.
+   then at sentence ends, then at commas, into pieces of similar size; a fragment (a lone
+   heading line, a last short sentence) is joined to a neighbouring piece.
 3. outline: the items of a list inside the span ("一要…八要"), for list questions; a passage
    carries the items that start inside it.
 
@@ -28,11 +28,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from retrieval.models import Chunk, Section
-from retrieval.structure import find_enumeration
+from retrieval.structure import find_enumeration, paragraphs
 
 MAX_CHARS = 1200  # hard limit for one passage
 GROUP_CHARS = 800  # target size when grouping unheaded paragraphs
-MIN_TAIL_CHARS = 150  # a last piece shorter than this joins the one before, if they fit
+MIN_PIECE_CHARS = 150  # a piece shorter than this joins a neighbour, if they fit together
 BARE_ITEM_MAX = 80  # a body-less list line up to this long is not a passage of its own
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
@@ -132,25 +132,30 @@ def _strip(text: str, span: Span) -> Span:
 
 
 def split_span(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
-    """Cut text[start:end] into pieces of similar size, each at most `limit` (≤ MAX_CHARS) long."""
+    """Cut text[start:end] into pieces of similar size, each at most `limit` (≤ MAX_CHARS) long.
+
+    Cuts go between paragraphs; only if that leaves a fragment no neighbour can take (a heading
+    line before a paragraph of almost MAX_CHARS) are paragraphs cut between sentences as well.
+    """
     if end - start <= limit:
         return [(start, end)]
-    units = list(_units(text, start, end))
-    pieces = _pack(units, limit)
-    return _merge_short_tail(pieces)
+    pieces = _merge_fragments(_pack(list(_units(text, start, end, by_sentence=False)), limit))
+    if any(_is_fragment(piece) for piece in pieces):
+        pieces = _merge_fragments(_pack(list(_units(text, start, end, by_sentence=True)), limit))
+    return pieces
 
 
-def _units(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Paragraphs; a paragraph over MAX_CHARS in sentences; a sentence over it in clauses."""
-    for para_start, para_end in _pieces_between(text, start, end, re.compile("\n")):
-        if para_end - para_start <= MAX_CHARS:
+def _units(text: str, start: int, end: int, by_sentence: bool) -> Iterator[tuple[int, int]]:
+    """Paragraphs (or sentences); a paragraph or sentence over MAX_CHARS in sentences or clauses."""
+    for para_start, para_end in paragraphs(text, start, end):
+        if para_end - para_start <= MAX_CHARS and not by_sentence:
             yield para_start, para_end
             continue
         for sent_start, sent_end in _pieces_between(text, para_start, para_end, _SENTENCE_END, keep=True):
             if sent_end - sent_start <= MAX_CHARS:
                 yield sent_start, sent_end
-                continue
-            yield from _clauses(text, sent_start, sent_end)
+            else:
+                yield from _clauses(text, sent_start, sent_end)
 
 
 def _clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -196,10 +201,17 @@ def _pack(units: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _merge_short_tail(pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    if len(pieces) < 2:
-        return pieces
-    (prev_start, _), (tail_start, tail_end) = pieces[-2], pieces[-1]
-    if tail_end - tail_start < MIN_TAIL_CHARS and tail_end - prev_start <= MAX_CHARS:
-        return [*pieces[:-2], (prev_start, tail_end)]
-    return pieces
+def _is_fragment(piece: tuple[int, int]) -> bool:
+    return piece[1] - piece[0] < MIN_PIECE_CHARS
+
+
+def _merge_fragments(pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join each fragment to the piece before it, or else after it, when the two fit in MAX_CHARS."""
+    merged: list[tuple[int, int]] = []
+    for piece in pieces:
+        has_fragment = merged and (_is_fragment(piece) or _is_fragment(merged[-1]))
+        if has_fragment and piece[1] - merged[-1][0] <= MAX_CHARS:
+            merged[-1] = (merged[-1][0], piece[1])
+        else:
+            merged.append(piece)
+    return merged

@@ -152,38 +152,41 @@ def find_sections(text: str) -> tuple[Section, ...]:
 
 
 def _blocks(text: str) -> list[Block]:
-    paragraphs = _paragraphs(text)
+    spans = paragraphs(text)
     blocks: list[Block] = []
-    for i, (start, end) in enumerate(paragraphs):
+    for i, (start, end) in enumerate(spans):
         if end - start >= RUN_ON_MIN:
             blocks.extend(_run_on_blocks(text, start, end))
             continue
-        prev = paragraphs[i - 1] if i else None
-        nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        prev = spans[i - 1] if i else None
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
         heading = match_heading(text, start, end) or _plain_heading(text, start, end, prev, nxt)
         blocks.append(Block(start, end, heading, _is_vocative(text, start, heading)))
     return blocks
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph; a line that breaks a sentence is joined to the next one.
+def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph in text[start:end], a line that breaks a sentence joined on.
 
     clean_text already re-joins broken lines; this keeps the structure right if it missed one
     ("…总抓手加\\n快落实。").
     """
+    end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        lead = len(line) - len(line.lstrip())
-        start, end = start + lead, start + len(line.rstrip())
-        if start >= end:
+    pos = start
+    while pos < end:
+        newline = text.find("\n", pos, end)
+        line_end = end if newline < 0 else newline
+        line_start, line_stop = pos, _rstrip(text, pos, line_end)
+        while line_start < line_stop and text[line_start].isspace():
+            line_start += 1
+        pos = line_end + 1
+        if line_start >= line_stop:
             continue
-        if spans and _breaks_sentence(text, *spans[-1]) and not match_heading(text, start, end):
-            spans[-1] = (spans[-1][0], end)
+        if spans and _breaks_sentence(text, *spans[-1]) and not match_heading(text, line_start, line_stop):
+            spans[-1] = (spans[-1][0], line_stop)
         else:
-            spans.append((start, end))
+            spans.append((line_start, line_stop))
     return spans
 
 
