@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.logging_setup import setup_logging
+from bot.logging_setup import redact, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 EXIT_SETTINGS = 2
@@ -32,9 +32,20 @@ def run() -> int:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_SETTINGS
     setup_logging(settings.log_level)
-    from bot.app import run_bot  # imported late: the console chat does not need telegram
+    # Imported late: the console chat does not need telegram.
+    from telegram.error import InvalidToken, NetworkError
 
-    run_bot(settings)
+    from bot.app import run_bot
+
+    try:
+        run_bot(settings)
+    except InvalidToken:
+        print("设置错误：TELEGRAM_BOT_TOKEN 被 Telegram 拒绝（令牌无效或已被撤销）", file=sys.stderr)
+        return EXIT_SETTINGS
+    except NetworkError as err:  # unreachable at start-up; once running, PTB retries by itself
+        reason = redact(str(err))
+        print(f"无法连接 Telegram Bot API（{settings.telegram_base_url}）：{reason}", file=sys.stderr)
+        return 1
     return 0
 
 
