@@ -39,7 +39,7 @@ def normalize_spacing(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING_TABLE)
 
 
-# --- 2–4. Noise rules -------------------------------------------------------------------------
+# --- 2, 4. Noise rules -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -186,64 +186,7 @@ def drop_noise_lines(lines: list[str]) -> list[str]:
     return kept
 
 
-# --- 3, 5. Titles -----------------------------------------------------------------------------
-
-_SITE_TAG = re.compile(r"^\[[^\[\]]{1,20}\]")  # "[县长在县委书记]县长在…的讲话": a tag the site put in front
-_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
-# "在打好精准脱贫攻坚战座谈会上的讲话（2018年2月12日）习近平党的十八大以后…": title, date, then the body.
-_GLUED_HEADER = re.compile(
-    r"^(?P<title>[^。！？；\n]{4,60}?(?:讲话|报告|发言|致辞|讲稿|通知|意见|办法))"
-    r"\s*(?P<date>[（(]\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[）)])(?=\S)"
-)
-_TITLE_MAX_CHARS = 60
-_TITLE_SEARCH_CHARS = 3000  # the title is at the top
-
-
-def split_glued_header(text: str) -> str:
-    """Put a title-and-date header glued to the first line of the body on a line of its own."""
-    return _GLUED_HEADER.sub(r"\g<title>\g<date>\n", text, count=1)
-
-
-def title_of_line(line: str) -> str:
-    """The title a line carries, without markdown '#' and site tags; "" when it is not a title line."""
-    line = _SITE_TAG.sub("", _MARKDOWN_HEADING.sub("", line)).strip()
-    glued = _GLUED_HEADER.match(line)
-    if glued:
-        return glued.group("title")
-    if not 2 <= len(line) <= _TITLE_MAX_CHARS or ends_sentence(line) or _trailing_comma(line):
-        return ""
-    if starts_with_marker(line):
-        return ""
-    return line
-
-
-def guess_title(raw: str, fallback: str) -> str:
-    """The document's title: its first real line when that looks like a title, else `fallback`.
-
-    Noise lines before it (breadcrumbs, 来源, 法宝引证码…) are skipped. A first line that is a
-    sentence or a salutation ("各位代表：", "同志们：今天…") means the file has no title.
-    """
-    for line in normalize_spacing(raw[:_TITLE_SEARCH_CHARS]).split("\n"):
-        line = line.strip()
-        if line and not noise_rule_for(line):
-            return title_of_line(line) or fallback
-    return fallback
-
-
-def compact(text: str) -> str:
-    """Text with all whitespace removed, for whitespace-insensitive comparisons."""
-    return "".join(text.split())
-
-
-def drop_title_lines(lines: list[str], title: str) -> list[str]:
-    """Lines without those that only repeat the title (the seed repeats it three times)."""
-    if not title:
-        return lines
-    key = compact(title)
-    return [line for line in lines if not line or compact(title_of_line(line)) != key]
-
-
-# --- 6. Re-joining broken paragraphs ----------------------------------------------------------
+# --- 6. Re-joining broken paragraphs---------------------------------------------------------
 
 # A line ending like this ends a sentence or a lead-in ("同志们：", "…；"), closing quotes allowed.
 _SENTENCE_END = re.compile(r"(?:[。！？!?；;：:…）)]|\.{3})[”’\"'」』】》）)]*$")
@@ -254,6 +197,7 @@ _INNER_FULL_STOP = re.compile(r"[。！？!?；;]")
 _OPEN_END = re.compile(r"[《“‘「『【（(，,、]$")
 # A line starting with closing punctuation continues the line before it.
 _CLOSE_START = re.compile(r"^[》”’」』】）)，,。、；;：:！!？?]")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")  # "# 标题" lines come from Word heading styles
 _NUMBERING_MARKER = re.compile(
     r"^(?:"
     r"[一二三四五六七八九十百]+[、.．]"  # 一、
@@ -274,10 +218,6 @@ _SPACE_RUN = re.compile(r" {2,}")
 
 def ends_sentence(line: str) -> bool:
     return bool(_SENTENCE_END.search(line))
-
-
-def _trailing_comma(line: str) -> bool:
-    return line.endswith(("，", ",", "、"))
 
 
 def starts_with_marker(line: str) -> bool:
@@ -309,8 +249,8 @@ def continues_paragraph(previous: str, line: str, soft_break: bool) -> bool:
     lines are not: then a lone newline is a wrap ("国务院总理\\n李克强").
     The order of the tests matters; each one is a rule seen in the corpus.
     """
-    if is_markdown_heading(previous) or is_markdown_heading(line):
-        return False
+    if is_markdown_heading(previous) or is_markdown_heading(line) or line == previous:
+        return False  # a heading, or a title repeated on the next line
     if _FULL_STOP_END.search(previous):
         return False  # "…。" then anything: a new paragraph
     if _CLOSE_START.match(line):
@@ -329,7 +269,7 @@ def continues_paragraph(previous: str, line: str, soft_break: bool) -> bool:
 def uses_blank_line_paragraphs(lines: list[str]) -> bool:
     """Whether most lines are followed by a blank line (web scrapes) rather than by text (DOCX)."""
     text_lines = [i for i, line in enumerate(lines) if line]
-    followed_by_blank = sum(1 for i in text_lines if i + 1 < len(lines) and not lines[i + 1])
+    followed_by_blank = sum(1 for i in text_lines if i + 1 == len(lines) or not lines[i + 1])
     return followed_by_blank * 2 > len(text_lines)
 
 
@@ -358,12 +298,78 @@ def join_broken_lines(lines: list[str]) -> list[str]:
     return paragraphs
 
 
+# --- 3, 5. Titles -------------------------------------------------------------------------------
+
+_SITE_TAG = re.compile(r"^\[[^\[\]]{1,20}\]")  # "[县长在县委书记]县长在…的讲话": a tag the site put in front
+# "在打好精准脱贫攻坚战座谈会上的讲话（2018年2月12日）": a title and the date it was given.
+_DATED_TITLE = re.compile(
+    r"^(?P<title>[^。！？；\n]{4,60}?(?:讲话|报告|发言|致辞|讲稿|通知|意见|办法))"
+    r"\s*(?P<date>[（(]\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[）)])"
+)
+_TITLE_MAX_CHARS = 60
+_TITLE_SEARCH_CHARS = 3000  # the title is at the top
+
+
+def split_glued_header(text: str) -> str:
+    """Put a dated title glued to the body ("…讲话（2018年2月12日）习近平党的十八大以后…") on its own line."""
+    match = _DATED_TITLE.match(text)
+    if match and not text[match.end() : match.end() + 1].isspace():
+        return text[: match.end()] + "\n" + text[match.end() :]
+    return text
+
+
+def without_decoration(line: str) -> str:
+    """The line without a markdown "#" prefix or a site tag in front."""
+    return _SITE_TAG.sub("", _MARKDOWN_HEADING.sub("", line)).strip()
+
+
+def title_of_line(line: str) -> str:
+    """The title a paragraph states, or "" when it is not a title: a short line that is no sentence."""
+    line = without_decoration(line)
+    dated = _DATED_TITLE.match(line)
+    if dated:
+        return dated.group("title")
+    if not 2 <= len(line) <= _TITLE_MAX_CHARS or ends_sentence(line) or _OPEN_END.search(line):
+        return ""
+    if starts_with_marker(line) or _INNER_FULL_STOP.search(line):
+        return ""
+    return line
+
+
+def guess_title(raw: str, fallback: str) -> str:
+    """The document's title: its first paragraph when that is a title line, else `fallback`.
+
+    Noise lines before it (breadcrumbs, 来源, 法宝引证码…) are skipped. A first paragraph that is
+    a sentence or a salutation ("各位代表：", "同志们：今天…") means the file has no title.
+    """
+    paragraphs = join_broken_lines(body_lines(raw[:_TITLE_SEARCH_CHARS]))
+    return (title_of_line(paragraphs[0]) if paragraphs else "") or fallback
+
+
+def drop_title_lines(lines: list[str], title: str) -> list[str]:
+    """Lines without those that only repeat the title (the seed repeats it three times).
+
+    A dated title line ("…讲话（2018年2月12日）") is kept: it is the only place the date is given.
+    """
+    key = compact(title)
+    return [line for line in lines if not key or compact(without_decoration(line)) != key]
+
+
+def compact(text: str) -> str:
+    """Text with all whitespace removed, for whitespace-insensitive comparisons."""
+    return "".join(text.split())
+
+
 # --- The whole pass ---------------------------------------------------------------------------
+
+
+def body_lines(raw: str) -> list[str]:
+    """Stripped lines ("" for a blank line) without press trailers, noise lines and footers."""
+    text = split_glued_header(strip_trailers(normalize_spacing(raw).strip()))
+    return drop_noise_lines([_SPACE_RUN.sub(" ", line.strip()) for line in text.split("\n")])
 
 
 def clean_text(raw: str) -> str:
     """The body text, one paragraph per line: no blank lines, no spaces around lines."""
-    text = split_glued_header(strip_trailers(normalize_spacing(raw).strip()))
-    lines = [_SPACE_RUN.sub(" ", line.strip()) for line in text.split("\n")]
-    lines = drop_title_lines(drop_noise_lines(lines), guess_title(raw, ""))
+    lines = drop_title_lines(body_lines(raw), guess_title(raw, ""))
     return "\n".join(join_broken_lines(lines))
