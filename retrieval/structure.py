@@ -89,6 +89,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 _VOCATIVE = re.compile(r"(?:各位代表|各位委员|代表们|同志们|同志们、朋友们)[！!：:，,]")
 _SEQ_NUMBER = {"首先": 1, "其次": 2, "再次": 3, "最后": None}
+# Every marker starts with one of these; other positions are skipped without trying the rules.
+_MARKER_FIRST_CHARS = frozenset("#名附第一二三四五六七八九十百两（(0123456789首其再最—")
 
 _SENTENCE_END = "。！？!?；;"
 _TERMINAL = re.compile(rf"[{_SENTENCE_END}]")
@@ -225,6 +227,8 @@ def _is_vocative(text: str, start: int, heading: Heading | None) -> bool:
 
 def match_heading(text: str, start: int, end: int) -> Heading | None:
     """The numbered heading opening text[start:end], if any (see HEADING_RULES)."""
+    if start >= end or text[start] not in _MARKER_FIRST_CHARS:
+        return None
     for rule in HEADING_RULES:
         m = rule.pattern.match(text, start, end)
         if m is None:
@@ -514,6 +518,8 @@ def _item_starts(text: str, start: int, end: int) -> Iterator[tuple[int, bool]]:
 
 
 def _list_marker(text: str, pos: int, end: int, line_start: bool) -> tuple[str, int | None, str] | None:
+    if text[pos] not in _MARKER_FIRST_CHARS:
+        return None
     kinds = _LINE_LIST_KINDS if line_start else _INLINE_LIST_KINDS
     for rule in (*HEADING_RULES, _DASH):
         m = rule.pattern.match(text, pos, end)
