@@ -235,7 +235,8 @@ def toc_entries(documents: Sequence[Document], max_level: int = 2) -> list[TocEn
 
 
 def toc_message(entries: Sequence[TocEntry], limit: int = MAX_MESSAGE) -> str:
-    """The table of contents as one message; deeper levels are dropped if it would be too long."""
+    """The table of contents as one message: deeper levels go first, then lines past the limit."""
+    deepest = max((e.level for e in entries), default=0)
     lines = ["<b>目录</b>（点按钮查看章节）"]
     for entry in entries:
         if entry.level == 0:
@@ -245,10 +246,11 @@ def toc_message(entries: Sequence[TocEntry], limit: int = MAX_MESSAGE) -> str:
     message = "\n".join(lines)
     if utf16_len(html_to_text(message)) <= limit:
         return message
-    shallower = [e for e in entries if e.level < max(e.level for e in entries)]
-    if len(shallower) < len(entries):
-        return toc_message(shallower, limit)
-    return escape(html_to_text(message)[: limit - 1]) + "…"
+    if deepest > 1:
+        return toc_message([e for e in entries if e.level < deepest], limit)
+    while lines and utf16_len(html_to_text("\n".join(lines))) > limit - 2:
+        lines.pop()
+    return "\n".join(lines + ["…"])
 
 
 def html_to_text(message: str) -> str:
