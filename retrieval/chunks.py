@@ -7,7 +7,8 @@ when it fits, never text from two sections.
 How (`make_chunks`):
 1. spans: the text is partitioned by owner: each stretch belongs to the innermost section
    covering it; text before the first heading belongs to the path (). A parent's text before
-   its first child, between children and after its last child are spans of the parent's path.
+   its first child, between children and after its last child are spans of the parent's path,
+   except that a parent's bare heading line ("名词解释") opens its first child's passage.
 2. passages: a span that starts with its own heading is one passage up to `MAX_CHARS`; an
    unheaded span (a parent's closing paragraphs, the preamble) is grouped up to `GROUP_CHARS`,
    so each passage stays about one topic. Longer spans are cut at paragraph boundaries first,
@@ -34,6 +35,7 @@ MAX_CHARS = 1200  # hard limit for one passage
 GROUP_CHARS = 800  # target size when grouping unheaded paragraphs
 MIN_PIECE_CHARS = 150  # a piece shorter than this joins a neighbour, if they fit together
 BARE_ITEM_MAX = 80  # a body-less list line up to this long is not a passage of its own
+BARE_HEADING_MAX = 60  # a parent's text this short without 。！？； is just its heading
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _CLAUSE_END = re.compile(r"[，,；;、]")
@@ -73,8 +75,23 @@ def make_chunks(doc: str, text: str, sections: tuple[Section, ...]) -> tuple[Chu
 def owned_spans(text: str, sections: tuple[Section, ...]) -> list[Span]:
     """Partition text into stretches, each owned by the innermost section covering it."""
     root = _nest(sections)
-    spans = list(_spans_of(root, (), 0, len(text)))
-    return [span for span in (_strip(text, s) for s in spans) if span.start < span.end]
+    spans = [span for span in (_strip(text, s) for s in _spans_of(root, (), 0, len(text)))
+             if span.start < span.end]
+    return _fold_bare_headings(text, spans)
+
+
+def _fold_bare_headings(text: str, spans: list[Span]) -> list[Span]:
+    """A parent whose own text is only its heading ("名词解释") opens its first child's passage."""
+    folded: list[Span] = []
+    for span in reversed(spans):
+        following = folded[-1] if folded else None
+        is_bare = span.headed and span.end - span.start <= BARE_HEADING_MAX and not _SENTENCE_END.search(
+            text, span.start, span.end)
+        if is_bare and following and following.path[:len(span.path)] == span.path:
+            folded[-1] = Span(following.path, span.start, following.end, following.headed)
+        else:
+            folded.append(span)
+    return folded[::-1]
 
 
 def _nest(sections: tuple[Section, ...]) -> _Tree:

@@ -138,6 +138,14 @@ def test_restarted_one_line_items_stay_in_their_parent_passage():
     assert technical.outline == ("一、节约能源", "二、改革产品结构", "三、合理地利用资源")
 
 
+def test_a_bare_heading_line_opens_its_first_child_passage():
+    chunks = chunk(load("gov_report_2025_yunnan"))
+    assert not any(c.text == "名词解释" for c in chunks)
+    glossary = containing(chunks, "名词解释")
+    assert glossary.path == ("名词解释", "1.“两重”")
+    assert glossary.text.startswith("名词解释\n1.“两重”：")
+
+
 def test_dash_bullets_are_an_outline():
     chunks = chunk(load("gov_report_2022_national"))
     review = containing(chunks, "——经济保持恢复发展")
