@@ -17,6 +17,7 @@ The steps, in order (see `clean_text`):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 # --- 1. Spacing ---------------------------------------------------------------------------
@@ -213,6 +214,9 @@ _NUMBERING_MARKER = re.compile(
 HEADING_MAX_CHARS = 40  # the longest corpus heading is 38 chars (yunnan 三（二）)
 WRAPPED_LINE_MIN_CHARS = 40  # a longer line without a sentence end was wrapped by a web page
 _SHORT_LINE_MAX_CHARS = 20
+_PAGE_LINE_MIN_CHARS = 16  # PDF line widths worth detecting; shorter lines are ends of paragraphs
+_PAGE_LINE_MIN_LINES = 8
+_PAGE_LINE_MIN_SHARE = 0.4  # share of those lines within one character of the width
 _SPACE_RUN = re.compile(r" {2,}")
 
 
@@ -242,11 +246,12 @@ def looks_wrapped(line: str) -> bool:
     return len(line) > WRAPPED_LINE_MIN_CHARS or bool(_INNER_FULL_STOP.search(line))
 
 
-def continues_paragraph(previous: str, line: str, soft_break: bool) -> bool:
+def continues_paragraph(previous: str, line: str, soft_break: bool = False, full_line: bool = False) -> bool:
     """Whether `line` continues the paragraph `previous` (both stripped, non-empty).
 
     `soft_break` is true when the document separates paragraphs with blank lines and these two
     lines are not: then a lone newline is a wrap ("国务院总理\\n李克强").
+    `full_line` is true when the last line of `previous` filled a PDF page's width.
     The order of the tests matters; each one is a rule seen in the corpus.
     """
     if is_markdown_heading(previous) or is_markdown_heading(line) or line == previous:
@@ -263,7 +268,7 @@ def continues_paragraph(previous: str, line: str, soft_break: bool) -> bool:
         return False  # "主办单位：…" + "四、…";  "（一）统筹消费和投资…" + its paragraph
     if soft_break and len(line) <= _SHORT_LINE_MAX_CHARS and not ends_sentence(line):
         return True  # "国务院总理" + "李克强"
-    return looks_wrapped(previous)  # "…总抓手加" + "快落实。…";  but "2024年工作回顾" + paragraph stays
+    return full_line or looks_wrapped(previous)  # "…总抓手加" + "快落实。…"; not "2024年工作回顾" + paragraph
 
 
 def uses_blank_line_paragraphs(lines: list[str]) -> bool:
@@ -280,21 +285,37 @@ def glue(previous: str, line: str) -> str:
     return previous + line
 
 
+def page_line_width(lines: list[str]) -> int | None:
+    """The width at which a PDF wrapped its lines (28 characters in official documents), if it did.
+
+    Such text has many lines of (nearly) the same length; scraped and Word text does not.
+    """
+    lengths = Counter(len(line) for line in lines if len(line) >= _PAGE_LINE_MIN_CHARS)
+    total = sum(lengths.values())
+    if total < _PAGE_LINE_MIN_LINES:
+        return None
+    width = max(lengths, key=lambda n: lengths[n - 1] + lengths[n] + lengths[n + 1])
+    at_width = lengths[width - 1] + lengths[width] + lengths[width + 1]
+    return width if at_width >= _PAGE_LINE_MIN_SHARE * total else None
+
+
 def join_broken_lines(lines: list[str]) -> list[str]:
     """Paragraphs from stripped lines ("" = blank line), re-joining the ones broken in two."""
     blank_line_paragraphs = uses_blank_line_paragraphs(lines)
+    width = page_line_width(lines)
     paragraphs: list[str] = []
-    blank_before = False
+    blank_before, last_line = False, ""
     for line in lines:
         if not line:
             blank_before = True
             continue
         soft_break = blank_line_paragraphs and not blank_before
-        if paragraphs and continues_paragraph(paragraphs[-1], line, soft_break):
+        full_line = width is not None and len(last_line) >= width - 1
+        if paragraphs and continues_paragraph(paragraphs[-1], line, soft_break, full_line):
             paragraphs[-1] = glue(paragraphs[-1], line)
         else:
             paragraphs.append(line)
-        blank_before = False
+        blank_before, last_line = False, line
     return paragraphs
 
 

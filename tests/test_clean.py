@@ -143,6 +143,20 @@ def test_heading_line_is_not_merged_into_its_paragraph(heading, separator):
     assert clean_text(raw).split("\n") == [*BODY_1.split("\n"), heading, paragraph, heading, paragraph]
 
 
+def test_lines_wrapped_at_a_pdf_page_width_are_rejoined():
+    """Official PDFs wrap at 28 characters per line: shorter than a web page's, often with no stop inside."""
+    paragraphs = [
+        "我们坚持以习近平新时代中国特色社会主义思想为指导全面贯彻落实党的二十大和二十届二中三中全会精神，"
+        "完整准确全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展，经济运行稳中有进。",
+        "过去一年，我们有力应对复杂严峻形势，在攻坚克难中砥砺前行，在转型升级中开拓新局，"
+        "迈好了承上启下的关键一步。地区生产总值增长5.3%，粮食总产量1993.5万吨、创历史新高。",
+    ]
+    page = [paragraph[i : i + 28] for paragraph in paragraphs for i in range(0, len(paragraph), 28)]
+    part, chapter = "一、2024年工作回顾", "（一）经济运行稳进提质"
+    raw = "\n".join([part, *page, "- 2 -", chapter, *page])
+    assert clean_text(raw).split("\n") == [part, *paragraphs, chapter, *paragraphs]
+
+
 def test_numbered_heading_stays_even_before_a_line_starting_with_a_comma():
     raw = "一、认真总结成绩,准确把握态势,始终保持加快发展的劲头\n,全县上下努力克服金融危机的冲击。"
     assert clean_text(raw).split("\n") == raw.split("\n")
