@@ -67,8 +67,10 @@ NOISE_RULES: tuple[NoiseRule, ...] = (
         "2022-05-26 17:51:50 投稿作者:网友投稿 点击:",
     ),
     NoiseRule(
+        # Two or more "field: value" pairs and nothing else; one field alone may be body text.
         "posting metadata",
-        re.compile(r".{0,30}(?:投稿作者|发布者|责任编辑|浏览次数|阅读次数|发布时间|点击数)\s*[:：].*"),
+        re.compile(r"(?:(?:投稿作者|作者|发布者|责任编辑|编辑|来源|浏览次数|阅读次数|发布时间|点击数|点击)"
+                   r"\s*[:：]\s*[^\s:：]*\s*){2,}"),
         "发布时间：2022-05-26 责任编辑：王某",
     ),
     NoiseRule(
@@ -78,7 +80,7 @@ NOISE_RULES: tuple[NoiseRule, ...] = (
     ),
     NoiseRule(
         "source header",
-        re.compile(r"(?:来源|稿源|文章来源|信息来源)\s*[:：]\s*\S{2,20}"),
+        re.compile(r"(?:来源|稿源|文章来源|信息来源)\s*[:：]\s*[^\s。，,；;]{2,20}"),
         "来源：西藏日报",
     ),
     NoiseRule(
@@ -88,7 +90,7 @@ NOISE_RULES: tuple[NoiseRule, ...] = (
     ),
     NoiseRule(
         "original link",
-        re.compile(r"(?:原文链接|原文地址|本文链接|网址)\s*[:：]\s*\S*"),
+        re.compile(r"(?:原文链接|原文地址|本文链接)\s*[:：]\s*\S*"),
         "原文链接：https://www.pkulaw.com/lar/ea5258e56c60aba96802bb670d6bf530bdfb.html",
     ),
     NoiseRule(
@@ -187,7 +189,7 @@ def drop_noise_lines(lines: list[str]) -> list[str]:
     return kept
 
 
-# --- 6. Re-joining broken paragraphs---------------------------------------------------------
+# --- 6. Re-joining broken paragraphs -----------------------------------------------------------
 
 # A line ending like this ends a sentence or a lead-in ("同志们：", "…；"), closing quotes allowed.
 _SENTENCE_END = re.compile(r"(?:[。！？!?；;：:…）)]|\.{3})[”’\"'」』】》）)]*$")

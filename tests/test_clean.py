@@ -75,7 +75,9 @@ def test_noise_words_inside_body_sentences_are_kept():
     body = (
         "要推进数据共享，来源：各部门报送的数据都要核实。\n"
         "我们要把推荐访问量大的政务服务事项放在首页。\n"
-        "本作品集收录了优秀案例，false 信息要及时纠正。"
+        "本作品集收录了优秀案例，false 信息要及时纠正。\n"
+        "数据发布时间：每月10日前。\n"
+        "网址：http://www.baotou.gov.cn"
     )
     assert clean_text(body) == body
 
