@@ -98,7 +98,7 @@ def decode_plain_text(data: bytes, name: str) -> str:
         if text is None:
             raise DocumentError(name, BINARY)
     else:
-        text = _strict_decode(data, "utf-8")
+        text = _decode_utf8_allowing_a_cut_last_character(data)
         if text is None:  # GBK first; BOM-less UTF-16 without any ASCII has no NUL bytes to show it
             text = _best_plausible(data, ("gb18030", "utf-16-le", "utf-16-be"))
     if text is None:
@@ -111,6 +111,19 @@ def decode_plain_text(data: bytes, name: str) -> str:
 def control_byte_ratio(data: bytes) -> float:
     """Share of ASCII control bytes (tab and line ends excepted): high in binary, nil in text."""
     return len(_JUNK_BYTE.findall(data)) / len(data) if data else 0.0
+
+
+def _decode_utf8_allowing_a_cut_last_character(data: bytes) -> str | None:
+    """UTF-8, also when the file was cut in the middle of its last character (that piece is dropped).
+
+    Such a file must not fall through to GB18030, which would decode all of it into mojibake.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data" and err.end == len(data) and len(data) - err.start < 4:
+            return _strict_decode(data[: err.start], "utf-8")
+        return None
 
 
 def _strict_decode(data: bytes, encoding: str) -> str | None:

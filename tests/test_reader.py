@@ -59,6 +59,11 @@ def test_bomless_utf16_without_any_ascii_is_still_recognised(encoding):
     assert decode_bytes(text.encode(encoding), "report.txt") == text
 
 
+def test_utf8_cut_inside_its_last_character_is_still_utf8_not_gb18030_mojibake():
+    text = "各位代表：现在，我代表国务院，向大会报告政府工作。三是“三农”工作取得新突破。种"
+    assert decode_bytes(text.encode()[:-1], "excerpt.txt") == text[:-1]
+
+
 def test_corpus_file_read_as_gbk_and_utf16_gives_the_same_text():
     path = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
     utf8 = read_text(path)
