@@ -19,12 +19,14 @@ import numpy as np
 
 from retrieval.index import Entry, Index
 from retrieval.models import Answer, Passage
-from retrieval.query import Query
+from retrieval.query import RELATIVE_YEARS, Query
 from retrieval.tokens import related_terms
 
 CANDIDATES = 30  # passages re-ranked after BM25
 COVERAGE_WEIGHT = 0.5
 SENTENCE_WEIGHT = 0.5
+HEADING_WEIGHT = 0.3
+RELATED_CREDIT = 0.5  # a related word found counts half as much as the question's own word
 MIN_COVERAGE = 0.5  # below this share of the question's idf in the top passage: no answer
 
 
@@ -34,39 +36,65 @@ class Judged:
 
     position: int  # index into Index.entries
     bm25: float
-    coverage: float
+    coverage: float  # share of the question in the passage and its heading path
+    heading: float  # share of the question in the passage's own heading
     highlight: str
-    sentence_share: float
+    sentence_share: float  # share of the question in the highlight sentence (with the heading path)
 
     def rank_score(self, best_bm25: float) -> float:
-        return self.bm25 / best_bm25 + COVERAGE_WEIGHT * self.coverage + SENTENCE_WEIGHT * self.sentence_share
+        return (self.bm25 / best_bm25 + COVERAGE_WEIGHT * self.coverage
+                + SENTENCE_WEIGHT * self.sentence_share + HEADING_WEIGHT * self.heading)
 
 
 @dataclass(frozen=True)
 class Wanted:
-    """What the question asks for: each of its words with its idf and the words that also count."""
+    """What the question asks for: each of its words, with its idf and the forms that count.
 
-    terms: tuple[tuple[float, tuple[str, ...]], ...]
+    A form is the word itself (full credit) or a related word (RELATED_CREDIT). A relative
+    year (今年) also counts as found where the year it means in that document appears.
+    """
+
+    terms: tuple[tuple[float, tuple[tuple[str, float], ...], int | None], ...]  # idf, forms, year offset
     total: float
 
     @classmethod
     def of(cls, query: Query, index: Index) -> Wanted:
-        terms = tuple((index.idf(t), (t, *sorted(related_terms(t)))) for t in query.own_terms)
-        return cls(terms, sum(weight for weight, _ in terms))
+        terms = tuple(_wanted_term(t, index) for t in query.own_terms)
+        return cls(terms, sum(weight for weight, _, _ in terms))
 
-    def share_found(self, text: str) -> float:
+    def share_found(self, text: str, year: int | None) -> float:
         """Share of the question's idf whose words (or related words) occur in normalized text."""
         if not self.total:
             return 0.0
-        found = sum(weight for weight, forms in self.terms if any(f in text for f in forms))
+        found = 0.0
+        for weight, forms, offset in self.terms:
+            credit = max((c for f, c in forms if f in text), default=0.0)
+            if offset is not None and year and str(year + offset) in text:
+                credit = 1.0
+            found += weight * credit
         return found / self.total
 
 
+def _wanted_term(term: str, index: Index) -> tuple[float, tuple[tuple[str, float], ...], int | None]:
+    """A question word's weight and forms.
+
+    When the documents never use the word but use a related one ("GDP" where they say
+    生产总值), the related word is their way of saying it: it gets full credit, and the word
+    weighs what that related word weighs rather than counting as an unknown word.
+    """
+    related = sorted(related_terms(term))
+    if index.seen(term) or not any(index.seen(r) for r in related):
+        forms = ((term, 1.0), *((r, RELATED_CREDIT) for r in related))
+        return index.idf(term), forms, RELATIVE_YEARS.get(term)
+    weight = min(index.idf(r) for r in related if index.seen(r))
+    return weight, ((term, 1.0), *((r, 1.0) for r in related)), RELATIVE_YEARS.get(term)
+
+
 def best_sentence(entry: Entry, wanted: Wanted) -> tuple[str, float]:
-    """The sentence holding the largest share of the question (ties: the earlier one)."""
+    """The sentence holding the largest share of the question, read under its heading path."""
     best, best_share = "", -1.0
     for sentence, normalized in entry.sentences:
-        share = wanted.share_found(normalized)
+        share = wanted.share_found(entry.path_text + normalized, entry.year)
         if share > best_share + 1e-9:
             best, best_share = sentence, share
     return best, max(best_share, 0.0)
@@ -75,7 +103,14 @@ def best_sentence(entry: Entry, wanted: Wanted) -> tuple[str, float]:
 def judge(wanted: Wanted, position: int, bm25: float, index: Index) -> Judged:
     entry = index.entries[position]
     highlight, sentence_share = best_sentence(entry, wanted)
-    return Judged(position, bm25, wanted.share_found(entry.matchable), highlight, sentence_share)
+    return Judged(
+        position=position,
+        bm25=bm25,
+        coverage=wanted.share_found(entry.matchable, entry.year),
+        heading=wanted.share_found(entry.own_heading, entry.year),
+        highlight=highlight,
+        sentence_share=sentence_share,
+    )
 
 
 def rank(query: Query, index: Index, doc: str | None = None) -> list[Judged]:

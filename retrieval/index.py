@@ -35,6 +35,8 @@ class Entry:
     title: str
     year: int | None
     matchable: str  # normalized heading path + body, for checking which question words it holds
+    path_text: str  # normalized heading path
+    own_heading: str  # normalized last heading of the path
     sentences: tuple[tuple[str, str], ...]  # (verbatim sentence, its normalized form)
 
 
@@ -59,11 +61,16 @@ class WeightedBM25:
         """Informativeness of a term; one never seen is as informative as the rarest seen term."""
         return self._bm25.idf(term) if self._bm25.doc_freq(term) else self._unseen_idf
 
+    def seen(self, term: str) -> bool:
+        return self._bm25.doc_freq(term) > 0
+
 
 def _entry(chunk: Chunk, document: Document) -> Entry:
     sentences = tuple((s, normalize(s)) for s in split_sentences(chunk.text))
+    path_text = normalize(" ".join(chunk.path))
     return Entry(chunk=chunk, title=document.title, year=document.year,
-                 matchable=normalize(" ".join((*chunk.path, chunk.text))), sentences=sentences)
+                 matchable=path_text + normalize(chunk.text), path_text=path_text,
+                 own_heading=normalize(chunk.path[-1]) if chunk.path else "", sentences=sentences)
 
 
 class Index:
@@ -96,3 +103,7 @@ class Index:
 
     def idf(self, term: str) -> float:
         return self._body.idf(term)
+
+    def seen(self, term: str) -> bool:
+        """Whether any passage uses the term."""
+        return self._body.seen(term)

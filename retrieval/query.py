@@ -12,7 +12,8 @@ from retrieval.tokens import normalize, question_terms, related_terms
 RELATED_WEIGHT = 0.4
 
 # Relative years, resolved against each document's own year (今年 in a 2022 speech is 2022).
-RELATIVE_YEARS = {"今年": 0, "本年": 0, "全年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+# ("全年", the whole year, is not one: "全年多渠道融资" can be about any year.)
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 
 # Questions that ask for an enumeration: the answer is a whole item with its sub-items.
 # Example: "规划引领有哪些要求", "工作重点是哪几点", "主要任务包括什么".

@@ -35,6 +35,12 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def question_affixes() -> tuple[str, ...]:
+    """Stopwords of two or more characters: a question word glued to another word ("哪些项目")."""
+    return tuple(w for w in stopwords() if len(w) >= 2)
+
+
+@lru_cache(maxsize=1)
 def related() -> dict[str, frozenset[str]]:
     """Map each word to the other words of every related-terms group it belongs to."""
     groups: dict[str, set[str]] = {}

@@ -67,8 +67,14 @@ def tokenize(text: str) -> list[str]:
 
 
 def question_terms(question: str) -> list[str]:
-    """Terms of a question: the same terms a passage would give, stopwords removed."""
-    return tokenize(question)
+    """Terms of a question: a passage's terms, less any word glued to a question word.
+
+    jieba may keep a question word inside a longer word ("哪些项目", "什么样"); such a word
+    is dropped, while its sub-words (项目) come out of search-mode cutting on their own.
+    """
+    affixes = rules.question_affixes()
+    glued = [t for t in tokenize(question) if len(t) > 2 and (t.startswith(affixes) or t.endswith(affixes))]
+    return [t for t in tokenize(question) if t not in glued]
 
 
 def related_terms(term: str) -> frozenset[str]:
