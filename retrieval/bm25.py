@@ -88,6 +88,11 @@ class SparseBM25:
         return 0 if col is None else int(self._doc_freq[col])
 
     @property
+    def n_dense_columns(self) -> int:
+        """How many frequent terms also have a dense column."""
+        return self._hot.shape[1]
+
+    @property
     def nbytes(self) -> int:
         """Memory held by the index arrays (the vocabulary dict not included)."""
         arrays = (self.weights.data, self.weights.indices, self.weights.indptr, self.doc_len,

@@ -94,7 +94,7 @@ def tokenize_documents(docs: Sequence[Sequence[str]], tokenize: Tokenizer, worke
                        min_parallel_chars: int = PARALLEL_MIN_CHARS) -> list[DocTokens]:
     """Tokenize every chunk, on all cores when there is at least min_parallel_chars of text."""
     texts = [text for chunks in docs for text in chunks]
-    workers = min(workers or os.cpu_count() or 1, len(texts))
+    workers = min(workers or _cores(), len(texts))
     if workers <= 1 or sum(map(len, texts)) < min_parallel_chars:
         tokens = [tokenize(text) for text in texts]
     else:
@@ -109,6 +109,14 @@ def _tokenize_in_processes(texts: list[str], tokenize: Tokenizer, workers: int) 
     batch = max(1, len(texts) // (workers * 8))
     with ProcessPoolExecutor(workers, initializer=_warm_up, initargs=(tokenize,)) as pool:
         return list(pool.map(tokenize, texts, chunksize=batch))
+
+
+def _cores() -> int:
+    """Cores this process may run on (fewer than os.cpu_count() under a CPU affinity mask)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _warm_up(tokenize: Tokenizer) -> None:
