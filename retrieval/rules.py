@@ -6,6 +6,7 @@ Each file explains its own format and gives an example in its header comments.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,9 +36,9 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def question_affixes() -> tuple[str, ...]:
-    """Stopwords of two or more characters: a question word glued to another word ("哪些项目")."""
-    return tuple(w for w in stopwords() if len(w) >= 2)
+def question_phrases() -> re.Pattern[str]:
+    """One pattern matching every question phrase of question_words.txt, earlier lines first."""
+    return re.compile("|".join(f"(?:{line})" for line in _lines("question_words.txt")))
 
 
 @lru_cache(maxsize=1)

@@ -67,14 +67,11 @@ def tokenize(text: str) -> list[str]:
 
 
 def question_terms(question: str) -> list[str]:
-    """Terms of a question: a passage's terms, less any word glued to a question word.
+    """Terms of a question: its question phrases (什么时候, 哪几项, 多少…) cut out, then as a passage.
 
-    jieba may keep a question word inside a longer word ("哪些项目", "什么样"); such a word
-    is dropped, while its sub-words (项目) come out of search-mode cutting on their own.
+    Cutting the phrases before splitting keeps their pieces ("时候", "几项") out of the search.
     """
-    affixes = rules.question_affixes()
-    glued = [t for t in tokenize(question) if len(t) > 2 and (t.startswith(affixes) or t.endswith(affixes))]
-    return [t for t in tokenize(question) if t not in glued]
+    return tokenize(rules.question_phrases().sub(" ", normalize(question)))
 
 
 def related_terms(term: str) -> frozenset[str]:

@@ -37,3 +37,10 @@ def test_stoplist_never_holds_content_words():
 
 def test_normalize_removes_spaces_and_case():
     assert normalize("ＧＤＰ 增长 X%") == "gdp增长x%"
+
+
+def test_question_phrases_and_their_pieces_do_not_search():
+    assert question_terms("污水处理项目什么时候启动") == ["污水", "处理", "污水处理", "项目", "启动"]
+    assert "时候" not in question_terms("什么时候开学")
+    assert question_terms("企业整顿要做好哪几项工作") == ["企业", "整顿", "做好", "工作"]
+    assert "项目" in question_terms("哪些项目已经竣工")
