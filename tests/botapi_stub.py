@@ -21,6 +21,7 @@ import itertools
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,6 +190,7 @@ class BotApiStub:
         self._changed = asyncio.Condition()
         self._server: tornado.httpserver.HTTPServer | None = None
         self._closing = False
+        self.listeners: list[Callable[[Call], None]] = []  # called with every successful call
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------------------
@@ -358,6 +360,8 @@ class BotApiStub:
             except TelegramReject as reject:
                 call.error = str(reject)
                 return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {reject}"}
+            for listener in self.listeners:
+                listener(call)
             return 200, {"ok": True, "result": result}
         finally:
             self._notify()

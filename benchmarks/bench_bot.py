@@ -1,0 +1,179 @@
+"""The bot's own capacity: 100 simulated users asking 10 questions each, concurrently.
+
+The real bot (bot.app.build_application, long polling) runs in its own process against
+the stand-in Bot API server (tests/botapi_stub.py), which runs here together with the
+simulated users — as Telegram's servers and users are not on the bot's CPU either.
+Latency is from the moment an update is queued at the stand-in to the moment the bot's
+sendMessage for it arrives there: getUpdates, "typing", retrieval, rendering and the
+HTTP round trips.
+
+Two runs:
+- paced: each user asks, waits for the answer, then pauses (exponential think time) so
+  that 100 users together offer --rate questions/s; latency here is what a user sees;
+- burst: all users × questions queued at once; answers/s is the ceiling.
+
+Telegram lets a bot send about 30 messages/s, which AIORateLimiter enforces in
+production; the bot here runs with the overall and per-group limits lifted to measure
+the bot alone. Target: ≥ 200 answers/s and p99 ≤ 100 ms on a 2-core machine.
+
+    .venv/bin/python benchmarks/bench_bot.py [--users 100] [--questions 10] [--rate 250]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from botapi_stub import TOKEN, BotApiStub, Call  # noqa: E402
+
+QUESTIONS = [
+    "2022年基础配套有哪些任务",
+    "2021年生产总值是多少",
+    "重点产业项目有哪些",
+    "招商引资的目标是什么",
+    "如何优化营商环境",
+    "城市规划建设管理有什么要求",
+    "生态配套怎么推进",
+    "今年的奋斗目标是什么",
+    "项目建设取得了哪些进展",
+    "对干部作风有什么要求",
+]
+
+
+# -- the bot process ------------------------------------------------------------------
+
+
+async def serve_bot(base_url: str) -> None:
+    """Run the bot against the stand-in until this process is terminated."""
+    from telegram.ext import AIORateLimiter
+
+    from bot.app import build_application, polling
+    from bot.settings import load_settings
+
+    settings = load_settings(
+        env_file=None,
+        telegram_bot_token=TOKEN,
+        telegram_base_url=base_url + "/bot",
+        telegram_base_file_url=base_url + "/file/bot",
+        data_dir=ROOT / "data",
+    )
+    limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)  # limits lifted
+    async with polling(build_application(settings, rate_limiter=limiter)):
+        await asyncio.Event().wait()
+
+
+# -- the users --------------------------------------------------------------------------
+
+
+class Users:
+    """Simulated users: each asks, waits for the answer to its chat, and records the latency."""
+
+    def __init__(self, stub: BotApiStub) -> None:
+        self.stub = stub
+        self.waiting: dict[int, asyncio.Future[float]] = {}
+        self.latencies: list[float] = []
+        stub.listeners.append(self._on_call)
+
+    def _on_call(self, call: Call) -> None:
+        if call.method == "sendMessage":
+            future = self.waiting.pop(call.params.get("chat_id"), None)
+            if future and not future.done():
+                future.set_result(call.at)
+
+    async def ask(self, user_id: int, question: str) -> None:
+        self.waiting[user_id] = asyncio.get_running_loop().create_future()
+        update = self.stub.message(question, user_id=user_id)
+        answered_at = await asyncio.wait_for(self.waiting[user_id], 60)
+        self.latencies.append(answered_at - self.stub.pushed_at[update["update_id"]])
+
+    async def paced(self, user_id: int, count: int, think: float) -> None:
+        await asyncio.sleep(random.uniform(0, think))
+        for i in range(count):
+            await self.ask(user_id, QUESTIONS[(user_id + i) % len(QUESTIONS)])
+            await asyncio.sleep(random.expovariate(1 / think))
+
+    async def burst(self, user_ids: range, count: int) -> None:
+        """Everything queued at once: one chat per question so the answers can be told apart."""
+        await asyncio.gather(
+            *(
+                self.ask(100_000 + u * count + i, QUESTIONS[(u + i) % len(QUESTIONS)])
+                for u in user_ids
+                for i in range(count)
+            )
+        )
+
+
+def report(title: str, latencies: list[float], elapsed: float) -> None:
+    latencies = sorted(latencies)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(
+        f"{title}: {len(latencies)} answers in {elapsed:.2f} s = {len(latencies) / elapsed:.0f} answers/s; "
+        f"latency update → sendMessage median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p99 {p99 * 1000:.1f} ms"
+    )
+
+
+async def run(users: int, per_user: int, rate: float) -> None:
+    random.seed(7)
+    stub = await BotApiStub().start()
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--serve",
+        f"http://127.0.0.1:{stub.port}",
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await stub.wait_for("setMyCommands", count=2, timeout=60)  # loaded and polling
+        crowd = Users(stub)
+        for i in range(20):  # warm-up: connections, caches
+            await crowd.ask(1, QUESTIONS[i % len(QUESTIONS)])
+
+        crowd.latencies.clear()
+        started = time.perf_counter()
+        think = users / rate
+        await asyncio.gather(*(crowd.paced(u, per_user, think) for u in range(1, users + 1)))
+        report(
+            f"paced  ({users} users × {per_user}, offered {rate:.0f}/s)",
+            crowd.latencies,
+            time.perf_counter() - started,
+        )
+
+        crowd.latencies.clear()
+        started = time.perf_counter()
+        await crowd.burst(range(users), per_user)
+        report(f"burst  ({users * per_user} queued at once)", crowd.latencies, time.perf_counter() - started)
+        print(f"requests refused by the stand-in: {len(stub.rejected)}; cores: {os.cpu_count()}")
+    finally:
+        bot.terminate()
+        await bot.wait()
+        await stub.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--questions", type=int, default=10)
+    parser.add_argument("--rate", type=float, default=250, help="questions/s offered by the paced users")
+    parser.add_argument("--serve", metavar="URL", help=argparse.SUPPRESS)  # internal: be the bot process
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    if args.serve:
+        asyncio.run(serve_bot(args.serve))
+    else:
+        asyncio.run(run(args.users, args.questions, args.rate))
+
+
+if __name__ == "__main__":
+    main()
