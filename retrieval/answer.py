@@ -24,7 +24,7 @@ from retrieval.tokens import related_terms
 
 CANDIDATES = 30  # passages re-ranked after BM25
 COVERAGE_WEIGHT = 0.5
-SENTENCE_WEIGHT = 0.5
+SENTENCE_WEIGHT = 1.0
 HEADING_WEIGHT = 0.3
 RELATED_CREDIT = 0.5  # a related word found counts half as much as the question's own word
 MIN_COVERAGE = 0.5  # below this share of the question's idf in the top passage: no answer
