@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from retrieval.answer import answer
+from retrieval.commitments import Commitment, extract_commitments
 from retrieval.document import load_document
 from retrieval.index import Index
 from retrieval.models import Answer, Document, DocumentError
@@ -22,6 +24,11 @@ class Library:
     def ask(self, question: str, top_k: int = 3, doc: str | None = None) -> Answer:
         """Answer a question from all documents, or from one document when doc names it."""
         return answer(parse_question(question), self.index, top_k=top_k, doc=doc)
+
+    @cached_property
+    def commitments(self) -> tuple[Commitment, ...]:
+        """Targets, deadlines and tasks of every document, extracted on first use."""
+        return tuple(c for d in self.documents for c in extract_commitments(d))
 
 
 def document_paths(data_dir: Path) -> list[Path]:
