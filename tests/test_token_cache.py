@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import Counter
 from pathlib import Path
@@ -158,3 +159,15 @@ def test_fingerprint_files_changes_with_content(tmp_path: Path) -> None:
     assert fingerprint_files([rules], "tokens-2") != before
     rules.write_text("基础配套\n重点项目\n", encoding="utf-8")
     assert fingerprint_files([rules], "tokens-1") != before
+
+
+def failing_tokenize(text: str) -> list[str]:
+    raise RuntimeError("tokenizer broke")
+
+
+def test_the_garbage_collector_is_back_on_afterwards(tmp_path: Path) -> None:
+    tokenize_all(DOCS, counting_tokenize, tmp_path, "v1")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        tokenize_all([["新 内容"]], failing_tokenize, tmp_path, "v1")
+    assert gc.isenabled()
