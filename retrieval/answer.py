@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.index import Entry, Index
+from retrieval.list_passage import list_passage
 from retrieval.models import Answer, Passage
 from retrieval.query import RELATIVE_YEARS, Query
 from retrieval.tokens import related_terms
@@ -129,12 +130,17 @@ def rank(query: Query, index: Index, doc: str | None = None) -> list[Judged]:
 
 def to_passage(judged: Judged, query: Query, index: Index, score: float) -> Passage:
     entry = index.entries[judged.position]
+    text, outline = entry.chunk.text, entry.chunk.outline
+    if query.is_list:
+        expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk)
+        if expanded:
+            text, outline = expanded
     return Passage(
         doc=entry.chunk.doc,
         section=entry.chunk.path,
-        text=entry.chunk.text,
+        text=text,
         highlight=judged.highlight,
-        outline=entry.chunk.outline if query.is_list else (),
+        outline=outline if query.is_list else (),
         score=score,
         title=entry.title,
     )

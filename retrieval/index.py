@@ -77,6 +77,7 @@ class Index:
     """All passages of a set of documents, ready to score."""
 
     def __init__(self, documents: tuple[Document, ...]) -> None:
+        self.documents = {d.name: d for d in documents}
         self.entries = tuple(_entry(c, d) for d in documents for c in d.chunks)
         self._body = WeightedBM25([tokenize(e.chunk.text) for e in self.entries])
         self._head = WeightedBM25([tokenize(" ".join((e.title, *e.chunk.path))) for e in self.entries])

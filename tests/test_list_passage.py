@@ -1,0 +1,51 @@
+"""List answers: a section's lead-in is quoted with the items under it."""
+
+from retrieval.document import build_document
+from retrieval.library import Library
+from retrieval.list_passage import LIST_LIMIT, list_passage
+
+SPEECH = """关于做好今年工作的讲话
+同志们：今天召开会议，部署今年的工作。
+一、关于去年的工作
+去年我们完成了各项任务，经济运行总体平稳。
+二、关于今年的工作
+今年我给大家提3点要求。
+一要狠抓工作落实。各级干部要把各项任务落到实处。
+二要增强忧患意识。要坚持底线思维，防范化解重大风险。
+三要提高工作本领。要加强学习，提高专业能力。
+"""
+
+
+def test_lead_in_is_quoted_with_its_items():
+    document = build_document("speech.txt", SPEECH)
+    lead_in = next(c for c in document.chunks if c.text.startswith("二、关于今年的工作"))
+    text, outline = list_passage(document, lead_in)
+    assert text.startswith("二、关于今年的工作")
+    assert "三要提高工作本领" in text and text in document.text
+    assert outline == ("一要狠抓工作落实", "二要增强忧患意识", "三要提高工作本领")
+
+
+def test_item_without_sub_items_is_not_expanded():
+    document = build_document("speech.txt", SPEECH)
+    item = next(c for c in document.chunks if c.text.startswith("二要增强忧患意识"))
+    assert list_passage(document, item) is None
+
+
+def test_long_section_is_cut_at_a_sentence_end_within_the_limit():
+    items = "\n".join(f"{n}要推进第{n}项工作。" + "这项工作要抓紧落实到位。" * 20 for n in "一二三四五六七八")
+    document = build_document("long.txt", "讲话\n二、今年的重点任务\n今年要完成以下任务。\n" + items + "\n")
+    lead_in = next(c for c in document.chunks if c.text.startswith("二、今年的重点任务"))
+    text, outline = list_passage(document, lead_in)
+    assert sum(not ch.isspace() for ch in text) <= LIST_LIMIT
+    assert text.endswith("。")
+    assert 1 <= len(outline) < 8
+    assert all(heading in text for heading in outline)
+
+
+def test_list_question_gets_the_expanded_passage_and_a_fact_question_does_not():
+    library = Library((build_document("speech.txt", SPEECH),))
+    listed = library.ask("今年的工作提了哪几点要求").answer
+    assert "一要狠抓工作落实" in listed.text and "三要提高工作本领" in listed.text
+    assert len(listed.outline) == 3
+    fact = library.ask("忧患意识要怎么增强").answer
+    assert fact.text.startswith("二要增强忧患意识") and fact.outline == ()
