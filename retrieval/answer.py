@@ -6,9 +6,9 @@ path, a related word counting as found) and by its best sentence (the share foun
 sentence). A fact is usually stated in one sentence, so a passage that answers in one
 sentence beats one that mentions the same words far apart.
 
-A question is answered only when the top passage covers most of what it asks:
-"xx区有几家银行" finds passages about xx区 everywhere, but none holds 银行, the word that
-carries the question, so there is no answer.
+A question is answered only when one sentence of the top passage holds enough of what it
+asks: "xx区有几家银行" finds passages about xx区 everywhere, but none holds 银行, the word
+that carries the question, so there is no answer.
 """
 
 from __future__ import annotations
@@ -28,7 +28,10 @@ COVERAGE_WEIGHT = 0.5
 SENTENCE_WEIGHT = 1.0
 HEADING_WEIGHT = 0.3
 RELATED_CREDIT = 0.5  # a related word found counts half as much as the question's own word
-MIN_COVERAGE = 0.5  # below this share of the question's idf in the top passage: no answer
+# No answer when the best sentence of the top passage (read under its heading path) holds less
+# than this share of the question's idf. A sentence rather than the whole passage: a passage
+# that mentions 今年, 标准 and 提高 in three places does not answer "今年低保标准提高到多少".
+MIN_SENTENCE_SHARE = 0.44
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> An
     ranked = rank(query, index, doc)
     best = ranked[0].bm25 if ranked else 1.0
     results = tuple(to_passage(j, query, index, j.rank_score(best)) for j in ranked[: max(top_k, 1)])
-    if ranked and ranked[0].coverage >= MIN_COVERAGE:
+    if ranked and ranked[0].sentence_share >= MIN_SENTENCE_SHARE:
         return Answer(question=query.text, answer=results[0], results=results)
     suggestions = tuple(p.section for p in results if p.section)
     return Answer(question=query.text, answer=None, results=results, suggestions=suggestions)
