@@ -7,6 +7,8 @@ bytes, so the data is compact, self-describing and parsed strictly:
     f|<gen>|<qid>|<n>   全文: the whole section of result n
     s|<gen>|<d>|<s>     section s of document d (-1: the whole document)
     e|<gen>|<i>         ask example question i
+    c|<gen>|<lid>|<n>   page n of a recent commitments listing (edits the message)
+    o|<gen>|<lid>|<n>   item n of a recent commitments listing, as its quoted passage
     n                   the "n/N" counter (does nothing)
 
 <gen> is the library generation: after a reload, old buttons are recognised as stale.
@@ -30,12 +32,15 @@ _PATTERNS = {
     "f": re.compile(r"f\|(\d{1,9})\|([0-9a-f]{1,12})\|(\d{1,2})"),
     "s": re.compile(r"s\|(\d{1,9})\|(\d{1,4})\|(-1|\d{1,5})"),
     "e": re.compile(r"e\|(\d{1,9})\|()(\d)"),
+    "c": re.compile(r"c\|(\d{1,9})\|([0-9a-f]{1,12})\|(\d{1,4})"),
+    "o": re.compile(r"o\|(\d{1,9})\|([0-9a-f]{1,12})\|(\d{1,5})"),
 }
 
 
 @dataclass(frozen=True)
 class Callback:
-    """Parsed callback data. `key` is a qid (p, f) or a document index (s); unused for e."""
+    """Parsed callback data. `key` is a qid (p, f), a document index (s) or a listing id (c, o);
+    unused for e."""
 
     kind: str
     generation: int
