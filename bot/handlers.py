@@ -38,7 +38,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards, render
+from bot import commitments_handlers, keyboards, render
 from bot.state import LibraryHolder, children_of
 from retrieval.models import Answer, Passage
 
@@ -57,11 +57,13 @@ ASK_USAGE = "用法：/ask 问题，例如 /ask 2022年基础配套有哪些任�
 PRIVATE_COMMANDS = [
     BotCommand("help", "我知道哪些文档、怎么提问"),
     BotCommand("sections", "文档目录"),
+    BotCommand("commitments", "任务、目标和时限，如 /commitments 道路"),
 ]
 GROUP_COMMANDS = [
     BotCommand("ask", "提问，如 /ask 基础配套有哪些任务"),
     BotCommand("help", "我知道哪些文档、怎么提问"),
     BotCommand("sections", "文档目录"),
+    BotCommand("commitments", "任务、目标和时限，如 /commitments 道路"),
 ]
 
 
@@ -76,6 +78,7 @@ def register(application: Application) -> None:
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_private_text),
             MessageHandler(groups & filters.TEXT & ~filters.COMMAND, on_group_text),
             MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_private_other),
+            *commitments_handlers.handler_list(),  # /commitments, /tasks and their buttons
             CallbackQueryHandler(on_button),
             InlineQueryHandler(on_inline),
         ]
@@ -178,6 +181,8 @@ async def answer_question(
         return
     with suppress(TelegramError):  # "typing" is a courtesy; never let it cost the answer
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    if await commitments_handlers.answer_with_commitments(context, chat_id, holder, question, reply_id):
+        return  # a list question about commitments ("哪些任务要在月底前完成") gets the listing
     # ask() takes about a millisecond, so it runs on the loop rather than in a thread.
     answer = holder.library.ask(question, top_k=context.bot_data[TOP_K])
     await send_answer(context, chat_id, holder, answer, reply_id)

@@ -31,8 +31,8 @@ async def test_command_menu_is_registered_for_private_chats_and_groups(bot, stub
         for c in stub.of("setMyCommands")
     }
     assert menus == {
-        "all_private_chats": ["help", "sections"],
-        "all_group_chats": ["ask", "help", "sections"],
+        "all_private_chats": ["help", "sections", "commitments"],
+        "all_group_chats": ["ask", "help", "sections", "commitments"],
     }
 
 
