@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import render
+from bot.commitments_view import commitments_answer, empty_message
 from bot.state import LibraryHolder
+from retrieval.commitments import format_commitments, search_commitments
 from retrieval.library import load_library
 
 PROMPT = "问> "
-HELP = "输入问题后回车；/sections 查看目录，/help 查看说明，Ctrl-D 退出。"
+HELP = "输入问题后回车；/sections 查看目录，/commitments [关键词] 任务和目标，/help 查看说明，Ctrl-D 退出。"
 
 
 def chat(data_dir: Path, top_k: int, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
@@ -52,4 +54,13 @@ def reply(holder: LibraryHolder, question: str, top_k: int) -> str:
         return f"{titles}\n{HELP}\n试试这些问题：\n{examples}"
     if question == "/sections":
         return render.html_to_text(render.toc_message(render.toc_entries(holder.documents)))
+    command, *rest = question.split(maxsplit=1)
+    if command in ("/commitments", "/tasks"):
+        keyword = rest[0] if rest else ""
+        commitments = holder.library.commitments
+        found = search_commitments(commitments, keyword) if keyword else list(commitments)
+        return format_commitments(found) or render.html_to_text(empty_message(keyword))
+    found = commitments_answer(holder.library.commitments, question)  # the same choice as the bot's
+    if found:
+        return format_commitments(found)
     return render.answer_text(holder.library.ask(question, top_k=top_k))
