@@ -64,3 +64,27 @@ def test_results_are_ranked_and_limited_to_top_k():
     result = ask("全年项目", top_k=2)  # "全年" is in every passage
     assert len(result.results) == 2
     assert result.results[0].score >= result.results[1].score
+
+
+def test_quantity_question_highlights_the_sentence_with_the_number():
+    doc_passages = [(("二、2022 年的重点工作", "六要推进土地收储配套"),
+                     "六要推进土地收储配套。土地收储是产业落地的基础。全年力争收储土地 X 亩。", ())]
+    chunks = [Chunk("d.txt", p, t, 0, len(t), o) for p, t, o in doc_passages]
+    index = Index((Document("d.txt", "讲话", doc_passages[0][1], (), tuple(chunks), 2022),))
+    result = answer(parse_question("土地收储多少亩"), index, top_k=1)
+    assert result.answer.highlight == "全年力争收储土地 X 亩。"
+
+
+def test_question_about_this_year_prefers_this_years_section():
+    passages = [
+        (("2024年工作回顾", "六是民生保障全面加强"), "六是民生保障全面加强。全力办好21项民生实事。", ()),
+        (("2025年工作安排", "（七）更好保障和改善民生"), "（七）更好保障和改善民生。实施民生实事28项。", ()),
+    ]
+    chunks, text, pos = [], "", 0
+    for path, body, outline in passages:
+        chunks.append(Chunk("r.txt", path, body, pos, pos + len(body), outline))
+        text, pos = text + body + "\n", pos + len(body) + 1
+    index = Index((Document("r.txt", "2025年政府工作报告", text, (), tuple(chunks), 2025),))
+    assert answer(parse_question("今年办几件民生实事"), index, top_k=2).answer.section[0] == "2025年工作安排"
+    last_year = answer(parse_question("去年办了几件民生实事"), index, top_k=2)
+    assert last_year.answer.section[0] == "2024年工作回顾"
