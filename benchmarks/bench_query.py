@@ -41,8 +41,8 @@ from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 from retrieval.bm25 import SparseBM25
 from retrieval.index import BM25_PARAMS
-from retrieval.token_cache import fingerprint_files, tokenize_all
-from retrieval.tokens import tokenize
+from retrieval.token_cache import tokenize_all
+from retrieval.tokens import tokenize, tokenizer_fingerprint
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,10 +149,6 @@ def questions(sentences: list[str], n: int, rng: random.Random) -> list[str]:
 
 def as_documents(chunks: list[str], per_doc: int) -> list[list[str]]:
     return [chunks[i:i + per_doc] for i in range(0, len(chunks), per_doc)]
-
-
-def tokenizer_fingerprint() -> str:
-    return fingerprint_files([*sorted((DATA / "rules").glob("*.txt")), ROOT / "retrieval" / "tokens.py"])
 
 
 # -- One corpus size ------------------------------------------------------------

@@ -13,6 +13,7 @@ log((N+1)/df), stays positive, and its delta keeps long passages from being crus
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from retrieval.query import Query
 from retrieval.sentences import split_sentences
 from retrieval.tokens import normalize, tokenize
 
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
 
@@ -37,6 +39,7 @@ class Entry:
     matchable: str  # normalized heading path + body, for checking which question words it holds
     path_text: str  # normalized heading path
     own_heading: str  # normalized last heading of the path
+    path_years: frozenset[int]  # years its heading path names ("二、2022 年的重点工作" → 2022)
     sentences: tuple[tuple[str, str], ...]  # (verbatim sentence, its normalized form)
 
 
@@ -70,17 +73,23 @@ def _entry(chunk: Chunk, document: Document) -> Entry:
     path_text = normalize(" ".join(chunk.path))
     return Entry(chunk=chunk, title=document.title, year=document.year,
                  matchable=path_text + normalize(chunk.text), path_text=path_text,
-                 own_heading=normalize(chunk.path[-1]) if chunk.path else "", sentences=sentences)
+                 own_heading=normalize(chunk.path[-1]) if chunk.path else "", sentences=sentences,
+                 path_years=frozenset(int(y) for y in _YEAR.findall(path_text)))
 
 
 class Index:
     """All passages of a set of documents, ready to score."""
 
-    def __init__(self, documents: tuple[Document, ...]) -> None:
+    def __init__(self, documents: tuple[Document, ...], body_tokens: list[list[str]] | None = None) -> None:
+        """body_tokens: each passage's terms, in order, when already known (the token cache)."""
         self.documents = {d.name: d for d in documents}
         self.entries = tuple(_entry(c, d) for d in documents for c in d.chunks)
-        self._body = WeightedBM25([tokenize(e.chunk.text) for e in self.entries])
-        self._head = WeightedBM25([tokenize(" ".join((e.title, *e.chunk.path))) for e in self.entries])
+        if body_tokens is None:
+            body_tokens = [tokenize(e.chunk.text) for e in self.entries]
+        headings = {" ".join((e.title, *e.chunk.path)) for e in self.entries}
+        heading_tokens = {h: tokenize(h) for h in headings}  # many passages share one heading path
+        self._body = WeightedBM25(body_tokens)
+        self._head = WeightedBM25([heading_tokens[" ".join((e.title, *e.chunk.path))] for e in self.entries])
         self._years = np.array([e.year or 0 for e in self.entries])
 
     def __len__(self) -> int:

@@ -5,7 +5,6 @@ Each file explains its own format and gives an example in its header comments.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -50,12 +49,3 @@ def related() -> dict[str, frozenset[str]]:
         for word in words:
             groups.setdefault(word.lower(), set()).update(w.lower() for w in words if w != word)
     return {word: frozenset(others) for word, others in groups.items()}
-
-
-@lru_cache(maxsize=1)
-def fingerprint() -> str:
-    """Changes whenever a rules file changes: cached tokens made with other rules are stale."""
-    digest = hashlib.sha256()
-    for path in sorted(RULES_DIR.glob("*.txt")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]

@@ -14,11 +14,13 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 import opencc
 
 from retrieval import rules
+from retrieval.token_cache import fingerprint_files
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -77,3 +79,9 @@ def question_terms(question: str) -> list[str]:
 def related_terms(term: str) -> frozenset[str]:
     """Words the related-terms file groups with term (not including term itself)."""
     return rules.related().get(term, frozenset())
+
+
+@lru_cache(maxsize=1)
+def tokenizer_fingerprint() -> str:
+    """Changes whenever the word lists or this module change: tokens cached before are stale."""
+    return fingerprint_files([*rules.RULES_DIR.glob("*.txt"), Path(__file__)], version="tokens-1")

@@ -1,0 +1,52 @@
+"""Loading a folder of documents, and not tokenizing the same document twice."""
+
+from pathlib import Path
+
+import pytest
+
+import retrieval.library as library_module
+from retrieval.library import Library, load_library
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def counted_tokenize(monkeypatch):
+    calls = []
+    real = library_module.tokenize
+
+    def tokenize(text: str) -> list[str]:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(library_module, "tokenize", tokenize)
+    monkeypatch.setattr(library_module, "_RECENT_TOKENS", type(library_module._RECENT_TOKENS)())
+    return calls
+
+
+def test_restart_with_a_token_cache_tokenizes_nothing(tmp_path, counted_tokenize, monkeypatch):
+    first, errors = load_library(DATA, cache_dir=tmp_path)
+    assert not errors and counted_tokenize  # tokenized once, and written to the cache
+    assert list(tmp_path.iterdir())
+    counted_tokenize.clear()
+    monkeypatch.setattr(library_module, "_RECENT_TOKENS", type(library_module._RECENT_TOKENS)())
+    second, _ = load_library(DATA, cache_dir=tmp_path)
+    assert counted_tokenize == []
+    question = "三大主题公园什么时候建成"
+    assert second.ask(question).to_json() == first.ask(question).to_json()
+
+
+def test_rebuilding_a_library_in_process_reuses_tokens(counted_tokenize):
+    library, _ = load_library(DATA)
+    counted_tokenize.clear()
+    Library(library.documents)
+    assert counted_tokenize == []
+
+
+def test_bad_file_is_skipped_and_named(tmp_path):
+    (tmp_path / "speech.txt").write_bytes((DATA / "xx_district_2022_economic_work_speech.txt").read_bytes())
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "notes.csv").write_text("ignored", encoding="utf-8")
+    library, errors = load_library(tmp_path)
+    assert [d.name for d in library.documents] == ["speech.txt"]
+    assert [e.name for e in errors] == ["empty.txt"]
