@@ -1,0 +1,110 @@
+"""The document folder (DATA_DIR) as admins change it: safe names, atomic writes and removals.
+
+Why a module of its own: the bot must never write a half file that a /reload (or a restart)
+would then load, never write outside DATA_DIR because of a crafted file name, and never show
+the server's paths to anyone. So every name that comes from outside goes through safe_name(),
+a file is written to a hidden temporary name in DATA_DIR and renamed into place (one atomic
+step on the same file system), and errors carry file names only.
+
+"When each document was added" is the file's modification time: an upload writes the file,
+so its mtime is the upload time, and a file an operator copies in by hand gets a time too —
+with no second record (a manifest) that could drift from what is really in the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+from retrieval.library import document_paths
+from retrieval.models import DocumentError
+from retrieval.reader import SUPPORTED_SUFFIXES
+
+MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, even in UTF-8 Chinese
+_TMP_PREFIX, _TMP_SUFFIX = ".upload-", ".tmp"  # hidden and of no supported type: never loaded
+
+NO_NAME = "文件没有名字"
+PATH_IN_NAME = "文件名不能包含路径（如 ../ 或 /），请只用文件名"
+CONTROL_IN_NAME = "文件名包含控制字符，请改名后再上传"
+NAME_TOO_LONG = f"文件名太长（超过 {MAX_NAME_CHARS} 个字符），请改短后再上传"
+UNSUPPORTED = "只支持 .txt、.md、.docx、.pdf 文件"
+
+
+def safe_name(raw: str) -> str:
+    """The name under which an uploaded file may be stored, or DocumentError saying why not.
+
+    Path traversal and control characters are refused rather than repaired: a name like
+    "../../x.txt" or one with a hidden right-to-left override is a mistake or an attack, and
+    the admin should know. Leading dots (hidden files) are dropped; Chinese is kept as is.
+    """
+    shown = "".join(ch if ch.isprintable() else "?" for ch in raw)[:MAX_NAME_CHARS] or "?"
+    name = unicodedata.normalize("NFC", raw).strip()
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        raise DocumentError(shown, CONTROL_IN_NAME)
+    if "/" in name or "\\" in name or name in (".", ".."):
+        raise DocumentError(shown, PATH_IN_NAME)
+    name = name.lstrip(". ")
+    if not name:
+        raise DocumentError(shown, NO_NAME)
+    if len(name) > MAX_NAME_CHARS:
+        raise DocumentError(shown, NAME_TOO_LONG)
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES or not Path(name).stem.strip():
+        raise DocumentError(name, UNSUPPORTED)
+    return name
+
+
+class DocumentStore:
+    """The files of DATA_DIR that hold documents; every change is atomic."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+
+    def names(self) -> list[str]:
+        """File names of the documents in the folder (what load_library would read), in name order."""
+        return [path.name for path in document_paths(self.data_dir)]
+
+    def exists(self, name: str) -> bool:
+        return self._path(name).is_file()
+
+    def added_at(self, name: str) -> datetime | None:
+        """When the file was written (its mtime, local time), or None if it is gone."""
+        try:
+            return datetime.fromtimestamp(self._path(name).stat().st_mtime)
+        except OSError:
+            return None
+
+    def write(self, name: str, data: bytes) -> None:
+        """Store data under name, replacing a file of that name: a temporary file, then a rename.
+
+        A reader (a /reload, a restart) sees either the old file or the whole new one.
+        """
+        path = self._path(name)
+        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=self.data_dir)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def remove(self, name: str) -> bool:
+        """Delete the file (one atomic unlink); False if it was not there."""
+        try:
+            self._path(name).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def _path(self, name: str) -> Path:
+        """The path of a stored name; refuses anything that is not a plain file name in the folder."""
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise DocumentError(name, PATH_IN_NAME)
+        return self.data_dir / name

@@ -1,0 +1,115 @@
+"""The document folder: names from outside are made safe, writes and removals are atomic."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from retrieval.library import document_paths
+from retrieval.models import DocumentError
+from retrieval.store import (
+    CONTROL_IN_NAME,
+    NAME_TOO_LONG,
+    NO_NAME,
+    PATH_IN_NAME,
+    UNSUPPORTED,
+    DocumentStore,
+    safe_name,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2023年政府工作报告.txt", "2023年政府工作报告.txt"),
+        ("  讲话稿.DOCX ", "讲话稿.DOCX"),
+        (".hidden.md", "hidden.md"),
+        ("...报告.pdf", "报告.pdf"),
+        ("e\u0301.txt", "\u00e9.txt"),  # NFC: one name for what looks like one name
+    ],
+)
+def test_safe_names_keep_chinese_and_drop_leading_dots(raw, expected):
+    assert safe_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("../../x.txt", PATH_IN_NAME),
+        ("/etc/passwd.txt", PATH_IN_NAME),
+        ("..\\..\\x.txt", PATH_IN_NAME),
+        ("data/x.txt", PATH_IN_NAME),
+        ("..", PATH_IN_NAME),
+        ("报告\x00.txt", CONTROL_IN_NAME),
+        ("报告\n.txt", CONTROL_IN_NAME),
+        ("报告\u202etxt.exe", CONTROL_IN_NAME),  # right-to-left override: "报告exe.txt" on screen
+        ("", NO_NAME),
+        ("...", NO_NAME),
+        ("报告.exe", UNSUPPORTED),
+        ("报告.doc", UNSUPPORTED),
+        ("报告", UNSUPPORTED),
+        (". .txt", UNSUPPORTED),
+        ("长" * 200 + ".txt", NAME_TOO_LONG),
+    ],
+)
+def test_unsafe_names_are_refused_with_a_reason(raw, reason):
+    with pytest.raises(DocumentError) as caught:
+        safe_name(raw)
+    assert caught.value.reason == reason
+    assert all(ch.isprintable() for ch in caught.value.name), "the name shown back has no control characters"
+
+
+def test_write_creates_the_file_atomically_and_replaces_an_old_one(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.write("报告.txt", "旧".encode())
+    store.write("报告.txt", "新的正文".encode())
+    assert (tmp_path / "报告.txt").read_text() == "新的正文"
+    assert os.listdir(tmp_path) == ["报告.txt"], "no temporary file is left behind"
+    assert store.names() == ["报告.txt"] and store.exists("报告.txt")
+    assert store.added_at("报告.txt") is not None
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):
+    store = DocumentStore(tmp_path)
+    store.write("报告.txt", "旧的正文".encode())
+
+    def refuse(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError):
+        store.write("报告.txt", "新的正文".encode())
+    assert (tmp_path / "报告.txt").read_text() == "旧的正文"
+    assert os.listdir(tmp_path) == ["报告.txt"]
+
+
+def test_a_temporary_file_is_never_loaded_as_a_document(tmp_path):
+    (tmp_path / ".upload-abc.tmp").write_text("二、重点工作\n推进道路建设。")
+    assert DocumentStore(tmp_path).names() == []
+    assert document_paths(tmp_path) == []
+
+
+def test_remove_deletes_and_reports_a_missing_file(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.write("报告.txt", "正文".encode())
+    assert store.remove("报告.txt") is True
+    assert not (tmp_path / "报告.txt").exists()
+    assert store.remove("报告.txt") is False
+    assert store.added_at("报告.txt") is None
+
+
+@pytest.mark.parametrize("name", ["../x.txt", "sub/x.txt", "..", ""])
+def test_the_store_itself_refuses_paths(tmp_path, name):
+    store = DocumentStore(tmp_path / "data")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "x.txt").write_text("outside")
+    with pytest.raises(DocumentError):
+        store.write(name, b"x")
+    with pytest.raises(DocumentError):
+        store.remove(name)
+    with pytest.raises(DocumentError):
+        store.exists(name)
+    assert (tmp_path / "x.txt").read_text() == "outside"
+    assert Path(tmp_path / "data").is_dir() and os.listdir(tmp_path / "data") == []
