@@ -1,0 +1,117 @@
+"""Usage statistics for /stats: every question asked, whether it was answered, and where from.
+
+Why SQLite (stdlib sqlite3) in STATE_DIR: the counts must survive restarts, and the admins'
+most useful view — recent questions the documents do not answer — needs the question text
+kept somewhere queryable. With LOG_QUESTIONS=false the text is never stored (NULL), only the
+outcome and the section that answered, so the counts still work.
+
+Each question is one INSERT on the event loop. In WAL mode with synchronous=NORMAL a commit
+does not wait for the disk, so recording costs well under a millisecond; the connection is
+opened on first use so that merely building the bot (tests, the console) writes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SEPARATOR = " › "
+DAY = 86_400.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,            -- unix time
+    question TEXT,               -- NULL when LOG_QUESTIONS=false
+    answered INTEGER NOT NULL,   -- 1: a passage was quoted; 0: "not found"
+    doc TEXT,                    -- the answering document's title, when answered
+    section TEXT                 -- its section path joined by " › ", when answered
+);
+CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
+"""
+
+
+@dataclass(frozen=True)
+class UsageSummary:
+    """What /stats shows."""
+
+    total: int
+    last_7_days: int
+    answered: int
+    unanswered: int
+    recent_unanswered: tuple[tuple[float, str], ...]  # (unix time, question), newest first
+    top_sections: tuple[tuple[str, str, int], ...]  # (document title, section path, times), most first
+    questions_logged: bool
+
+
+class UsageLog:
+    """The questions log in STATE_DIR/usage.sqlite3."""
+
+    def __init__(self, path: Path, log_questions: bool = True) -> None:
+        self.path = Path(path)
+        self.log_questions = log_questions
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            self._db = db
+        return self._db
+
+    def record(
+        self,
+        question: str,
+        answered: bool,
+        doc: str | None = None,
+        section: tuple[str, ...] = (),
+        at: float | None = None,
+    ) -> None:
+        """Log one question and its outcome (the text only when LOG_QUESTIONS is on)."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO questions (at, question, answered, doc, section) VALUES (?, ?, ?, ?, ?)",
+                (
+                    time.time() if at is None else at,
+                    question if self.log_questions else None,
+                    int(answered),
+                    doc if answered else None,
+                    SEPARATOR.join(section) if answered else None,
+                ),
+            )
+
+    def summary(self, now: float | None = None, recent: int = 10, top: int = 5) -> UsageSummary:
+        now = time.time() if now is None else now
+        db = self.db
+        total, answered = db.execute("SELECT COUNT(*), COALESCE(SUM(answered), 0) FROM questions").fetchone()
+        (week,) = db.execute("SELECT COUNT(*) FROM questions WHERE at >= ?", (now - 7 * DAY,)).fetchone()
+        unanswered = db.execute(
+            "SELECT at, question FROM questions WHERE answered = 0 AND question IS NOT NULL"
+            " ORDER BY at DESC, id DESC LIMIT ?",
+            (recent,),
+        ).fetchall()
+        sections = db.execute(
+            "SELECT doc, section, COUNT(*) AS n FROM questions WHERE answered = 1"
+            " GROUP BY doc, section ORDER BY n DESC, MAX(at) DESC LIMIT ?",
+            (top,),
+        ).fetchall()
+        return UsageSummary(
+            total=total,
+            last_7_days=week,
+            answered=answered,
+            unanswered=total - answered,
+            recent_unanswered=tuple((at, q) for at, q in unanswered),
+            top_sections=tuple((doc or "", section or "", n) for doc, section, n in sections),
+            questions_logged=self.log_questions,
+        )
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
