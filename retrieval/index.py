@@ -83,13 +83,15 @@ class Index:
     def __init__(self, documents: tuple[Document, ...], body_tokens: list[list[str]] | None = None) -> None:
         """body_tokens: each passage's terms, in order, when already known (the token cache)."""
         self.documents = {d.name: d for d in documents}
-        self.entries = tuple(_entry(c, d) for d in documents for c in d.chunks)
+        placed = [(c, d) for d in documents for c in d.chunks]
         if body_tokens is None:
-            body_tokens = [tokenize(e.chunk.text) for e in self.entries]
-        headings = {" ".join((e.title, *e.chunk.path)) for e in self.entries}
-        heading_tokens = {h: tokenize(h) for h in headings}  # many passages share one heading path
+            body_tokens = [tokenize(c.text) for c, _ in placed]
+        heading_of = [" ".join((d.title, *c.path)) for c, d in placed]
+        heading_tokens = {h: tokenize(h) for h in set(heading_of)}  # many passages share one heading
+        head_tokens = [heading_tokens[h] for h in heading_of]
+        self.entries = tuple(_entry(c, d) for c, d in placed)
         self._body = WeightedBM25(body_tokens)
-        self._head = WeightedBM25([heading_tokens[" ".join((e.title, *e.chunk.path))] for e in self.entries])
+        self._head = WeightedBM25(head_tokens)
         self._years = np.array([e.year or 0 for e in self.entries])
 
     def __len__(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval.answer_types import AnswerType, wanted_type
 from retrieval.tokens import normalize, question_terms, related_terms
 
 # Related words search at a lower weight than the question's own words, so a passage
@@ -22,6 +23,9 @@ _LIST_QUESTION = re.compile(
 )
 
 
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
 @dataclass(frozen=True)
 class Query:
     text: str
@@ -29,6 +33,13 @@ class Query:
     own_terms: tuple[str, ...]  # the question's own words, for judging coverage
     year_offsets: tuple[int, ...]  # relative years named (今年 → 0, 去年 → -1)
     is_list: bool
+    answer_type: AnswerType | None = None  # a quantity or a time, when the question asks for one
+    years: tuple[int, ...] = ()  # years named outright ("2022年")
+
+    def years_meant(self, document_year: int | None) -> set[int]:
+        """The years the question is about, in a document speaking from document_year."""
+        relative = {document_year + off for off in self.year_offsets} if document_year else set()
+        return set(self.years) | relative
 
 
 def parse_question(question: str) -> Query:
@@ -48,4 +59,6 @@ def parse_question(question: str) -> Query:
         own_terms=tuple(own),
         year_offsets=offsets,
         is_list=bool(_LIST_QUESTION.search(normalized)),
+        answer_type=wanted_type(normalized),
+        years=tuple(sorted({int(y) for y in _YEAR.findall(normalized)})),
     )
