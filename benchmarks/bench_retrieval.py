@@ -1,0 +1,82 @@
+"""Retrieval speed on the seed speech: start-up of `speechbot ask`, and warm queries.
+
+Prints, for the documents in data/:
+- start-up: wall time of `speechbot ask QUESTION` from process start to printed answer
+  (jieba's dictionary load included; target ≤ 1.5 s), best and median of several runs;
+- load: reading, cleaning, chunking and indexing the documents in one process;
+- warm queries: median and p99 per question over the development questions, repeated
+  (target: median ≤ 2 ms).
+CMRC at scale is benchmarks/bench_cmrc.py; the sparse index at 100,000 chunks is
+benchmarks/bench_query.py.
+
+    .venv/bin/python benchmarks/bench_retrieval.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from retrieval.library import load_library  # noqa: E402
+
+QUESTIONS = ROOT.parent / "shared" / "eval" / "seed_dev.jsonl"
+FALLBACK_QUESTIONS = ["2022年基础配套有哪些任务", "三大主题公园什么时候建成", "今年收储土地多少亩",
+                      "今天天气怎么样"]
+
+
+def startup_seconds(runs: int) -> list[float]:
+    command = [str(ROOT / ".venv" / "bin" / "speechbot"), "ask", "--json", "三大主题公园什么时候建成"]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def questions() -> list[str]:
+    if not QUESTIONS.exists():
+        return FALLBACK_QUESTIONS
+    return [json.loads(line)["q"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs")
+    parser.add_argument("--repeat", type=int, default=20, help="passes over the questions")
+    args = parser.parse_args()
+
+    times = startup_seconds(args.runs)
+    print(f"start-up (speechbot ask, process start to answer): best {min(times):.2f} s, "
+          f"median {statistics.median(times):.2f} s over {args.runs} runs")
+
+    start = time.perf_counter()
+    library, _ = load_library(ROOT / "data")
+    load_s = time.perf_counter() - start
+    print(f"load data/: {len(library.documents)} documents, {len(library.index)} passages in {load_s:.2f} s")
+
+    asked = questions()
+    for question in asked:  # warm up caches
+        library.ask(question)
+    latencies = []
+    for _ in range(args.repeat):
+        for question in asked:
+            t0 = time.perf_counter()
+            library.ask(question)
+            latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+    p99 = latencies[int(0.99 * (len(latencies) - 1))]
+    print(f"warm queries: {len(latencies)} asked, median {statistics.median(latencies):.2f} ms, "
+          f"p99 {p99:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
