@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 
-from bot import handlers
+from bot import admin, handlers
 from bot.settings import Settings
 from bot.state import LibraryHolder
 from retrieval.library import load_library
@@ -69,6 +69,7 @@ def build_application(
     application.bot_data[handlers.HOLDER] = holder or LibraryHolder()
     application.bot_data[handlers.TOP_K] = settings.top_k
     application.bot_data[SETTINGS] = settings
+    admin.configure(application, settings, application.bot_data[handlers.HOLDER])
     handlers.register(application)
     return application
 
@@ -84,6 +85,7 @@ async def post_init(application: Application) -> None:
         holder.swap(library)
         logger.info("已载入 %d 份文档", len(library.documents))
     await handlers.set_commands(application)
+    await admin.set_admin_commands(application)
 
 
 def run_bot(settings: Settings) -> None:

@@ -38,7 +38,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import commitments_handlers, keyboards, render
+from bot import admin, commitments_handlers, keyboards, render
 from bot.state import LibraryHolder, children_of
 from retrieval.models import Answer, Passage
 
@@ -70,6 +70,7 @@ GROUP_COMMANDS = [
 def register(application: Application) -> None:
     """Attach every handler; called once by bot/app.py."""
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    admin.register(application)  # first: uploads and admin buttons before the catch-alls below
     application.add_handlers(
         [
             CommandHandler(["start", "help"], on_help),
@@ -184,7 +185,8 @@ async def answer_question(
     if await commitments_handlers.answer_with_commitments(context, chat_id, holder, question, reply_id):
         return  # a list question about commitments ("哪些任务要在月底前完成") gets the listing
     # ask() takes about a millisecond, so it runs on the loop rather than in a thread.
-    answer = holder.library.ask(question, top_k=context.bot_data[TOP_K])
+    answer = holder.library.ask(question, top_k=context.bot_data[TOP_K], doc=admin.scope_of(context, holder))
+    admin.record_question(context, question, answer)
     await send_answer(context, chat_id, holder, answer, reply_id)
 
 

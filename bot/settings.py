@@ -27,6 +27,9 @@ _EXPECTED = {
     "WEBHOOK_LISTEN": "为监听地址，如 0.0.0.0",
     "WEBHOOK_PORT": "为 1 到 65535 之间的端口号",
     "WEBHOOK_SECRET": "为 1 到 256 个字母、数字、_ 或 -",
+    "MAX_UPLOAD_MB": "为 1 到 50 之间的整数（api.telegram.org 只让机器人下载 ≤ 20 MB 的文件）",
+    "STATE_DIR": "为保存统计数据的目录路径",
+    "LOG_QUESTIONS": "为 true 或 false",
 }
 
 
@@ -51,6 +54,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    max_upload_mb: int = Field(default=10, ge=1, le=50)  # admin uploads (api.telegram.org serves ≤ 20 MB)
+    state_dir: Path = Path("state")  # usage statistics (SQLite)
+    log_questions: bool = True  # false: /stats keeps counts only, never the question text
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -100,6 +106,10 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("bad level")
         return level
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
 
     @property
     def token(self) -> str | None:

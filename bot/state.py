@@ -118,11 +118,14 @@ class LibraryHolder:
 
     def examples(self, count: int = 3) -> list[str]:
         """Example questions made from section headings spread over the documents."""
-        headings = [s.heading for d in self.documents for s in d.sections if s.level >= 2]
-        topics = [
-            t for t in (_ORDINAL.sub("", h).rstrip("。：:；;，,") for h in headings) if 2 <= len(t) <= 16
-        ]
-        if len(topics) < count:
-            return list(GENERIC_EXAMPLES[:count])
-        step = len(topics) / count
-        return [f"{topics[int(i * step)]}有哪些要求？" for i in range(count)]
+        return example_questions(self.documents, count)
+
+
+def example_questions(documents: tuple[Document, ...], count: int = 3) -> list[str]:
+    """Questions made from section headings spread over the documents (also for one new upload)."""
+    headings = [s.heading for d in documents for s in d.sections if s.level >= 2]
+    topics = [t for t in (_ORDINAL.sub("", h).rstrip("。：:；;，,") for h in headings) if 2 <= len(t) <= 16]
+    if len(topics) < count:
+        return list(GENERIC_EXAMPLES[:count])
+    step = len(topics) / count
+    return [f"{topics[int(i * step)]}有哪些要求？" for i in range(count)]

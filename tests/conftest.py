@@ -33,10 +33,11 @@ async def stub() -> AsyncIterator[BotApiStub]:
 
 
 @pytest.fixture
-async def bot(stub: BotApiStub, seed_library: Library) -> AsyncIterator[Application]:
+async def bot(stub: BotApiStub, seed_library: Library, tmp_path: Path) -> AsyncIterator[Application]:
     """The bot, long-polling the stub, with the production rate limiter; nothing it sent was refused."""
     settings = load_settings(env_file=None, telegram_bot_token=TOKEN, telegram_base_url=stub.base_url,
-                             telegram_base_file_url=stub.base_file_url, top_k=3)
+                             telegram_base_file_url=stub.base_file_url, top_k=3,
+                             state_dir=tmp_path / "state")  # usage statistics, never in the repository
     application = build_application(settings, holder=LibraryHolder(seed_library),
                                      rate_limiter=production_rate_limiter())
     async with polling(application, poll_timeout=2):

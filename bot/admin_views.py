@@ -1,0 +1,245 @@
+"""What the admin commands and document scoping show: message text (HTML) and their buttons.
+
+Pure functions over retrieval's records and the stats summary, like bot/render.py, so every
+reply can be tested without Telegram. Replies name files by their file name only: a server
+path never reaches a chat.
+
+Callback data of the buttons made here (parsed by bot/admin.py, ahead of bot/keyboards.py):
+
+    ay|<token>          yes: replace the uploaded file / remove the document
+    an|<token>          no: cancel
+    sc|<gen>|<d>        ask only document d from now on (-1: all documents again)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.documents import ReloadResult
+from bot.keyboards import label
+from bot.render import MAX_MESSAGE, SEPARATOR, escape, html_to_text, utf16_len
+from bot.stats import UsageSummary
+from retrieval.models import Document, DocumentError
+
+_OURS = re.compile(r"(?:ay|an|sc)\|")
+_CONFIRM = re.compile(r"(ay|an)\|([0-9a-f]{1,12})")
+_SCOPE = re.compile(r"sc\|(\d{1,9})\|(-1|\d{1,4})")
+MAX_OUTLINE = 12  # top-level headings listed after an upload
+MAX_BUTTONS = 90  # Telegram allows about 100 buttons per keyboard
+
+ADMIN_ONLY = "只有管理员可以上传或管理文档。"
+BUSY = "正在重新载入，请稍候……完成后会接着处理。"
+REMOVE_USAGE = "用法：/remove 文件名或编号，例如 /remove 2（编号见 /docs）"
+EXPIRED = "这个按钮已过期，请重新操作"
+CANCELLED = "已取消，文档未更改。"
+SAVE_FAILED = "保存文件失败，文档未更改。请稍后再试。"
+NOT_A_FILE = "请把文档作为文件发送（.txt、.md、.docx 或 .pdf）。"
+
+
+@dataclass(frozen=True)
+class DocEntry:
+    """One line of /docs: a loaded document and when its file was added (None: file gone)."""
+
+    document: Document
+    added_at: datetime | None
+
+
+# -- buttons -------------------------------------------------------------------------------
+
+
+def is_ours(data: object) -> bool:
+    """Whether callback data belongs to a button made here (a callable, so empty data is not ours)."""
+    return isinstance(data, str) and _OURS.match(data) is not None
+
+
+def confirm_keyboard(token: str, yes: str) -> InlineKeyboardMarkup:
+    yes_button = InlineKeyboardButton(yes, callback_data=f"ay|{token}")
+    return InlineKeyboardMarkup([[yes_button, InlineKeyboardButton("取消", callback_data=f"an|{token}")]])
+
+
+def parse_confirm(data: str) -> tuple[bool, str] | None:
+    """(confirmed?, token) of a yes/no button, or None."""
+    match = _CONFIRM.fullmatch(data or "")
+    return (match.group(1) == "ay", match.group(2)) if match else None
+
+
+def scope_keyboard(generation: int, documents: Sequence[Document]) -> InlineKeyboardMarkup | None:
+    """"只问：title" for each document, then "全部文档"."""
+    if not documents:
+        return None
+    rows = [
+        [InlineKeyboardButton(label(f"只问 {i}. {d.title}"), callback_data=f"sc|{generation}|{i - 1}")]
+        for i, d in enumerate(documents[: MAX_BUTTONS - 1], 1)
+    ]
+    rows.append([InlineKeyboardButton("全部文档", callback_data=f"sc|{generation}|-1")])
+    return InlineKeyboardMarkup(rows)
+
+
+def parse_scope(data: str) -> tuple[int, int] | None:
+    """(generation, document index or -1) of a scope button, or None."""
+    match = _SCOPE.fullmatch(data or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+# -- uploads -------------------------------------------------------------------------------
+
+
+def rejected(error: DocumentError) -> str:
+    """Why a file was not taken, in the reader's own words; the folder and the index are unchanged."""
+    return f"没有载入「{escape(error.name)}」：{escape(error.reason)}。\n文档未更改。"
+
+
+def replace_prompt(name: str) -> str:
+    return f"已有同名文档「{escape(name)}」。要用新文件替换它吗？"
+
+
+def upload_summary(document: Document, example: str, replaced: bool = False) -> str:
+    """What was understood: title, counts, the top-level outline and one question to try."""
+    verb = "已替换并载入" if replaced else "已载入"
+    top = [s.heading for s in document.sections if s.level == 1]
+    lines = [
+        f"✅ {verb}《{escape(document.title)}》（{escape(document.name)}）",
+        f"共 {len(document.sections)} 个章节、{len(document.chunks)} 个段落。",
+        "",
+    ]
+    if top:
+        lines.append("<b>一级目录</b>")
+        lines += [f"• {escape(heading)}" for heading in top[:MAX_OUTLINE]]
+        if len(top) > MAX_OUTLINE:
+            lines.append(f"……共 {len(top)} 项")
+    else:
+        lines.append("没有识别出章节标题，将按段落检索。")
+    lines += ["", f"可以这样问：{escape(example)}"]
+    return "\n".join(lines)
+
+
+# -- /docs, /doc, /remove ------------------------------------------------------------------
+
+
+def _when(at: datetime | None) -> str:
+    return at.strftime("%Y-%m-%d %H:%M") if at else "文件已不在目录中"
+
+
+def pack(lines: Sequence[str], limit: int = MAX_MESSAGE - 96) -> list[str]:
+    """Join HTML lines into as few messages as fit Telegram's limit (each line stays whole)."""
+    messages: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if current and utf16_len(html_to_text("\n".join([*current, line]))) > limit:
+            messages.append("\n".join(current))
+            current = []
+        current.append(line)
+    if current:
+        messages.append("\n".join(current))
+    return messages
+
+
+def docs_messages(entries: Sequence[DocEntry], scope: str | None) -> list[str]:
+    """The loaded documents with their counts and when each was added; long lists span messages."""
+    if not entries:
+        return ["还没有载入任何文档。把 .txt、.md、.docx 或 .pdf 文件发给我即可添加。"]
+    lines = [f"<b>已载入 {len(entries)} 份文档</b>"]
+    for i, entry in enumerate(entries, 1):
+        d = entry.document
+        lines.append(
+            f"{i}. 《{escape(d.title)}》\n"
+            f"　{escape(d.name)} · {len(d.sections)} 个章节 · {len(d.chunks)} 个段落"
+            f" · 添加于 {_when(entry.added_at)}"
+        )
+    lines += ["", scope_line(scope), "删除：/remove 编号；重新读取目录：/reload"]
+    return pack(lines)
+
+
+def scope_line(scope: str | None) -> str:
+    if scope:
+        return f"当前只在《{escape(scope)}》中查找。"
+    return "当前在全部文档中查找（点下面的按钮只问一份）。"
+
+
+def scope_list(documents: Sequence[Document], scope: str | None) -> list[str]:
+    """/doc for everyone: which documents there are and which one questions go to."""
+    if not documents:
+        return ["还没有载入任何文档。"]
+    lines = [f"{i}. {escape(d.title)}" for i, d in enumerate(documents, 1)]
+    return pack(["<b>选择要提问的文档</b>", *lines, "", scope_line(scope)])
+
+
+def scoped(title: str | None) -> str:
+    if title is None:
+        return "好的，之后的问题在全部文档中查找。"
+    return f"好的，之后的问题只在《{escape(title)}》中查找。发送 /doc 可以改回全部文档。"
+
+
+def no_such_document(query: str) -> str:
+    return f"没有找到文档「{escape(query)}」。用 /docs 查看已载入的文档和编号。"
+
+
+def remove_prompt(name: str, title: str | None) -> str:
+    what = f"《{escape(title)}》（{escape(name)}）" if title else f"「{escape(name)}」"
+    return f"确定要删除{what}吗？删除后将不再用它回答问题。"
+
+
+def removed(name: str, remaining: int) -> str:
+    return f"🗑 已删除「{escape(name)}」，现有 {remaining} 份文档。"
+
+
+def last_document(name: str) -> str:
+    return f"「{escape(name)}」是唯一的文档，不能删除。请先上传新文档，再删除它。"
+
+
+def already_gone(name: str) -> str:
+    return f"「{escape(name)}」已经不存在了，文档未更改。"
+
+
+# -- /reload -------------------------------------------------------------------------------
+
+
+def reload_message(result: ReloadResult) -> str:
+    """How many documents answer now, and each skipped file with its reason."""
+    if result.problem:
+        lines = [f"⚠️ 重新载入失败：{escape(result.problem)}。仍使用原来的 {len(result.documents)} 份文档。"]
+    elif result.swapped:
+        lines = [f"✅ 已重新载入 {len(result.documents)} 份文档。"]
+    else:
+        lines = [f"⚠️ 没有任何文档能载入，仍使用原来的 {len(result.documents)} 份文档。"]
+    if result.errors:
+        lines += ["", f"跳过 {len(result.errors)} 个文件："]
+        lines += [f"• {escape(e.name)}：{escape(e.reason)}" for e in result.errors]
+    pages = pack(lines)
+    return pages[0] if len(pages) == 1 else pages[0] + "\n……"
+
+
+# -- /stats --------------------------------------------------------------------------------
+
+
+def stats_message(summary: UsageSummary, limit: int = 60) -> str:
+    """Counts, the latest unanswered questions (what the documents are missing), the busiest sections."""
+    share = f"（{summary.answered * 100 // summary.total}%）" if summary.total else ""
+    lines = [
+        "<b>使用统计</b>",
+        f"提问总数：{summary.total}（近 7 天 {summary.last_7_days}）",
+        f"已回答：{summary.answered}{share} · 未回答：{summary.unanswered}",
+        "",
+        "<b>最近未回答的问题</b>",
+    ]
+    if not summary.questions_logged:
+        lines.append("（LOG_QUESTIONS=false：只计数，不记录问题原文）")
+    elif summary.recent_unanswered:
+        for at, question in summary.recent_unanswered:
+            shown = question if len(question) <= limit else question[:limit] + "…"
+            lines.append(f"• {datetime.fromtimestamp(at):%m-%d %H:%M} {escape(shown)}")
+    else:
+        lines.append("（暂无）")
+    lines += ["", "<b>最常被问到的章节</b>"]
+    if summary.top_sections:
+        for i, (doc, section, count) in enumerate(summary.top_sections, 1):
+            where = SEPARATOR.join(part for part in (doc, section) if part)
+            lines.append(f"{i}. {escape(where)} — {count} 次")
+    else:
+        lines.append("（暂无）")
+    return pack(lines)[0]

@@ -1,0 +1,181 @@
+"""What the admin commands do to the documents: add an upload, remove one, reload DATA_DIR.
+
+Why one object with one lock: an upload and a /reload arriving together must not interleave
+(a reload reading the folder before the upload's file lands, then swapping in a library
+without it). Every change runs under one asyncio.Lock, so the second waits for the first and
+nothing is lost; meanwhile questions keep being answered from the library currently in the
+LibraryHolder, because a new one is built in a thread and installed in a single swap().
+
+Each change builds the new library *before* touching the folder, then writes, then swaps: if
+parsing or indexing fails, the folder and the index are both unchanged.
+
+No Telegram here: the handlers in bot/admin.py parse updates and render replies around this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.state import LibraryHolder
+from retrieval.document import build_document, load_document
+from retrieval.library import Library, document_paths
+from retrieval.models import Document, DocumentError
+from retrieval.reader import decode_bytes
+from retrieval.store import DocumentStore
+
+logger = logging.getLogger(__name__)
+
+NO_FOLDER = "无法读取文档目录"
+
+
+class LastDocumentError(Exception):
+    """Removing this document would leave no document to answer from."""
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What a /reload did: the documents now answering, the files skipped and why."""
+
+    documents: tuple[Document, ...]
+    errors: tuple[DocumentError, ...]
+    swapped: bool  # False: nothing loaded, so the old library kept answering
+    problem: str = ""  # why nothing could be read at all (the folder itself), if so
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    """A parsed upload waiting for the admin to confirm replacing a file of the same name."""
+
+    document: Document
+    data: bytes
+    user_id: int
+
+
+@dataclass(frozen=True)
+class PendingRemoval:
+    name: str
+    user_id: int
+
+
+def too_large(name: str, size: int, max_bytes: int) -> DocumentError | None:
+    """The refusal for a file over the upload limit, checked before downloading it."""
+    if size <= max_bytes:
+        return None
+    mb = 1024 * 1024
+    return DocumentError(name, f"文件太大（{size / mb:.1f} MB，上限 {max_bytes // mb} MB）")
+
+
+def read_folder(data_dir: Path) -> tuple[tuple[Document, ...], tuple[DocumentError, ...]]:
+    """Every document in the folder and the files skipped, like load_library.
+
+    Not load_library itself: it builds the Library at once, and an index of no documents
+    cannot be built — so when every file fails, the reasons would be lost with it.
+    """
+    documents, errors = [], []
+    for path in document_paths(data_dir):
+        try:
+            documents.append(load_document(path))
+        except DocumentError as err:
+            errors.append(err)
+    return tuple(documents), tuple(errors)
+
+
+def parse_upload(name: str, data: bytes) -> Document:
+    """Read the bytes by content and build the document; DocumentError with a polite reason if unusable."""
+    return build_document(name, decode_bytes(data, name))
+
+
+class PendingActions:
+    """Confirmations waiting for a button tap, by a short token that fits in callback data.
+
+    Bounded (an upload holds its bytes until confirmed); a token is used once.
+    """
+
+    def __init__(self, capacity: int = 8) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[str, PendingUpload | PendingRemoval] = OrderedDict()
+        self._ids = itertools.count(1)
+
+    def add(self, item: PendingUpload | PendingRemoval) -> str:
+        token = format(next(self._ids), "x")
+        self._items[token] = item
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+        return token
+
+    def pop(self, token: str) -> PendingUpload | PendingRemoval | None:
+        return self._items.pop(token, None)
+
+
+class Librarian:
+    """Adds, removes and reloads documents, one change at a time, swapping the holder's library."""
+
+    def __init__(self, holder: LibraryHolder, store: DocumentStore) -> None:
+        self.holder = holder
+        self.store = store
+        self.lock = asyncio.Lock()
+        self.pending = PendingActions()
+
+    @property
+    def busy(self) -> bool:
+        """True while a change is running: the next one will wait for it."""
+        return self.lock.locked()
+
+    def has(self, name: str) -> bool:
+        """A document of this file name is loaded or stored."""
+        return any(d.name == name for d in self.holder.documents) or self.store.exists(name)
+
+    async def parse(self, name: str, data: bytes) -> Document:
+        """Validate an upload off the event loop (Word and PDF take a while)."""
+        return await asyncio.to_thread(parse_upload, name, data)
+
+    async def add(self, document: Document, data: bytes) -> None:
+        """Index the new document with all the others (replacing one of the same name), store it, swap."""
+        async with self.lock:
+            kept = [d for d in self.holder.documents if d.name != document.name]
+            ordered = tuple(sorted([*kept, document], key=lambda d: d.name))
+            library = await asyncio.to_thread(Library, ordered)
+            await asyncio.to_thread(self.store.write, document.name, data)
+            self.holder.swap(library)
+        logger.info("已上传文档 %s（共 %d 份）", document.name, len(library.documents))
+
+    async def remove(self, name: str) -> bool:
+        """Delete the file and drop the document from the index; False if neither existed.
+
+        LastDocumentError for the only loaded document: an index of nothing cannot answer
+        anything, so the last document is replaced by uploading another, not removed.
+        """
+        async with self.lock:
+            kept = tuple(d for d in self.holder.documents if d.name != name)
+            loaded = len(kept) != len(self.holder.documents)
+            if loaded and not kept:
+                raise LastDocumentError(name)
+            library = await asyncio.to_thread(Library, kept) if loaded else None
+            removed = self.store.remove(name)
+            if library is not None:
+                self.holder.swap(library)
+        if loaded or removed:
+            logger.info("已删除文档 %s", name)
+        return loaded or removed
+
+    async def reload(self) -> ReloadResult:
+        """Re-read DATA_DIR in a thread; swap only if at least one document loaded."""
+        async with self.lock:
+            try:
+                documents, errors = await asyncio.to_thread(read_folder, self.store.data_dir)
+            except OSError as err:
+                logger.error("无法读取文档目录：%s", err)
+                return ReloadResult(self.holder.documents, (), False, NO_FOLDER)
+            for error in errors:
+                logger.warning("跳过文档 %s", error)
+            if not documents:
+                return ReloadResult(self.holder.documents, errors, False)
+            library = await asyncio.to_thread(Library, documents)
+            self.holder.swap(library)
+        logger.info("已重新载入 %d 份文档", len(library.documents))
+        return ReloadResult(library.documents, errors, True)
