@@ -71,7 +71,11 @@ class Wanted:
 
     @classmethod
     def of(cls, query: Query, index: Index) -> Wanted:
-        terms = tuple(_wanted_term(t, index) for t in query.own_terms)
+        terms = tuple(
+            (weight * importance, forms, offset)
+            for (weight, forms, offset), importance in zip(
+                (_wanted_term(t, index) for t in query.own_terms), query.own_weights, strict=True)
+        )
         return cls(terms, sum(weight for weight, _, _ in terms))
 
     def credits(self, text: str, year: int | None) -> tuple[float, ...]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval import rules
 from retrieval.answer_types import AnswerType, wanted_type
 from retrieval.tokens import normalize, question_terms, related_terms
 
 # Related words search at a lower weight than the question's own words, so a passage
 # that uses the user's exact word still ranks first.
 RELATED_WEIGHT = 0.4
+# Generic request words (data/rules/generic_words.txt) weigh this much in a question with others.
+GENERIC_WEIGHT = 0.3
 
 # Relative years, resolved against each document's own year (今年 in a 2022 speech is 2022).
 # ("全年", the whole year, is not one: "全年多渠道融资" can be about any year.)
@@ -31,6 +34,7 @@ class Query:
     text: str
     terms: dict[str, float]  # search term → weight (question words 1.0, related words lower)
     own_terms: tuple[str, ...]  # the question's own words, for judging coverage
+    own_weights: tuple[float, ...]  # how much each of them counts (see importance)
     year_offsets: tuple[int, ...]  # relative years named (今年 → 0, 去年 → -1)
     is_list: bool
     answer_type: AnswerType | None = None  # a quantity or a time, when the question asks for one
@@ -42,12 +46,25 @@ class Query:
         return set(self.years) | relative
 
 
+def importance(terms: list[str]) -> dict[str, float]:
+    """How much each question word counts: generic request words (安排, 措施…) little, unless the
+    question has nothing else ("有哪些任务")."""
+    generic = rules.generic_words()
+    if all(t in generic for t in terms):
+        return dict.fromkeys(terms, 1.0)
+    return {t: GENERIC_WEIGHT if t in generic else 1.0 for t in terms}
+
+
 def parse_question(question: str) -> Query:
-    own = list(dict.fromkeys(question_terms(question)))
+    words = question_terms(question)
+    own = list(dict.fromkeys(words))
+    weight = importance(own)
     terms: dict[str, float] = {}
-    for term in question_terms(question):
-        terms[term] = terms.get(term, 0.0) + 1.0
+    for term in words:
+        terms[term] = terms.get(term, 0.0) + weight[term]
     for term in own:
+        if weight[term] < 1.0:
+            continue  # related words of a generic word would only add noise
         for other in related_terms(term):
             if other not in terms:
                 terms[other] = RELATED_WEIGHT
@@ -57,6 +74,7 @@ def parse_question(question: str) -> Query:
         text=question,
         terms=terms,
         own_terms=tuple(own),
+        own_weights=tuple(weight[t] for t in own),
         year_offsets=offsets,
         is_list=bool(_LIST_QUESTION.search(normalized)),
         answer_type=wanted_type(normalized),

@@ -35,6 +35,11 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    return frozenset(_lines("generic_words.txt"))
+
+
+@lru_cache(maxsize=1)
 def question_phrases() -> re.Pattern[str]:
     """One pattern matching every question phrase of question_words.txt, earlier lines first."""
     return re.compile("|".join(f"(?:{line})" for line in _lines("question_words.txt")))

@@ -24,3 +24,11 @@ def test_list_questions_are_recognised():
 
 def test_empty_question_has_no_terms():
     assert parse_question("   ？？").own_terms == ()
+
+
+def test_generic_request_words_weigh_less_unless_alone():
+    query = parse_question("教育方面有什么安排")
+    assert query.terms["教育"] == 1.0
+    assert query.terms["安排"] < 0.5 and query.terms["方面"] < 0.5
+    assert "部署" not in query.terms  # no related words for a generic word
+    assert parse_question("有哪些任务").terms["任务"] == 1.0
