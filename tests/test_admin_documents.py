@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -202,3 +203,23 @@ def test_upload_summary_lists_the_top_level_outline():
 def test_the_server_path_never_appears_in_a_summary(tmp_path):
     document = build_document(Path("report.txt").name, SPEECH)
     assert str(tmp_path) not in views.upload_summary(document, "示例？")
+
+
+# -- the console reads what admins upload ---------------------------------------------------------
+
+
+def test_speechbot_ask_reads_every_uploadable_format(tmp_path, capsys):
+    from bot.cli import main
+
+    word = docx.Document()
+    word.add_heading("2025年政府工作报告", level=0)
+    word.add_heading("一、就业", level=1)
+    word.add_paragraph("城镇新增就业一千二百万人以上。")
+    (tmp_path / "word.docx").write_bytes(docx_bytes(word))
+    pages = ["2024年工作报告", "一、主要任务", "建设高标准农田一千万亩。"]
+    (tmp_path / "pdf.pdf").write_bytes(pdf_with_text(pages))
+    (tmp_path / "gbk.txt").write_bytes("2023年讲话\n一、生态\n植树造林三万亩。\n".encode("gbk"))
+    questions = ["城镇新增就业多少人", "高标准农田建设多少亩", "植树造林多少亩"]
+    assert main(["ask", "--data", str(tmp_path), "--json", *questions]) == 0
+    answers = [json.loads(line)["answer"] for line in capsys.readouterr().out.splitlines()]
+    assert [a["doc"] for a in answers] == ["word.docx", "pdf.pdf", "gbk.txt"]
