@@ -359,11 +359,17 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+MIN_WORD_SHARE = 0.5  # a commitment matching fewer of the keyword's words is not listed
+
+
 def search_commitments(commitments: Iterable[Commitment], keyword: str) -> list[Commitment]:
     """Commitments matching keyword, best first: the whole keyword in the text, then in the
     section path, then by the share of the keyword's words found; ties keep text order."""
     key = normalise(keyword)
     words = {w for w in (normalise(t) for t in jieba.lcut_for_search(keyword)) if w}
+    # One-character pieces ("前" of "月底前") match inside unrelated words ("前期"): drop them
+    # when the keyword has longer words.
+    words = {w for w in words if len(w) > 1} or words
     if not key:
         return []
     scored = []
@@ -383,7 +389,8 @@ def match_score(commitment: Commitment, key: str, words: set[str]) -> float:
         return 2.0
     if not words:
         return 0.0
-    return sum(1 for w in words if w in text or w in section) / len(words)
+    share = sum(1 for w in words if w in text or w in section) / len(words)
+    return share if share >= MIN_WORD_SHARE else 0.0
 
 
 # --- Questions answered from the commitments -------------------------------------------------
@@ -415,9 +422,16 @@ def answer_from_commitments(question: str, commitments: Iterable[Commitment]) ->
     if selected is None:
         return None
     topic = _QUESTION_WORDS.sub("", question).strip()
+    if topic and not _asks_for_attribute(question):
+        return None  # "2022年基础配套有哪些任务": a topic's tasks are its passage, quoted whole
     if topic:
         selected = search_commitments(selected, topic)
     return selected or None
+
+
+def _asks_for_attribute(question: str) -> bool:
+    """Whether the question asks for a deadline, a quantity or a target (not just "tasks")."""
+    return any(p.search(question) for p in (_ASKS_FOR_DEADLINE, _ASKS_FOR_QUANTITY, _ASKS_FOR_TARGET))
 
 
 def select_by_question_kind(question: str, commitments: list[Commitment]) -> list[Commitment] | None:

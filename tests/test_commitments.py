@@ -307,3 +307,19 @@ def test_cli_lists_commitments_numbered(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert out.startswith(SEED.name)
     assert "1. [" in out and "（期限：X 月底前）" in out
+
+
+def test_keyword_search_ignores_one_character_pieces_and_weak_matches():
+    from retrieval.commitments import search_commitments
+
+    found = search_commitments(extract_commitments(load_document(SEED)), "月底前")
+    assert len(found) == 3
+    assert all("月底前" in c.text for c in found)
+
+
+def test_a_topics_tasks_are_left_to_the_passage_search():
+    from retrieval.commitments import answer_from_commitments
+
+    commitments = extract_commitments(load_document(SEED))
+    assert answer_from_commitments("2022年基础配套有哪些任务", commitments) is None
+    assert answer_from_commitments("基础配套有哪些任务要在月底前完成", commitments)
