@@ -6,7 +6,7 @@ forward-looking part of a document that sets a target, a quantity, a deadline or
 named deliverable, or an item of an 一要…八要 list. What a review part reports as
 done (2021 年工作回顾: 完成绿化面积 X 亩…) is not a commitment and is left out.
 
-Every word list and pattern lives in one data file, rules/commitments.txt, with an
+Every word list and pattern lives in one data file, data/rules/commitments.txt, with an
 example per entry; this module only applies them:
 
     sentences → keep the forward-looking ones → trim to the first marker → classify.
@@ -27,11 +27,12 @@ from typing import Literal
 import jieba
 
 from retrieval.models import Document
+from retrieval.rules import RULES_DIR
 
 Kind = Literal["target", "deadline", "task"]
 Period = Literal["review", "forward"]
 
-RULES_FILE = Path(__file__).with_name("rules") / "commitments.txt"
+RULES_FILE = RULES_DIR / "commitments.txt"
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Commitment:
 
 @dataclass(frozen=True)
 class Rules:
-    """The compiled contents of rules/commitments.txt."""
+    """The compiled contents of data/rules/commitments.txt."""
 
     target_words: tuple[str, ...]
     result_verbs: tuple[str, ...]
