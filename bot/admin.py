@@ -91,11 +91,16 @@ def register(application: Application) -> None:
     )
 
 
-async def set_admin_commands(application: Application) -> None:
-    """Each admin's own chat lists the admin commands too (an admin who never opened the chat is skipped)."""
+async def set_admin_commands(application: Application, private_commands: list[BotCommand]) -> None:
+    """Each admin's own chat menu: everyone's commands, then the admin ones.
+
+    A chat's own menu replaces the private-chat one, hence both. An admin who never opened
+    the chat with the bot is skipped (Telegram answers "chat not found").
+    """
+    commands = [*private_commands, *(c for c in ADMIN_COMMANDS if c not in private_commands)]
     for admin_id in application.bot_data.get(ADMINS, ()):
         with suppress(TelegramError):
-            await application.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
 
 
 def librarian_of(context: ContextTypes.DEFAULT_TYPE) -> Librarian:

@@ -85,7 +85,7 @@ async def post_init(application: Application) -> None:
         holder.swap(library)
         logger.info("已载入 %d 份文档", len(library.documents))
     await handlers.set_commands(application)
-    await admin.set_admin_commands(application)
+    await admin.set_admin_commands(application, handlers.PRIVATE_COMMANDS)
 
 
 def run_bot(settings: Settings) -> None:

@@ -408,3 +408,11 @@ async def test_non_admins_are_refused_logged_and_change_nothing(admin_bot, stub,
     assert folder(admin_bot) == before and holder_of(admin_bot).library is library
     refusals = [r.getMessage() for r in caplog.records if "拒绝非管理员" in r.getMessage()]
     assert len(refusals) == 6 and all(f"拒绝非管理员 {USER}" in r for r in refusals)
+
+
+async def test_admins_get_the_admin_commands_in_their_menu(admin_bot, stub):
+    menus = [c.params for c in stub.of("setMyCommands") if c.params["scope"]["type"] == "chat"]
+    assert [m["scope"]["chat_id"] for m in menus] == [ADMIN]
+    commands = [c["command"] for c in menus[0]["commands"]]
+    assert commands[0] == "help", "the admin keeps everyone's commands"
+    assert commands[-5:] == ["docs", "reload", "remove", "stats", "doc"]
