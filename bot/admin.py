@@ -249,9 +249,10 @@ async def on_admin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await on_scope_button(update, context)
         return
     confirm = views.parse_confirm(query.data)
-    if confirm is None or not await admin_only(update, context, f"按钮 {query.data}"):
-        if confirm is None:
-            await query.answer(views.EXPIRED)
+    if confirm is None:
+        await query.answer(views.EXPIRED)
+        return
+    if not await admin_only(update, context, f"按钮 {query.data}"):
         return
     yes, token = confirm
     desk = librarian_of(context)
