@@ -57,7 +57,8 @@ ADMIN_COMMANDS = [
 
 def configure(application: Application, settings: Settings, holder: LibraryHolder) -> None:
     """Put what the admin handlers need into bot_data (called by bot/app.py)."""
-    application.bot_data[LIBRARIAN] = Librarian(holder, DocumentStore(settings.data_dir))
+    application.bot_data[LIBRARIAN] = Librarian(holder, DocumentStore(settings.data_dir),
+                                                settings.token_cache_dir)
     application.bot_data[STATS] = UsageLog(settings.state_dir / STATS_FILE, settings.log_questions)
     application.bot_data[ADMINS] = settings.admin_ids
     application.bot_data[MAX_UPLOAD] = settings.max_upload_bytes

@@ -79,7 +79,7 @@ async def post_init(application: Application) -> None:
     holder: LibraryHolder = application.bot_data[handlers.HOLDER]
     if holder.library is None:
         settings: Settings = application.bot_data[SETTINGS]
-        library, errors = await asyncio.to_thread(load_library, settings.data_dir)
+        library, errors = await asyncio.to_thread(load_library, settings.data_dir, settings.token_cache_dir)
         for error in errors:
             logger.warning("跳过文档 %s", error)
         holder.swap(library)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.state import LibraryHolder
-from retrieval.document import build_document, load_document
-from retrieval.library import Library, document_paths
+from retrieval.document import build_document
+from retrieval.library import Library, read_documents
 from retrieval.models import Document, DocumentError
 from retrieval.reader import decode_bytes
 from retrieval.store import DocumentStore
@@ -70,21 +70,6 @@ def too_large(name: str, size: int, max_bytes: int) -> DocumentError | None:
     return DocumentError(name, f"文件太大（{size / mb:.1f} MB，上限 {max_bytes // mb} MB）")
 
 
-def read_folder(data_dir: Path) -> tuple[tuple[Document, ...], tuple[DocumentError, ...]]:
-    """Every document in the folder and the files skipped, like load_library.
-
-    Not load_library itself: it builds the Library at once, and an index of no documents
-    cannot be built — so when every file fails, the reasons would be lost with it.
-    """
-    documents, errors = [], []
-    for path in document_paths(data_dir):
-        try:
-            documents.append(load_document(path))
-        except DocumentError as err:
-            errors.append(err)
-    return tuple(documents), tuple(errors)
-
-
 def parse_upload(name: str, data: bytes) -> Document:
     """Read the bytes by content and build the document; DocumentError with a polite reason if unusable."""
     return build_document(name, decode_bytes(data, name))
@@ -115,9 +100,10 @@ class PendingActions:
 class Librarian:
     """Adds, removes and reloads documents, one change at a time, swapping the holder's library."""
 
-    def __init__(self, holder: LibraryHolder, store: DocumentStore) -> None:
+    def __init__(self, holder: LibraryHolder, store: DocumentStore, cache_dir: Path | None = None) -> None:
         self.holder = holder
         self.store = store
+        self.cache_dir = cache_dir  # the token cache: only new or changed documents are re-tokenized
         self.lock = asyncio.Lock()
         self.pending = PendingActions()
 
@@ -139,7 +125,7 @@ class Librarian:
         async with self.lock:
             kept = [d for d in self.holder.documents if d.name != document.name]
             ordered = tuple(sorted([*kept, document], key=lambda d: d.name))
-            library = await asyncio.to_thread(Library, ordered)
+            library = await asyncio.to_thread(Library, ordered, self.cache_dir)
             await asyncio.to_thread(self.store.write, document.name, data)
             self.holder.swap(library)
         logger.info("已上传文档 %s（共 %d 份）", document.name, len(library.documents))
@@ -155,7 +141,7 @@ class Librarian:
             loaded = len(kept) != len(self.holder.documents)
             if loaded and not kept:
                 raise LastDocumentError(name)
-            library = await asyncio.to_thread(Library, kept) if loaded else None
+            library = await asyncio.to_thread(Library, kept, self.cache_dir) if loaded else None
             removed = self.store.remove(name)
             if library is not None:
                 self.holder.swap(library)
@@ -167,7 +153,7 @@ class Librarian:
         """Re-read DATA_DIR in a thread; swap only if at least one document loaded."""
         async with self.lock:
             try:
-                documents, errors = await asyncio.to_thread(read_folder, self.store.data_dir)
+                documents, errors = await asyncio.to_thread(read_documents, self.store.data_dir)
             except OSError as err:
                 logger.error("无法读取文档目录：%s", err)
                 return ReloadResult(self.holder.documents, (), False, NO_FOLDER)
@@ -175,7 +161,7 @@ class Librarian:
                 logger.warning("跳过文档 %s", error)
             if not documents:
                 return ReloadResult(self.holder.documents, errors, False)
-            library = await asyncio.to_thread(Library, documents)
+            library = await asyncio.to_thread(Library, documents, self.cache_dir)
             self.holder.swap(library)
         logger.info("已重新载入 %d 份文档", len(library.documents))
         return ReloadResult(library.documents, errors, True)

@@ -28,7 +28,7 @@ _EXPECTED = {
     "WEBHOOK_PORT": "为 1 到 65535 之间的端口号",
     "WEBHOOK_SECRET": "为 1 到 256 个字母、数字、_ 或 -",
     "MAX_UPLOAD_MB": "为 1 到 50 之间的整数（api.telegram.org 只让机器人下载 ≤ 20 MB 的文件）",
-    "STATE_DIR": "为保存统计数据的目录路径",
+    "STATE_DIR": "为保存统计数据和分词缓存的目录路径",
     "LOG_QUESTIONS": "为 true 或 false",
 }
 
@@ -55,7 +55,12 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     max_upload_mb: int = Field(default=10, ge=1, le=50)  # admin uploads (api.telegram.org serves ≤ 20 MB)
-    state_dir: Path = Path("state")  # usage statistics (SQLite)
+    state_dir: Path = Path("state")  # usage statistics (SQLite) and the token cache
+
+    @property
+    def token_cache_dir(self) -> Path:
+        """Where each document's words are cached, so restarts and reloads skip jieba for them."""
+        return self.state_dir / "tokens"
     log_questions: bool = True  # false: /stats keeps counts only, never the question text
 
     @field_validator("telegram_bot_token", mode="before")

@@ -51,21 +51,23 @@ class WeightedBM25:
     """
 
     def __init__(self, corpus: list[list[str]]) -> None:
-        self._bm25 = SparseBM25(corpus, "plus", **BM25_PARAMS)
+        self._bm25 = SparseBM25(corpus, "plus", **BM25_PARAMS) if corpus else None
         self.n_docs = len(corpus)
         self._unseen_idf = math.log(self.n_docs + 1.0)
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
+        if self._bm25 is None:
+            return np.zeros(0)
         total = self._bm25.get_weighted_scores(terms)
         constant = sum(w * self._bm25.idf(t) for t, w in terms.items()) * BM25_PARAMS["delta"]
         return total - constant
 
+    def seen(self, term: str) -> bool:
+        return self._bm25 is not None and self._bm25.doc_freq(term) > 0
+
     def idf(self, term: str) -> float:
         """Informativeness of a term; one never seen is as informative as the rarest seen term."""
-        return self._bm25.idf(term) if self._bm25.doc_freq(term) else self._unseen_idf
-
-    def seen(self, term: str) -> bool:
-        return self._bm25.doc_freq(term) > 0
+        return self._bm25.idf(term) if self.seen(term) else self._unseen_idf
 
 
 def _entry(chunk: Chunk, document: Document) -> Entry:

@@ -13,7 +13,7 @@ from retrieval.index import Index
 from retrieval.models import Answer, Document, DocumentError
 from retrieval.query import parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
-from retrieval.token_cache import document_key, tokenize_all
+from retrieval.token_cache import cache_path, document_key, store_cached, tokenize_all
 from retrieval.tokens import tokenize, tokenizer_fingerprint
 
 
@@ -55,6 +55,8 @@ def _passage_tokens(documents: tuple[Document, ...], cache_dir: Path | None) -> 
         _RECENT_TOKENS[keys[i]] = tokens
     for key in keys:
         _RECENT_TOKENS.move_to_end(key)
+        if cache_dir and not cache_path(cache_dir, key).exists():  # remembered, but not yet on disk
+            store_cached(cache_dir, key, _RECENT_TOKENS[key])
     while len(_RECENT_TOKENS) > max(_RECENT_LIMIT, len(keys)):
         _RECENT_TOKENS.popitem(last=False)
     return [tokens for key in keys for tokens in _RECENT_TOKENS[key]]
@@ -66,12 +68,18 @@ def document_paths(data_dir: Path) -> list[Path]:
     return sorted(p for p in paths if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
-def load_library(data_dir: Path, cache_dir: Path | None = None) -> tuple[Library, list[DocumentError]]:
-    """Load every supported file in data_dir; a bad file is reported and skipped."""
+def read_documents(data_dir: Path) -> tuple[tuple[Document, ...], list[DocumentError]]:
+    """Every supported file in data_dir as a Document; a bad file is reported and skipped."""
     documents, errors = [], []
     for path in document_paths(data_dir):
         try:
             documents.append(load_document(path))
         except DocumentError as err:
             errors.append(err)
-    return Library(tuple(documents), cache_dir), errors
+    return tuple(documents), errors
+
+
+def load_library(data_dir: Path, cache_dir: Path | None = None) -> tuple[Library, list[DocumentError]]:
+    """Load every supported file in data_dir into a Library (possibly empty: it then answers nothing)."""
+    documents, errors = read_documents(data_dir)
+    return Library(documents, cache_dir), errors

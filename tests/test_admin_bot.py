@@ -274,14 +274,14 @@ async def test_reload_keeps_the_old_index_when_nothing_loads(admin_bot, stub):
 
 async def test_questions_during_a_reload_are_answered_from_the_old_index(admin_bot, stub, monkeypatch):
     release, started = threading.Event(), threading.Event()
-    read_folder = documents.read_folder
+    read_documents = documents.read_documents
 
-    def slow_read_folder(data_dir: Path):
+    def slow_read_documents(data_dir: Path):
         started.set()
         release.wait(10)
-        return read_folder(data_dir)
+        return read_documents(data_dir)
 
-    monkeypatch.setattr(documents, "read_folder", slow_read_folder)
+    monkeypatch.setattr(documents, "read_documents", slow_read_documents)
     (admin_bot.bot_data["librarian"].store.data_dir / NEW).write_text(speech_2023())
     library = holder_of(admin_bot).library
     since = len(stub.calls)

@@ -14,11 +14,11 @@ from test_admin_bot import NEW, NEW_TITLE, SEED, SEED_PATH, speech_2023
 from test_reader import docx_bytes, pdf_with_text
 
 from bot import admin_views as views
-from bot.documents import LastDocumentError, Librarian, parse_upload, read_folder, too_large
+from bot.documents import LastDocumentError, Librarian, parse_upload, too_large
 from bot.state import LibraryHolder
 from bot.stats import UsageSummary
 from retrieval.document import build_document
-from retrieval.library import Library
+from retrieval.library import Library, read_documents
 from retrieval.models import DocumentError
 from retrieval.store import DocumentStore
 
@@ -136,10 +136,10 @@ async def test_reload_of_a_missing_folder_keeps_the_old_index(librarian, tmp_pat
     assert "gone" not in views.reload_message(result) and str(tmp_path) not in views.reload_message(result)
 
 
-def test_read_folder_reports_every_bad_file(tmp_path):
+def test_read_documents_reports_every_bad_file(tmp_path):
     (tmp_path / "a.txt").write_bytes(b"")
     (tmp_path / "b.docx").write_text("不是 Word")
-    documents, errors = read_folder(tmp_path)
+    documents, errors = read_documents(tmp_path)
     assert documents == ()
     assert [(e.name, e.reason) for e in errors] == [
         ("a.txt", "文件为空"),
@@ -223,3 +223,13 @@ def test_speechbot_ask_reads_every_uploadable_format(tmp_path, capsys):
     assert main(["ask", "--data", str(tmp_path), "--json", *questions]) == 0
     answers = [json.loads(line)["answer"] for line in capsys.readouterr().out.splitlines()]
     assert [a["doc"] for a in answers] == ["word.docx", "pdf.pdf", "gbk.txt"]
+
+
+async def test_reload_fills_the_token_cache(tmp_path):
+    data, cache = tmp_path / "data", tmp_path / "tokens"
+    data.mkdir()
+    shutil.copy(SEED_PATH, data / SEED_PATH.name)
+    librarian = Librarian(LibraryHolder(), DocumentStore(data), cache)
+    result = await librarian.reload()
+    assert result.swapped and [d.name for d in result.documents] == [SEED_PATH.name]
+    assert list(cache.glob("*.json"))

@@ -50,3 +50,11 @@ def test_bad_file_is_skipped_and_named(tmp_path):
     library, errors = load_library(tmp_path)
     assert [d.name for d in library.documents] == ["speech.txt"]
     assert [e.name for e in errors] == ["empty.txt"]
+
+
+def test_a_library_of_no_documents_answers_nothing(tmp_path):
+    library, errors = load_library(tmp_path)
+    assert library.documents == () and errors == []
+    answer = library.ask("2022年基础配套有哪些任务")
+    assert answer.answer is None and answer.results == ()
+    assert library.commitments == ()
