@@ -73,7 +73,8 @@ def question_terms(question: str) -> list[str]:
 
     Cutting the phrases before splitting keeps their pieces ("时候", "几项") out of the search.
     """
-    return tokenize(rules.question_phrases().sub(" ", normalize(question)))
+    pieces = rules.question_phrases().split(normalize(question))
+    return [term for piece in pieces if piece for term in tokenize(piece)]
 
 
 def related_terms(term: str) -> frozenset[str]:

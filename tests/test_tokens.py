@@ -44,3 +44,12 @@ def test_question_phrases_and_their_pieces_do_not_search():
     assert "时候" not in question_terms("什么时候开学")
     assert question_terms("企业整顿要做好哪几项工作") == ["企业", "整顿", "做好", "工作"]
     assert "项目" in question_terms("哪些项目已经竣工")
+
+
+def test_words_on_either_side_of_a_question_phrase_stay_apart():
+    assert question_terms("五年一共减贫多少人") == ["五年", "减贫", "人"]  # not "减贫人"
+
+
+def test_framing_and_colloquial_question_words_are_cut():
+    assert question_terms("报告里说当前面临哪些问题和挑战") == ["当前", "面临", "问题", "挑战"]
+    assert question_terms("能源问题的方针是啥") == ["能源", "问题", "方针"]

@@ -1,0 +1,47 @@
+"""Numbers written in Chinese or in digits are the same number: "五年" in a question finds
+"5年" in a document, and "3点要求" finds "三点要求"."""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = "零一二三四五六七八九"
+_CHINESE_NUMBER = re.compile(r"[一二两三四五六七八九十]+")
+_ARABIC_NUMBER = re.compile(r"\d+")
+
+
+def chinese_to_int(text: str) -> int | None:
+    """"五" → 5, "十二" → 12, "二十" → 20, "两" → 2; None for anything else (百 and up included)."""
+    text = text.replace("两", "二")
+    if text == "十":
+        return 10
+    tens, _, ones = text.partition("十")
+    if "十" in text:
+        high = _DIGITS.index(tens) if tens else 1
+        low = _DIGITS.index(ones) if ones else 0
+        return high * 10 + low if len(tens) <= 1 and len(ones) <= 1 else None
+    return _DIGITS.index(text) if len(text) == 1 and text in _DIGITS else None
+
+
+def int_to_chinese(number: int) -> str | None:
+    if not 0 < number < 100:
+        return None
+    tens, ones = divmod(number, 10)
+    if not tens:
+        return _DIGITS[ones]
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def numeral_variants(term: str) -> set[str]:
+    """The term with its number written the other way ("五年" ↔ "5年"); empty if it has none."""
+    variants = set()
+    for match in _CHINESE_NUMBER.finditer(term):
+        value = chinese_to_int(match.group())
+        if value is not None:
+            variants.add(term[:match.start()] + str(value) + term[match.end():])
+    for match in _ARABIC_NUMBER.finditer(term):
+        chinese = int_to_chinese(int(match.group()))
+        if chinese:
+            variants.add(term[:match.start()] + chinese + term[match.end():])
+    variants.discard(term)
+    return variants

@@ -1,0 +1,19 @@
+"""Chinese and Arabic numerals match each other."""
+
+from retrieval.numerals import chinese_to_int, int_to_chinese, numeral_variants
+
+
+def test_chinese_numbers_up_to_ninety_nine():
+    assert [chinese_to_int(t) for t in ["五", "十", "十二", "二十", "三十五", "两"]] == [5, 10, 12, 20, 35, 2]
+    assert chinese_to_int("百") is None and chinese_to_int("一百二十") is None
+
+
+def test_round_trip():
+    assert all(chinese_to_int(int_to_chinese(n)) == n for n in range(1, 100))
+
+
+def test_variants_of_a_term():
+    assert numeral_variants("五年") == {"5年"}
+    assert numeral_variants("3点") == {"三点"}
+    assert numeral_variants("2022") == set()  # years stay as they are
+    assert numeral_variants("发展") == set()
