@@ -16,11 +16,11 @@ def chinese_to_int(text: str) -> int | None:
     if text == "十":
         return 10
     tens, _, ones = text.partition("十")
+    if any(len(part) > 1 or (part and part not in _DIGITS) for part in (tens, ones)):
+        return None
     if "十" in text:
-        high = _DIGITS.index(tens) if tens else 1
-        low = _DIGITS.index(ones) if ones else 0
-        return high * 10 + low if len(tens) <= 1 and len(ones) <= 1 else None
-    return _DIGITS.index(text) if len(text) == 1 and text in _DIGITS else None
+        return (_DIGITS.index(tens) if tens else 1) * 10 + (_DIGITS.index(ones) if ones else 0)
+    return _DIGITS.index(text) if text else None
 
 
 def int_to_chinese(number: int) -> str | None:
