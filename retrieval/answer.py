@@ -13,6 +13,7 @@ that carries the question, so there is no answer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,8 @@ from retrieval.list_passage import list_passage
 from retrieval.models import Answer, Passage
 from retrieval.numerals import numeral_variants
 from retrieval.query import RELATIVE_YEARS, Query
-from retrieval.tokens import related_terms
+from retrieval.sentences import split_sentences
+from retrieval.tokens import normalize, related_terms
 
 CANDIDATES = 12  # passages re-ranked after BM25 (10–30 measured the same on every question set)
 COVERAGE_WEIGHT = 1.5
@@ -140,10 +142,16 @@ def best_sentence(entry: Entry, wanted: Wanted, answer_type: AnswerType | None) 
 
     `wanted` should hold only the words found somewhere in the passage (Wanted.found_in).
     """
-    in_path = wanted.credits(entry.path_text, entry.year)
+    return _best_of(entry.sentences, entry.path_text, entry.year, wanted, answer_type)
+
+
+def _best_of(sentences: Iterable[tuple[str, str]], path_text: str, year: int | None, wanted: Wanted,
+             answer_type: AnswerType | None) -> Sentence:
+    """best_sentence over (verbatim, normalized) sentences read under a normalized heading path."""
+    in_path = wanted.credits(path_text, year)
     best, best_key = Sentence("", 0.0, 0.0, False), (-1.0, -1.0)
-    for sentence, normalized in entry.sentences:
-        own = wanted.credits(normalized, entry.year)
+    for sentence, normalized in sentences:
+        own = wanted.credits(normalized, year)
         candidate = Sentence(
             text=sentence,
             share=wanted.share(tuple(map(max, in_path, own))),
@@ -189,16 +197,22 @@ def rank(query: Query, index: Index, doc: str | None = None) -> list[Judged]:
 
 def to_passage(judged: Judged, query: Query, index: Index, score: float) -> Passage:
     entry = index.entries[judged.position]
-    text, outline = entry.chunk.text, entry.chunk.outline
+    path, text, outline, highlight = entry.chunk.path, entry.chunk.text, entry.chunk.outline, judged.highlight
     if query.is_list:
-        expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk)
+        wanted = Wanted.of(query, index)
+        expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk,
+                                lambda heading: wanted.share_found(normalize(heading), None))
         if expanded:
-            text, outline = expanded
+            path, text, outline = expanded.path, expanded.text, expanded.outline
+            if highlight not in text:
+                sentences = [(s, normalize(s)) for s in split_sentences(text)]
+                highlight = _best_of(sentences, normalize(" ".join(path)), entry.year, wanted,
+                                     query.answer_type).text
     return Passage(
         doc=entry.chunk.doc,
-        section=entry.chunk.path,
+        section=path,
         text=text,
-        highlight=judged.highlight,
+        highlight=highlight,
         outline=outline if query.is_list else (),
         score=score,
         title=entry.title,

@@ -9,10 +9,14 @@ headings become the outline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from retrieval.models import Chunk, Document, Section
 from retrieval.sentences import sentence_spans
 
 LIST_LIMIT = 1500  # most non-space characters quoted for a list answer
+MIN_HEADING_MATCH = 0.4  # a section above is meant only if its heading holds this much of the question
 
 
 def _visible_length(text: str) -> int:
@@ -49,16 +53,45 @@ def _list_section(document: Document, chunk: Chunk) -> Section | None:
     return max(with_items, key=lambda s: s.level, default=None)
 
 
-def list_passage(document: Document, chunk: Chunk) -> tuple[str, tuple[str, ...]] | None:
-    """(verbatim text, item headings) of the section with items that the chunk leads into, or None."""
+@dataclass(frozen=True)
+class ListPassage:
+    path: tuple[str, ...]  # the section quoted
+    text: str  # verbatim, from its heading on
+    outline: tuple[str, ...]  # its items' headings
+
+
+def _ancestor_lists(document: Document, chunk: Chunk) -> list[Section]:
+    """Sections above the chunk that hold items (the chunk being one of them, or inside one)."""
+    return [s for s in document.sections
+            if s.path == chunk.path[:s.level] and s.level < len(chunk.path)
+            and s.start <= chunk.start < s.end and _children(document, s)]
+
+
+def list_passage(document: Document, chunk: Chunk,
+                 heading_match: Callable[[str], float]) -> ListPassage | None:
+    """The section with items to quote for a list question whose best passage is chunk, or None.
+
+    Normally the section the chunk leads into. But when the question names a section above
+    better than the chunk's own heading ("企业全面整顿要抓哪几项工作" matching an item
+    "四是整顿财政纪律" of "五、分批进行企业的全面整顿…"), the items of that section are meant.
+    """
+    own = heading_match(chunk.path[-1]) if chunk.path else 0.0
+    above = max(_ancestor_lists(document, chunk), key=lambda s: (heading_match(s.path[-1]), s.level),
+                default=None)
+    if above is not None and heading_match(above.path[-1]) > max(own, MIN_HEADING_MATCH):
+        return _quote(document, above, above.start)
     section = _list_section(document, chunk)
     if section is None:
         return None
-    start = min(section.start, chunk.start)
-    end = _cut(document, start, section.end)
-    if end < chunk.end:
+    quoted = _quote(document, section, min(section.start, chunk.start))
+    if quoted is None or not quoted.text or chunk.text not in quoted.text:
         return None  # the quote could not even hold the passage that matched
+    return quoted
+
+
+def _quote(document: Document, section: Section, start: int) -> ListPassage | None:
+    end = _cut(document, start, section.end)
     children = [c for c in _children(document, section) if c.start < end]
     if not children:
         return None
-    return document.text[start:end].strip(), tuple(c.path[-1] for c in children)
+    return ListPassage(section.path, document.text[start:end].strip(), tuple(c.path[-1] for c in children))

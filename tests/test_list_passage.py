@@ -4,6 +4,10 @@ from retrieval.document import build_document
 from retrieval.library import Library
 from retrieval.list_passage import LIST_LIMIT, list_passage
 
+
+def no_heading_match(heading: str) -> float:
+    return 0.0
+
 SPEECH = """关于做好今年工作的讲话
 同志们：今天召开会议，部署今年的工作。
 一、关于去年的工作
@@ -19,7 +23,9 @@ SPEECH = """关于做好今年工作的讲话
 def test_lead_in_is_quoted_with_its_items():
     document = build_document("speech.txt", SPEECH)
     lead_in = next(c for c in document.chunks if c.text.startswith("二、关于今年的工作"))
-    text, outline = list_passage(document, lead_in)
+    quoted = list_passage(document, lead_in, no_heading_match)
+    text, outline = quoted.text, quoted.outline
+    assert quoted.path == ("二、关于今年的工作",)
     assert text.startswith("二、关于今年的工作")
     assert "三要提高工作本领" in text and text in document.text
     assert outline == ("一要狠抓工作落实", "二要增强忧患意识", "三要提高工作本领")
@@ -28,14 +34,15 @@ def test_lead_in_is_quoted_with_its_items():
 def test_item_without_sub_items_is_not_expanded():
     document = build_document("speech.txt", SPEECH)
     item = next(c for c in document.chunks if c.text.startswith("二要增强忧患意识"))
-    assert list_passage(document, item) is None
+    assert list_passage(document, item, no_heading_match) is None
 
 
 def test_long_section_is_cut_at_a_sentence_end_within_the_limit():
     items = "\n".join(f"{n}要推进第{n}项工作。" + "这项工作要抓紧落实到位。" * 20 for n in "一二三四五六七八")
     document = build_document("long.txt", "讲话\n二、今年的重点任务\n今年要完成以下任务。\n" + items + "\n")
     lead_in = next(c for c in document.chunks if c.text.startswith("二、今年的重点任务"))
-    text, outline = list_passage(document, lead_in)
+    quoted = list_passage(document, lead_in, no_heading_match)
+    text, outline = quoted.text, quoted.outline
     assert sum(not ch.isspace() for ch in text) <= LIST_LIMIT
     assert text.endswith("。")
     assert 1 <= len(outline) < 8
@@ -49,3 +56,16 @@ def test_list_question_gets_the_expanded_passage_and_a_fact_question_does_not():
     assert len(listed.outline) == 3
     fact = library.ask("忧患意识要怎么增强").answer
     assert fact.text.startswith("二要增强忧患意识") and fact.outline == ()
+
+
+def test_an_item_gives_way_to_the_section_above_when_the_question_names_that_section():
+    document = build_document("speech.txt", SPEECH)
+    item = next(c for c in document.chunks if c.text.startswith("二要增强忧患意识"))
+
+    def names_the_section(heading: str) -> float:
+        return 1.0 if "今年的工作" in heading else 0.0
+
+    quoted = list_passage(document, item, names_the_section)
+    assert quoted.path == ("二、关于今年的工作",)
+    assert quoted.outline == ("一要狠抓工作落实", "二要增强忧患意识", "三要提高工作本领")
+    assert list_passage(document, item, lambda heading: 0.3) is None  # too weak a match
