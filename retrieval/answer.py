@@ -33,6 +33,8 @@ SENTENCE_WEIGHT = 3.0
 HEADING_WEIGHT = 0.3
 # A passage under a heading of another year ("2024年工作回顾") for a question about this year.
 OTHER_YEAR_PENALTY = 0.5
+PART_WEIGHT = 2.0  # under the numbered part the question points at ("第二个问题"), half as much
+# unless the passage opens with that part's heading
 TYPE_WEIGHT = 0.2  # the best sentence holds the kind of answer asked for (a number, a time)
 TYPE_BONUS = 0.1  # …which also outweighs a slightly better match when choosing the highlight
 RELATED_CREDIT = 0.5  # a related word found counts half as much as the question's own word
@@ -54,11 +56,14 @@ class Judged:
     sentence_share: float  # share of the question in the highlight sentence (with the heading path)
     typed: bool  # the highlight holds the kind of answer asked for
     other_year: bool  # its heading path is about another year than the question
+    part_depth: int = 0  # level of the heading with the part number asked for (0: none)
+    part_heading_here: bool = False  # and the passage opens with that heading
 
     def rank_score(self, best_bm25: float) -> float:
         return (self.bm25 / best_bm25 + COVERAGE_WEIGHT * self.coverage
                 + SENTENCE_WEIGHT * self.sentence_share + HEADING_WEIGHT * self.heading
-                + TYPE_WEIGHT * self.typed - OTHER_YEAR_PENALTY * self.other_year)
+                + TYPE_WEIGHT * self.typed - OTHER_YEAR_PENALTY * self.other_year
+                + PART_WEIGHT * (bool(self.part_depth) + self.part_heading_here) / 2)
 
 
 @dataclass(frozen=True)
@@ -169,30 +174,57 @@ def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index
     years = query.years_meant(entry.year)
     in_passage = wanted.credits(entry.matchable, entry.year)
     sentence = best_sentence(entry, wanted.found_in(in_passage), query.answer_type)
+    in_part = query.part is not None and query.part in entry.path_numbers
+
+    def with_part(share: float) -> float:
+        """A numbered part asked for ("第二个问题") weighs as much as all the question's words."""
+        if query.part is None:
+            return share
+        return (share + in_part) / 2 if wanted.total else float(in_part)
+
     return Judged(
         position=position,
         bm25=bm25,
-        coverage=wanted.share(in_passage),
+        coverage=with_part(wanted.share(in_passage)),
         heading=wanted.share_found(entry.own_heading, entry.year),
         highlight=sentence.text,
-        sentence_share=sentence.share,
+        sentence_share=with_part(sentence.share),
         typed=sentence.typed,
         other_year=bool(years and entry.path_years and not years & entry.path_years),
+        part_depth=entry.path_numbers.index(query.part) + 1 if in_part else 0,
+        part_heading_here=in_part and _opens_with_numbered_heading(entry, query.part),
     )
+
+
+def _opens_with_numbered_heading(entry: Entry, number: int) -> bool:
+    """The passage starts with the heading numbered `number` itself (its first passage)."""
+    heading = entry.chunk.path[entry.path_numbers.index(number)]
+    return entry.chunk.text.startswith(heading[:10])
 
 
 def rank(query: Query, index: Index, doc: str | None = None) -> list[Judged]:
     """Candidates in answer order, best first."""
     scores = index.scores(query)
-    if doc is not None:
-        scores = np.where([e.chunk.doc == doc for e in index.entries], scores, 0.0)
+    in_scope = np.array([doc is None or e.chunk.doc == doc for e in index.entries], dtype=bool)
+    scores = np.where(in_scope, scores, 0.0)
     order = [int(i) for i in np.argsort(-scores, kind="stable")[:CANDIDATES] if scores[i] > 0]
+    order += [i for i in _part_candidates(query, index) if in_scope[i] and i not in order]
     if not order:
         return []
     wanted = Wanted.of(query, index)
     judged = [judge(query, wanted, i, float(scores[i]), index) for i in order]
-    best = judged[0].bm25
-    return sorted(judged, key=lambda j: -j.rank_score(best))
+    best = max(j.bm25 for j in judged) or 1.0
+    # Among passages in the part asked for, the shallowest heading ("第二个问题" itself) first.
+    return sorted(judged, key=lambda j: (-j.rank_score(best), j.part_depth or 99))
+
+
+def _part_candidates(query: Query, index: Index) -> list[int]:
+    """Passages under a heading numbered as the question asks ("第六条" → "六、…"), shallowest first."""
+    if query.part is None:
+        return []
+    found = [(e.path_numbers.index(query.part), i) for i, e in enumerate(index.entries)
+             if query.part in e.path_numbers]
+    return [i for _, i in sorted(found)[:CANDIDATES]]
 
 
 def to_passage(judged: Judged, query: Query, index: Index, score: float) -> Passage:
@@ -220,10 +252,10 @@ def to_passage(judged: Judged, query: Query, index: Index, score: float) -> Pass
 
 
 def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Answer:
-    if not query.own_terms or not len(index):
+    if (not query.own_terms and query.part is None) or not len(index):
         return Answer(question=query.text, answer=None)
     ranked = rank(query, index, doc)
-    best = ranked[0].bm25 if ranked else 1.0
+    best = max((j.bm25 for j in ranked), default=0.0) or 1.0
     results = tuple(to_passage(j, query, index, j.rank_score(best)) for j in ranked[: max(top_k, 1)])
     if ranked and ranked[0].sentence_share >= MIN_SENTENCE_SHARE:
         return Answer(question=query.text, answer=results[0], results=results)

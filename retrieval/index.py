@@ -20,6 +20,7 @@ import numpy as np
 
 from retrieval.bm25 import SparseBM25
 from retrieval.models import Chunk, Document
+from retrieval.ordinals import heading_number
 from retrieval.query import Query
 from retrieval.sentences import split_sentences
 from retrieval.tokens import normalize, tokenize
@@ -40,6 +41,7 @@ class Entry:
     path_text: str  # normalized heading path
     own_heading: str  # normalized last heading of the path
     path_years: frozenset[int]  # years its heading path names ("二、2022 年的重点工作" → 2022)
+    path_numbers: tuple[int | None, ...]  # the number each heading of its path opens with ("二、" → 2)
     sentences: tuple[tuple[str, str], ...]  # (verbatim sentence, its normalized form)
 
 
@@ -76,7 +78,8 @@ def _entry(chunk: Chunk, document: Document) -> Entry:
     return Entry(chunk=chunk, title=document.title, year=document.year,
                  matchable=path_text + normalize(chunk.text), path_text=path_text,
                  own_heading=normalize(chunk.path[-1]) if chunk.path else "", sentences=sentences,
-                 path_years=frozenset(int(y) for y in _YEAR.findall(path_text)))
+                 path_years=frozenset(int(y) for y in _YEAR.findall(path_text)),
+                 path_numbers=tuple(heading_number(h) for h in chunk.path))
 
 
 class Index:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from retrieval import rules
 from retrieval.answer_types import AnswerType, wanted_type
+from retrieval.ordinals import referenced_part
 from retrieval.tokens import normalize, question_terms, related_terms
 
 # Related words search at a lower weight than the question's own words, so a passage
@@ -39,6 +40,7 @@ class Query:
     is_list: bool
     answer_type: AnswerType | None = None  # a quantity or a time, when the question asks for one
     years: tuple[int, ...] = ()  # years named outright ("2022年")
+    part: int | None = None  # a numbered part pointed at: "第二个问题" → 2 (see ordinals.py)
 
     def years_meant(self, document_year: int | None) -> set[int]:
         """The years the question is about, in a document speaking from document_year."""
@@ -56,7 +58,8 @@ def importance(terms: list[str]) -> dict[str, float]:
 
 
 def parse_question(question: str) -> Query:
-    words = question_terms(question)
+    part = referenced_part(normalize(question))
+    words = question_terms(normalize(question).replace(part[1], " ") if part else question)
     own = list(dict.fromkeys(words))
     weight = importance(own)
     terms: dict[str, float] = {}
@@ -79,4 +82,5 @@ def parse_question(question: str) -> Query:
         is_list=bool(_LIST_QUESTION.search(normalized)),
         answer_type=wanted_type(normalized),
         years=tuple(sorted({int(y) for y in _YEAR.findall(normalized)})),
+        part=part[0] if part else None,
     )

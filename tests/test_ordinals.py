@@ -1,0 +1,35 @@
+"""Questions that point at a numbered part find it, whatever its numbering style."""
+
+from retrieval.document import build_document
+from retrieval.library import Library
+from retrieval.ordinals import heading_number, referenced_part
+
+SPEECH = """关于脱贫攻坚的讲话
+第一个问题：深刻认识脱贫攻坚取得的决定性进展
+五年来，农村贫困人口大幅减少，贫困地区农民收入较快增长。
+第二个问题：清醒把握打赢脱贫攻坚战的困难挑战
+深度贫困地区脱贫难度大，一些地方脱贫质量不高。
+第三个问题：全面打好脱贫攻坚战
+要加强组织领导，坚持精准方略，加大投入力度。
+"""
+
+
+def test_references_in_questions():
+    assert referenced_part("第二个问题讲的是什么") == (2, "第二个问题")
+    assert referenced_part("十条方针里第六条讲的什么") == (6, "第六条")
+    assert referenced_part("第3部分有哪些任务") == (3, "第3部分")
+    assert referenced_part("第一书记累计派了多少人") is None  # 第一书记 is a title, not a part
+
+
+def test_numbers_of_headings_in_every_style():
+    headings = ["六、讲究生财", "（三）着力稳定", "(3)加强", "二是坚持", "一要推进", "第四，建立",
+                "第二个问题：清醒", "第十条 本办法", "2．加强", "十一、其他"]
+    assert [heading_number(h) for h in headings] == [6, 3, 3, 2, 1, 4, 2, 10, 2, 11]
+    assert heading_number("2.5万人") is None and heading_number("2022 年工作") is None
+
+
+def test_a_part_named_only_by_its_number_is_quoted():
+    library = Library((build_document("speech.txt", SPEECH),))
+    answer = library.ask("第二个问题讲的是什么").answer
+    assert answer.section == ("第二个问题：清醒把握打赢脱贫攻坚战的困难挑战",)
+    assert library.ask("第三个问题有哪些要求").answer.section[0].startswith("第三个问题")
