@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PASSAGE_KEYS = {"doc", "section", "text", "highlight", "outline", "score"}
 
@@ -70,3 +72,29 @@ def test_missing_data_dir_is_a_clear_error():
     assert result.returncode != 0
     assert "/nonexistent/dir" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+SCORER = ROOT.parent / "shared" / "eval" / "score.py"
+DEV = ROOT.parent / "shared" / "eval" / "seed_dev.jsonl"
+
+
+def without_wall_time(report: str) -> list[str]:
+    lines = [line for line in report.splitlines() if line.strip()]
+    return [line.split("; wall")[0] for line in lines if not line.startswith("MISS")]
+
+
+@pytest.mark.skipif(not SCORER.exists(), reason="../shared/eval is not beside the repository")
+def test_eval_prints_what_the_shared_scorer_prints():
+    ours = run_cli("eval", str(DEV))
+    theirs = subprocess.run(
+        [sys.executable, str(SCORER), str(DEV), "--cmd", f"{sys.executable} -m bot.cli ask --json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert ours.returncode == 0 and theirs.returncode == 0, theirs.stdout + theirs.stderr
+    assert without_wall_time(ours.stdout) == without_wall_time(theirs.stdout)
+
+
+def test_questions_the_issue_names_as_out_of_scope_get_no_answer():
+    questions = ["今天天气怎么样", "2023年房价会涨吗", "推荐一部好看的电影", "xx区有几家银行"]
+    result = run_cli("ask", "--json", *questions)
+    assert [json.loads(line)["answer"] for line in result.stdout.splitlines()] == [None] * 4
