@@ -139,7 +139,7 @@ async def on_commitments_button(update: Update, context: ContextTypes.DEFAULT_TY
     callback = keyboards.parse_callback(query.data)
     message = query.message if isinstance(query.message, Message) else None
     listing = (
-        listings_of(context).get(callback.key, holder.generation)
+        listings_of(context).current(callback.key, holder.generation)
         if callback and callback.generation == holder.generation
         else None
     )

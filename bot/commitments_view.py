@@ -14,8 +14,6 @@ objects besides the keyboard markup, so every rule can be unit-tested):
 
 from __future__ import annotations
 
-import itertools
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +21,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import keyboards
 from bot.render import MAX_MESSAGE, SEPARATOR, escape, html_to_text, utf16_len
+from bot.state import Recent
 from retrieval.commitments import Commitment, answer_from_commitments
 from retrieval.models import Document, Passage
 
@@ -215,25 +214,13 @@ class Listing:
     commitments: tuple[Commitment, ...]
 
 
-class RecentListings:
-    """A bounded LRU of listings (like bot.state.RecentAnswers): buttons carry a short hex id."""
+class RecentListings(Recent[Listing]):
+    """The listings whose buttons are on screen; a listing from another library generation is stale."""
 
     def __init__(self, capacity: int = 2048) -> None:
-        self.capacity = capacity
-        self._listings: OrderedDict[str, Listing] = OrderedDict()
-        self._ids = itertools.count(1)
+        super().__init__(capacity)
 
-    def add(self, listing: Listing) -> str:
-        listing_id = format(next(self._ids), "x")
-        self._listings[listing_id] = listing
-        if len(self._listings) > self.capacity:
-            self._listings.popitem(last=False)
-        return listing_id
-
-    def get(self, listing_id: str, generation: int) -> Listing | None:
+    def current(self, key: str, generation: int) -> Listing | None:
         """The listing, or None if unknown, evicted or made from another library generation."""
-        listing = self._listings.get(listing_id)
-        if listing is None or listing.generation != generation:
-            return None
-        self._listings.move_to_end(listing_id)
-        return listing
+        listing = self.get(key)
+        return listing if listing is not None and listing.generation == generation else None

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from retrieval.library import Library
 from retrieval.models import Answer, Document, Section
@@ -19,6 +20,7 @@ from retrieval.models import Answer, Document, Section
 _ORDINAL = re.compile(
     r"^\s*(?:[（(]?[一二三四五六七八九十百\d]+[）)、.．]|[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+[，、]?)\s*"
 )
+T = TypeVar("T")
 GENERIC_EXAMPLES = ("今年的重点工作有哪些？", "去年取得了哪些成绩？", "下一步有什么要求？")
 
 
@@ -54,26 +56,31 @@ def children_of(document: Document, section: Section | None) -> list[tuple[int, 
     ]
 
 
-class RecentAnswers:
-    """A bounded LRU of answers, so paging buttons can carry a short id instead of the question."""
+class Recent(Generic[T]):
+    """A bounded LRU of things shown to users (answers, listings), so their buttons can carry a
+    short hex id instead of the thing itself."""
 
     def __init__(self, capacity: int = 4096) -> None:
         self.capacity = capacity
-        self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._items: OrderedDict[str, T] = OrderedDict()
         self._ids = itertools.count(1)
 
-    def add(self, answer: Answer) -> str:
-        qid = format(next(self._ids), "x")
-        self._answers[qid] = answer
-        if len(self._answers) > self.capacity:
-            self._answers.popitem(last=False)
-        return qid
+    def add(self, item: T) -> str:
+        key = format(next(self._ids), "x")
+        self._items[key] = item
+        if len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+        return key
 
-    def get(self, qid: str) -> Answer | None:
-        answer = self._answers.get(qid)
-        if answer is not None:
-            self._answers.move_to_end(qid)
-        return answer
+    def get(self, key: str) -> T | None:
+        item = self._items.get(key)
+        if item is not None:
+            self._items.move_to_end(key)
+        return item
+
+
+class RecentAnswers(Recent[Answer]):
+    """The answers paging buttons point at."""
 
 
 class LibraryHolder:

@@ -159,7 +159,7 @@ def test_an_opened_item_is_its_chunk_quoted_with_the_commitment_bold(seed_librar
 def test_listings_are_bounded_and_tied_to_their_generation() -> None:
     store = view.RecentListings(capacity=2)
     ids = [store.add(view.Listing(1, "", ())) for _ in range(3)]
-    assert store.get(ids[0], 1) is None, "the oldest is evicted"
-    assert store.get(ids[2], 1) is not None
-    assert store.get(ids[2], 2) is None, "a listing made before a reload is stale"
-    assert store.get("zzz", 1) is None
+    assert store.current(ids[0], 1) is None, "the oldest is evicted"
+    assert store.current(ids[2], 1) is not None
+    assert store.current(ids[2], 2) is None, "a listing made before a reload is stale"
+    assert store.current("zzz", 1) is None
