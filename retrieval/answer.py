@@ -14,7 +14,7 @@ that carries the question, so there is no answer.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -58,6 +58,7 @@ class Judged:
     other_year: bool  # its heading path is about another year than the question
     part_depth: int = 0  # level of the heading with the part number asked for (0: none)
     part_heading_here: bool = False  # and the passage opens with that heading
+    score: float = 0.0  # rank_score against the best BM25 among the candidates, set by rank()
 
     def rank_score(self, best_bm25: float) -> float:
         return (self.bm25 / best_bm25 + COVERAGE_WEIGHT * self.coverage
@@ -202,36 +203,35 @@ def _opens_with_numbered_heading(entry: Entry, number: int) -> bool:
     return entry.chunk.text.startswith(heading[:10])
 
 
-def rank(query: Query, index: Index, doc: str | None = None) -> list[Judged]:
-    """Candidates in answer order, best first."""
+def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None) -> list[Judged]:
+    """Candidates in answer order, best first, each with its score."""
     scores = index.scores(query)
-    in_scope = np.array([doc is None or e.chunk.doc == doc for e in index.entries], dtype=bool)
-    scores = np.where(in_scope, scores, 0.0)
+    if doc is not None:
+        scores = np.where(index.in_document(doc), scores, 0.0)
     order = [int(i) for i in np.argsort(-scores, kind="stable")[:CANDIDATES] if scores[i] > 0]
-    order += [i for i in _part_candidates(query, index) if in_scope[i] and i not in order]
+    order += [i for i in _part_candidates(query, index, doc) if i not in order]
     if not order:
         return []
-    wanted = Wanted.of(query, index)
     judged = [judge(query, wanted, i, float(scores[i]), index) for i in order]
     best = max(j.bm25 for j in judged) or 1.0
+    scored = [replace(j, score=j.rank_score(best)) for j in judged]
     # Among passages in the part asked for, the shallowest heading ("第二个问题" itself) first.
-    return sorted(judged, key=lambda j: (-j.rank_score(best), j.part_depth or 99))
+    return sorted(scored, key=lambda j: (-j.score, j.part_depth or 99))
 
 
-def _part_candidates(query: Query, index: Index) -> list[int]:
+def _part_candidates(query: Query, index: Index, doc: str | None) -> list[int]:
     """Passages under a heading numbered as the question asks ("第六条" → "六、…"), shallowest first."""
     if query.part is None:
         return []
     found = [(e.path_numbers.index(query.part), i) for i, e in enumerate(index.entries)
-             if query.part in e.path_numbers]
+             if query.part in e.path_numbers and doc in (None, e.chunk.doc)]
     return [i for _, i in sorted(found)[:CANDIDATES]]
 
 
-def to_passage(judged: Judged, query: Query, index: Index, score: float) -> Passage:
+def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Passage:
     entry = index.entries[judged.position]
     path, text, outline, highlight = entry.chunk.path, entry.chunk.text, entry.chunk.outline, judged.highlight
     if query.is_list:
-        wanted = Wanted.of(query, index)
         expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk,
                                 lambda heading: wanted.share_found(normalize(heading), None))
         if expanded:
@@ -246,7 +246,7 @@ def to_passage(judged: Judged, query: Query, index: Index, score: float) -> Pass
         text=text,
         highlight=highlight,
         outline=outline if query.is_list else (),
-        score=score,
+        score=judged.score,
         title=entry.title,
     )
 
@@ -254,9 +254,9 @@ def to_passage(judged: Judged, query: Query, index: Index, score: float) -> Pass
 def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Answer:
     if (not query.own_terms and query.part is None) or not len(index):
         return Answer(question=query.text, answer=None)
-    ranked = rank(query, index, doc)
-    best = max((j.bm25 for j in ranked), default=0.0) or 1.0
-    results = tuple(to_passage(j, query, index, j.rank_score(best)) for j in ranked[: max(top_k, 1)])
+    wanted = Wanted.of(query, index)
+    ranked = rank(query, wanted, index, doc)
+    results = tuple(to_passage(j, query, wanted, index) for j in ranked[: max(top_k, 1)])
     if ranked and ranked[0].sentence_share >= MIN_SENTENCE_SHARE:
         return Answer(question=query.text, answer=results[0], results=results)
     suggestions = tuple(p.section for p in results if p.section)

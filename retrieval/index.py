@@ -97,6 +97,7 @@ class Index:
         self.entries = tuple(_entry(c, d) for c, d in placed)
         self._body = WeightedBM25(body_tokens)
         self._head = WeightedBM25(head_tokens)
+        self._masks: dict[str, np.ndarray] = {}
         self._years = np.array([e.year or 0 for e in self.entries])
 
     def __len__(self) -> int:
@@ -124,3 +125,9 @@ class Index:
     def seen(self, term: str) -> bool:
         """Whether any passage uses the term."""
         return self._body.seen(term)
+
+    def in_document(self, doc: str) -> np.ndarray:
+        """Mask of the passages of one document (for questions scoped to it)."""
+        if doc not in self._masks:
+            self._masks[doc] = np.array([e.chunk.doc == doc for e in self.entries], dtype=bool)
+        return self._masks[doc]
