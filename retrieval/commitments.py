@@ -396,7 +396,9 @@ def match_score(commitment: Commitment, key: str, words: set[str]) -> float:
 
 # --- Questions answered from the commitments -------------------------------------------------
 
-_ASKS_FOR_LIST = re.compile(r"哪些|什么|多少|列出|有几|几项|清单")
+# Only list questions: "三大主题公园什么时候建成" or "收储土地多少亩" ask for one fact, which the
+# quoted passage answers with its sentence marked; "哪些任务要在月底前完成" asks for a list.
+_ASKS_FOR_LIST = re.compile(r"哪些|列出|有几|几项|清单|所有|全部")
 _ASKS_FOR_DEADLINE = re.compile(
     r"月底前|月底|年底|上半年|下半年|季度|[春夏秋冬]季|什么时候|何时|期限|时间节点"
 )
@@ -415,7 +417,7 @@ def answer_from_commitments(question: str, commitments: Iterable[Commitment]) ->
 
     "哪些任务要在月底前完成" → commitments whose deadline says 月底前;
     "今年的量化指标有哪些" → commitments with quantities;
-    "土地收储的目标是多少" → those quantified commitments that mention 土地收储.
+    "土地收储有哪些目标" → those quantified commitments that mention 土地收储.
     """
     if not _ASKS_FOR_LIST.search(question):
         return None

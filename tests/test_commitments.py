@@ -281,9 +281,14 @@ def test_goals_question_lists_all_targets(seed_commitments: tuple[Commitment, ..
 
 
 def test_question_with_a_topic_is_narrowed_to_it(seed_commitments: tuple[Commitment, ...]) -> None:
-    answer = answer_from_commitments("土地收储的目标是多少", seed_commitments)
+    answer = answer_from_commitments("土地收储有哪些目标", seed_commitments)
     assert answer is not None
     assert "收储土地 X 亩" in answer[0].text
+
+
+def test_a_single_fact_is_left_to_the_passage_search(seed_commitments: tuple[Commitment, ...]) -> None:
+    assert answer_from_commitments("三大主题公园什么时候建成", seed_commitments) is None
+    assert answer_from_commitments("土地收储的目标是多少", seed_commitments) is None
 
 
 def test_other_questions_are_left_to_the_passage_search(seed_commitments: tuple[Commitment, ...]) -> None:
