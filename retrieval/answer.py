@@ -257,7 +257,7 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> An
     wanted = Wanted.of(query, index)
     ranked = rank(query, wanted, index, doc)
     results = tuple(to_passage(j, query, wanted, index) for j in ranked[: max(top_k, 1)])
-    if ranked and ranked[0].sentence_share >= MIN_SENTENCE_SHARE:
+    if ranked and ranked[0].sentence_share >= MIN_SENTENCE_SHARE and not ranked[0].other_year:
         return Answer(question=query.text, answer=results[0], results=results)
     suggestions = tuple(p.section for p in results if p.section)
     return Answer(question=query.text, answer=None, results=results, suggestions=suggestions)
