@@ -40,6 +40,18 @@ _skip_sniffio_probe()
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
 SETTINGS = "settings"  # bot_data key
 
+# Updates handled at once, and HTTP connections to the Bot API. python-telegram-bot's
+# defaults (256 of each) cost CPU, not just memory: on every request httpcore's pool
+# checks each idle connection for expiry (a socket readability probe each), so once a
+# burst has opened a few hundred connections that bookkeeping alone is ~20% of the bot's
+# CPU (benchmarks/bench_bot.py). An answer is two short requests in a row, so a few
+# connections per concurrent update suffice; updates beyond CONCURRENT_UPDATES wait in
+# the update queue, and requests held back by the rate limiter hold no connection (but
+# their updates do hold a slot: a group over its 20 messages/min waits ~3 s per answer,
+# hence twice as many slots as connections).
+CONCURRENT_UPDATES = 32
+CONNECTIONS = 16
+
 
 def production_rate_limiter() -> AIORateLimiter:
     """Telegram's flood limits (≈30 messages/s overall, 20/min per group); a 429 is waited out."""
@@ -60,7 +72,8 @@ def build_application(
         .token(settings.token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .concurrent_updates(True)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONNECTIONS)
         .post_init(post_init)
     )
     if rate_limiter is not None:
