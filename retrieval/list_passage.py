@@ -20,7 +20,7 @@ MIN_HEADING_MATCH = 0.4  # a section above is meant only if its heading holds th
 
 
 def _visible_length(text: str) -> int:
-    return sum(not ch.isspace() for ch in text)
+    return len("".join(text.split()))  # str.split() splits at exactly the str.isspace() characters
 
 
 def _children(document: Document, section: Section) -> list[Section]:
@@ -34,9 +34,11 @@ def _cut(document: Document, start: int, end: int) -> int:
     text = document.text[start:end]
     if _visible_length(text) <= LIST_LIMIT:
         return end
-    best = start
+    best, counted, visible = start, 0, 0
     for _, sentence_end in sentence_spans(text):
-        if _visible_length(text[:sentence_end]) > LIST_LIMIT:
+        visible += _visible_length(text[counted:sentence_end])
+        counted = sentence_end
+        if visible > LIST_LIMIT:
             break
         best = start + sentence_end
     return best
