@@ -137,9 +137,6 @@ class Sentence:
     own_share: float  # share in the sentence alone
     typed: bool  # holds the kind of answer asked for (a number, a time)
 
-    def key(self) -> tuple[float, float]:
-        """Ordering key; rounded so that float noise does not decide between equal sentences."""
-        return round(self.share + TYPE_BONUS * self.typed, 9), round(self.own_share, 9)
 
 
 def best_sentence(entry: Entry, wanted: Wanted, answer_type: AnswerType | None) -> Sentence:
@@ -155,19 +152,17 @@ def _best_of(sentences: Iterable[tuple[str, str]], path_text: str, year: int | N
              answer_type: AnswerType | None) -> Sentence:
     """best_sentence over (verbatim, normalized) sentences read under a normalized heading path."""
     in_path = wanted.credits(path_text, year)
-    best, best_key = Sentence("", 0.0, 0.0, False), (-1.0, -1.0)
+    best, best_key = None, (-1.0, -1.0)
     for sentence, normalized in sentences:
         own = wanted.credits(normalized, year)
-        candidate = Sentence(
-            text=sentence,
-            share=wanted.share(tuple(map(max, in_path, own))),
-            own_share=wanted.share(own),
-            typed=has_answer_type(normalized, answer_type),
-        )
-        key = candidate.key()
+        typed = has_answer_type(normalized, answer_type)
+        if not any(own) and best is not None and not typed:
+            continue  # holds nothing of the question: cannot beat the sentence already found
+        share, own_share = wanted.share(tuple(map(max, in_path, own))), wanted.share(own)
+        key = (round(share + TYPE_BONUS * typed, 9), round(own_share, 9))
         if key > best_key:
-            best, best_key = candidate, key
-    return best
+            best, best_key = Sentence(sentence, share, own_share, typed), key
+    return best or Sentence("", 0.0, 0.0, False)
 
 
 def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index) -> Judged:
