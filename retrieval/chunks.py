@@ -133,7 +133,8 @@ def _is_bare_item(tree: _Tree) -> bool:
     section = tree.section
     assert section is not None
     is_short = section.end - section.start <= BARE_ITEM_MAX
-    return is_short and not tree.children and section.body_start >= section.end
+    # Only inside a section: a top-level heading with nothing under it keeps its own path.
+    return section.level > 1 and is_short and not tree.children and section.body_start >= section.end
 
 
 def _strip(text: str, span: Span) -> Span:

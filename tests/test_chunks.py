@@ -212,3 +212,11 @@ def test_100_kb_document_is_structured_and_chunked_well_under_50_ms():
         make_chunks("big.txt", text, find_sections(text))
         best = min(best, time.perf_counter() - began)
     assert best < 0.050
+
+
+def test_a_top_level_heading_with_nothing_under_it_keeps_its_own_path():
+    text = clean_text("讲话\n同志们：今天召开会议。\n一、关于去年的工作\n去年完成了各项任务。\n"
+                      "二、关于今年的工作\n三、关于作风建设\n要加强作风建设，提高效率。\n")
+    chunks = make_chunks("s.txt", text, find_sections(text))
+    bare = next(c for c in chunks if c.text.startswith("二、关于今年的工作"))
+    assert bare.path == ("二、关于今年的工作",)
