@@ -85,7 +85,8 @@ def cmd_commitments(args: argparse.Namespace) -> int:
         for commitment in commitments:
             print(json.dumps(commitment.to_json(), ensure_ascii=False), flush=True)
     else:
-        print(format_commitments(commitments) or "没有找到相关的任务或目标。")
+        titles = {d.name: d.title for d in library.documents}
+        print(format_commitments(commitments, titles) or "没有找到相关的任务或目标。")
     return 0
 
 

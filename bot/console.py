@@ -54,13 +54,14 @@ def reply(holder: LibraryHolder, question: str, top_k: int) -> str:
         return f"{titles}\n{HELP}\n试试这些问题：\n{examples}"
     if question == "/sections":
         return render.html_to_text(render.toc_message(render.toc_entries(holder.documents)))
+    titles = {d.name: d.title for d in holder.documents}
     command, *rest = question.split(maxsplit=1)
     if command in ("/commitments", "/tasks"):
         keyword = rest[0] if rest else ""
         commitments = holder.library.commitments
         found = search_commitments(commitments, keyword) if keyword else list(commitments)
-        return format_commitments(found) or render.html_to_text(empty_message(keyword))
+        return format_commitments(found, titles) or render.html_to_text(empty_message(keyword))
     found = commitments_answer(holder.library.commitments, question)  # the same choice as the bot's
     if found:
-        return format_commitments(found)
+        return format_commitments(found, titles)
     return render.answer_text(holder.library.ask(question, top_k=top_k))

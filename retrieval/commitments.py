@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -459,14 +459,16 @@ def select_by_question_kind(question: str, commitments: list[Commitment]) -> lis
 KIND_LABELS: dict[str, str] = {"target": "目标", "deadline": "时限", "task": "任务"}
 
 
-def format_commitments(commitments: Iterable[Commitment]) -> str:
-    """A numbered list; consecutive commitments of one document and section share a header."""
+def format_commitments(commitments: Iterable[Commitment], titles: Mapping[str, str] | None = None) -> str:
+    """A numbered list; consecutive commitments of one document and section share a header,
+    which names the document by its title when `titles` (file name → title) knows it."""
     lines: list[str] = []
     previous: tuple[str, tuple[str, ...]] | None = None
     for number, commitment in enumerate(commitments, start=1):
         place = (commitment.doc, commitment.section)
         if place != previous:
-            lines.append("\n" + " › ".join((commitment.doc, *commitment.section)))
+            name = (titles or {}).get(commitment.doc, commitment.doc)
+            lines.append("\n" + " › ".join((name, *commitment.section)))
             previous = place
         lines.append(f"{number}. [{KIND_LABELS[commitment.kind]}] {commitment.text}{details(commitment)}")
     return "\n".join(lines).strip()

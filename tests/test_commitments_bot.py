@@ -222,7 +222,7 @@ def test_console_lists_commitments_for_the_command_and_for_questions():
     stdout = io.StringIO()
     assert console.chat(DATA, 3, stdin=stdin, stdout=stdout) == 0
     listing, question, nothing, passage = stdout.getvalue().strip().split("\n\n")[:4]
-    assert listing.startswith("xx_district_2022_economic_work_speech.txt › 二、2022 年的重点工作")
+    assert listing.startswith("xx区2022年经济工作会上讲话 › 二、2022 年的重点工作")
     assert len(re.findall(r"^\d+\. \[时限\] .*月底前", listing, re.M)) == 3
     assert len(re.findall(r"^\d+\. \[时限\] .*月底前", question, re.M)) == 3
     assert question.splitlines() == listing.splitlines()[:4], "the three due 月底前 come first"
