@@ -511,3 +511,30 @@ class _FileHandler(tornado.web.RequestHandler):
             return
         self.stub.calls.append(Call("downloadFile", {"file_path": path}))
         self.finish(self.stub.files[file_id])
+
+
+# -- helpers for tests that talk to the bot through the stand-in ------------------------------
+
+
+def buttons(params: dict) -> list[dict]:
+    """The inline buttons of a sent message, row by row."""
+    markup = params.get("reply_markup") or {"inline_keyboard": []}
+    return [button for row in markup["inline_keyboard"] for button in row]
+
+
+def sent_message(stub: BotApiStub, params: dict, chat: str = "private") -> dict:
+    """The message object the bot would see in a callback for a message it sent."""
+    return {
+        "message_id": 5000,
+        "date": 0,
+        "chat": stub.chat(chat),
+        "text": parse_html(params["text"]),
+        "from": {"id": BOT_ID, "is_bot": True, "first_name": "bot"},
+    }
+
+
+async def ask(stub: BotApiStub, text: str, **kwargs) -> dict:
+    """Send a user message and return the parameters of the bot's next sendMessage."""
+    since = len(stub.calls)
+    stub.message(text, **kwargs)
+    return (await stub.wait_for("sendMessage", since=since))[0].params

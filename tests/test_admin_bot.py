@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from botapi_stub import TOKEN, BotApiStub, Call, parse_html
+from botapi_stub import TOKEN, BotApiStub, Call, buttons, parse_html, sent_message
 from telegram.ext import Application
-from test_bot_chat import button, buttons, sent_message
+from test_bot_chat import button
 from test_reader import pdf_with_text, sample_docx, zip_with_zeros
 
 from bot import admin_views, documents

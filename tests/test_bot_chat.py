@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from botapi_stub import BOT_ID, BOT_USERNAME, TOKEN, BotApiStub, parse_html, utf16_len
+from botapi_stub import BOT_ID, BOT_USERNAME, TOKEN, ask, buttons, parse_html, sent_message, utf16_len
 
 from bot.handlers import ASK_USAGE, NOT_TEXT, STALE
 from bot.keyboards import MAX_CALLBACK_BYTES
@@ -20,33 +20,11 @@ from retrieval.models import Answer, Passage
 QUESTION = "2022年基础配套有哪些任务"
 
 
-def buttons(params: dict) -> list[dict]:
-    markup = params.get("reply_markup") or {"inline_keyboard": []}
-    return [button for row in markup["inline_keyboard"] for button in row]
-
-
 def button(params: dict, text: str) -> str:
     """The callback_data of the button labelled `text` (or containing it)."""
     found = [b["callback_data"] for b in buttons(params) if text in b["text"]]
     assert found, f"no {text!r} button in {buttons(params)}"
     return found[0]
-
-
-def sent_message(stub: BotApiStub, params: dict) -> dict:
-    """The message object the bot would see in a callback for a message it sent."""
-    return {
-        "message_id": 5000,
-        "date": 0,
-        "chat": stub.chat("private"),
-        "text": parse_html(params["text"]),
-        "from": {"id": BOT_ID, "is_bot": True, "first_name": "bot"},
-    }
-
-
-async def ask(stub: BotApiStub, text: str, **kwargs) -> dict:
-    since = len(stub.calls)
-    stub.message(text, **kwargs)
-    return (await stub.wait_for("sendMessage", since=since))[0].params
 
 
 # -- private chat ------------------------------------------------------------------------

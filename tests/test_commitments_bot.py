@@ -11,7 +11,7 @@ import io
 import re
 from pathlib import Path
 
-from botapi_stub import BOT_ID, BOT_USERNAME, BotApiStub, parse_html, utf16_len
+from botapi_stub import BOT_USERNAME, BotApiStub, ask, buttons, parse_html, sent_message, utf16_len
 
 from bot import commitments_view as view
 from bot import console, render
@@ -24,33 +24,11 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 MONTH_END = "哪些任务要在月底前完成"
 
 
-def buttons(params: dict) -> list[dict]:
-    markup = params.get("reply_markup") or {"inline_keyboard": []}
-    return [button for row in markup["inline_keyboard"] for button in row]
-
-
 def button(params: dict, text: str) -> str:
     """The callback_data of the button labelled exactly `text`."""
     found = [b["callback_data"] for b in buttons(params) if b["text"] == text]
     assert found, f"no {text!r} button in {buttons(params)}"
     return found[0]
-
-
-def sent_message(stub: BotApiStub, params: dict, chat: str = "private") -> dict:
-    """The message object the bot would see in a callback for a message it sent."""
-    return {
-        "message_id": 5000,
-        "date": 0,
-        "chat": stub.chat(chat),
-        "text": parse_html(params["text"]),
-        "from": {"id": BOT_ID, "is_bot": True, "first_name": "bot"},
-    }
-
-
-async def send(stub: BotApiStub, text: str, **kwargs) -> dict:
-    since = len(stub.calls)
-    stub.message(text, **kwargs)
-    return (await stub.wait_for("sendMessage", since=since))[0].params
 
 
 async def tap(stub: BotApiStub, data: str, message: dict, method: str) -> tuple[dict, dict]:
@@ -72,7 +50,7 @@ def numbers(params: dict) -> list[int]:
 async def test_commitments_lists_the_first_page_numbered_and_grouped(bot, stub, seed_library: Library):
     total = len(seed_library.commitments)
     pages = view.page_count(total)
-    listing = await send(stub, "/commitments")
+    listing = await ask(stub, "/commitments")
     text = listing["text"]
     assert listing["parse_mode"] == "HTML"
     assert text.startswith("📋 <b>任务与目标</b>") and f"共 {total} 项（第 1/{pages} 页）" in text
@@ -87,7 +65,7 @@ async def test_commitments_lists_the_first_page_numbered_and_grouped(bot, stub, 
 
 async def test_paging_edits_the_listing_and_wraps_around(bot, stub, seed_library: Library):
     pages = view.page_count(len(seed_library.commitments))
-    listing = await send(stub, "/commitments")
+    listing = await ask(stub, "/commitments")
     message = sent_message(stub, listing)
     answered, edit = await tap(stub, button(listing, "下一页 ▶"), message, "editMessageText")
     assert "text" not in answered
@@ -104,7 +82,7 @@ async def test_paging_edits_the_listing_and_wraps_around(bot, stub, seed_library
 
 
 async def test_an_item_opens_as_its_quoted_passage_with_the_commitment_bold(bot, stub, seed_library: Library):
-    listing = await send(stub, "/commitments 月底前")
+    listing = await ask(stub, "/commitments 月底前")
     first = next(c for c in seed_library.commitments if "月底前" in c.text)
     assert parse_html(listing["text"]).split("\n1. ⏰ ", 1)[1].startswith(first.text)
     answered, opened = await tap(stub, button(listing, "1"), sent_message(stub, listing), "sendMessage")
@@ -121,18 +99,18 @@ async def test_an_item_opens_as_its_quoted_passage_with_the_commitment_bold(bot,
 
 
 async def test_keyword_filters_and_nothing_found_is_polite(bot, stub):
-    roads = await send(stub, "/commitments 道路")
+    roads = await ask(stub, "/commitments 道路")
     items = re.findall(r"^\d+\. .*$", parse_html(roads["text"]), re.M)
     assert items and all("道路" in item for item in items)
     assert "「道路」" in roads["text"]
-    nothing = await send(stub, "/commitments <火星>")
+    nothing = await ask(stub, "/commitments <火星>")
     assert nothing["text"] == "没有找到与「&lt;火星&gt;」相关的任务或目标。"
     assert not buttons(nothing)
 
 
 async def test_tasks_is_an_alias(bot, stub):
-    commitments = await send(stub, "/commitments 学校")
-    tasks = await send(stub, "/tasks 学校")
+    commitments = await ask(stub, "/commitments 学校")
+    tasks = await ask(stub, "/tasks 学校")
     assert tasks["text"] == commitments["text"] and "共 2 项" in tasks["text"]
     assert [b["text"] for b in buttons(tasks)] == ["1", "2"]
 
@@ -153,7 +131,7 @@ async def test_commitments_in_a_group_with_and_without_the_bot_name(bot, stub):
 
 
 async def test_forged_and_stale_listing_buttons_get_a_polite_answer(bot, stub):
-    listing = await send(stub, "/commitments 学校")
+    listing = await ask(stub, "/commitments 学校")
     message = sent_message(stub, listing)
     holder: LibraryHolder = bot.bot_data["library"]
     generation = holder.generation
@@ -188,7 +166,7 @@ async def test_forged_and_stale_listing_buttons_get_a_polite_answer(bot, stub):
 
 
 async def test_a_month_end_question_is_answered_with_the_listing(bot, stub):
-    listing = await send(stub, MONTH_END)
+    listing = await ask(stub, MONTH_END)
     text = parse_html(listing["text"])
     assert text.startswith(f"📋 任务与目标「{MONTH_END}」 · 共 3 项")
     items = re.findall(r"^\d+\. .*$", text, re.M)
@@ -209,7 +187,7 @@ async def test_ask_in_a_group_can_be_answered_with_the_listing(bot, stub):
 
 async def test_ordinary_questions_are_still_answered_with_a_passage(bot, stub):
     for question in ("2022年基础配套有哪些任务", "xx区的发展思路是什么"):
-        reply = await send(stub, question)
+        reply = await ask(stub, question)
         assert reply["text"].startswith("📄 <b>") and "<blockquote" in reply["text"], question
         assert "◀ 上一条" in [b["text"] for b in buttons(reply)]
 
