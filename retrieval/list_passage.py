@@ -9,13 +9,17 @@ headings become the outline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from retrieval.models import Chunk, Document, Section
+from retrieval.ordinals import heading_number
 from retrieval.sentences import sentence_spans
 
 LIST_LIMIT = 1500  # most non-space characters quoted for a list answer
+# A sentence that announces a list: "主要包括以下几个方面。", "提几点要求：".
+_ANNOUNCES = re.compile(r"以下[几一二三四五六七八九十\d]*[个项点条]?方面|以下几[点条项]|如下|[:：]\s*$")
 MIN_HEADING_MATCH = 0.4  # a section above is meant only if its heading holds this much of the question
 
 
@@ -69,13 +73,15 @@ def _ancestor_lists(document: Document, chunk: Chunk) -> list[Section]:
             and s.start <= chunk.start < s.end and _children(document, s)]
 
 
-def list_passage(document: Document, chunk: Chunk,
-                 heading_match: Callable[[str], float]) -> ListPassage | None:
+def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str], float],
+                 highlight: str = "") -> ListPassage | None:
     """The section with items to quote for a list question whose best passage is chunk, or None.
 
     Normally the section the chunk leads into. But when the question names a section above
     better than the chunk's own heading ("企业全面整顿要抓哪几项工作" matching an item
-    "四是整顿财政纪律" of "五、分批进行企业的全面整顿…"), the items of that section are meant.
+    "四是整顿财政纪律" of "五、分批进行企业的全面整顿…"), the items of that section are meant;
+    and when the sentence that matched (highlight) announces a list that follows the chunk,
+    that list is.
     """
     own = heading_match(chunk.path[-1]) if chunk.path else 0.0
     above = max(_ancestor_lists(document, chunk), key=lambda s: (heading_match(s.path[-1]), s.level),
@@ -84,11 +90,42 @@ def list_passage(document: Document, chunk: Chunk,
         return _quote(document, above, above.start)
     section = _list_section(document, chunk)
     if section is None:
-        return None
+        return _announced_run(document, chunk, highlight)
     quoted = _quote(document, section, min(section.start, chunk.start))
     if quoted is None or not quoted.text or chunk.text not in quoted.text:
         return None  # the quote could not even hold the passage that matched
     return quoted
+
+
+def _announced_run(document: Document, chunk: Chunk, highlight: str) -> ListPassage | None:
+    """A passage that announces a list ("…积累了许多宝贵经验，主要包括以下几个方面。") followed
+    at once by items numbered from one (一是…六是) that the structure placed beside it, as in a
+    speech without line breaks: quote from the announcing sentence through the items."""
+    announcing = [start for start, end in sentence_spans(chunk.text)
+                  if chunk.text[start:end] == highlight and _ANNOUNCES.search(chunk.text, start, end)]
+    run = _run_after(document, chunk)
+    if not announcing or not run:
+        return None
+    start = chunk.start + announcing[-1]
+    if _cut(document, start, run[-1].end) < run[-1].end:
+        return None  # only a list that can be quoted whole, not parts of a speech ("讲以下三个方面")
+    items = tuple(s.path[-1] for s in run)
+    return ListPassage(chunk.path[:-1] or chunk.path, document.text[start:run[-1].end].strip(), items)
+
+
+def _run_after(document: Document, chunk: Chunk) -> list[Section]:
+    """Sections starting where the chunk ends, numbered 1, 2, 3… at one level."""
+    following = [s for s in document.sections if s.start >= chunk.end]
+    if not following or document.text[chunk.end:following[0].start].strip():
+        return []
+    first = following[0]
+    run = [s for s in following if s.level == first.level and s.path[:-1] == first.path[:-1]]
+    numbered = []
+    for expected, section in enumerate(run, start=1):
+        if heading_number(section.path[-1]) != expected:
+            break
+        numbered.append(section)
+    return numbered if len(numbered) >= 2 else []
 
 
 def _quote(document: Document, section: Section, start: int) -> ListPassage | None:

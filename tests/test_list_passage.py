@@ -69,3 +69,25 @@ def test_an_item_gives_way_to_the_section_above_when_the_question_names_that_sec
     assert quoted.path == ("二、关于今年的工作",)
     assert quoted.outline == ("一要狠抓工作落实", "二要增强忧患意识", "三要提高工作本领")
     assert list_passage(document, item, lambda heading: 0.3) is None  # too weak a match
+
+
+ANNOUNCED = """在座谈会上的讲话
+第一个问题：深刻认识取得的进展
+第一，创造了最好成绩。贫困人口大幅减少。
+第二，建立了制度体系。这些制度成果贡献了中国智慧。在伟大实践中，我们积累了许多宝贵经验，主要包括以下几个方面。
+一是坚持党的领导，强化组织保证。落实责任。
+二是坚持精准方略，提高脱贫实效。解决好扶持谁的问题。
+三是坚持群众主体，激发内生动力。
+第二个问题：清醒把握困难挑战
+深度贫困地区脱贫难度大，一些地方脱贫质量不高，形势依然严峻。
+"""
+
+
+def test_an_announced_list_that_follows_the_passage_is_quoted_whole():
+    library = Library((build_document("speech.txt", ANNOUNCED),))
+    answer = library.ask("积累了哪些宝贵经验").answer
+    assert answer.text.startswith("在伟大实践中，我们积累了许多宝贵经验")
+    assert "三是坚持群众主体" in answer.text and answer.text in library.documents[0].text
+    assert len(answer.outline) == 3 and answer.outline[0].startswith("一是坚持党的领导")
+    other = library.ask("建立了哪些制度体系").answer  # the passage itself answers: no list appended
+    assert "一是坚持党的领导" not in other.text
