@@ -27,6 +27,7 @@ from typing import Literal
 import jieba
 
 from retrieval.models import Document
+from retrieval.numerals import YEAR
 from retrieval.rules import RULES_DIR
 
 Kind = Literal["target", "deadline", "task"]
@@ -179,7 +180,6 @@ def classify(text: str, quantities: tuple[str, ...], deadline: str | None, rules
 
 # --- Forward-looking or review -------------------------------------------------------------
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _NUMBERED_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _HEADING_WINDOW = 20  # a heading's words come first; inline headings run on into the body
 _SHORT_LINE = 30  # an unnumbered line this short may be a heading
@@ -188,7 +188,7 @@ _SHORT_LINE = 30  # an unnumbered line this short may be a heading
 def heading_period(heading: str, year: int | None, rules: Rules) -> Period | None:
     """Whether a heading opens a review or a forward part: by its year, then by its words."""
     opening = heading[:_HEADING_WINDOW]
-    years = [int(y) for y in _YEAR.findall(opening)]
+    years = [int(y) for y in YEAR.findall(opening)]
     if years and year is not None:
         return "forward" if max(years) >= year else "review"
     if any(w in opening for w in rules.review_heading_words):

@@ -10,10 +10,10 @@ from pathlib import Path
 from retrieval.chunks import make_chunks
 from retrieval.clean import clean_text, guess_title
 from retrieval.models import Document, DocumentError
+from retrieval.numerals import YEAR
 from retrieval.reader import read_text
 from retrieval.structure import find_sections
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -40,10 +40,10 @@ def document_year(name: str, title: str, text: str) -> int | None:
     else the year the text names most often (the later one on a tie).
     """
     title, head = unicodedata.normalize("NFKC", title), unicodedata.normalize("NFKC", text[:300])
-    for match in (_YEAR.search(title), _DATE.search(head), _YEAR_IN_NAME.search(name)):
+    for match in (YEAR.search(title), _DATE.search(head), _YEAR_IN_NAME.search(name)):
         if match:
             return int(match.group(1))
-    years = Counter(int(y) for y in _YEAR.findall(unicodedata.normalize("NFKC", text)))
+    years = Counter(int(y) for y in YEAR.findall(unicodedata.normalize("NFKC", text)))
     return max(years, key=lambda y: (years[y], y)) if years else None
 
 

@@ -13,19 +13,18 @@ log((N+1)/df), stays positive, and its delta keeps long passages from being crus
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from retrieval.bm25 import SparseBM25
 from retrieval.models import Chunk, Document
+from retrieval.numerals import YEAR
 from retrieval.ordinals import heading_number
 from retrieval.query import Query
 from retrieval.sentences import split_sentences
 from retrieval.tokens import normalize, tokenize
 
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
 
@@ -78,7 +77,7 @@ def _entry(chunk: Chunk, document: Document) -> Entry:
     return Entry(chunk=chunk, title=document.title, year=document.year,
                  matchable=path_text + normalize(chunk.text), path_text=path_text,
                  own_heading=normalize(chunk.path[-1]) if chunk.path else "", sentences=sentences,
-                 path_years=frozenset(int(y) for y in _YEAR.findall(path_text)),
+                 path_years=frozenset(int(y) for y in YEAR.findall(path_text)),
                  path_numbers=tuple(heading_number(h) for h in chunk.path))
 
 
@@ -99,6 +98,7 @@ class Index:
         self._head = WeightedBM25(head_tokens)
         self._masks: dict[str, np.ndarray] = {}
         self._years = np.array([e.year or 0 for e in self.entries])
+        self._distinct_years = sorted(set(self._years.tolist()) - {0})
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -113,7 +113,7 @@ class Index:
     def _year_scores(self, offset: int) -> np.ndarray:
         """Score of the year a relative year means, each passage against its own document's year."""
         total = np.zeros(len(self.entries))
-        for year in set(self._years.tolist()) - {0}:
+        for year in self._distinct_years:
             term = {str(year + offset): 1.0}
             mask = self._years == year
             total += mask * (self._body.scores(term) + HEADING_WEIGHT * self._head.scores(term))

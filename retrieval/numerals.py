@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 _DIGITS = "零一二三四五六七八九"
+# A year as official texts write it: "2022年", "2022 年" (full-width digits: NFKC the text first).
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CHINESE_NUMBER = re.compile(r"[一二两三四五六七八九十]+")
 _ARABIC_NUMBER = re.compile(r"\d+")
 

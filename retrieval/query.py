@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from retrieval import rules
 from retrieval.answer_types import AnswerType, wanted_type
+from retrieval.numerals import YEAR
 from retrieval.ordinals import referenced_part
 from retrieval.tokens import normalize, question_terms, related_terms
 
@@ -27,7 +28,6 @@ _LIST_QUESTION = re.compile(
 )
 
 
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,6 @@ def parse_question(question: str) -> Query:
         year_offsets=offsets,
         is_list=bool(_LIST_QUESTION.search(normalized)),
         answer_type=wanted_type(normalized),
-        years=tuple(sorted({int(y) for y in _YEAR.findall(normalized)})),
+        years=tuple(sorted({int(y) for y in YEAR.findall(normalized)})),
         part=part[0] if part else None,
     )
