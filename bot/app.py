@@ -8,9 +8,7 @@ a library is handed in ready-made.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
@@ -18,39 +16,25 @@ from urllib.parse import urlsplit
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 
 from bot import admin, handlers
+from bot.http_request import AiohttpRequest
 from bot.settings import Settings
 from bot.state import LibraryHolder
 from retrieval.library import load_library
 
 logger = logging.getLogger(__name__)
 
-def _skip_sniffio_probe() -> None:
-    """Make httpcore's per-request `import sniffio` instant when sniffio is not installed.
-
-    httpcore tries that import on every request to detect trio; a failing import scans
-    sys.path each time (about 0.3 ms, a third of the bot's CPU per answer). Recording the
-    absence once in sys.modules makes it fail immediately. (Installing sniffio also works.)
-    """
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
-_skip_sniffio_probe()
 
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
 SETTINGS = "settings"  # bot_data key
 
-# Updates handled at once, and HTTP connections to the Bot API. python-telegram-bot's
-# defaults (256 of each) cost CPU, not just memory: on every request httpcore's pool
-# checks each idle connection for expiry (a socket readability probe each), so once a
-# burst has opened a few hundred connections that bookkeeping alone is ~20% of the bot's
-# CPU (benchmarks/bench_bot.py). An answer is two short requests in a row, so a few
-# connections per concurrent update suffice; updates beyond CONCURRENT_UPDATES wait in
-# the update queue, and requests held back by the rate limiter hold no connection (but
-# their updates do hold a slot: a group over its 20 messages/min waits ~3 s per answer,
-# hence twice as many slots as connections).
+# Updates handled at once (python-telegram-bot's default is 256). Updates beyond it wait
+# in the update queue. An update has at most one Bot API request in flight (typing, then
+# the answer), so with as many connections no request ever waits for one, and a slow Bot
+# API cannot make a request fail on the pool timeout. Requests held back by the rate
+# limiter hold no connection but do hold their update's slot: a group over its 20
+# messages/min waits ~3 s per answer while other chats go on in the other slots.
 CONCURRENT_UPDATES = 32
-CONNECTIONS = 16
+CONNECTIONS = CONCURRENT_UPDATES
 
 
 def production_rate_limiter() -> AIORateLimiter:
@@ -73,7 +57,8 @@ def build_application(
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONNECTIONS)
+        .request(AiohttpRequest(CONNECTIONS))
+        .get_updates_request(AiohttpRequest(1))
         .post_init(post_init)
     )
     if rate_limiter is not None:

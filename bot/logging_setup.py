@@ -1,7 +1,7 @@
 """Logging for the bot, with the Bot API token scrubbed from every record.
 
 The token is part of every request URL (https://api.telegram.org/bot<token>/sendMessage),
-and those URLs turn up in httpx debug lines and in exception messages. A filter on the
+and those URLs turn up in HTTP clients' debug lines and in exception messages. A filter on the
 handlers rewrites each record before it is formatted, so no code path can leak it.
 """
 
@@ -37,7 +37,7 @@ class RedactTokenFilter(logging.Filter):
 
 
 def setup_logging(level: str = "INFO") -> None:
-    """Log to stderr through the redacting filter; keep httpx's per-request lines out."""
+    """Log to stderr through the redacting filter; keep HTTP clients' per-request lines out."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
@@ -46,6 +46,7 @@ def setup_logging(level: str = "INFO") -> None:
     install_redaction()
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp").setLevel(logging.WARNING)
 
 
 def install_redaction() -> None:
