@@ -1,0 +1,35 @@
+"""What kind of answer a question wants, and whether a sentence holds one."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answer_types import AnswerType, has_answer_type, wanted_type
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("收储土地多少亩", AnswerType.QUANTITY),
+    ("今年办几件民生实事", AnswerType.QUANTITY),
+    ("污水处理项目什么时候启动", AnswerType.TIME),
+    ("多久考评一次", AnswerType.TIME),
+    ("哪几个方面的工作", None),  # a list, not a number
+    ("如何优化营商环境", None),
+])
+def test_wanted_type(question: str, kind: AnswerType | None) -> None:
+    assert wanted_type(question) is kind
+
+
+@pytest.mark.parametrize(("sentence", "kind", "expected"), [
+    ("全年多渠道融资 X 余亿元", AnswerType.QUANTITY, True),
+    ("城镇新增就业1100万人以上", AnswerType.QUANTITY, True),
+    ("大体上有四种类型", AnswerType.QUANTITY, True),
+    ("分两批推进", AnswerType.QUANTITY, True),
+    ("进一步优化营商环境，激发市场活力", AnswerType.QUANTITY, False),
+    ("三大主题公园 X 月底前全部建成", AnswerType.TIME, True),
+    ("用半年或者更多一点的时间整顿完毕", AnswerType.TIME, True),
+    ("力争上半年开工", AnswerType.TIME, True),
+    ("加快推进项目建设", AnswerType.TIME, False),
+    ("加快推进项目建设", None, False),
+])
+def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool) -> None:
+    assert has_answer_type(sentence, kind) is expected
