@@ -53,3 +53,18 @@ def test_words_on_either_side_of_a_question_phrase_stay_apart():
 def test_framing_and_colloquial_question_words_are_cut():
     assert question_terms("报告里说当前面临哪些问题和挑战") == ["当前", "面临", "问题", "挑战"]
     assert question_terms("能源问题的方针是啥") == ["能源", "问题", "方针"]
+
+
+def test_doing_something_as_a_question_is_cut():
+    assert question_terms("城市大脑平台今年要干哪些活") == ["城市", "大脑", "平台", "今年"]
+    assert question_terms("看病就医方面今年打算干什么事") == ["看病", "就医", "方面", "今年", "打算"]
+    assert "活动" in question_terms("今年有哪些活动")  # 活 only after 哪些/什么/啥, and whole words stay
+
+
+def test_spoken_words_find_the_formal_ones():
+    from retrieval.tokens import related_terms
+
+    assert {"增长", "提高"} <= related_terms("涨")
+    assert "批复" in related_terms("批下来")
+    assert "当前" in related_terms("眼下")
+    assert "专项债" in question_terms("今年地方专项债给了多少额度")  # not 专项/债给
