@@ -21,6 +21,10 @@ LIST_LIMIT = 1500  # most non-space characters quoted for a list answer
 # A sentence that announces a list: "主要包括以下几个方面。", "提几点要求：".
 _ANNOUNCES = re.compile(r"以下[几一二三四五六七八九十\d]*[个项点条]?方面|以下几[点条项]|如下|[:：]\s*$")
 MIN_HEADING_MATCH = 0.4  # a section above is meant only if its heading holds this much of the question
+# The passage's own section is quoted for its items even when the quote cannot reach the passage
+# itself, if its heading holds this much of the question: "企业全面整顿眼下要抓哪几项工作" matching
+# a late paragraph of "五、分批进行企业的全面整顿…" wants that section's 一是…四是.
+MIN_OWN_SECTION_MATCH = 0.25
 
 
 def _visible_length(text: str) -> int:
@@ -92,8 +96,10 @@ def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str]
     if section is None:
         return _announced_run(document, chunk, highlight)
     quoted = _quote(document, section, min(section.start, chunk.start))
-    if quoted is None or not quoted.text or chunk.text not in quoted.text:
-        return None  # the quote could not even hold the passage that matched
+    if quoted is None or not quoted.text:
+        return None
+    if chunk.text not in quoted.text and heading_match(section.path[-1]) < MIN_OWN_SECTION_MATCH:
+        return None  # the quote cannot hold the passage that matched, and its section was not asked for
     return quoted
 
 

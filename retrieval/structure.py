@@ -147,6 +147,7 @@ def find_sections(text: str) -> tuple[Section, ...]:
     blocks = _blocks(text)
     nodes = _build_tree(blocks)
     _shorten_single_paragraph_lists(nodes)
+    _cap_last_items(nodes, [block.end for block in blocks])
     return tuple(_to_section(text, node) for node in nodes)
 
 
@@ -431,6 +432,26 @@ def _shorten_single_paragraph_lists(nodes: list[_Node]) -> None:
             owns = any(nodes[i].end > nodes[i].block_end for i in run[:-1])
         if not owns and (last.heading.shape is Shape.INLINE or len(run) > 1):
             last.end = last.block_end
+
+
+def _cap_last_items(nodes: list[_Node], block_ends: list[int]) -> None:
+    """The last item of a list of paragraph items (一是…四是) takes no more paragraphs after its
+    own than the longest item before it: the text after that is the parent's again.
+
+    1981, under 五、: 三是… owns one paragraph after its own and so does 四是整顿财政纪律。
+    ("健全财务会计制度…"); "围绕以上工作，要着重做好整顿领导班子的工作…" is 五、's again.
+    """
+    def paragraphs_after(node: _Node) -> list[int]:
+        return [end for end in block_ends if node.block_end < end <= node.end]
+
+    for run in _runs(nodes):
+        last = nodes[run[-1]]
+        if len(run) < 2 or last.role is not Role.ITEM or last.children or last.heading.shape is Shape.LINE:
+            continue
+        allowed = max(len(paragraphs_after(nodes[i])) for i in run[:-1])
+        owned = paragraphs_after(last)
+        if len(owned) > allowed:
+            last.end = owned[allowed - 1] if allowed else last.block_end
 
 
 def _runs(nodes: list[_Node]) -> list[list[int]]:

@@ -71,6 +71,20 @@ def test_an_item_gives_way_to_the_section_above_when_the_question_names_that_sec
     assert list_passage(document, item, lambda heading: 0.3) is None  # too weak a match
 
 
+def test_the_items_of_the_passage_own_section_are_quoted_when_the_question_names_it():
+    body = "".join(f"第{n}段说明整顿的意义和做法，要求各地认真落实。" * 6 + "\n" for n in range(12))
+    text = ("报告\n五、企业的全面整顿\n当前要做好以下两项工作：\n一是整顿经济责任制。\n二是整顿劳动组织。\n"
+            + body + "企业整顿要同调整结合起来。\n")
+    document = build_document("report.txt", text)
+    late = next(c for c in document.chunks if "同调整结合起来" in c.text)
+    assert late.path == ("五、企业的全面整顿",)
+
+    quoted = list_passage(document, late, lambda heading: 0.3 if "整顿" in heading else 0.0)
+    assert quoted.path == ("五、企业的全面整顿",) and len(quoted.outline) == 2
+    assert late.text not in quoted.text  # too far down to be quoted with the items
+    assert list_passage(document, late, lambda heading: 0.1) is None  # the section was not asked for
+
+
 ANNOUNCED = """在座谈会上的讲话
 第一个问题：深刻认识取得的进展
 第一，创造了最好成绩。贫困人口大幅减少。

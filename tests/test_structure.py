@@ -145,6 +145,17 @@ def test_items_that_own_paragraphs_keep_them_to_the_end_of_the_list():
     assert text[second.start:second.end].endswith("提升财政效能。")  # kept; the address is not
 
 
+def test_last_item_takes_no_more_paragraphs_than_the_longest_item_before_it():
+    raw = ("五、企业的全面整顿\n当前要做好以下四项工作：\n一是整顿经济责任制。\n二是整顿劳动组织。\n"
+           "三是整顿劳动纪律。\n劳动好的应该给予奖励。\n四是整顿财政纪律。\n健全财务会计制度。\n"
+           "围绕以上工作，要着重整顿领导班子。\n六、对外开放\n正文。")
+    text = clean_text(raw)
+    sections = {s.heading: s for s in find_sections(text)}
+    four, five = sections["四是整顿财政纪律"], sections["五、企业的全面整顿"]
+    assert text[four.start:four.end].endswith("健全财务会计制度。")  # as many paragraphs as 三是 has
+    assert text[five.start:five.end].endswith("要着重整顿领导班子。")  # the rest is 五、's again
+
+
 def test_heading_line_owns_the_paragraphs_below_it():
     raw = ("三、重点任务\n（一）统筹消费和投资，加快释放内需潜力\n"
            "以更精准措施促进消费。\n巩固产业投资增长势头。")
