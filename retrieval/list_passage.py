@@ -5,6 +5,11 @@ but the answer is that lead-in with the items under it (一要…二要…三要
 passage is the lead-in of a section that has items, the quote becomes the section itself,
 from its heading on, cut at a sentence end if it runs past LIST_LIMIT, and the items'
 headings become the outline.
+
+When the passage announces the list ("当前，要抓好以下几项重点工作。") and the cut would lose
+items, the quote is an excerpt instead: the heading and lead-in, then the opening sentences
+of every item, each piece verbatim, with a line "……" wherever text is left out. The reader
+sees all seven items rather than the first two in full; 全文 shows the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from retrieval.ordinals import heading_number
 from retrieval.sentences import sentence_spans
 
 LIST_LIMIT = 1500  # most non-space characters quoted for a list answer
+ELISION = "……"  # on a line of its own in an excerpt, where text is left out
 # A sentence that announces a list: "主要包括以下几个方面。", "提几点要求：".
 _ANNOUNCES = re.compile(r"以下[几一二三四五六七八九十\d]*[个项点条]?方面|以下几[点条项]|如下|[:：]\s*$")
 MIN_HEADING_MATCH = 0.4  # a section above is meant only if its heading holds this much of the question
@@ -37,16 +43,16 @@ def _children(document: Document, section: Section) -> list[Section]:
             if s.level == level and s.path[:-1] == section.path and section.start <= s.start < section.end]
 
 
-def _cut(document: Document, start: int, end: int) -> int:
-    """The end of the last whole sentence of text[start:end] within LIST_LIMIT visible characters."""
+def _cut(document: Document, start: int, end: int, limit: int = LIST_LIMIT) -> int:
+    """The end of the last whole sentence of text[start:end] within `limit` visible characters."""
     text = document.text[start:end]
-    if _visible_length(text) <= LIST_LIMIT:
+    if _visible_length(text) <= limit:
         return end
     best, counted, visible = start, 0, 0
     for _, sentence_end in sentence_spans(text):
         visible += _visible_length(text[counted:sentence_end])
         counted = sentence_end
-        if visible > LIST_LIMIT:
+        if visible > limit:
             break
         best = start + sentence_end
     return best
@@ -68,6 +74,7 @@ class ListPassage:
     path: tuple[str, ...]  # the section quoted
     text: str  # verbatim, from its heading on
     outline: tuple[str, ...]  # its items' headings
+    excerpt: bool = False  # verbatim pieces joined by ELISION lines, not one span of the document
 
 
 def _ancestor_lists(document: Document, chunk: Chunk) -> list[Section]:
@@ -100,7 +107,50 @@ def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str]
         return None
     if chunk.text not in quoted.text and heading_match(section.path[-1]) < MIN_OWN_SECTION_MATCH:
         return None  # the quote cannot hold the passage that matched, and its section was not asked for
+    if _ANNOUNCES.search(highlight) and chunk.end <= _children(document, section)[0].start:
+        return _whole_list(document, section, quoted)  # the lead-in announcing the list matched
     return quoted
+
+
+def _whole_list(document: Document, section: Section, quoted: ListPassage | None) -> ListPassage | None:
+    """The quote if it reaches every item, else an excerpt that does (when one fits)."""
+    items = _children(document, section)
+    if quoted is not None and len(quoted.outline) == len(items):
+        return quoted
+    return _excerpt(document, section, items) or quoted
+
+
+def _excerpt(document: Document, section: Section, items: list[Section]) -> ListPassage | None:
+    """The heading, the lead-in's last sentences and each item's opening sentences, each piece
+    verbatim, or None when even the items' first sentences do not fit in LIST_LIMIT."""
+    budget = LIST_LIMIT // (len(items) + 1)
+    pieces = _lead_in(document, section, items[0].start, budget)
+    for item in items:
+        end = _cut(document, item.start, item.end, budget)
+        if end == item.start:  # even the first sentence is longer than the budget: take it whole
+            first = sentence_spans(document.text[item.start:item.end])
+            end = item.start + first[0][1] if first else item.end
+        pieces.append(document.text[item.start:end].strip())
+    text = f"\n{ELISION}\n".join(p for p in pieces if p)
+    if _visible_length(text) > LIST_LIMIT:
+        return None
+    return ListPassage(section.path, text, tuple(item.path[-1] for item in items), excerpt=True)
+
+
+def _lead_in(document: Document, section: Section, first_item: int, budget: int) -> list[str]:
+    """The section's heading and the end of its text before the first item, where a list is
+    announced ("当前，要抓好以下几项重点工作。"), as far as the budget allows."""
+    whole = document.text[section.start:first_item]
+    if _visible_length(whole) <= budget:
+        return [whole.strip()]
+    heading = document.text[section.start:section.body_start].strip()
+    intro = document.text[section.body_start:first_item]
+    tail, room = len(intro), budget - _visible_length(heading)
+    for start, _ in reversed(sentence_spans(intro)):
+        if _visible_length(intro[start:]) > room:
+            break
+        tail = start
+    return [heading, intro[tail:].strip()]
 
 
 def _announced_run(document: Document, chunk: Chunk, highlight: str) -> ListPassage | None:
