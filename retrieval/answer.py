@@ -228,7 +228,8 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
     path, text, outline, highlight = entry.chunk.path, entry.chunk.text, entry.chunk.outline, judged.highlight
     if query.is_list:
         expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk,
-                                lambda heading: wanted.share_found(normalize(heading), None), highlight)
+                                lambda heading: wanted.share_found(normalize(heading), None), highlight,
+                                part_asked=judged.part_depth > 0)
         if expanded:
             path, text, outline = expanded.path, expanded.text, expanded.outline
             if highlight not in text:

@@ -85,7 +85,7 @@ def _ancestor_lists(document: Document, chunk: Chunk) -> list[Section]:
 
 
 def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str], float],
-                 highlight: str = "") -> ListPassage | None:
+                 highlight: str = "", part_asked: bool = False) -> ListPassage | None:
     """The section with items to quote for a list question whose best passage is chunk, or None.
 
     Normally the section the chunk leads into. But when the question names a section above
@@ -107,7 +107,7 @@ def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str]
         return None
     if chunk.text not in quoted.text and heading_match(section.path[-1]) < MIN_OWN_SECTION_MATCH:
         return None  # the quote cannot hold the passage that matched, and its section was not asked for
-    if _ANNOUNCES.search(highlight) and chunk.end <= _children(document, section)[0].start:
+    if (part_asked or _ANNOUNCES.search(highlight)) and chunk.end <= _children(document, section)[0].start:
         return _whole_list(document, section, quoted)  # the lead-in announcing the list matched
     return quoted
 

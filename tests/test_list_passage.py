@@ -124,3 +124,16 @@ def test_an_announced_list_too_long_to_quote_whole_is_quoted_as_an_excerpt():
     assert len(answer.outline) == len(items) and len("".join(answer.text.split())) <= LIST_LIMIT
     whole_item = library.ask("湖北保卫战怎么打").answer  # a fact question still gets its passage
     assert "……" not in whole_item.text
+
+
+def test_a_part_asked_for_by_number_is_quoted_with_every_item():
+    filler = "各地区各部门要认真落实，加强组织领导，强化督促检查，确保取得实效。" * 20
+    items = [f"第{n}，做好第{n}项工作。" for n in "一二三四五"]
+    text = ("讲话\n三、关于统筹经济社会发展\n经济长期向好的基本面没有改变。\n"
+            + "".join(item + filler + "\n" for item in items) + "四、关于党的领导\n正文。\n")
+    document = build_document("speech.txt", text)
+    lead = next(c for c in document.chunks if c.text.startswith("三、"))
+    asked = list_passage(document, lead, no_heading_match, "经济长期向好的基本面没有改变。", part_asked=True)
+    assert asked.excerpt and all(any(p.startswith(i) for p in asked.text.split("\n……\n")) for i in items)
+    plain = list_passage(document, lead, no_heading_match, "经济长期向好的基本面没有改变。")
+    assert not plain.excerpt and items[-1] not in plain.text  # cut after the first items
