@@ -68,3 +68,14 @@ def test_spoken_words_find_the_formal_ones():
     assert "批复" in related_terms("批下来")
     assert "当前" in related_terms("眼下")
     assert "专项债" in question_terms("今年地方专项债给了多少额度")  # not 专项/债给
+
+
+def test_spoken_framing_weighs_little_and_spoken_places_find_the_formal_ones():
+    from retrieval.query import parse_question
+    from retrieval.tokens import related_terms
+
+    query = parse_question("县长讲的八个增长具体是哪几个数")
+    weights = dict(zip(query.own_terms, query.own_weights, strict=True))
+    assert weights["讲"] < 1.0 and weights["增长"] == 1.0
+    assert "讲" not in parse_question("十条方针里第六条讲的什么").own_terms  # 讲的什么 frames the question
+    assert "全县" in related_terms("县里") and "当前" in related_terms("当时")
