@@ -12,8 +12,8 @@ from retrieval.numerals import chinese_to_int
 # In a question: 第 + number + what is numbered. "第一书记" is no ordinal reference (书记 is
 # not a kind of part), so the noun after the number is required.
 _REFERENCE = re.compile(
-    r"第([一二两三四五六七八九十]+|\d+)(?:个问题|个方面|方面|部分|大部分|条|点|项|章|节|段|个)"
-)
+    r"第([一二两三四五六七八九十]+|\d+)(?:个问题|个方面|方面|部分|大部分|大块|块|条|点|项|章|节|段|个)"
+)  # 块 as people say it: "重点任务第二块讲啥"
 # At the start of a heading. Example: "六、讲究生财…" → 6, "（三）…" → 3, "第二个问题：…" → 2.
 _HEADING_NUMBER = re.compile(
     r"^\s*(?:第([一二三四五六七八九十]+|\d+)(?:个问题|部分|条|章|节|[，,、：:])"

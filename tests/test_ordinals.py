@@ -18,6 +18,7 @@ def test_references_in_questions():
     assert referenced_part("第二个问题讲的是什么") == (2, "第二个问题")
     assert referenced_part("十条方针里第六条讲的什么") == (6, "第六条")
     assert referenced_part("第3部分有哪些任务") == (3, "第3部分")
+    assert referenced_part("重点任务第二块产业那部分主要讲啥") == (2, "第二块")
     assert referenced_part("第一书记累计派了多少人") is None  # 第一书记 is a title, not a part
 
 

@@ -79,3 +79,4 @@ def test_spoken_framing_weighs_little_and_spoken_places_find_the_formal_ones():
     assert weights["讲"] < 1.0 and weights["增长"] == 1.0
     assert "讲" not in parse_question("十条方针里第六条讲的什么").own_terms  # 讲的什么 frames the question
     assert "全县" in related_terms("县里") and "当前" in related_terms("当时")
+    assert "固定资产投资" in related_terms("固投") and "积累" in related_terms("攒下")
