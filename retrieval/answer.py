@@ -22,7 +22,7 @@ from retrieval.answer_types import AnswerType, has_answer_type
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
 from retrieval.models import Answer, Passage
-from retrieval.numerals import numeral_variants
+from retrieval.numerals import YEAR, numeral_variants
 from retrieval.query import RELATIVE_YEARS, Query
 from retrieval.sentences import split_sentences
 from retrieval.tokens import normalize, related_terms
@@ -71,11 +71,12 @@ class Judged:
 class Wanted:
     """What the question asks for: each of its words, with its idf and the forms that count.
 
-    A form is the word itself (full credit) or a related word (RELATED_CREDIT). A relative
-    year (今年) also counts as found where the year it means in that document appears.
+    A form is the word itself (full credit) or a related word (RELATED_CREDIT). A year links
+    to the document's own year (YearLink): 今年 counts as found where the year it means in that
+    document appears, and "1981年" where a document of 1981 says 今年.
     """
 
-    terms: tuple[tuple[float, tuple[tuple[str, float], ...], int | None], ...]  # idf, forms, year offset
+    terms: tuple[tuple[float, tuple[tuple[str, float], ...], YearLink | None], ...]  # idf, forms, year
     total: float
 
     @classmethod
@@ -95,7 +96,7 @@ class Wanted:
             for form, form_credit in forms:
                 if form_credit > credit and form in text:
                     credit = form_credit
-            if offset is not None and year and str(year + offset) in text:
+            if offset is not None and year and offset.found(text, year):
                 credit = 1.0
             found.append(credit)
         return tuple(found)
@@ -114,7 +115,32 @@ class Wanted:
         return Wanted(kept, self.total)
 
 
-def _wanted_term(term: str, index: Index) -> tuple[float, tuple[tuple[str, float], ...], int | None]:
+@dataclass(frozen=True)
+class YearLink:
+    """A question word tied to a document's year: a relative year (今年: offset 0) is found as
+    the year it means there, an absolute year (1981) as the relative word a document of a
+    nearby year uses for it (今年 in the 1981 report, 去年 in a 1982 one)."""
+
+    offset: int | None = None
+    absolute: int | None = None
+
+    def found(self, text: str, year: int) -> bool:
+        if self.offset is not None:
+            return str(year + self.offset) in text
+        if self.absolute is None:
+            return False
+        return any(word in text for word, off in RELATIVE_YEARS.items() if off == self.absolute - year)
+
+
+def _year_link(term: str) -> YearLink | None:
+    if term in RELATIVE_YEARS:
+        return YearLink(offset=RELATIVE_YEARS[term])
+    if YEAR.fullmatch(term + "年"):
+        return YearLink(absolute=int(term))
+    return None
+
+
+def _wanted_term(term: str, index: Index) -> tuple[float, tuple[tuple[str, float], ...], YearLink | None]:
     """A question word's weight and forms.
 
     When the documents never use the word but use a related one ("GDP" where they say
@@ -125,9 +151,9 @@ def _wanted_term(term: str, index: Index) -> tuple[float, tuple[tuple[str, float
     related = sorted(related_terms(term))
     if index.seen(term) or not any(index.seen(r) for r in related):
         forms = (*same, *((r, RELATED_CREDIT) for r in related))
-        return index.idf(term), forms, RELATIVE_YEARS.get(term)
+        return index.idf(term), forms, _year_link(term)
     weight = min(index.idf(r) for r in related if index.seen(r))
-    return weight, (*same, *((r, 1.0) for r in related)), RELATIVE_YEARS.get(term)
+    return weight, (*same, *((r, 1.0) for r in related)), _year_link(term)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from retrieval.bm25 import SparseBM25
 from retrieval.models import Chunk, Document
 from retrieval.numerals import YEAR
 from retrieval.ordinals import heading_number
-from retrieval.query import Query
+from retrieval.query import RELATIVE_YEARS, Query
 from retrieval.sentences import split_sentences
 from retrieval.tokens import normalize, tokenize
 
@@ -66,6 +66,16 @@ class WeightedBM25:
     def seen(self, term: str) -> bool:
         return self._bm25 is not None and self._bm25.doc_freq(term) > 0
 
+    def _relative_word_scores(self, asked: int) -> np.ndarray:
+        """Score of the word a document uses for an asked year: "1981年" is 今年 in the 1981 report."""
+        total = np.zeros(len(self.entries))
+        for year in self._distinct_years:
+            words = {word: 1.0 for word, offset in RELATIVE_YEARS.items() if year + offset == asked}
+            if words:
+                mask = self._years == year
+                total += mask * (self._body.scores(words) + HEADING_WEIGHT * self._head.scores(words))
+        return total
+
     def idf(self, term: str) -> float:
         """Informativeness of a term; one never seen is as informative as the rarest seen term."""
         return self._bm25.idf(term) if self.seen(term) else self._unseen_idf
@@ -108,6 +118,8 @@ class Index:
         total = self._body.scores(terms) + HEADING_WEIGHT * self._head.scores(terms)
         for offset in query.year_offsets:
             total += self._year_scores(offset)
+        for year in query.years:
+            total += self._relative_word_scores(year)
         return total
 
     def _year_scores(self, offset: int) -> np.ndarray:
@@ -117,6 +129,16 @@ class Index:
             term = {str(year + offset): 1.0}
             mask = self._years == year
             total += mask * (self._body.scores(term) + HEADING_WEIGHT * self._head.scores(term))
+        return total
+
+    def _relative_word_scores(self, asked: int) -> np.ndarray:
+        """Score of the word a document uses for an asked year: "1981年" is 今年 in the 1981 report."""
+        total = np.zeros(len(self.entries))
+        for year in self._distinct_years:
+            words = {word: 1.0 for word, offset in RELATIVE_YEARS.items() if year + offset == asked}
+            if words:
+                mask = self._years == year
+                total += mask * (self._body.scores(words) + HEADING_WEIGHT * self._head.scores(words))
         return total
 
     def idf(self, term: str) -> float:

@@ -41,3 +41,20 @@ def test_relative_year_resolves_against_each_documents_year():
     new = make_doc("new", [(("2022年工作安排",), "完成土地收储")], year=2022)
     scores = Index((old, new)).scores(parse_question("今年土地收储"))
     assert scores[1] > scores[0]
+
+
+def test_an_asked_year_finds_the_word_its_document_uses_for_it():
+    report = make_doc("1981", [((), "今年轻纺工业的总产值预计比去年增长12%。"),
+                               ((), "明年轻纺工业的总产值要继续增长。")], year=1981)
+    scores = Index((report,)).scores(parse_question("1981年轻纺工业总产值增长多少"))
+    assert scores[0] > scores[1]  # 1981 is 今年 in the 1981 report
+    scores = Index((report,)).scores(parse_question("1982年轻纺工业总产值增长多少"))
+    assert scores[1] > scores[0]  # and 明年 there
+
+
+def test_an_asked_year_counts_as_found_where_its_document_says_今年():
+    from retrieval.library import Library
+
+    report = make_doc("1981", [((), "1980年增长百分之五。今年预计增长百分之三。")], year=1981)
+    answer = Library((report,)).ask("1981年增长多少").answer
+    assert answer is not None and answer.highlight == "今年预计增长百分之三。"
