@@ -22,9 +22,10 @@ GENERIC_WEIGHT = 0.3
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 
 # Questions that ask for an enumeration: the answer is a whole item with its sub-items.
-# Example: "规划引领有哪些要求", "工作重点是哪几点", "主要任务包括什么".
+# Example: "规划引领有哪些要求", "工作重点是哪几点", "提了哪3点要求", "主要任务包括什么".
 _LIST_QUESTION = re.compile(
-    r"哪些|哪几|几个方面|几点|几项|包括什么|有什么(?:任务|要求|措施|安排|举措)|主要任务"
+    r"哪些|哪几|哪(?:\d+|[两三四五六七八九十]+)[个点项条件方大]|几个方面|几点|几项|包括什么"
+    r"|有什么(?:任务|要求|措施|安排|举措)|主要任务"
 )
 
 

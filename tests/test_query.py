@@ -19,6 +19,9 @@ def test_relative_years_are_recognised():
 def test_list_questions_are_recognised():
     assert parse_question("规划引领有哪些要求").is_list
     assert parse_question("工作重点是哪几点").is_list
+    assert parse_question("最后给参会的同志提了哪3点要求").is_list
+    assert parse_question("企业整顿要做好哪四项工作").is_list
+    assert not parse_question("哪个部门牵头").is_list
     assert not parse_question("三大主题公园什么时候建成").is_list
 
 
