@@ -42,6 +42,7 @@ def test_normalize_removes_spaces_and_case():
 def test_question_phrases_and_their_pieces_do_not_search():
     assert question_terms("污水处理项目什么时候启动") == ["污水", "处理", "污水处理", "项目", "启动"]
     assert "时候" not in question_terms("什么时候开学")
+    assert "天定" not in question_terms("是哪天定下来的")  # not 哪 + 天定
     assert question_terms("企业整顿要做好哪几项工作") == ["企业", "整顿", "做好", "工作"]
     assert "项目" in question_terms("哪些项目已经竣工")
 
