@@ -35,7 +35,7 @@ HEADING_WEIGHT = 0.3
 OTHER_YEAR_PENALTY = 0.5
 PART_WEIGHT = 2.0  # under the numbered part the question points at ("第二个问题"), half as much
 # unless the passage opens with that part's heading
-TYPE_WEIGHT = 0.2  # the best sentence holds the kind of answer asked for (a number, a time)
+TYPE_WEIGHT = 0.4  # the best sentence holds the kind of answer asked for (a number, a time)
 TYPE_BONUS = 0.1  # …which also outweighs a slightly better match when choosing the highlight
 RELATED_CREDIT = 0.5  # a related word found counts half as much as the question's own word
 # No answer when the best sentence of the top passage (read under its heading path) holds less
