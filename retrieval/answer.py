@@ -42,6 +42,10 @@ RELATED_CREDIT = 0.5  # a related word found counts half as much as the question
 # than this share of the question's idf. A sentence rather than the whole passage: a passage
 # that mentions 今年, 标准 and 提高 in three places does not answer "今年低保标准提高到多少".
 MIN_SENTENCE_SHARE = 0.44
+# A question asking how much or when ("富强机场什么时候通航") is answered by a sentence that
+# holds a number or a time, or else by one that holds nearly all of the question: the
+# passage about the airport's relocation does not say when it opens.
+MIN_UNTYPED_SHARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -273,13 +277,20 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
     )
 
 
+def _answers(best: Judged, query: Query) -> bool:
+    """Whether the top passage answers the question, or there is no answer."""
+    if best.other_year or best.sentence_share < MIN_SENTENCE_SHARE:
+        return False
+    return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE
+
+
 def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Answer:
     if (not query.own_terms and query.part is None) or not len(index):
         return Answer(question=query.text, answer=None)
     wanted = Wanted.of(query, index)
     ranked = rank(query, wanted, index, doc)
     results = tuple(to_passage(j, query, wanted, index) for j in ranked[: max(top_k, 1)])
-    if ranked and ranked[0].sentence_share >= MIN_SENTENCE_SHARE and not ranked[0].other_year:
+    if ranked and _answers(ranked[0], query):
         return Answer(question=query.text, answer=results[0], results=results)
     suggestions = tuple(p.section for p in results if p.section)
     return Answer(question=query.text, answer=None, results=results, suggestions=suggestions)

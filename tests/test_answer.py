@@ -88,3 +88,11 @@ def test_question_about_this_year_prefers_this_years_section():
     assert answer(parse_question("今年办几件民生实事"), index, top_k=2).answer.section[0] == "2025年工作安排"
     last_year = answer(parse_question("去年办了几件民生实事"), index, top_k=2)
     assert last_year.answer.section[0] == "2024年工作回顾"
+
+
+def test_a_when_question_needs_a_sentence_with_a_time():
+    # 招商 and 项目 are there, 开工 is not, and no sentence says when: no answer.
+    assert ask("招商项目什么时候开工").answer is None
+    assert ask("三大主题公园什么时候建成").answer.highlight.startswith("三大主题公园 X 月底前")
+    # A sentence that holds all of the question answers even without a time.
+    assert ask("水饮品产业项目什么时候落地").answer is not None
