@@ -86,8 +86,8 @@ class Wanted:
     @classmethod
     def of(cls, query: Query, index: Index) -> Wanted:
         terms = tuple(
-            (weight * importance, forms, offset)
-            for (weight, forms, offset), importance in zip(
+            (weight * importance, forms, link)
+            for (weight, forms, link), importance in zip(
                 (_wanted_term(t, index) for t in query.own_terms), query.own_weights, strict=True)
         )
         return cls(terms, sum(weight for weight, _, _ in terms))
@@ -95,12 +95,12 @@ class Wanted:
     def credits(self, text: str, year: int | None) -> tuple[float, ...]:
         """For each question word, the credit its best form found in normalized text earns."""
         found = []
-        for _, forms, offset in self.terms:
+        for _, forms, link in self.terms:
             credit = 0.0
             for form, form_credit in forms:
                 if form_credit > credit and form in text:
                     credit = form_credit
-            if offset is not None and year and offset.found(text, year):
+            if link is not None and year and link.found(text, year):
                 credit = 1.0
             found.append(credit)
         return tuple(found)
