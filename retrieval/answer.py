@@ -46,6 +46,10 @@ MIN_SENTENCE_SHARE = 0.44
 # holds a number or a time, or else by one that holds nearly all of the question: the
 # passage about the airport's relocation does not say when it opens.
 MIN_UNTYPED_SHARE = 0.7
+# A list question is answered by a passage, not one sentence: "规划引领方面对产业布局、城建指标和
+# 执法各提了什么要求" finds each part of the question in a different sentence of one passage.
+# It also counts as answered when the passage (with its heading path) holds this much of it.
+MIN_LIST_COVERAGE = 0.5
 
 
 @dataclass(frozen=True)
@@ -279,8 +283,10 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
 
 def _answers(best: Judged, query: Query) -> bool:
     """Whether the top passage answers the question, or there is no answer."""
-    if best.other_year or best.sentence_share < MIN_SENTENCE_SHARE:
+    if best.other_year:
         return False
+    if best.sentence_share < MIN_SENTENCE_SHARE:
+        return query.is_list and best.coverage >= MIN_LIST_COVERAGE
     return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE
 
 

@@ -96,3 +96,10 @@ def test_a_when_question_needs_a_sentence_with_a_time():
     assert ask("三大主题公园什么时候建成").answer.highlight.startswith("三大主题公园 X 月底前")
     # A sentence that holds all of the question answers even without a time.
     assert ask("水饮品产业项目什么时候落地").answer is not None
+
+
+def test_a_list_question_is_answered_by_a_passage_that_holds_it_across_sentences():
+    # 道路, 公园 and 学校 sit in three sentences of one passage; no sentence holds enough of it.
+    result = ask("道路、公园和学校有哪些安排")
+    assert result.answer is not None and result.answer.section[-1] == "二是进一步加强基础配套"
+    assert ask("道路、公园、学校分别怎么弄").answer is None  # a fact question needs one sentence
