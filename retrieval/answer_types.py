@@ -20,7 +20,7 @@ class AnswerType(Enum):
 # Questions. Example: "收储土地多少亩" (quantity), "污水处理项目什么时候启动" (time); "哪几个方面"
 # asks for a list, not a number.
 _ASKS_TIME = re.compile(
-    r"什么时候|啥时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|多久|多长时间|什么时间|期限|截止"
+    r"什么时候|啥时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|多久|多长时间|什么时间|期限|截止|最晚|最迟"
 )
 _ASKS_QUANTITY = re.compile(
     r"多少|(?<!哪)几[个项件点条种类位所家次倍亩套户名座级]|多大|多高|多长|多快|比例|比重|增长率|规模"

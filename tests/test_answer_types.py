@@ -13,6 +13,7 @@ from retrieval.answer_types import AnswerType, has_answer_type, wanted_type
     ("污水处理项目什么时候启动", AnswerType.TIME),
     ("多久考评一次", AnswerType.TIME),
     ("全面严管是哪天定下来的", AnswerType.TIME),
+    ("主题公园最晚几月份要建成", AnswerType.TIME),
     ("哪几个方面的工作", None),  # a list, not a number
     ("如何优化营商环境", None),
 ])
