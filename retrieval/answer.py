@@ -23,7 +23,7 @@ from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
 from retrieval.models import Answer, Passage
 from retrieval.numerals import YEAR, numeral_variants
-from retrieval.query import RELATIVE_YEARS, Query
+from retrieval.query import RELATIVE_YEARS, Query, relative_words
 from retrieval.sentences import split_sentences
 from retrieval.tokens import normalize, related_terms
 
@@ -135,9 +135,7 @@ class YearLink:
     def found(self, text: str, year: int) -> bool:
         if self.offset is not None:
             return str(year + self.offset) in text
-        if self.absolute is None:
-            return False
-        return any(word in text for word, off in RELATIVE_YEARS.items() if off == self.absolute - year)
+        return self.absolute is not None and any(word in text for word in relative_words(self.absolute, year))
 
 
 def _year_link(term: str) -> YearLink | None:

@@ -13,6 +13,7 @@ log((N+1)/df), stays positive, and its delta keeps long passages from being crus
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ from retrieval.bm25 import SparseBM25
 from retrieval.models import Chunk, Document
 from retrieval.numerals import YEAR
 from retrieval.ordinals import heading_number
-from retrieval.query import RELATIVE_YEARS, Query
+from retrieval.query import Query, relative_words
 from retrieval.sentences import split_sentences
 from retrieval.tokens import normalize, tokenize
 
@@ -66,16 +67,6 @@ class WeightedBM25:
     def seen(self, term: str) -> bool:
         return self._bm25 is not None and self._bm25.doc_freq(term) > 0
 
-    def _relative_word_scores(self, asked: int) -> np.ndarray:
-        """Score of the word a document uses for an asked year: "1981年" is 今年 in the 1981 report."""
-        total = np.zeros(len(self.entries))
-        for year in self._distinct_years:
-            words = {word: 1.0 for word, offset in RELATIVE_YEARS.items() if year + offset == asked}
-            if words:
-                mask = self._years == year
-                total += mask * (self._body.scores(words) + HEADING_WEIGHT * self._head.scores(words))
-        return total
-
     def idf(self, term: str) -> float:
         """Informativeness of a term; one never seen is as informative as the rarest seen term."""
         return self._bm25.idf(term) if self.seen(term) else self._unseen_idf
@@ -116,26 +107,17 @@ class Index:
     def scores(self, query: Query) -> np.ndarray:
         terms = dict(query.terms)
         total = self._body.scores(terms) + HEADING_WEIGHT * self._head.scores(terms)
-        for offset in query.year_offsets:
-            total += self._year_scores(offset)
-        for year in query.years:
-            total += self._relative_word_scores(year)
+        for offset in query.year_offsets:  # 今年: the year it means in each document
+            total += self._by_document_year(lambda year, offset=offset: [str(year + offset)])
+        for asked in query.years:  # 1981年: the word each document uses for it (今年 in 1981)
+            total += self._by_document_year(lambda year, asked=asked: relative_words(asked, year))
         return total
 
-    def _year_scores(self, offset: int) -> np.ndarray:
-        """Score of the year a relative year means, each passage against its own document's year."""
+    def _by_document_year(self, words_for: Callable[[int], list[str]]) -> np.ndarray:
+        """Each passage scored on the words its own document's year calls for."""
         total = np.zeros(len(self.entries))
         for year in self._distinct_years:
-            term = {str(year + offset): 1.0}
-            mask = self._years == year
-            total += mask * (self._body.scores(term) + HEADING_WEIGHT * self._head.scores(term))
-        return total
-
-    def _relative_word_scores(self, asked: int) -> np.ndarray:
-        """Score of the word a document uses for an asked year: "1981年" is 今年 in the 1981 report."""
-        total = np.zeros(len(self.entries))
-        for year in self._distinct_years:
-            words = {word: 1.0 for word, offset in RELATIVE_YEARS.items() if year + offset == asked}
+            words = dict.fromkeys(words_for(year), 1.0)
             if words:
                 mask = self._years == year
                 total += mask * (self._body.scores(words) + HEADING_WEIGHT * self._head.scores(words))

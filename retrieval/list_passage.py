@@ -107,15 +107,16 @@ def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str]
         return None
     if chunk.text not in quoted.text and heading_match(section.path[-1]) < MIN_OWN_SECTION_MATCH:
         return None  # the quote cannot hold the passage that matched, and its section was not asked for
-    if (part_asked or _ANNOUNCES.search(highlight)) and chunk.end <= _children(document, section)[0].start:
-        return _whole_list(document, section, quoted)  # the lead-in announcing the list matched
+    items = _children(document, section)
+    if (part_asked or _ANNOUNCES.search(highlight)) and chunk.end <= items[0].start:
+        return _whole_list(document, section, items, quoted)  # the lead-in announcing the list matched
     return quoted
 
 
-def _whole_list(document: Document, section: Section, quoted: ListPassage | None) -> ListPassage | None:
+def _whole_list(document: Document, section: Section, items: list[Section],
+                quoted: ListPassage) -> ListPassage:
     """The quote if it reaches every item, else an excerpt that does (when one fits)."""
-    items = _children(document, section)
-    if quoted is not None and len(quoted.outline) == len(items):
+    if len(quoted.outline) == len(items):
         return quoted
     return _excerpt(document, section, items) or quoted
 

@@ -21,6 +21,11 @@ GENERIC_WEIGHT = 0.3
 # ("全年", the whole year, is not one: "全年多渠道融资" can be about any year.)
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 
+
+def relative_words(asked: int, year: int) -> list[str]:
+    """What a document of `year` calls the year `asked`: 1981 is 今年 in the 1981 report."""
+    return [word for word, offset in RELATIVE_YEARS.items() if year + offset == asked]
+
 # Questions that ask for an enumeration: the answer is a whole item with its sub-items.
 # Example: "规划引领有哪些要求", "工作重点是哪几点", "提了哪3点要求", "主要任务包括什么".
 _LIST_QUESTION = re.compile(

@@ -25,6 +25,7 @@ How, top-down (`find_sections`):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -441,8 +442,8 @@ def _cap_last_items(nodes: list[_Node], block_ends: list[int]) -> None:
     1981, under 五、: 三是… owns one paragraph after its own and so does 四是整顿财政纪律。
     ("健全财务会计制度…"); "围绕以上工作，要着重做好整顿领导班子的工作…" is 五、's again.
     """
-    def paragraphs_after(node: _Node) -> list[int]:
-        return [end for end in block_ends if node.block_end < end <= node.end]
+    def paragraphs_after(node: _Node) -> list[int]:  # block_ends is in document order
+        return block_ends[bisect_right(block_ends, node.block_end):bisect_right(block_ends, node.end)]
 
     for run in _runs(nodes):
         last = nodes[run[-1]]
