@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 
 from bot import admin, handlers
-from bot.http_request import AiohttpRequest
+from bot.http_request import build_request
 from bot.settings import Settings
 from bot.state import LibraryHolder
 from retrieval.library import load_library
@@ -57,8 +57,8 @@ def build_application(
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
-        .request(AiohttpRequest(CONNECTIONS))
-        .get_updates_request(AiohttpRequest(1))
+        .request(build_request(settings, CONNECTIONS))
+        .get_updates_request(build_request(settings, 1))
         .post_init(post_init)
     )
     if rate_limiter is not None:

@@ -13,10 +13,13 @@ import sys
 
 TOKEN_PATTERN = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
 REDACTED = "bot<redacted>"
+# user:password@ in any URL (a PROXY such as socks5://office:secret@10.0.0.1:1080).
+URL_CREDENTIALS = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s@]+@")
 
 
 def redact(text: str) -> str:
-    return TOKEN_PATTERN.sub(REDACTED, text)
+    """The text without Bot API tokens and without credentials in URLs."""
+    return URL_CREDENTIALS.sub(r"\1***@", TOKEN_PATTERN.sub(REDACTED, text))
 
 
 class RedactTokenFilter(logging.Filter):
@@ -46,7 +49,6 @@ def setup_logging(level: str = "INFO") -> None:
     install_redaction()
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("aiohttp").setLevel(logging.WARNING)
 
 
 def install_redaction() -> None:

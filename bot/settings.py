@@ -7,7 +7,9 @@ traceback from deep inside the bot.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +18,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # What each setting expects, in the words of the one-line error message.
 _EXPECTED = {
-    "TELEGRAM_BOT_TOKEN": "为 BotFather 给出的令牌，形如 123456:ABC-def",
+    "TELEGRAM_BOT_TOKEN": "为 BotFather 给出的令牌：数字、冒号、至少 35 个字母数字 _ -"
+    "（形如 123456789:AAH…），不含空格或引号",
     "TELEGRAM_BASE_URL": "为以 http:// 或 https:// 开头的网址",
     "TELEGRAM_BASE_FILE_URL": "为以 http:// 或 https:// 开头的网址",
     "ADMIN_IDS": "为逗号分隔的数字用户 id，如 12345,67890",
@@ -30,7 +33,20 @@ _EXPECTED = {
     "MAX_UPLOAD_MB": "为 1 到 50 之间的整数（api.telegram.org 只让机器人下载 ≤ 20 MB 的文件）",
     "STATE_DIR": "为保存统计数据和分词缓存的目录路径",
     "LOG_QUESTIONS": "为 true 或 false",
+    "PROXY": "为 http://、https://、socks5:// 或 socks5h:// 开头的代理地址，如 socks5h://127.0.0.1:1080，或留空",
+    "ALLOWED_USERS": "为逗号分隔的数字用户 id，如 12345,67890，或留空",
+    "ALLOWED_CHATS": "为逗号分隔的数字群组 id，如 -1001234567890，或留空",
+    "ALLOW_GROUP_MEMBERS": "为 true 或 false",
+    "LOG_FORMAT": "为 plain、journal、json 之一",
+    "SHUTDOWN_TIMEOUT": "为 1 到 300 之间的秒数",
 }
+
+TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]{35,}")
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+# The proxy variables httpx reads from the environment (either case), checked like PROXY.
+ENVIRONMENT_PROXIES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
+ENV_FILE_VARIABLE = "ENV_FILE"
+_FIND = object()  # load_settings(env_file=...) default: $ENV_FILE, else ./.env
 
 
 class SettingsError(ValueError):
@@ -62,15 +78,46 @@ class Settings(BaseSettings):
         """Where each document's words are cached, so restarts and reloads skip jieba for them."""
         return self.state_dir / "tokens"
     log_questions: bool = True  # false: /stats keeps counts only, never the question text
+    # Outgoing proxy for every Bot API request (getUpdates and downloads included). Secret:
+    # it may carry credentials. Empty: HTTPS_PROXY / ALL_PROXY / NO_PROXY from the environment.
+    proxy: SecretStr | None = None
+    # Who may ask (bot/access.py). Both empty: everyone. Admins are always allowed.
+    allowed_users: Annotated[frozenset[int], NoDecode] = frozenset()
+    allowed_chats: Annotated[frozenset[int], NoDecode] = frozenset()
+    allow_group_members: bool = False  # members of an allowed group may also ask in private
+    log_format: str = "plain"  # plain | journal (systemd adds the time) | json
+    shutdown_timeout: float = Field(default=8.0, ge=1, le=300)  # SIGTERM: seconds to finish in-flight updates
+
+    @property
+    def access_restricted(self) -> bool:
+        """False when no allow-list is set: the bot then answers everyone (and says so at start)."""
+        return bool(self.allowed_users or self.allowed_chats)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
     def _token_shape(cls, value: object) -> object:
         if value is None or value == "":
             return None
-        if not isinstance(value, str) or ":" not in value or not value.split(":", 1)[0].isdigit():
+        if not isinstance(value, str) or not TOKEN_SHAPE.fullmatch(value):
             raise ValueError("bad token")  # never echo the token itself
         return value
+
+    @field_validator("proxy", mode="before")
+    @classmethod
+    def _proxy_url(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or proxy_problem(value.strip()):
+            raise ValueError("bad proxy")
+        return value.strip()
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        shown = str(value).strip().lower()
+        if shown not in {"plain", "journal", "json"}:
+            raise ValueError("bad log format")
+        return shown
 
     @field_validator("telegram_base_url", "telegram_base_file_url")
     @classmethod
@@ -97,7 +144,7 @@ class Settings(BaseSettings):
             raise ValueError("bad secret")  # never echo the secret itself
         return value
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "allowed_users", "allowed_chats", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -121,15 +168,81 @@ class Settings(BaseSettings):
         """The token in clear, only for handing to python-telegram-bot."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
 
+    @property
+    def proxy_url(self) -> str | None:
+        """The PROXY setting in clear (credentials included), only for the HTTP client."""
+        return self.proxy.get_secret_value() if self.proxy else None
 
-def load_settings(env_file: Path | str | None = ".env", **overrides: object) -> Settings:
-    """Read the settings, turning any validation failure into a one-line SettingsError."""
+
+def proxy_problem(url: str) -> str | None:
+    """Why url cannot be used as a proxy, or None. Never quotes credentials."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "no scheme"
+    if scheme.lower() not in PROXY_SCHEMES:
+        return f"scheme {scheme[:10]!r}"
+    host = rest.rsplit("@", 1)[-1].split("/", 1)[0]
+    if not host or host.startswith(":"):
+        return "no host"
+    return None
+
+
+def mask_proxy(url: str) -> str:
+    """The proxy URL fit for a log line: user name and password become ***."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rsplit("@", 1)[1]
+    return f"{scheme}{sep}{authority}{slash}{path}"
+
+
+def find_env_file(environ: Mapping[str, str] | None = None) -> Path | None:
+    """$ENV_FILE if set (it must exist), else .env in the working directory if there is one.
+
+    One rule, documented in .env.example and the README: systemd sets WorkingDirectory and
+    compose passes env_file, so both find it; anything else names it with ENV_FILE.
+    """
+    environ = os.environ if environ is None else environ
+    named = environ.get(ENV_FILE_VARIABLE, "").strip()
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise SettingsError(f"设置错误：ENV_FILE 指向的文件不存在：{path}")
+        return path
+    local = Path(".env")
+    return local if local.is_file() else None
+
+
+def _environment_proxy_problem(environ: Mapping[str, str]) -> str | None:
+    """The first HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (any case) httpx would refuse, as an error line."""
+    for name in ENVIRONMENT_PROXIES:
+        for variant in (name, name.lower()):
+            value = environ.get(variant, "").strip()
+            if value and "://" in value and proxy_problem(value):  # httpx reads "host:port" as http
+                return f"设置错误：环境变量 {variant} 应{_EXPECTED['PROXY']}"
+    return None
+
+
+def load_settings(env_file: Path | str | None | object = _FIND, **overrides: object) -> Settings:
+    """Read the settings, turning any validation failure into a one-line SettingsError.
+
+    env_file: a path, None for the environment only, or by default find_env_file().
+    """
+    path = find_env_file() if env_file is _FIND else env_file
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        settings = Settings(_env_file=path, **overrides)  # type: ignore[call-arg]
     except ValidationError as err:
         first = err.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "?"
         got = first.get("input")
-        # Echo what was typed, except for secrets and whole-object inputs.
-        shown = "" if "TOKEN" in name or "SECRET" in name or isinstance(got, dict) else f" (got {got!r})"
+        # Echo what was typed, except for secrets, proxies (credentials) and whole-object inputs.
+        secret = "TOKEN" in name or "SECRET" in name or name == "PROXY"
+        shown = "" if secret or isinstance(got, dict) else f" (got {got!r})"
+        if name == "PROXY" and isinstance(got, str):
+            shown = f" ({proxy_problem(got.strip())})"
         raise SettingsError(f"设置错误：{name} 应{_EXPECTED.get(name, '为有效值')}{shown}") from None
+    if not settings.proxy:
+        problem = _environment_proxy_problem(os.environ)
+        if problem:
+            raise SettingsError(problem)
+    return settings

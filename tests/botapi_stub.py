@@ -29,7 +29,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-TOKEN = "123456:TEST-fake-token"
+TOKEN = "123456:TEST-fake-token-AAAAAAAAAAAAAAAAAAAA"  # the shape BotFather gives (35+ after ":")
 BOT_ID = 123456
 BOT_USERNAME = "speech_test_bot"
 MAX_TEXT = 4096
