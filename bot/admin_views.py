@@ -224,6 +224,7 @@ def stats_message(summary: UsageSummary, limit: int = 60) -> str:
         "<b>使用统计</b>",
         f"提问总数：{summary.total}（近 7 天 {summary.last_7_days}）",
         f"已回答：{summary.answered}{share} · 未回答：{summary.unanswered}",
+        f"拒绝未获准的请求：{summary.refused}（{summary.refused_users} 人）",
         "",
         "<b>最近未回答的问题</b>",
     ]

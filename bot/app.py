@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 
-from bot import admin, handlers
+from bot import access, admin, handlers
 from bot.http_request import build_request
 from bot.settings import Settings
 from bot.state import LibraryHolder
@@ -69,6 +69,7 @@ def build_application(
     application.bot_data[SETTINGS] = settings
     admin.configure(application, settings, application.bot_data[handlers.HOLDER])
     handlers.register(application)
+    access.register(application, settings, application.bot_data[admin.STATS])
     return application
 
 

@@ -30,6 +30,11 @@ CREATE TABLE IF NOT EXISTS questions (
     section TEXT                 -- its section path joined by " › ", when answered
 );
 CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
+CREATE TABLE IF NOT EXISTS refusals (  -- updates from people not on the allow-list (bot/access.py)
+    at REAL NOT NULL,
+    user_id INTEGER,
+    chat_id INTEGER
+);
 """
 
 
@@ -44,6 +49,8 @@ class UsageSummary:
     recent_unanswered: tuple[tuple[float, str], ...]  # (unix time, question), newest first
     top_sections: tuple[tuple[str, str, int], ...]  # (document title, section path, times), most first
     questions_logged: bool
+    refused: int = 0  # updates refused by the allow-list (bot/access.py)
+    refused_users: int = 0  # from how many different users
 
 
 class UsageLog:
@@ -86,6 +93,12 @@ class UsageLog:
                 ),
             )
 
+    def record_refusal(self, user_id: int | None, chat_id: int | None, at: float | None = None) -> None:
+        """Count one update refused by the allow-list; the ids let an admin see who keeps trying."""
+        with self.db:
+            self.db.execute("INSERT INTO refusals (at, user_id, chat_id) VALUES (?, ?, ?)",
+                            (time.time() if at is None else at, user_id, chat_id))
+
     def summary(self, now: float | None = None, recent: int = 10, top: int = 5) -> UsageSummary:
         now = time.time() if now is None else now
         db = self.db
@@ -101,6 +114,8 @@ class UsageLog:
             " GROUP BY doc, section ORDER BY n DESC, MAX(at) DESC LIMIT ?",
             (top,),
         ).fetchall()
+        refusals = db.execute("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM refusals").fetchone()
+        refused, refused_users = refusals
         return UsageSummary(
             total=total,
             last_7_days=week,
@@ -109,6 +124,8 @@ class UsageLog:
             recent_unanswered=tuple((at, q) for at, q in unanswered),
             top_sections=tuple((doc or "", section or "", n) for doc, section, n in sections),
             questions_logged=self.log_questions,
+            refused=refused,
+            refused_users=refused_users,
         )
 
     def close(self) -> None:

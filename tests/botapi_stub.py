@@ -191,6 +191,7 @@ class BotApiStub:
         self._server: tornado.httpserver.HTTPServer | None = None
         self._closing = False
         self.listeners: list[Callable[[Call], None]] = []  # called with every successful call
+        self.members: dict[int, dict[int, str]] = {}  # getChatMember: chat id -> {user id: status}
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------------------
@@ -457,6 +458,22 @@ class BotApiStub:
             if not 1 <= len(command.get("description", "")) <= 256:
                 raise TelegramReject("BOT_COMMAND_DESCRIPTION_INVALID")
         return True
+
+    async def _api_getChatMember(self, params: dict) -> dict:
+        """A member's status in a group the test set up in `members` (absent users have "left")."""
+        chat = self.members.get(params.get("chat_id"))
+        if chat is None:
+            raise TelegramReject("chat not found")
+        status = chat.get(params.get("user_id"), "left")
+        member: dict[str, Any] = {"status": status, "user": self.user(params.get("user_id"))}
+        if status in ("creator", "administrator"):
+            member["is_anonymous"] = False
+        if status == "administrator":  # every right Telegram lists for an administrator, none granted
+            rights = ("be_edited", "manage_chat", "delete_messages", "manage_video_chats", "restrict_members",
+                      "promote_members", "change_info", "invite_users", "post_stories", "edit_stories",
+                      "delete_stories")
+            member.update({f"can_{right}": False for right in rights})
+        return member
 
     async def _api_getFile(self, params: dict) -> dict:
         file_id = params.get("file_id")
