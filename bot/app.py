@@ -8,15 +8,17 @@ a library is handed in ready-made.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 
-from bot import access, admin, handlers
-from bot.http_request import build_request
+from bot import access, admin, handlers, runner
+from bot.http_request import build_request, describe_proxy
 from bot.settings import Settings
 from bot.state import LibraryHolder
 from retrieval.library import load_library
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
+UNFINISHED_FILE = "unfinished-updates.json"  # in STATE_DIR: updates cut off by the SIGTERM drain
 SETTINGS = "settings"  # bot_data key
 
 # Updates handled at once (python-telegram-bot's default is 256). Updates beyond it wait
@@ -56,7 +59,8 @@ def build_application(
         .token(settings.token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(runner.DrainingUpdateProcessor(CONCURRENT_UPDATES))
+        .updater(None)  # bot/runner.py polls and serves the webhook itself
         .request(build_request(settings, CONNECTIONS))
         .get_updates_request(build_request(settings, 1))
         .post_init(post_init)
@@ -83,45 +87,117 @@ async def post_init(application: Application) -> None:
             logger.warning("跳过文档 %s", error)
         holder.swap(library)
         logger.info("已载入 %d 份文档", len(library.documents))
+        if not library.documents:
+            logger.warning("文档目录 %s 中没有可用的文档（.txt .md .docx .pdf）：机器人还回答不了问题；"
+                           "把文档放进该目录后重启，或由管理员上传", settings.data_dir.resolve())
     await handlers.set_commands(application)
     await admin.set_admin_commands(application, handlers.PRIVATE_COMMANDS)
 
 
 def run_bot(settings: Settings) -> None:
-    """Run until Ctrl-C / SIGTERM: webhook mode when WEBHOOK_URL is set, else long polling."""
-    application = build_application(settings, rate_limiter=production_rate_limiter())
-    if settings.webhook_url:
-        logger.info("webhook 模式，监听 %s:%d", settings.webhook_listen, settings.webhook_port)
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        logger.info("长轮询模式")
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    """Run until SIGTERM / Ctrl-C: webhook mode when WEBHOOK_URL is set, else long polling."""
+    asyncio.run(serve(settings))
 
+
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """The bot in production (bot/runner.py explains why not run_polling / run_webhook).
+
+    Connects with retries, loads the documents, then polls or serves the webhook until stop
+    is set (by SIGTERM or SIGINT unless a stop event is handed in), and drains.
+    """
+    application = build_application(settings, rate_limiter=production_rate_limiter())
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+    logger.info("Bot API：%s，%s", settings.telegram_base_url, describe_proxy(settings))
+    # No allow-list: say loudly that everyone is answered.
+    logger.log(logging.INFO if settings.access_restricted else logging.WARNING, access.describe(settings))
+
+    async def connect() -> None:
+        await application.initialize()  # getMe: InvalidToken here means the token is wrong
+        await post_init(application)  # documents (loaded once) and the command menu
+
+    try:
+        if not await runner.with_retry(connect, stop, settings.telegram_base_url):
+            return
+        await application.start()
+        if settings.webhook_url:
+            await _serve_webhook(application, settings, stop)
+        else:
+            await _serve_polling(application, settings, stop)
+    finally:
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        logger.info("已停止")
+
+
+async def _serve_polling(application: Application, settings: Settings, stop: asyncio.Event) -> None:
+    await runner.with_retry(lambda: application.bot.delete_webhook(), stop, settings.telegram_base_url)
+    poller = runner.Poller(application, ALLOWED_UPDATES)
+    logger.info("长轮询模式")
+    unfinished = settings.state_dir / UNFINISHED_FILE
+    await runner.resume_unfinished(application, unfinished)
+    polling_task = asyncio.create_task(poller.run(stop))
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({polling_task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if polling_task.done():
+        polling_task.result()  # InvalidToken (token revoked while running) ends the bot
+    logger.info("收到停止信号：不再获取新消息")
+    polling_task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await polling_task
+    runner.save_unfinished(unfinished, await runner.drain(application, settings.shutdown_timeout))
+    await poller.confirm()
+
+
+async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
+    assert settings.webhook_url is not None
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    holder: LibraryHolder = application.bot_data[handlers.HOLDER]
+    server = runner.WebhookServer(application, urlsplit(settings.webhook_url).path, secret,
+                                  health=lambda: {"documents": len(holder.documents)})
+    server.listen(settings.webhook_listen, settings.webhook_port)
+    logger.info("webhook 模式，监听 %s:%d（健康检查 GET %s）", settings.webhook_listen, server.port,
+                runner.HEALTH_PATH)
+
+    async def set_webhook() -> None:
+        await application.bot.set_webhook(settings.webhook_url, secret_token=secret,
+                                          allowed_updates=ALLOWED_UPDATES, max_connections=CONCURRENT_UPDATES)
+
+    try:
+        if await runner.with_retry(set_webhook, stop, settings.telegram_base_url):
+            await stop.wait()
+        logger.info("收到停止信号：不再接收新消息")
+        server.stop_accepting()
+        await runner.drain(application, settings.shutdown_timeout)
+    finally:
+        await server.close()
 
 
 @asynccontextmanager
 async def polling(application: Application, poll_timeout: int = 5) -> AsyncIterator[Application]:
     """Run the bot inside an already running event loop (tests, benchmark) until the block exits.
 
-    run_polling() owns the loop and the signals, so it cannot be used there; this does
-    the same steps by hand — including post_init, which only run_polling calls itself.
+    The same poller and drain as production (serve), minus signals and retries.
     """
     await application.initialize()
     await post_init(application)
-    await application.updater.start_polling(
-        poll_interval=0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
-    )
     await application.start()
+    stop = asyncio.Event()
+    poller = runner.Poller(application, ALLOWED_UPDATES, poll_timeout=poll_timeout)
+    polling_task = asyncio.create_task(poller.run(stop))
     try:
         yield application
     finally:
-        await application.updater.stop()
+        stop.set()
+        polling_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling_task
+        await runner.drain(application, 5.0)
+        await poller.confirm()
         await application.stop()
         await application.shutdown()

@@ -31,7 +31,7 @@ def run() -> int:
     if not settings.token:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_SETTINGS
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     # Imported late: the console chat does not need telegram.
     from telegram.error import InvalidToken, NetworkError
 
@@ -42,7 +42,7 @@ def run() -> int:
     except InvalidToken:
         print("设置错误：TELEGRAM_BOT_TOKEN 被 Telegram 拒绝（令牌无效或已被撤销）", file=sys.stderr)
         return EXIT_SETTINGS
-    except NetworkError as err:  # unreachable at start-up; once running, PTB retries by itself
+    except NetworkError as err:  # start-up retries network trouble; what is left is e.g. a BadRequest
         reason = redact(str(err))
         print(f"无法连接 Telegram Bot API（{settings.telegram_base_url}）：{reason}", file=sys.stderr)
         return 1

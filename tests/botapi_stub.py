@@ -192,17 +192,19 @@ class BotApiStub:
         self._closing = False
         self.listeners: list[Callable[[Call], None]] = []  # called with every successful call
         self.members: dict[int, dict[int, str]] = {}  # getChatMember: chat id -> {user id: status}
+        self.delays: dict[str, float] = {}  # method -> seconds to wait before answering (a slow Bot API)
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------------------
 
-    async def start(self) -> BotApiStub:
+    async def start(self, port: int = 0) -> BotApiStub:
+        """Listen on 127.0.0.1 at port (0: any free one)."""
         routes = [
             (r"/bot([^/]+)/(\w+)", _MethodHandler, {"stub": self}),
             (r"/file/bot([^/]+)/(.+)", _FileHandler, {"stub": self}),
         ]
         self._server = tornado.httpserver.HTTPServer(tornado.web.Application(routes))
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        sockets = tornado.netutil.bind_sockets(port, "127.0.0.1")
         self._server.add_sockets(sockets)
         self.port = sockets[0].getsockname()[1]
         return self
@@ -303,6 +305,11 @@ class BotApiStub:
             {"inline_query": {"id": query_id, "from": self.user(user_id), "query": query, "offset": ""}}
         )
 
+    @property
+    def pending(self) -> list[int]:
+        """Ids of the updates not confirmed yet (getUpdates offset): what a restarted bot would get."""
+        return [u["update_id"] for u in self._updates]
+
     def of(self, method: str, since: int = 0) -> list[Call]:
         """Successful calls of method, from index `since` of `calls` on."""
         return [c for c in self.calls[since:] if c.method == method and c.error is None]
@@ -339,6 +346,8 @@ class BotApiStub:
     async def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict]:
         call = Call(method, params)
         self.calls.append(call)
+        if method in self.delays:
+            await asyncio.sleep(self.delays[method])
         try:
             failure = self._failures.get(method)
             if failure:
