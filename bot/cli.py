@@ -130,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("start", help="the Telegram bot if a token is set, else the console chat").set_defaults(
         func=cmd_start
     )
+    sub.add_parser("check", help="check settings, documents and the Bot API; exit 0 or 1").set_defaults(
+        func=lambda args: __import__("bot.check").check.main()
+    )
     args = parser.parse_args(argv)
     return args.func(args)
 
