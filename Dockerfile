@@ -42,7 +42,7 @@ VOLUME ["/data", "/state"]
 USER 10001:10001
 
 # Settings, documents and getMe through the configured proxy; exit 0 or 1 (bot/check.py).
-HEALTHCHECK --interval=5m --timeout=60s --start-period=60s --retries=3 CMD ["speechbot", "check"]
+HEALTHCHECK --interval=2m --timeout=60s --start-period=60s --retries=3 CMD ["speechbot", "check"]
 
 # Webhook mode only (WEBHOOK_URL set): the webhook and GET /healthz.
 EXPOSE 8443

@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 NO_PYTHON := 需要 Python 3.11 或更新版本，但在 PATH 中没有找到（试过 python3.13、python3.12、python3.11、python3）。\
 请先安装，例如 Debian/Ubuntu：sudo apt install python3.11 python3.11-venv；或指定：make PYTHON=/path/to/python3.11
 
-.PHONY: run test lint bench clean python
+.PHONY: install run test lint bench clean python
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
@@ -21,6 +21,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The virtual environment only (servers: README, "Deploy").
+install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/speechbot start
