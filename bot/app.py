@@ -30,12 +30,13 @@ ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
 UNFINISHED_FILE = "unfinished-updates.json"  # in STATE_DIR: updates cut off by the SIGTERM drain
 SETTINGS = "settings"  # bot_data key
 
-# Updates handled at once (python-telegram-bot's default is 256). Updates beyond it wait
-# in the update queue. An update has at most one Bot API request in flight (typing, then
-# the answer), so with as many connections no request ever waits for one, and a slow Bot
-# API cannot make a request fail on the pool timeout. Requests held back by the rate
-# limiter hold no connection but do hold their update's slot: a group over its 20
-# messages/min waits ~3 s per answer while other chats go on in the other slots.
+# Updates handled at once (python-telegram-bot's default is 256). The poller fetches no
+# more than there are free slots (bot/runner.py): the rest wait at Telegram. An update
+# has at most one Bot API request in flight (typing, then the answer), so with as many
+# connections no request ever waits for one, and a slow Bot API cannot make a request
+# fail on the pool timeout. Requests held back by the rate limiter hold no connection
+# but do hold their update's slot: a group over its 20 messages/min waits ~3 s per
+# answer while other chats go on in the other slots.
 CONCURRENT_UPDATES = 32
 CONNECTIONS = CONCURRENT_UPDATES
 
@@ -82,6 +83,10 @@ async def post_init(application: Application) -> None:
     holder: LibraryHolder = application.bot_data[handlers.HOLDER]
     if holder.library is None:
         settings: Settings = application.bot_data[SETTINGS]
+        if not settings.data_dir.is_dir():  # the bot still starts: admins can upload documents
+            logger.warning("文档目录 %s 不存在：将创建它；放入文档后重启，或由管理员上传",
+                           settings.data_dir.resolve())
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
         library, errors = await asyncio.to_thread(load_library, settings.data_dir, settings.token_cache_dir)
         for error in errors:
             logger.warning("跳过文档 %s", error)
