@@ -218,6 +218,7 @@ class Poller:
                 await self.application.update_queue.put(update)
             if updates:
                 self.offset = updates[-1].update_id + 1
+                await asyncio.sleep(0)  # let their processing start before the next getUpdates is built
 
     async def confirm(self) -> None:
         """Tell Telegram that everything fetched is dealt with (answered, or saved by save_unfinished)."""
