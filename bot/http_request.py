@@ -58,4 +58,5 @@ def describe_proxy(settings: Settings, environ: Mapping[str, str] | None = None)
 
 def _bypassed(host: str, no_proxy: str) -> bool:
     """Whether NO_PROXY exempts host (the rule urllib applies, as httpx does for plain host names)."""
-    return bool(urllib.request.proxy_bypass_environment(host, {"no": no_proxy}))
+    # In the standard library since Python 2, but missing from typeshed's stubs.
+    return bool(urllib.request.proxy_bypass_environment(host, {"no": no_proxy}))  # type: ignore[attr-defined]

@@ -304,7 +304,7 @@ class WebhookServer:
         self.application = application
         self.stopping = False
         path = "/" + url_path.strip("/")
-        routes = [
+        routes: list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]] = [
             (HEALTH_PATH, _HealthHandler, {"server": self, "health": health}),
             (re.escape(path.rstrip("/")) + "/?", _WebhookHandler, {"server": self, "secret": secret}),
         ]

@@ -230,7 +230,7 @@ def load_settings(env_file: Path | str | None | object = _FIND, **overrides: obj
     """
     path = find_env_file() if env_file is _FIND else env_file
     try:
-        settings = Settings(_env_file=path, **overrides)  # type: ignore[call-arg]
+        settings = Settings(_env_file=path, **overrides)  # type: ignore[call-arg, arg-type]
     except ValidationError as err:
         first = err.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "?"
