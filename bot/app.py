@@ -15,17 +15,20 @@ from urllib.parse import urlsplit
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 
-from bot import admin, handlers
+from bot import admin, commitments_handlers, handlers
+from bot.context import CONTEXT_TYPES, BotData
+from bot.documents import Librarian
 from bot.http_request import AiohttpRequest
 from bot.settings import Settings
 from bot.state import LibraryHolder
+from bot.stats import STATS_FILE, UsageLog
 from retrieval.library import load_library
+from retrieval.store import DocumentStore
 
 logger = logging.getLogger(__name__)
 
 
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
-SETTINGS = "settings"  # bot_data key
 
 # Updates handled at once (python-telegram-bot's default is 256). Updates beyond it wait
 # in the update queue. An update has at most one Bot API request in flight (typing, then
@@ -60,23 +63,29 @@ def build_application(
         .request(AiohttpRequest(CONNECTIONS))
         .get_updates_request(AiohttpRequest(1))
         .post_init(post_init)
+        .context_types(CONTEXT_TYPES)
     )
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
-    application.bot_data[handlers.HOLDER] = holder or LibraryHolder()
-    application.bot_data[handlers.TOP_K] = settings.top_k
-    application.bot_data[SETTINGS] = settings
-    admin.configure(application, settings, application.bot_data[handlers.HOLDER])
+    holder = holder or LibraryHolder()
+    data: BotData = application.bot_data
+    data.configure(settings, holder, UsageLog(settings.state_dir / STATS_FILE, settings.log_questions),
+                   Librarian(holder, DocumentStore(settings.data_dir), settings.token_cache_dir))
+    # Admin handlers first: uploads and admin buttons before the catch-alls of the question handlers.
+    application.add_handler(handlers.NoDataButton(handlers.on_stale))
+    admin.register(application)
+    commitments_handlers.register(application)
     handlers.register(application)
     return application
 
 
 async def post_init(application: Application) -> None:
     """Load the documents (in a thread: parsing takes a while) and register the command menu."""
-    holder: LibraryHolder = application.bot_data[handlers.HOLDER]
+    data: BotData = application.bot_data
+    holder = data.holder
     if holder.library is None:
-        settings: Settings = application.bot_data[SETTINGS]
+        settings = data.settings
         library, errors = await asyncio.to_thread(load_library, settings.data_dir, settings.token_cache_dir)
         for error in errors:
             logger.warning("跳过文档 %s", error)
@@ -112,15 +121,17 @@ async def polling(application: Application, poll_timeout: int = 5) -> AsyncItera
     run_polling() owns the loop and the signals, so it cannot be used there; this does
     the same steps by hand — including post_init, which only run_polling calls itself.
     """
+    updater = application.updater
+    assert updater is not None  # built by ApplicationBuilder unless told otherwise
     await application.initialize()
     await post_init(application)
-    await application.updater.start_polling(
+    await updater.start_polling(
         poll_interval=0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
     )
     await application.start()
     try:
         yield application
     finally:
-        await application.updater.stop()
+        await updater.stop()
         await application.stop()
         await application.shutdown()

@@ -125,7 +125,7 @@ class Settings(BaseSettings):
 def load_settings(env_file: Path | str | None = ".env", **overrides: object) -> Settings:
     """Read the settings, turning any validation failure into a one-line SettingsError."""
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg, arg-type]
     except ValidationError as err:
         first = err.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "?"

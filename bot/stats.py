@@ -17,7 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.reply import NoAnswer, Reply
+
 SEPARATOR = " › "
+STATS_FILE = "usage.sqlite3"  # in STATE_DIR
 DAY = 86_400.0
 
 _SCHEMA = """
@@ -85,6 +88,14 @@ class UsageLog:
                     SEPARATOR.join(section) if answered else None,
                 ),
             )
+
+    def record_reply(self, reply: Reply) -> None:
+        """Log what a question got: the first passage quoted (a listing's first item), or no answer."""
+        if isinstance(reply, NoAnswer) or not reply.passages:
+            self.record(reply.question, answered=False)
+            return
+        top = reply.passages[0]
+        self.record(reply.question, answered=True, doc=top.title or top.doc, section=top.section)
 
     def summary(self, now: float | None = None, recent: int = 10, top: int = 5) -> UsageSummary:
         now = time.time() if now is None else now

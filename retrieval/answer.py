@@ -15,15 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import islice
 
 import numpy as np
 
 from retrieval.answer_types import AnswerType, has_answer_type
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
-from retrieval.models import Answer, Passage
+from retrieval.models import Passage
 from retrieval.numerals import YEAR, numeral_variants
 from retrieval.query import RELATIVE_YEARS, Query, relative_words
+from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.sentences import split_sentences
 from retrieval.tokens import normalize, related_terms
 
@@ -220,7 +222,7 @@ def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index
         typed=sentence.typed,
         other_year=bool(years and entry.path_years and not years & entry.path_years),
         part_depth=entry.path_numbers.index(query.part) + 1 if in_part else 0,
-        part_heading_here=in_part and _opens_with_numbered_heading(entry, query.part),
+        part_heading_here=in_part and _opens_with_numbered_heading(entry, query.part or 0),
     )
 
 
@@ -250,20 +252,20 @@ def _part_candidates(query: Query, index: Index, doc: str | None) -> list[int]:
     """Passages under a heading numbered as the question asks ("第六条" → "六、…"), shallowest first."""
     if query.part is None:
         return []
-    found = [(e.path_numbers.index(query.part), i) for i, e in enumerate(index.entries)
-             if query.part in e.path_numbers and doc in (None, e.chunk.doc)]
-    return [i for _, i in sorted(found)[:CANDIDATES]]
+    found = (i for _, i in index.under_number(query.part))
+    return list(islice((i for i in found if doc in (None, index.entries[i].chunk.doc)), CANDIDATES))
 
 
 def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Passage:
     entry = index.entries[judged.position]
     path, text, outline, highlight = entry.chunk.path, entry.chunk.text, entry.chunk.outline, judged.highlight
+    section = entry.chunk.section
     if query.is_list:
         expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk,
                                 lambda heading: wanted.share_found(normalize(heading), None), highlight,
                                 part_asked=judged.part_depth > 0)
         if expanded:
-            path, text, outline = expanded.path, expanded.text, expanded.outline
+            path, text, outline, section = expanded.path, expanded.text, expanded.outline, expanded.section
             if highlight not in text:
                 sentences = [(s, normalize(s)) for s in split_sentences(text)]
                 highlight = _best_of(sentences, normalize(" ".join(path)), entry.year, wanted,
@@ -276,6 +278,7 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
         outline=outline if query.is_list else (),
         score=judged.score,
         title=entry.title,
+        section_id=section,
     )
 
 
@@ -288,13 +291,13 @@ def _answers(best: Judged, query: Query) -> bool:
     return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE
 
 
-def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Answer:
+def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> PassageAnswer | NoAnswer:
+    """The passage that answers the question (from document `doc` only, if given), or none."""
     if (not query.own_terms and query.part is None) or not len(index):
-        return Answer(question=query.text, answer=None)
+        return NoAnswer(query.text)
     wanted = Wanted.of(query, index)
     ranked = rank(query, wanted, index, doc)
     results = tuple(to_passage(j, query, wanted, index) for j in ranked[: max(top_k, 1)])
     if ranked and _answers(ranked[0], query):
-        return Answer(question=query.text, answer=results[0], results=results)
-    suggestions = tuple(p.section for p in results if p.section)
-    return Answer(question=query.text, answer=None, results=results, suggestions=suggestions)
+        return PassageAnswer(query.text, results)
+    return NoAnswer(query.text, results)

@@ -49,11 +49,13 @@ class Span:
     start: int
     end: int
     headed: bool  # it starts with the section's own heading
+    section: int | None = None  # index of the owning section in the document's sections; None: root
 
 
 @dataclass
 class _Tree:
     section: Section | None  # None for the document root
+    index: int | None = None  # the section's index in the document's sections
     children: list[_Tree] = field(default_factory=list)
 
 
@@ -65,7 +67,7 @@ def make_chunks(doc: str, text: str, sections: tuple[Section, ...]) -> tuple[Chu
         for start, end in split_span(text, span.start, span.end, limit):
             items = tuple(label for pos, label in outline if start <= pos < end)
             chunks.append(Chunk(doc=doc, path=span.path, text=text[start:end], start=start, end=end,
-                                outline=items))
+                                outline=items, section=span.section, id=len(chunks)))
     return tuple(chunks)
 
 
@@ -88,7 +90,7 @@ def _fold_bare_headings(text: str, spans: list[Span]) -> list[Span]:
         is_bare = span.headed and span.end - span.start <= BARE_HEADING_MAX and not _SENTENCE_END.search(
             text, span.start, span.end)
         if is_bare and following and following.path[:len(span.path)] == span.path:
-            folded[-1] = Span(following.path, span.start, following.end, following.headed)
+            folded[-1] = Span(following.path, span.start, following.end, following.headed, following.section)
         else:
             folded.append(span)
     return folded[::-1]
@@ -98,10 +100,10 @@ def _nest(sections: tuple[Section, ...]) -> _Tree:
     """Rebuild the section tree from document-ordered, properly nested sections."""
     root = _Tree(None)
     stack = [root]
-    for section in sections:
+    for index, section in enumerate(sections):
         while len(stack) > 1 and not _contains(stack[-1].section, section):
             stack.pop()
-        node = _Tree(section)
+        node = _Tree(section, index)
         stack[-1].children.append(node)
         stack.append(node)
     return root
@@ -121,11 +123,11 @@ def _spans_of(tree: _Tree, path: tuple[str, ...], start: int, end: int) -> Itera
         if _is_bare_item(child):
             continue  # stays in the parent's span: "一、节约能源，…；" is a line of its list
         if section.start > pos:
-            yield Span(path, pos, section.start, headed=pos == start and tree.section is not None)
+            yield Span(path, pos, section.start, pos == start and tree.section is not None, tree.index)
         yield from _spans_of(child, section.path, section.start, section.end)
         pos = section.end
     if pos < end:
-        yield Span(path, pos, end, headed=pos == start and tree.section is not None)
+        yield Span(path, pos, end, pos == start and tree.section is not None, tree.index)
 
 
 def _is_bare_item(tree: _Tree) -> bool:
@@ -143,7 +145,7 @@ def _strip(text: str, span: Span) -> Span:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return Span(span.path, start, end, span.headed)
+    return Span(span.path, start, end, span.headed, span.section)
 
 
 # --- 2. Passages ----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from typing import Literal
 
 import jieba
 
-from retrieval.models import Document
+from retrieval.models import Document, Passage
 from retrieval.numerals import YEAR
 from retrieval.rules import RULES_DIR
 
@@ -424,12 +424,18 @@ def answer_from_commitments(question: str, commitments: Iterable[Commitment]) ->
     selected = select_by_question_kind(question, list(commitments))
     if selected is None:
         return None
-    topic = _QUESTION_WORDS.sub("", question).strip()
+    topic = commitment_topic(question)
     if topic and not _asks_for_attribute(question):
         return None  # "2022年基础配套有哪些任务": a topic's tasks are its passage, quoted whole
     if topic:
         selected = search_commitments(selected, topic)
     return selected or None
+
+
+def commitment_topic(question: str) -> str:
+    """What a question about commitments is about, its question words left out: "土地收储有哪些目标"
+    → "土地收储"; "" for a pure filter ("哪些任务要在月底前完成")."""
+    return _QUESTION_WORDS.sub("", question).strip()
 
 
 def _asks_for_attribute(question: str) -> bool:
@@ -452,6 +458,35 @@ def select_by_question_kind(question: str, commitments: list[Commitment]) -> lis
     if _ASKS_FOR_TASK.search(question):
         return commitments
     return None
+
+
+# --- One commitment quoted ---------------------------------------------------------------
+
+
+def commitment_passage(document: Document, commitment: Commitment) -> Passage:
+    """The chunk containing the commitment as a quoted result, the commitment as its highlight.
+
+    Should a commitment run past its chunk's end, the quote is extended to cover it, so
+    the highlight is always found verbatim in the quote.
+    """
+    containing = [c for c in document.chunks if c.start <= commitment.start < c.end]
+    if containing:
+        chunk = containing[0]
+        start, end, path, outline = chunk.start, max(chunk.end, commitment.end), chunk.path, chunk.outline
+        section = chunk.section
+    else:  # a document without chunks there: quote the commitment itself
+        start, end, path, outline = commitment.start, commitment.end, commitment.section, ()
+        section = None
+    return Passage(
+        doc=document.name,
+        section=path,
+        text=document.text[start:end],
+        highlight=commitment.text,
+        outline=outline,
+        score=1.0,
+        title=document.title,
+        section_id=section,
+    )
 
 
 # --- Plain-text listing --------------------------------------------------------------------

@@ -15,13 +15,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from retrieval.bm25 import SparseBM25
 from retrieval.models import Chunk, Document
 from retrieval.numerals import YEAR
-from retrieval.ordinals import heading_number
 from retrieval.query import Query, relative_words
 from retrieval.sentences import split_sentences
 from retrieval.tokens import normalize, tokenize
@@ -69,7 +69,12 @@ class WeightedBM25:
 
     def idf(self, term: str) -> float:
         """Informativeness of a term; one never seen is as informative as the rarest seen term."""
-        return self._bm25.idf(term) if self.seen(term) else self._unseen_idf
+        return self._bm25.idf(term) if self._bm25 is not None and self.seen(term) else self._unseen_idf
+
+
+def _year_after(year: int, offset: int) -> list[str]:
+    """今年 (offset 0) in a document of 2022 is "2022"; 去年 (-1) is "2021"."""
+    return [str(year + offset)]
 
 
 def _entry(chunk: Chunk, document: Document) -> Entry:
@@ -79,7 +84,7 @@ def _entry(chunk: Chunk, document: Document) -> Entry:
                  matchable=path_text + normalize(chunk.text), path_text=path_text,
                  own_heading=normalize(chunk.path[-1]) if chunk.path else "", sentences=sentences,
                  path_years=frozenset(int(y) for y in YEAR.findall(path_text)),
-                 path_numbers=tuple(heading_number(h) for h in chunk.path))
+                 path_numbers=tuple(s.number for s in document.lineage(chunk.section)))
 
 
 class Index:
@@ -99,6 +104,13 @@ class Index:
         self._head = WeightedBM25(head_tokens)
         self._masks: dict[str, np.ndarray] = {}
         self._years = np.array([e.year or 0 for e in self.entries])
+        # Passages by the number of a heading on their path ("二、" → 2), shallowest heading first:
+        # "第二个问题" finds its candidates without a pass over every passage.
+        under: dict[int, list[tuple[int, int]]] = {}
+        for position, entry in enumerate(self.entries):
+            for number in {n for n in entry.path_numbers if n is not None}:
+                under.setdefault(number, []).append((entry.path_numbers.index(number), position))
+        self._under_number = {number: sorted(found) for number, found in under.items()}
         self._distinct_years = sorted(set(self._years.tolist()) - {0})
 
     def __len__(self) -> int:
@@ -108,9 +120,9 @@ class Index:
         terms = dict(query.terms)
         total = self._body.scores(terms) + HEADING_WEIGHT * self._head.scores(terms)
         for offset in query.year_offsets:  # 今年: the year it means in each document
-            total += self._by_document_year(lambda year, offset=offset: [str(year + offset)])
+            total += self._by_document_year(partial(_year_after, offset=offset))
         for asked in query.years:  # 1981年: the word each document uses for it (今年 in 1981)
-            total += self._by_document_year(lambda year, asked=asked: relative_words(asked, year))
+            total += self._by_document_year(partial(relative_words, asked))
         return total
 
     def _by_document_year(self, words_for: Callable[[int], list[str]]) -> np.ndarray:
@@ -122,6 +134,11 @@ class Index:
                 mask = self._years == year
                 total += mask * (self._body.scores(words) + HEADING_WEIGHT * self._head.scores(words))
         return total
+
+    def under_number(self, number: int) -> list[tuple[int, int]]:
+        """(depth, position) of the passages with a heading numbered `number` on their path, in
+        order of depth then position; depth is that heading's index in the path."""
+        return self._under_number.get(number, [])
 
     def idf(self, term: str) -> float:
         return self._body.idf(term)

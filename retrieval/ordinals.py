@@ -41,3 +41,14 @@ def heading_number(heading: str) -> int | None:
     if not match:
         return None
     return _value(next(g for g in match.groups() if g))
+
+
+# The ordinal that opens a heading, with the space after it: "二、" "（三）" "一是" "二要" "第四，" "1." …
+_MARKER = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十百\d]+[）)、.．]|[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+[，、]?)\s*"
+)
+
+
+def strip_marker(heading: str) -> str:
+    """The heading without its ordinal: "二是进一步加强基础配套" → "进一步加强基础配套"."""
+    return _MARKER.sub("", heading)

@@ -149,7 +149,7 @@ def find_sections(text: str) -> tuple[Section, ...]:
     nodes = _build_tree(blocks)
     _shorten_single_paragraph_lists(nodes)
     _cap_last_items(nodes, [block.end for block in blocks])
-    return tuple(_to_section(text, node) for node in nodes)
+    return tuple(_to_section(text, node, i) for i, node in enumerate(nodes))
 
 
 # --- 1. Blocks --------------------------------------------------------------------------------
@@ -470,13 +470,14 @@ def _runs(nodes: list[_Node]) -> list[list[int]]:
     return runs
 
 
-def _to_section(text: str, node: _Node) -> Section:
+def _to_section(text: str, node: _Node, index: int) -> Section:
     heading = node.heading
     end = _rstrip(text, heading.start, node.end)
     body_start = heading.end
     while body_start < end and (text[body_start].isspace() or text[body_start] in "。！？!?；;：:，,"):
         body_start += 1
-    return Section(path=node.path, start=heading.start, body_start=min(body_start, end), end=end)
+    return Section(path=node.path, start=heading.start, body_start=min(body_start, end), end=end,
+                   number=heading.number, kind=heading.kind, id=index, parent=node.parent)
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
@@ -522,7 +523,8 @@ def find_enumeration(text: str, start: int, end: int) -> tuple[tuple[int, str], 
         else:
             continue
         open_runs[kind] = (number, run)
-    return tuple(max((r for r in runs if len(r) >= 2), key=len, default=[]))
+    longest = max(runs, key=len, default=[])
+    return tuple(longest) if len(longest) >= 2 else ()
 
 
 def _item_starts(text: str, start: int, end: int) -> Iterator[tuple[int, bool]]:
