@@ -1,0 +1,670 @@
+"""A document's profile: its title, year, place, kind, speaker and date, read from its text.
+
+Why: with many documents loaded, a question such as "云南今年的粮食目标" must first find *which*
+document it is about. Each document therefore gets a small profile derived from its header
+(title line, date line "——2025年1月18日在云南省第十四届人民代表大会…", speaker line "省长 王予波")
+and, when the header says nothing, from cues in its text (各位代表 → a report to a congress,
+全省/我省 → a provincial document). The rules are data: `data/rules/places.txt` (provinces and
+their short forms, place suffixes, scope words) and `data/rules/profile_words.txt` (kinds,
+offices, salutations), each with examples in its header.
+
+Everything here is pure and cheap (a few regular-expression passes over the text): the same
+input always gives the same profile, in a few milliseconds.
+
+Usage::
+
+    from retrieval.clean import clean_text, guess_title
+    raw = read_text(path)
+    profile = profile_of(path.name, raw, clean_text(raw), guess_title(raw, path.stem))
+    profile.display()        # "2025年云南省政府工作报告"
+    profile.aliases          # ("云南省", "云南", "2025年云南", "王予波")
+    fixed = apply_overrides(profile, {"place": "云南省", "year": 2025})   # an admin's correction
+    Profile.from_json(fixed.to_json()) == fixed
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from retrieval.clean import body_lines, join_broken_lines, title_of_line, without_decoration
+from retrieval.rules import RULES_DIR
+
+KINDS = ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", "其他")
+NATIONAL = "全国"
+MIN_YEAR, MAX_YEAR = 1949, 2100
+MAX_TITLE_CHARS = 100
+MAX_NAME_CHARS = 30  # place and speaker
+
+_HEADER_SEARCH_CHARS = 3000  # the header is at the top
+_HEADER_MAX_PARAGRAPHS = 8
+_HEADER_LINE_MAX_CHARS = 90  # "2025年1月16日在湖北省…湖北省人民政府代省长李殿勋作政府工作报告。" is 60
+_OPENING_CHARS = 1500  # where "各位代表" and "我代表国务院" are looked for
+_MIN_SCOPE_WORDS = 3  # fewer 全省/我省… than this says nothing about a document's level
+_MIN_PLACE_MENTIONS = 2  # a place named once in the body is not what the document is about
+_HAN = "\u4e00-\u9fff"
+
+# --- Rules files ---------------------------------------------------------------------------------
+
+
+def _groups(name: str) -> dict[str, tuple[str, ...]]:
+    """The "[group]" entries of a rules file; " #" starts a comment."""
+    groups: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in (RULES_DIR / name).read_text(encoding="utf-8").splitlines():
+        entry = line.split(" #", 1)[0].strip()
+        if not entry or entry.startswith("#"):
+            continue
+        header = re.fullmatch(r"\[([a-z_]+)\]", entry)
+        if header:
+            current = groups.setdefault(header.group(1), [])
+        elif current is not None:
+            current.append(entry)
+    return {group: tuple(entries) for group, entries in groups.items()}
+
+
+@dataclass(frozen=True)
+class _Rules:
+    province_of: dict[str, str]  # every name a text uses (≥ 2 characters) → the full name
+    short_forms: dict[str, tuple[str, ...]]  # full name → its short forms of ≥ 2 characters
+    province: re.Pattern[str]
+    national: re.Pattern[str]
+    suffixes: tuple[str, ...]
+    local_place: re.Pattern[str]
+    not_places: frozenset[str]
+    not_place_starts: tuple[str, ...]
+    scope: dict[str, tuple[str, ...]]  # level ("全国", "省", "市"…) → its scope words
+    kinds: tuple[tuple[str, tuple[str, ...]], ...]
+    title_tails: tuple[str, ...]
+    report_salutations: tuple[str, ...]
+    speech_salutations: tuple[str, ...]
+    offices: tuple[str, ...]
+    leaders: tuple[str, ...]
+    office_name: re.Pattern[str]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    places, words = _groups("places.txt"), _groups("profile_words.txt")
+    province_of: dict[str, str] = {}
+    short_forms: dict[str, tuple[str, ...]] = {}
+    for line in places["provinces"]:
+        full, *others = line.split()
+        shorts = tuple(w for w in others if len(w) >= 2)  # "藏", "京": too ambiguous to look for
+        short_forms[full] = shorts
+        for form in (full, *shorts):
+            province_of[form] = full
+    suffixes = tuple(sorted(places["suffixes"], key=len, reverse=True))
+    # A place below a province: a name after a boundary (start, punctuation, 在, 年, a province…)
+    # and before a suffix. The name holds none of the suffix characters nor 在/的/上…, so
+    # "县长在县委…" yields nothing and "包头市人民政府" yields 包头市.
+    name_char = rf"(?:(?![省市县区州旗盟在的和与及上暨于之将对向为])[{_HAN}A-Za-z])"
+    local_place = re.compile(
+        rf"(?:(?<![{_HAN}A-Za-z])|(?<=[在于的和与及到从对向年省市州盟暨]))"
+        rf"(?P<place>{name_char}{{1,7}}?(?:{_alternation(suffixes)}))"
+    )
+    scope = {}
+    for line in places["scope"]:
+        level, *scope_words = line.split()
+        scope[level] = tuple(scope_words)
+    kinds = []
+    for line in words["kinds"]:
+        kind, *endings = line.split()
+        kinds.append((kind, tuple(endings)))
+    offices = tuple(sorted(words["offices"], key=len, reverse=True))
+    return _Rules(
+        province_of=province_of,
+        short_forms=short_forms,
+        province=re.compile(_alternation(province_of)),
+        national=re.compile(_alternation(places["national"])),
+        suffixes=suffixes,
+        local_place=local_place,
+        not_places=frozenset(places["not_places"]),
+        not_place_starts=places["not_place_starts"],
+        scope=scope,
+        kinds=tuple(kinds),
+        title_tails=words["title_tails"],
+        report_salutations=words["report_salutations"],
+        speech_salutations=words["speech_salutations"],
+        offices=offices,
+        leaders=tuple(sorted(words["leaders"], key=len, reverse=True)),
+        # "省长 王予波", "省长王凯作政府工作报告", "市长 殷勇同志作…", "国务院总理李克强"
+        office_name=re.compile(
+            rf"(?:{_alternation(offices)})\s*(?P<name>[{_HAN}]{{2,4}}?)\s*(?:同志)?\s*(?:作|$|[，,。\s])"
+        ),
+    )
+
+
+# --- The profile ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a document is: enough to tell it from the others a question might be about.
+
+    `aliases` are the short names a user may type for the document ("云南", "2025年云南",
+    "企业家座谈会"); they are derived from the other fields, never set on their own.
+    """
+
+    title: str  # "2025年云南省政府工作报告", "2022年政府工作报告（国务院）"
+    year: int | None = None  # the year the document speaks from, for 今年/去年
+    place: str | None = None  # "云南省", "包头市", "xx区", "全国"
+    kind: str = "其他"  # one of KINDS
+    speaker: str | None = None  # "李克强", "王予波", "县长"
+    date: datetime.date | None = None  # the date the document gives for itself
+    aliases: tuple[str, ...] = ()
+
+    def display(self) -> str:
+        """The title shown to users; a speech also names its speaker and date when the title does not."""
+        if self.kind != "讲话":
+            return self.title
+        extra = [self.speaker] if self.speaker and self.speaker not in self.title else []
+        if self.date and format_date(self.date) not in self.title:
+            extra.append(format_date(self.date))
+        return f"{self.title}（{'，'.join(extra)}）" if extra else self.title
+
+    def to_json(self) -> dict[str, Any]:
+        """The fields an admin may correct, as JSON values (aliases are derived again on reading)."""
+        return {
+            "title": self.title,
+            "year": self.year,
+            "place": self.place,
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "date": self.date.isoformat() if self.date else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Profile:
+        """A profile from `to_json` output, validated like an admin's overrides."""
+        if not isinstance(data.get("title"), str):
+            raise ValueError("档案缺少标题（title）")
+        base = cls(title=data["title"])
+        return apply_overrides(base, {k: v for k, v in data.items() if k in _FIELDS})
+
+    def with_aliases(self) -> Profile:
+        """The same profile with its aliases derived from its fields."""
+        return dataclasses.replace(self, aliases=aliases_of(self))
+
+
+def format_date(date: datetime.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+# --- Header ----------------------------------------------------------------------------------------
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A line that opens with the date: "——2022年3月5日在第十三届…", "2025年1月18日在河南省…", "（2018年2月12日）"
+_DATE_LINE = re.compile(r"^[—\-－–（(\s]*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+# A line that is only a date: the signature of a notice ("2022年4月14日").
+_DATE_ONLY = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$")
+# A press reprint's dateline and issue stamp: "（新华社北京2月23日电）《 人民日报 》（ 2020年02月24日 02 版）"
+_DATELINE = re.compile(r"[（(]\s*(?:新华社|中新社|人民网)[^（）()\n]{0,20}?(\d{1,2})月(\d{1,2})日电\s*[）)]")
+_ISSUE_STAMP = re.compile(r"《\s*[^《》\n]{2,12}报\s*》\s*[（(]\s*((?:19|20)\d{2})\s*年")
+_DOCUMENT_NUMBER = re.compile(r"〔\s*\d{4}\s*〕\s*\d+\s*号")  # 包府办发〔2022〕43号
+_SENTENCE_END = re.compile(r"[。！？!?；;]$")
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def header_of(raw: str) -> tuple[list[str], str]:
+    """The header lines (title, date, speaker, document number) and the first paragraph after them.
+
+    The header ends at the salutation ("各位代表：", "各旗、县、区人民政府…："), at a heading, or
+    at the first long sentence: "在打好精准脱贫攻坚战座谈会上的讲话（2018年2月12日）" is a header
+    line, "习近平党的十八大以后…" the paragraph after it.
+    """
+    paragraphs = []
+    for paragraph in join_broken_lines(body_lines(raw[:_HEADER_SEARCH_CHARS])):
+        paragraphs += _split_at_salutation(without_decoration(paragraph))
+    header: list[str] = []
+    for i, paragraph in enumerate(paragraphs[:_HEADER_MAX_PARAGRAPHS]):
+        if not _is_header_line(paragraph):
+            return header, paragraph
+        if paragraph not in header:
+            header.append(paragraph)
+        if i + 1 == len(paragraphs):
+            return header, ""
+    return header, paragraphs[len(header)] if len(paragraphs) > len(header) else ""
+
+
+def _split_at_salutation(paragraph: str) -> list[str]:
+    """A date line glued to the salutation after it ("…省长王凯作政府工作报告各位代表:") as two lines."""
+    rules = _rules()
+    words = _alternation(rules.report_salutations + rules.speech_salutations)
+    match = re.search(f"(?:{words})[：:!！，,]", paragraph[1:_HEADER_LINE_MAX_CHARS])
+    if match is None:
+        return [paragraph]
+    cut = match.start() + 1
+    return [paragraph[:cut], paragraph[cut:]]
+
+
+def _is_header_line(line: str) -> bool:
+    if not line or line.endswith((":", "：")) or _starts_with_salutation(line):
+        return False
+    if _DATE_LINE.match(_nfkc(line)):
+        return len(line) <= _HEADER_LINE_MAX_CHARS
+    if _DOCUMENT_NUMBER.search(line) and len(line) <= 30:
+        return True
+    if title_of_line(line):
+        return True
+    return len(line) <= 20 and not _SENTENCE_END.search(line)  # "国务院总理李克强", "省长 王予波"
+
+
+def _starts_with_salutation(line: str) -> bool:
+    rules = _rules()
+    return line.startswith(rules.report_salutations + rules.speech_salutations)
+
+
+# --- Fields ------------------------------------------------------------------------------------------
+
+_NOTICE = re.compile(r"关于(?:印发|转发|发布|颁布)《(?P<inner>[^《》]{2,80})》的通知$")
+_OCCASION_TITLE = re.compile(r"^(?:[^在]{0,8}?在)?(?P<occasion>.+?)(?:上的|上|的)(?:讲话|讲稿|致辞|发言)$")
+# "今天，我们召开统筹推进新冠肺炎疫情防控和经济社会发展工作部署会议，主要是…"
+_OPENING_OCCASION = re.compile(
+    r"^[^。]{0,12}?(?:今天|这次|本次)[，,]?\s*(?:我们)?(?:在这里)?(?:召开|举行)(?:的)?"
+    r"(?P<occasion>[^，,。；：:]{2,40}?(?:会议|座谈会|大会|论坛|会))[，,。]"
+)
+_REPRESENT = re.compile(r"我代表(?P<who>[^，,。；]{0,16}?)(?:人民政府|国务院|政府)")
+_TITLE_PREFIX_OFFICE = re.compile(r"^(?P<office>[^在，,。]{0,6}?)在")
+
+
+def _has_han(text: str) -> bool:
+    return bool(re.search(f"[{_HAN}]", text))
+
+
+def date_of(header: list[str], raw: str) -> datetime.date | None:
+    """The document's own date: in a header line, else a notice's signature line, else a press dateline."""
+    candidates = [_nfkc(line) for line in header]
+    candidates += [
+        _nfkc(line) for line in body_lines(raw[:_HEADER_SEARCH_CHARS]) if _DATE_ONLY.match(_nfkc(line))
+    ]
+    for line in candidates:
+        match = _DATE.search(line)
+        if match:
+            found = _make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            if found:
+                return found
+    tail = _nfkc(raw[-400:])
+    dateline, stamp = _DATELINE.search(tail), _ISSUE_STAMP.search(tail)
+    if dateline and stamp:
+        return _make_date(int(stamp.group(1)), int(dateline.group(1)), int(dateline.group(2)))
+    return None
+
+
+def _make_date(year: int, month: int, day: int) -> datetime.date | None:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def year_of(name: str, title: str, date: datetime.date | None, text: str) -> int | None:
+    """The year the document speaks from, for 今年/去年.
+
+    In order: the year of its own date (a report "2025年工作回顾"… given on 2025年1月18日 speaks
+    from 2025, even when its title names another year); a year in the title ("xx区2022年经济
+    工作会上讲话"); a year in the file name ("gov_report_1981_national.txt"); else the year the
+    text names most often (the later one on a tie). Like document.document_year, with the date
+    line found in the header rather than anywhere in the first 300 characters.
+    """
+    if date:
+        return date.year
+    for match in (_YEAR.search(_nfkc(title)), _YEAR_IN_NAME.search(Path(name).stem)):
+        if match:
+            return int(match.group(1))
+    years = Counter(int(y) for y in _YEAR.findall(_nfkc(text)))
+    return max(years, key=lambda y: (years[y], y)) if years else None
+
+
+def kind_of(title: str, text: str) -> str:
+    """One of KINDS: from the title's last word, else from the salutation that opens the body."""
+    rules = _rules()
+    kind = _kind_of_title(title)
+    if kind != "其他":
+        return kind
+    opening = text[:_OPENING_CHARS]
+    first_lines = opening.split("\n")[:6]
+    if any(line.startswith(rules.report_salutations) for line in first_lines):
+        represent = _REPRESENT.search(opening)
+        return "政府工作报告" if represent and "报告" in opening[represent.end():] else "报告"
+    if any(line.startswith(rules.speech_salutations) for line in first_lines):
+        return "讲话"
+    return "其他"
+
+
+def _kind_of_title(title: str) -> str:
+    rules = _rules()
+    notice = _NOTICE.search(title)
+    if notice:
+        inner = _kind_of_title(notice.group("inner"))
+        return inner if inner != "其他" else "通知"
+    core = re.sub(r"[（(][^（）()]*[）)]$", "", title.strip()) or title  # "…规划（2021—2025年）"
+    for tail in rules.title_tails:
+        core = core.removesuffix(tail)
+    for kind, endings in rules.kinds:
+        if kind == "政府工作报告" and "政府工作报告" in core:
+            return kind
+        if core.endswith(endings):
+            return kind
+    return "其他"
+
+
+@dataclass(frozen=True)
+class _Place:
+    name: str
+    start: int
+    level: str  # "全国", "省" (a province, autonomous region or municipality), or a suffix: "市", "县"…
+
+
+def places_in(line: str) -> list[_Place]:
+    """The places a line names, in order: provinces, places below them, and national words."""
+    rules = _rules()
+    found = [_Place(rules.province_of[m.group()], m.start(), "省") for m in rules.province.finditer(line)]
+    spans = [(m.start(), m.end()) for m in rules.province.finditer(line)]
+    found += [_Place(NATIONAL, m.start(), NATIONAL) for m in rules.national.finditer(line)]
+    spans += [(m.start(), m.end()) for m in rules.national.finditer(line)]
+    for match in rules.local_place.finditer(line):
+        name = match.group("place")
+        start, end = match.span("place")
+        if name in rules.not_places or name.startswith(rules.not_place_starts):
+            continue
+        if any(s < end and start < e for s, e in spans):  # part of a province's name
+            continue
+        level = next(s for s in rules.suffixes if name.endswith(s))
+        if len(name) > len(level):
+            found.append(_Place(name, start, level))
+    return sorted(found, key=lambda p: p.start)
+
+
+def place_of(title: str, header: list[str], name: str, text: str) -> str | None:
+    """The place the document is about (a rule list with examples heads data/rules/places.txt).
+
+    1. the title, then the other header lines, then a Chinese file name: the most specific place
+       a line names (包头市 before 内蒙古自治区), else a province, else 全国 (全国人民代表大会, 国务院);
+    2. "我代表国务院" → 全国, "我代表北京市人民政府" → 北京市;
+    3. the level the text speaks for (全省/我省/省委… against 全国/全党/我国) and the place of that
+       level it names most; 全国 for a national text. The national report names many provinces
+       and a provincial one names its own cities, so counting names alone would mislead.
+    """
+    stem = Path(name).stem
+    for line in (title, *header, stem if _has_han(stem) else ""):
+        found = places_in(line)
+        for level_wanted in ("local", "省", NATIONAL):
+            for place in found:
+                is_local = place.level not in ("省", NATIONAL)
+                if (level_wanted == "local" and is_local) or place.level == level_wanted:
+                    return place.name
+    represent = _REPRESENT.search(text[:_OPENING_CHARS])
+    if represent:
+        if represent.group().endswith("国务院"):
+            return NATIONAL
+        found = places_in(represent.group("who"))
+        if found:
+            return found[-1].name
+    return _place_by_scope(text)
+
+
+def _place_by_scope(text: str) -> str | None:
+    rules = _rules()
+    counts = {level: sum(text.count(w) for w in words) for level, words in rules.scope.items()}
+    local = {level: n for level, n in counts.items() if level != NATIONAL and n >= _MIN_SCOPE_WORDS}
+    if not local:
+        return NATIONAL if counts.get(NATIONAL, 0) >= _MIN_SCOPE_WORDS else None
+    level = max(local, key=lambda lv: local[lv])
+    named: Counter[str] = Counter()
+    if level in ("省", "区", "市"):  # 全区 of an autonomous region, 全市 of a municipality
+        for match in rules.province.finditer(text):
+            full = rules.province_of[match.group()]
+            if level == "省" or full.endswith(level if level != "区" else "自治区"):
+                named[full] += 1
+    for place in places_in(text):
+        if place.level == level:
+            named[place.name] += 1
+    ranked = [(name, n) for name, n in named.most_common() if n >= _MIN_PLACE_MENTIONS]
+    return ranked[0][0] if ranked else None
+
+
+def speaker_of(title: str, header: list[str], after: str) -> str | None:
+    """Who gave the speech or report: "国务院总理 李克强", "省长王凯作政府工作报告", a leader's
+    name glued after a dated title, a name on a line of its own; else the office a title starts
+    with ("县长在…的讲话" → 县长)."""
+    rules = _rules()
+    for line in header:
+        match = rules.office_name.search(line)
+        if match and match.group("name") not in rules.offices:
+            return match.group("name")
+    for line in header[1:]:
+        bare = line.removesuffix("同志").strip()
+        if re.fullmatch(f"[{_HAN}]{{2,4}}", bare) and not places_in(bare):
+            return bare
+    for leader in rules.leaders:
+        if after.startswith(leader) or any(line.endswith(leader) for line in header):
+            return leader
+    office = _TITLE_PREFIX_OFFICE.match(title)
+    if office and office.group("office").endswith(rules.offices):
+        return office.group("office")
+    return None
+
+
+def _stated_title(name: str, title_guess: str, header: list[str]) -> str | None:
+    """The title the document states, if any: the guessed title line, unless it is the file name."""
+    stem = Path(name).stem
+    guess = without_decoration(title_guess)
+    if guess and guess != stem and _has_han(guess):
+        return guess
+    for line in header[:1]:
+        stated = title_of_line(line)
+        if stated and _has_han(stated) and not _DATE_LINE.match(_nfkc(stated)):
+            return stated
+    return None
+
+
+def _bare_report(title: str) -> bool:
+    """A 政府工作报告 title that names no place: "政府工作报告", "2022年政府工作报告"."""
+    rest = _YEAR.sub("", _nfkc(title)).strip()
+    return rest == "政府工作报告"
+
+
+def _qualified_report_title(year: int | None, place: str | None) -> str:
+    """"2022年政府工作报告（国务院）", "2025年云南省政府工作报告"."""
+    prefix = f"{year}年" if year else ""
+    if place == NATIONAL:
+        return f"{prefix}政府工作报告（国务院）"
+    return f"{prefix}{place or ''}政府工作报告"
+
+
+def profile_of(name: str, raw: str, text: str, title_guess: str) -> Profile:
+    """The profile of one document.
+
+    name: the file name; raw: the decoded file text before cleaning (its header is read from
+    it); text: the cleaned text (cues and counts); title_guess: clean.guess_title(raw, stem).
+    """
+    header, after = header_of(raw)
+    stated = _stated_title(name, title_guess, header)
+    notice = _NOTICE.search(stated) if stated else None
+    title = notice.group("inner") if notice else stated
+    if title is None:
+        opening = _OPENING_OCCASION.search(text[:300])
+        title = f"在{opening.group('occasion')}上的讲话" if opening else None
+    kind = kind_of(stated or title or "", text)
+    date = date_of(header, raw)
+    year = year_of(name, stated or "", date, text)
+    place = place_of(stated or "", header, name, text)
+    speaker = speaker_of(stated or "", header, after)
+    stem = Path(name).stem
+    if kind == "政府工作报告" and (title is None or _bare_report(title)):
+        title = _qualified_report_title(year, place)
+    if title is None:
+        title = stem  # a Chinese or, failing all else, an ASCII file name
+    return Profile(title=title, year=year, place=place, kind=kind, speaker=speaker, date=date).with_aliases()
+
+
+# --- Aliases ------------------------------------------------------------------------------------------
+
+
+def short_place_names(place: str) -> tuple[str, ...]:
+    """The names a user may type for a place: "云南省" → 云南; "包头市" → 包头; "xx区" → xx."""
+    rules = _rules()
+    if place in rules.short_forms:
+        return rules.short_forms[place]
+    for suffix in rules.suffixes:
+        if place.endswith(suffix) and len(place) - len(suffix) >= 2:
+            return (place[: -len(suffix)],)
+    return ()
+
+
+def occasion_of(title: str) -> str | None:
+    """The meeting a speech was given at: "在打好精准脱贫攻坚战座谈会上的讲话" → 打好精准脱贫攻坚战座谈会."""
+    match = _OCCASION_TITLE.match(title)
+    return match.group("occasion") if match else None
+
+
+def aliases_of(profile: Profile) -> tuple[str, ...]:
+    """Short names for the document, for document-level ranking: place names, year + place,
+    the speaker's name, the occasion of a speech, the title without its place and year."""
+    rules = _rules()
+    found: list[str] = []
+    place, year = profile.place, profile.year
+    if place == NATIONAL:
+        if profile.kind == "政府工作报告":
+            found.append("国务院")
+        found.append(NATIONAL)
+    elif place:
+        shorts = short_place_names(place)
+        found += [place, *shorts]
+        if year:
+            found.append(f"{year}年{shorts[0] if shorts else place}")
+    if profile.speaker and not profile.speaker.endswith(rules.offices):  # 李克强, not 县长
+        found.append(profile.speaker)
+    occasion = occasion_of(profile.title) if profile.kind == "讲话" else None
+    core = _without_place_and_year(occasion or profile.title, place)
+    if occasion:
+        found += [occasion, core, *core.split("暨")]
+    elif core and core not in KINDS and core != profile.title and profile.kind != "政府工作报告":
+        found.append(core)
+    seen: list[str] = []
+    for alias in found:
+        alias = alias.strip()
+        if len(alias) >= 2 and alias not in seen:
+            seen.append(alias)
+    return tuple(seen)
+
+
+def _without_place_and_year(title: str, place: str | None) -> str:
+    """"包头市2022年数字政府建设考评办法" → 数字政府建设考评办法."""
+    core = title
+    names = [place, *short_place_names(place)] if place and place != NATIONAL else []
+    names.sort(key=len, reverse=True)
+    changed = True
+    while changed:
+        before = core
+        core = re.sub(r"^\s*(?:19|20)\d{2}\s*年(?:度)?", "", core)
+        for alias in names:
+            core = core.removeprefix(alias)
+        changed = core != before
+    return core.strip()
+
+
+# --- Corrections ---------------------------------------------------------------------------------------
+
+_FIELDS = ("title", "year", "place", "kind", "speaker", "date")
+
+
+def apply_overrides(profile: Profile, overrides: Mapping[str, Any]) -> Profile:
+    """The profile with an admin's corrections applied; ValueError (in Chinese) on a bad value.
+
+    Keys: title, year, place, kind, speaker, date. None or "" clears year, place, speaker, date.
+    """
+    unknown = [key for key in overrides if key not in _FIELDS]
+    if unknown:
+        raise ValueError(f"未知字段：{'、'.join(map(str, unknown))}（可修改：{'、'.join(_FIELDS)}）")
+    changes: dict[str, Any] = {}
+    for key, value in overrides.items():
+        changes[key] = _VALIDATORS[key](value)
+    return dataclasses.replace(profile, **changes).with_aliases()
+
+
+def _check_title(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("标题不能为空")
+    if len(value.strip()) > MAX_TITLE_CHARS:
+        raise ValueError(f"标题太长（最多 {MAX_TITLE_CHARS} 个字）")
+    return value.strip()
+
+
+def _check_year(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*年?\s*", value):
+        value = int(value.strip().removesuffix("年"))
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"年份必须是整数，例如 2025（收到：{value!r}）")
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise ValueError(f"年份必须在 {MIN_YEAR}–{MAX_YEAR} 之间（收到：{value}）")
+    return value
+
+
+def _check_name(label: str) -> Any:
+    def check(value: Any) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            raise ValueError(f"{label}必须是文字（收到：{value!r}）")
+        if len(value.strip()) > MAX_NAME_CHARS:
+            raise ValueError(f"{label}太长（最多 {MAX_NAME_CHARS} 个字）")
+        return value.strip()
+
+    return check
+
+
+def _check_kind(value: Any) -> str:
+    if value not in KINDS:
+        raise ValueError(f"类型必须是以下之一：{'、'.join(KINDS)}（收到：{value!r}）")
+    return str(value)
+
+
+def _check_date(value: Any) -> datetime.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.date):
+        parsed: datetime.date | None = value
+    elif isinstance(value, str):
+        text = _nfkc(value.strip())
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        chinese = _DATE.fullmatch(text)
+        match = iso or chinese
+        parsed = _make_date(*(int(g) for g in match.groups())) if match else None
+    else:
+        parsed = None
+    if parsed is None:
+        raise ValueError(f"日期无效，请写作 2025-01-18 或 2025年1月18日（收到：{value!r}）")
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(f"日期的年份必须在 {MIN_YEAR}–{MAX_YEAR} 之间（收到：{value!r}）")
+    return parsed
+
+
+_VALIDATORS = {
+    "title": _check_title,
+    "year": _check_year,
+    "place": _check_name("地点"),
+    "kind": _check_kind,
+    "speaker": _check_name("讲话人"),
+    "date": _check_date,
+}
