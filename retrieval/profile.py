@@ -112,7 +112,7 @@ def _rules() -> _Rules:
     # "县长在县委…" yields nothing and "包头市人民政府" yields 包头市.
     name_char = rf"(?:(?![省市县区州旗盟在的和与及上暨于之将对向为])[{_HAN}A-Za-z])"
     local_place = re.compile(
-        rf"(?:(?<![{_HAN}A-Za-z])|(?<=[在于的和与及到从对向年省市州盟暨]))"
+        rf"(?:(?<![{_HAN}A-Za-z0-9０-９])|(?<=[在于的和与及到从对向年省市州盟暨]))"
         rf"(?P<place>{name_char}{{1,7}}?(?:{_alternation(suffixes)}))"
     )
     scope = {}
@@ -503,12 +503,13 @@ def profile_of(name: str, raw: str, text: str, title_guess: str) -> Profile:
     if title is None:
         opening = _OPENING_OCCASION.search(text[:300])
         title = f"在{opening.group('occasion')}上的讲话" if opening else None
-    kind = kind_of(stated or title or "", text)
+    stem = Path(name).stem
+    named = stem if _has_han(stem) else None  # "2025年北京市政府工作报告.docx": an admin's name
+    kind = kind_of(stated or title or named or "", text)
     date = date_of(header, raw)
     year = year_of(name, stated or "", date, text)
     place = place_of(stated or "", header, name, text)
     speaker = speaker_of(stated or "", header, after)
-    stem = Path(name).stem
     if kind == "政府工作报告" and (title is None or _bare_report(title)):
         title = _qualified_report_title(year, place)
     if title is None:

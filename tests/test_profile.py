@@ -1,0 +1,302 @@
+"""Document profiles: every corpus document and the seed, read by hand, plus synthetic cases.
+
+The expected values below were read from the documents themselves (their title, date and
+speaker lines), not from the code's output.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from retrieval.clean import clean_text, guess_title
+from retrieval.document import document_year
+from retrieval.profile import KINDS, Profile, apply_overrides, profile_of
+from retrieval.reader import read_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+SEED = SHARED / "seed"
+needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository")
+
+D = datetime.date
+# file: (title, year, place, kind, speaker, date)
+Row = tuple[str, int | None, str | None, str, str | None, datetime.date | None]
+# file: (title, year, place, kind, speaker, date)
+EXPECTED: dict[str, Row] = {
+    "2025年河南省政府工作报告.txt": (
+        "2025年河南省政府工作报告", 2025, "河南省", "政府工作报告", "王凯", D(2025, 1, 18)),
+    "2025年浙江省政府工作报告.txt": (
+        "2025年浙江省政府工作报告", 2025, "浙江省", "政府工作报告", "刘捷", D(2025, 1, 14)),
+    "2025年湖北省政府工作报告.txt": (
+        "2025年湖北省政府工作报告", 2025, "湖北省", "政府工作报告", "李殿勋", D(2025, 1, 16)),
+    "2025年北京市政府工作报告.docx": (
+        "2025年北京市政府工作报告", 2025, "北京市", "政府工作报告", "殷勇", D(2025, 1, 14)),
+    "2025年广东省政府工作报告.docx": (
+        "2025年广东省政府工作报告", 2025, "广东省", "政府工作报告", "王伟中", D(2025, 1, 15)),
+    # No title, date or speaker in the text (the file starts "各位代表："): the name gives the year.
+    "gov_report_1981_national.txt": (
+        "1981年政府工作报告（国务院）", 1981, "全国", "政府工作报告", None, None),
+    "gov_report_2021_national.txt": (
+        "2021年政府工作报告（国务院）", 2021, "全国", "政府工作报告", "李克强", D(2021, 3, 5)),
+    "gov_report_2022_national.txt": (
+        "2022年政府工作报告（国务院）", 2022, "全国", "政府工作报告", "李克强", D(2022, 3, 5)),
+    "gov_report_2025_xizang.txt": (
+        "2025年西藏政府工作报告", 2025, "西藏自治区", "政府工作报告", "嘎玛泽登", D(2025, 1, 19)),
+    "gov_report_2025_yunnan.txt": (
+        "2025年云南省政府工作报告", 2025, "云南省", "政府工作报告", "王予波", D(2025, 1, 18)),
+    # The notice's 《…》: the 办法 it carries is the document; dated by its signature line.
+    "policy_2022_baotou_digital_government_assessment.txt": (
+        "包头市2022年数字政府建设考评办法", 2022, "包头市", "办法", None, D(2022, 4, 14)),
+    "speech_2018_xi_poverty_alleviation_symposium.txt": (
+        "在打好精准脱贫攻坚战座谈会上的讲话", 2018, "全国", "讲话", "习近平", D(2018, 2, 12)),
+    # No title: the occasion from "今天，我们召开…会议"; the date from the press dateline + issue stamp.
+    "speech_2020_xi_epidemic_and_economy_deployment_meeting.txt": (
+        "在统筹推进新冠肺炎疫情防控和经济社会发展工作部署会议上的讲话", 2020, "全国", "讲话", None,
+        D(2020, 2, 23)),
+    # An excerpt that names neither its county nor a year.
+    "speech_county_economic_work_conference_excerpt.txt": (
+        "县长在县委全委(扩大)会暨全县经济工作会议上的讲话", None, None, "讲话", "县长", None),
+}
+SEED_EXPECTED = ("xx区2022年经济工作会上讲话", 2022, "xx区", "讲话", None, None)
+
+
+def _profile(path: Path) -> Profile:
+    raw = read_text(path)
+    return profile_of(path.name, raw, clean_text(raw), guess_title(raw, path.stem))
+
+
+def _fields(profile: Profile) -> Row:
+    return (profile.title, profile.year, profile.place, profile.kind, profile.speaker, profile.date)
+
+
+def _documents() -> list[Path]:
+    corpus = sorted(p for p in CORPUS.glob("*") if p.suffix in (".txt", ".docx"))
+    return corpus + sorted(SEED.glob("*.txt"))
+
+
+def _synthetic(name: str, raw: str) -> Profile:
+    return profile_of(name, raw, clean_text(raw), guess_title(raw, Path(name).stem))
+
+
+# --- Corpus and seed -----------------------------------------------------------------------------
+
+
+@needs_shared
+def test_every_corpus_document_is_listed_here():
+    assert {p.name for p in CORPUS.glob("*") if p.suffix in (".txt", ".docx")} == set(EXPECTED)
+
+
+@needs_shared
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_profile(name: str):
+    profile = _profile(CORPUS / name)
+    assert _fields(profile) == EXPECTED[name]
+
+
+@needs_shared
+def test_seed_profile():
+    path = next(SEED.glob("*.txt"))
+    profile = _profile(path)
+    assert _fields(profile) == SEED_EXPECTED
+    assert {"xx区", "2022年xx", "经济工作会"} <= set(profile.aliases)
+
+
+@needs_shared
+def test_no_title_is_an_ascii_file_name_when_the_text_offers_one():
+    for path in _documents():
+        assert not _profile(path).title.isascii(), path.name
+
+
+@needs_shared
+def test_year_agrees_with_document_year():
+    """The year rules keep document.document_year's answers on every document."""
+    for path in _documents():
+        raw = read_text(path)
+        text, title = clean_text(raw), guess_title(raw, path.stem)
+        assert _profile(path).year == document_year(path.name, title, text), path.name
+
+
+@needs_shared
+def test_aliases_name_place_year_and_speaker():
+    yunnan = _profile(CORPUS / "gov_report_2025_yunnan.txt")
+    assert {"云南", "云南省", "2025年云南", "王予波"} <= set(yunnan.aliases)
+    national = _profile(CORPUS / "gov_report_2022_national.txt")
+    assert {"国务院", "全国", "李克强"} <= set(national.aliases)
+    assert "李克强" in _profile(CORPUS / "gov_report_2021_national.txt").aliases
+    baotou = _profile(CORPUS / "policy_2022_baotou_digital_government_assessment.txt")
+    assert {"包头", "包头市", "2022年包头", "数字政府建设考评办法"} <= set(baotou.aliases)
+    county = _profile(CORPUS / "speech_county_economic_work_conference_excerpt.txt")
+    assert {"全县经济工作会议", "县委全委(扩大)会"} <= set(county.aliases)
+    assert "县长" not in county.aliases  # an office, not a name
+    xi = _profile(CORPUS / "speech_2018_xi_poverty_alleviation_symposium.txt")
+    assert {"打好精准脱贫攻坚战座谈会", "习近平"} <= set(xi.aliases)
+    assert "国务院" not in xi.aliases
+
+
+@needs_shared
+def test_display_adds_speaker_and_date_to_a_speech():
+    xi = _profile(CORPUS / "speech_2018_xi_poverty_alleviation_symposium.txt")
+    assert xi.display() == "在打好精准脱贫攻坚战座谈会上的讲话（习近平，2018年2月12日）"
+    assert _profile(CORPUS / "gov_report_2025_yunnan.txt").display() == "2025年云南省政府工作报告"
+
+
+@needs_shared
+def test_profiles_are_cheap():
+    inputs = []
+    for path in _documents():
+        raw = read_text(path)
+        inputs.append((path.name, raw, clean_text(raw), guess_title(raw, path.stem)))
+    profile_of(*inputs[0])  # rules loaded once
+    times = []
+    for args in inputs:
+        start = time.perf_counter()
+        profile_of(*args)
+        times.append(time.perf_counter() - start)
+    assert statistics.median(times) < 0.02
+
+
+@needs_shared
+def test_json_round_trip_on_every_document():
+    for path in _documents():
+        profile = _profile(path)
+        assert Profile.from_json(profile.to_json()) == profile, path.name
+
+
+# --- Synthetic documents ------------------------------------------------------------------------
+
+
+def test_notice_with_a_document_in_book_title_marks():
+    raw = ("成都市人民政府办公厅关于印发《成都市2023年营商环境优化实施方案》的通知\n"
+           "成办发〔2023〕5号\n各区（市）县人民政府，市政府各部门：\n"
+           "现将《成都市2023年营商环境优化实施方案》印发给你们，请认真贯彻执行。\n2023年3月1日\n"
+           "一、总体要求\n全市上下要持续优化营商环境。\n")
+    profile = _synthetic("notice.txt", raw)
+    assert profile.title == "成都市2023年营商环境优化实施方案"
+    assert (profile.year, profile.place, profile.kind) == (2023, "成都市", "通知")
+    assert profile.date == D(2023, 3, 1)
+    assert {"成都", "营商环境优化实施方案"} <= set(profile.aliases)
+    measures = _synthetic("n.txt", raw.replace("营商环境优化实施方案", "公共数据管理办法（试行）"))
+    assert measures.kind == "办法"
+
+
+def test_ascii_file_name_with_a_chinese_title_line():
+    raw = ("2024年甘肃省政府工作报告\n——2024年1月25日在甘肃省第十四届人民代表大会第二次会议上\n省长 任振鹤\n"
+           "各位代表：\n现在，我代表省人民政府，向大会报告工作，请予审议。\n一、2023年工作回顾\n全省经济持续回升。\n")
+    profile = _synthetic("report_2024_gs.txt", raw)
+    expected = ("2024年甘肃省政府工作报告", 2024, "甘肃省", "政府工作报告", "任振鹤", D(2024, 1, 25))
+    assert _fields(profile) == expected
+    assert {"甘肃", "甘肃省", "2024年甘肃"} <= set(profile.aliases)
+
+
+def test_bare_government_work_report_is_qualified_with_year_and_place():
+    local = ("政府工作报告\n——2023年1月15日在四川省第十四届人民代表大会第一次会议上\n"
+             "各位代表：\n现在，我代表省人民政府，向大会报告工作，请予审议。\n")
+    profile = _synthetic("report.txt", local)
+    assert (profile.title, profile.place, profile.year) == ("2023年四川省政府工作报告", "四川省", 2023)
+    national = ("政府工作报告\n——2023年3月5日在第十四届全国人民代表大会第一次会议上\n国务院总理 李克强\n"
+                "各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。\n")
+    profile = _synthetic("report.txt", national)
+    assert (profile.title, profile.place) == ("2023年政府工作报告（国务院）", "全国")
+    assert (profile.speaker, profile.date) == ("李克强", D(2023, 3, 5))
+
+
+def test_untitled_report_to_a_congress_is_recognised_by_its_opening():
+    raw = ("各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n"
+           "全市经济运行稳中向好，我市、全市、市委…\n")
+    profile = _synthetic("bericht_2023.txt", raw)
+    assert (profile.kind, profile.year) == ("政府工作报告", 2023)
+    assert profile.title == "2023年政府工作报告"  # no place named anywhere: year only
+
+
+def test_docx_heading_title():
+    raw = "# 在南宁市优化营商环境大会上的讲话\n同志们：\n今天，我们召开全市优化营商环境大会。\n一、认清形势\n"
+    profile = _synthetic("speech.docx", raw)
+    assert profile.title == "在南宁市优化营商环境大会上的讲话"
+    assert (profile.kind, profile.place) == ("讲话", "南宁市")
+    assert {"南宁", "南宁市优化营商环境大会", "优化营商环境大会"} <= set(profile.aliases)
+
+
+def test_no_title_falls_back_to_the_file_name():
+    raw = "同志们：\n我讲三点意见。\n一、认清形势\n全县上下要再接再厉。\n"
+    chinese = _synthetic("2024年渭源县经济工作会议讲话.txt", raw)
+    assert chinese.title == "2024年渭源县经济工作会议讲话"
+    assert (chinese.year, chinese.place, chinese.kind) == (2024, "渭源县", "讲话")
+    ascii_only = _synthetic("notes_2024.txt", raw)
+    assert (ascii_only.title, ascii_only.year, ascii_only.kind) == ("notes_2024", 2024, "讲话")
+    assert ascii_only.place is None  # 全县 names no county
+
+
+def test_national_speech_is_not_placed_in_the_province_it_discusses():
+    raw = ("同志们：\n今天，我们召开中央经济工作会议。\n"
+           "湖北、武汉的工作很重要，湖北要抓紧，武汉要抓紧，湖北、湖北。\n"
+           "全党全国要团结一心，我国经济长期向好，全国各族人民…\n")
+    profile = _synthetic("talk.txt", raw)
+    assert (profile.title, profile.place) == ("在中央经济工作会议上的讲话", "全国")
+
+
+def test_provincial_text_without_header_takes_the_province_it_names_most():
+    raw = "各位代表：\n全省经济稳中向好，全省上下、我省、省委、青海要……青海的生态，青海的民生，北京的支持。\n"
+    assert _synthetic("x.txt", raw).place == "青海省"
+
+
+# --- Overrides --------------------------------------------------------------------------------------
+
+
+def _base() -> Profile:
+    profile = Profile(title="2025年云南省政府工作报告", year=2025, place="云南省", kind="政府工作报告")
+    return profile.with_aliases()
+
+
+def test_overrides_correct_fields_and_derive_aliases_again():
+    corrections = {"place": "贵州省", "year": "2024年", "speaker": "李炳军", "date": "2024年1月23日"}
+    fixed = apply_overrides(_base(), corrections)
+    assert (fixed.place, fixed.year, fixed.speaker, fixed.date) == ("贵州省", 2024, "李炳军", D(2024, 1, 23))
+    assert {"贵州", "2024年贵州", "李炳军"} <= set(fixed.aliases)
+    assert "云南" not in fixed.aliases
+    cleared = apply_overrides(fixed, {"speaker": "", "date": None})
+    assert (cleared.speaker, cleared.date) == (None, None)
+    assert apply_overrides(_base(), {"date": "2025-01-18"}).date == D(2025, 1, 18)
+    assert apply_overrides(_base(), {}) == _base()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"year": 1948}, "1949"),
+        ({"year": 2101}, "2100"),
+        ({"year": "明年"}, "年份"),
+        ({"year": True}, "年份"),
+        ({"kind": "新闻"}, "类型"),
+        ({"date": "2025-02-30"}, "日期"),
+        ({"date": "昨天"}, "日期"),
+        ({"title": "  "}, "标题"),
+        ({"title": "长" * 101}, "标题"),
+        ({"place": 5}, "地点"),
+        ({"speaker": "名" * 31}, "讲话人"),
+        ({"author": "x"}, "未知字段"),
+    ],
+)
+def test_bad_overrides_are_refused_in_chinese(overrides: dict, message: str):
+    with pytest.raises(ValueError, match=message):
+        apply_overrides(_base(), overrides)
+
+
+def test_json_round_trip_and_bad_json():
+    profile = apply_overrides(_base(), {"speaker": "王予波", "date": "2025-01-18"})
+    data = profile.to_json()
+    assert data["date"] == "2025-01-18" and "aliases" not in data
+    assert Profile.from_json(data) == profile
+    with pytest.raises(ValueError):
+        Profile.from_json({"year": 2025})
+    with pytest.raises(ValueError):
+        Profile.from_json({**data, "kind": "小说"})
+
+
+def test_kinds_are_the_documented_set():
+    assert KINDS == ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", "其他")
