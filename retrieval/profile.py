@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.clean import body_lines, join_broken_lines, title_of_line, without_decoration
+from retrieval.numerals import chinese_to_int
 from retrieval.rules import RULES_DIR
 
 KINDS = ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", "其他")
@@ -88,6 +89,8 @@ class _Rules:
     speech_salutations: tuple[str, ...]
     offices: tuple[str, ...]
     leaders: tuple[str, ...]
+    surnames: tuple[str, ...]
+    press_words: tuple[str, ...]
     office_name: re.Pattern[str]
 
 
@@ -113,7 +116,7 @@ def _rules() -> _Rules:
     name_char = rf"(?:(?![省市县区州旗盟在的和与及上暨于之将对向为])[{_HAN}A-Za-z])"
     local_place = re.compile(
         rf"(?:(?<![{_HAN}A-Za-z0-9０-９])|(?<=[在于的和与及到从对向年省市州盟暨]))"
-        rf"(?P<place>{name_char}{{1,7}}?(?:{_alternation(suffixes)}))"
+        rf"(?P<place>{name_char}{{1,7}}?(?:{_alternation(suffixes)})(?:市|县)?)"  # 沧州市: not 沧州
     )
     scope = {}
     for line in places["scope"]:
@@ -140,9 +143,11 @@ def _rules() -> _Rules:
         speech_salutations=words["speech_salutations"],
         offices=offices,
         leaders=tuple(sorted(words["leaders"], key=len, reverse=True)),
+        surnames=tuple(" ".join(words["surnames"]).split()),
+        press_words=words["press_words"],
         # "省长 王予波", "省长王凯作政府工作报告", "市长 殷勇同志作…", "国务院总理李克强"
         office_name=re.compile(
-            rf"(?:{_alternation(offices)})\s*(?P<name>[{_HAN}]{{2,4}}?)\s*(?:同志)?\s*(?:作|$|[，,。\s])"
+            rf"(?:{_alternation(offices)})\s*(?P<name>(?:(?!在)[{_HAN}]){{2,4}}?)\s*(?:同志)?\s*(?:作|在|$|[，,。\s])"
         ),
     )
 
@@ -211,10 +216,19 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # A line that opens with the date: "——2022年3月5日在第十三届…", "2025年1月18日在河南省…", "（2018年2月12日）"
 _DATE_LINE = re.compile(r"^[—\-－–（(\s]*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 # A line that is only a date: the signature of a notice ("2022年4月14日").
-_DATE_ONLY = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$")
+_DATE_ONLY = re.compile(
+    r"^[ \t\u3000]*[（(]?[ \t\u3000]*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})[ \t\u3000]*年"
+    r"[^\n]{1,12}?日[ \t\u3000]*[）)]?[ \t\u3000]*$",
+    re.MULTILINE,
+)
 # A press reprint's dateline and issue stamp: "（新华社北京2月23日电）《 人民日报 》（ 2020年02月24日 02 版）"
 _DATELINE = re.compile(r"[（(]\s*(?:新华社|中新社|人民网)[^（）()\n]{0,20}?(\d{1,2})月(\d{1,2})日电\s*[）)]")
 _ISSUE_STAMP = re.compile(r"《\s*[^《》\n]{2,12}报\s*》\s*[（(]\s*((?:19|20)\d{2})\s*年")
+# A database export's fields: "发布日期：2022.04.14", "成文日期：2022-04-14".
+_METADATA_DATE = re.compile(
+    r"(?:发布|印发|成文|发文)日期\s*[:：]\s*(?:19|20)\d{2}[.\-/年]\d{1,2}[.\-/月]\d{1,2}"
+)
+_DOTTED_DATE = re.compile(r"((?:19|20)\d{2})[.\-/](\d{1,2})[.\-/](\d{1,2})")
 _DOCUMENT_NUMBER = re.compile(r"〔\s*\d{4}\s*〕\s*\d+\s*号")  # 包府办发〔2022〕43号
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")
 
@@ -289,23 +303,60 @@ def _has_han(text: str) -> bool:
     return bool(re.search(f"[{_HAN}]", text))
 
 
+def signature_of(raw: str) -> tuple[str, str] | None:
+    """A notice's signature: the issuer's line and the date line under it ("沧州市人民政府办公室",
+    "二〇二二年一月十四日"); the first line that is only a date, anywhere in the file."""
+    for match in _DATE_ONLY.finditer(raw):
+        if parse_date(match.group()):
+            before = raw[: match.start()].rstrip().rsplit("\n", 1)[-1].strip()
+            return before, match.group().strip()
+    return None
+
+
 def date_of(header: list[str], raw: str) -> datetime.date | None:
-    """The document's own date: in a header line, else a notice's signature line, else a press dateline."""
+    """The document's own date: in a header line, else a notice's signature line, else an export's
+    "发布日期" field, else a press dateline with the newspaper's issue year."""
     candidates = [_nfkc(line) for line in header]
-    candidates += [
-        _nfkc(line) for line in body_lines(raw[:_HEADER_SEARCH_CHARS]) if _DATE_ONLY.match(_nfkc(line))
-    ]
+    signature = signature_of(raw)
+    if signature:
+        candidates.append(signature[1])
+    candidates += [m.group() for m in _METADATA_DATE.finditer(_nfkc(raw[:_HEADER_SEARCH_CHARS]))]
     for line in candidates:
-        match = _DATE.search(line)
-        if match:
-            found = _make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-            if found:
-                return found
+        found = parse_date(line)
+        if found:
+            return found
     tail = _nfkc(raw[-400:])
     dateline, stamp = _DATELINE.search(tail), _ISSUE_STAMP.search(tail)
     if dateline and stamp:
         return _make_date(int(stamp.group(1)), int(dateline.group(1)), int(dateline.group(2)))
     return None
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """The first real date in a text: "2018年2月12日", "二〇二二年四月十四日", "发布日期：2022.04.14"."""
+    text = _chinese_digits(_nfkc(text))
+    for pattern in (_DATE, _DOTTED_DATE):
+        for match in pattern.finditer(text):
+            found = _make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            if found:
+                return found
+    return None
+
+
+_CHINESE_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+_CHINESE_DATE = re.compile(
+    "([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+
+
+def _chinese_digits(text: str) -> str:
+    """"二〇二二年四月十四日" → "2022年4月14日": official signatures write dates in Chinese numerals."""
+
+    def arabic(match: re.Match[str]) -> str:
+        year = match.group(1).translate(_CHINESE_YEAR_DIGITS)
+        return f"{year}年{chinese_to_int(match.group(2))}月{chinese_to_int(match.group(3))}日"
+
+    return _CHINESE_DATE.sub(arabic, text)
 
 
 def _make_date(year: int, month: int, day: int) -> datetime.date | None:
@@ -366,6 +417,9 @@ def _kind_of_title(title: str) -> str:
     return "其他"
 
 
+_CITY_SUFFIXES = ("市", "县", "州")
+
+
 @dataclass(frozen=True)
 class _Place:
     name: str
@@ -376,8 +430,15 @@ class _Place:
 def places_in(line: str) -> list[_Place]:
     """The places a line names, in order: provinces, places below them, and national words."""
     rules = _rules()
-    found = [_Place(rules.province_of[m.group()], m.start(), "省") for m in rules.province.finditer(line)]
-    spans = [(m.start(), m.end()) for m in rules.province.finditer(line)]
+    found, spans = [], []
+    for m in rules.province.finditer(line):
+        full, after = rules.province_of[m.group()], line[m.end() : m.end() + 1]
+        if m.group() != full and after in _CITY_SUFFIXES:  # "吉林市" is a city of 吉林省
+            found.append(_Place(m.group() + after, m.start(), after))
+            spans.append((m.start(), m.end() + 1))
+        else:
+            found.append(_Place(full, m.start(), "省"))
+            spans.append((m.start(), m.end()))
     found += [_Place(NATIONAL, m.start(), NATIONAL) for m in rules.national.finditer(line)]
     spans += [(m.start(), m.end()) for m in rules.national.finditer(line)]
     for match in rules.local_place.finditer(line):
@@ -387,24 +448,28 @@ def places_in(line: str) -> list[_Place]:
             continue
         if any(s < end and start < e for s, e in spans):  # part of a province's name
             continue
-        level = next(s for s in rules.suffixes if name.endswith(s))
+        level = next(suffix for suffix in rules.suffixes if name.endswith(suffix))
         if len(name) > len(level):
             found.append(_Place(name, start, level))
     return sorted(found, key=lambda p: p.start)
 
 
-def place_of(title: str, header: list[str], name: str, text: str) -> str | None:
+def place_of(title: str, header: list[str], name: str, text: str, issuer: str = "") -> str | None:
     """The place the document is about (a rule list with examples heads data/rules/places.txt).
 
-    1. the title, then the other header lines, then a Chinese file name: the most specific place
-       a line names (包头市 before 内蒙古自治区), else a province, else 全国 (全国人民代表大会, 国务院);
+    1. the title, then the other header lines (not a press line: "新华社北京3月5日电"), then the
+       issuer a notice is signed by ("沧州市人民政府办公室"), then a Chinese file name: the most
+       specific place a line names (包头市 before 内蒙古自治区), else a province, else 全国
+       (全国人民代表大会, 国务院);
     2. "我代表国务院" → 全国, "我代表北京市人民政府" → 北京市;
     3. the level the text speaks for (全省/我省/省委… against 全国/全党/我国) and the place of that
        level it names most; 全国 for a national text. The national report names many provinces
        and a provincial one names its own cities, so counting names alone would mislead.
     """
     stem = Path(name).stem
-    for line in (title, *header, stem if _has_han(stem) else ""):
+    rules = _rules()
+    lines = [line for line in header if not any(word in line for word in rules.press_words)]
+    for line in (title, *lines, issuer, stem if _has_han(stem) else ""):
         found = places_in(line)
         for level_wanted in ("local", "省", NATIONAL):
             for place in found:
@@ -442,20 +507,22 @@ def _place_by_scope(text: str) -> str | None:
 
 
 def speaker_of(title: str, header: list[str], after: str) -> str | None:
-    """Who gave the speech or report: "国务院总理 李克强", "省长王凯作政府工作报告", a leader's
-    name glued after a dated title, a name on a line of its own; else the office a title starts
-    with ("县长在…的讲话" → 县长)."""
+    """Who gave the speech or report: "国务院总理 李克强", "省长王凯作政府工作报告", "市委书记王某某在…的
+    讲话", a leader's name glued after a dated title or before "在…", a name on a line of its own;
+    else the office a title starts with ("县长在…的讲话" → 县长)."""
     rules = _rules()
-    for line in header:
+    for line in (title, *header):
         match = rules.office_name.search(line)
         if match and match.group("name") not in rules.offices:
             return match.group("name")
     for line in header[1:]:
         bare = line.removesuffix("同志").strip()
-        if re.fullmatch(f"[{_HAN}]{{2,4}}", bare) and not places_in(bare):
-            return bare
+        if re.fullmatch(f"[{_HAN}]{{2,4}}", bare) and bare.startswith(rules.surnames) and not places_in(bare):
+            return bare  # "习近平" on a line of its own; not "讲话稿" or "（摘要）"
     for leader in rules.leaders:
-        if after.startswith(leader) or any(line.endswith(leader) for line in header):
+        if title.startswith(leader) or after.startswith(leader):
+            return leader
+        if any(line.endswith(leader) for line in header):
             return leader
     office = _TITLE_PREFIX_OFFICE.match(title)
     if office and office.group("office").endswith(rules.offices):
@@ -508,7 +575,8 @@ def profile_of(name: str, raw: str, text: str, title_guess: str) -> Profile:
     kind = kind_of(stated or title or named or "", text)
     date = date_of(header, raw)
     year = year_of(name, stated or "", date, text)
-    place = place_of(stated or "", header, name, text)
+    signature = signature_of(raw)
+    place = place_of(stated or "", header, name, text, signature[0] if signature else "")
     speaker = speaker_of(stated or "", header, after)
     if kind == "政府工作报告" and (title is None or _bare_report(title)):
         title = _qualified_report_title(year, place)

@@ -245,6 +245,41 @@ def test_provincial_text_without_header_takes_the_province_it_names_most():
     assert _synthetic("x.txt", raw).place == "青海省"
 
 
+def test_signature_dates_in_chinese_numerals_and_export_fields():
+    notice = ("关于做好2022年春节期间安全生产工作的通知\n各县区人民政府：\n请认真做好安全生产工作。\n"
+              "沧州市人民政府办公室\n二〇二二年一月十四日\n")
+    profile = _synthetic("n.txt", notice)
+    assert (profile.date, profile.year, profile.kind) == (D(2022, 1, 14), 2022, "通知")
+    assert profile.place == "沧州市"  # the issuer it is signed by
+    export = "发布部门：某市人民政府 发布日期：2021.12.30\n关于加强数据安全管理的意见\n各区人民政府：\n"
+    assert _synthetic("e.txt", export).date == D(2021, 12, 30)
+
+
+def test_a_press_dateline_is_not_the_place():
+    raw = ("政府工作报告\n新华社北京3月5日电\n——2023年3月5日在第十四届全国人民代表大会第一次会议上\n"
+           "国务院总理 李克强\n各位代表：\n现在，我代表国务院，向大会报告政府工作。\n")
+    assert _synthetic("r.txt", raw).place == "全国"
+
+
+def test_a_city_named_like_its_province():
+    raw = "2024年吉林市政府工作报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作。\n"
+    profile = _synthetic("r.txt", raw)
+    assert (profile.place, profile.title) == ("吉林市", "2024年吉林市政府工作报告")
+    assert _synthetic("r.txt", raw.replace("吉林市", "吉林省")).place == "吉林省"
+
+
+def test_speaker_named_in_the_title():
+    raw = "市委书记张伟在全市经济工作会议上的讲话\n同志们：\n今天的会议很重要。\n"
+    profile = _synthetic("s.txt", raw)
+    assert (profile.speaker, profile.kind) == ("张伟", "讲话")
+    assert "全市经济工作会议" in profile.aliases
+    leader = _synthetic("s.txt", "习近平：在企业家座谈会上的讲话\n各位企业家：\n")
+    assert leader.speaker == "习近平"
+    assert "企业家座谈会" in leader.aliases
+    titled = _synthetic("s.txt", "在全县经济工作会议上的讲话\n讲话稿\n同志们：\n")
+    assert titled.speaker is None  # "讲话稿" on a line of its own is no name
+
+
 # --- Overrides --------------------------------------------------------------------------------------
 
 
