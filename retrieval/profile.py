@@ -147,7 +147,7 @@ def _rules() -> _Rules:
         press_words=words["press_words"],
         # "省长 王予波", "省长王凯作政府工作报告", "市长 殷勇同志作…", "国务院总理李克强"
         office_name=re.compile(
-            rf"(?:{_alternation(offices)})\s*(?P<name>(?:(?!在)[{_HAN}]){{2,4}}?)\s*(?:同志)?\s*(?:作|在|$|[，,。\s])"
+            rf"(?:{_alternation(offices)})\s*(?P<name>(?:(?!在)[{_HAN}]){{2,4}}?)\s*(?:同志)?\s*(?:所?作|在|$|[，,。\s])"
         ),
     )
 
@@ -295,7 +295,17 @@ _OPENING_OCCASION = re.compile(
     r"^[^。]{0,12}?(?:今天|这次|本次)[，,]?\s*(?:我们)?(?:在这里)?(?:召开|举行)(?:的)?"
     r"(?P<occasion>[^，,。；：:]{2,40}?(?:会议|座谈会|大会|论坛|会))[，,。]"
 )
-_REPRESENT = re.compile(r"我代表(?P<who>[^，,。；]{0,16}?)(?:人民政府|国务院|政府)")
+# Who the report is given for: "我代表国务院", "我代表北京市人民政府", "我受国务院的委托".
+_REPRESENT = re.compile(
+    r"(?:我代表|我受|根据)(?P<who>[^，,。；]{0,16}?)(?P<body>人民政府|国务院|國務院|政府)"
+)
+# The opening of a government work report: "现在，我代表省人民政府，向大会报告工作", "我现在根据国务院的
+# 决定，向第二届全国人民代表大会第一次会议作政府工作报告", "我受国务院的委托，现在向大会提出关于…的报告".
+_REPORT_OPENING = re.compile(
+    r"(?:代表|受|根据)[^。]{0,20}?(?:国务院|國務院|政府)[^。]{0,60}?(?:报告|報告)"
+)
+# A first line cut mid-sentence is no title: "…第三次会议听取和审议了国务院总理李强所作的"
+_FRAGMENT_END = re.compile(r"[的了和与及在对把将被从向为]$")
 _TITLE_PREFIX_OFFICE = re.compile(r"^(?P<office>[^在，,。]{0,6}?)在")
 
 
@@ -393,8 +403,7 @@ def kind_of(title: str, text: str) -> str:
     opening = text[:_OPENING_CHARS]
     first_lines = opening.split("\n")[:6]
     if any(line.startswith(rules.report_salutations) for line in first_lines):
-        represent = _REPRESENT.search(opening)
-        return "政府工作报告" if represent and "报告" in opening[represent.end():] else "报告"
+        return "政府工作报告" if _REPORT_OPENING.search(opening) else "报告"
     if any(line.startswith(rules.speech_salutations) for line in first_lines):
         return "讲话"
     return "其他"
@@ -410,8 +419,6 @@ def _kind_of_title(title: str) -> str:
     for tail in rules.title_tails:
         core = core.removesuffix(tail)
     for kind, endings in rules.kinds:
-        if kind == "政府工作报告" and "政府工作报告" in core:
-            return kind
         if core.endswith(endings):
             return kind
     return "其他"
@@ -478,7 +485,7 @@ def place_of(title: str, header: list[str], name: str, text: str, issuer: str = 
                     return place.name
     represent = _REPRESENT.search(text[:_OPENING_CHARS])
     if represent:
-        if represent.group().endswith("国务院"):
+        if represent.group("body") in ("国务院", "國務院"):
             return NATIONAL
         found = places_in(represent.group("who"))
         if found:
@@ -531,16 +538,19 @@ def speaker_of(title: str, header: list[str], after: str) -> str | None:
 
 
 def _stated_title(name: str, title_guess: str, header: list[str]) -> str | None:
-    """The title the document states, if any: the guessed title line, unless it is the file name."""
+    """The title the document states, if any: the guessed title line, unless it is the file name
+    or a line cut mid-sentence."""
     stem = Path(name).stem
-    guess = without_decoration(title_guess)
-    if guess and guess != stem and _has_han(guess):
-        return guess
-    for line in header[:1]:
-        stated = title_of_line(line)
-        if stated and _has_han(stated) and not _DATE_LINE.match(_nfkc(stated)):
-            return stated
+    for candidate in (without_decoration(title_guess), *(title_of_line(line) for line in header[:1])):
+        if _is_title(candidate) and candidate != stem:
+            return candidate
     return None
+
+
+def _is_title(line: str) -> bool:
+    if not line or not _has_han(line):
+        return False
+    return not _DATE_LINE.match(_nfkc(line)) and not _FRAGMENT_END.search(line)
 
 
 def _bare_report(title: str) -> bool:

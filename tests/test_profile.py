@@ -214,6 +214,27 @@ def test_untitled_report_to_a_congress_is_recognised_by_its_opening():
     assert profile.title == "2023年政府工作报告"  # no place named anywhere: year only
 
 
+def test_older_report_openings_are_recognised():
+    """1959–1980 reports open "我受国务院的委托" or "根据国务院的决定" rather than "我代表国务院"."""
+    for opening in ("我受国务院的委托，现在向大会提出关于1980、1981年国民经济计划安排的报告，请予审议。",
+                    "我现在根据国务院的决定，向第二届全国人民代表大会第一次会议作政府工作报告。"):
+        raw = f"各位代表：\n{opening}\n全国各族人民…全国…我国…\n"
+        profile = _synthetic("gov_report_1980_national.txt", raw)
+        assert (profile.kind, profile.place) == ("政府工作报告", "全国")
+        assert profile.title == "1980年政府工作报告（国务院）"
+
+
+def test_a_resolution_on_the_report_is_no_report():
+    raw = ("第十三届全国人民代表大会第五次会议关于政府工作报告的决议\n"
+           "（2022年3月11日第十三届全国人民代表大会第五次会议通过）\n"
+           "第十三届全国人民代表大会第五次会议听取和审议了国务院总理李克强所作的政府工作报告。\n")
+    profile = _synthetic("r.txt", raw)
+    assert (profile.kind, profile.place, profile.date) == ("其他", "全国", D(2022, 3, 11))
+    cut = _synthetic("r.txt", "第十二届全国人民代表大会第二次会议听取和审议了国务院总理李克强所作的\n"
+                              "政府工作报告。\n")
+    assert not cut.title.endswith("的")  # a line cut mid-sentence is no title
+
+
 def test_docx_heading_title():
     raw = "# 在南宁市优化营商环境大会上的讲话\n同志们：\n今天，我们召开全市优化营商环境大会。\n一、认清形势\n"
     profile = _synthetic("speech.docx", raw)
@@ -276,6 +297,8 @@ def test_speaker_named_in_the_title():
     leader = _synthetic("s.txt", "习近平：在企业家座谈会上的讲话\n各位企业家：\n")
     assert leader.speaker == "习近平"
     assert "企业家座谈会" in leader.aliases
+    reported = _synthetic("s.txt", "关于政府工作报告的决议\n会议听取了国务院总理李强所作的政府工作报告。\n")
+    assert reported.speaker is None  # not in the header
     titled = _synthetic("s.txt", "在全县经济工作会议上的讲话\n讲话稿\n同志们：\n")
     assert titled.speaker is None  # "讲话稿" on a line of its own is no name
 
