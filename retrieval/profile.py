@@ -49,6 +49,7 @@ _HEADER_SEARCH_CHARS = 3000  # the header is at the top
 _HEADER_MAX_PARAGRAPHS = 8
 _HEADER_LINE_MAX_CHARS = 90  # "2025年1月16日在湖北省…湖北省人民政府代省长李殿勋作政府工作报告。" is 60
 _OPENING_CHARS = 1500  # where "各位代表" and "我代表国务院" are looked for
+_OCCASION_SEARCH_CHARS = 300  # "同志们，朋友们：在过去8个多月时间里，…今天，我们隆重召开…"
 _MIN_SCOPE_WORDS = 3  # fewer 全省/我省… than this says nothing about a document's level
 _MIN_PLACE_MENTIONS = 2  # a place named once in the body is not what the document is about
 _HAN = "\u4e00-\u9fff"
@@ -90,6 +91,7 @@ class _Rules:
     offices: tuple[str, ...]
     leaders: tuple[str, ...]
     surnames: tuple[str, ...]
+    not_names: tuple[str, ...]
     press_words: tuple[str, ...]
     office_name: re.Pattern[str]
 
@@ -144,6 +146,7 @@ def _rules() -> _Rules:
         offices=offices,
         leaders=tuple(sorted(words["leaders"], key=len, reverse=True)),
         surnames=tuple(" ".join(words["surnames"]).split()),
+        not_names=offices + words["not_names"],
         press_words=words["press_words"],
         # "省长 王予波", "省长王凯作政府工作报告", "市长 殷勇同志作…", "国务院总理李克强"
         office_name=re.compile(
@@ -224,11 +227,16 @@ _DATE_ONLY = re.compile(
 # A press reprint's dateline and issue stamp: "（新华社北京2月23日电）《 人民日报 》（ 2020年02月24日 02 版）"
 _DATELINE = re.compile(r"[（(]\s*(?:新华社|中新社|人民网)[^（）()\n]{0,20}?(\d{1,2})月(\d{1,2})日电\s*[）)]")
 _ISSUE_STAMP = re.compile(r"《\s*[^《》\n]{2,12}报\s*》\s*[（(]\s*((?:19|20)\d{2})\s*年")
+# "…的致辞（2020年11月12日，北京）"; not a newspaper's issue stamp "《 人民日报 》（ 2020年10月24日 02 版）".
+_OPENING_DATE = re.compile(r"(?<![》\s])\s*[（(]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_OPENING_DATE_CHARS = 150
 # A database export's fields: "发布日期：2022.04.14", "成文日期：2022-04-14".
 _METADATA_DATE = re.compile(
     r"(?:发布|印发|成文|发文)日期\s*[:：]\s*(?:19|20)\d{2}[.\-/年]\d{1,2}[.\-/月]\d{1,2}"
 )
 _DOTTED_DATE = re.compile(r"((?:19|20)\d{2})[.\-/](\d{1,2})[.\-/](\d{1,2})")
+# A news agency's dateline glued before the title: "新华社上海11月12日电在浦东开发开放30周年庆祝大会上的讲话"
+_PRESS_PREFIX = re.compile(r"^(?:新华社|中新社|人民网)[^，,。电]{0,12}电\s*")
 _DOCUMENT_NUMBER = re.compile(r"〔\s*\d{4}\s*〕\s*\d+\s*号")  # 包府办发〔2022〕43号
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")
 
@@ -246,7 +254,7 @@ def header_of(raw: str) -> tuple[list[str], str]:
     """
     paragraphs = []
     for paragraph in join_broken_lines(body_lines(raw[:_HEADER_SEARCH_CHARS])):
-        paragraphs += _split_at_salutation(without_decoration(paragraph))
+        paragraphs += _split_at_salutation(_PRESS_PREFIX.sub("", without_decoration(paragraph)))
     header: list[str] = []
     for i, paragraph in enumerate(paragraphs[:_HEADER_MAX_PARAGRAPHS]):
         if not _is_header_line(paragraph):
@@ -270,8 +278,8 @@ def _split_at_salutation(paragraph: str) -> list[str]:
 
 
 def _is_header_line(line: str) -> bool:
-    if not line or line.endswith((":", "：")) or _starts_with_salutation(line):
-        return False
+    if not line or line.endswith((":", "：", "，", ",", "、")) or _starts_with_salutation(line):
+        return False  # "各位代表：", "大会主席先生，"
     if _DATE_LINE.match(_nfkc(line)):
         return len(line) <= _HEADER_LINE_MAX_CHARS
     if _DOCUMENT_NUMBER.search(line) and len(line) <= 30:
@@ -292,8 +300,12 @@ _NOTICE = re.compile(r"关于(?:印发|转发|发布|颁布)《(?P<inner>[^《�
 _OCCASION_TITLE = re.compile(r"^(?:[^在]{0,8}?在)?(?P<occasion>.+?)(?:上的|上|的)(?:讲话|讲稿|致辞|发言)$")
 # "今天，我们召开统筹推进新冠肺炎疫情防控和经济社会发展工作部署会议，主要是…"
 _OPENING_OCCASION = re.compile(
-    r"^[^。]{0,12}?(?:今天|这次|本次)[，,]?\s*(?:我们)?(?:在这里)?(?:召开|举行)(?:的)?"
-    r"(?P<occasion>[^，,。；：:]{2,40}?(?:会议|座谈会|大会|论坛|会))[，,。]"
+    r"(?:今天|这次|本次)[，,]?\s*(?:我们)?(?:在这里)?(?:隆重)?(?:召开|举行)(?:的)?(?:一个|这个|这次)?"
+    r"(?P<occasion>[^，,。；：:！!]{2,40}?(?:会议|座谈会|大会|论坛|会))[，,。！!]"
+)
+# "今天，我们在这里隆重集会，纪念中国人民志愿军抗美援朝出国作战70周年。" → 在纪念…70周年大会上的讲话
+_OPENING_CELEBRATION = re.compile(
+    r"今天，我们(?:在这里)?隆重集会，(?P<occasion>(?:纪念|庆祝)[^，,。；！!]{2,40})[，,。！!]"
 )
 # Who the report is given for: "我代表国务院", "我代表北京市人民政府", "我受国务院的委托".
 _REPRESENT = re.compile(
@@ -325,7 +337,8 @@ def signature_of(raw: str) -> tuple[str, str] | None:
 
 def date_of(header: list[str], raw: str) -> datetime.date | None:
     """The document's own date: in a header line, else a notice's signature line, else an export's
-    "发布日期" field, else a press dateline with the newspaper's issue year."""
+    "发布日期" field, else a bracketed date at the very start ("…的致辞（2020年11月12日，北京）…"),
+    else a press dateline with the newspaper's issue year."""
     candidates = [_nfkc(line) for line in header]
     signature = signature_of(raw)
     if signature:
@@ -333,6 +346,11 @@ def date_of(header: list[str], raw: str) -> datetime.date | None:
     candidates += [m.group() for m in _METADATA_DATE.finditer(_nfkc(raw[:_HEADER_SEARCH_CHARS]))]
     for line in candidates:
         found = parse_date(line)
+        if found:
+            return found
+    opening = _OPENING_DATE.search(_nfkc(raw[:_OPENING_DATE_CHARS]))
+    if opening:
+        found = parse_date(opening.group())
         if found:
             return found
     tail = _nfkc(raw[-400:])
@@ -382,16 +400,24 @@ def year_of(name: str, title: str, date: datetime.date | None, text: str) -> int
     In order: the year of its own date (a report "2025年工作回顾"… given on 2025年1月18日 speaks
     from 2025, even when its title names another year); a year in the title ("xx区2022年经济
     工作会上讲话"); a year in the file name ("gov_report_1981_national.txt"); else the year the
-    text names most often (the later one on a tie). Like document.document_year, with the date
-    line found in the header rather than anywhere in the first 300 characters.
+    text names most often (the later one on a tie), not counting goals' deadlines ("2060年前").
+    Like document.document_year, with the date line found in the header rather than anywhere in
+    the first 300 characters.
     """
     if date:
         return date.year
     for match in (_YEAR.search(_nfkc(title)), _YEAR_IN_NAME.search(Path(name).stem)):
         if match:
             return int(match.group(1))
-    years = Counter(int(y) for y in _YEAR.findall(_nfkc(text)))
+    text = _nfkc(text)
+    years = Counter(int(m.group(1)) for m in _YEAR.finditer(text) if not _is_target_year(text, m))
     return max(years, key=lambda y: (years[y], y)) if years else None
+
+
+def _is_target_year(text: str, match: re.Match[str]) -> bool:
+    """"到2035年", "2060年前": a goal's deadline, not the year a document speaks from."""
+    before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
+    return before == "到" or after in ("前", "底")
 
 
 def kind_of(title: str, text: str) -> str:
@@ -520,7 +546,7 @@ def speaker_of(title: str, header: list[str], after: str) -> str | None:
     rules = _rules()
     for line in (title, *header):
         match = rules.office_name.search(line)
-        if match and match.group("name") not in rules.offices:
+        if match and not match.group("name").endswith(rules.not_names):
             return match.group("name")
     for line in header[1:]:
         bare = line.removesuffix("同志").strip()
@@ -541,7 +567,8 @@ def _stated_title(name: str, title_guess: str, header: list[str]) -> str | None:
     """The title the document states, if any: the guessed title line, unless it is the file name
     or a line cut mid-sentence."""
     stem = Path(name).stem
-    for candidate in (without_decoration(title_guess), *(title_of_line(line) for line in header[:1])):
+    guess = _PRESS_PREFIX.sub("", without_decoration(title_guess))
+    for candidate in (guess, *(title_of_line(line) for line in header[:1])):
         if _is_title(candidate) and candidate != stem:
             return candidate
     return None
@@ -551,6 +578,15 @@ def _is_title(line: str) -> bool:
     if not line or not _has_han(line):
         return False
     return not _DATE_LINE.match(_nfkc(line)) and not _FRAGMENT_END.search(line)
+
+
+def _occasion_title(opening: str) -> str | None:
+    """A speech's title from its opening: "今天，我们召开X会议" → "在X会议上的讲话"."""
+    meeting = _OPENING_OCCASION.search(opening)
+    if meeting:
+        return f"在{meeting.group('occasion')}上的讲话"
+    celebration = _OPENING_CELEBRATION.search(opening)
+    return f"在{celebration.group('occasion')}大会上的讲话" if celebration else None
 
 
 def _bare_report(title: str) -> bool:
@@ -578,8 +614,7 @@ def profile_of(name: str, raw: str, text: str, title_guess: str) -> Profile:
     notice = _NOTICE.search(stated) if stated else None
     title = notice.group("inner") if notice else stated
     if title is None:
-        opening = _OPENING_OCCASION.search(text[:300])
-        title = f"在{opening.group('occasion')}上的讲话" if opening else None
+        title = _occasion_title(text[:_OCCASION_SEARCH_CHARS])
     stem = Path(name).stem
     named = stem if _has_han(stem) else None  # "2025年北京市政府工作报告.docx": an admin's name
     kind = kind_of(stated or title or named or "", text)

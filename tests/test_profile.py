@@ -261,6 +261,31 @@ def test_national_speech_is_not_placed_in_the_province_it_discusses():
     assert (profile.title, profile.place) == ("在中央经济工作会议上的讲话", "全国")
 
 
+def test_speech_titles_from_openings_and_press_reprints():
+    celebration = ("同志们，朋友们：今天，我们在这里隆重集会，纪念中国人民志愿军抗美援朝出国作战70周年。"
+                   "70年前…（新华社北京10月23日电）《 人民日报 》（ 2020年10月24日 02 版）")
+    profile = _synthetic("xi_51.txt", celebration)
+    assert profile.title == "在纪念中国人民志愿军抗美援朝出国作战70周年大会上的讲话"
+    assert (profile.kind, profile.date) == ("讲话", D(2020, 10, 23))
+    symposium = "今天，我们召开一个企业家座谈会，一是同大家谈谈心，二是给大家鼓鼓劲。"
+    assert _synthetic("xi_28.txt", symposium).title == "在企业家座谈会上的讲话"
+    glued = ("新华社上海11月12日电在浦东开发开放30周年庆祝大会上的讲话（2020年11月12日）"
+             "习近平女士们，先生们，同志们：30年前，国际形势风云变幻……")
+    profile = _synthetic("xi_46.txt", glued)
+    assert profile.title == "在浦东开发开放30周年庆祝大会上的讲话"
+    assert (profile.speaker, profile.place) == ("习近平", None)  # the dateline's 上海 is not its place
+    guests = _synthetic("x.txt", "大会主席先生，世界卫生组织总干事先生，各位代表：\n首先，我认为…\n")
+    assert guests.speaker is None  # 先生 is no name
+    forum = ("共抗疫情，共促复苏，共谋和平——在第三届巴黎和平论坛的致辞（2020年11月12日，北京）"
+             "中华人民共和国主席 习近平尊敬的马克龙总统，…到2035年…2035年远景目标…2060年前实现碳中和…")
+    assert _synthetic("xi_45.txt", forum).date == D(2020, 11, 12)
+
+
+def test_a_goal_year_is_not_the_year_a_text_speaks_from():
+    text = "到2035年基本实现现代化，2060年前实现碳中和，2060年前……2021年是开局之年。"
+    assert _synthetic("letter.txt", text).year == 2021
+
+
 def test_provincial_text_without_header_takes_the_province_it_names_most():
     raw = "各位代表：\n全省经济稳中向好，全省上下、我省、省委、青海要……青海的生态，青海的民生，北京的支持。\n"
     assert _synthetic("x.txt", raw).place == "青海省"
