@@ -44,6 +44,7 @@ NATIONAL = "全国"
 MIN_YEAR, MAX_YEAR = 1949, 2100
 MAX_TITLE_CHARS = 100
 MAX_NAME_CHARS = 30  # place and speaker
+_MAX_ALIAS_CHARS = 30  # nobody types a longer name for a document
 
 _HEADER_SEARCH_CHARS = 3000  # the header is at the top
 _HEADER_MAX_PARAGRAPHS = 8
@@ -83,6 +84,7 @@ class _Rules:
     local_place: re.Pattern[str]
     not_places: frozenset[str]
     not_place_starts: tuple[str, ...]
+    not_place_endings: tuple[str, ...]
     scope: dict[str, tuple[str, ...]]  # level ("全国", "省", "市"…) → its scope words
     kinds: tuple[tuple[str, tuple[str, ...]], ...]
     title_tails: tuple[str, ...]
@@ -94,6 +96,7 @@ class _Rules:
     not_names: tuple[str, ...]
     press_words: tuple[str, ...]
     office_name: re.Pattern[str]
+    title_endings: re.Pattern[str]
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -117,7 +120,7 @@ def _rules() -> _Rules:
     # "县长在县委…" yields nothing and "包头市人民政府" yields 包头市.
     name_char = rf"(?:(?![省市县区州旗盟在的和与及上暨于之将对向为])[{_HAN}A-Za-z])"
     local_place = re.compile(
-        rf"(?:(?<![{_HAN}A-Za-z0-9０-９])|(?<=[在于的和与及到从对向年省市州盟暨]))"
+        rf"(?:(?<![{_HAN}A-Za-z0-9０-９“‘「『\"'])|(?<=[在于的和与及到从对向年省市区州盟暨]))"
         rf"(?P<place>{name_char}{{1,7}}?(?:{_alternation(suffixes)})(?:市|县)?)"  # 沧州市: not 沧州
     )
     scope = {}
@@ -138,6 +141,7 @@ def _rules() -> _Rules:
         local_place=local_place,
         not_places=frozenset(places["not_places"]),
         not_place_starts=places["not_place_starts"],
+        not_place_endings=places["not_place_endings"],
         scope=scope,
         kinds=tuple(kinds),
         title_tails=words["title_tails"],
@@ -148,6 +152,7 @@ def _rules() -> _Rules:
         surnames=tuple(" ".join(words["surnames"]).split()),
         not_names=offices + words["not_names"],
         press_words=words["press_words"],
+        title_endings=re.compile(_alternation(e for _, endings in kinds for e in endings)),
         # "省长 王予波", "省长王凯作政府工作报告", "市长 殷勇同志作…", "国务院总理李克强"
         office_name=re.compile(
             rf"(?:{_alternation(offices)})\s*(?P<name>(?:(?!在)[{_HAN}]){{2,4}}?)\s*(?:同志)?\s*(?:所?作|在|$|[，,。\s])"
@@ -237,8 +242,11 @@ _METADATA_DATE = re.compile(
 _DOTTED_DATE = re.compile(r"((?:19|20)\d{2})[.\-/](\d{1,2})[.\-/](\d{1,2})")
 # A news agency's dateline glued before the title: "新华社上海11月12日电在浦东开发开放30周年庆祝大会上的讲话"
 _PRESS_PREFIX = re.compile(r"^(?:新华社|中新社|人民网)[^，,。电]{0,12}电\s*")
+_NUMBER_START = re.compile(r"[（(]?[\u4e00-\u9fff]{1,8}〔\s*\d{4}\s*〕")
 _DOCUMENT_NUMBER = re.compile(r"〔\s*\d{4}\s*〕\s*\d+\s*号")  # 包府办发〔2022〕43号
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")
+_INNER_STOP = re.compile(r"[。！？!?；;：:]")
+_LONG_TITLE_MAX_CHARS = 120
 
 
 def _nfkc(text: str) -> str:
@@ -254,7 +262,8 @@ def header_of(raw: str) -> tuple[list[str], str]:
     """
     paragraphs = []
     for paragraph in join_broken_lines(body_lines(raw[:_HEADER_SEARCH_CHARS])):
-        paragraphs += _split_at_salutation(_PRESS_PREFIX.sub("", without_decoration(paragraph)))
+        for part in _split_glued_title(_PRESS_PREFIX.sub("", without_decoration(paragraph))):
+            paragraphs += _split_at_salutation(part)
     header: list[str] = []
     for i, paragraph in enumerate(paragraphs[:_HEADER_MAX_PARAGRAPHS]):
         if not _is_header_line(paragraph):
@@ -264,6 +273,27 @@ def header_of(raw: str) -> tuple[list[str], str]:
         if i + 1 == len(paragraphs):
             return header, ""
     return header, paragraphs[len(header)] if len(paragraphs) > len(header) else ""
+
+
+def _is_long_title(line: str) -> bool:
+    """A notice's title longer than clean.title_of_line allows: "安徽省人民政府办公厅关于印发支持工业
+    互联网发展若干政策和安徽省工业互联网创新发展行动计划(2021—2023年)的通知" (70 characters)."""
+    if len(line) > _LONG_TITLE_MAX_CHARS or _INNER_STOP.search(line):
+        return False
+    return _kind_of_title(line) in ("通知", "意见", "办法", "规划")
+
+
+def _split_glued_title(paragraph: str) -> list[str]:
+    """A long title the line joiner glued to the next line, as two lines: "…行动计划(2021—2023年)的通知"
+    + the title again or "（皖政办秘〔2021〕82号）" (clean.join_broken_lines takes a line of over 40
+    characters for a wrapped one)."""
+    endings = _rules().title_endings
+    for match in endings.finditer(paragraph[:_LONG_TITLE_MAX_CHARS]):
+        head, rest = paragraph[: match.end()], paragraph[match.end() :]
+        next_line = rest.startswith(head[:8]) or _NUMBER_START.match(rest)  # the title again, or 〔2021〕82号
+        if next_line and len(head) >= 8 and _is_long_title(head):
+            return [head, *_split_glued_title(rest)]
+    return [paragraph]
 
 
 def _split_at_salutation(paragraph: str) -> list[str]:
@@ -284,7 +314,7 @@ def _is_header_line(line: str) -> bool:
         return len(line) <= _HEADER_LINE_MAX_CHARS
     if _DOCUMENT_NUMBER.search(line) and len(line) <= 30:
         return True
-    if title_of_line(line):
+    if title_of_line(line) or _is_long_title(line):
         return True
     return len(line) <= 20 and not _SENTENCE_END.search(line)  # "国务院总理李克强", "省长 王予波"
 
@@ -296,7 +326,10 @@ def _starts_with_salutation(line: str) -> bool:
 
 # --- Fields ------------------------------------------------------------------------------------------
 
-_NOTICE = re.compile(r"关于(?:印发|转发|发布|颁布)《(?P<inner>[^《》]{2,80})》的通知$")
+# "…关于印发《包头市2022年数字政府建设考评办法》的通知", "北京市经济和信息化局印发《…指导意见》的通知"
+_NOTICE = re.compile(r"(?:印发|转发|发布|颁布)《(?P<inner>[^《》]{2,80})》的通知$")
+# Without book-title marks: "…关于印发安徽省关于加快对接…扎实推进高水平开放实施意见的通知"
+_BARE_NOTICE = re.compile(r"(?:印发|转发|发布|颁布)(?P<inner>[^《》]{4,80}?)的通知$")
 _OCCASION_TITLE = re.compile(r"^(?:[^在]{0,8}?在)?(?P<occasion>.+?)(?:上的|上|的)(?:讲话|讲稿|致辞|发言)$")
 # "今天，我们召开统筹推进新冠肺炎疫情防控和经济社会发展工作部署会议，主要是…"
 _OPENING_OCCASION = re.compile(
@@ -435,12 +468,24 @@ def kind_of(title: str, text: str) -> str:
     return "其他"
 
 
+def notice_inner(title: str) -> str | None:
+    """The document a notice issues: "…关于印发《X》的通知" → X; without the marks only when X ends
+    like a document ("…实施意见的通知"): "关于印发…若干政策和…行动计划的通知" keeps its whole title."""
+    quoted = _NOTICE.search(title)
+    if quoted:
+        return quoted.group("inner")
+    bare = _BARE_NOTICE.search(title)
+    if bare and _kind_of_title(bare.group("inner")) != "其他":
+        return bare.group("inner")
+    return None
+
+
 def _kind_of_title(title: str) -> str:
     rules = _rules()
-    notice = _NOTICE.search(title)
-    if notice:
-        inner = _kind_of_title(notice.group("inner"))
-        return inner if inner != "其他" else "通知"
+    inner = notice_inner(title)
+    if inner:
+        kind = _kind_of_title(inner)
+        return kind if kind != "其他" else "通知"
     core = re.sub(r"[（(][^（）()]*[）)]$", "", title.strip()) or title  # "…规划（2021—2025年）"
     for tail in rules.title_tails:
         core = core.removesuffix(tail)
@@ -457,6 +502,7 @@ _CITY_SUFFIXES = ("市", "县", "州")
 class _Place:
     name: str
     start: int
+    end: int
     level: str  # "全国", "省" (a province, autonomous region or municipality), or a suffix: "市", "县"…
 
 
@@ -467,23 +513,25 @@ def places_in(line: str) -> list[_Place]:
     for m in rules.province.finditer(line):
         full, after = rules.province_of[m.group()], line[m.end() : m.end() + 1]
         if m.group() != full and after in _CITY_SUFFIXES:  # "吉林市" is a city of 吉林省
-            found.append(_Place(m.group() + after, m.start(), after))
+            found.append(_Place(m.group() + after, m.start(), m.end() + 1, after))
             spans.append((m.start(), m.end() + 1))
         else:
-            found.append(_Place(full, m.start(), "省"))
+            found.append(_Place(full, m.start(), m.end(), "省"))
             spans.append((m.start(), m.end()))
-    found += [_Place(NATIONAL, m.start(), NATIONAL) for m in rules.national.finditer(line)]
+    found += [_Place(NATIONAL, m.start(), m.end(), NATIONAL) for m in rules.national.finditer(line)]
     spans += [(m.start(), m.end()) for m in rules.national.finditer(line)]
     for match in rules.local_place.finditer(line):
         name = match.group("place")
         start, end = match.span("place")
         if name in rules.not_places or name.startswith(rules.not_place_starts):
             continue
+        if name.endswith(rules.not_place_endings):  # 数据专区, 经济开发区
+            continue
         if any(s < end and start < e for s, e in spans):  # part of a province's name
             continue
         level = next(suffix for suffix in rules.suffixes if name.endswith(suffix))
         if len(name) > len(level):
-            found.append(_Place(name, start, level))
+            found.append(_Place(name, start, end, level))
     return sorted(found, key=lambda p: p.start)
 
 
@@ -491,9 +539,9 @@ def place_of(title: str, header: list[str], name: str, text: str, issuer: str = 
     """The place the document is about (a rule list with examples heads data/rules/places.txt).
 
     1. the title, then the other header lines (not a press line: "新华社北京3月5日电"), then the
-       issuer a notice is signed by ("沧州市人民政府办公室"), then a Chinese file name: the most
-       specific place a line names (包头市 before 内蒙古自治区), else a province, else 全国
-       (全国人民代表大会, 国务院);
+       issuer a notice is signed by ("沧州市人民政府办公室"), then a Chinese file name: the first
+       place a line names, a province or a city ("包头市人民政府办公室…"), or 全国 (全国人民代表大会,
+       国务院), the city when it follows its province ("内蒙古自治区包头市");
     2. "我代表国务院" → 全国, "我代表北京市人民政府" → 北京市;
     3. the level the text speaks for (全省/我省/省委… against 全国/全党/我国) and the place of that
        level it names most; 全国 for a national text. The national report names many provinces
@@ -503,12 +551,9 @@ def place_of(title: str, header: list[str], name: str, text: str, issuer: str = 
     rules = _rules()
     lines = [line for line in header if not any(word in line for word in rules.press_words)]
     for line in (title, *lines, issuer, stem if _has_han(stem) else ""):
-        found = places_in(line)
-        for level_wanted in ("local", "省", NATIONAL):
-            for place in found:
-                is_local = place.level not in ("省", NATIONAL)
-                if (level_wanted == "local" and is_local) or place.level == level_wanted:
-                    return place.name
+        main = _main_place(places_in(line))
+        if main:
+            return main
     represent = _REPRESENT.search(text[:_OPENING_CHARS])
     if represent:
         if represent.group("body") in ("国务院", "國務院"):
@@ -517,6 +562,19 @@ def place_of(title: str, header: list[str], name: str, text: str, issuer: str = 
         if found:
             return found[-1].name
     return _place_by_scope(text)
+
+
+def _main_place(found: list[_Place]) -> str | None:
+    """The place a header line is about: the first it names ("包头市人民政府办公室关于印发《包头市…》",
+    "北京市…数据专区"), or the city right after a province ("内蒙古自治区包头市" → 包头市)."""
+    if not found:
+        return None
+    first = found[0]
+    for place in found[1:]:
+        contiguous = place.start == first.end and first.level == "省" and not first.name.endswith("市")
+        if contiguous and place.level not in ("省", NATIONAL):
+            return place.name
+    return first.name
 
 
 def _place_by_scope(text: str) -> str | None:
@@ -568,7 +626,8 @@ def _stated_title(name: str, title_guess: str, header: list[str]) -> str | None:
     or a line cut mid-sentence."""
     stem = Path(name).stem
     guess = _PRESS_PREFIX.sub("", without_decoration(title_guess))
-    for candidate in (guess, *(title_of_line(line) for line in header[:1])):
+    firsts = [title_of_line(line) or (line if _is_long_title(line) else "") for line in header[:1]]
+    for candidate in (guess, *firsts):
         if _is_title(candidate) and candidate != stem:
             return candidate
     return None
@@ -611,8 +670,7 @@ def profile_of(name: str, raw: str, text: str, title_guess: str) -> Profile:
     """
     header, after = header_of(raw)
     stated = _stated_title(name, title_guess, header)
-    notice = _NOTICE.search(stated) if stated else None
-    title = notice.group("inner") if notice else stated
+    title = (notice_inner(stated) or stated) if stated else None
     if title is None:
         title = _occasion_title(text[:_OCCASION_SEARCH_CHARS])
     stem = Path(name).stem
@@ -676,7 +734,7 @@ def aliases_of(profile: Profile) -> tuple[str, ...]:
     seen: list[str] = []
     for alias in found:
         alias = alias.strip()
-        if len(alias) >= 2 and alias not in seen:
+        if 2 <= len(alias) <= _MAX_ALIAS_CHARS and alias not in seen:
             seen.append(alias)
     return tuple(seen)
 

@@ -185,6 +185,30 @@ def test_notice_with_a_document_in_book_title_marks():
     assert measures.kind == "办法"
 
 
+def test_notices_as_database_exports_give_them():
+    """北大法宝 exports: citation code, link, the title twice, a document number; long titles."""
+    head = "【法宝引证码】 CLI.12.4638041\n原文链接：https://www.pkulaw.com/lar/e069.html\n"
+    long_title = ("安徽省人民政府办公厅关于印发支持工业互联网发展若干政策和安徽省工业互联网创新发展行动计划"
+                  "(2021—2023年)的通知")
+    raw = (f"{head}{long_title}\n{long_title}\n（皖政办秘〔2021〕82号）\n各市、县人民政府：\n"
+           "现将…印发给你们。\n2021年9月2日\n")
+    profile = _synthetic("安徽省人民政府办公厅关于印发支持工业互联网...(FBM-CLI.12.4638041).txt", raw)
+    assert (profile.title, profile.kind) == (long_title, "通知")  # no document named: the whole title
+    assert (profile.place, profile.date) == ("安徽省", D(2021, 9, 2))
+    opinion = ("安徽省推进“三地一区”建设领导小组改革开放新高地执行小组办公室关于印发"
+               "安徽省关于加快对接区域全面经济伙伴关系协定(RCEP)经贸新规则扎实推进高水平开放实施意见的通知")
+    profile = _synthetic("x.txt", f"{head}{opinion}\n{opinion}\n（皖开放办〔2022〕6号）\n各市人民政府：\n")
+    assert profile.title.startswith("安徽省关于加快对接区域全面经济伙伴关系协定(RCEP)")
+    assert profile.title.endswith("经贸新规则扎实推进高水平开放实施意见")
+    assert (profile.kind, profile.place) == ("意见", "安徽省")  # not the slogan “三地一区”
+    bureau = "北京市经济和信息化局印发《关于推进北京市数据专区建设的指导意见》的通知"
+    profile = _synthetic("x.txt", f"{bureau}\n京经信发〔2022〕87号\n各区政府,各相关单位：\n")
+    assert profile.title == "关于推进北京市数据专区建设的指导意见"
+    assert (profile.kind, profile.place) == ("意见", "北京市")
+    region = "内蒙古自治区包头市人民政府关于加快数字政府建设的意见"
+    assert _synthetic("x.txt", f"{region}\n各旗县区人民政府：\n").place == "包头市"
+
+
 def test_ascii_file_name_with_a_chinese_title_line():
     raw = ("2024年甘肃省政府工作报告\n——2024年1月25日在甘肃省第十四届人民代表大会第二次会议上\n省长 任振鹤\n"
            "各位代表：\n现在，我代表省人民政府，向大会报告工作，请予审议。\n一、2023年工作回顾\n全省经济持续回升。\n")
