@@ -155,7 +155,8 @@ def _rules() -> _Rules:
         title_endings=re.compile(_alternation(e for _, endings in kinds for e in endings)),
         # "省长 王予波", "省长王凯作政府工作报告", "市长 殷勇同志作…", "国务院总理李克强"
         office_name=re.compile(
-            rf"(?:{_alternation(offices)})\s*(?P<name>(?:(?!在)[{_HAN}]){{2,4}}?)\s*(?:同志)?\s*(?:所?作|在|$|[，,。\s])"
+            rf"(?:{_alternation(offices)})\s*(?P<name>(?:(?![在的了和与及是为等作所])[{_HAN}]){{2,4}}?)"
+            rf"\s*(?:同志)?\s*(?:所?作|在|$|[，,。\s])"
         ),
     )
 
