@@ -8,6 +8,13 @@ and, when the header says nothing, from cues in its text (各位代表 → a rep
 their short forms, place suffixes, scope words) and `data/rules/profile_words.txt` (kinds,
 offices, salutations), each with examples in its header.
 
+The title, in order: the title line the document states (a notice "…关于印发《X》的通知" gives X,
+the document it issues: "包头市2022年数字政府建设考评办法" reads better and is what users name;
+the notice's issuer becomes the place); a speech's occasion from its opening ("今天，我们召开X
+会议" → "在X会议上的讲话"; display() adds its speaker and date); a bare "政府工作报告" qualified
+with year and place ("2022年政府工作报告（国务院）", "2025年云南省政府工作报告"); a Chinese file
+name; only then an ASCII one.
+
 Everything here is pure and cheap (a few regular-expression passes over the text): the same
 input always gives the same profile, in a few milliseconds.
 
@@ -266,14 +273,12 @@ def header_of(raw: str) -> tuple[list[str], str]:
         for part in _split_glued_title(_PRESS_PREFIX.sub("", without_decoration(paragraph))):
             paragraphs += _split_at_salutation(part)
     header: list[str] = []
-    for i, paragraph in enumerate(paragraphs[:_HEADER_MAX_PARAGRAPHS]):
+    for paragraph in paragraphs[:_HEADER_MAX_PARAGRAPHS]:
         if not _is_header_line(paragraph):
             return header, paragraph
-        if paragraph not in header:
+        if paragraph not in header:  # pkulaw repeats the title
             header.append(paragraph)
-        if i + 1 == len(paragraphs):
-            return header, ""
-    return header, paragraphs[len(header)] if len(paragraphs) > len(header) else ""
+    return header, paragraphs[_HEADER_MAX_PARAGRAPHS] if len(paragraphs) > _HEADER_MAX_PARAGRAPHS else ""
 
 
 def _is_long_title(line: str) -> bool:
@@ -369,12 +374,12 @@ def signature_of(raw: str) -> tuple[str, str] | None:
     return None
 
 
-def date_of(header: list[str], raw: str) -> datetime.date | None:
+def date_of(header: list[str], raw: str, signature: tuple[str, str] | None = None) -> datetime.date | None:
     """The document's own date: in a header line, else a notice's signature line, else an export's
     "发布日期" field, else a bracketed date at the very start ("…的致辞（2020年11月12日，北京）…"),
     else a press dateline with the newspaper's issue year."""
     candidates = [_nfkc(line) for line in header]
-    signature = signature_of(raw)
+    signature = signature or signature_of(raw)
     if signature:
         candidates.append(signature[1])
     candidates += [m.group() for m in _METADATA_DATE.finditer(_nfkc(raw[:_HEADER_SEARCH_CHARS]))]
@@ -677,9 +682,9 @@ def profile_of(name: str, raw: str, text: str, title_guess: str) -> Profile:
     stem = Path(name).stem
     named = stem if _has_han(stem) else None  # "2025年北京市政府工作报告.docx": an admin's name
     kind = kind_of(stated or title or named or "", text)
-    date = date_of(header, raw)
-    year = year_of(name, stated or "", date, text)
     signature = signature_of(raw)
+    date = date_of(header, raw, signature)
+    year = year_of(name, stated or "", date, text)
     place = place_of(stated or "", header, name, text, signature[0] if signature else "")
     speaker = speaker_of(stated or "", header, after)
     if kind == "政府工作报告" and (title is None or _bare_report(title)):
