@@ -358,6 +358,7 @@ _REPORT_OPENING = re.compile(
 # A first line cut mid-sentence is no title: "…第三次会议听取和审议了国务院总理李强所作的"
 _FRAGMENT_END = re.compile(r"[的了和与及在对把将被从向为]$")
 _TITLE_PREFIX_OFFICE = re.compile(r"^(?P<office>[^在，,。]{0,6}?)在")
+_TITLE_COMRADE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4}?)同志在")  # "李强同志在…上的讲话"
 
 
 def _has_han(text: str) -> bool:
@@ -605,8 +606,8 @@ def _place_by_scope(text: str) -> str | None:
 
 def speaker_of(title: str, header: list[str], after: str) -> str | None:
     """Who gave the speech or report: "国务院总理 李克强", "省长王凯作政府工作报告", "市委书记王某某在…的
-    讲话", a leader's name glued after a dated title or before "在…", a name on a line of its own;
-    else the office a title starts with ("县长在…的讲话" → 县长)."""
+    讲话", a leader's name glued after a dated title or before "在…", a name on a line of its own,
+    "张伟同志在…的讲话"; else the office a title starts with ("县长在…的讲话" → 县长)."""
     rules = _rules()
     for line in (title, *header):
         match = rules.office_name.search(line)
@@ -621,6 +622,9 @@ def speaker_of(title: str, header: list[str], after: str) -> str | None:
             return leader
         if any(line.endswith(leader) for line in header):
             return leader
+    comrade = _TITLE_COMRADE.match(title)
+    if comrade and comrade.group("name").startswith(rules.surnames):
+        return comrade.group("name")
     office = _TITLE_PREFIX_OFFICE.match(title)
     if office and office.group("office").endswith(rules.offices):
         return office.group("office")

@@ -348,6 +348,10 @@ def test_speaker_named_in_the_title():
     assert "企业家座谈会" in leader.aliases
     reported = _synthetic("s.txt", "关于政府工作报告的决议\n会议听取了国务院总理李强所作的政府工作报告。\n")
     assert reported.speaker is None  # not in the header
+    comrade = _synthetic("s.txt", "张伟同志在全市经济工作会议上的讲话\n（2024年1月5日）\n同志们：\n")
+    assert (comrade.speaker, comrade.date) == ("张伟", D(2024, 1, 5))
+    local = _synthetic("s.txt", "在全市2024年经济工作会议上的讲话\n市委书记 张伟\n（2024年1月5日）\n同志们：")
+    assert (local.speaker, local.date, local.year) == ("张伟", D(2024, 1, 5), 2024)
     award = _synthetic("s.txt", "关于表彰2023年度优秀县长的决定\n各乡镇：\n")
     assert award.speaker is None  # "县长的决定" names nobody
     titled = _synthetic("s.txt", "在全县经济工作会议上的讲话\n讲话稿\n同志们：\n")
