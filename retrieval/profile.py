@@ -60,6 +60,7 @@ _OPENING_CHARS = 1500  # where "各位代表" and "我代表国务院" are looke
 _OCCASION_SEARCH_CHARS = 300  # "同志们，朋友们：在过去8个多月时间里，…今天，我们隆重召开…"
 _MIN_SCOPE_WORDS = 3  # fewer 全省/我省… than this says nothing about a document's level
 _MIN_PLACE_MENTIONS = 2  # a place named once in the body is not what the document is about
+_SCOPE_CHARS = 30_000  # scope words and place names are counted here: enough, and cheap on a long file
 _HAN = "\u4e00-\u9fff"
 
 # --- Rules files ---------------------------------------------------------------------------------
@@ -449,9 +450,12 @@ def year_of(name: str, title: str, date: datetime.date | None, text: str) -> int
     for match in (_YEAR.search(_nfkc(title)), _YEAR_IN_NAME.search(Path(name).stem)):
         if match:
             return int(match.group(1))
-    text = _nfkc(text)
+    text = text.translate(_FULL_WIDTH_DIGITS)  # "１９８１年"; NFKC of a whole text costs more
     years = Counter(int(m.group(1)) for m in _YEAR.finditer(text) if not _is_target_year(text, m))
     return max(years, key=lambda y: (years[y], y)) if years else None
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _is_target_year(text: str, match: re.Match[str]) -> bool:
@@ -586,6 +590,7 @@ def _main_place(found: list[_Place]) -> str | None:
 
 def _place_by_scope(text: str) -> str | None:
     rules = _rules()
+    text = text[:_SCOPE_CHARS]
     counts = {level: sum(text.count(w) for w in words) for level, words in rules.scope.items()}
     local = {level: n for level, n in counts.items() if level != NATIONAL and n >= _MIN_SCOPE_WORDS}
     if not local:
