@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.clean import body_lines, join_broken_lines, title_of_line, without_decoration
-from retrieval.numerals import chinese_to_int
 from retrieval.rules import RULES_DIR
 
 KINDS = ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", "其他")
@@ -421,9 +420,16 @@ _CHINESE_DATE = re.compile(
 def _chinese_digits(text: str) -> str:
     """"二〇二二年四月十四日" → "2022年4月14日": official signatures write dates in Chinese numerals."""
 
+    def digit(word: str) -> int:
+        return int(word.translate(_CHINESE_YEAR_DIGITS))
+
+    def number(word: str) -> str:  # "四" → 4, "十" → 10, "十四" → 14, "三十一" → 31
+        tens, ten, ones = word.partition("十")
+        return str(digit(tens or "一") * 10 + digit(ones or "〇") if ten else digit(tens))
+
     def arabic(match: re.Match[str]) -> str:
         year = match.group(1).translate(_CHINESE_YEAR_DIGITS)
-        return f"{year}年{chinese_to_int(match.group(2))}月{chinese_to_int(match.group(3))}日"
+        return f"{year}年{number(match.group(2))}月{number(match.group(3))}日"
 
     return _CHINESE_DATE.sub(arabic, text)
 

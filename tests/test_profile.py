@@ -15,7 +15,7 @@ import pytest
 
 from retrieval.clean import clean_text, guess_title
 from retrieval.document import document_year
-from retrieval.profile import KINDS, Profile, apply_overrides, profile_of
+from retrieval.profile import KINDS, Profile, apply_overrides, parse_date, profile_of
 from retrieval.reader import read_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +23,7 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 SEED = SHARED / "seed"
 needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository")
+needs_seed = pytest.mark.skipif(not SEED.is_dir(), reason="../shared/seed is not beside the repository")
 
 D = datetime.date
 # file: (title, year, place, kind, speaker, date)
@@ -99,7 +100,7 @@ def test_corpus_profile(name: str):
     assert _fields(profile) == EXPECTED[name]
 
 
-@needs_shared
+@needs_seed
 def test_seed_profile():
     path = next(SEED.glob("*.txt"))
     profile = _profile(path)
@@ -323,6 +324,22 @@ def test_signature_dates_in_chinese_numerals_and_export_fields():
     assert profile.place == "沧州市"  # the issuer it is signed by
     export = "发布部门：某市人民政府 发布日期：2021.12.30\n关于加强数据安全管理的意见\n各区人民政府：\n"
     assert _synthetic("e.txt", export).date == D(2021, 12, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("二〇二二年四月十四日", D(2022, 4, 14)),
+        ("二〇二二年十月一日", D(2022, 10, 1)),
+        ("二〇二二年十二月三十一日", D(2022, 12, 31)),
+        ("２０２２年３月５日", D(2022, 3, 5)),
+        ("发布日期：2022.04.14", D(2022, 4, 14)),
+        ("2022年2月30日", None),
+        ("二〇二二年二月三十日", None),
+    ],
+)
+def test_parse_date(text: str, date: datetime.date | None):
+    assert parse_date(text) == date
 
 
 def test_a_press_dateline_is_not_the_place():
