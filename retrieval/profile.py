@@ -228,6 +228,8 @@ def format_date(date: datetime.date) -> str:
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# A plan's period: "…发展规划（2021—2025年）" speaks from its first year.
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—\-－–~～至到]+\s*(?:19|20)\d{2}\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # A line that opens with the date: "——2022年3月5日在第十三届…", "2025年1月18日在河南省…", "（2018年2月12日）"
 _DATE_LINE = re.compile(r"^[—\-－–（(\s]*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -446,14 +448,15 @@ def year_of(name: str, title: str, date: datetime.date | None, text: str) -> int
 
     In order: the year of its own date (a report "2025年工作回顾"… given on 2025年1月18日 speaks
     from 2025, even when its title names another year); a year in the title ("xx区2022年经济
-    工作会上讲话"); a year in the file name ("gov_report_1981_national.txt"); else the year the
-    text names most often (the later one on a tie), not counting goals' deadlines ("2060年前").
-    Like document.document_year, with the date line found in the header rather than anywhere in
-    the first 300 characters.
+    工作会上讲话"; of a period, its first: "规划（2021—2025年）"); a year in the file name
+    ("gov_report_1981_national.txt"); else the year the text names most often (the later one on
+    a tie), not counting goals' deadlines ("2060年前"). Like document.document_year, with the
+    date line found in the header rather than anywhere in the first 300 characters.
     """
     if date:
         return date.year
-    for match in (_YEAR.search(_nfkc(title)), _YEAR_IN_NAME.search(Path(name).stem)):
+    title = _nfkc(title)
+    for match in (_YEAR_RANGE.search(title), _YEAR.search(title), _YEAR_IN_NAME.search(Path(name).stem)):
         if match:
             return int(match.group(1))
     text = text.translate(_FULL_WIDTH_DIGITS)  # "１９８１年"; NFKC of a whole text costs more
@@ -704,6 +707,8 @@ def profile_of(name: str, raw: str, text: str, title_guess: str) -> Profile:
     speaker = speaker_of(stated or "", header, after)
     if kind == "政府工作报告" and (title is None or _bare_report(title)):
         title = _qualified_report_title(year, place)
+    elif kind == "政府工作报告" and title and year and not _YEAR.search(_nfkc(title)):
+        title = f"{year}年{title}"  # "内蒙古自治区政府工作报告" given on 2024年1月23日
     if title is None:
         title = stem  # a Chinese or, failing all else, an ASCII file name
     return Profile(title=title, year=year, place=place, kind=kind, speaker=speaker, date=date).with_aliases()
@@ -750,7 +755,7 @@ def aliases_of(profile: Profile) -> tuple[str, ...]:
     core = _without_place_and_year(occasion or profile.title, place)
     if occasion:
         found += [occasion, core, *core.split("暨")]
-    elif core and core not in KINDS and core != profile.title and profile.kind != "政府工作报告":
+    elif _is_short_name(core, profile):
         found.append(core)
     seen: list[str] = []
     for alias in found:
@@ -758,6 +763,14 @@ def aliases_of(profile: Profile) -> tuple[str, ...]:
         if 2 <= len(alias) <= _MAX_ALIAS_CHARS and alias not in seen:
             seen.append(alias)
     return tuple(seen)
+
+
+def _is_short_name(core: str, profile: Profile) -> bool:
+    """The title without its place and year names the document ("数字政府建设考评办法"); not a
+    bare kind ("政府工作报告") nor a notice's "人民政府办公厅关于印发…"."""
+    if not core or core in KINDS or core == profile.title or profile.kind == "政府工作报告":
+        return False
+    return "关于" not in core
 
 
 def _without_place_and_year(title: str, place: str | None) -> str:

@@ -231,6 +231,24 @@ def test_bare_government_work_report_is_qualified_with_year_and_place():
     assert (profile.speaker, profile.date) == ("李克强", D(2023, 3, 5))
 
 
+def test_report_title_without_a_year_gets_the_year_of_its_date():
+    raw = ("# 内蒙古自治区政府工作报告\n——2024年1月23日在内蒙古自治区第十四届人民代表大会第二次会议上\n"
+           "自治区主席 王莉霞\n各位代表：\n")
+    profile = _synthetic("nm.docx", raw)
+    assert profile.title == "2024年内蒙古自治区政府工作报告"
+    assert (profile.place, profile.speaker) == ("内蒙古自治区", "王莉霞")
+    assert {"内蒙古", "2024年内蒙古"} <= set(profile.aliases)
+
+
+def test_a_plan_speaks_from_the_first_year_of_its_period():
+    profile = _synthetic("plan.txt", "包头市“十四五”数字经济发展规划（2021—2025年）\n一、发展基础\n")
+    assert (profile.kind, profile.year, profile.place) == ("规划", 2021, "包头市")
+    raw = "杭州市人民政府办公厅关于印发杭州市数字政府建设实施方案的通知\n各区人民政府：\n"
+    notice = _synthetic("n.txt", raw)
+    assert (notice.kind, notice.place) == ("通知", "杭州市")
+    assert not any("关于" in alias for alias in notice.aliases)  # no "人民政府办公厅关于印发…" alias
+
+
 def test_untitled_report_to_a_congress_is_recognised_by_its_opening():
     raw = ("各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n"
            "全市经济运行稳中向好，我市、全市、市委…\n")
