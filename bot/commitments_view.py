@@ -24,6 +24,7 @@ from bot.render import MAX_MESSAGE, SEPARATOR, escape, html_to_text, utf16_len
 from bot.state import Recent
 from retrieval.commitments import Commitment, answer_from_commitments
 from retrieval.models import Document, Passage
+from retrieval.question import parse_question
 
 PAGE_SIZE = 8
 BUTTONS_PER_ROW = 4
@@ -48,7 +49,7 @@ def commitments_answer(commitments: Sequence[Commitment], question: str) -> list
     matches all of them on its year alone, while the passage search finds the section;
     the whole list stays one /commitments away.
     """
-    found = answer_from_commitments(question, commitments)
+    found = answer_from_commitments(parse_question(question).commitments, commitments)
     if not found or len(found) == len(commitments):
         return None
     return found

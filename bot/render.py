@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from retrieval.models import Answer, Document, Passage
+from retrieval.text.sentences import covering_spans
 
 MAX_MESSAGE = 4096  # Telegram's limit on message text after entity parsing
 LONG_QUOTE = 500  # quotes longer than this are collapsed (<blockquote expandable>)
@@ -28,8 +29,6 @@ MORE = "……"
 
 NO_ANSWER = "文档中没有找到能回答这个问题的内容。"
 TRY_SECTIONS = "可以试试这些章节："
-# A sentence ends at 。！？；!?; (plus closing quotes/brackets after it) or at a line break.
-_SENTENCE = re.compile(r".*?(?:[。！？；!?;]+[”’」』）)]*|\n|$)", re.S)
 
 
 def escape(text: str) -> str:
@@ -68,8 +67,7 @@ def highlight_span(text: str, highlight: str) -> tuple[int, int] | None:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, covering the text without gaps."""
-    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
-    return spans or [(0, len(text))]
+    return covering_spans(text)
 
 
 def _quote_html(text: str, start: int, end: int, bold: tuple[int, int] | None, tail: str = "") -> str:

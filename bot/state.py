@@ -8,18 +8,14 @@ by their generation number rather than pointing into the wrong document.
 from __future__ import annotations
 
 import itertools
-import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from retrieval.library import Library
 from retrieval.models import Answer, Document, Section
+from retrieval.text.markers import without_marker
 
-# Ordinals that open Chinese headings: "二、" "（三）" "一是" "二要" "第四，" "1." …
-_ORDINAL = re.compile(
-    r"^\s*(?:[（(]?[一二三四五六七八九十百\d]+[）)、.．]|[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+[，、]?)\s*"
-)
 T = TypeVar("T")
 GENERIC_EXAMPLES = ("今年的重点工作有哪些？", "去年取得了哪些成绩？", "下一步有什么要求？")
 
@@ -131,7 +127,7 @@ class LibraryHolder:
 def example_questions(documents: tuple[Document, ...], count: int = 3) -> list[str]:
     """Questions made from section headings spread over the documents (also for one new upload)."""
     headings = [s.heading for d in documents for s in d.sections if s.level >= 2]
-    topics = [t for t in (_ORDINAL.sub("", h).rstrip("。：:；;，,") for h in headings) if 2 <= len(t) <= 16]
+    topics = [t for t in (without_marker(h).rstrip("。：:；;，,") for h in headings) if 2 <= len(t) <= 16]
     if len(topics) < count:
         return list(GENERIC_EXAMPLES[:count])
     step = len(topics) / count

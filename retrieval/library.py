@@ -11,10 +11,10 @@ from retrieval.commitments import Commitment, extract_commitments
 from retrieval.document import load_document
 from retrieval.index import Index
 from retrieval.models import Answer, Document, DocumentError
-from retrieval.query import parse_question
+from retrieval.question import parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
+from retrieval.text.tokens import tokenize, tokenizer_fingerprint
 from retrieval.token_cache import cache_path, document_key, store_cached, tokenize_all
-from retrieval.tokens import tokenize, tokenizer_fingerprint
 
 
 class Library:

@@ -16,6 +16,7 @@ from enum import Enum
 from functools import cache
 
 from retrieval.text.numerals import chinese_to_int
+from retrieval.text.sentences import COLONS, COMMAS, ENUMERATION_COMMA
 
 _CHINESE = "[一二三四五六七八九十]+"
 _DIGITS = r"\d+"
@@ -73,6 +74,7 @@ def heading_number(heading: str) -> int | None:
 
 
 def without_marker(heading: str) -> str:
-    """The heading without its number marker and the spaces after it: "（一）统筹消费" → "统筹消费"."""
+    """The heading without its number marker and the spaces or punctuation after it:
+    "（一）统筹消费" → "统筹消费", "第一个问题：深刻认识…" → "深刻认识…"."""
     marker = heading_marker(heading)
-    return heading[marker.end:].lstrip() if marker else heading
+    return heading[marker.end:].lstrip(" \t" + COLONS + COMMAS + ENUMERATION_COMMA) if marker else heading
