@@ -82,7 +82,8 @@ class _Patterns:
     commitments_question_words: re.Pattern[str]
 
 
-_NUMBER = r"[零〇一二两三四五六七八九十百]+|\d+"
+_CHINESE = "[零〇一二两三四五六七八九十百]+"
+_NUMBER = rf"{_CHINESE}|\d+"
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +96,7 @@ def _patterns() -> _Patterns:
     step = (rf"(?:{from_end})第(?P<from_end>{_NUMBER})(?:{noun})"  # 倒数第二条
             rf"|第[（(]?(?P<ordinal>{_NUMBER})[）)]?(?:{noun})"  # 第三部分, 第（二）项
             rf"|(?P<last>{last})(?:{noun})"  # 最后一部分
-            rf"|(?P<marker>{_NUMBER})、|[（(](?P<paren>{_NUMBER})[）)]")  # 二、 （二）
+            rf"|(?P<marker>{_CHINESE})、|[（(](?P<paren>{_NUMBER})[）)]")  # 二、 （二）; not "1、2月"
     return _Patterns(
         asks_time=rules.any_of(groups["asks_time"]),
         asks_quantity=rules.any_of(groups["asks_quantity"]),
