@@ -37,6 +37,7 @@ from retrieval.text.sentences import (
     SENTENCE_ENDS,
     char_class,
     split_at,
+    trimmed,
 )
 
 MAX_CHARS = 1200  # hard limit for one passage
@@ -147,12 +148,7 @@ def _is_bare_item(tree: _Tree) -> bool:
 
 
 def _strip(text: str, span: Span) -> Span:
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(span.path, start, end, span.headed)
+    return Span(span.path, *trimmed(text, span.start, span.end), span.headed)
 
 
 # --- 2. Passages ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Literal
 from retrieval import rules
 from retrieval.answer_types import AnswerType
 from retrieval.text.normalize import compact, normalize
-from retrieval.text.numerals import chinese_to_int
+from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
 from retrieval.text.tokens import question_terms, related_terms
 from retrieval.text.years import relative_offsets, years_in
 
@@ -82,7 +82,7 @@ class _Patterns:
     commitments_question_words: re.Pattern[str]
 
 
-_CHINESE = "[零〇一二两三四五六七八九十百]+"
+_CHINESE = CHINESE_NUMERAL.pattern
 _NUMBER = rf"{_CHINESE}|\d+"
 
 

@@ -32,7 +32,7 @@ from enum import Enum
 
 from retrieval.models import Section
 from retrieval.text.numerals import chinese_to_int
-from retrieval.text.sentences import COLONS, SENTENCE_ENDS
+from retrieval.text.sentences import COLONS, COMMAS, SENTENCE_ENDS
 
 
 class Role(Enum):
@@ -453,7 +453,8 @@ def _to_section(text: str, node: _Node) -> Section:
     heading = node.heading
     end = _rstrip(text, heading.start, node.end)
     body_start = heading.end
-    while body_start < end and (text[body_start].isspace() or text[body_start] in "。！？!?；;：:，,"):
+    after_heading = SENTENCE_ENDS + COLONS + COMMAS
+    while body_start < end and (text[body_start].isspace() or text[body_start] in after_heading):
         body_start += 1
     return Section(path=node.path, start=heading.start, body_start=min(body_start, end), end=end)
 

@@ -18,6 +18,7 @@ from functools import cache
 from retrieval.text.numerals import chinese_to_int
 from retrieval.text.sentences import COLONS, COMMAS, ENUMERATION_COMMA
 
+# Heading numbers as headings write them (no 零/百: "一百零二、" is no heading anyone reads back).
 _CHINESE = "[一二三四五六七八九十]+"
 _DIGITS = r"\d+"
 

@@ -61,12 +61,18 @@ def split_at(text: str, separator: re.Pattern[str], start: int = 0, end: int | N
     yield from _piece(text, pos, end, trim)
 
 
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the whitespace at either end of text[start:end]."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def _piece(text: str, start: int, end: int, trim: bool) -> Iterator[tuple[int, int]]:
     if trim:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trimmed(text, start, end)
     if start < end:
         yield start, end
 
