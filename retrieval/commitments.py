@@ -30,7 +30,7 @@ from retrieval.rules import RULES_DIR, any_of, parse_rule_groups
 from retrieval.text import sentences as text_sentences
 from retrieval.text.markers import PART_STYLES, heading_marker
 from retrieval.text.normalize import compact
-from retrieval.text.tokens import search_words, word_ends, words
+from retrieval.text.tokens import search_words, split_words, word_ends
 from retrieval.text.years import YEAR
 
 Kind = Literal["target", "deadline", "task"]
@@ -217,12 +217,12 @@ def is_short_title_line(line: str) -> bool:
 
 
 def is_forward_phrasing(text: str, rules: Rules) -> bool:
-    tokens = set(words(text))
+    tokens = set(split_words(text))
     return bool(tokens & rules.forward_tokens) and not tokens & rules.completed_tokens
 
 
 def is_completed_phrasing(text: str, rules: Rules) -> bool:
-    return bool(set(words(text)) & rules.completed_tokens)
+    return bool(set(split_words(text)) & rules.completed_tokens)
 
 
 # --- Sentences -----------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
-def words(text: str) -> list[str]:
+def split_words(text: str) -> list[str]:
     """jieba's words of text as written (accurate mode, user dictionary)."""
     return list(tokenizer().lcut(text))
 
