@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from retrieval.commitments import format_commitments
 from retrieval.models import Document, Passage
 from retrieval.reply import Listing, NoAnswer, Reply
+from retrieval.text.sentences import covering_spans
 
 MAX_MESSAGE = 4096  # Telegram's limit on message text after entity parsing
 LONG_QUOTE = 500  # quotes longer than this are collapsed (<blockquote expandable>)
@@ -34,8 +35,6 @@ SORRY = "抱歉，处理这条消息时出错了，请稍后再试。"
 LOADING = "文档还在载入，请稍后再试。"
 NOT_TEXT = "请用文字提问，例如：2022年基础配套有哪些任务？"
 TRY_SECTIONS = "可以试试这些章节："
-# A sentence ends at 。！？；!?; (plus closing quotes/brackets after it) or at a line break.
-_SENTENCE = re.compile(r".*?(?:[。！？；!?;]+[”’」』）)]*|\n|$)", re.S)
 
 
 def escape(text: str) -> str:
@@ -74,8 +73,7 @@ def highlight_span(text: str, highlight: str) -> tuple[int, int] | None:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, covering the text without gaps."""
-    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
-    return spans or [(0, len(text))]
+    return covering_spans(text)
 
 
 def _quote_html(text: str, start: int, end: int, bold: tuple[int, int] | None, tail: str = "") -> str:

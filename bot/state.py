@@ -14,8 +14,8 @@ from typing import Generic, TypeVar
 
 from retrieval.library import Library
 from retrieval.models import Document, Section
-from retrieval.ordinals import strip_marker
 from retrieval.reply import Listing, PassageAnswer
+from retrieval.text.markers import without_marker
 
 T = TypeVar("T")
 GENERIC_EXAMPLES = ("今年的重点工作有哪些？", "去年取得了哪些成绩？", "下一步有什么要求？")
@@ -109,7 +109,7 @@ class LibraryHolder:
 def example_questions(documents: tuple[Document, ...], count: int = 3) -> list[str]:
     """Questions made from section headings spread over the documents (also for one new upload)."""
     headings = [s.heading for d in documents for s in d.sections if s.level >= 2]
-    topics = [t for t in (strip_marker(h).rstrip("。：:；;，,") for h in headings) if 2 <= len(t) <= 16]
+    topics = [t for t in (without_marker(h).rstrip("。：:；;，,") for h in headings) if 2 <= len(t) <= 16]
     if len(topics) < count:
         return list(GENERIC_EXAMPLES[:count])
     step = len(topics) / count

@@ -23,11 +23,13 @@ from retrieval.answer_types import AnswerType, has_answer_type
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage
-from retrieval.numerals import YEAR, numeral_variants
-from retrieval.query import RELATIVE_YEARS, Query, relative_words
+from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
-from retrieval.sentences import split_sentences
-from retrieval.tokens import normalize, related_terms
+from retrieval.text.normalize import normalize
+from retrieval.text.numerals import numeral_variants
+from retrieval.text.sentences import split_sentences
+from retrieval.text.tokens import related_terms
+from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
 CANDIDATES = 12  # passages re-ranked after BM25 (10–30 measured the same on every question set)
 COVERAGE_WEIGHT = 1.5

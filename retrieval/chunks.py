@@ -30,6 +30,15 @@ from dataclasses import dataclass, field
 
 from retrieval.models import Chunk, Section
 from retrieval.structure import find_enumeration, paragraphs
+from retrieval.text.sentences import (
+    COMMAS,
+    ENUMERATION_COMMA,
+    SEMICOLONS,
+    SENTENCE_ENDS,
+    char_class,
+    split_at,
+    trimmed,
+)
 
 MAX_CHARS = 1200  # hard limit for one passage
 GROUP_CHARS = 800  # target size when grouping unheaded paragraphs
@@ -37,8 +46,9 @@ MIN_PIECE_CHARS = 150  # a piece shorter than this joins a neighbour, if they fi
 BARE_ITEM_MAX = 80  # a body-less list line up to this long is not a passage of its own
 BARE_HEADING_MAX = 60  # a parent's text this short without 。！？； is just its heading
 
-_SENTENCE_END = re.compile(r"[。！？!?；;]")
-_CLAUSE_END = re.compile(r"[，,；;、]")
+# An over-long paragraph is cut after its sentences' ends, an over-long sentence after its commas.
+_SENTENCE_END = re.compile(char_class(SENTENCE_ENDS))
+_CLAUSE_END = re.compile(char_class(COMMAS + SEMICOLONS + ENUMERATION_COMMA))
 
 
 @dataclass(frozen=True)
@@ -140,12 +150,7 @@ def _is_bare_item(tree: _Tree) -> bool:
 
 
 def _strip(text: str, span: Span) -> Span:
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(span.path, start, end, span.headed, span.section)
+    return Span(span.path, *trimmed(text, span.start, span.end), span.headed, span.section)
 
 
 # --- 2. Passages ----------------------------------------------------------------------------------
@@ -171,7 +176,7 @@ def _units(text: str, start: int, end: int, by_sentence: bool) -> Iterator[tuple
         if para_end - para_start <= MAX_CHARS and not by_sentence:
             yield para_start, para_end
             continue
-        for sent_start, sent_end in _pieces_between(text, para_start, para_end, _SENTENCE_END, keep=True):
+        for sent_start, sent_end in split_at(text, _SENTENCE_END, para_start, para_end):
             if sent_end - sent_start <= MAX_CHARS:
                 yield sent_start, sent_end
             else:
@@ -180,30 +185,9 @@ def _units(text: str, start: int, end: int, by_sentence: bool) -> Iterator[tuple
 
 def _clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Clauses of an over-long sentence, hard-cut at MAX_CHARS if one has no comma at all."""
-    for clause_start, clause_end in _pieces_between(text, start, end, _CLAUSE_END, keep=True):
+    for clause_start, clause_end in split_at(text, _CLAUSE_END, start, end):
         for cut in range(clause_start, clause_end, MAX_CHARS):
             yield cut, min(cut + MAX_CHARS, clause_end)
-
-
-def _pieces_between(text: str, start: int, end: int, separator: re.Pattern[str],
-                    keep: bool = False) -> Iterator[tuple[int, int]]:
-    """Non-blank stretches of text[start:end] between separators (kept at the piece end if `keep`)."""
-    pos = start
-    for m in separator.finditer(text, start, end):
-        stop = m.end() if keep else m.start()
-        if text[pos:stop].strip():
-            yield _trim(text, pos, stop)
-        pos = m.end()
-    if text[pos:end].strip():
-        yield _trim(text, pos, end)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while text[start].isspace():
-        start += 1
-    while text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _pack(units: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:

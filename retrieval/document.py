@@ -10,9 +10,9 @@ from pathlib import Path
 from retrieval.chunks import make_chunks
 from retrieval.clean import clean_text, guess_title
 from retrieval.models import Document, DocumentError
-from retrieval.numerals import YEAR
 from retrieval.reader import read_text
 from retrieval.structure import find_sections
+from retrieval.text.years import YEAR
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")

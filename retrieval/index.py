@@ -21,10 +21,11 @@ import numpy as np
 
 from retrieval.bm25 import SparseBM25
 from retrieval.models import Chunk, Document
-from retrieval.numerals import YEAR
-from retrieval.query import Query, relative_words
-from retrieval.sentences import split_sentences
-from retrieval.tokens import normalize, tokenize
+from retrieval.question import Query
+from retrieval.text.normalize import normalize
+from retrieval.text.sentences import split_sentences
+from retrieval.text.tokens import tokenize
+from retrieval.text.years import YEAR, relative_words
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body

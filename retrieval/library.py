@@ -11,18 +11,17 @@ from retrieval.commitments import (
     Commitment,
     answer_from_commitments,
     commitment_passage,
-    commitment_topic,
     extract_commitments,
     search_commitments,
 )
 from retrieval.document import load_document
 from retrieval.index import Index
 from retrieval.models import Document, DocumentError
-from retrieval.query import parse_question
+from retrieval.question import CommitmentsIntent, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
 from retrieval.reply import Listing, NoAnswer, Reply
+from retrieval.text.tokens import tokenize, tokenizer_fingerprint
 from retrieval.token_cache import cache_path, document_key, store_cached, tokenize_all
-from retrieval.tokens import tokenize, tokenizer_fingerprint
 
 MAX_QUESTION = 500  # characters of a question that are read; the rest is noise
 
@@ -52,15 +51,18 @@ class Library:
             scope = None  # a document removed since the user picked it: ask them all
         if not any(ch.isalnum() for ch in question):
             return NoAnswer(question)
+        query = parse_question(question)
         # A question that only filters the commitments ("今年的量化指标有哪些") is answered by
         # them: no one passage holds them all. A topic's targets ("对城市建设有哪些规划指标要求")
         # are best quoted in their passage, the sentence marked.
-        listing = None if commitment_topic(question) else self._listing(question, scope, top_k)
+        intent = query.commitments
+        listing = self._listing(question, intent, scope, top_k) if intent and not intent.topic else None
         if listing is not None:
             return listing
-        return answer(parse_question(question), self.index, top_k=top_k, doc=scope)
+        return answer(query, self.index, top_k=top_k, doc=scope)
 
-    def _listing(self, question: str, scope: str | None, top_k: int) -> Listing | None:
+    def _listing(self, question: str, intent: CommitmentsIntent, scope: str | None,
+                 top_k: int) -> Listing | None:
         """The commitments that answer a list question about them, or None.
 
         A list of *every* commitment is no answer: "2022年基础配套有哪些任务" matches all of
@@ -69,7 +71,7 @@ class Library:
         commitments = self.commitments()
         if scope is not None:
             commitments = tuple(c for c in commitments if c.doc == scope)
-        found = answer_from_commitments(question, commitments)
+        found = answer_from_commitments(intent, commitments)
         if not found or len(found) == len(commitments):
             return None
         return self._listed(question, found, top_k)

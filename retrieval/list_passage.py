@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from retrieval.models import Chunk, Document, Section
-from retrieval.sentences import sentence_spans
+from retrieval.text.sentences import sentence_spans
 
 LIST_LIMIT = 1500  # most non-space characters quoted for a list answer
 ELISION = "……"  # on a line of its own in an excerpt, where text is left out

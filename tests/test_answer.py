@@ -3,7 +3,7 @@
 from retrieval.answer import answer
 from retrieval.index import Index
 from retrieval.models import Chunk, Document
-from retrieval.query import parse_question
+from retrieval.question import parse_question
 
 PASSAGES = [
     (("一、2021 年工作回顾", "一是发展水平显著提升"),
