@@ -13,6 +13,7 @@ that carries the question, so there is no answer.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -37,6 +38,8 @@ SENTENCE_WEIGHT = 3.0
 HEADING_WEIGHT = 0.3
 # A passage under a heading of another year ("2024年工作回顾") for a question about this year.
 OTHER_YEAR_PENALTY = 0.5
+# A passage of a document the question names ("云南…"), times the share of the question that names it.
+DOCUMENT_WEIGHT = 1.0
 PART_WEIGHT = 2.0  # under the numbered part the question points at ("第二个问题"), half as much
 # unless the passage opens with that part's heading
 TYPE_WEIGHT = 0.4  # the best sentence holds the kind of answer asked for (a number, a time)
@@ -121,10 +124,23 @@ class Wanted:
     def share_found(self, text: str, year: int | None) -> float:
         return self.share(self.credits(text, year))
 
+    def within(self, named: frozenset[str]) -> Wanted:
+        """The question as asked of one document: words that only name that document ("云南" of
+        the Yunnan report, which says 全省) are not looked for in its passages. Years are kept:
+        they also pick the part of a document (二、2022 年的重点工作)."""
+        kept = tuple((0.0, forms, link) if _names(forms, link, named) else (weight, forms, link)
+                     for weight, forms, link in self.terms)
+        total = sum(weight for weight, _, _ in kept)
+        return Wanted(kept, total) if total else self
+
     def found_in(self, credits: tuple[float, ...]) -> Wanted:
         """Only the words with credit (the rest count as absent): less to look for in sentences."""
         kept = tuple(t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True))
         return Wanted(kept, self.total)
+
+
+def _names(forms: tuple[tuple[str, float], ...], link: YearLink | None, named: frozenset[str]) -> bool:
+    return link is None and bool(forms) and forms[0][0] in named
 
 
 @dataclass(frozen=True)
@@ -240,14 +256,40 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None) -> 
     if doc is not None:
         scores = np.where(index.in_document(doc), scores, 0.0)
     order = [int(i) for i in np.argsort(-scores, kind="stable")[:CANDIDATES] if scores[i] > 0]
+    named = named_documents(wanted, index)
+    if named and doc is None:  # the passages of the documents the question names are candidates too
+        best_named = [d for d, share in named.items() if share == max(named.values())]
+        in_named = np.where(np.isin(index.document_of, best_named), scores, 0.0)
+        order += [int(i) for i in np.argsort(-in_named, kind="stable")[:CANDIDATES]
+                  if in_named[i] > 0 and int(i) not in order]
     order += [i for i in _part_candidates(query, index, doc) if i not in order]
     if not order:
         return []
-    judged = [judge(query, wanted, i, float(scores[i]), index) for i in order]
+    judged = [judge(query, wanted.within(index.entries[i].named), i, float(scores[i]), index) for i in order]
     best = max(j.bm25 for j in judged) or 1.0
-    scored = [replace(j, score=j.rank_score(best)) for j in judged]
+    scored = [replace(j, score=j.rank_score(best) + DOCUMENT_WEIGHT * named.get(_document(j, index), 0.0))
+              for j in judged]
     # Among passages in the part asked for, the shallowest heading ("第二个问题" itself) first.
     return sorted(scored, key=lambda j: (-j.score, j.part_depth or 99))
+
+
+def _document(judged: Judged, index: Index) -> int:
+    return int(index.document_of[judged.position])
+
+
+def named_documents(wanted: Wanted, index: Index) -> dict[int, float]:
+    """How much of the question names each document (by its title, place, speaker, kind or short
+    names), as a share of the question's idf: "云南今年粮食产量目标" names the Yunnan report.
+    Only documents named at all are listed; with one document loaded, none is."""
+    if len(index.document_names) < 2 or not wanted.total:
+        return {}
+    found: dict[int, float] = {}
+    total = len(index.document_names)
+    for weight, forms, _ in wanted.terms:
+        named = index.documents_named_by(forms[0][0]) if weight and forms else set()
+        for number in named:  # a word naming one document of many names it fully; 报告 names none
+            found[number] = found.get(number, 0.0) + math.log(total / len(named)) / math.log(total)
+    return {number: min(share, 1.0) for number, share in found.items() if share > 0}
 
 
 def _part_candidates(query: Query, index: Index, doc: str | None) -> list[int]:
@@ -299,7 +341,8 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
         return NoAnswer(query.text)
     wanted = Wanted.of(query, index)
     ranked = rank(query, wanted, index, doc)
-    results = tuple(to_passage(j, query, wanted, index) for j in ranked[: max(top_k, 1)])
+    results = tuple(to_passage(j, query, wanted.within(index.entries[j.position].named), index)
+                    for j in ranked[: max(top_k, 1)])
     if ranked and _answers(ranked[0], query):
         return PassageAnswer(query.text, results)
     return NoAnswer(query.text, results)

@@ -29,6 +29,7 @@ from retrieval.text.years import YEAR, relative_words
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
+NAMING_MAX_SHARE = 0.3  # a word of a document's name in more of its passages than this is content
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Entry:
     chunk: Chunk
     title: str
     year: int | None
+    named: frozenset[str]  # words that name its document but that its text seldom uses (naming_words)
     matchable: str  # normalized heading path + body, for checking which question words it holds
     path_text: str  # normalized heading path
     own_heading: str  # normalized last heading of the path
@@ -78,10 +80,39 @@ def _year_after(year: int, offset: int) -> list[str]:
     return [str(year + offset)]
 
 
-def _entry(chunk: Chunk, document: Document) -> Entry:
+def document_words(document: Document) -> str:
+    """What names a document, read with every one of its passages: its title, place, speaker and
+    the short names users type ("云南", "王予波"). A Yunnan report says 全省, not 云南: "云南今年的
+    粮食目标" still finds 云南 under its passages."""
+    profile = document.profile
+    if profile is None:
+        return document.title
+    return " ".join(dict.fromkeys(w for w in (document.title, profile.place, profile.speaker, profile.kind,
+                                               *profile.aliases) if w))
+
+
+def naming_words(document: Document, passages: list[str]) -> frozenset[str]:
+    """Names of the document (its place, speaker, kind, short names) that its text seldom uses:
+    "云南" for the Yunnan report, which says 全省. They say which document a question is about,
+    not what a passage is about. Title words are no such names ("考评" of a 考评办法 is its
+    subject), nor a name the text uses throughout ("xx" in a speech about xx区)."""
+    profile = document.profile
+    if profile is None:
+        return frozenset()
+    names = (profile.place, profile.speaker, profile.kind, *profile.aliases)
+    words = {normalize(w) for w in names if w}
+    limit = NAMING_MAX_SHARE * len(passages)
+    return frozenset(w for w in words if len(w) > 1 and sum(w in p for p in passages) < limit)
+
+
+def _aliases(document: Document) -> tuple[str, ...]:
+    return document.profile.aliases if document.profile else ()
+
+
+def _entry(chunk: Chunk, document: Document, named: frozenset[str]) -> Entry:
     sentences = tuple((s, normalize(s)) for s in split_sentences(chunk.text))
     path_text = normalize(" ".join(chunk.path))
-    return Entry(chunk=chunk, title=document.title, year=document.year,
+    return Entry(chunk=chunk, title=document.title, year=document.year, named=named,
                  matchable=path_text + normalize(chunk.text), path_text=path_text,
                  own_heading=normalize(chunk.path[-1]) if chunk.path else "", sentences=sentences,
                  path_years=frozenset(int(y) for y in YEAR.findall(path_text)),
@@ -97,13 +128,25 @@ class Index:
         placed = [(c, d) for d in documents for c in d.chunks]
         if body_tokens is None:
             body_tokens = [tokenize(c.text) for c, _ in placed]
-        heading_of = [" ".join((d.title, *c.path)) for c, d in placed]
+        names = {d.name: document_words(d) for d in documents}
+        heading_of = [" ".join((names[d.name], *c.path)) for c, d in placed]
         heading_tokens = {h: tokenize(h) for h in set(heading_of)}  # many passages share one heading
         head_tokens = [heading_tokens[h] for h in heading_of]
-        self.entries = tuple(_entry(c, d) for c, d in placed)
+        named = {d.name: naming_words(d, [normalize(c.text) for c in d.chunks]) for d in documents}
+        self.entries = tuple(_entry(c, d, named[d.name]) for c, d in placed)
         self._body = WeightedBM25(body_tokens)
         self._head = WeightedBM25(head_tokens)
         self._masks: dict[str, np.ndarray] = {}
+        # Which documents a word names (their title, place, speaker, short names), for questions
+        # that say which document they are about: "云南" → the Yunnan report.
+        self.document_names = tuple(d.name for d in documents)
+        self._named_by: dict[str, set[int]] = {}
+        for number, document in enumerate(documents):
+            words = tokenize(names[document.name]) + [normalize(a) for a in _aliases(document)]
+            for word in words:
+                self._named_by.setdefault(word, set()).add(number)
+        position_of = {name: number for number, name in enumerate(self.document_names)}
+        self.document_of = np.array([position_of[e.chunk.doc] for e in self.entries], dtype=np.intp)
         self._years = np.array([e.year or 0 for e in self.entries])
         # Passages by the number of a heading on their path ("二、" → 2), shallowest heading first:
         # "第二个问题" finds its candidates without a pass over every passage.
@@ -135,6 +178,10 @@ class Index:
                 mask = self._years == year
                 total += mask * (self._body.scores(words) + HEADING_WEIGHT * self._head.scores(words))
         return total
+
+    def documents_named_by(self, word: str) -> set[int]:
+        """The documents (by position in document_names) whose names hold the word."""
+        return self._named_by.get(word, set())
 
     def under_number(self, number: int) -> list[tuple[int, int]]:
         """(depth, position) of the passages with a heading numbered `number` on their path, in

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retrieval.profile import Profile
 
 
 class DocumentError(ValueError):
@@ -74,6 +78,7 @@ class Document:
     sections: tuple[Section, ...]
     chunks: tuple[Chunk, ...]
     year: int | None = None  # the year the document speaks from, for 今年/去年
+    profile: Profile | None = None  # what the document is: title, year, place, kind, speaker, date
 
     def lineage(self, section: int | None) -> tuple[Section, ...]:
         """The sections from the top level down to `section`: its heading path, as sections."""

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from retrieval.clean import clean_text, guess_title
-from retrieval.document import document_year
 from retrieval.profile import KINDS, Profile, apply_overrides, parse_date, profile_of
 from retrieval.reader import read_text
 
@@ -112,16 +111,6 @@ def test_seed_profile():
 def test_no_title_is_an_ascii_file_name_when_the_text_offers_one():
     for path in _documents():
         assert not _profile(path).title.isascii(), path.name
-
-
-@needs_shared
-def test_year_agrees_with_document_year():
-    """The year rules keep document.document_year's answers on every document."""
-    for path in _documents():
-        raw = read_text(path)
-        text, title = clean_text(raw), guess_title(raw, path.stem)
-        assert _profile(path).year == document_year(path.name, title, text), path.name
-
 
 @needs_shared
 def test_aliases_name_place_year_and_speaker():
