@@ -24,6 +24,7 @@ from retrieval.answer_types import AnswerType, has_answer_type
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage
+from retrieval.positions import sections_at
 from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
@@ -217,16 +218,23 @@ def _best_of(sentences: Iterable[tuple[str, str]], path_text: str, year: int | N
     return best or Sentence("", 0.0, 0.0, False)
 
 
-def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index) -> Judged:
+def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index,
+          at_position: int | None = None, resolved: bool = False) -> Judged:
+    """resolved: the question's position was found in the documents ("第三部分第（二）项",
+    "最后一部分"); at_position is then the depth of the section this passage opens, if it does."""
     entry = index.entries[position]
     years = query.years_meant(entry.year)
     in_passage = wanted.credits(entry.matchable, entry.year)
     sentence = best_sentence(entry, wanted.found_in(in_passage), query.answer_type)
-    in_part = query.part is not None and query.part in entry.path_numbers
+    if resolved:
+        in_part = at_position is not None
+    else:
+        in_part = query.part is not None and query.part in entry.path_numbers
+    pointed = query.part is not None or resolved
 
     def with_part(share: float) -> float:
         """A numbered part asked for ("第二个问题") weighs as much as all the question's words."""
-        if query.part is None:
+        if not pointed:
             return share
         return (share + in_part) / 2 if wanted.total else float(in_part)
 
@@ -239,8 +247,9 @@ def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index
         sentence_share=with_part(sentence.share),
         typed=sentence.typed,
         other_year=bool(years and entry.path_years and not years & entry.path_years),
-        part_depth=entry.path_numbers.index(query.part) + 1 if in_part else 0,
-        part_heading_here=in_part and _opens_with_numbered_heading(entry, query.part or 0),
+        part_depth=at_position or (entry.path_numbers.index(query.part) + 1 if in_part and query.part else 0),
+        part_heading_here=at_position is not None
+        or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
     )
 
 
@@ -263,9 +272,12 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None) -> 
         order += [int(i) for i in np.argsort(-in_named, kind="stable")[:CANDIDATES]
                   if in_named[i] > 0 and int(i) not in order]
     order += [i for i in _part_candidates(query, index, doc) if i not in order]
+    at_position = _position_candidates(query, index, doc, named)
+    order += [i for i in at_position if i not in order]
     if not order:
         return []
-    judged = [judge(query, wanted.within(index.entries[i].named), i, float(scores[i]), index) for i in order]
+    judged = [judge(query, wanted.within(index.entries[i].named), i, float(scores[i]), index,
+                    at_position.get(i) if at_position else None, bool(at_position)) for i in order]
     best = max(j.bm25 for j in judged) or 1.0
     scored = [replace(j, score=j.rank_score(best) + DOCUMENT_WEIGHT * named.get(_document(j, index), 0.0))
               for j in judged]
@@ -290,6 +302,32 @@ def named_documents(wanted: Wanted, index: Index) -> dict[int, float]:
         for number in named:  # a word naming one document of many names it fully; 报告 names none
             found[number] = found.get(number, 0.0) + math.log(total / len(named)) / math.log(total)
     return {number: min(share, 1.0) for number, share in found.items() if share > 0}
+
+
+def _position_candidates(query: Query, index: Index, doc: str | None,
+                         named: dict[int, float]) -> dict[int, int]:
+    """The passages opening the sections a position points at (position → depth of the section),
+    in the document asked, else the documents named, else all: "报告最后一部分讲了啥" → the last
+    part of each report. Only for positions the heading numbers alone do not find: a path of two
+    steps or more, a count from the end, or a single number without 第 ("（八）讲的啥")."""
+    position = query.position
+    if not position or (len(position) == 1 and position[0] > 0 and query.part is not None
+                        and query.list_size is None):
+        return {}
+    if doc is not None:
+        names = [doc]
+    elif named:
+        best = max(named.values())
+        names = [index.document_names[d] for d, share in named.items() if share == best]
+    else:
+        names = list(index.document_names)
+    found: dict[int, int] = {}
+    for name in names:
+        for section in sections_at(index.documents[name], position, query.list_size):
+            opening = index.opening(name, section.id)
+            if opening is not None:
+                found.setdefault(opening, section.level)
+    return found
 
 
 def _part_candidates(query: Query, index: Index, doc: str | None) -> list[int]:
@@ -337,7 +375,7 @@ def _answers(best: Judged, query: Query) -> bool:
 
 def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> PassageAnswer | NoAnswer:
     """The passage that answers the question (from document `doc` only, if given), or none."""
-    if (not query.own_terms and query.part is None) or not len(index):
+    if (not query.own_terms and query.part is None and not query.position) or not len(index):
         return NoAnswer(query.text)
     wanted = Wanted.of(query, index)
     ranked = rank(query, wanted, index, doc)

@@ -13,6 +13,7 @@ log((N+1)/df), stays positive, and its delta keeps long passages from being crus
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -146,6 +147,15 @@ class Index:
             for word in words:
                 self._named_by.setdefault(word, set()).add(number)
         position_of = {name: number for number, name in enumerate(self.document_names)}
+        # The passage each section's heading stands in (where "第三部分第（二）项" begins).
+        self._opening: dict[tuple[str, int], int] = {}
+        first = 0
+        for document in documents:
+            starts = [c.start for c in document.chunks]
+            for section in document.sections:
+                at = max(bisect_right(starts, section.start) - 1, 0)
+                self._opening[(document.name, section.id)] = first + at
+            first += len(document.chunks)
         self.document_of = np.array([position_of[e.chunk.doc] for e in self.entries], dtype=np.intp)
         self._years = np.array([e.year or 0 for e in self.entries])
         # Passages by the number of a heading on their path ("二、" → 2), shallowest heading first:
@@ -178,6 +188,10 @@ class Index:
                 mask = self._years == year
                 total += mask * (self._body.scores(words) + HEADING_WEIGHT * self._head.scores(words))
         return total
+
+    def opening(self, document: str, section: int) -> int | None:
+        """The position of the passage that opens a section (holds its heading)."""
+        return self._opening.get((document, section))
 
     def documents_named_by(self, word: str) -> set[int]:
         """The documents (by position in document_names) whose names hold the word."""

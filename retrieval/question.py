@@ -56,6 +56,7 @@ class Query:
     # The position pointed at, outermost first, negative from the end: "二、里的第三条" → (2, 3),
     # "倒数第二条" → (-2,), "最后一部分" → (-1,). Not used by ranking yet.
     position: tuple[int, ...] = ()
+    list_size: int | None = None  # how many items the list pointed into has: "九个方面里第五个" → 9
     reference: str = ""  # the words that named `part` ("第二个问题"), left out of the search
     commitments: CommitmentsIntent | None = None  # a list question about commitments
 
@@ -76,6 +77,7 @@ class _Patterns:
     position_step: re.Pattern[str]
     position_link: re.Pattern[str]
     part: re.Pattern[str]
+    list_size: re.Pattern[str]
     commitments_list: re.Pattern[str]
     commitments_deadline: re.Pattern[str]
     commitments_any_deadline: frozenset[str]
@@ -86,6 +88,7 @@ class _Patterns:
 
 
 _CHINESE = CHINESE_NUMERAL.pattern
+_NUMERAL_CHARACTERS = "零〇一二两三四五六七八九十百千万亿"
 _NUMBER = rf"{_CHINESE}|\d+"
 
 
@@ -108,6 +111,8 @@ def _patterns() -> _Patterns:
         position_link=re.compile("|".join(groups["position_links"])),
         # Ranking's part: 第 + number + what is numbered ("第一书记" is none: 书记 is not a part).
         part=re.compile(not_after_from_end + rf"第({_NUMBER})(?:{noun})"),
+        # How many items the list has that a position counts in: "十条方针里第五条" → 10.
+        list_size=re.compile(rf"(?<![第\d{_NUMERAL_CHARACTERS}])({_NUMBER})(?:{noun})"),
         commitments_list=rules.any_of(groups["commitments_list"]),
         commitments_deadline=rules.any_of(groups["commitments_deadline"]),
         commitments_any_deadline=frozenset(groups["commitments_any_deadline"]),
@@ -160,27 +165,42 @@ def _step_value(match: re.Match[str]) -> int | None:
     return _number(number) if number else None
 
 
-def referenced_position(question: str) -> tuple[int, ...]:
-    """The path of positions a (normalized) question points at, outermost first; () if none.
+def position_steps(question: str) -> list[tuple[int, str]]:
+    """Each step of the position a (normalized) question points at, outermost first, with the
+    words that name it: "湖北报告第三部分政府自身建设第三条" → [(3, "第三部分"), (3, "第三条")].
 
-    "第三部分第（二）项" → (3, 2), "二、里的第三条" → (2, 3), "九个方面里第五个" → (5,),
-    "最后一部分" → (-1,), "倒数第二条" → (-2,). Steps follow each other, or are joined by
-    里/中/的… (position_links).
+    Steps follow each other in the question, joined by 里/中/的… (position_links) or by the
+    name of the part between them ("第三部分政府自身建设第三条"); negative counts from the end.
     """
     patterns = _patterns()
+    steps: list[tuple[int, str]] = []
     match = patterns.position_step.search(question)
-    path: list[int] = []
     while match:
         value = _step_value(match)
         if value is None:
             break
-        path.append(value)
-        pos = match.end()
-        link = patterns.position_link.match(question, pos)
-        match = patterns.position_step.match(question, link.end() if link else pos)
-        if match is None and link:
-            match = patterns.position_step.match(question, pos)
-    return tuple(path)
+        steps.append((value, match.group(0)))
+        match = patterns.position_step.search(question, match.end())
+    return steps
+
+
+def list_size(question: str) -> int | None:
+    """How many items the list a position counts in has, when the question says so:
+    "九个方面里第五个" → 9, "十件民生实事里第五件" → 10; None when it does not."""
+    for match in _patterns().list_size.finditer(question):
+        value = _number(match.group(1))
+        if value and value > 1:
+            return value
+    return None
+
+
+def referenced_position(question: str) -> tuple[int, ...]:
+    """The path of positions a (normalized) question points at, outermost first; () if none.
+
+    "第三部分第（二）项" → (3, 2), "二、里的第三条" → (2, 3), "九个方面里第五个" → (5,),
+    "最后一部分" → (-1,), "倒数第二条" → (-2,).
+    """
+    return tuple(value for value, _ in position_steps(question))
 
 
 def commitments_intent(question: str) -> CommitmentsIntent | None:
@@ -231,7 +251,11 @@ def importance(terms: list[str]) -> dict[str, float]:
 def parse_question(question: str) -> Query:
     normalized = normalize(question)
     part = referenced_part(normalized)
-    words = question_terms(normalized.replace(part[1], " ") if part else question)
+    steps = position_steps(normalized)
+    asked = normalized
+    for words_of_step in {part[1]} | {words for _, words in steps} if part else {w for _, w in steps}:
+        asked = asked.replace(words_of_step, " ")  # "第三部分" points; it is not looked for
+    words = question_terms(asked if part or steps else question)
     own = list(dict.fromkeys(words))
     weight = importance(own)
     terms: dict[str, float] = {}
@@ -253,7 +277,8 @@ def parse_question(question: str) -> Query:
         answer_type=wanted_type(normalized),
         years=tuple(sorted(years_in(normalized))),
         part=part[0] if part else None,
-        position=referenced_position(normalized),
+        position=tuple(value for value, _ in steps),
+        list_size=list_size(normalized) if steps else None,
         reference=part[1] if part else "",
         commitments=commitments_intent(question),
     )
