@@ -84,6 +84,7 @@ def register(application: Application) -> None:
             CallbackQueryHandler(on_example, pattern=keyboards.PATTERNS[Kind.EXAMPLE]),
             CallbackQueryHandler(on_listing_page, pattern=keyboards.PATTERNS[Kind.LISTING_PAGE]),
             CallbackQueryHandler(on_listing_item, pattern=keyboards.PATTERNS[Kind.LISTING_ITEM]),
+            CallbackQueryHandler(on_also, pattern=keyboards.PATTERNS[Kind.ALSO]),
             CallbackQueryHandler(on_noop, pattern=f"^{keyboards.NOOP}$"),
             CallbackQueryHandler(on_stale),  # anything else: forged, or from an older version
             InlineQueryHandler(on_inline),
@@ -246,8 +247,8 @@ async def send_reply(context: Context, chat_id: int, reply: Reply, reply_id: int
             reply_to_message_id=reply_id,
         )
         return
-    parts = render.passage_messages(reply.answer)
-    markup = answer_markup(holder, rid, reply.passages, 0)
+    parts = render.passage_messages(reply.answer, also=reply.also)
+    markup = answer_markup(holder, rid, reply, 0)
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         await context.bot.send_message(
@@ -260,12 +261,12 @@ def titles_of(holder: LibraryHolder) -> dict[str, str]:
     return {d.name: d.title for d in holder.documents}
 
 
-def answer_markup(
-    holder: LibraryHolder, rid: str, passages: tuple[Passage, ...], index: int
-) -> InlineKeyboardMarkup | None:
-    """Paging buttons, plus 全文 when the passage's section (or document) can be shown."""
-    full = holder.position(passages[index].doc) is not None
-    return keyboards.answer_keyboard(holder.generation, rid, index, len(passages), full)
+def answer_markup(holder: LibraryHolder, rid: str, reply: PassageAnswer,
+                  index: int) -> InlineKeyboardMarkup | None:
+    """Paging buttons, 全文 when the passage's section (or document) can be shown, and 也见于."""
+    full = holder.position(reply.passages[index].doc) is not None
+    also = [render.passage_title(p) for p in reply.also]
+    return keyboards.answer_keyboard(holder.generation, rid, index, len(reply.passages), full, also)
 
 
 async def send_shown(context: Context, chat_id: int, doc_index: int, section_id: int | None) -> bool:
@@ -337,7 +338,7 @@ async def on_page(update: Update, context: Context) -> None:
         return
     await query.answer()
     text = render.passage_messages(reply.passages[callback.index], max_parts=1)[0]
-    markup = answer_markup(context.bot_data.holder, callback.key, reply.passages, callback.index)
+    markup = answer_markup(context.bot_data.holder, callback.key, reply, callback.index)
     with suppress(BadRequest):  # e.g. "message is not modified" after a double tap
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
@@ -429,6 +430,20 @@ async def on_listing_item(update: Update, context: Context) -> None:
         return
     await query.answer()
     await send_passage(context, chat_id, commitment_passage(document, commitment))
+
+
+async def on_also(update: Update, context: Context) -> None:
+    """也见于：show the passage another document answers with."""
+    query = update.callback_query
+    assert query is not None
+    callback, reply = recent_reply(context, query.data, Kind.ALSO) or (None, None)
+    chat_id = chat_of(update)
+    if callback is None or chat_id is None or not isinstance(reply, PassageAnswer) \
+            or not 0 <= callback.index < len(reply.also):
+        await query.answer(render.STALE)
+        return
+    await query.answer()
+    await send_passage(context, chat_id, reply.also[callback.index])
 
 
 async def on_noop(update: Update, context: Context) -> None:

@@ -9,6 +9,7 @@ bytes, so the data is compact, self-describing and parsed strictly, one kind per
     e|<gen>|<i>         ask example question i
     c|<gen>|<rid>|<n>   page n of a recent commitments listing (edits the message)
     o|<gen>|<rid>|<n>   item n of a recent commitments listing, as its quoted passage
+    a|<gen>|<rid>|<n>   也见于: the passage of the n-th other document that answers too
     n                   the "n/N" counter (does nothing)
 
 <gen> is the library generation: after a reload, old buttons are recognised as stale.
@@ -37,6 +38,7 @@ class Kind(Enum):
     EXAMPLE = "e"
     LISTING_PAGE = "c"
     LISTING_ITEM = "o"
+    ALSO = "a"
 
 
 _KEY = {  # what stands between the generation and the number, per kind
@@ -46,6 +48,7 @@ _KEY = {  # what stands between the generation and the number, per kind
     Kind.EXAMPLE: "",
     Kind.LISTING_PAGE: "[0-9a-f]{1,12}",
     Kind.LISTING_ITEM: "[0-9a-f]{1,12}",
+    Kind.ALSO: "[0-9a-f]{1,12}",
 }
 PATTERNS: dict[Kind, re.Pattern[str]] = {
     kind: re.compile(rf"{kind.value}\|(\d{{1,9}})\|" + (rf"({key})\|" if key else "()") + r"(-1|\d{1,5})\Z")
@@ -87,9 +90,10 @@ def label(text: str) -> str:
 
 
 def answer_keyboard(
-    generation: int, rid: str, index: int, total: int, full: bool
+    generation: int, rid: str, index: int, total: int, full: bool, also: Sequence[str] = ()
 ) -> InlineKeyboardMarkup | None:
-    """◀ 上一条 · n/N · 下一条 ▶ (only with ≥2 results; wraps around) and 全文."""
+    """◀ 上一条 · n/N · 下一条 ▶ (only with ≥2 results; wraps around), 全文, and a button per other
+    document that answers too ("也见于：2024年政府工作报告")."""
     rows = []
     if total >= 2:
         prev = Callback(Kind.PAGE, generation, rid, (index - 1) % total).encode()
@@ -104,6 +108,9 @@ def answer_keyboard(
     if full:
         full_data = Callback(Kind.FULL, generation, rid, index).encode()
         rows.append([InlineKeyboardButton("全文", callback_data=full_data)])
+    for n, title in enumerate(also):
+        data = Callback(Kind.ALSO, generation, rid, n).encode()
+        rows.append([InlineKeyboardButton(label(f"也见于：{title}"), callback_data=data)])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

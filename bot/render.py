@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from retrieval.commitments import format_commitments
 from retrieval.models import Document, Passage
-from retrieval.reply import Listing, NoAnswer, Reply
+from retrieval.reply import Listing, NoAnswer, PassageAnswer, Reply
 from retrieval.text.sentences import covering_spans
 
 MAX_MESSAGE = 4096  # Telegram's limit on message text after entity parsing
@@ -128,16 +128,18 @@ def quote_messages(
     *,
     highlight: str = "",
     outline: Sequence[str] = (),
+    note: str = "",
     limit: int = MAX_MESSAGE,
     max_parts: int = MAX_PARTS,
 ) -> list[str]:
-    """Header line (first message only), outline, then the text quoted across as many messages as needed.
+    """Header line (first message only), a note, the outline, then the text quoted across as many
+    messages as needed.
 
-    `header` is plain text. Each returned string is a complete HTML message whose
+    `header` and `note` are plain text. Each returned string is a complete HTML message whose
     visible length is at most `limit`. With more than `max_parts` pieces the last one
     kept ends in "……".
     """
-    items = outline_lines(outline)
+    items = ([note] if note else []) + outline_lines(outline)
     head_plain = "📄 " + header + "\n" + "".join(line + "\n" for line in items)
     head_html = "📄 <b>" + escape(header) + "</b>\n" + "".join(escape(line) + "\n" for line in items)
     if not text.strip():  # a heading with nothing under it: no empty quote
@@ -160,16 +162,24 @@ def quote_messages(
 # -- answers -------------------------------------------------------------------------
 
 
-def passage_messages(passage: Passage, *, max_parts: int = MAX_PARTS, limit: int = MAX_MESSAGE) -> list[str]:
-    """The HTML messages quoting one result. max_parts=1 gives a single (possibly cut) message."""
+def passage_messages(passage: Passage, *, also: Sequence[Passage] = (), max_parts: int = MAX_PARTS,
+                     limit: int = MAX_MESSAGE) -> list[str]:
+    """The HTML messages quoting one result. max_parts=1 gives a single (possibly cut) message.
+    `also`: other documents that answer too, named under the header ("也见于：…")."""
     return quote_messages(
         heading_path(passage_title(passage), passage.section),
         passage.text,
         highlight=passage.highlight,
         outline=passage.outline,
+        note=also_line(also),
         limit=limit,
         max_parts=max_parts,
     )
+
+
+def also_line(also: Sequence[Passage]) -> str:
+    """ "也见于：2024年政府工作报告 · 2023年政府工作报告" (plain), or "" when no other document answers."""
+    return "也见于：" + " · ".join(passage_title(p) for p in also) if also else ""
 
 
 def suggestions_of(reply: NoAnswer, limit: int = 3) -> tuple[Passage, ...]:
@@ -284,6 +294,10 @@ def reply_text(reply: Reply, titles: dict[str, str] | None = None) -> str:
     if isinstance(reply, Listing):
         return format_commitments(reply.commitments, titles or {})
     lines = [passage_text(reply.answer)]
+    if reply.also:
+        lines += ["", also_line(reply.also)]
+        lines += [f"• {heading_path(passage_title(p), p.section)}：{inline_description(p, 60)}"
+                  for p in reply.also]
     others = reply.passages[1:]
     if others:
         lines += ["", "其他相关段落："]
@@ -295,6 +309,10 @@ def reply_text(reply: Reply, titles: dict[str, str] | None = None) -> str:
 
 
 def results_of(reply: Reply) -> tuple[Passage, ...]:
-    """The passages a reply quotes (paging, inline results): none for no answer."""
-    return () if isinstance(reply, NoAnswer) else reply.passages
+    """The passages a reply quotes (inline results): the answer and its alternatives, then the
+    other documents that answer too; none for no answer."""
+    if isinstance(reply, NoAnswer):
+        return ()
+    also = reply.also if isinstance(reply, PassageAnswer) else ()
+    return reply.passages + tuple(p for p in also if p not in reply.passages)
 

@@ -39,6 +39,13 @@ SENTENCE_WEIGHT = 3.0
 HEADING_WEIGHT = 0.3
 # A passage under a heading of another year ("2024年工作回顾") for a question about this year.
 OTHER_YEAR_PENALTY = 0.5
+# 今年/去年 without a year or a document named: the newest document's passage, unless another
+# fits the question better by more than this: a tie-break, not a filter.
+RECENT_WEIGHT = 0.05
+# Other documents answer too ("也见于") when their best passage answers and scores this share of
+# the answer's score; at most MAX_ALSO of them are named.
+ALSO_SHARE = 0.9
+MAX_ALSO = 4
 # A passage of a document the question names ("云南…"), times the share of the question that names it.
 DOCUMENT_WEIGHT = 1.0
 PART_WEIGHT = 2.0  # under the numbered part the question points at ("第二个问题"), half as much
@@ -279,10 +286,21 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None) -> 
     judged = [judge(query, wanted.within(index.entries[i].named), i, float(scores[i]), index,
                     at_position.get(i) if at_position else None, bool(at_position)) for i in order]
     best = max(j.bm25 for j in judged) or 1.0
-    scored = [replace(j, score=j.rank_score(best) + DOCUMENT_WEIGHT * named.get(_document(j, index), 0.0))
+    newest = _newest_asked(query, named, judged, index)
+    scored = [replace(j, score=j.rank_score(best) + DOCUMENT_WEIGHT * named.get(_document(j, index), 0.0)
+                      + RECENT_WEIGHT * (index.entries[j.position].year == newest))
               for j in judged]
     # Among passages in the part asked for, the shallowest heading ("第二个问题" itself) first.
     return sorted(scored, key=lambda j: (-j.score, j.part_depth or 99))
+
+
+def _newest_asked(query: Query, named: dict[int, float], judged: list[Judged], index: Index) -> int | None:
+    """The year of the newest candidate document, when the question says 今年/去年 but names no
+    year and no document: "今年GDP增长目标" asked of several years' reports means the latest."""
+    if not query.year_offsets or query.years or named:
+        return None
+    years = [index.entries[j.position].year for j in judged]
+    return max((y for y in years if y is not None), default=None)
 
 
 def _document(judged: Judged, index: Index) -> int:
@@ -379,8 +397,29 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
         return NoAnswer(query.text)
     wanted = Wanted.of(query, index)
     ranked = rank(query, wanted, index, doc)
-    results = tuple(to_passage(j, query, wanted.within(index.entries[j.position].named), index)
-                    for j in ranked[: max(top_k, 1)])
-    if ranked and _answers(ranked[0], query):
-        return PassageAnswer(query.text, results)
-    return NoAnswer(query.text, results)
+
+    def passage(judged: Judged) -> Passage:
+        return to_passage(judged, query, wanted.within(index.entries[judged.position].named), index)
+
+    results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
+    if not ranked or not _answers(ranked[0], query):
+        return NoAnswer(query.text, results)
+    asked_of_one = doc is not None or bool(named_documents(wanted, index))
+    also = () if asked_of_one else tuple(passage(j) for j in answered_elsewhere(ranked, query, index))
+    return PassageAnswer(query.text, results, also)
+
+
+def answered_elsewhere(ranked: list[Judged], query: Query, index: Index) -> list[Judged]:
+    """The best passage of each other document that answers nearly as well as the answer does:
+    "今年GDP增长目标是多少" asked of a library of reports is answered by each of them."""
+    best = ranked[0]
+    seen = {_document(best, index)}
+    found = []
+    for judged in ranked[1:]:
+        number = _document(judged, index)
+        if number in seen:
+            continue
+        seen.add(number)
+        if judged.score >= ALSO_SHARE * best.score and _answers(judged, query):
+            found.append(judged)
+    return found[:MAX_ALSO]

@@ -22,6 +22,9 @@ from retrieval.models import Passage
 class PassageAnswer:
     question: str
     passages: tuple[Passage, ...]  # the answer first, then its alternatives, best first
+    # Other documents that answer too, each with its best passage, when the question names no
+    # document ("今年GDP增长目标是多少" of a library holding several years' reports).
+    also: tuple[Passage, ...] = ()
 
     @property
     def answer(self) -> Passage:

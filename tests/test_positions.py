@@ -58,7 +58,7 @@ def test_the_size_of_the_list_named_picks_the_list():
 
 @pytest.mark.parametrize(("question", "expected"), [
     ("第二部分第（二）项讲的啥", "培育未来产业"),
-    ("最后一部分讲了什么", "全面加强政府自身建设"),
+    ("政府工作报告最后一部分讲了什么", "全面加强政府自身建设"),
     ("第三部分政府自身建设第三条是什么", "驰而不息纠治“四风”"),
 ])
 def test_the_library_quotes_the_section_at_a_position(report, question, expected):
