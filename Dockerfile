@@ -28,6 +28,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY README.md ./
 COPY bot/ bot/
 COPY retrieval/ retrieval/
+COPY cli/ cli/
 COPY data/rules/ data/rules/
 RUN pip install --no-deps -e . \
     # jieba's dictionary cache (/tmp/jieba.cache), built once here instead of at every start.

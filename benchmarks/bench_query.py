@@ -41,8 +41,8 @@ from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 from retrieval.bm25 import SparseBM25
 from retrieval.index import BM25_PARAMS
+from retrieval.text.tokens import tokenize, tokenizer_fingerprint
 from retrieval.token_cache import tokenize_all
-from retrieval.tokens import tokenize, tokenizer_fingerprint
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,38 +12,30 @@ chat would otherwise be "please ask in words", and our buttons "stale").
 from __future__ import annotations
 
 import logging
-import sqlite3
 from contextlib import suppress
 
-from telegram import BotCommand, BotCommandScopeChat, Message, Update
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Message, Update
+from telegram import Document as TelegramDocument
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
 from bot import admin_views as views
+from bot.context import Context
 from bot.documents import LastDocumentError, Librarian, PendingRemoval, PendingUpload, too_large
-from bot.settings import Settings
-from bot.state import LibraryHolder, example_questions
-from bot.stats import UsageLog
-from retrieval.models import Answer, Document, DocumentError
-from retrieval.store import DocumentStore, safe_name
+from bot.scope import forget_scope, scope_document, set_scope
+from bot.state import example_questions
+from retrieval.models import Document, DocumentError
+from retrieval.store import safe_name
 
 logger = logging.getLogger(__name__)
 
-LIBRARIAN = "librarian"  # bot_data keys
-STATS = "stats"
-ADMINS = "admin_ids"
-MAX_UPLOAD = "max_upload_bytes"
-SCOPE = "scope"  # user_data key: the file name of the document this user's questions go to
-
-STATS_FILE = "usage.sqlite3"
 ALL = ("all", "全部", "全部文档", "0")
 
 ADMIN_COMMANDS = [
@@ -53,28 +45,6 @@ ADMIN_COMMANDS = [
     BotCommand("stats", "使用统计（管理员）"),
     BotCommand("doc", "只在一份文档中提问"),
 ]
-
-
-def configure(application: Application, settings: Settings, holder: LibraryHolder) -> None:
-    """Put what the admin handlers need into bot_data (called by bot/app.py)."""
-    application.bot_data[LIBRARIAN] = Librarian(holder, DocumentStore(settings.data_dir),
-                                                settings.token_cache_dir)
-    application.bot_data[STATS] = UsageLog(settings.state_dir / STATS_FILE, settings.log_questions)
-    application.bot_data[ADMINS] = settings.admin_ids
-    application.bot_data[MAX_UPLOAD] = settings.max_upload_bytes
-
-
-class OurButtons(CallbackQueryHandler):
-    """Buttons made by bot/admin_views.py only.
-
-    CallbackQueryHandler lets a query with *empty* data through any pattern; such a forged
-    button must reach bot/handlers.py's catch-all ("stale"), not us.
-    """
-
-    def check_update(self, update: object) -> bool | object | None:
-        if isinstance(update, Update) and update.callback_query and views.is_ours(update.callback_query.data):
-            return super().check_update(update)
-        return None
 
 
 def register(application: Application) -> None:
@@ -87,7 +57,8 @@ def register(application: Application) -> None:
             CommandHandler("stats", on_stats),
             CommandHandler("doc", on_doc),
             MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, on_upload),
-            OurButtons(on_admin_button, pattern=views.is_ours),
+            CallbackQueryHandler(on_confirm_button, pattern=views.CONFIRM),
+            CallbackQueryHandler(on_scope_button, pattern=views.SCOPE),
         ]
     )
 
@@ -99,19 +70,23 @@ async def set_admin_commands(application: Application, private_commands: list[Bo
     the chat with the bot is skipped (Telegram answers "chat not found").
     """
     commands = [*private_commands, *(c for c in ADMIN_COMMANDS if c not in private_commands)]
-    for admin_id in application.bot_data.get(ADMINS, ()):
+    for admin_id in application.bot_data.admins:
         with suppress(TelegramError):
             await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
 
 
-def librarian_of(context: ContextTypes.DEFAULT_TYPE) -> Librarian:
-    return context.bot_data[LIBRARIAN]
+async def admin_message(update: Update, context: Context, action: str) -> tuple[Message, int] | None:
+    """The admin's command message and user id; None (after a polite refusal) for anyone else."""
+    message, user = update.effective_message, update.effective_user
+    if message is not None and user is not None and await admin_only(update, context, action):
+        return message, user.id
+    return None
 
 
-async def admin_only(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> bool:
+async def admin_only(update: Update, context: Context, action: str) -> bool:
     """True for an admin; anyone else is told so, and the attempt is logged with their user id."""
     user = update.effective_user
-    if user is not None and user.id in context.bot_data.get(ADMINS, ()):
+    if context.bot_data.is_admin(user.id if user else None):
         return True
     logger.warning("拒绝非管理员 %s：%s", user.id if user else None, action)
     if update.callback_query:
@@ -132,34 +107,36 @@ def find_document(documents: tuple[Document, ...], query: str) -> Document | Non
 # -- uploads -------------------------------------------------------------------------------
 
 
-async def on_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_upload(update: Update, context: Context) -> None:
     """A file in a private chat: check, download, parse; store and index it (or ask before replacing)."""
-    message = update.effective_message
-    if not await admin_only(update, context, "上传文档"):
+    asked = await admin_message(update, context, "上传文档")
+    upload = asked[0].document if asked else None
+    if asked is None or upload is None:
         return
-    received = await receive(message, context)
+    message, user_id = asked
+    received = await receive(message, upload, context)
     if received is None:
         return
-    desk = librarian_of(context)
+    desk = context.bot_data.librarian
     try:
         document = await desk.parse(*received)
     except DocumentError as err:
         await message.reply_html(views.rejected(err))
         return
     if desk.has(document.name):
-        token = desk.pending.add(PendingUpload(document, received[1], update.effective_user.id))
+        token = desk.pending.add(PendingUpload(document, received[1], user_id))
         markup = views.confirm_keyboard(token, "替换")
         await message.reply_html(views.replace_prompt(document.name), reply_markup=markup)
         return
     await message.reply_html(await store_upload(desk, document, received[1], replaced=False))
 
 
-async def receive(message: Message, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, bytes] | None:
+async def receive(message: Message, upload: TelegramDocument, context: Context) -> tuple[str, bytes] | None:
     """(safe file name, bytes) of an uploaded file, or None after telling the admin why not.
 
     The name and the announced size are checked before anything is downloaded.
     """
-    upload, limit = message.document, context.bot_data[MAX_UPLOAD]
+    limit = context.bot_data.max_upload_bytes
     try:
         name = safe_name(upload.file_name or "")
     except DocumentError as err:
@@ -193,34 +170,37 @@ async def store_upload(desk: Librarian, document: Document, data: bytes, replace
 # -- /reload, /docs, /remove, /stats -------------------------------------------------------
 
 
-async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await admin_only(update, context, "/reload"):
+async def on_reload(update: Update, context: Context) -> None:
+    asked = await admin_message(update, context, "/reload")
+    if asked is None:
         return
-    desk, message = librarian_of(context), update.effective_message
+    desk, message = context.bot_data.librarian, asked[0]
     if desk.busy:
         await message.reply_text(views.BUSY)
     result = await desk.reload()
     await message.reply_html(views.reload_message(result))
 
 
-async def on_docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await admin_only(update, context, "/docs"):
+async def on_docs(update: Update, context: Context) -> None:
+    asked = await admin_message(update, context, "/docs")
+    if asked is None:
         return
-    desk = librarian_of(context)
+    desk = context.bot_data.librarian
     documents = desk.holder.documents
     entries = [views.DocEntry(d, desk.store.added_at(d.name)) for d in documents]
     await reply_pages(
-        update.effective_message,
+        asked[0],
         views.docs_messages(entries, scope_title(context)),
         views.scope_keyboard(desk.holder.generation, documents),
     )
 
 
-async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_remove(update: Update, context: Context) -> None:
     """/remove <number, file name or title>: ask for confirmation; the button removes it."""
-    if not await admin_only(update, context, "/remove"):
+    asked = await admin_message(update, context, "/remove")
+    if asked is None:
         return
-    message, desk = update.effective_message, librarian_of(context)
+    (message, user_id), desk = asked, context.bot_data.librarian
     query = " ".join(context.args or ())
     if not query:
         await message.reply_text(views.REMOVE_USAGE)
@@ -231,24 +211,21 @@ async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if name is None:
         await message.reply_html(views.no_such_document(query))
         return
-    token = desk.pending.add(PendingRemoval(name, update.effective_user.id))
+    token = desk.pending.add(PendingRemoval(name, user_id))
     prompt = views.remove_prompt(name, document.title if document else None)
     await message.reply_html(prompt, reply_markup=views.confirm_keyboard(token, "删除"))
 
 
-async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await admin_only(update, context, "/stats"):
-        return
-    stats: UsageLog = context.bot_data[STATS]
-    await update.effective_message.reply_html(views.stats_message(stats.summary()))
+async def on_stats(update: Update, context: Context) -> None:
+    asked = await admin_message(update, context, "/stats")
+    if asked is not None:
+        await asked[0].reply_html(views.stats_message(context.bot_data.usage.summary()))
 
 
-async def on_admin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Yes/no on a replace or remove prompt, and the scope buttons of /docs and /doc."""
+async def on_confirm_button(update: Update, context: Context) -> None:
+    """Yes/no on a replace or remove prompt."""
     query = update.callback_query
-    if views.parse_scope(query.data) is not None:
-        await on_scope_button(update, context)
-        return
+    assert query is not None  # a CallbackQueryHandler only runs for callback queries
     confirm = views.parse_confirm(query.data)
     if confirm is None:
         await query.answer(views.EXPIRED)
@@ -256,9 +233,9 @@ async def on_admin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not await admin_only(update, context, f"按钮 {query.data}"):
         return
     yes, token = confirm
-    desk = librarian_of(context)
+    desk = context.bot_data.librarian
     pending = desk.pending.pop(token)
-    if pending is None or pending.user_id != update.effective_user.id:
+    if pending is None or pending.user_id != query.from_user.id:
         await query.answer(views.EXPIRED)
         return
     await query.answer()
@@ -271,91 +248,65 @@ async def on_admin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.edit_message_text(text, parse_mode=ParseMode.HTML)
 
 
-async def remove_document(context: ContextTypes.DEFAULT_TYPE, desk: Librarian, name: str) -> str:
+async def remove_document(context: Context, desk: Librarian, name: str) -> str:
     """Remove a confirmed document; the reply text."""
     try:
         if not await desk.remove(name):
             return views.already_gone(name)
     except LastDocumentError:
         return views.last_document(name)
-    forget_scope(context, name)
+    forget_scope(context.user_data, name)
     return views.removed(name, len(desk.holder.documents))
 
 
 # -- scoping: questions to one document ----------------------------------------------------
 
 
-def scope_of(context: ContextTypes.DEFAULT_TYPE, holder: LibraryHolder) -> str | None:
-    """The document this user's questions go to, if they picked one that is still loaded."""
-    name = (context.user_data or {}).get(SCOPE)
-    return name if name and any(d.name == name for d in holder.documents) else None
+def scope_title(context: Context) -> str | None:
+    document = scope_document(context.user_data, context.bot_data.holder)
+    return document.title if document else None
 
 
-def scope_title(context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    name = scope_of(context, librarian_of(context).holder)
-    return next((d.title for d in librarian_of(context).holder.documents if d.name == name), None)
-
-
-def forget_scope(context: ContextTypes.DEFAULT_TYPE, name: str) -> None:
-    if context.user_data is not None and context.user_data.get(SCOPE) == name:
-        del context.user_data[SCOPE]
-
-
-def set_scope(context: ContextTypes.DEFAULT_TYPE, document: Document | None) -> str:
-    """Remember the user's choice (None: all documents); the confirmation text."""
-    if context.user_data is not None:
-        context.user_data.pop(SCOPE, None)
-        if document is not None:
-            context.user_data[SCOPE] = document.name
-    return views.scoped(document.title if document else None)
-
-
-async def on_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_doc(update: Update, context: Context) -> None:
     """/doc: pick the document to ask (buttons); /doc 2 or /doc <title> picks directly; /doc all resets."""
-    message, holder = update.effective_message, librarian_of(context).holder
+    message, holder = update.effective_message, context.bot_data.librarian.holder
+    if message is None:
+        return
     query = " ".join(context.args or ()).strip()
     if not query:
         pages = views.scope_list(holder.documents, scope_title(context))
         await reply_pages(message, pages, views.scope_keyboard(holder.generation, holder.documents))
         return
     if query.lower() in ALL:
-        await message.reply_html(set_scope(context, None))
+        set_scope(context.user_data, None)
+        await message.reply_html(views.scoped(None))
         return
     document = find_document(holder.documents, query)
-    text = set_scope(context, document) if document else views.no_such_document(query)
-    await message.reply_html(text)
+    if document is None:
+        await message.reply_html(views.no_such_document(query))
+        return
+    set_scope(context.user_data, document)
+    await message.reply_html(views.scoped(document.title))
 
 
-async def on_scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query, holder = update.callback_query, librarian_of(context).holder
+async def on_scope_button(update: Update, context: Context) -> None:
+    query, holder = update.callback_query, context.bot_data.librarian.holder
+    assert query is not None  # a CallbackQueryHandler only runs for callback queries
     generation, index = views.parse_scope(query.data) or (-1, -1)
     if generation != holder.generation or index >= len(holder.documents) or query.message is None:
         await query.answer(views.EXPIRED)
         return
     await query.answer()
-    text = set_scope(context, holder.documents[index] if index >= 0 else None)
-    await context.bot.send_message(query.message.chat.id, text, parse_mode=ParseMode.HTML)
+    document = holder.documents[index] if index >= 0 else None
+    set_scope(context.user_data, document)
+    await context.bot.send_message(query.message.chat.id, views.scoped(document.title if document else None),
+                                   parse_mode=ParseMode.HTML)
 
 
 # -- helpers -------------------------------------------------------------------------------
 
 
-async def reply_pages(message: Message, pages: list[str], markup: object) -> None:
+async def reply_pages(message: Message, pages: list[str], markup: InlineKeyboardMarkup | None) -> None:
     """Send messages in order, the buttons under the last."""
     for i, page in enumerate(pages):
         await message.reply_html(page, reply_markup=markup if i == len(pages) - 1 else None)
-
-
-def record_question(context: ContextTypes.DEFAULT_TYPE, question: str, answer: Answer) -> None:
-    """Log a question's outcome for /stats (bot/handlers.py calls this after every answer)."""
-    stats: UsageLog | None = context.bot_data.get(STATS)
-    if stats is None:
-        return
-    top = answer.answer
-    try:
-        if top is None:
-            stats.record(question, answered=False)
-        else:
-            stats.record(question, answered=True, doc=top.title or top.doc, section=top.section)
-    except (sqlite3.Error, OSError):  # statistics must never cost the user the answer
-        logger.exception("记录统计失败")

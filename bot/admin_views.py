@@ -6,9 +6,9 @@ path never reaches a chat.
 
 Callback data of the buttons made here (parsed by bot/admin.py, ahead of bot/keyboards.py):
 
-    ay|<token>          yes: replace the uploaded file / remove the document
-    an|<token>          no: cancel
-    sc|<gen>|<d>        ask only document d from now on (-1: all documents again)
+    ay|<token>          yes: replace the uploaded file / remove the document   (CONFIRM)
+    an|<token>          no: cancel                                              (CONFIRM)
+    sc|<gen>|<d>        ask only document d from now on (-1: all documents)    (SCOPE)
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from bot.render import MAX_MESSAGE, SEPARATOR, escape, html_to_text, utf16_len
 from bot.stats import UsageSummary
 from retrieval.models import Document, DocumentError
 
-_OURS = re.compile(r"(?:ay|an|sc)\|")
-_CONFIRM = re.compile(r"(ay|an)\|([0-9a-f]{1,12})")
-_SCOPE = re.compile(r"sc\|(\d{1,9})\|(-1|\d{1,4})")
+CONFIRM = re.compile(r"(ay|an)\|([0-9a-f]{1,12})\Z")  # the patterns of this module's two button kinds
+SCOPE = re.compile(r"sc\|(\d{1,9})\|(-1|\d{1,4})\Z")
 MAX_OUTLINE = 12  # top-level headings listed after an upload
 MAX_BUTTONS = 90  # Telegram allows about 100 buttons per keyboard
 
@@ -52,19 +51,14 @@ class DocEntry:
 # -- buttons -------------------------------------------------------------------------------
 
 
-def is_ours(data: object) -> bool:
-    """Whether callback data belongs to a button made here (a callable, so empty data is not ours)."""
-    return isinstance(data, str) and _OURS.match(data) is not None
-
-
 def confirm_keyboard(token: str, yes: str) -> InlineKeyboardMarkup:
     yes_button = InlineKeyboardButton(yes, callback_data=f"ay|{token}")
     return InlineKeyboardMarkup([[yes_button, InlineKeyboardButton("取消", callback_data=f"an|{token}")]])
 
 
-def parse_confirm(data: str) -> tuple[bool, str] | None:
+def parse_confirm(data: object) -> tuple[bool, str] | None:
     """(confirmed?, token) of a yes/no button, or None."""
-    match = _CONFIRM.fullmatch(data or "")
+    match = CONFIRM.match(data) if isinstance(data, str) else None
     return (match.group(1) == "ay", match.group(2)) if match else None
 
 
@@ -80,9 +74,9 @@ def scope_keyboard(generation: int, documents: Sequence[Document]) -> InlineKeyb
     return InlineKeyboardMarkup(rows)
 
 
-def parse_scope(data: str) -> tuple[int, int] | None:
+def parse_scope(data: object) -> tuple[int, int] | None:
     """(generation, document index or -1) of a scope button, or None."""
-    match = _SCOPE.fullmatch(data or "")
+    match = SCOPE.match(data) if isinstance(data, str) else None
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 

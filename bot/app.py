@@ -17,18 +17,21 @@ from urllib.parse import urlsplit
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 
-from bot import access, admin, handlers, runner
+from bot import access, admin, commitments_handlers, handlers, runner
+from bot.context import CONTEXT_TYPES, BotData
+from bot.documents import Librarian
 from bot.http_request import build_request, describe_proxy
 from bot.settings import Settings
 from bot.state import LibraryHolder
+from bot.stats import STATS_FILE, UsageLog
 from retrieval.library import load_library
+from retrieval.store import DocumentStore
 
 logger = logging.getLogger(__name__)
 
 
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
 UNFINISHED_FILE = "unfinished-updates.json"  # in STATE_DIR: updates cut off by the SIGTERM drain
-SETTINGS = "settings"  # bot_data key
 
 # Updates handled at once (python-telegram-bot's default is 256). The poller fetches no
 # more than there are free slots (bot/runner.py): the rest wait at Telegram. An update
@@ -65,24 +68,30 @@ def build_application(
         .request(build_request(settings, CONNECTIONS))
         .get_updates_request(build_request(settings, 1))
         .post_init(post_init)
+        .context_types(CONTEXT_TYPES)
     )
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
-    application.bot_data[handlers.HOLDER] = holder or LibraryHolder()
-    application.bot_data[handlers.TOP_K] = settings.top_k
-    application.bot_data[SETTINGS] = settings
-    admin.configure(application, settings, application.bot_data[handlers.HOLDER])
+    holder = holder or LibraryHolder()
+    data: BotData = application.bot_data
+    data.configure(settings, holder, UsageLog(settings.state_dir / STATS_FILE, settings.log_questions),
+                   Librarian(holder, DocumentStore(settings.data_dir), settings.token_cache_dir))
+    # Admin handlers first: uploads and admin buttons before the catch-alls of the question handlers.
+    application.add_handler(handlers.NoDataButton(handlers.on_stale))
+    admin.register(application)
+    commitments_handlers.register(application)
     handlers.register(application)
-    access.register(application, settings, application.bot_data[admin.STATS])
+    access.register(application, settings, data.usage)  # handler group -1: before all of the above
     return application
 
 
 async def post_init(application: Application) -> None:
     """Load the documents (in a thread: parsing takes a while) and register the command menu."""
-    holder: LibraryHolder = application.bot_data[handlers.HOLDER]
+    data: BotData = application.bot_data
+    holder = data.holder
     if holder.library is None:
-        settings: Settings = application.bot_data[SETTINGS]
+        settings = data.settings
         if not settings.data_dir.is_dir():  # the bot still starts: admins can upload documents
             logger.warning("文档目录 %s 不存在：将创建它；放入文档后重启，或由管理员上传",
                            settings.data_dir.resolve())
@@ -162,7 +171,7 @@ async def _serve_polling(application: Application, settings: Settings, stop: asy
 async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
     assert settings.webhook_url is not None
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    holder: LibraryHolder = application.bot_data[handlers.HOLDER]
+    holder = application.bot_data.holder
     server = runner.WebhookServer(application, urlsplit(settings.webhook_url).path, secret,
                                   health=lambda: {"documents": len(holder.documents)})
     server.listen(settings.webhook_listen, settings.webhook_port)

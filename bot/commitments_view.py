@@ -1,4 +1,4 @@
-"""Commitments as the bot shows them: which questions get a listing, pages of HTML, their buttons.
+"""Commitments listings as the bot shows them: pages of HTML and their buttons.
 
 Pure functions over retrieval's records, in the style of bot/render.py (no Telegram
 objects besides the keyboard markup, so every rule can be unit-tested):
@@ -7,23 +7,20 @@ objects besides the keyboard markup, so every rule can be unit-tested):
 - each item is marked by kind (🎯 target, ⏰ deadline, 📌 task) and quoted verbatim,
   escaped, with its quantities and deadline in bold where they stand;
 - a page never exceeds Telegram's 4096 characters after entity parsing: overlong
-  items are cut (with "…"), the tap on their number shows the whole passage;
-- opening an item quotes the chunk that contains it, the commitment sentence in bold,
-  exactly as an ordinary answer is quoted.
+  items are cut (with "…"), the tap on their number shows the whole passage
+  (retrieval.commitments.commitment_passage), quoted as an ordinary answer is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import keyboards
+from bot.keyboards import Kind
 from bot.render import MAX_MESSAGE, SEPARATOR, escape, html_to_text, utf16_len
-from bot.state import Recent
-from retrieval.commitments import Commitment, answer_from_commitments
-from retrieval.models import Document, Passage
+from retrieval.commitments import Commitment
 
 PAGE_SIZE = 8
 BUTTONS_PER_ROW = 4
@@ -36,22 +33,6 @@ MORE = "…"
 NONE_FOUND = "文档中没有找到任务或目标。"
 NONE_FOR_KEYWORD = "没有找到与「{}」相关的任务或目标。"
 
-PAGE_KIND = "c"  # callback kinds registered in bot/keyboards.py
-OPEN_KIND = "o"
-
-
-def commitments_answer(commitments: Sequence[Commitment], question: str) -> list[Commitment] | None:
-    """The commitments that answer a question, or None when a quoted passage should answer it.
-
-    retrieval decides which questions are about commitments; the bot adds one rule: a
-    list of *every* commitment is no answer to a question. "2022年基础配套有哪些任务"
-    matches all of them on its year alone, while the passage search finds the section;
-    the whole list stays one /commitments away.
-    """
-    found = answer_from_commitments(question, commitments)
-    if not found or len(found) == len(commitments):
-        return None
-    return found
 
 
 # -- one item ------------------------------------------------------------------------
@@ -158,7 +139,8 @@ def listing_keyboard(
     numbers = range(first, min(first + size, total))
     items = [
         InlineKeyboardButton(
-            str(n + 1), callback_data=keyboards.Callback(OPEN_KIND, generation, listing_id, n).encode()
+            str(n + 1),
+            callback_data=keyboards.Callback(Kind.LISTING_ITEM, generation, listing_id, n).encode(),
         )
         for n in numbers
     ]
@@ -167,7 +149,7 @@ def listing_keyboard(
     if pages > 1:
 
         def to(target: int) -> str:
-            return keyboards.Callback(PAGE_KIND, generation, listing_id, target % pages).encode()
+            return keyboards.Callback(Kind.LISTING_PAGE, generation, listing_id, target % pages).encode()
 
         rows.append(
             [
@@ -180,47 +162,3 @@ def listing_keyboard(
 
 
 # -- one item opened -------------------------------------------------------------------
-
-
-def commitment_passage(document: Document, commitment: Commitment) -> Passage:
-    """The chunk containing the commitment as a quoted result, the commitment as its highlight.
-
-    Should a commitment run past its chunk's end, the quote is extended to cover it, so
-    the highlight is always found verbatim in the quote.
-    """
-    containing = [c for c in document.chunks if c.start <= commitment.start < c.end]
-    if containing:
-        chunk = containing[0]
-        start, end, path, outline = chunk.start, max(chunk.end, commitment.end), chunk.path, chunk.outline
-    else:  # a document without chunks there: quote the commitment itself
-        start, end, path, outline = commitment.start, commitment.end, commitment.section, ()
-    return Passage(
-        doc=document.name,
-        section=path,
-        text=document.text[start:end],
-        highlight=commitment.text,
-        outline=outline,
-        score=1.0,
-        title=document.title,
-    )
-
-
-@dataclass(frozen=True)
-class Listing:
-    """A listing shown to a user, kept so its buttons can carry a short id instead of the list."""
-
-    generation: int
-    topic: str
-    commitments: tuple[Commitment, ...]
-
-
-class RecentListings(Recent[Listing]):
-    """The listings whose buttons are on screen; a listing from another library generation is stale."""
-
-    def __init__(self, capacity: int = 2048) -> None:
-        super().__init__(capacity)
-
-    def current(self, key: str, generation: int) -> Listing | None:
-        """The listing, or None if unknown, evicted or made from another library generation."""
-        listing = self.get(key)
-        return listing if listing is not None and listing.generation == generation else None

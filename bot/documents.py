@@ -160,8 +160,8 @@ class Librarian:
             for error in errors:
                 logger.warning("跳过文档 %s", error)
             if not documents:
-                return ReloadResult(self.holder.documents, errors, False)
+                return ReloadResult(self.holder.documents, tuple(errors), False)
             library = await asyncio.to_thread(Library, documents, self.cache_dir)
             self.holder.swap(library)
         logger.info("已重新载入 %d 份文档", len(library.documents))
-        return ReloadResult(library.documents, errors, True)
+        return ReloadResult(library.documents, tuple(errors), True)

@@ -1,18 +1,20 @@
 """Inline keyboards and the callback data their buttons carry.
 
 Telegram returns callback_data verbatim but lets anyone send any string of up to 64
-bytes, so the data is compact, self-describing and parsed strictly:
+bytes, so the data is compact, self-describing and parsed strictly, one kind per button:
 
-    p|<gen>|<qid>|<n>   show result n of a recent answer (paging, edits the message)
-    f|<gen>|<qid>|<n>   全文: the whole section of result n
+    p|<gen>|<rid>|<n>   show passage n of a recent reply (paging, edits the message)
+    f|<gen>|<rid>|<n>   全文: the whole section of passage n
     s|<gen>|<d>|<s>     section s of document d (-1: the whole document)
     e|<gen>|<i>         ask example question i
-    c|<gen>|<lid>|<n>   page n of a recent commitments listing (edits the message)
-    o|<gen>|<lid>|<n>   item n of a recent commitments listing, as its quoted passage
+    c|<gen>|<rid>|<n>   page n of a recent commitments listing (edits the message)
+    o|<gen>|<rid>|<n>   item n of a recent commitments listing, as its quoted passage
+    a|<gen>|<rid>|<n>   也见于: the passage of the n-th other document that answers too
     n                   the "n/N" counter (does nothing)
 
 <gen> is the library generation: after a reload, old buttons are recognised as stale.
-Anything that does not parse is treated exactly like a stale button.
+Each kind has its own CallbackQueryHandler with the pattern below (bot/handlers.py); data
+that matches no pattern, or points at nothing any more, gets the polite "stale" answer.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -27,45 +30,59 @@ MAX_CALLBACK_BYTES = 64
 MAX_LABEL = 30  # characters of a section heading shown on a button
 NOOP = "n"
 
-_PATTERNS = {
-    "p": re.compile(r"p\|(\d{1,9})\|([0-9a-f]{1,12})\|(\d{1,2})"),
-    "f": re.compile(r"f\|(\d{1,9})\|([0-9a-f]{1,12})\|(\d{1,2})"),
-    "s": re.compile(r"s\|(\d{1,9})\|(\d{1,4})\|(-1|\d{1,5})"),
-    "e": re.compile(r"e\|(\d{1,9})\|()(\d)"),
-    "c": re.compile(r"c\|(\d{1,9})\|([0-9a-f]{1,12})\|(\d{1,4})"),
-    "o": re.compile(r"o\|(\d{1,9})\|([0-9a-f]{1,12})\|(\d{1,5})"),
+
+class Kind(Enum):
+    PAGE = "p"
+    FULL = "f"
+    SECTION = "s"
+    EXAMPLE = "e"
+    LISTING_PAGE = "c"
+    LISTING_ITEM = "o"
+    ALSO = "a"
+
+
+_KEY = {  # what stands between the generation and the number, per kind
+    Kind.PAGE: "[0-9a-f]{1,12}",
+    Kind.FULL: "[0-9a-f]{1,12}",
+    Kind.SECTION: r"\d{1,4}",
+    Kind.EXAMPLE: "",
+    Kind.LISTING_PAGE: "[0-9a-f]{1,12}",
+    Kind.LISTING_ITEM: "[0-9a-f]{1,12}",
+    Kind.ALSO: "[0-9a-f]{1,12}",
+}
+PATTERNS: dict[Kind, re.Pattern[str]] = {
+    kind: re.compile(rf"{kind.value}\|(\d{{1,9}})\|" + (rf"({key})\|" if key else "()") + r"(-1|\d{1,5})\Z")
+    for kind, key in _KEY.items()
 }
 
 
 @dataclass(frozen=True)
 class Callback:
-    """Parsed callback data. `key` is a qid (p, f), a document index (s) or a listing id (c, o);
-    unused for e."""
+    """Parsed callback data. `key` is a reply id (p, f, c, o) or a document index (s); "" for e."""
 
-    kind: str
+    kind: Kind
     generation: int
     key: str
     index: int
 
     def encode(self) -> str:
-        parts = (
-            [self.kind, str(self.generation)] + ([self.key] if self.kind != "e" else []) + [str(self.index)]
-        )
-        data = "|".join(parts)
-        assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
+        """The callback data; ValueError if it would not fit Telegram's 64 bytes or not parse back."""
+        key = [] if self.kind is Kind.EXAMPLE else [self.key]
+        data = "|".join([self.kind.value, str(self.generation), *key, str(self.index)])
+        if len(data.encode()) > MAX_CALLBACK_BYTES or parse_callback(data, self.kind) != self:
+            raise ValueError(f"cannot encode {self!r} as callback data")
         return data
 
 
-def parse_callback(data: str | None) -> Callback | None:
-    """The Callback behind a button, or None for anything we did not make (or the no-op)."""
-    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
+def parse_callback(data: object, kind: Kind) -> Callback | None:
+    """The Callback of that kind behind a button, or None for anything we did not make."""
+    if not isinstance(data, str) or len(data.encode()) > MAX_CALLBACK_BYTES:
         return None
-    pattern = _PATTERNS.get(data[0])
-    match = pattern.fullmatch(data) if pattern else None
+    match = PATTERNS[kind].match(data)
     if not match:
         return None
     generation, key, index = match.groups()
-    return Callback(data[0], int(generation), key, int(index))
+    return Callback(kind, int(generation), key, int(index))
 
 
 def label(text: str) -> str:
@@ -73,40 +90,49 @@ def label(text: str) -> str:
 
 
 def answer_keyboard(
-    generation: int, qid: str, index: int, total: int, full: bool
+    generation: int, rid: str, index: int, total: int, full: bool, also: Sequence[str] = ()
 ) -> InlineKeyboardMarkup | None:
-    """◀ 上一条 · n/N · 下一条 ▶ (only with ≥2 results; wraps around) and 全文."""
+    """◀ 上一条 · n/N · 下一条 ▶ (only with ≥2 results; wraps around), 全文, and a button per other
+    document that answers too ("也见于：2024年政府工作报告")."""
     rows = []
     if total >= 2:
-        prev, nxt = (index - 1) % total, (index + 1) % total
+        prev = Callback(Kind.PAGE, generation, rid, (index - 1) % total).encode()
+        nxt = Callback(Kind.PAGE, generation, rid, (index + 1) % total).encode()
         rows.append(
             [
-                InlineKeyboardButton("◀ 上一条", callback_data=Callback("p", generation, qid, prev).encode()),
+                InlineKeyboardButton("◀ 上一条", callback_data=prev),
                 InlineKeyboardButton(f"{index + 1}/{total}", callback_data=NOOP),
-                InlineKeyboardButton("下一条 ▶", callback_data=Callback("p", generation, qid, nxt).encode()),
+                InlineKeyboardButton("下一条 ▶", callback_data=nxt),
             ]
         )
     if full:
-        rows.append(
-            [InlineKeyboardButton("全文", callback_data=Callback("f", generation, qid, index).encode())]
-        )
+        full_data = Callback(Kind.FULL, generation, rid, index).encode()
+        rows.append([InlineKeyboardButton("全文", callback_data=full_data)])
+    for n, title in enumerate(also):
+        data = Callback(Kind.ALSO, generation, rid, n).encode()
+        rows.append([InlineKeyboardButton(label(f"也见于：{title}"), callback_data=data)])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
 def sections_keyboard(
-    generation: int, targets: Sequence[tuple[str, int, int]]
+    generation: int, targets: Sequence[tuple[str, int, int | None]]
 ) -> InlineKeyboardMarkup | None:
-    """One button per (label, doc index, section index); Telegram allows about 100 buttons."""
+    """One button per (label, doc index, section id or None for the whole document); ≤ 90 buttons."""
     rows = [
-        [InlineKeyboardButton(label(text), callback_data=Callback("s", generation, str(d), s).encode())]
+        [InlineKeyboardButton(label(text), callback_data=section_data(generation, d, s))]
         for text, d, s in targets[:90]
     ]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def section_data(generation: int, doc_index: int, section_id: int | None) -> str:
+    index = -1 if section_id is None else section_id
+    return Callback(Kind.SECTION, generation, str(doc_index), index).encode()
+
+
 def examples_keyboard(generation: int, examples: Sequence[str]) -> InlineKeyboardMarkup | None:
     rows = [
-        [InlineKeyboardButton(label(q), callback_data=Callback("e", generation, "", i).encode())]
+        [InlineKeyboardButton(label(q), callback_data=Callback(Kind.EXAMPLE, generation, "", i).encode())]
         for i, q in enumerate(examples[:10])
     ]
     return InlineKeyboardMarkup(rows) if rows else None

@@ -56,6 +56,8 @@ def start() -> int:
         return EXIT_SETTINGS
     if settings.token:
         return run()
-    from bot.console import chat
+    from bot.stats import STATS_FILE, UsageLog
+    from cli.console import chat
 
-    return chat(settings.data_dir, settings.top_k)
+    usage = UsageLog(settings.state_dir / STATS_FILE, settings.log_questions)
+    return chat(settings.data_dir, settings.top_k, usage)

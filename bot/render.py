@@ -1,6 +1,6 @@
 """Turn answers into message text: HTML for Telegram, plain text for the console.
 
-Pure functions over retrieval's records (Passage, Answer, Document) — no Telegram
+Pure functions over retrieval's records (Passage, Reply, Document) — no Telegram
 objects here, so every rule can be unit-tested with hand-made passages:
 
 - all document and user text is escaped; the only tags are ones we write;
@@ -18,7 +18,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from retrieval.models import Answer, Document, Passage
+from retrieval.commitments import format_commitments
+from retrieval.models import Document, Passage
+from retrieval.reply import Listing, NoAnswer, PassageAnswer, Reply
+from retrieval.text.sentences import covering_spans
 
 MAX_MESSAGE = 4096  # Telegram's limit on message text after entity parsing
 LONG_QUOTE = 500  # quotes longer than this are collapsed (<blockquote expandable>)
@@ -27,9 +30,11 @@ SEPARATOR = " › "
 MORE = "……"
 
 NO_ANSWER = "文档中没有找到能回答这个问题的内容。"
+STALE = "这个按钮已过期，请重新提问"
+SORRY = "抱歉，处理这条消息时出错了，请稍后再试。"
+LOADING = "文档还在载入，请稍后再试。"
+NOT_TEXT = "请用文字提问，例如：2022年基础配套有哪些任务？"
 TRY_SECTIONS = "可以试试这些章节："
-# A sentence ends at 。！？；!?; (plus closing quotes/brackets after it) or at a line break.
-_SENTENCE = re.compile(r".*?(?:[。！？；!?;]+[”’」』）)]*|\n|$)", re.S)
 
 
 def escape(text: str) -> str:
@@ -68,8 +73,7 @@ def highlight_span(text: str, highlight: str) -> tuple[int, int] | None:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, covering the text without gaps."""
-    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
-    return spans or [(0, len(text))]
+    return covering_spans(text)
 
 
 def _quote_html(text: str, start: int, end: int, bold: tuple[int, int] | None, tail: str = "") -> str:
@@ -124,16 +128,18 @@ def quote_messages(
     *,
     highlight: str = "",
     outline: Sequence[str] = (),
+    note: str = "",
     limit: int = MAX_MESSAGE,
     max_parts: int = MAX_PARTS,
 ) -> list[str]:
-    """Header line (first message only), outline, then the text quoted across as many messages as needed.
+    """Header line (first message only), a note, the outline, then the text quoted across as many
+    messages as needed.
 
-    `header` is plain text. Each returned string is a complete HTML message whose
+    `header` and `note` are plain text. Each returned string is a complete HTML message whose
     visible length is at most `limit`. With more than `max_parts` pieces the last one
     kept ends in "……".
     """
-    items = outline_lines(outline)
+    items = ([note] if note else []) + outline_lines(outline)
     head_plain = "📄 " + header + "\n" + "".join(line + "\n" for line in items)
     head_html = "📄 <b>" + escape(header) + "</b>\n" + "".join(escape(line) + "\n" for line in items)
     if not text.strip():  # a heading with nothing under it: no empty quote
@@ -156,33 +162,39 @@ def quote_messages(
 # -- answers -------------------------------------------------------------------------
 
 
-def passage_messages(passage: Passage, *, max_parts: int = MAX_PARTS, limit: int = MAX_MESSAGE) -> list[str]:
-    """The HTML messages quoting one result. max_parts=1 gives a single (possibly cut) message."""
+def passage_messages(passage: Passage, *, also: Sequence[Passage] = (), max_parts: int = MAX_PARTS,
+                     limit: int = MAX_MESSAGE) -> list[str]:
+    """The HTML messages quoting one result. max_parts=1 gives a single (possibly cut) message.
+    `also`: other documents that answer too, named under the header ("也见于：…")."""
     return quote_messages(
         heading_path(passage_title(passage), passage.section),
         passage.text,
         highlight=passage.highlight,
         outline=passage.outline,
+        note=also_line(also),
         limit=limit,
         max_parts=max_parts,
     )
 
 
-def suggestions_of(answer: Answer, limit: int = 3) -> list[tuple[str, ...]]:
-    """Closest section paths: retrieval's suggestions, else the sections of its weak results."""
-    paths = list(answer.suggestions) or [p.section for p in answer.results]
-    unique = list(dict.fromkeys(path for path in paths if path))
-    return unique[:limit]
+def also_line(also: Sequence[Passage]) -> str:
+    """ "也见于：2024年政府工作报告 · 2023年政府工作报告" (plain), or "" when no other document answers."""
+    return "也见于：" + " · ".join(passage_title(p) for p in also) if also else ""
 
 
-def no_answer_message(answer: Answer) -> str:
+def suggestions_of(reply: NoAnswer, limit: int = 3) -> tuple[Passage, ...]:
+    """The closest sections to try instead, as the passages that stand in them."""
+    return reply.suggestions[:limit]
+
+
+def no_answer_message(reply: NoAnswer) -> str:
     """Say plainly that the documents do not answer it; list the closest sections. No quote."""
-    question = answer.question.strip()
+    question = reply.question.strip()
     shown = question if len(question) <= 40 else question[:40] + "…"
     lines = [f"关于「{escape(shown)}」，{NO_ANSWER}"]
-    suggestions = suggestions_of(answer)
+    suggestions = suggestions_of(reply)
     if suggestions:
-        lines += ["", TRY_SECTIONS] + [f"• {escape(SEPARATOR.join(path))}" for path in suggestions]
+        lines += ["", TRY_SECTIONS] + [f"• {escape(SEPARATOR.join(p.section))}" for p in suggestions]
     return "\n".join(lines)
 
 
@@ -213,10 +225,10 @@ def help_message(titles: Sequence[str], bot_username: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class TocEntry:
-    """One line of the table of contents: which document and section (-1: the whole document)."""
+    """One line of the table of contents: which document and section (None: the whole document)."""
 
     doc_index: int
-    section_index: int
+    section_id: int | None
     label: str
     level: int
 
@@ -225,10 +237,10 @@ def toc_entries(documents: Sequence[Document], max_level: int = 2) -> list[TocEn
     """Documents and their sections down to max_level, in reading order."""
     entries = []
     for d, document in enumerate(documents):
-        entries.append(TocEntry(d, -1, document.title, 0))
+        entries.append(TocEntry(d, None, document.title, 0))
         entries += [
-            TocEntry(d, s, section.heading, section.level)
-            for s, section in enumerate(document.sections)
+            TocEntry(d, section.id, section.heading, section.level)
+            for section in document.sections
             if section.level <= max_level
         ]
     return entries
@@ -262,26 +274,31 @@ def html_to_text(message: str) -> str:
 
 
 def passage_text(passage: Passage) -> str:
-    """The same answer as plain text; the highlight sentence is marked **like this**."""
+    """The same answer as plain text: where it stands, the items, the quote, then its best sentence."""
     lines = ["📄 " + heading_path(passage_title(passage), passage.section), *outline_lines(passage.outline)]
-    span = highlight_span(passage.text, passage.highlight)
-    text = passage.text
-    if span:
-        text = text[: span[0]] + "**" + text[span[0] : span[1]] + "**" + text[span[1] :]
-    lines += ["> " + line for line in text.split("\n")]
+    lines += ["> " + line for line in passage.text.split("\n")]
+    marked = highlight_span(passage.text, passage.highlight)
+    if passage.highlight and marked and passage.highlight != passage.text:
+        lines.append("最相关的一句：" + passage.highlight)
     return "\n".join(lines)
 
 
-def answer_text(answer: Answer) -> str:
-    """Console rendering of a whole answer: the top passage and the other results' headings."""
-    if answer.answer is None:
+def reply_text(reply: Reply, titles: dict[str, str] | None = None) -> str:
+    """Console rendering of a whole reply, the same content the bot sends, as plain text."""
+    if isinstance(reply, NoAnswer):
         lines = [NO_ANSWER]
-        suggestions = suggestions_of(answer)
+        suggestions = suggestions_of(reply)
         if suggestions:
-            lines += [TRY_SECTIONS] + ["• " + SEPARATOR.join(path) for path in suggestions]
+            lines += [TRY_SECTIONS] + ["• " + SEPARATOR.join(p.section) for p in suggestions]
         return "\n".join(lines)
-    lines = [passage_text(answer.answer)]
-    others = [p for p in answer.results if p is not answer.answer]
+    if isinstance(reply, Listing):
+        return format_commitments(reply.commitments, titles or {})
+    lines = [passage_text(reply.answer)]
+    if reply.also:
+        lines += ["", also_line(reply.also)]
+        lines += [f"• {heading_path(passage_title(p), p.section)}：{inline_description(p, 60)}"
+                  for p in reply.also]
+    others = reply.passages[1:]
     if others:
         lines += ["", "其他相关段落："]
         lines += [
@@ -289,3 +306,13 @@ def answer_text(answer: Answer) -> str:
             for i, p in enumerate(others, 2)
         ]
     return "\n".join(lines)
+
+
+def results_of(reply: Reply) -> tuple[Passage, ...]:
+    """The passages a reply quotes (inline results): the answer and its alternatives, then the
+    other documents that answer too; none for no answer."""
+    if isinstance(reply, NoAnswer):
+        return ()
+    also = reply.also if isinstance(reply, PassageAnswer) else ()
+    return reply.passages + tuple(p for p in also if p not in reply.passages)
+

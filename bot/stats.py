@@ -17,7 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.reply import NoAnswer, Reply
+
 SEPARATOR = " › "
+STATS_FILE = "usage.sqlite3"  # in STATE_DIR
 DAY = 86_400.0
 
 _SCHEMA = """
@@ -92,6 +95,14 @@ class UsageLog:
                     SEPARATOR.join(section) if answered else None,
                 ),
             )
+
+    def record_reply(self, reply: Reply) -> None:
+        """Log what a question got: the first passage quoted (a listing's first item), or no answer."""
+        if isinstance(reply, NoAnswer) or not reply.passages:
+            self.record(reply.question, answered=False)
+            return
+        top = reply.passages[0]
+        self.record(reply.question, answered=True, doc=top.title or top.doc, section=top.section)
 
     def record_refusal(self, user_id: int | None, chat_id: int | None, at: float | None = None) -> None:
         """Count one update refused by the allow-list; the ids let an admin see who keeps trying."""

@@ -13,19 +13,25 @@ that carries the question, so there is no answer.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import islice
 
 import numpy as np
 
 from retrieval.answer_types import AnswerType, has_answer_type
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
-from retrieval.models import Answer, Passage
-from retrieval.numerals import YEAR, numeral_variants
-from retrieval.query import RELATIVE_YEARS, Query, relative_words
-from retrieval.sentences import split_sentences
-from retrieval.tokens import normalize, related_terms
+from retrieval.models import Passage
+from retrieval.positions import sections_at
+from retrieval.question import Query
+from retrieval.reply import NoAnswer, PassageAnswer
+from retrieval.text.normalize import normalize
+from retrieval.text.numerals import numeral_variants
+from retrieval.text.sentences import split_sentences
+from retrieval.text.tokens import related_terms
+from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
 CANDIDATES = 12  # passages re-ranked after BM25 (10–30 measured the same on every question set)
 COVERAGE_WEIGHT = 1.5
@@ -33,6 +39,15 @@ SENTENCE_WEIGHT = 3.0
 HEADING_WEIGHT = 0.3
 # A passage under a heading of another year ("2024年工作回顾") for a question about this year.
 OTHER_YEAR_PENALTY = 0.5
+# 今年/去年 without a year or a document named: the newest document's passage, unless another
+# fits the question better by more than this: a tie-break, not a filter.
+RECENT_WEIGHT = 0.05
+# Other documents answer too ("也见于") when their best passage answers and scores this share of
+# the answer's score; at most MAX_ALSO of them are named.
+ALSO_SHARE = 0.9
+MAX_ALSO = 4
+# A passage of a document the question names ("云南…"), times the share of the question that names it.
+DOCUMENT_WEIGHT = 1.0
 PART_WEIGHT = 2.0  # under the numbered part the question points at ("第二个问题"), half as much
 # unless the passage opens with that part's heading
 TYPE_WEIGHT = 0.4  # the best sentence holds the kind of answer asked for (a number, a time)
@@ -117,10 +132,23 @@ class Wanted:
     def share_found(self, text: str, year: int | None) -> float:
         return self.share(self.credits(text, year))
 
+    def within(self, named: frozenset[str]) -> Wanted:
+        """The question as asked of one document: words that only name that document ("云南" of
+        the Yunnan report, which says 全省) are not looked for in its passages. Years are kept:
+        they also pick the part of a document (二、2022 年的重点工作)."""
+        kept = tuple((0.0, forms, link) if _names(forms, link, named) else (weight, forms, link)
+                     for weight, forms, link in self.terms)
+        total = sum(weight for weight, _, _ in kept)
+        return Wanted(kept, total) if total else self
+
     def found_in(self, credits: tuple[float, ...]) -> Wanted:
         """Only the words with credit (the rest count as absent): less to look for in sentences."""
         kept = tuple(t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True))
         return Wanted(kept, self.total)
+
+
+def _names(forms: tuple[tuple[str, float], ...], link: YearLink | None, named: frozenset[str]) -> bool:
+    return link is None and bool(forms) and forms[0][0] in named
 
 
 @dataclass(frozen=True)
@@ -197,16 +225,23 @@ def _best_of(sentences: Iterable[tuple[str, str]], path_text: str, year: int | N
     return best or Sentence("", 0.0, 0.0, False)
 
 
-def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index) -> Judged:
+def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index,
+          at_position: int | None = None, resolved: bool = False) -> Judged:
+    """resolved: the question's position was found in the documents ("第三部分第（二）项",
+    "最后一部分"); at_position is then the depth of the section this passage opens, if it does."""
     entry = index.entries[position]
     years = query.years_meant(entry.year)
     in_passage = wanted.credits(entry.matchable, entry.year)
     sentence = best_sentence(entry, wanted.found_in(in_passage), query.answer_type)
-    in_part = query.part is not None and query.part in entry.path_numbers
+    if resolved:
+        in_part = at_position is not None
+    else:
+        in_part = query.part is not None and query.part in entry.path_numbers
+    pointed = query.part is not None or resolved
 
     def with_part(share: float) -> float:
         """A numbered part asked for ("第二个问题") weighs as much as all the question's words."""
-        if query.part is None:
+        if not pointed:
             return share
         return (share + in_part) / 2 if wanted.total else float(in_part)
 
@@ -219,8 +254,9 @@ def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index
         sentence_share=with_part(sentence.share),
         typed=sentence.typed,
         other_year=bool(years and entry.path_years and not years & entry.path_years),
-        part_depth=entry.path_numbers.index(query.part) + 1 if in_part else 0,
-        part_heading_here=in_part and _opens_with_numbered_heading(entry, query.part),
+        part_depth=at_position or (entry.path_numbers.index(query.part) + 1 if in_part and query.part else 0),
+        part_heading_here=at_position is not None
+        or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
     )
 
 
@@ -236,34 +272,100 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None) -> 
     if doc is not None:
         scores = np.where(index.in_document(doc), scores, 0.0)
     order = [int(i) for i in np.argsort(-scores, kind="stable")[:CANDIDATES] if scores[i] > 0]
+    named = named_documents(wanted, index)
+    if named and doc is None:  # the passages of the documents the question names are candidates too
+        best_named = [d for d, share in named.items() if share == max(named.values())]
+        in_named = np.where(np.isin(index.document_of, best_named), scores, 0.0)
+        order += [int(i) for i in np.argsort(-in_named, kind="stable")[:CANDIDATES]
+                  if in_named[i] > 0 and int(i) not in order]
     order += [i for i in _part_candidates(query, index, doc) if i not in order]
+    at_position = _position_candidates(query, index, doc, named)
+    order += [i for i in at_position if i not in order]
     if not order:
         return []
-    judged = [judge(query, wanted, i, float(scores[i]), index) for i in order]
+    judged = [judge(query, wanted.within(index.entries[i].named), i, float(scores[i]), index,
+                    at_position.get(i) if at_position else None, bool(at_position)) for i in order]
     best = max(j.bm25 for j in judged) or 1.0
-    scored = [replace(j, score=j.rank_score(best)) for j in judged]
+    newest = _newest_asked(query, named, judged, index)
+    scored = [replace(j, score=j.rank_score(best) + DOCUMENT_WEIGHT * named.get(_document(j, index), 0.0)
+                      + RECENT_WEIGHT * (index.entries[j.position].year == newest))
+              for j in judged]
     # Among passages in the part asked for, the shallowest heading ("第二个问题" itself) first.
     return sorted(scored, key=lambda j: (-j.score, j.part_depth or 99))
+
+
+def _newest_asked(query: Query, named: dict[int, float], judged: list[Judged], index: Index) -> int | None:
+    """The year of the newest candidate document, when the question says 今年/去年 but names no
+    year and no document: "今年GDP增长目标" asked of several years' reports means the latest."""
+    if not query.year_offsets or query.years or named:
+        return None
+    years = [index.entries[j.position].year for j in judged]
+    return max((y for y in years if y is not None), default=None)
+
+
+def _document(judged: Judged, index: Index) -> int:
+    return int(index.document_of[judged.position])
+
+
+def named_documents(wanted: Wanted, index: Index) -> dict[int, float]:
+    """How much of the question names each document (by its title, place, speaker, kind or short
+    names), as a share of the question's idf: "云南今年粮食产量目标" names the Yunnan report.
+    Only documents named at all are listed; with one document loaded, none is."""
+    if len(index.document_names) < 2 or not wanted.total:
+        return {}
+    found: dict[int, float] = {}
+    total = len(index.document_names)
+    for weight, forms, _ in wanted.terms:
+        named = index.documents_named_by(forms[0][0]) if weight and forms else set()
+        for number in named:  # a word naming one document of many names it fully; 报告 names none
+            found[number] = found.get(number, 0.0) + math.log(total / len(named)) / math.log(total)
+    return {number: min(share, 1.0) for number, share in found.items() if share > 0}
+
+
+def _position_candidates(query: Query, index: Index, doc: str | None,
+                         named: dict[int, float]) -> dict[int, int]:
+    """The passages opening the sections a position points at (position → depth of the section),
+    in the document asked, else the documents named, else all: "报告最后一部分讲了啥" → the last
+    part of each report. Only for positions the heading numbers alone do not find: a path of two
+    steps or more, a count from the end, or a single number without 第 ("（八）讲的啥")."""
+    position = query.position
+    if not position or (len(position) == 1 and position[0] > 0 and query.part is not None
+                        and query.list_size is None):
+        return {}
+    if doc is not None:
+        names = [doc]
+    elif named:
+        best = max(named.values())
+        names = [index.document_names[d] for d, share in named.items() if share == best]
+    else:
+        names = list(index.document_names)
+    found: dict[int, int] = {}
+    for name in names:
+        for section in sections_at(index.documents[name], position, query.list_size):
+            opening = index.opening(name, section.id)
+            if opening is not None:
+                found.setdefault(opening, section.level)
+    return found
 
 
 def _part_candidates(query: Query, index: Index, doc: str | None) -> list[int]:
     """Passages under a heading numbered as the question asks ("第六条" → "六、…"), shallowest first."""
     if query.part is None:
         return []
-    found = [(e.path_numbers.index(query.part), i) for i, e in enumerate(index.entries)
-             if query.part in e.path_numbers and doc in (None, e.chunk.doc)]
-    return [i for _, i in sorted(found)[:CANDIDATES]]
+    found = (i for _, i in index.under_number(query.part))
+    return list(islice((i for i in found if doc in (None, index.entries[i].chunk.doc)), CANDIDATES))
 
 
 def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Passage:
     entry = index.entries[judged.position]
     path, text, outline, highlight = entry.chunk.path, entry.chunk.text, entry.chunk.outline, judged.highlight
+    section = entry.chunk.section
     if query.is_list:
         expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk,
                                 lambda heading: wanted.share_found(normalize(heading), None), highlight,
                                 part_asked=judged.part_depth > 0)
         if expanded:
-            path, text, outline = expanded.path, expanded.text, expanded.outline
+            path, text, outline, section = expanded.path, expanded.text, expanded.outline, expanded.section
             if highlight not in text:
                 sentences = [(s, normalize(s)) for s in split_sentences(text)]
                 highlight = _best_of(sentences, normalize(" ".join(path)), entry.year, wanted,
@@ -276,6 +378,7 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
         outline=outline if query.is_list else (),
         score=judged.score,
         title=entry.title,
+        section_id=section,
     )
 
 
@@ -288,13 +391,35 @@ def _answers(best: Judged, query: Query) -> bool:
     return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE
 
 
-def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Answer:
-    if (not query.own_terms and query.part is None) or not len(index):
-        return Answer(question=query.text, answer=None)
+def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> PassageAnswer | NoAnswer:
+    """The passage that answers the question (from document `doc` only, if given), or none."""
+    if (not query.own_terms and query.part is None and not query.position) or not len(index):
+        return NoAnswer(query.text)
     wanted = Wanted.of(query, index)
     ranked = rank(query, wanted, index, doc)
-    results = tuple(to_passage(j, query, wanted, index) for j in ranked[: max(top_k, 1)])
-    if ranked and _answers(ranked[0], query):
-        return Answer(question=query.text, answer=results[0], results=results)
-    suggestions = tuple(p.section for p in results if p.section)
-    return Answer(question=query.text, answer=None, results=results, suggestions=suggestions)
+
+    def passage(judged: Judged) -> Passage:
+        return to_passage(judged, query, wanted.within(index.entries[judged.position].named), index)
+
+    results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
+    if not ranked or not _answers(ranked[0], query):
+        return NoAnswer(query.text, results)
+    asked_of_one = doc is not None or bool(named_documents(wanted, index))
+    also = () if asked_of_one else tuple(passage(j) for j in answered_elsewhere(ranked, query, index))
+    return PassageAnswer(query.text, results, also)
+
+
+def answered_elsewhere(ranked: list[Judged], query: Query, index: Index) -> list[Judged]:
+    """The best passage of each other document that answers nearly as well as the answer does:
+    "今年GDP增长目标是多少" asked of a library of reports is answered by each of them."""
+    best = ranked[0]
+    seen = {_document(best, index)}
+    found = []
+    for judged in ranked[1:]:
+        number = _document(judged, index)
+        if number in seen:
+            continue
+        seen.add(number)
+        if judged.score >= ALSO_SHARE * best.score and _answers(judged, query):
+            found.append(judged)
+    return found[:MAX_ALSO]

@@ -1,4 +1,6 @@
-"""What kind of answer a question wants, and whether a sentence has one.
+"""The kinds of answer a question can want, and whether a sentence has one.
+
+Which kind a question wants is read by retrieval/question.py (data/rules/question_patterns.txt).
 
 "全年多渠道融资多少" wants a quantity: of two sentences that mention 融资, the one with a
 number ("全年多渠道融资 X 余亿元") is the answer. "三大主题公园什么时候建成" wants a time:
@@ -17,15 +19,6 @@ class AnswerType(Enum):
     TIME = "time"
 
 
-# Questions. Example: "收储土地多少亩" (quantity), "污水处理项目什么时候启动" (time); "哪几个方面"
-# asks for a list, not a number.
-_ASKS_TIME = re.compile(
-    r"什么时候|啥时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|多久|多长时间|什么时间|期限|截止|最晚|最迟"
-)
-_ASKS_QUANTITY = re.compile(
-    r"多少|(?<!哪)几[个项件点条种类位所家次倍亩套户名座级]|多大|多高|多长|多快|比例|比重|增长率|规模"
-)
-
 # Sentences. A number with or without a unit ("129亿元", "X 亩", "三大", "1500万人以上", "95%",
 # "四种类型", "两批").
 _NUMERAL = r"(?:\d+(?:[.．]\d+)?|[XＸx]|[一二两三四五六七八九十百千万亿]+)"
@@ -36,14 +29,6 @@ _HAS_QUANTITY = re.compile(rf"\d|[XＸ]\s*{_UNIT}|{_NUMERAL}\s*{_UNIT}")
 _HAS_TIME = re.compile(
     rf"(?:{_NUMERAL}|半)\s*(?:月|年|日|季度)|月底|年底|年内|年末|上半年|下半年|[春夏秋冬]季|之前|以前|前完成|期间|到\s*\d"
 )
-
-
-def wanted_type(question: str) -> AnswerType | None:
-    if _ASKS_TIME.search(question):
-        return AnswerType.TIME
-    if _ASKS_QUANTITY.search(question):
-        return AnswerType.QUANTITY
-    return None
 
 
 def has_answer_type(sentence: str, answer_type: AnswerType | None) -> bool:

@@ -30,6 +30,15 @@ from dataclasses import dataclass, field
 
 from retrieval.models import Chunk, Section
 from retrieval.structure import find_enumeration, paragraphs
+from retrieval.text.sentences import (
+    COMMAS,
+    ENUMERATION_COMMA,
+    SEMICOLONS,
+    SENTENCE_ENDS,
+    char_class,
+    split_at,
+    trimmed,
+)
 
 MAX_CHARS = 1200  # hard limit for one passage
 GROUP_CHARS = 800  # target size when grouping unheaded paragraphs
@@ -37,8 +46,9 @@ MIN_PIECE_CHARS = 150  # a piece shorter than this joins a neighbour, if they fi
 BARE_ITEM_MAX = 80  # a body-less list line up to this long is not a passage of its own
 BARE_HEADING_MAX = 60  # a parent's text this short without 。！？； is just its heading
 
-_SENTENCE_END = re.compile(r"[。！？!?；;]")
-_CLAUSE_END = re.compile(r"[，,；;、]")
+# An over-long paragraph is cut after its sentences' ends, an over-long sentence after its commas.
+_SENTENCE_END = re.compile(char_class(SENTENCE_ENDS))
+_CLAUSE_END = re.compile(char_class(COMMAS + SEMICOLONS + ENUMERATION_COMMA))
 
 
 @dataclass(frozen=True)
@@ -49,11 +59,13 @@ class Span:
     start: int
     end: int
     headed: bool  # it starts with the section's own heading
+    section: int | None = None  # index of the owning section in the document's sections; None: root
 
 
 @dataclass
 class _Tree:
     section: Section | None  # None for the document root
+    index: int | None = None  # the section's index in the document's sections
     children: list[_Tree] = field(default_factory=list)
 
 
@@ -65,7 +77,7 @@ def make_chunks(doc: str, text: str, sections: tuple[Section, ...]) -> tuple[Chu
         for start, end in split_span(text, span.start, span.end, limit):
             items = tuple(label for pos, label in outline if start <= pos < end)
             chunks.append(Chunk(doc=doc, path=span.path, text=text[start:end], start=start, end=end,
-                                outline=items))
+                                outline=items, section=span.section, id=len(chunks)))
     return tuple(chunks)
 
 
@@ -88,7 +100,7 @@ def _fold_bare_headings(text: str, spans: list[Span]) -> list[Span]:
         is_bare = span.headed and span.end - span.start <= BARE_HEADING_MAX and not _SENTENCE_END.search(
             text, span.start, span.end)
         if is_bare and following and following.path[:len(span.path)] == span.path:
-            folded[-1] = Span(following.path, span.start, following.end, following.headed)
+            folded[-1] = Span(following.path, span.start, following.end, following.headed, following.section)
         else:
             folded.append(span)
     return folded[::-1]
@@ -98,10 +110,10 @@ def _nest(sections: tuple[Section, ...]) -> _Tree:
     """Rebuild the section tree from document-ordered, properly nested sections."""
     root = _Tree(None)
     stack = [root]
-    for section in sections:
+    for index, section in enumerate(sections):
         while len(stack) > 1 and not _contains(stack[-1].section, section):
             stack.pop()
-        node = _Tree(section)
+        node = _Tree(section, index)
         stack[-1].children.append(node)
         stack.append(node)
     return root
@@ -121,11 +133,11 @@ def _spans_of(tree: _Tree, path: tuple[str, ...], start: int, end: int) -> Itera
         if _is_bare_item(child):
             continue  # stays in the parent's span: "一、节约能源，…；" is a line of its list
         if section.start > pos:
-            yield Span(path, pos, section.start, headed=pos == start and tree.section is not None)
+            yield Span(path, pos, section.start, pos == start and tree.section is not None, tree.index)
         yield from _spans_of(child, section.path, section.start, section.end)
         pos = section.end
     if pos < end:
-        yield Span(path, pos, end, headed=pos == start and tree.section is not None)
+        yield Span(path, pos, end, pos == start and tree.section is not None, tree.index)
 
 
 def _is_bare_item(tree: _Tree) -> bool:
@@ -138,12 +150,7 @@ def _is_bare_item(tree: _Tree) -> bool:
 
 
 def _strip(text: str, span: Span) -> Span:
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(span.path, start, end, span.headed)
+    return Span(span.path, *trimmed(text, span.start, span.end), span.headed, span.section)
 
 
 # --- 2. Passages ----------------------------------------------------------------------------------
@@ -169,7 +176,7 @@ def _units(text: str, start: int, end: int, by_sentence: bool) -> Iterator[tuple
         if para_end - para_start <= MAX_CHARS and not by_sentence:
             yield para_start, para_end
             continue
-        for sent_start, sent_end in _pieces_between(text, para_start, para_end, _SENTENCE_END, keep=True):
+        for sent_start, sent_end in split_at(text, _SENTENCE_END, para_start, para_end):
             if sent_end - sent_start <= MAX_CHARS:
                 yield sent_start, sent_end
             else:
@@ -178,30 +185,9 @@ def _units(text: str, start: int, end: int, by_sentence: bool) -> Iterator[tuple
 
 def _clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Clauses of an over-long sentence, hard-cut at MAX_CHARS if one has no comma at all."""
-    for clause_start, clause_end in _pieces_between(text, start, end, _CLAUSE_END, keep=True):
+    for clause_start, clause_end in split_at(text, _CLAUSE_END, start, end):
         for cut in range(clause_start, clause_end, MAX_CHARS):
             yield cut, min(cut + MAX_CHARS, clause_end)
-
-
-def _pieces_between(text: str, start: int, end: int, separator: re.Pattern[str],
-                    keep: bool = False) -> Iterator[tuple[int, int]]:
-    """Non-blank stretches of text[start:end] between separators (kept at the piece end if `keep`)."""
-    pos = start
-    for m in separator.finditer(text, start, end):
-        stop = m.end() if keep else m.start()
-        if text[pos:stop].strip():
-            yield _trim(text, pos, stop)
-        pos = m.end()
-    if text[pos:end].strip():
-        yield _trim(text, pos, end)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while text[start].isspace():
-        start += 1
-    while text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _pack(units: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:

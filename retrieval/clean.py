@@ -20,6 +20,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from retrieval.text.normalize import compact
+from retrieval.text.sentences import (
+    CLOSERS,
+    COLONS,
+    COMMAS,
+    ELLIPSIS,
+    ENUMERATION_COMMA,
+    FULL_STOPS,
+    SENTENCE_ENDS,
+    char_class,
+)
+
 # --- 1. Spacing ---------------------------------------------------------------------------
 
 _LINE_BREAKS = {"\f": "\n", "\v": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"}
@@ -191,15 +203,21 @@ def drop_noise_lines(lines: list[str]) -> list[str]:
 
 # --- 6. Re-joining broken paragraphs -----------------------------------------------------------
 
+# Line ends. At the end of a *line* more closes a sentence than inside one: a title's 】》 may
+# follow the full stop, an ellipsis (… or ...) ends it too, and so does a bracket "（25分）".
+_LINE_CLOSERS = CLOSERS + "】》"
+_BRACKET_CLOSE = "）)"
 # A line ending like this ends a sentence or a lead-in ("同志们：", "…；"), closing quotes allowed.
-_SENTENCE_END = re.compile(r"(?:[。！？!?；;：:…）)]|\.{3})[”’\"'」』】》）)]*$")
+_LINE_END = char_class(SENTENCE_ENDS + COLONS + ELLIPSIS + _BRACKET_CLOSE)
+_SENTENCE_END = re.compile(rf"(?:{_LINE_END}|\.{{3}}){char_class(_LINE_CLOSERS)}*$")
 # Only these end a sentence for sure: after them even a line starting with "，" is a new paragraph.
-_FULL_STOP_END = re.compile(r"(?:[。！？!?…]|\.{3})[”’\"'」』】》）)]*$")
-_INNER_FULL_STOP = re.compile(r"[。！？!?；;]")
+_FULL_STOP_END = re.compile(rf"(?:{char_class(FULL_STOPS + ELLIPSIS)}|\.{{3}}){char_class(_LINE_CLOSERS)}*$")
+_INNER_FULL_STOP = re.compile(char_class(SENTENCE_ENDS))
 # A line ending in an opening bracket or a comma stops mid-sentence.
-_OPEN_END = re.compile(r"[《“‘「『【（(，,、]$")
-# A line starting with closing punctuation continues the line before it.
-_CLOSE_START = re.compile(r"^[》”’」』】）)，,。、；;：:！!？?]")
+_OPEN_END = re.compile(char_class("《“‘「『【（(" + COMMAS + ENUMERATION_COMMA) + "$")
+# A line starting with closing punctuation (no ASCII quote: it may open) continues the line before it.
+_CLOSE_START = re.compile(
+    "^" + char_class("》”’」』】）)" + COMMAS + ENUMERATION_COMMA + SENTENCE_ENDS + COLONS))
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")  # "# 标题" lines come from Word heading styles
 _NUMBERING_MARKER = re.compile(
     r"^(?:"
@@ -376,11 +394,6 @@ def drop_title_lines(lines: list[str], title: str) -> list[str]:
     """
     key = compact(title)
     return [line for line in lines if not key or compact(without_decoration(line)) != key]
-
-
-def compact(text: str) -> str:
-    """Text with all whitespace removed, for whitespace-insensitive comparisons."""
-    return "".join(text.split())
 
 
 # --- The whole pass ---------------------------------------------------------------------------

@@ -6,8 +6,9 @@ forward-looking part of a document that sets a target, a quantity, a deadline or
 named deliverable, or an item of an 一要…八要 list. What a review part reports as
 done (2021 年工作回顾: 完成绿化面积 X 亩…) is not a commitment and is left out.
 
-Every word list and pattern lives in one data file, data/rules/commitments.txt, with an
-example per entry; this module only applies them:
+Every word list and pattern lives in a data file with an example per entry: what a commitment
+is in data/rules/commitments.txt, which questions ask for a listing in question_patterns.txt
+(read by retrieval/question.py into the Query's intent). This module only applies them:
 
     sentences → keep the forward-looking ones → trim to the first marker → classify.
 
@@ -17,18 +18,20 @@ Texts stay verbatim: a template placeholder such as "X 亿元" is kept as the qu
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-import jieba
-
-from retrieval.models import Document
-from retrieval.numerals import YEAR
-from retrieval.rules import RULES_DIR
+from retrieval.models import Document, Passage
+from retrieval.question import CommitmentsIntent
+from retrieval.rules import RULES_DIR, any_of, parse_rule_groups
+from retrieval.text import sentences as text_sentences
+from retrieval.text.markers import PART_STYLES, heading_marker
+from retrieval.text.normalize import compact
+from retrieval.text.tokens import search_words, split_words, word_ends
+from retrieval.text.years import YEAR
 
 Kind = Literal["target", "deadline", "task"]
 Period = Literal["review", "forward"]
@@ -49,7 +52,7 @@ class Commitment:
     quantities: tuple[str, ...] = ()  # verbatim, e.g. "X 亿元", "95%以上", "两个以上"
     deadline: str | None = None  # verbatim, e.g. "X 月底前", "上半年", "秋季"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "doc": self.doc,
             "section": list(self.section),
@@ -79,26 +82,6 @@ class Rules:
     preface: re.Pattern[str]
 
 
-def parse_rule_groups(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Read "[group]" headers and their entries; " #" starts a comment."""
-    groups: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in lines:
-        entry = line.split(" #", 1)[0].strip()
-        if not entry or entry.startswith("#"):
-            continue
-        header = re.fullmatch(r"\[([a-z_]+)\]", entry)
-        if header:
-            current = groups.setdefault(header.group(1), [])
-        elif current is not None:
-            current.append(entry)
-    return {name: tuple(entries) for name, entries in groups.items()}
-
-
-def _any_of(patterns: Iterable[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
-
-
 def _quantity_pattern(groups: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
     """Number (digits, X placeholder, or Chinese numerals with a bound) + magnitude + unit + bound."""
     unit = "|".join(re.escape(u) for u in groups["units"])
@@ -108,7 +91,7 @@ def _quantity_pattern(groups: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
     chinese = r"(?<![一二两三四五六七八九十百千])[一二两三四五六七八九十百千]+"
     measured = rf"{number}\s*(?:余|多)?\s*(?:{magnitude}){{0,2}}\s*(?:{unit})(?:\s*(?:{bound}))?"
     counted = rf"{chinese}(?:余|多)?(?:{unit})(?:{bound})"  # 两个以上; a bare 两个 is not a quantity
-    return _any_of([measured, counted, *groups["fixed_quantity_patterns"]])
+    return any_of([measured, counted, *groups["fixed_quantity_patterns"]])
 
 
 @cache
@@ -117,14 +100,14 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
     return Rules(
         target_words=groups["target_words"],
         result_verbs=groups["result_verbs"],
-        list_item=_any_of(groups["list_item_patterns"]),
+        list_item=any_of(groups["list_item_patterns"]),
         quantity=_quantity_pattern(groups),
-        deadline=_any_of(groups["deadline_patterns"]),
+        deadline=any_of(groups["deadline_patterns"]),
         review_heading_words=groups["review_heading_words"],
         forward_heading_words=groups["forward_heading_words"],
         forward_tokens=frozenset(groups["forward_tokens"]),
         completed_tokens=frozenset(groups["completed_tokens"]),
-        preface=_any_of(groups["preface_patterns"]),
+        preface=any_of(groups["preface_patterns"]),
     )
 
 
@@ -161,7 +144,7 @@ def contains_any_word(text: str, words: Iterable[str]) -> bool:
     present = [w for w in words if w in text]
     if not present:
         return False
-    boundaries = {0, len(text)} | {end for _, _, end in jieba.tokenize(text)}
+    boundaries = word_ends(text)
     return any(
         match.start() in boundaries or match.end() in boundaries
         for word in present
@@ -180,7 +163,6 @@ def classify(text: str, quantities: tuple[str, ...], deadline: str | None, rules
 
 # --- Forward-looking or review -------------------------------------------------------------
 
-_NUMBERED_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _HEADING_WINDOW = 20  # a heading's words come first; inline headings run on into the body
 _SHORT_LINE = 30  # an unnumbered line this short may be a heading
 
@@ -216,9 +198,9 @@ def period_lines(text: str, year: int | None, rules: Rules) -> list[tuple[int, P
     switches: list[tuple[int, Period]] = []
     offset = 0
     for line in text.split("\n"):
-        numbered = _NUMBERED_HEADING.match(line)
+        numbered = heading_marker(line, PART_STYLES, chinese_only=True)
         if numbered or is_short_title_line(line):
-            opening = line[numbered.end():] if numbered else line.strip()
+            opening = line[numbered.end:] if numbered else line.strip()
             has_words = any(w in opening[:_HEADING_WINDOW]
                             for w in rules.review_heading_words + rules.forward_heading_words)
             period = heading_period(opening, year, rules) if has_words else None
@@ -231,35 +213,28 @@ def period_lines(text: str, year: int | None, rules: Rules) -> list[tuple[int, P
 def is_short_title_line(line: str) -> bool:
     """Short and without a sentence end: "2025年工作安排", not "去年完成了投资 5 亿元。"."""
     stripped = line.strip()
-    return len(stripped) <= _SHORT_LINE and not _SENTENCE_END.search(stripped)
+    return len(stripped) <= _SHORT_LINE and not _ENDS.search(stripped)
 
 
 def is_forward_phrasing(text: str, rules: Rules) -> bool:
-    tokens = set(jieba.lcut(text))
+    tokens = set(split_words(text))
     return bool(tokens & rules.forward_tokens) and not tokens & rules.completed_tokens
 
 
 def is_completed_phrasing(text: str, rules: Rules) -> bool:
-    return bool(set(jieba.lcut(text)) & rules.completed_tokens)
+    return bool(set(split_words(text)) & rules.completed_tokens)
 
 
 # --- Sentences -----------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
-_CLAUSE_END = re.compile(r"[，,：:]")
+# A sentence or ；-clause ends a commitment; a comma-clause ends a lead-in ("今年,首先要…,确保…").
+_ENDS = re.compile(text_sentences.char_class(text_sentences.SENTENCE_ENDS + text_sentences.LINE_BREAK))
+_CLAUSE_END = re.compile(text_sentences.char_class(text_sentences.COMMAS + text_sentences.COLONS))
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
     """[start, end) spans of sentences and ；-clauses, surrounding whitespace excluded."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text + "\n"):
-        end = match.start()
-        piece = text[start:end]
-        stripped = piece.strip()
-        if stripped:
-            lead = start + len(piece) - len(piece.lstrip())
-            yield lead, lead + len(stripped)
-        start = match.end()
+    return text_sentences.clause_spans(text)
 
 
 def trim_to_first_marker(text: str, rules: Rules) -> int:
@@ -355,19 +330,14 @@ def after_heading(document: Document, offset: int) -> int:
 # --- Search --------------------------------------------------------------------------------
 
 
-def normalise(text: str) -> str:
-    """NFKC, whitespace removed: "X %" and "X％" compare equal."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 MIN_WORD_SHARE = 0.5  # a commitment matching fewer of the keyword's words is not listed
 
 
 def search_commitments(commitments: Iterable[Commitment], keyword: str) -> list[Commitment]:
     """Commitments matching keyword, best first: the whole keyword in the text, then in the
     section path, then by the share of the keyword's words found; ties keep text order."""
-    key = normalise(keyword)
-    words = {w for w in (normalise(t) for t in jieba.lcut_for_search(keyword)) if w}
+    key = compact(keyword)
+    words = {w for w in (compact(t) for t in search_words(keyword)) if w}
     # One-character pieces ("前" of "月底前") match inside unrelated words ("前期"): drop them
     # when the keyword has longer words.
     words = {w for w in words if len(w) > 1} or words
@@ -382,8 +352,8 @@ def search_commitments(commitments: Iterable[Commitment], keyword: str) -> list[
 
 
 def match_score(commitment: Commitment, key: str, words: set[str]) -> float:
-    text = normalise(commitment.text)
-    section = normalise("".join(commitment.section))
+    text = compact(commitment.text)
+    section = compact("".join(commitment.section))
     if key in text:
         return 3.0
     if key in section:
@@ -396,62 +366,62 @@ def match_score(commitment: Commitment, key: str, words: set[str]) -> float:
 
 # --- Questions answered from the commitments -------------------------------------------------
 
-# Only list questions: "三大主题公园什么时候建成" or "收储土地多少亩" ask for one fact, which the
-# quoted passage answers with its sentence marked; "哪些任务要在月底前完成" asks for a list.
-_ASKS_FOR_LIST = re.compile(r"哪些|列出|有几|几项|清单|所有|全部")
-_ASKS_FOR_DEADLINE = re.compile(
-    r"月底前|月底|年底|上半年|下半年|季度|[春夏秋冬]季|什么时候|何时|期限|时间节点"
-)
-_ASKS_FOR_QUANTITY = re.compile(r"量化|指标|多少|数字")
-_ASKS_FOR_TARGET = re.compile(r"目标")
-_ASKS_FOR_TASK = re.compile(r"任务|承诺|要做|工作安排|重点工作")
-_QUESTION_WORDS = re.compile(
-    r"哪些|什么时候|什么|多少|列出|有几|几项|清单|今年|全年|[的了吗呢要在有是和都？?]|"
-    r"量化指标|指标|目标|任务|承诺|要做|工作安排|重点工作|完成|"
-    r"月底前|月底|年底|上半年|下半年|季度|[春夏秋冬]季|何时|期限|时间节点"
-)
-
-
-def answer_from_commitments(question: str, commitments: Iterable[Commitment]) -> list[Commitment] | None:
-    """Answer list questions about commitments; None when the question is not one or nothing fits.
+def answer_from_commitments(intent: CommitmentsIntent | None,
+                            commitments: Iterable[Commitment]) -> list[Commitment] | None:
+    """Answer a list question about commitments from its intent (Query.commitments, see
+    retrieval/question.py); None when the question is not one or nothing fits.
 
     "哪些任务要在月底前完成" → commitments whose deadline says 月底前;
     "今年的量化指标有哪些" → commitments with quantities;
     "土地收储有哪些目标" → those quantified commitments that mention 土地收储.
     """
-    if not _ASKS_FOR_LIST.search(question):
+    if intent is None:
         return None
-    selected = select_by_question_kind(question, list(commitments))
-    if selected is None:
-        return None
-    topic = _QUESTION_WORDS.sub("", question).strip()
-    if topic and not _asks_for_attribute(question):
-        return None  # "2022年基础配套有哪些任务": a topic's tasks are its passage, quoted whole
-    if topic:
-        selected = search_commitments(selected, topic)
+    selected = select_by_intent(intent, list(commitments))
+    if intent.topic:
+        selected = search_commitments(selected, intent.topic)
     return selected or None
 
 
-def _asks_for_attribute(question: str) -> bool:
-    """Whether the question asks for a deadline, a quantity or a target (not just "tasks")."""
-    return any(p.search(question) for p in (_ASKS_FOR_DEADLINE, _ASKS_FOR_QUANTITY, _ASKS_FOR_TARGET))
-
-
-def select_by_question_kind(question: str, commitments: list[Commitment]) -> list[Commitment] | None:
-    """The commitments a question's frame asks for, or None if it asks for none of them."""
-    deadline = _ASKS_FOR_DEADLINE.search(question)
-    if deadline:
-        wanted = normalise(deadline.group(0))
-        vague = wanted in {"什么时候", "何时", "期限", "时间节点"}
-        return [c for c in commitments
-                if c.deadline and (vague or wanted in normalise(c.deadline))]
-    if _ASKS_FOR_QUANTITY.search(question):
+def select_by_intent(intent: CommitmentsIntent, commitments: list[Commitment]) -> list[Commitment]:
+    """The commitments of the kind a question asks for."""
+    if intent.wants == "deadline":
+        wanted = intent.deadline
+        return [c for c in commitments if c.deadline and (wanted is None or wanted in compact(c.deadline))]
+    if intent.wants == "quantity":
         return [c for c in commitments if c.quantities]
-    if _ASKS_FOR_TARGET.search(question):
+    if intent.wants == "target":
         return [c for c in commitments if c.quantities or c.kind == "target"]
-    if _ASKS_FOR_TASK.search(question):
-        return commitments
-    return None
+    return commitments
+
+
+# --- One commitment quoted ---------------------------------------------------------------
+
+
+def commitment_passage(document: Document, commitment: Commitment) -> Passage:
+    """The chunk containing the commitment as a quoted result, the commitment as its highlight.
+
+    Should a commitment run past its chunk's end, the quote is extended to cover it, so
+    the highlight is always found verbatim in the quote.
+    """
+    containing = [c for c in document.chunks if c.start <= commitment.start < c.end]
+    if containing:
+        chunk = containing[0]
+        start, end, path, outline = chunk.start, max(chunk.end, commitment.end), chunk.path, chunk.outline
+        section = chunk.section
+    else:  # a document without chunks there: quote the commitment itself
+        start, end, path, outline = commitment.start, commitment.end, commitment.section, ()
+        section = None
+    return Passage(
+        doc=document.name,
+        section=path,
+        text=document.text[start:end],
+        highlight=commitment.text,
+        outline=outline,
+        score=1.0,
+        title=document.title,
+        section_id=section,
+    )
 
 
 # --- Plain-text listing --------------------------------------------------------------------

@@ -1,25 +1,25 @@
-"""Load one file into a Document: read → clean → sections → chunks."""
+"""Load one file into a Document: read → clean → sections → chunks, and its profile."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import Counter
+from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from retrieval.chunks import make_chunks
 from retrieval.clean import clean_text, guess_title
 from retrieval.models import Document, DocumentError
-from retrieval.numerals import YEAR
+from retrieval.profile import apply_overrides, profile_of
 from retrieval.reader import read_text
 from retrieval.structure import find_sections
 
-_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
+def build_document(name: str, raw: str, corrections: Mapping[str, Any] | None = None) -> Document:
+    """Build a Document from decoded text; raise DocumentError if nothing usable remains.
 
-def build_document(name: str, raw: str) -> Document:
-    """Build a Document from decoded text; raise DocumentError if nothing usable remains."""
+    `corrections` are an admin's fixes to the profile read from the text ({"year": 2024}).
+    """
     text = clean_text(raw)
     if not text.strip():
         raise DocumentError(name, "清理网页杂质后没有正文")
@@ -27,25 +27,13 @@ def build_document(name: str, raw: str) -> Document:
     chunks = make_chunks(name, text, sections)
     if not chunks:
         raise DocumentError(name, "没有可检索的段落")
-    title = guess_title(raw, Path(name).stem)
-    return Document(name=name, title=title, text=text, sections=sections, chunks=chunks,
-                    year=document_year(name, title, text))
+    profile = profile_of(name, raw, text, guess_title(raw, Path(name).stem))
+    if corrections:
+        with suppress(ValueError):  # a correction saved by an older version that no longer applies
+            profile = apply_overrides(profile, corrections)
+    return Document(name=name, title=profile.display(), text=text, sections=sections, chunks=chunks,
+                    year=profile.year, profile=profile)
 
 
-def document_year(name: str, title: str, text: str) -> int | None:
-    """The year a document speaks from, so 今年/去年 in a question mean what they meant there.
-
-    In order: a year in the title ("xx区2022年经济工作会上讲话"); the date line of a speech
-    near its start ("（2018年2月12日）"); a year in the file name ("gov_report_1981.txt");
-    else the year the text names most often (the later one on a tie).
-    """
-    title, head = unicodedata.normalize("NFKC", title), unicodedata.normalize("NFKC", text[:300])
-    for match in (YEAR.search(title), _DATE.search(head), _YEAR_IN_NAME.search(name)):
-        if match:
-            return int(match.group(1))
-    years = Counter(int(y) for y in YEAR.findall(unicodedata.normalize("NFKC", text)))
-    return max(years, key=lambda y: (years[y], y)) if years else None
-
-
-def load_document(path: Path) -> Document:
-    return build_document(path.name, read_text(path))
+def load_document(path: Path, corrections: Mapping[str, Any] | None = None) -> Document:
+    return build_document(path.name, read_text(path), corrections)

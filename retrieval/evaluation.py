@@ -9,19 +9,18 @@ of `must` (or of one alternative in `any`) and is at most MAX_CHARS long.
 from __future__ import annotations
 
 import json
-import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from retrieval.text.normalize import compact
 
 MAX_CHARS = 1600
 
 
 def norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u201d", '"').replace("\u201c", '"')
-    return re.sub(r"\s+", "", text)
+    """The compare form, curly double quotes made straight (as score.py grades)."""
+    return compact(text).replace("\u201d", '"').replace("\u201c", '"')
 
 
 def _alternatives(item: dict) -> list[list[str]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from typing import Any
 
 from retrieval.models import DocumentError
 
@@ -57,7 +59,7 @@ def check_docx_archive(data: bytes, name: str) -> None:
             raise DocumentError(name, "Word 文档压缩比异常，疑似压缩炸弹，已拒绝")
 
 
-def docx_paragraphs(document):
+def docx_paragraphs(document: Any) -> Iterator[Any]:
     """Body paragraphs in reading order, including those inside table cells (each merged cell once)."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -74,7 +76,7 @@ def docx_paragraphs(document):
                         yield from cell.paragraphs
 
 
-def docx_paragraph_line(paragraph) -> str:
+def docx_paragraph_line(paragraph: Any) -> str:
     """The paragraph's text, prefixed with "# "… when its style is a heading."""
     text = paragraph.text.strip()
     if not text:

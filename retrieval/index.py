@@ -13,21 +13,24 @@ log((N+1)/df), stays positive, and its delta keeps long passages from being crus
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from retrieval.bm25 import SparseBM25
 from retrieval.models import Chunk, Document
-from retrieval.numerals import YEAR
-from retrieval.ordinals import heading_number
-from retrieval.query import Query, relative_words
-from retrieval.sentences import split_sentences
-from retrieval.tokens import normalize, tokenize
+from retrieval.question import Query
+from retrieval.text.normalize import normalize
+from retrieval.text.sentences import split_sentences
+from retrieval.text.tokens import tokenize
+from retrieval.text.years import YEAR, relative_words
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
+NAMING_MAX_SHARE = 0.3  # a word of a document's name in more of its passages than this is content
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Entry:
     chunk: Chunk
     title: str
     year: int | None
+    named: frozenset[str]  # words that name its document but that its text seldom uses (naming_words)
     matchable: str  # normalized heading path + body, for checking which question words it holds
     path_text: str  # normalized heading path
     own_heading: str  # normalized last heading of the path
@@ -69,17 +73,51 @@ class WeightedBM25:
 
     def idf(self, term: str) -> float:
         """Informativeness of a term; one never seen is as informative as the rarest seen term."""
-        return self._bm25.idf(term) if self.seen(term) else self._unseen_idf
+        return self._bm25.idf(term) if self._bm25 is not None and self.seen(term) else self._unseen_idf
 
 
-def _entry(chunk: Chunk, document: Document) -> Entry:
+def _year_after(year: int, offset: int) -> list[str]:
+    """今年 (offset 0) in a document of 2022 is "2022"; 去年 (-1) is "2021"."""
+    return [str(year + offset)]
+
+
+def document_words(document: Document) -> str:
+    """What names a document, read with every one of its passages: its title, place, speaker and
+    the short names users type ("云南", "王予波"). A Yunnan report says 全省, not 云南: "云南今年的
+    粮食目标" still finds 云南 under its passages."""
+    profile = document.profile
+    if profile is None:
+        return document.title
+    return " ".join(dict.fromkeys(w for w in (document.title, profile.place, profile.speaker, profile.kind,
+                                               *profile.aliases) if w))
+
+
+def naming_words(document: Document, passages: list[str]) -> frozenset[str]:
+    """Names of the document (its place, speaker, kind, short names) that its text seldom uses:
+    "云南" for the Yunnan report, which says 全省. They say which document a question is about,
+    not what a passage is about. Title words are no such names ("考评" of a 考评办法 is its
+    subject), nor a name the text uses throughout ("xx" in a speech about xx区)."""
+    profile = document.profile
+    if profile is None:
+        return frozenset()
+    names = (profile.place, profile.speaker, profile.kind, *profile.aliases)
+    words = {normalize(w) for w in names if w}
+    limit = NAMING_MAX_SHARE * len(passages)
+    return frozenset(w for w in words if len(w) > 1 and sum(w in p for p in passages) < limit)
+
+
+def _aliases(document: Document) -> tuple[str, ...]:
+    return document.profile.aliases if document.profile else ()
+
+
+def _entry(chunk: Chunk, document: Document, named: frozenset[str]) -> Entry:
     sentences = tuple((s, normalize(s)) for s in split_sentences(chunk.text))
     path_text = normalize(" ".join(chunk.path))
-    return Entry(chunk=chunk, title=document.title, year=document.year,
+    return Entry(chunk=chunk, title=document.title, year=document.year, named=named,
                  matchable=path_text + normalize(chunk.text), path_text=path_text,
                  own_heading=normalize(chunk.path[-1]) if chunk.path else "", sentences=sentences,
                  path_years=frozenset(int(y) for y in YEAR.findall(path_text)),
-                 path_numbers=tuple(heading_number(h) for h in chunk.path))
+                 path_numbers=tuple(s.number for s in document.lineage(chunk.section)))
 
 
 class Index:
@@ -91,14 +129,42 @@ class Index:
         placed = [(c, d) for d in documents for c in d.chunks]
         if body_tokens is None:
             body_tokens = [tokenize(c.text) for c, _ in placed]
-        heading_of = [" ".join((d.title, *c.path)) for c, d in placed]
+        names = {d.name: document_words(d) for d in documents}
+        heading_of = [" ".join((names[d.name], *c.path)) for c, d in placed]
         heading_tokens = {h: tokenize(h) for h in set(heading_of)}  # many passages share one heading
         head_tokens = [heading_tokens[h] for h in heading_of]
-        self.entries = tuple(_entry(c, d) for c, d in placed)
+        named = {d.name: naming_words(d, [normalize(c.text) for c in d.chunks]) for d in documents}
+        self.entries = tuple(_entry(c, d, named[d.name]) for c, d in placed)
         self._body = WeightedBM25(body_tokens)
         self._head = WeightedBM25(head_tokens)
         self._masks: dict[str, np.ndarray] = {}
+        # Which documents a word names (their title, place, speaker, short names), for questions
+        # that say which document they are about: "云南" → the Yunnan report.
+        self.document_names = tuple(d.name for d in documents)
+        self._named_by: dict[str, set[int]] = {}
+        for number, document in enumerate(documents):
+            words = tokenize(names[document.name]) + [normalize(a) for a in _aliases(document)]
+            for word in words:
+                self._named_by.setdefault(word, set()).add(number)
+        position_of = {name: number for number, name in enumerate(self.document_names)}
+        # The passage each section's heading stands in (where "第三部分第（二）项" begins).
+        self._opening: dict[tuple[str, int], int] = {}
+        first = 0
+        for document in documents:
+            starts = [c.start for c in document.chunks]
+            for section in document.sections:
+                at = max(bisect_right(starts, section.start) - 1, 0)
+                self._opening[(document.name, section.id)] = first + at
+            first += len(document.chunks)
+        self.document_of = np.array([position_of[e.chunk.doc] for e in self.entries], dtype=np.intp)
         self._years = np.array([e.year or 0 for e in self.entries])
+        # Passages by the number of a heading on their path ("二、" → 2), shallowest heading first:
+        # "第二个问题" finds its candidates without a pass over every passage.
+        under: dict[int, list[tuple[int, int]]] = {}
+        for position, entry in enumerate(self.entries):
+            for number in {n for n in entry.path_numbers if n is not None}:
+                under.setdefault(number, []).append((entry.path_numbers.index(number), position))
+        self._under_number = {number: sorted(found) for number, found in under.items()}
         self._distinct_years = sorted(set(self._years.tolist()) - {0})
 
     def __len__(self) -> int:
@@ -108,9 +174,9 @@ class Index:
         terms = dict(query.terms)
         total = self._body.scores(terms) + HEADING_WEIGHT * self._head.scores(terms)
         for offset in query.year_offsets:  # 今年: the year it means in each document
-            total += self._by_document_year(lambda year, offset=offset: [str(year + offset)])
+            total += self._by_document_year(partial(_year_after, offset=offset))
         for asked in query.years:  # 1981年: the word each document uses for it (今年 in 1981)
-            total += self._by_document_year(lambda year, asked=asked: relative_words(asked, year))
+            total += self._by_document_year(partial(relative_words, asked))
         return total
 
     def _by_document_year(self, words_for: Callable[[int], list[str]]) -> np.ndarray:
@@ -122,6 +188,19 @@ class Index:
                 mask = self._years == year
                 total += mask * (self._body.scores(words) + HEADING_WEIGHT * self._head.scores(words))
         return total
+
+    def opening(self, document: str, section: int) -> int | None:
+        """The position of the passage that opens a section (holds its heading)."""
+        return self._opening.get((document, section))
+
+    def documents_named_by(self, word: str) -> set[int]:
+        """The documents (by position in document_names) whose names hold the word."""
+        return self._named_by.get(word, set())
+
+    def under_number(self, number: int) -> list[tuple[int, int]]:
+        """(depth, position) of the passages with a heading numbered `number` on their path, in
+        order of depth then position; depth is that heading's index in the path."""
+        return self._under_number.get(number, [])
 
     def idf(self, term: str) -> float:
         return self._body.idf(term)

@@ -1,20 +1,29 @@
-"""The loaded documents and the questions asked of them."""
+"""The loaded documents and the one place a question enters: Library.ask(question) → Reply."""
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from functools import cached_property
 from pathlib import Path
 
 from retrieval.answer import answer
-from retrieval.commitments import Commitment, extract_commitments
+from retrieval.commitments import (
+    Commitment,
+    answer_from_commitments,
+    commitment_passage,
+    extract_commitments,
+    search_commitments,
+)
 from retrieval.document import load_document
 from retrieval.index import Index
-from retrieval.models import Answer, Document, DocumentError
-from retrieval.query import parse_question
+from retrieval.models import Document, DocumentError
+from retrieval.question import CommitmentsIntent, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
+from retrieval.reply import Listing, NoAnswer, Reply
+from retrieval.text.tokens import tokenize, tokenizer_fingerprint
 from retrieval.token_cache import cache_path, document_key, store_cached, tokenize_all
-from retrieval.tokens import tokenize, tokenizer_fingerprint
+
+MAX_QUESTION = 500  # characters of a question that are read; the rest is noise
 
 
 class Library:
@@ -27,15 +36,83 @@ class Library:
     def __init__(self, documents: tuple[Document, ...], cache_dir: Path | None = None) -> None:
         self.documents = documents
         self.index = Index(documents, body_tokens=_passage_tokens(documents, cache_dir))
+        self._positions = {d.name: i for i, d in enumerate(documents)}
+        self._commitments: tuple[Commitment, ...] | None = None
+        self._extracting = threading.Lock()
 
-    def ask(self, question: str, top_k: int = 3, doc: str | None = None) -> Answer:
-        """Answer a question from all documents, or from one document when doc names it."""
-        return answer(parse_question(question), self.index, top_k=top_k, doc=doc)
+    def ask(self, question: str, scope: str | None = None, top_k: int = 3) -> Reply:
+        """Answer a question from all documents, or only from the document named `scope`.
 
-    @cached_property
+        A list question about commitments ("哪些任务要在月底前完成") gets the commitments that
+        answer it; any other question the passage that does, or no answer.
+        """
+        question = question.strip()[:MAX_QUESTION]
+        if scope is not None and scope not in self._positions:
+            scope = None  # a document removed since the user picked it: ask them all
+        if not any(ch.isalnum() for ch in question):
+            return NoAnswer(question)
+        query = parse_question(question)
+        # A question that only filters the commitments ("今年的量化指标有哪些") is answered by
+        # them: no one passage holds them all. A topic's targets ("对城市建设有哪些规划指标要求")
+        # are best quoted in their passage, the sentence marked.
+        intent = query.commitments
+        listing = self._listing(question, intent, scope, top_k) if intent and not intent.topic else None
+        if listing is not None:
+            return listing
+        return answer(query, self.index, top_k=top_k, doc=scope)
+
+    def _listing(self, question: str, intent: CommitmentsIntent, scope: str | None,
+                 top_k: int) -> Listing | None:
+        """The commitments that answer a list question about them, or None.
+
+        A list of *every* commitment is no answer: "2022年基础配套有哪些任务" matches all of
+        them on its year alone, while the passage search finds the section.
+        """
+        commitments = self.commitments()
+        if scope is not None:
+            commitments = tuple(c for c in commitments if c.doc == scope)
+        found = answer_from_commitments(intent, commitments)
+        if not found or len(found) == len(commitments):
+            return None
+        return self._listed(question, found, top_k)
+
+    def listing(self, keyword: str = "", scope: str | None = None, top_k: int = 3) -> Listing | NoAnswer:
+        """/commitments [keyword]: every commitment, or those matching the keyword, best first."""
+        commitments = self.commitments()
+        if scope is not None and scope in self._positions:
+            commitments = tuple(c for c in commitments if c.doc == scope)
+        keyword = keyword.strip()[:MAX_QUESTION]
+        found = search_commitments(commitments, keyword) if keyword else list(commitments)
+        if not found:
+            return NoAnswer(keyword)
+        return self._listed(keyword, found, top_k)
+
+    def _listed(self, asked: str, found: list[Commitment], top_k: int) -> Listing:
+        passages = tuple(commitment_passage(self.documents[self._positions[c.doc]], c) for c in found[:top_k])
+        return Listing(asked, tuple(found), passages)
+
     def commitments(self) -> tuple[Commitment, ...]:
-        """Targets, deadlines and tasks of every document, extracted on first use."""
-        return tuple(c for d in self.documents for c in extract_commitments(d))
+        """Targets, deadlines and tasks of every document, extracted once, on first use.
+
+        The lock makes a burst of first questions (the bot answers 32 at once) extract once.
+        """
+        with self._extracting:
+            if self._commitments is None:
+                self._commitments = tuple(c for d in self.documents for c in extract_commitments(d))
+            return self._commitments
+
+    @property
+    def commitments_ready(self) -> bool:
+        """Whether commitments() returns at once (the first call may take seconds)."""
+        return self._commitments is not None
+
+    def position(self, name: str) -> int | None:
+        """Where the document of that file name stands in `documents`, or None."""
+        return self._positions.get(name)
+
+    def document(self, name: str) -> Document | None:
+        position = self._positions.get(name)
+        return None if position is None else self.documents[position]
 
 
 # Tokens of recently indexed documents, by content key: rebuilding the library after an upload

@@ -19,8 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from retrieval.models import Chunk, Document, Section
-from retrieval.ordinals import heading_number
-from retrieval.sentences import sentence_spans
+from retrieval.text.sentences import sentence_spans
 
 LIST_LIMIT = 1500  # most non-space characters quoted for a list answer
 ELISION = "……"  # on a line of its own in an excerpt, where text is left out
@@ -38,9 +37,7 @@ def _visible_length(text: str) -> int:
 
 
 def _children(document: Document, section: Section) -> list[Section]:
-    level = section.level + 1
-    return [s for s in document.sections
-            if s.level == level and s.path[:-1] == section.path and section.start <= s.start < section.end]
+    return list(document.children(section.id))
 
 
 def _cut(document: Document, start: int, end: int, limit: int = LIST_LIMIT) -> int:
@@ -74,14 +71,13 @@ class ListPassage:
     path: tuple[str, ...]  # the section quoted
     text: str  # verbatim, from its heading on
     outline: tuple[str, ...]  # its items' headings
+    section: int | None = None  # id of the section quoted (Document.sections)
     excerpt: bool = False  # verbatim pieces joined by ELISION lines, not one span of the document
 
 
 def _ancestor_lists(document: Document, chunk: Chunk) -> list[Section]:
     """Sections above the chunk that hold items (the chunk being one of them, or inside one)."""
-    return [s for s in document.sections
-            if s.path == chunk.path[:s.level] and s.level < len(chunk.path)
-            and s.start <= chunk.start < s.end and _children(document, s)]
+    return [s for s in document.lineage(chunk.section)[:-1] if _children(document, s)]
 
 
 def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str], float],
@@ -135,7 +131,7 @@ def _excerpt(document: Document, section: Section, items: list[Section]) -> List
     text = f"\n{ELISION}\n".join(p for p in pieces if p)
     if _visible_length(text) > LIST_LIMIT:
         return None
-    return ListPassage(section.path, text, tuple(item.path[-1] for item in items), excerpt=True)
+    return ListPassage(section.path, text, tuple(item.path[-1] for item in items), section.id, excerpt=True)
 
 
 def _lead_in(document: Document, section: Section, first_item: int, budget: int) -> list[str]:
@@ -167,7 +163,9 @@ def _announced_run(document: Document, chunk: Chunk, highlight: str) -> ListPass
     if _cut(document, start, run[-1].end) < run[-1].end:
         return None  # only a list that can be quoted whole, not parts of a speech ("讲以下三个方面")
     items = tuple(s.path[-1] for s in run)
-    return ListPassage(chunk.path[:-1] or chunk.path, document.text[start:run[-1].end].strip(), items)
+    owner = document.lineage(chunk.section)[-2:][0] if chunk.section is not None else None
+    return ListPassage(owner.path if owner else chunk.path, document.text[start:run[-1].end].strip(), items,
+                       owner.id if owner else None)
 
 
 def _run_after(document: Document, chunk: Chunk) -> list[Section]:
@@ -179,7 +177,7 @@ def _run_after(document: Document, chunk: Chunk) -> list[Section]:
     run = [s for s in following if s.level == first.level and s.path[:-1] == first.path[:-1]]
     numbered = []
     for expected, section in enumerate(run, start=1):
-        if heading_number(section.path[-1]) != expected:
+        if section.number != expected:
             break
         numbered.append(section)
     return numbered if len(numbered) >= 2 else []
@@ -190,4 +188,5 @@ def _quote(document: Document, section: Section, start: int) -> ListPassage | No
     children = [c for c in _children(document, section) if c.start < end]
     if not children:
         return None
-    return ListPassage(section.path, document.text[start:end].strip(), tuple(c.path[-1] for c in children))
+    return ListPassage(section.path, document.text[start:end].strip(), tuple(c.path[-1] for c in children),
+                       section.id)

@@ -6,7 +6,12 @@ returns these frozen records, so any stage can be tested on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retrieval.profile import Profile
 
 
 class DocumentError(ValueError):
@@ -31,6 +36,10 @@ class Section:
     start: int
     body_start: int
     end: int
+    number: int | None = None  # the number its heading opens with: 3 for 三、 / （三） / 三是 / 其次→2
+    kind: str = ""  # its numbering style, from structure.HEADING_RULES: "cn_dun", "cn_paren", "shi"…
+    id: int = 0  # its index in Document.sections
+    parent: int | None = None  # id of the section it sits in; None at the top level
 
     @property
     def heading(self) -> str:
@@ -55,6 +64,8 @@ class Chunk:
     start: int
     end: int
     outline: tuple[str, ...] = ()
+    section: int | None = None  # id of the section it belongs to (Document.sections); None: preamble
+    id: int = 0  # its index in Document.chunks
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,26 @@ class Document:
     sections: tuple[Section, ...]
     chunks: tuple[Chunk, ...]
     year: int | None = None  # the year the document speaks from, for 今年/去年
+    profile: Profile | None = None  # what the document is: title, year, place, kind, speaker, date
+
+    def lineage(self, section: int | None) -> tuple[Section, ...]:
+        """The sections from the top level down to `section`: its heading path, as sections."""
+        chain: list[Section] = []
+        while section is not None:
+            chain.append(self.sections[section])
+            section = chain[-1].parent
+        return tuple(reversed(chain))
+
+    def children(self, section: int | None) -> tuple[Section, ...]:
+        """The direct subsections of a section, or the top-level sections for None."""
+        return self._children.get(section, ())
+
+    @cached_property
+    def _children(self) -> dict[int | None, tuple[Section, ...]]:
+        found: dict[int | None, list[Section]] = {}
+        for s in self.sections:
+            found.setdefault(s.parent, []).append(s)
+        return {parent: tuple(kids) for parent, kids in found.items()}
 
 
 @dataclass(frozen=True)
@@ -80,6 +111,7 @@ class Passage:
     outline: tuple[str, ...]
     score: float
     title: str = ""  # document title, for rendering; not part of the JSON contract
+    section_id: int | None = None  # id of the section quoted (Document.sections); None: no heading
 
     def to_json(self) -> dict:
         return {
@@ -89,21 +121,4 @@ class Passage:
             "highlight": self.highlight,
             "outline": list(self.outline),
             "score": round(self.score, 4),
-        }
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What a question gets: the confident answer (or None) and the top results."""
-
-    question: str
-    answer: Passage | None
-    results: tuple[Passage, ...] = field(default_factory=tuple)
-    suggestions: tuple[tuple[str, ...], ...] = ()  # closest section paths when unanswered
-
-    def to_json(self) -> dict:
-        return {
-            "question": self.question,
-            "answer": self.answer.to_json() if self.answer else None,
-            "results": [p.to_json() for p in self.results],
         }

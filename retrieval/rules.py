@@ -6,6 +6,7 @@ Each file explains its own format and gives an example in its header comments.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def generic_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def question_phrases() -> re.Pattern[str]:
     """One pattern matching every question phrase of question_words.txt, earlier lines first."""
-    return re.compile("|".join(f"(?:{line})" for line in _lines("question_words.txt")))
+    return any_of(_lines("question_words.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -54,3 +55,30 @@ def related() -> dict[str, frozenset[str]]:
         for word in words:
             groups.setdefault(word.lower(), set()).update(w.lower() for w in words if w != word)
     return {word: frozenset(others) for word, others in groups.items()}
+
+
+def parse_rule_groups(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Read "[group]" headers and their entries; " #" starts a comment."""
+    groups: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in lines:
+        entry = line.split(" #", 1)[0].strip()
+        if not entry or entry.startswith("#"):
+            continue
+        header = re.fullmatch(r"\[([a-z_]+)\]", entry)
+        if header:
+            current = groups.setdefault(header.group(1), [])
+        elif current is not None:
+            current.append(entry)
+    return {name: tuple(entries) for name, entries in groups.items()}
+
+
+def any_of(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One pattern matching any of patterns, tried in order."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+@lru_cache(maxsize=1)
+def question_patterns() -> dict[str, tuple[str, ...]]:
+    """The groups of question_patterns.txt: intent name → its regular expressions, in order."""
+    return parse_rule_groups((RULES_DIR / "question_patterns.txt").read_text(encoding="utf-8").splitlines())

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from retrieval.models import Section
+from retrieval.text.numerals import chinese_to_int
+from retrieval.text.sentences import COLONS, COMMAS, SENTENCE_ENDS
 
 
 class Role(Enum):
@@ -93,13 +95,12 @@ _SEQ_NUMBER = {"首先": 1, "其次": 2, "再次": 3, "最后": None}
 # Every marker starts with one of these; other positions are skipped without trying the rules.
 _MARKER_FIRST_CHARS = frozenset("#名附第一二三四五六七八九十百两（(0123456789首其再最—")
 
-_SENTENCE_END = "。！？!?；;"
-_TERMINAL = re.compile(rf"[{_SENTENCE_END}]")
+_TERMINAL = re.compile(rf"[{SENTENCE_ENDS}]")
 # Where a sentence starts inside a paragraph: after 。！？；： or a photo credit ("新华社记者 鞠鹏/摄").
-_SENTENCE_START = re.compile(rf"(?:(?<=[{_SENTENCE_END}：:])|(?<=/摄))\s*")
+_SENTENCE_START = re.compile(rf"(?:(?<=[{SENTENCE_ENDS}{COLONS}])|(?<=/摄))\s*")
 # Where an inline heading stops: the first 。！？；： or a space right after a Chinese character
 # ("一、2021 年工作回顾 2021 年,我们…" → "一、2021 年工作回顾").
-_HEADING_STOP = re.compile(rf"[{_SENTENCE_END}：:]|(?<=[\u4e00-\u9fff])\s+(?=\S)")
+_HEADING_STOP = re.compile(rf"[{SENTENCE_ENDS}{COLONS}]|(?<=[\u4e00-\u9fff])\s+(?=\S)")
 _COMMA = re.compile(r"[，,]")
 # "一、关于前一段疫情防控工作新冠肺炎疫情发生后…": a 关于-heading glued to its body ends at
 # its last 工作/问题/领导.
@@ -149,7 +150,7 @@ def find_sections(text: str) -> tuple[Section, ...]:
     nodes = _build_tree(blocks)
     _shorten_single_paragraph_lists(nodes)
     _cap_last_items(nodes, [block.end for block in blocks])
-    return tuple(_to_section(text, node) for node in nodes)
+    return tuple(_to_section(text, node, i) for i, node in enumerate(nodes))
 
 
 # --- 1. Blocks --------------------------------------------------------------------------------
@@ -197,7 +198,7 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
 def _breaks_sentence(text: str, start: int, end: int) -> bool:
     """A prose paragraph (it has a 。 or ：) that stops in mid-sentence."""
     last = text[end - 1]
-    is_prose = re.search(rf"[{_SENTENCE_END}：:]", text[start:end]) is not None
+    is_prose = re.search(rf"[{SENTENCE_ENDS}{COLONS}]", text[start:end]) is not None
     return is_prose and (_HAN.match(last) is not None or last.isalnum() or last in "，,、")
 
 
@@ -254,29 +255,7 @@ def _number(m: re.Match[str]) -> int | None:
     num = groups.get("num")
     if not num:
         return None
-    return int(num) if num.isdigit() else chinese_number(num)
-
-
-_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-           "八": 8, "九": 9}
-
-
-def chinese_number(numeral: str) -> int | None:
-    """一 → 1, 十一 → 11, 二十 → 20, 一百零二 → 102; None if it is not a well-formed numeral."""
-    total, digit = 0, None
-    for char in numeral:
-        if char in "零〇" and digit is None:
-            continue  # 一百零二: a place holder
-        if char in _DIGITS:
-            if digit is not None:
-                return None  # "一二" is not a number
-            digit = _DIGITS[char]
-        elif char in "十百":
-            unit = 10 if char == "十" else 100
-            total += (1 if digit is None else digit) * unit
-            digit = None
-    total += digit or 0
-    return total or None
+    return int(num) if num.isdigit() else chinese_to_int(num)
 
 
 def _heading_extent(text: str, start: int, marker_end: int, end: int) -> tuple[Shape, int]:
@@ -289,7 +268,7 @@ def _heading_extent(text: str, start: int, marker_end: int, end: int) -> tuple[S
     heading_end = stop.start() if stop else end
     if heading_end - start > HEADING_MAX:
         heading_end = _cut_at_comma(text, marker_end, start + HEADING_MAX, heading_end)
-    rest = text[heading_end:end].strip(f" \t\n{_SENTENCE_END}，,")
+    rest = text[heading_end:end].strip(f" \t\n{SENTENCE_ENDS}，,")
     return (Shape.INLINE if rest else Shape.SENTENCE), heading_end
 
 
@@ -315,7 +294,7 @@ def _plain_heading(text: str, start: int, end: int, prev: tuple[int, int] | None
         return None
     if not _HAN.search(line) or _DATE_LINE.fullmatch(line.replace(" ", "")):
         return None
-    previous_ended = text[prev[1] - 1] in _SENTENCE_END + "”\"’"
+    previous_ended = text[prev[1] - 1] in SENTENCE_ENDS + "”\"’"
     next_is_prose = _TERMINAL.search(text, nxt[0], nxt[1]) is not None
     if not (previous_ended and next_is_prose):
         return None
@@ -470,13 +449,15 @@ def _runs(nodes: list[_Node]) -> list[list[int]]:
     return runs
 
 
-def _to_section(text: str, node: _Node) -> Section:
+def _to_section(text: str, node: _Node, index: int) -> Section:
     heading = node.heading
     end = _rstrip(text, heading.start, node.end)
     body_start = heading.end
-    while body_start < end and (text[body_start].isspace() or text[body_start] in "。！？!?；;：:，,"):
+    after_heading = SENTENCE_ENDS + COLONS + COMMAS
+    while body_start < end and (text[body_start].isspace() or text[body_start] in after_heading):
         body_start += 1
-    return Section(path=node.path, start=heading.start, body_start=min(body_start, end), end=end)
+    return Section(path=node.path, start=heading.start, body_start=min(body_start, end), end=end,
+                   number=heading.number, kind=heading.kind, id=index, parent=node.parent)
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
@@ -492,7 +473,7 @@ def _rstrip(text: str, start: int, end: int) -> int:
 _INLINE_LIST_KINDS = frozenset({"shi", "yao", "di", "seq", "cn_paren", "arabic_paren"})
 _LINE_LIST_KINDS = _INLINE_LIST_KINDS | {"cn_dun", "arabic", "dash"}
 _DASH = HeadingRule("dash", Role.ITEM, re.compile("——(?=[^—\\s])"), "——经济保持恢复发展。")
-_LABEL_STOP = re.compile(rf"[{_SENTENCE_END}，,：:]")
+_LABEL_STOP = re.compile(rf"[{SENTENCE_ENDS}，,：:]")
 LABEL_MAX = 30
 
 
@@ -522,7 +503,8 @@ def find_enumeration(text: str, start: int, end: int) -> tuple[tuple[int, str], 
         else:
             continue
         open_runs[kind] = (number, run)
-    return tuple(max((r for r in runs if len(r) >= 2), key=len, default=[]))
+    longest = max(runs, key=len, default=[])
+    return tuple(longest) if len(longest) >= 2 else ()
 
 
 def _item_starts(text: str, start: int, end: int) -> Iterator[tuple[int, bool]]:

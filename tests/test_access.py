@@ -13,7 +13,7 @@ import pytest
 from botapi_stub import TOKEN, BotApiStub, ask, parse_html
 from telegram.ext import Application
 
-from bot import access, admin
+from bot import access
 from bot.admin_views import stats_message
 from bot.app import build_application, polling
 from bot.settings import SettingsError, load_settings
@@ -56,7 +56,7 @@ async def test_private_stranger_gets_one_refusal_with_their_id_and_nothing_else(
         assert "<blockquote" in await answered(stub, ALLOWED)
         assert [c.params["chat_id"] for c in stub.of("sendMessage")] == [STRANGER, ALLOWED]
 
-        summary = application.bot_data[admin.STATS].summary()
+        summary = application.bot_data.usage.summary()
         assert (summary.refused, summary.refused_users) == (2, 1)
         assert "拒绝未获准的请求：2（1 人）" in parse_html(stats_message(summary))
 
@@ -65,7 +65,7 @@ async def test_allowed_user_and_admin_are_answered(stub, seed_library, tmp_path)
     async with gated_bot(stub, seed_library, tmp_path, allowed_users=f"{ALLOWED}, 8") as application:
         assert "<blockquote" in await answered(stub, ALLOWED)
         assert "<blockquote" in await answered(stub, ADMIN), "admins are always allowed"
-        assert application.bot_data[admin.STATS].summary().refused == 0
+        assert application.bot_data.usage.summary().refused == 0
 
 
 async def test_in_an_allowed_group_anyone_may_ask_but_not_in_private(stub, seed_library, tmp_path):
@@ -121,7 +121,7 @@ async def test_inline_answers_only_allowed_users(stub, seed_library, tmp_path):
         stub.inline(QUESTION, user_id=ALLOWED)
         allowed = (await stub.wait_for("answerInlineQuery", since=since))[0].params
         assert allowed["results"], "an allowed user gets the passages"
-        assert application.bot_data[admin.STATS].summary().refused == 1
+        assert application.bot_data.usage.summary().refused == 1
 
 
 async def test_a_strangers_button_tap_gets_an_alert_with_their_id(stub, seed_library, tmp_path):

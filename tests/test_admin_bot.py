@@ -63,11 +63,11 @@ async def admin_bot(stub: BotApiStub, seed_library: Library, tmp_path: Path) -> 
 
 
 def holder_of(application: Application) -> LibraryHolder:
-    return application.bot_data["library"]
+    return application.bot_data.holder
 
 
 def folder(application: Application) -> dict[str, bytes]:
-    data = application.bot_data["librarian"].store.data_dir
+    data = application.bot_data.librarian.store.data_dir
     return {name: (data / name).read_bytes() for name in sorted(os.listdir(data))}
 
 
@@ -249,7 +249,7 @@ async def test_a_file_larger_than_announced_is_refused_after_downloading(admin_b
 
 
 async def test_reload_loads_new_files_and_names_the_ones_it_skips(admin_bot, stub):
-    data = admin_bot.bot_data["librarian"].store.data_dir
+    data = admin_bot.bot_data.librarian.store.data_dir
     (data / NEW).write_text(speech_2023())
     (data / "坏文件.txt").write_bytes(bytes(range(256)) * 10)
     generation = holder_of(admin_bot).generation
@@ -261,7 +261,7 @@ async def test_reload_loads_new_files_and_names_the_ones_it_skips(admin_bot, stu
 
 
 async def test_reload_keeps_the_old_index_when_nothing_loads(admin_bot, stub):
-    data = admin_bot.bot_data["librarian"].store.data_dir
+    data = admin_bot.bot_data.librarian.store.data_dir
     (data / SEED).write_bytes(b"")
     (data / "noise.txt").write_text(NOISE)
     library = holder_of(admin_bot).library
@@ -282,7 +282,7 @@ async def test_questions_during_a_reload_are_answered_from_the_old_index(admin_b
         return read_documents(data_dir)
 
     monkeypatch.setattr(documents, "read_documents", slow_read_documents)
-    (admin_bot.bot_data["librarian"].store.data_dir / NEW).write_text(speech_2023())
+    (admin_bot.bot_data.librarian.store.data_dir / NEW).write_text(speech_2023())
     library = holder_of(admin_bot).library
     since = len(stub.calls)
     stub.message("/reload", user_id=ADMIN)
@@ -296,7 +296,7 @@ async def test_questions_during_a_reload_are_answered_from_the_old_index(admin_b
 
 
 async def test_an_upload_and_a_reload_at_the_same_time_both_happen(admin_bot, stub):
-    librarian = admin_bot.bot_data["librarian"]
+    librarian = admin_bot.bot_data.librarian
     await librarian.lock.acquire()  # a change already running: both must wait for it
     try:
         since = len(stub.calls)

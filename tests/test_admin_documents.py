@@ -85,7 +85,7 @@ def test_a_question_naming_a_year_picks_the_document_of_that_year(seed_library):
     assert library.ask("2022年基础配套有哪些任务").answer.doc == SEED
     assert library.ask("2023年基础配套有哪些任务").answer.doc == NEW
     assert library.ask("2023年的重点工作有哪些").answer.doc == NEW
-    assert library.ask("基础配套有哪些任务", doc=NEW).answer.doc == NEW, "scoped to one document"
+    assert library.ask("基础配套有哪些任务", scope=NEW).answer.doc == NEW, "scoped to one document"
 
 
 # -- the Librarian ------------------------------------------------------------------------------
@@ -189,7 +189,7 @@ def test_scope_and_confirm_callbacks_parse_strictly():
     assert views.parse_confirm("ay|1f") == (True, "1f") and views.parse_confirm("an|1f") == (False, "1f")
     for forged in ("sc|x|1", "sc|1|", "ay|", "ay|zz", "ay|1|2", "", "s|1|0|0"):
         assert views.parse_scope(forged) is None and views.parse_confirm(forged) is None
-    assert not views.is_ours("") and not views.is_ours(None) and views.is_ours("sc|1|0")
+    assert views.parse_scope("") is None and views.parse_confirm(None) is None and views.parse_scope("sc|1|0")
 
 
 def test_upload_summary_lists_the_top_level_outline():
@@ -209,7 +209,7 @@ def test_the_server_path_never_appears_in_a_summary(tmp_path):
 
 
 def test_speechbot_ask_reads_every_uploadable_format(tmp_path, capsys):
-    from bot.cli import main
+    from cli.main import main
 
     word = docx.Document()
     word.add_heading("2025年政府工作报告", level=0)

@@ -3,7 +3,7 @@
 from retrieval.answer import answer
 from retrieval.index import Index
 from retrieval.models import Chunk, Document
-from retrieval.query import parse_question
+from retrieval.question import parse_question
 
 PASSAGES = [
     (("一、2021 年工作回顾", "一是发展水平显著提升"),
@@ -62,8 +62,8 @@ def test_empty_question_gets_no_answer():
 
 def test_results_are_ranked_and_limited_to_top_k():
     result = ask("全年项目", top_k=2)  # "全年" is in every passage
-    assert len(result.results) == 2
-    assert result.results[0].score >= result.results[1].score
+    assert len(result.passages) == 2
+    assert result.passages[0].score >= result.passages[1].score
 
 
 def test_quantity_question_highlights_the_sentence_with_the_number():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer_types import AnswerType, has_answer_type, wanted_type
+from retrieval.answer_types import AnswerType, has_answer_type
+from retrieval.question import wanted_type
 
 
 @pytest.mark.parametrize(("question", "kind"), [

@@ -11,11 +11,12 @@ import re
 
 from botapi_stub import BOT_ID, BOT_USERNAME, TOKEN, ask, buttons, parse_html, sent_message, utf16_len
 
-from bot.handlers import ASK_USAGE, NOT_TEXT, STALE
+from bot.handlers import ASK_USAGE
 from bot.keyboards import MAX_CALLBACK_BYTES
-from bot.render import NO_ANSWER
+from bot.render import NO_ANSWER, NOT_TEXT, STALE
 from bot.state import LibraryHolder
-from retrieval.models import Answer, Passage
+from retrieval.models import Passage
+from retrieval.reply import NoAnswer, PassageAnswer, Reply
 
 QUESTION = "2022年基础配套有哪些任务"
 
@@ -109,7 +110,7 @@ async def test_forged_and_stale_buttons_get_a_polite_answer(bot, stub):
         "<b>&</b>",
         "💥" * 16,
     ]
-    holder: LibraryHolder = bot.bot_data["library"]
+    holder: LibraryHolder = bot.bot_data.holder
     stale = button(first, "下一条").replace(f"p|{holder.generation}|", f"p|{holder.generation + 5}|", 1)
     for data in [*forged, stale]:
         since = len(stub.calls)
@@ -149,16 +150,23 @@ async def test_sections_lists_the_contents_and_a_tap_shows_a_section(bot, stub):
 
 
 async def test_no_answer_says_so_with_suggestions_and_no_quote(bot, stub):
-    holder: LibraryHolder = bot.bot_data["library"]
+    holder: LibraryHolder = bot.bot_data.holder
 
     class Unanswered:
         """A library that answers nothing, suggesting two real sections."""
 
         documents = holder.library.documents
 
-        def ask(self, question: str, top_k: int = 3, doc: str | None = None) -> Answer:
-            paths = tuple(s.path for s in self.documents[0].sections[:2])
-            return Answer(question=question, answer=None, suggestions=paths)
+        commitments_ready = True
+
+        def ask(self, question: str, scope: str | None = None, top_k: int = 3) -> Reply:
+            sections = self.documents[0].sections[:2]
+            weak = tuple(Passage(self.documents[0].name, s.path, "…", "", (), 0.1, section_id=s.id)
+                         for s in sections)
+            return NoAnswer(question, weak)
+
+        def position(self, name: str) -> int | None:
+            return 0 if name == self.documents[0].name else None
 
     holder.swap(Unanswered())  # type: ignore[arg-type]
     reply = await ask(stub, "月球基地什么时候建成")
@@ -175,12 +183,13 @@ async def test_html_in_the_question_is_escaped_everywhere(bot, stub):
     nasty = "<b>x</b> & <script>alert(1)</script> 基础配套"
     reply = await ask(stub, nasty)
     assert "<script>" not in reply["text"]
-    holder: LibraryHolder = bot.bot_data["library"]
+    holder: LibraryHolder = bot.bot_data.holder
     holder.swap(
         type(
             "Nothing",
             (),
-            {"documents": (), "ask": lambda self, q, top_k=3, doc=None: Answer(question=q, answer=None)},
+            {"documents": (), "commitments_ready": True,
+             "ask": lambda self, q, scope=None, top_k=3: NoAnswer(q)},
         )()
     )
     reply = await ask(stub, nasty)
@@ -194,7 +203,7 @@ async def test_a_5000_character_question_is_answered_within_limits(bot, stub):
 
 
 async def test_long_passages_are_split_into_valid_messages(bot, stub):
-    holder: LibraryHolder = bot.bot_data["library"]
+    holder: LibraryHolder = bot.bot_data.holder
     text = "".join(f"第{i}句，推进基础配套建设，<确保>质量&进度。" for i in range(400))
     passage = Passage(
         doc="d.txt",
@@ -208,9 +217,13 @@ async def test_long_passages_are_split_into_valid_messages(bot, stub):
 
     class Long:
         documents = ()
+        commitments_ready = True
 
-        def ask(self, question: str, top_k: int = 3, doc: str | None = None) -> Answer:
-            return Answer(question=question, answer=passage, results=(passage,))
+        def ask(self, question: str, scope: str | None = None, top_k: int = 3) -> Reply:
+            return PassageAnswer(question, (passage,))
+
+        def position(self, name: str) -> int | None:
+            return None
 
     holder.swap(Long())  # type: ignore[arg-type]
     since = len(stub.calls)

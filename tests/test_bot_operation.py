@@ -16,8 +16,8 @@ import httpx
 import pytest
 from botapi_stub import TOKEN, BotApiStub
 
-from bot.handlers import SORRY
 from bot.logging_setup import RedactTokenFilter, install_redaction, redact
+from bot.render import SORRY
 from bot.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,12 +59,13 @@ async def test_a_500_on_one_reply_apologises_and_the_next_answer_is_normal(bot, 
 
 
 async def test_a_failing_handler_does_not_stop_the_bot(bot, stub, caplog):
-    holder = bot.bot_data["library"]
+    holder = bot.bot_data.holder
 
     class Broken:
         documents = holder.library.documents
+        commitments_ready = True
 
-        def ask(self, question: str, top_k: int = 3, doc: str | None = None):
+        def ask(self, question: str, scope: str | None = None, top_k: int = 3):
             raise RuntimeError(f"boom at {stub.base_url}{TOKEN}/sendMessage")
 
     good = holder.library
@@ -157,7 +158,7 @@ async def _speechbot(stub: BotApiStub, tmp_path: Path, **extra: str) -> asyncio.
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "cli.main",
         "run",
         cwd=tmp_path,
         env={**_env(stub, **extra), "PYTHONPATH": str(ROOT)},
@@ -248,7 +249,7 @@ async def test_speechbot_run_uses_a_webhook_when_webhook_url_is_set(stub, tmp_pa
 def test_speechbot_run_with_bad_settings_prints_one_line_and_exits_2(tmp_path, env, expected):
     stub = BotApiStub()
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "cli.main", "run"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.clean import NOISE_RULES, TRAILER_RULES, clean_text, compact, guess_title, noise_rule_for
+from retrieval.clean import NOISE_RULES, TRAILER_RULES, clean_text, guess_title, noise_rule_for
+from retrieval.text.normalize import compact
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "xx_district_2022_economic_work_speech.txt"

@@ -14,7 +14,7 @@ PASSAGE_KEYS = {"doc", "section", "text", "highlight", "outline", "score"}
 
 def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
+        [sys.executable, "-m", "cli.main", *args], input=stdin, capture_output=True, text=True,
         cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
@@ -87,7 +87,7 @@ def without_wall_time(report: str) -> list[str]:
 def test_eval_prints_what_the_shared_scorer_prints():
     ours = run_cli("eval", str(DEV))
     theirs = subprocess.run(
-        [sys.executable, str(SCORER), str(DEV), "--cmd", f"{sys.executable} -m bot.cli ask --json"],
+        [sys.executable, str(SCORER), str(DEV), "--cmd", f"{sys.executable} -m cli.main ask --json"],
         capture_output=True, text=True, cwd=ROOT, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert ours.returncode == 0 and theirs.returncode == 0, theirs.stdout + theirs.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from cli.main import main
 from retrieval.commitments import (
     Commitment,
     answer_from_commitments,
@@ -21,11 +21,12 @@ from retrieval.commitments import (
     find_deadline,
     find_quantities,
     load_rules,
-    normalise,
     search_commitments,
 )
 from retrieval.document import build_document, load_document
 from retrieval.models import Document, Section
+from retrieval.question import parse_question
+from retrieval.text.normalize import compact
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "labels"
@@ -34,6 +35,11 @@ CORPUS = Path(os.environ.get("SPEECHBOT_CORPUS", "/work/shared/corpus"))
 
 MIN_RECALL = 0.90
 MIN_PRECISION = 0.85
+
+
+def listing(question: str, commitments: tuple[Commitment, ...]) -> list[Commitment] | None:
+    """The commitments listing that answers a question (its intent read by parse_question)."""
+    return answer_from_commitments(parse_question(question).commitments, commitments)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +53,7 @@ def seed_commitments(seed: Document) -> tuple[Commitment, ...]:
 
 
 def only(commitments: tuple[Commitment, ...], key: str) -> Commitment:
-    found = [c for c in commitments if normalise(key) in normalise(c.text)]
+    found = [c for c in commitments if compact(key) in compact(c.text)]
     assert len(found) == 1, f"{key!r} is in {len(found)} commitments"
     return found[0]
 
@@ -63,8 +69,8 @@ def precision_recall(commitments: tuple[Commitment, ...], keys: list[str]) -> tu
     """Precision: share of extracted items containing a label; recall: share of labels found in an item.
 
     Labels cover whole documents, so every extracted item counts."""
-    texts = [normalise(c.text) for c in commitments]
-    wanted = [normalise(k) for k in keys]
+    texts = [compact(c.text) for c in commitments]
+    wanted = [compact(k) for k in keys]
     correct = sum(1 for text in texts if any(k in text for k in wanted))
     found = sum(1 for k in wanted if any(k in text for text in texts))
     return correct / max(len(texts), 1), found / len(wanted)
@@ -115,9 +121,9 @@ def test_precision_recall_counts_what_it_says() -> None:
 
 
 def test_review_achievements_are_not_commitments(seed_commitments: tuple[Commitment, ...]) -> None:
-    texts = [normalise(c.text) for c in seed_commitments]
+    texts = [compact(c.text) for c in seed_commitments]
     for achievement in ("完成绿化面积 X 亩", "完成土地收储整理 X 亩", "开工建设保障房 X 套"):
-        assert not any(normalise(achievement) in text for text in texts)
+        assert not any(compact(achievement) in text for text in texts)
 
 
 def test_land_reserve_is_a_target_with_its_acreage(seed_commitments: tuple[Commitment, ...]) -> None:
@@ -260,40 +266,40 @@ def test_search_ranks_text_matches_before_section_matches() -> None:
 
 
 def test_month_end_question_lists_month_end_commitments(seed_commitments: tuple[Commitment, ...]) -> None:
-    answer = answer_from_commitments("哪些任务要在月底前完成", seed_commitments)
+    answer = listing("哪些任务要在月底前完成", seed_commitments)
     assert answer is not None
     assert len(answer) == 3
     assert all("月底前" in c.deadline for c in answer)
 
 
 def test_quantified_targets_question_lists_quantities(seed_commitments: tuple[Commitment, ...]) -> None:
-    answer = answer_from_commitments("今年的量化指标有哪些", seed_commitments)
+    answer = listing("今年的量化指标有哪些", seed_commitments)
     assert answer is not None
     assert any(c.quantities == ("X 亩", "X亩") for c in answer)
     assert all(c.quantities for c in answer)
 
 
 def test_goals_question_lists_all_targets(seed_commitments: tuple[Commitment, ...]) -> None:
-    answer = answer_from_commitments("今年有哪些目标", seed_commitments)
+    answer = listing("今年有哪些目标", seed_commitments)
     assert answer is not None
     assert any(c.text == "确保建设进度达到预期" for c in answer)
     assert all(c.quantities or c.kind == "target" for c in answer)
 
 
 def test_question_with_a_topic_is_narrowed_to_it(seed_commitments: tuple[Commitment, ...]) -> None:
-    answer = answer_from_commitments("土地收储有哪些目标", seed_commitments)
+    answer = listing("土地收储有哪些目标", seed_commitments)
     assert answer is not None
     assert "收储土地 X 亩" in answer[0].text
 
 
 def test_a_single_fact_is_left_to_the_passage_search(seed_commitments: tuple[Commitment, ...]) -> None:
-    assert answer_from_commitments("三大主题公园什么时候建成", seed_commitments) is None
-    assert answer_from_commitments("土地收储的目标是多少", seed_commitments) is None
+    assert listing("三大主题公园什么时候建成", seed_commitments) is None
+    assert listing("土地收储的目标是多少", seed_commitments) is None
 
 
 def test_other_questions_are_left_to_the_passage_search(seed_commitments: tuple[Commitment, ...]) -> None:
-    assert answer_from_commitments("xx区的发展思路是什么", seed_commitments) is None
-    assert answer_from_commitments("规划引领", seed_commitments) is None
+    assert listing("xx区的发展思路是什么", seed_commitments) is None
+    assert listing("规划引领", seed_commitments) is None
 
 
 # --- CLI ---------------------------------------------------------------------------------------
@@ -323,8 +329,6 @@ def test_keyword_search_ignores_one_character_pieces_and_weak_matches():
 
 
 def test_a_topics_tasks_are_left_to_the_passage_search():
-    from retrieval.commitments import answer_from_commitments
-
     commitments = extract_commitments(load_document(SEED))
-    assert answer_from_commitments("2022年基础配套有哪些任务", commitments) is None
-    assert answer_from_commitments("基础配套有哪些任务要在月底前完成", commitments)
+    assert listing("2022年基础配套有哪些任务", commitments) is None
+    assert listing("基础配套有哪些任务要在月底前完成", commitments)

@@ -14,10 +14,11 @@ from pathlib import Path
 from botapi_stub import BOT_USERNAME, BotApiStub, ask, buttons, parse_html, sent_message, utf16_len
 
 from bot import commitments_view as view
-from bot import console, render
-from bot.handlers import STALE
+from bot import render
 from bot.keyboards import MAX_CALLBACK_BYTES
+from bot.render import STALE
 from bot.state import LibraryHolder
+from cli import console
 from retrieval.library import Library
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -48,7 +49,7 @@ def numbers(params: dict) -> list[int]:
 
 
 async def test_commitments_lists_the_first_page_numbered_and_grouped(bot, stub, seed_library: Library):
-    total = len(seed_library.commitments)
+    total = len(seed_library.commitments())
     pages = view.page_count(total)
     listing = await ask(stub, "/commitments")
     text = listing["text"]
@@ -64,7 +65,7 @@ async def test_commitments_lists_the_first_page_numbered_and_grouped(bot, stub, 
 
 
 async def test_paging_edits_the_listing_and_wraps_around(bot, stub, seed_library: Library):
-    pages = view.page_count(len(seed_library.commitments))
+    pages = view.page_count(len(seed_library.commitments()))
     listing = await ask(stub, "/commitments")
     message = sent_message(stub, listing)
     answered, edit = await tap(stub, button(listing, "下一页 ▶"), message, "editMessageText")
@@ -76,14 +77,14 @@ async def test_paging_edits_the_listing_and_wraps_around(bot, stub, seed_library
 
     _, last = await tap(stub, button(listing, "◀ 上一页"), message, "editMessageText")
     assert f"{pages}/{pages}" in [b["text"] for b in buttons(last)]
-    assert numbers(last)[-1] == len(seed_library.commitments)
+    assert numbers(last)[-1] == len(seed_library.commitments())
     _, first = await tap(stub, button(last, "下一页 ▶"), message, "editMessageText")
     assert first["text"] == listing["text"]
 
 
 async def test_an_item_opens_as_its_quoted_passage_with_the_commitment_bold(bot, stub, seed_library: Library):
     listing = await ask(stub, "/commitments 月底前")
-    first = next(c for c in seed_library.commitments if "月底前" in c.text)
+    first = next(c for c in seed_library.commitments() if "月底前" in c.text)
     assert parse_html(listing["text"]).split("\n1. ⏰ ", 1)[1].startswith(first.text)
     answered, opened = await tap(stub, button(listing, "1"), sent_message(stub, listing), "sendMessage")
     assert "text" not in answered
@@ -133,7 +134,7 @@ async def test_commitments_in_a_group_with_and_without_the_bot_name(bot, stub):
 async def test_forged_and_stale_listing_buttons_get_a_polite_answer(bot, stub):
     listing = await ask(stub, "/commitments 学校")
     message = sent_message(stub, listing)
-    holder: LibraryHolder = bot.bot_data["library"]
+    holder: LibraryHolder = bot.bot_data.holder
     generation = holder.generation
     open_first = button(listing, "1")
     listing_id = open_first.split("|")[2]

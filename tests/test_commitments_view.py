@@ -7,8 +7,11 @@ from botapi_stub import parse_html, utf16_len
 
 from bot import commitments_view as view
 from bot import keyboards, render
-from retrieval.commitments import Commitment
+from bot.keyboards import Kind
+from bot.state import LibraryHolder, Recent
+from retrieval.commitments import Commitment, commitment_passage
 from retrieval.library import Library
+from retrieval.reply import Listing, PassageAnswer
 
 TITLES = {"d.txt": "测试<文档>"}
 
@@ -34,14 +37,14 @@ def item_lines(message: str) -> list[str]:
 
 
 def test_list_questions_get_commitments_other_questions_do_not(seed_library: Library) -> None:
-    commitments = seed_library.commitments
-    month_end = view.commitments_answer(commitments, "哪些任务要在月底前完成")
-    assert month_end and all("月底前" in (c.deadline or "") for c in month_end)
-    assert view.commitments_answer(commitments, "今年的量化指标有哪些")
-    assert view.commitments_answer(commitments, "xx区的发展思路是什么") is None
-    # Every commitment matches on the year alone: no answer, the passage search does better.
-    assert view.commitments_answer(commitments, "2022年基础配套有哪些任务") is None
-    assert view.commitments_answer((), "哪些任务要在月底前完成") is None
+    month_end = seed_library.ask("哪些任务要在月底前完成")
+    assert isinstance(month_end, Listing)
+    assert all("月底前" in (c.deadline or "") for c in month_end.commitments)
+    assert isinstance(seed_library.ask("今年的量化指标有哪些"), Listing)
+    assert not isinstance(seed_library.ask("xx区的发展思路是什么"), Listing)
+    # Every commitment matches on the year alone: no listing, the passage search does better.
+    assert isinstance(seed_library.ask("2022年基础配套有哪些任务"), PassageAnswer)
+    assert not isinstance(Library(()).ask("哪些任务要在月底前完成"), Listing)
 
 
 # -- items -----------------------------------------------------------------------------------
@@ -126,12 +129,14 @@ def test_paged_listing_has_numbered_items_and_wrapping_page_buttons() -> None:
         ["9", "10", "11", "12"], ["13", "14", "15", "16"], ["◀ 上一页", "2/3", "下一页 ▶"]
     ]
     data = [b.callback_data for row in markup.inline_keyboard for b in row]
-    assert keyboards.parse_callback(data[0]) == keyboards.Callback("o", 3, "1f", 8)
-    assert keyboards.parse_callback(data[-3]) == keyboards.Callback("c", 3, "1f", 0)
-    assert keyboards.parse_callback(data[-1]) == keyboards.Callback("c", 3, "1f", 2)
+    item, page = Kind.LISTING_ITEM, Kind.LISTING_PAGE
+    assert keyboards.parse_callback(data[0], item) == keyboards.Callback(item, 3, "1f", 8)
+    assert keyboards.parse_callback(data[-3], page) == keyboards.Callback(page, 3, "1f", 0)
+    assert keyboards.parse_callback(data[-1], page) == keyboards.Callback(page, 3, "1f", 2)
     assert data[-2] == keyboards.NOOP
     last = view.listing_keyboard(3, "1f", 2, 20)
-    assert keyboards.parse_callback(last.inline_keyboard[-1][-1].callback_data).index == 0, "wraps around"
+    wrapped = keyboards.parse_callback(last.inline_keyboard[-1][-1].callback_data, Kind.LISTING_PAGE)
+    assert wrapped is not None and wrapped.index == 0, "wraps around"
 
 
 def test_callback_data_fits_64_bytes_at_the_largest_ids() -> None:
@@ -139,7 +144,8 @@ def test_callback_data_fits_64_bytes_at_the_largest_ids() -> None:
     for row in markup.inline_keyboard:
         for button in row:
             assert len(button.callback_data.encode()) <= keyboards.MAX_CALLBACK_BYTES
-            assert button.callback_data == keyboards.NOOP or keyboards.parse_callback(button.callback_data)
+            data = button.callback_data
+            assert data == keyboards.NOOP or any(keyboards.parse_callback(data, k) for k in Kind)
 
 
 # -- an item opened, the listing store -----------------------------------------------------------
@@ -147,19 +153,21 @@ def test_callback_data_fits_64_bytes_at_the_largest_ids() -> None:
 
 def test_an_opened_item_is_its_chunk_quoted_with_the_commitment_bold(seed_library: Library) -> None:
     document = seed_library.documents[0]
-    for item in seed_library.commitments:
-        passage = view.commitment_passage(document, item)
+    for item in seed_library.commitments():
+        passage = commitment_passage(document, item)
         assert item.text in passage.text and passage.highlight == item.text
         assert passage.title == document.title
-    parks = next(c for c in seed_library.commitments if "三大主题公园" in c.text)
-    message = render.passage_messages(view.commitment_passage(document, parks))[0]
+    parks = next(c for c in seed_library.commitments() if "三大主题公园" in c.text)
+    message = render.passage_messages(commitment_passage(document, parks))[0]
     assert f"<b>{render.escape(parks.text)}" in message and "<blockquote" in message
 
 
-def test_listings_are_bounded_and_tied_to_their_generation() -> None:
-    store = view.RecentListings(capacity=2)
-    ids = [store.add(view.Listing(1, "", ())) for _ in range(3)]
-    assert store.current(ids[0], 1) is None, "the oldest is evicted"
-    assert store.current(ids[2], 1) is not None
-    assert store.current(ids[2], 2) is None, "a listing made before a reload is stale"
-    assert store.current("zzz", 1) is None
+def test_listings_are_bounded_and_tied_to_their_generation(seed_library: Library) -> None:
+    holder = LibraryHolder(seed_library)
+    holder.recent = Recent(capacity=2)
+    ids = [holder.recent.add(Listing("q", (), ())) for _ in range(3)]
+    assert holder.recent.get(ids[0]) is None, "the oldest is evicted"
+    assert holder.recent.get(ids[2]) is not None
+    holder.swap(seed_library)
+    assert holder.recent.get(ids[2]) is None, "a listing made before a reload is stale"
+    assert holder.recent.get("zzz") is None

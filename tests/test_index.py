@@ -2,7 +2,7 @@
 
 from retrieval.index import Index
 from retrieval.models import Chunk, Document
-from retrieval.query import parse_question
+from retrieval.question import parse_question
 
 
 def make_doc(name: str, passages: list[tuple[tuple[str, ...], str]], year: int | None = 2022) -> Document:

@@ -57,4 +57,4 @@ def test_a_library_of_no_documents_answers_nothing(tmp_path):
     assert library.documents == () and errors == []
     answer = library.ask("2022年基础配套有哪些任务")
     assert answer.answer is None and answer.results == ()
-    assert library.commitments == ()
+    assert library.commitments() == ()

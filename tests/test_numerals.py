@@ -1,11 +1,12 @@
 """Chinese and Arabic numerals match each other."""
 
-from retrieval.numerals import chinese_to_int, int_to_chinese, numeral_variants
+from retrieval.text.numerals import chinese_to_int, int_to_chinese, numeral_variants
 
 
-def test_chinese_numbers_up_to_ninety_nine():
+def test_chinese_numbers():
     assert [chinese_to_int(t) for t in ["五", "十", "十二", "二十", "三十五", "两"]] == [5, 10, 12, 20, 35, 2]
-    assert chinese_to_int("百") is None and chinese_to_int("一百二十") is None
+    # Issue 10: one parser, no longer stopping at 99 (this assertion said "一百二十" → None before).
+    assert chinese_to_int("百") is None and chinese_to_int("一百二十") == 120
 
 
 def test_round_trip():

@@ -2,7 +2,8 @@
 
 from retrieval.document import build_document
 from retrieval.library import Library
-from retrieval.ordinals import heading_number, referenced_part
+from retrieval.question import referenced_part
+from retrieval.text.markers import heading_number
 
 SPEECH = """关于脱贫攻坚的讲话
 第一个问题：深刻认识脱贫攻坚取得的决定性进展

@@ -1,6 +1,6 @@
 """Question parsing: weighted terms, relative years, list questions."""
 
-from retrieval.query import RELATED_WEIGHT, parse_question
+from retrieval.question import RELATED_WEIGHT, parse_question
 
 
 def test_related_terms_are_added_at_lower_weight():

@@ -8,7 +8,8 @@ import pytest
 from botapi_stub import parse_html
 
 from bot import render
-from retrieval.models import Answer, Passage
+from retrieval.models import Passage
+from retrieval.reply import NoAnswer, PassageAnswer
 
 
 def passage(
@@ -46,7 +47,7 @@ def test_document_and_user_text_is_escaped():
     [message] = render.passage_messages(p)
     assert parse_html(message) == "📄 T&<T> › <i>章节</i>\n1. <x>\na<b>&c</b> 5 > 3"
     assert "<b>&amp;c</b>" in message
-    no_answer = render.no_answer_message(Answer(question="<script>&", answer=None, suggestions=(("<二>",),)))
+    no_answer = render.no_answer_message(NoAnswer("<script>&", (passage("x", section=("<二>",)),)))
     assert "&lt;script&gt;&amp;" in no_answer and "&lt;二&gt;" in no_answer
     assert parse_html(no_answer)  # well-formed
 
@@ -110,30 +111,30 @@ def test_sentences_cover_the_text():
 
 
 def test_no_answer_has_suggestions_and_no_quote():
-    answer = Answer(question="月球基地", answer=None, suggestions=(("二、重点工作", "二是基础配套"),))
+    answer = NoAnswer("月球基地", (passage("x", section=("二、重点工作", "二是基础配套")),))
     message = render.no_answer_message(answer)
     assert render.NO_ANSWER in message and "二、重点工作 › 二是基础配套" in message
     assert "blockquote" not in message
-    weak = Answer(question="q", answer=None, results=(passage("x", section=("三、要求",)),))
-    assert "三、要求" in render.no_answer_message(weak), "falls back to the weak results' sections"
+    weak = NoAnswer("q", (passage("x", section=("三、要求",)), passage("y", section=("三、要求",))))
+    assert render.no_answer_message(weak).count("三、要求") == 1, "each weak result's section once"
 
 
-def test_plain_text_marks_the_highlight_for_the_console():
+def test_plain_text_names_the_highlight_for_the_console_without_markup():
     p = passage("第一句。第二句重要。", highlight="第二句重要。", outline=("一要",))
-    text = render.answer_text(
-        Answer(question="q", answer=p, results=(p, passage("别的段落。", section=("三、",))))
-    )
-    assert text.splitlines()[:3] == [
+    text = render.reply_text(PassageAnswer("q", (p, passage("别的段落。", section=("三、",)))))
+    assert text.splitlines()[:4] == [
         "📄 xx区2022年经济工作会上讲话 › 二、重点工作",
         "1. 一要",
-        "> 第一句。**第二句重要。**",
+        "> 第一句。第二句重要。",
+        "最相关的一句：第二句重要。",
     ]
+    assert "**" not in text and "<b>" not in text
     assert "其他相关段落" in text and "三、" in text
-    assert render.NO_ANSWER in render.answer_text(Answer(question="q", answer=None))
+    assert render.NO_ANSWER in render.reply_text(NoAnswer("q"))
 
 
 def test_table_of_contents_drops_deeper_levels_when_too_long():
-    entries = [render.TocEntry(0, -1, "文档", 0)] + [
+    entries = [render.TocEntry(0, None, "文档", 0)] + [
         render.TocEntry(0, i, f"第{i}节" + "很长的小标题" * 5, 1 + i % 2) for i in range(300)
     ]
     message = render.toc_message(entries)

@@ -141,7 +141,7 @@ async def test_sigterm_with_a_queue_of_slow_updates_exits_within_shutdown_timeou
                TELEGRAM_BASE_FILE_URL=stub.base_file_url, DATA_DIR=str(ROOT / "data"),
                SHUTDOWN_TIMEOUT="2", LOG_FORMAT="json", PYTHONPATH=str(ROOT))
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=tmp_path, env=env,
+        sys.executable, "-m", "cli.main", "run", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         await stub.wait_for("sendChatAction", count=1, timeout=60)
@@ -225,7 +225,7 @@ async def test_speechbot_run_with_a_rejected_token_exits_2_at_once_with_one_line
                TELEGRAM_BASE_FILE_URL=stub.base_file_url, DATA_DIR=str(ROOT / "data"), LOG_LEVEL="WARNING",
                ALLOWED_USERS="1", PYTHONPATH=str(ROOT))  # an allow-list: no start-up warning about it
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=tmp_path, env=env,
+        sys.executable, "-m", "cli.main", "run", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2

@@ -122,7 +122,7 @@ def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
 
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("TELEGRAM_", "WEBHOOK_", "DATA_DIR", "STATE_DIR", "PROXY", "ENV_FILE"))}
-    return subprocess.run([sys.executable, "-m", "bot.cli", "check"], cwd=tmp_path, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", "check"], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120, env={**clean, "PYTHONPATH": str(ROOT), **env})
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from retrieval.clean import clean_text
 from retrieval.models import Section
-from retrieval.structure import HEADING_RULES, chinese_number, find_enumeration, find_sections, match_heading
+from retrieval.structure import HEADING_RULES, find_enumeration, find_sections, match_heading
+from retrieval.text.numerals import chinese_to_int as chinese_number
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "xx_district_2022_economic_work_speech.txt"

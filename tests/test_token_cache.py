@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import token_cache
+from retrieval.text.tokens import tokenize
 from retrieval.token_cache import (
     document_key,
     fingerprint_files,
@@ -17,7 +18,6 @@ from retrieval.token_cache import (
     tokenize_all,
     tokenize_documents,
 )
-from retrieval.tokens import tokenize
 
 CALLS: Counter[str] = Counter()
 DATA = Path(__file__).resolve().parent.parent / "data"

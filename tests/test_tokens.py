@@ -1,7 +1,7 @@
 """Tokenization: the same terms for the same meaning, however it is written."""
 
 from retrieval import rules
-from retrieval.tokens import normalize, question_terms, tokenize
+from retrieval.text.tokens import normalize, question_terms, tokenize
 
 
 def test_full_width_and_spacing_give_the_same_terms():
@@ -63,7 +63,7 @@ def test_doing_something_as_a_question_is_cut():
 
 
 def test_spoken_words_find_the_formal_ones():
-    from retrieval.tokens import related_terms
+    from retrieval.text.tokens import related_terms
 
     assert {"增长", "提高"} <= related_terms("涨")
     assert "批复" in related_terms("批下来")
@@ -72,8 +72,8 @@ def test_spoken_words_find_the_formal_ones():
 
 
 def test_spoken_framing_weighs_little_and_spoken_places_find_the_formal_ones():
-    from retrieval.query import parse_question
-    from retrieval.tokens import related_terms
+    from retrieval.question import parse_question
+    from retrieval.text.tokens import related_terms
 
     query = parse_question("县长讲的八个增长具体是哪几个数")
     weights = dict(zip(query.own_terms, query.own_weights, strict=True))

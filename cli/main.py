@@ -1,4 +1,4 @@
-"""`speechbot` command line: ask, eval, start (placeholder for run)."""
+"""`speechbot` command line: ask, eval, commitments; run and start the bot or the console chat."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from retrieval.commitments import extract_commitments, format_commitments, search_commitments
+from bot.render import reply_text
+from retrieval.commitments import format_commitments, search_commitments
 from retrieval.evaluation import evaluate
 from retrieval.library import Library, load_library
 
@@ -34,15 +35,13 @@ def _load(data: str) -> Library:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     library = _load(args.data)
+    titles = {d.name: d.title for d in library.documents}
     for question in _questions(args):
-        answer = library.ask(question, top_k=args.top)
+        reply = library.ask(question, top_k=args.top)
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
         else:
-            p = answer.answer
-            print(f"问：{question}")
-            print(" › ".join(p.section) + "\n" + p.text if p else "文档中没有找到答案。")
-            print()
+            print(f"问：{question}\n{reply_text(reply, titles)}\n", flush=True)
     return 0
 
 
@@ -78,7 +77,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_commitments(args: argparse.Namespace) -> int:
     """List what the documents commit to (targets, deadlines, tasks), ranked by keyword if one is given."""
     library = _load(args.data)
-    commitments = [c for document in library.documents for c in extract_commitments(document)]
+    commitments = list(library.commitments())
     if args.keyword:
         commitments = search_commitments(commitments, args.keyword)
     if args.json:

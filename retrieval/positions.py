@@ -1,0 +1,55 @@
+"""Find the sections a question points at by position: "第三部分第（二）项", "最后一部分", "倒数第二条".
+
+A position is a path of steps (retrieval/question.py): (3, 2) is the second item of the third
+part; negative steps count from the end. Documents number their parts in many styles (三、
+（二） 2． 二是 第二，), and a question's outermost step need not be the document's top level
+("北京报告重点任务第（八）项" skips 三、2025年重点任务; "十件民生实事里第五件" is deep in a
+part), so the first step matches at any level: every list has a fifth item, and the question's
+other words pick the list. Each further step is looked for among the children of the sections
+found so far, then, if none is numbered so, one level deeper at a time. Back matter (名词解释,
+附件) is never "the last part".
+"""
+
+from __future__ import annotations
+
+from retrieval.models import Document, Section
+
+BACK_MATTER = "back"  # structure.HEADING_RULES kind of 名词解释 / 附件 headings
+
+
+def sections_at(document: Document, position: tuple[int, ...], size: int | None = None) -> list[Section]:
+    """The sections at that position in the document, outermost step first; [] if none.
+
+    `size` is the length of the list the first step counts in, when the question says it
+    ("九个方面里第五个": 9): lists of that length are preferred, if the document has any.
+    """
+    if not position:
+        return []
+    groups = [document.children(None), *(document.children(s.id) for s in document.sections)]
+    sized = [g for g in groups if len([s for s in g if s.kind != BACK_MATTER]) == size]
+    found = [s for group in (sized or groups) for s in _pick(group, position[0])]
+    for step in position[1:]:
+        found = [s for parent in found for s in _step(document, parent, step)]
+    return found
+
+
+def _step(document: Document, parent: Section, step: int) -> list[Section]:
+    """The sections one step below parent: its children, else the nearest level that has a match."""
+    level = [parent]
+    while level:
+        groups = [document.children(p.id) for p in level]
+        found = [s for group in groups for s in _pick(group, step)]
+        if found:
+            return found
+        level = [s for group in groups for s in group]
+    return []
+
+
+def _pick(siblings: tuple[Section, ...], step: int) -> list[Section]:
+    """The sibling numbered `step`, or counted from the end for a negative step (in a list)."""
+    if step < 0:
+        if len(siblings) < 2:
+            return []
+        body = [s for s in siblings if s.kind != BACK_MATTER]
+        return [body[step]] if len(body) >= -step else []
+    return [s for s in siblings if s.number == step]

@@ -1,0 +1,133 @@
+"""Numbers written in Chinese or in digits are the same number: one parser for both.
+
+"五年" in a question finds "5年" in a document, "3点要求" finds "三点要求", "一百二十条" finds
+"120条" and "二〇二二年" finds "2022年". The parser reads 零〇 两 十百千万亿 ("一百零二" → 102,
+"三万五千" → 35000, "十万" → 100000), four-digit strings read digit by digit as years
+("二〇二二" → 2022) and digits with a magnitude ("1.5万" → 15000).
+"""
+
+from __future__ import annotations
+
+import re
+
+DIGITS = "零一二三四五六七八九"
+_DIGIT_VALUE = {**{c: i for i, c in enumerate(DIGITS)}, "〇": 0, "两": 2}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+# The characters of a Chinese numeral; one starts with a digit or 十 ("百姓", "万一" are words).
+NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
+CHINESE_NUMERAL = re.compile(f"[零〇一二两三四五六七八九十][{NUMERAL_CHARS}]*")
+_ARABIC = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+_YEAR_DIGITS = 4  # "二〇二二": a year written digit by digit
+_MAGNITUDE_NUMBER = re.compile(rf"(\d+(?:\.\d+)?)\s*([{''.join(_BIG_UNITS)}千百]*)")
+
+
+def chinese_to_int(numeral: str) -> int | None:
+    """The value of a Chinese numeral; None if the text is not exactly one well-formed numeral.
+
+    "五" → 5, "十二" → 12, "两" → 2, "一百零二" → 102, "一百二十" → 120, "三万五千" → 35000,
+    "二〇二二" → 2022 (a year, digit by digit); "一二", "百", "十一五" → None.
+    """
+    if not numeral or numeral[0] not in "零〇一二两三四五六七八九十":
+        return None
+    if len(numeral) == _YEAR_DIGITS and all(c in _DIGIT_VALUE for c in numeral):
+        return int("".join(str(_DIGIT_VALUE[c]) for c in numeral))
+    total, section, digit = 0, 0, None  # section: the part below the current 万/亿
+    for char in numeral:
+        if char in _DIGIT_VALUE:
+            if digit is not None and _DIGIT_VALUE[char] != 0:
+                return None  # "一二" is two digits, not a number
+            if _DIGIT_VALUE[char] != 0:
+                digit = _DIGIT_VALUE[char]
+        elif char in _SMALL_UNITS:
+            section += (1 if digit is None else digit) * _SMALL_UNITS[char]
+            digit = None
+        elif char in _BIG_UNITS:
+            section += digit or 0
+            if not section and not (char == "亿" and total):
+                return None
+            if char == "万":
+                total += section * _BIG_UNITS[char]
+            else:
+                total = (total + section) * _BIG_UNITS[char]
+            section, digit = 0, None
+        else:
+            return None
+    value = total + section + (digit or 0)
+    return value or None
+
+
+def parse_number(text: str) -> float | None:
+    """A number as written anywhere: "120", "1.5万" → 15000, "一百二十" → 120, "3千" → 3000."""
+    text = text.strip()
+    value = chinese_to_int(text)
+    if value is not None:
+        return value
+    match = _MAGNITUDE_NUMBER.fullmatch(text)
+    if not match:
+        return None
+    number = float(match.group(1))
+    for unit in match.group(2):
+        number *= {**_BIG_UNITS, "千": 1000, "百": 100}[unit]
+    return int(number) if number.is_integer() else number
+
+
+def int_to_chinese(number: int, year: bool = False) -> str | None:
+    """120 → "一百二十", 10 → "十", 35000 → "三万五千"; year=True: 2022 → "二〇二二". None below 1."""
+    if year:
+        return "".join("〇" if d == "0" else DIGITS[int(d)] for d in str(number))
+    if number < 1 or number >= 100_000_000 * 10_000:
+        return None
+    if number >= 100_000_000:
+        return _with_big_unit(number, 100_000_000, "亿")
+    if number >= 10_000:
+        return _with_big_unit(number, 10_000, "万")
+    text, skipped_zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, number = divmod(number, value)
+        if digit:
+            text += ("零" if skipped_zero and text else "") + DIGITS[digit] + unit
+            skipped_zero = False
+        else:
+            skipped_zero = True
+    return text[1:] if text.startswith("一十") else text  # 十二, not 一十二
+
+
+def _with_big_unit(number: int, unit_value: int, unit: str) -> str:
+    high, low = divmod(number, unit_value)
+    text = f"{int_to_chinese(high)}{unit}"
+    if low:
+        low_text = int_to_chinese(low) or ""
+        if low < unit_value // 10:
+            low_text = "零" + ("一" + low_text if low_text.startswith("十") else low_text)
+        text += low_text
+    return text
+
+
+def _is_year(number: str, after: str) -> bool:
+    return len(number) == _YEAR_DIGITS and number[:2] in ("19", "20") and after.startswith("年")
+
+
+def numeral_variants(term: str) -> set[str]:
+    """The term with its number written the other way; empty if it has none.
+
+    "五年" ↔ "5年", "一百二十条" ↔ "120条", "二〇二二年" ↔ "2022年". A bare year stays as it
+    is ("2022"); decimals have no Chinese form here.
+    """
+    variants = set()
+    for match in CHINESE_NUMERAL.finditer(term):
+        value = chinese_to_int(match.group())
+        if value is not None:
+            variants.add(term[:match.start()] + str(value) + term[match.end():])
+    for match in _ARABIC.finditer(term):
+        digits, after = match.group(), term[match.end():]
+        if "." in digits:
+            continue
+        if len(digits) == _YEAR_DIGITS and digits[:2] in ("19", "20"):
+            chinese = int_to_chinese(int(digits), year=True) if _is_year(digits, after) else None
+        else:
+            chinese = int_to_chinese(int(digits)) if not digits.startswith("0") else None
+        if chinese:
+            variants.add(term[:match.start()] + chinese + after)
+    variants.discard(term)
+    return variants

@@ -1,0 +1,102 @@
+"""What ends a sentence or a clause, defined once, and the splitters built on it.
+
+A sentence ends at 。！？!? (FULL_STOPS), a clause also at ；; (SEMICOLONS), each with the
+closing quotes or brackets right after them (CLOSERS), and at a line break. A module that
+needs another set (clean.py also ends a lead-in line at ：) composes it from these names.
+
+Three ways to cut, one splitter (`split_at`):
+- `sentence_spans`: sentences for highlights, whitespace trimmed; a long sentence is cut
+  further at its semicolons, so "…生产总值 X 亿元;规模以上工业增加值达到 X%;…" (300
+  characters) gives one clause per figure, while a short "…消除绝对贫困；确保…。" stays whole;
+- `clause_spans`: every 。！？；and line break ends a piece, terminator left out (commitments);
+- `covering_spans`: sentences covering the text without gaps, blanks kept (for display).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+FULL_STOPS = "。！？!?"
+SEMICOLONS = "；;"
+COLONS = "：:"
+COMMAS = "，,"
+ENUMERATION_COMMA = "、"
+ELLIPSIS = "…"
+CLOSERS = "”’」』）)\"'"  # closing quotes and brackets that stay with the sentence before them
+LINE_BREAK = "\n"
+SENTENCE_ENDS = FULL_STOPS + SEMICOLONS  # what ends a sentence or a clause
+
+LONG_SENTENCE = 80  # characters; longer sentences are split at ；;
+
+
+def char_class(chars: str) -> str:
+    """A regex character class of exactly these characters: char_class("。；") == "[。；]"."""
+    return "[" + "".join("\\" + c if c in "\\]^-[" else c for c in chars) + "]"
+
+
+def ends_at(chars: str, closers: str = CLOSERS) -> str:
+    """Regex of a run of these end characters with the closing quotes/brackets after them."""
+    return f"{char_class(chars)}+{char_class(closers)}*"
+
+
+_SENTENCE_END = re.compile(f"{ends_at(FULL_STOPS)}|{LINE_BREAK}")
+_CLAUSE_END = re.compile(ends_at(SEMICOLONS))
+_ANY_END = re.compile(char_class(SENTENCE_ENDS + LINE_BREAK))
+_COVERING_END = re.compile(f"{ends_at(SENTENCE_ENDS)}|{LINE_BREAK}")
+
+
+def split_at(text: str, separator: re.Pattern[str], start: int = 0, end: int | None = None,
+             keep: bool = True, trim: bool = True) -> Iterator[tuple[int, int]]:
+    """[start, end) of the pieces of text[start:end] between separators.
+
+    keep: a separator stays at the end of the piece before it; trim: whitespace around a piece
+    is left out and blank pieces are skipped (else pieces cover the text, only empty ones skipped).
+    """
+    end = len(text) if end is None else end
+    pos = start
+    for match in separator.finditer(text, start, end):
+        yield from _piece(text, pos, match.end() if keep else match.start(), trim)
+        pos = match.end()
+    yield from _piece(text, pos, end, trim)
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the whitespace at either end of text[start:end]."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _piece(text: str, start: int, end: int, trim: bool) -> Iterator[tuple[int, int]]:
+    if trim:
+        start, end = trimmed(text, start, end)
+    if start < end:
+        yield start, end
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each non-blank sentence (or clause of a long one), whitespace excluded."""
+    spans: list[tuple[int, int]] = []
+    for start, end in split_at(text, _SENTENCE_END):
+        if end - start > LONG_SENTENCE:
+            spans += split_at(text, _CLAUSE_END, start, end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def clause_spans(text: str) -> Iterator[tuple[int, int]]:
+    """[start, end) of sentences and ；-clauses, the end character and surrounding whitespace excluded."""
+    return split_at(text, _ANY_END, keep=False)
+
+
+def covering_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or ；-clause with its closers, covering the text without gaps."""
+    return list(split_at(text, _COVERING_END, trim=False)) or [(0, len(text))]

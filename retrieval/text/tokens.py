@@ -1,0 +1,88 @@
+"""Turn text into words and index terms: jieba with the domain user dictionary, everywhere.
+
+Passages and questions are matched on their normalized form (see normalize.py); quoted
+passages are never normalized, only their terms are. Commitments use the same tokenizer on
+their verbatim text (`words`, `word_spans`, `search_words`), so both searches split words alike.
+
+The word lists used (user dictionary, stoplist, related terms, question phrases) are data
+files in data/rules/, loaded by retrieval/rules.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+from retrieval import rules
+from retrieval.text.normalize import normalize
+from retrieval.token_cache import fingerprint_files
+
+jieba.setLogLevel(logging.WARNING)
+
+_LATIN_OR_DIGIT = re.compile(r"[0-9a-z.%]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> jieba.Tokenizer:
+    """jieba with the domain user dictionary; built once per process."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word, freq in rules.user_words():
+        tokenizer.add_word(word, freq)
+    return tokenizer
+
+
+def split_words(text: str) -> list[str]:
+    """jieba's words of text as written (accurate mode, user dictionary)."""
+    return list(tokenizer().lcut(text))
+
+
+def word_ends(text: str) -> set[int]:
+    """Offsets where a word of text ends (accurate mode), 0 and len(text) included."""
+    return {0, len(text)} | {end for _, _, end in tokenizer().tokenize(text)}
+
+
+def search_words(text: str) -> list[str]:
+    """Search-mode words of text as written: whole words plus their sub-words (保障性/保障)."""
+    return list(tokenizer().lcut_for_search(text))
+
+
+def _words(normalized: str) -> list[str]:
+    """jieba search-mode terms: whole terms plus their dictionary sub-words (保障性/保障)."""
+    return [w for w in tokenizer().cut_for_search(normalized, HMM=True) if _is_term(w)]
+
+
+def _is_term(word: str) -> bool:
+    return bool(_HAN.search(word) or _LATIN_OR_DIGIT.fullmatch(word))
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms of a passage (stopwords removed)."""
+    stop = rules.stopwords()
+    return [w for w in _words(normalize(text)) if w not in stop]
+
+
+def question_terms(question: str) -> list[str]:
+    """Terms of a question: its question phrases (什么时候, 哪几项, 多少…) cut out, then as a passage.
+
+    Cutting the phrases before splitting keeps their pieces ("时候", "几项") out of the search.
+    """
+    pieces = rules.question_phrases().split(normalize(question))
+    return [term for piece in pieces if piece for term in tokenize(piece)]
+
+
+def related_terms(term: str) -> frozenset[str]:
+    """Words the related-terms file groups with term (not including term itself)."""
+    return rules.related().get(term, frozenset())
+
+
+@lru_cache(maxsize=1)
+def tokenizer_fingerprint() -> str:
+    """Changes whenever the word lists or the tokenizing code change: tokens cached before are stale."""
+    files = [*rules.RULES_DIR.glob("*.txt"), Path(__file__), Path(__file__).with_name("normalize.py")]
+    return fingerprint_files(files, version="tokens-1")

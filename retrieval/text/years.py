@@ -1,0 +1,32 @@
+"""Years: named outright ("2022年") or relative to the year a document speaks from (今年, 去年).
+
+"今年" in a 2022 speech is 2022; in the 1981 report it is 1981. ("全年", the whole year, is
+not one: "全年多渠道融资" can be about any year.)
+"""
+
+from __future__ import annotations
+
+import re
+
+# A year as official texts write it: "2022年", "2022 年" (full-width digits: NFKC the text first).
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+# Relative year words → offset from the document's year.
+RELATIVE_YEARS: dict[str, int] = {
+    "今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1,
+}
+
+
+def years_in(text: str) -> set[int]:
+    """The years named outright: "2021年和2022 年" → {2021, 2022}."""
+    return {int(y) for y in YEAR.findall(text)}
+
+
+def relative_offsets(text: str) -> tuple[int, ...]:
+    """Offsets of the relative years named, sorted: "去年和今年" → (-1, 0)."""
+    return tuple(sorted({offset for word, offset in RELATIVE_YEARS.items() if word in text}))
+
+
+def relative_words(asked: int, year: int) -> list[str]:
+    """What a document of `year` calls the year `asked`: 1981 is 今年 in the 1981 report."""
+    return [word for word, offset in RELATIVE_YEARS.items() if year + offset == asked]

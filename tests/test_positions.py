@@ -1,0 +1,83 @@
+"""Positional references at any depth, in every numbering style, counted from either end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.document import build_document
+from retrieval.library import Library
+from retrieval.positions import sections_at
+from retrieval.question import parse_question
+
+REPORT = """2025年某省政府工作报告
+各位代表：
+一、2024年工作回顾
+过去一年，我们做了很多工作。一是经济稳中向好。全年增长5%。二是民生持续改善。新增就业50万人。
+二、2025年重点任务
+今年要抓好以下九个方面工作。
+（一）扩大内需。实施消费提振行动，社会消费品零售总额增长6%。
+（二）发展新质生产力。培育未来产业，建设实验室10家。
+（三）深化改革开放。推动外贸稳规模优结构，进出口增长3%。
+（四）保障和改善民生。办好十件民生实事。
+三、全面加强政府自身建设
+一是坚持党的全面领导。坚定拥护“两个确立”。
+二是坚持依法行政。严格规范公正文明执法。
+三是坚持廉洁从政，驰而不息纠治“四风”。
+名词解释
+1. 新质生产力：以创新起主导作用的先进生产力。
+"""
+
+
+@pytest.fixture(scope="module")
+def report():
+    return build_document("报告.txt", REPORT)
+
+
+@pytest.mark.parametrize(("question", "headings"), [
+    ("第二部分第（二）项讲的啥", ["（二）发展新质生产力"]),
+    ("二、里的第三条是什么", ["（三）深化改革开放"]),
+    ("第三部分政府自身建设第三条是什么", ["三是坚持廉洁从政，驰而不息纠治“四风”"]),
+    # From the end, in every list: the question's other words pick one. 名词解释 is back matter.
+    ("最后一部分讲了什么",
+     ["三、全面加强政府自身建设", "（四）保障和改善民生", "三是坚持廉洁从政，驰而不息纠治“四风”"]),
+    ("倒数第二条", ["二、2025年重点任务", "（三）深化改革开放", "二是坚持依法行政"]),
+])
+def test_a_position_finds_its_section(report, question, headings):
+    query = parse_question(question)
+    assert [s.heading for s in sections_at(report, query.position, query.list_size)] == headings
+
+
+def test_the_size_of_the_list_named_picks_the_list():
+    query = parse_question("重点任务四个方面里第一个讲什么")
+    assert query.position == (1,) and query.list_size == 4
+    document = build_document("报告.txt", REPORT)
+    assert [s.heading for s in sections_at(document, query.position, query.list_size)] == ["（一）扩大内需"]
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("第二部分第（二）项讲的啥", "培育未来产业"),
+    ("政府工作报告最后一部分讲了什么", "全面加强政府自身建设"),
+    ("第三部分政府自身建设第三条是什么", "驰而不息纠治“四风”"),
+])
+def test_the_library_quotes_the_section_at_a_position(report, question, expected):
+    speech = "在某会议上的讲话\n同志们：\n一、关于形势\n形势很好。\n二、关于任务\n任务很重。\n"
+    other = build_document("讲话.txt", speech)
+    answer = Library((report, other)).ask(question).answer
+    assert answer is not None and answer.doc == "报告.txt" and expected in answer.text
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared/corpus is not beside the repository")
+def test_positions_in_real_reports():
+    from retrieval.document import load_document
+
+    hubei = load_document(SHARED / "2025年湖北省政府工作报告.txt")
+    assert [s.heading for s in sections_at(hubei, (3, 3))] == ["三是坚持依法行政，努力建设法治政府"]
+    beijing = load_document(SHARED / "2025年北京市政府工作报告.docx")
+    assert [s.heading[:13] for s in sections_at(beijing, (8,))] == ["（八）深入践行人民城市理念"]
+    speech = load_document(SHARED / "speech_2020_xi_epidemic_and_economy_deployment_meeting.txt")
+    assert [s.heading for s in sections_at(speech, (3, 8))] == ["第八，稳住外贸外资基本盘"]

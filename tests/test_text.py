@@ -1,0 +1,86 @@
+"""The text toolkit: one definition of normalization, sentence ends, numerals, years, markers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from retrieval.text.markers import PART_STYLES, Style, heading_marker, without_marker
+from retrieval.text.normalize import compact, normalize
+from retrieval.text.numerals import chinese_to_int, int_to_chinese, numeral_variants, parse_number
+from retrieval.text.sentences import (
+    char_class,
+    clause_spans,
+    covering_spans,
+    sentence_spans,
+    split_sentences,
+)
+from retrieval.text.years import relative_offsets, relative_words, years_in
+
+
+def test_two_normalized_forms() -> None:
+    assert normalize("２０２２ 年 GDP 增長") == "2022年gdp增长"
+    assert normalize("new 2022") == "new 2022"
+    assert compact("X ％ 以上\n") == "X%以上"
+    assert compact("GDP 增長") == "GDP增長"  # the compare form keeps case and script
+
+
+def test_sentences_keep_their_closers_and_long_ones_split_at_semicolons() -> None:
+    text = "他说：“要抓落实。”下一句！\n第三句"
+    assert split_sentences(text) == ["他说：“要抓落实。”", "下一句！", "第三句"]
+    long = "；".join(["规模以上工业增加值增长百分之八左右"] * 6) + "。"
+    assert len(sentence_spans(long)) == 6
+
+
+def test_clauses_leave_the_end_out_and_covering_spans_leave_no_gap() -> None:
+    text = " 一要推进；二要配套。\n三要落实 "
+    assert [text[s:e] for s, e in clause_spans(text)] == ["一要推进", "二要配套", "三要落实"]
+    spans = covering_spans(text)
+    assert "".join(text[s:e] for s, e in spans) == text
+    assert covering_spans("") == [(0, 0)]
+
+
+def test_char_class_escapes_what_a_class_needs() -> None:
+    assert re.fullmatch(char_class("]-^"), "-")
+    assert not re.fullmatch(char_class("]-^"), "a")
+
+
+@pytest.mark.parametrize(("numeral", "value"), [
+    ("零", None), ("一二", None), ("百", None), ("十一五", None),
+    ("两", 2), ("十", 10), ("一百零二", 102), ("一百二十", 120), ("三千零五", 3005),
+    ("三万五千", 35000), ("十万", 100000), ("一亿五千万", 150000000), ("二〇二二", 2022),
+])
+def test_one_parser_for_chinese_numerals(numeral: str, value: int | None) -> None:
+    assert chinese_to_int(numeral) == value
+
+
+def test_numbers_as_written_and_back() -> None:
+    assert parse_number("1.5万") == 15000 and parse_number("120") == 120 and parse_number("一百二十") == 120
+    assert parse_number("许多") is None
+    assert all(chinese_to_int(int_to_chinese(n) or "") == n for n in range(1, 20000))
+    assert int_to_chinese(2022, year=True) == "二〇二二"
+
+
+def test_variants_both_ways() -> None:
+    assert numeral_variants("一百二十条") == {"120条"}
+    assert numeral_variants("120条") == {"一百二十条"}
+    assert numeral_variants("二〇二二年") == {"2022年"}
+    assert numeral_variants("2022年") == {"二〇二二年"}
+    assert numeral_variants("百姓") == set() and numeral_variants("1.5万") == set()
+
+
+def test_years() -> None:
+    assert years_in("2021年和2022 年") == {2021, 2022}
+    assert relative_offsets("去年和今年") == (-1, 0)
+    assert relative_words(1981, 1981) == ["今年", "本年", "当年"]
+
+
+def test_heading_markers() -> None:
+    marker = heading_marker("（三）着力稳定")
+    assert marker is not None and (marker.number, marker.style, marker.end) == (3, Style.PAREN, 3)
+    assert heading_marker("1、加强", PART_STYLES, chinese_only=True) is None
+    assert heading_marker("一是加强", PART_STYLES) is None
+    assert without_marker("第一个问题：深刻认识") == "深刻认识"
+    assert without_marker("二是 坚持") == "坚持"
+    assert without_marker("没有编号") == "没有编号"
