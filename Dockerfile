@@ -30,14 +30,14 @@ COPY bot/ bot/
 COPY retrieval/ retrieval/
 COPY cli/ cli/
 COPY data/rules/ data/rules/
-RUN pip install --no-deps -e . \
-    # jieba's dictionary cache (/tmp/jieba.cache), built once here instead of at every start.
-    && python -c "from retrieval.tokens import tokenize; tokenize('初始化结巴词典')" \
-    && chmod a+r /tmp/jieba.cache
-
 # The sample document; a new named volume mounted on /data starts with it.
 COPY data/*.txt /data/
-RUN mkdir -p /state && chown -R speechbot:speechbot /data /state
+RUN pip install --no-deps -e . \
+    # jieba's dictionary cache (/tmp/jieba.cache), built once here instead of at every start,
+    # by answering one question through the command line (the stable interface).
+    && speechbot ask --data /data 2022年基础配套有哪些任务 > /dev/null \
+    && chmod a+r /tmp/jieba.cache \
+    && mkdir -p /state && chown -R 10001:10001 /data /state
 VOLUME ["/data", "/state"]
 
 USER 10001:10001
