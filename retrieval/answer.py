@@ -21,6 +21,7 @@ from itertools import islice
 import numpy as np
 
 from retrieval.answer_types import AnswerType, has_answer_type
+from retrieval.bm25 import SparseBM25
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage
@@ -271,12 +272,12 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None) -> 
     scores = index.scores(query)
     if doc is not None:
         scores = np.where(index.in_document(doc), scores, 0.0)
-    order = [int(i) for i in np.argsort(-scores, kind="stable")[:CANDIDATES] if scores[i] > 0]
+    order = [int(i) for i in SparseBM25.top_k(scores, CANDIDATES) if scores[i] > 0]
     named = named_documents(wanted, index)
     if named and doc is None:  # the passages of the documents the question names are candidates too
         best_named = [d for d, share in named.items() if share == max(named.values())]
         in_named = np.where(np.isin(index.document_of, best_named), scores, 0.0)
-        order += [int(i) for i in np.argsort(-in_named, kind="stable")[:CANDIDATES]
+        order += [int(i) for i in SparseBM25.top_k(in_named, CANDIDATES)
                   if in_named[i] > 0 and int(i) not in order]
     order += [i for i in _part_candidates(query, index, doc) if i not in order]
     at_position = _position_candidates(query, index, doc, named)
