@@ -153,7 +153,8 @@ class Librarian:
         """Re-read DATA_DIR in a thread; swap only if at least one document loaded."""
         async with self.lock:
             try:
-                documents, errors = await asyncio.to_thread(read_documents, self.store.data_dir)
+                data_dir = self.store.data_dir
+                documents, errors = await asyncio.to_thread(read_documents, data_dir, self.cache_dir)
             except OSError as err:
                 logger.error("无法读取文档目录：%s", err)
                 return ReloadResult(self.holder.documents, (), False, NO_FOLDER)
