@@ -39,6 +39,24 @@ CANCELLED = "已取消，文档未更改。"
 SAVE_FAILED = "保存文件失败，文档未更改。请稍后再试。"
 NOT_A_FILE = "请把文档作为文件发送（.txt、.md、.docx 或 .pdf）。"
 
+PROFILE_FIELDS = {  # profile field → how the admin sees it (and may type it: 年份=2024)
+    "title": "标题",
+    "year": "年份",
+    "place": "地点",
+    "kind": "类型",
+    "speaker": "讲话人",
+    "date": "日期",
+}
+PROFILE_USAGE = (
+    "用法：/profile 编号 字段=值 …，例如\n"
+    "/profile 3 title=2024年政府工作报告（国务院） year=2024 place=全国 kind=政府工作报告"
+    " speaker=李强 date=2024-03-05\n"
+    "只写 /profile 3 查看当前档案；字段也可以写中文（标题=、年份=、地点=、类型=、讲话人=、日期=），"
+    "值留空（place=）表示清除。编号见 /docs。"
+)
+RENAME_USAGE = "用法：/rename 编号 新标题，例如 /rename 3 2024年政府工作报告（国务院）（编号见 /docs）"
+SETYEAR_USAGE = "用法：/setyear 编号 年份，例如 /setyear 3 2024（编号见 /docs）"
+
 
 @dataclass(frozen=True)
 class DocEntry:
@@ -145,7 +163,8 @@ def docs_messages(entries: Sequence[DocEntry], scope: str | None) -> list[str]:
             f"　{escape(d.name)} · {len(d.sections)} 个章节 · {len(d.chunks)} 个段落"
             f" · 添加于 {_when(entry.added_at)}"
         )
-    lines += ["", scope_line(scope), "删除：/remove 编号；重新读取目录：/reload"]
+    lines += ["", scope_line(scope), "删除：/remove 编号；重新读取目录：/reload",
+              "改标题、年份等：/profile 编号（/rename、/setyear）"]
     return pack(lines)
 
 
@@ -188,6 +207,36 @@ def last_document(name: str) -> str:
 
 def already_gone(name: str) -> str:
     return f"「{escape(name)}」已经不存在了，文档未更改。"
+
+
+# -- /profile, /rename, /setyear -------------------------------------------------------------
+
+
+def _profile_value(value: object) -> str:
+    return "（无）" if value is None or value == "" else str(value)
+
+
+def profile_message(document: Document, corrected: frozenset[str], updated: bool = False) -> str:
+    """A document's profile, field by field, those an admin corrected marked; how to change it."""
+    profile = document.profile
+    head = "✅ 已更新档案" if updated else "<b>文档档案</b>"
+    lines = [f"{head}：《{escape(document.title)}》（{escape(document.name)}）"]
+    if profile is None:
+        return "\n".join([*lines, "这份文档没有档案。"])
+    values = profile.to_json()
+    for field, shown in PROFILE_FIELDS.items():
+        mark = " ✏️" if field in corrected else ""
+        lines.append(f"{shown}（{field}）：{escape(_profile_value(values[field]))}{mark}")
+    if profile.aliases:
+        lines.append(f"别名：{escape('、'.join(profile.aliases))}")
+    lines += ["", "✏️ = 管理员更正过；更正保存在文档目录中，重新载入和重启后仍然有效。",
+              "修改：/profile 编号 字段=值（如 year=2024），或 /rename、/setyear"]
+    return "\n".join(lines)
+
+
+def profile_rejected(reason: str) -> str:
+    """A correction that cannot be applied: why, and that nothing changed."""
+    return f"没有更改：{escape(reason)}。\n档案未更改。"
 
 
 # -- /reload -------------------------------------------------------------------------------

@@ -14,13 +14,16 @@ with no second record (a manifest) that could drift from what is really in the f
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from retrieval.library import document_paths
+from retrieval.library import PROFILES_FILE, document_paths, read_corrections
 from retrieval.models import DocumentError
 from retrieval.reader import SUPPORTED_SUFFIXES
 
@@ -82,29 +85,55 @@ class DocumentStore:
 
         A reader (a /reload, a restart) sees either the old file or the whole new one.
         """
-        path = self._path(name)
-        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=self.data_dir)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        atomic_write(self._path(name), data)
 
     def remove(self, name: str) -> bool:
-        """Delete the file (one atomic unlink); False if it was not there."""
+        """Delete the file (one atomic unlink) and its profile corrections; False if it was not there."""
+        self.set_corrections(name, {})
         try:
             self._path(name).unlink()
         except FileNotFoundError:
             return False
         return True
 
+    def corrections(self) -> dict[str, dict[str, Any]]:
+        """Every document's profile corrections (DATA_DIR/.profiles.json): file name → fields."""
+        return read_corrections(self.data_dir)
+
+    def set_corrections(self, name: str, fields: Mapping[str, Any]) -> None:
+        """Replace one document's profile corrections (none: drop its entry), atomically.
+
+        Only the fields an admin set are kept, so a later improvement of what is read from the
+        text still shows in the fields nobody corrected.
+        """
+        self._path(name)  # a plain file name, like every other name stored here
+        corrections = self.corrections()
+        if not fields and name not in corrections:
+            return
+        if fields:
+            corrections[name] = dict(fields)
+        else:
+            del corrections[name]
+        data = json.dumps(corrections, ensure_ascii=False, indent=1, sort_keys=True)
+        atomic_write(self.data_dir / PROFILES_FILE, (data + "\n").encode("utf-8"))
+
     def _path(self, name: str) -> Path:
         """The path of a stored name; refuses anything that is not a plain file name in the folder."""
         if Path(name).name != name or name in ("", ".", ".."):
             raise DocumentError(name, PATH_IN_NAME)
         return self.data_dir / name
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write data to path through a hidden temporary file in the same folder and one rename."""
+    fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
