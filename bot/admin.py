@@ -43,6 +43,7 @@ from bot.scope import forget_scope, scope_document, set_scope
 from bot.state import example_questions
 from retrieval.models import Document, DocumentError
 from retrieval.store import safe_name
+from retrieval.vocabulary import VocabularyError
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ ADMIN_COMMANDS = [
     BotCommand("profile", "查看或更正文档档案，如 /profile 3 year=2024（管理员）"),
     BotCommand("rename", "改文档标题，如 /rename 3 新标题（管理员）"),
     BotCommand("setyear", "改文档年份，如 /setyear 3 2024（管理员）"),
+    BotCommand("synonym", "添加相关词，如 /synonym 点名批评 通报批评（管理员）"),
+    BotCommand("synonyms", "管理员添加的相关词（管理员）"),
+    BotCommand("unsynonym", "删除一行相关词，如 /unsynonym 2（管理员）"),
     BotCommand("docs", "已载入的文档（管理员）"),
     BotCommand("reload", "重新读取文档目录（管理员）"),
     BotCommand("remove", "删除文档，如 /remove 2（管理员）"),
@@ -73,6 +77,9 @@ def register(application: Application) -> None:
             CommandHandler("profile", on_profile),
             CommandHandler("rename", on_rename),
             CommandHandler("setyear", on_setyear),
+            CommandHandler("synonym", on_synonym),
+            CommandHandler("synonyms", on_synonyms),
+            CommandHandler("unsynonym", on_unsynonym),
             MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, on_upload),
             CallbackQueryHandler(on_confirm_button, pattern=views.CONFIRM),
             CallbackQueryHandler(on_scope_button, pattern=views.SCOPE),
@@ -362,6 +369,64 @@ async def correct_profile(message: Message, context: Context, reference: str,
         return
     shown = views.profile_message(corrected, desk.corrected_fields(corrected.name), updated=True)
     await message.reply_html(shown)
+
+
+# -- /synonym, /synonyms, /unsynonym --------------------------------------------------------
+
+REMOVE_WORDS = ("remove", "rm", "del", "delete", "删除", "删")
+
+
+async def on_synonym(update: Update, context: Context) -> None:
+    """/synonym 点名批评 通报批评 adds a related-words line; /synonym remove 2 deletes line 2."""
+    asked = await admin_message(update, context, "/synonym")
+    if asked is None:
+        return
+    args, message = context.args or [], asked[0]
+    if not args:
+        await message.reply_text(views.SYNONYM_USAGE)
+    elif args[0].lower() in REMOVE_WORDS:
+        await remove_synonyms(message, context, args[1:])
+    else:
+        vocabulary = context.bot_data.vocabulary
+        try:
+            words = vocabulary.add(" ".join(args))
+        except VocabularyError as err:
+            await message.reply_html(views.synonym_rejected(str(err)))
+            return
+        except OSError:
+            logger.exception("保存相关词失败")
+            await message.reply_text(views.SAVE_FAILED)
+            return
+        await message.reply_html(views.synonym_added(words, len(vocabulary.lines())))
+
+
+async def on_unsynonym(update: Update, context: Context) -> None:
+    """/unsynonym 2: the same as /synonym remove 2."""
+    asked = await admin_message(update, context, "/unsynonym")
+    if asked is not None:
+        await remove_synonyms(asked[0], context, context.args or [])
+
+
+async def remove_synonyms(message: Message, context: Context, args: Sequence[str]) -> None:
+    if len(args) != 1 or not args[0].isdigit():
+        await message.reply_text(views.UNSYNONYM_USAGE)
+        return
+    try:
+        words = context.bot_data.vocabulary.remove(int(args[0]))
+    except VocabularyError as err:
+        await message.reply_html(views.synonym_rejected(str(err)))
+        return
+    except OSError:
+        logger.exception("保存相关词失败")
+        await message.reply_text(views.SAVE_FAILED)
+        return
+    await message.reply_html(views.synonym_removed(words))
+
+
+async def on_synonyms(update: Update, context: Context) -> None:
+    asked = await admin_message(update, context, "/synonyms")
+    if asked is not None:
+        await asked[0].reply_html(views.synonyms_message(context.bot_data.vocabulary.lines()))
 
 
 # -- scoping: questions to one document ----------------------------------------------------

@@ -239,6 +239,39 @@ def profile_rejected(reason: str) -> str:
     return f"没有更改：{escape(reason)}。\n档案未更改。"
 
 
+# -- /synonym, /synonyms ------------------------------------------------------------------
+
+SYNONYM_USAGE = (
+    "用法：/synonym 词语 词语 …，例如 /synonym 点名批评 通报批评\n"
+    "同一行的词语互为相关词：问题里用其中一个，也会查找其他的，立即生效。\n"
+    "/synonyms 查看已添加的行；/synonym remove 2 或 /unsynonym 2 删除第 2 行。"
+)
+UNSYNONYM_USAGE = "用法：/unsynonym 编号，例如 /unsynonym 2（编号见 /synonyms）"
+
+
+def synonyms_message(lines: Sequence[Sequence[str]]) -> str:
+    """The admins' related-word lines, numbered for /synonym remove."""
+    if not lines:
+        return "还没有添加相关词。\n" + escape(SYNONYM_USAGE)
+    shown = [f"{i}. {escape(' '.join(words))}" for i, words in enumerate(lines, 1)]
+    pages = pack([f"<b>管理员添加的相关词（{len(lines)} 行）</b>", *shown, "",
+                  "删除：/synonym remove 编号；添加：/synonym 词语 词语"])
+    return pages[0] if len(pages) == 1 else pages[0] + "\n……"
+
+
+def synonym_added(words: Sequence[str], number: int) -> str:
+    return (f"✅ 已添加第 {number} 行：{escape(' '.join(words))}\n"
+            "从下一个问题起生效，重启后仍然有效。/synonyms 查看全部。")
+
+
+def synonym_removed(words: Sequence[str]) -> str:
+    return f"🗑 已删除：{escape(' '.join(words))}\n从下一个问题起不再使用。"
+
+
+def synonym_rejected(reason: str) -> str:
+    return f"没有添加或删除：{escape(reason)}。\n相关词未更改。"
+
+
 # -- /reload -------------------------------------------------------------------------------
 
 
