@@ -318,4 +318,27 @@ def stats_message(summary: UsageSummary, limit: int = 60) -> str:
             lines.append(f"{i}. {escape(where)} — {count} 次")
     else:
         lines.append("（暂无）")
+    lines += votes_lines(summary, limit)
     return pack(lines)[0]
+
+
+def votes_lines(summary: UsageSummary, limit: int = 60) -> list[str]:
+    """👍/👎 per section, and the latest questions whose answer got 👎 (what to fix first)."""
+    lines = ["", "<b>回答反馈（👍/👎，按章节）</b>"]
+    if summary.votes_by_section:
+        for i, (doc, section, up, down) in enumerate(summary.votes_by_section, 1):
+            where = SEPARATOR.join(part for part in (doc, section) if part)
+            lines.append(f"{i}. {escape(where)} — 👍 {up} · 👎 {down}")
+    else:
+        lines.append("（暂无）")
+    lines += ["", "<b>最近被点 👎 的问题</b>"]
+    if not summary.questions_logged:
+        lines.append("（LOG_QUESTIONS=false：只计数，不记录问题原文）")
+    elif summary.recent_down:
+        for at, question, _doc, section in summary.recent_down:
+            shown = question if len(question) <= limit else question[:limit] + "…"
+            answered = f"（答：{escape(section)}）" if section else ""
+            lines.append(f"• {datetime.fromtimestamp(at):%m-%d %H:%M} {escape(shown)}{answered}")
+    else:
+        lines.append("（暂无）")
+    return lines
