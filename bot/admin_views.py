@@ -341,4 +341,5 @@ def votes_lines(summary: UsageSummary, limit: int = 60) -> list[str]:
             lines.append(f"• {datetime.fromtimestamp(at):%m-%d %H:%M} {escape(shown)}{answered}")
     else:
         lines.append("（暂无）")
+    lines += ["", "问题和文档用词不同时：/synonym 问题里的词 文档里的词（如 /synonym 土地储备 土地收储）"]
     return lines
