@@ -123,8 +123,9 @@ async def test_taps_are_recorded_changed_and_shown_per_section_in_stats(admin_bo
     feedback = text.split("回答反馈（👍/👎，按章节）\n")[1]
     assert feedback.startswith(f"1. {where(admin_bot, QUESTION)} — 👍 1 · 👎 1\n"
                                f"2. {where(admin_bot, OTHER)} — 👍 1 · 👎 0\n")
-    down = text.split("最近被点 👎 的问题\n")[1].splitlines()
+    down = text.split("最近被点 👎 的问题\n")[1].split("\n\n")[0].splitlines()
     assert len(down) == 1 and QUESTION in down[0]
+    assert "/synonym" in text.split("最近被点 👎 的问题")[1], "what to do about it"
     assert "提问总数：2" in text, "votes are not counted as questions"
 
 
