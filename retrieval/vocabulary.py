@@ -52,6 +52,8 @@ class VocabularyError(ValueError):
 def parse_line(text: str) -> tuple[str, ...]:
     """The words of an admin's line, checked: at least two different words of ≥ 2 characters."""
     words = tuple(dict.fromkeys(w for w in _SEPARATORS.split(text.strip()) if w))
+    if any(w.startswith("#") for w in words):
+        raise VocabularyError("词语不能以 # 开头（文件里 # 表示注释）")
     short = [w for w in words if len(w) < MIN_WORD_CHARS]
     if short:
         raise VocabularyError(f"词语至少要 {MIN_WORD_CHARS} 个字：{'、'.join(short)}")

@@ -47,7 +47,8 @@ def test_a_line_needs_two_different_words_of_two_characters_or_more() -> None:
     assert parse_line("点名批评 通报批评") == ("点名批评", "通报批评")
     assert parse_line(" 点名批评，通报批评、约谈  点名批评") == ("点名批评", "通报批评", "约谈")
     for bad, reason in [("批评", "至少要有两个"), ("点 名字", "至少要 2 个字"), ("GDP gdp", "至少要有两个"),
-                        ("", "至少要有两个"), ("长" * 21 + " 短句", "最多 20 个字")]:
+                        ("", "至少要有两个"), ("长" * 21 + " 短句", "最多 20 个字"),
+                        ("#标签 话题", "不能以 # 开头")]:
         with pytest.raises(VocabularyError, match=reason):
             parse_line(bad)
 
