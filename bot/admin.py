@@ -397,6 +397,7 @@ async def on_synonym(update: Update, context: Context) -> None:
             logger.exception("保存相关词失败")
             await message.reply_text(views.SAVE_FAILED)
             return
+        logger.info("管理员 %s 添加相关词：%s", asked[1], " ".join(words))
         await message.reply_html(views.synonym_added(words, len(vocabulary.lines())))
 
 
@@ -420,6 +421,7 @@ async def remove_synonyms(message: Message, context: Context, args: Sequence[str
         logger.exception("保存相关词失败")
         await message.reply_text(views.SAVE_FAILED)
         return
+    logger.info("删除相关词：%s", " ".join(words))
     await message.reply_html(views.synonym_removed(words))
 
 
