@@ -141,7 +141,7 @@ class Librarian:
             await asyncio.to_thread(self.store.write, document.name, data)
             # A replaced file is a new text: its profile is read from it afresh, so corrections
             # made to the old one (its year, say) do not silently apply to it.
-            await asyncio.to_thread(self.store.set_corrections, document.name, {})
+            await asyncio.to_thread(self.store.drop_corrections, document.name)
             self.holder.swap(library)
         logger.info("已上传文档 %s（共 %d 份）", document.name, len(library.documents))
 

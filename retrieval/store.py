@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import tempfile
 import unicodedata
@@ -26,6 +27,8 @@ from typing import Any
 from retrieval.library import PROFILES_FILE, document_paths, read_corrections
 from retrieval.models import DocumentError
 from retrieval.reader import SUPPORTED_SUFFIXES
+
+logger = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, even in UTF-8 Chinese
 _TMP_PREFIX, _TMP_SUFFIX = ".upload-", ".tmp"  # hidden and of no supported type: never loaded
@@ -89,7 +92,7 @@ class DocumentStore:
 
     def remove(self, name: str) -> bool:
         """Delete the file (one atomic unlink) and its profile corrections; False if it was not there."""
-        self.set_corrections(name, {})
+        self.drop_corrections(name)
         try:
             self._path(name).unlink()
         except FileNotFoundError:
@@ -107,7 +110,11 @@ class DocumentStore:
         text still shows in the fields nobody corrected.
         """
         self._path(name)  # a plain file name, like every other name stored here
+        path = self.data_dir / PROFILES_FILE
         corrections = self.corrections()
+        if not corrections and path.exists() and path.read_bytes().strip() not in (b"", b"{}"):
+            # Unreadable (edited by hand?): refuse rather than overwrite the others' corrections.
+            raise OSError(f"{PROFILES_FILE} 无法解析，没有覆盖它")
         if not fields and name not in corrections:
             return
         if fields:
@@ -115,7 +122,15 @@ class DocumentStore:
         else:
             del corrections[name]
         data = json.dumps(corrections, ensure_ascii=False, indent=1, sort_keys=True)
-        atomic_write(self.data_dir / PROFILES_FILE, (data + "\n").encode("utf-8"))
+        atomic_write(path, (data + "\n").encode("utf-8"))
+
+    def drop_corrections(self, name: str) -> None:
+        """Forget a removed or replaced file's corrections; a corrections file that cannot be
+        read or written is left as it is (logged), never a reason to fail the removal itself."""
+        try:
+            self.set_corrections(name, {})
+        except OSError as err:
+            logger.warning("无法删除 %s 的档案更正：%s", name, err)
 
     def _path(self, name: str) -> Path:
         """The path of a stored name; refuses anything that is not a plain file name in the folder."""

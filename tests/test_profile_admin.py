@@ -72,11 +72,16 @@ def test_corrections_are_written_atomically_and_dropped_with_the_file(tmp_path: 
     assert store.corrections() == {}
 
 
-def test_an_unreadable_corrections_file_does_not_stop_documents_loading(tmp_path: Path) -> None:
+def test_an_unreadable_corrections_file_is_ignored_but_never_overwritten(tmp_path: Path) -> None:
     shutil.copy(SEED_PATH, tmp_path / SEED)
     (tmp_path / PROFILES_FILE).write_text("{not json", encoding="utf-8")
     library, errors = load_library(tmp_path)
     assert not errors and library.documents[0].title == OLD_TITLE
+    store = DocumentStore(tmp_path)
+    with pytest.raises(OSError, match="无法解析"):
+        store.set_corrections(SEED, {"year": 2023})
+    assert store.remove(SEED), "removing a file does not depend on it"
+    assert (tmp_path / PROFILES_FILE).read_text(encoding="utf-8") == "{not json"
 
 
 # -- from Telegram ---------------------------------------------------------------------------------
