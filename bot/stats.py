@@ -5,6 +5,10 @@ most useful view — recent questions the documents do not answer — needs the 
 kept somewhere queryable. With LOG_QUESTIONS=false the text is never stored (NULL), only the
 outcome and the section that answered, so the counts still work.
 
+👍/👎 taps on answers are kept in a table of their own (votes), one row per user and answer: a
+second tap changes the vote rather than adding one. Who voted (the Telegram user id) is kept
+only for that; /stats shows counts per section and the latest questions that got 👎.
+
 Each question is one INSERT on the event loop. In WAL mode with synchronous=NORMAL a commit
 does not wait for the disk, so recording costs well under a millisecond; the connection is
 opened on first use so that merely building the bot (tests, the console) writes nothing.
@@ -34,6 +38,20 @@ CREATE TABLE IF NOT EXISTS questions (
 );
 CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
 """
+_VOTES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS votes (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,            -- unix time of the latest tap
+    question TEXT,               -- the question answered; NULL when LOG_QUESTIONS=false
+    doc TEXT,                    -- the answer's document title
+    section TEXT,                -- its section path joined by " › "
+    up INTEGER NOT NULL,         -- 1: 👍, 0: 👎
+    voter INTEGER NOT NULL,      -- Telegram user id: one vote per user and answer
+    answer TEXT NOT NULL,        -- the answer voted on: "<chat id>:<message id>"
+    UNIQUE (voter, answer)
+);
+CREATE INDEX IF NOT EXISTS votes_at ON votes (at);
+"""
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,10 @@ class UsageSummary:
     recent_unanswered: tuple[tuple[float, str], ...]  # (unix time, question), newest first
     top_sections: tuple[tuple[str, str, int], ...]  # (document title, section path, times), most first
     questions_logged: bool
+    # 👍/👎 (the votes table): (document title, section path, 👍, 👎), most voted first …
+    votes_by_section: tuple[tuple[str, str, int, int], ...] = ()
+    # … and the latest answers that got 👎: (unix time, question, document title, section path)
+    recent_down: tuple[tuple[float, str, str, str], ...] = ()
 
 
 class UsageLog:
@@ -65,6 +87,7 @@ class UsageLog:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
+            db.executescript(_VOTES_SCHEMA)
             self._db = db
         return self._db
 
@@ -97,6 +120,45 @@ class UsageLog:
         top = reply.passages[0]
         self.record(reply.question, answered=True, doc=top.title or top.doc, section=top.section)
 
+    def record_vote(self, reply: Reply, up: bool, voter: int, answer: str, at: float | None = None) -> None:
+        """Keep a 👍/👎 on an answer (about its first passage); the same user again changes it."""
+        if isinstance(reply, NoAnswer) or not reply.passages:
+            return
+        top = reply.passages[0]
+        with self.db:
+            self.db.execute(
+                "INSERT INTO votes (at, question, doc, section, up, voter, answer)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (voter, answer) DO UPDATE SET up = excluded.up, at = excluded.at",
+                (
+                    time.time() if at is None else at,
+                    reply.question if self.log_questions else None,
+                    top.title or top.doc,
+                    SEPARATOR.join(top.section),
+                    int(up),
+                    voter,
+                    answer,
+                ),
+            )
+
+    def vote_summary(self, recent: int = 10, top: int = 5) -> tuple[
+            tuple[tuple[str, str, int, int], ...], tuple[tuple[float, str, str, str], ...]]:
+        """👍/👎 per section (most voted first) and the latest 👎 with their questions."""
+        sections = self.db.execute(
+            "SELECT doc, section, SUM(up), SUM(1 - up) FROM votes"
+            " GROUP BY doc, section ORDER BY COUNT(*) DESC, MAX(at) DESC LIMIT ?",
+            (top,),
+        ).fetchall()
+        down = self.db.execute(
+            "SELECT at, question, doc, section FROM votes WHERE up = 0 AND question IS NOT NULL"
+            " ORDER BY at DESC, id DESC LIMIT ?",
+            (recent,),
+        ).fetchall()
+        return (
+            tuple((doc or "", section or "", ups, downs) for doc, section, ups, downs in sections),
+            tuple((at, q, doc or "", section or "") for at, q, doc, section in down),
+        )
+
     def summary(self, now: float | None = None, recent: int = 10, top: int = 5) -> UsageSummary:
         now = time.time() if now is None else now
         db = self.db
@@ -112,6 +174,7 @@ class UsageLog:
             " GROUP BY doc, section ORDER BY n DESC, MAX(at) DESC LIMIT ?",
             (top,),
         ).fetchall()
+        votes_by_section, recent_down = self.vote_summary(recent, top)
         return UsageSummary(
             total=total,
             last_7_days=week,
@@ -120,6 +183,8 @@ class UsageLog:
             recent_unanswered=tuple((at, q) for at, q in unanswered),
             top_sections=tuple((doc or "", section or "", n) for doc, section, n in sections),
             questions_logged=self.log_questions,
+            votes_by_section=votes_by_section,
+            recent_down=recent_down,
         )
 
     def close(self) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from retrieval.answer import answer
 from retrieval.commitments import (
@@ -31,6 +34,9 @@ from retrieval.text.tokens import tokenize, tokenizer_fingerprint
 from retrieval.token_cache import tokenize_all
 
 MAX_QUESTION = 500  # characters of a question that are read; the rest is noise
+PROFILES_FILE = ".profiles.json"  # in DATA_DIR: admins' profile corrections, file name → fields
+
+logger = logging.getLogger(__name__)
 
 
 class Library:
@@ -162,6 +168,28 @@ def document_paths(data_dir: Path) -> list[Path]:
     return sorted(p for p in paths if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
+def read_corrections(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The admins' profile corrections kept beside the documents (DATA_DIR/.profiles.json).
+
+    Why beside them: a correction belongs to a file, so it must survive /reload and restarts
+    and move with the folder. The file is a hidden .json, never read as a document. A missing
+    file is no corrections; an unreadable one is logged and ignored, so that it can never stop
+    the documents themselves from loading.
+    """
+    path = Path(data_dir) / PROFILES_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as err:
+        logger.warning("无法读取档案更正 %s：%s", PROFILES_FILE, err)
+        return {}
+    if not isinstance(data, dict):
+        logger.warning("档案更正 %s 格式不对，已忽略", PROFILES_FILE)
+        return {}
+    return {name: fields for name, fields in data.items() if isinstance(fields, dict)}
+
+
 def read_documents(data_dir: Path, cache_dir: Path | None = None) -> tuple[tuple[Document, ...],
                                                                          list[DocumentError]]:
     """Every supported file in data_dir as a Document; a bad file is reported and skipped.
@@ -176,9 +204,10 @@ def _read(data_dir: Path,
           cache_dir: Path | None) -> tuple[tuple[Document, ...], list[DocumentError], list[str]]:
     """The documents, the files' errors, and the document cache keys of the files read."""
     documents, errors, keys = [], [], []
+    corrections = read_corrections(data_dir)
     for path in document_paths(data_dir):
         try:
-            document, key = load_document_cached(path, cache_dir)
+            document, key = load_document_cached(path, cache_dir, corrections.get(path.name))
         except DocumentError as err:
             errors.append(err)
             continue
