@@ -1,4 +1,5 @@
-"""Admin handlers — uploads, /reload, /docs, /remove, /stats — and document scoping (/doc) for everyone.
+"""Admin handlers — uploads, /reload, /docs, /remove, /stats, profile corrections (/profile,
+/rename, /setyear) — and document scoping (/doc) for everyone.
 
 Admins (ADMIN_IDS) keep the bot's knowledge current without restarting it. Each handler stays
 thin: check who is asking, parse, call the Librarian (bot/documents.py), render with
@@ -12,6 +13,8 @@ chat would otherwise be "please ask in words", and our buttons "stale").
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Sequence
 from contextlib import suppress
 
 from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Message, Update
@@ -28,17 +31,32 @@ from telegram.ext import (
 
 from bot import admin_views as views
 from bot.context import Context
-from bot.documents import LastDocumentError, Librarian, PendingRemoval, PendingUpload, too_large
+from bot.documents import (
+    LastDocumentError,
+    Librarian,
+    NotLoadedError,
+    PendingRemoval,
+    PendingUpload,
+    too_large,
+)
 from bot.scope import forget_scope, scope_document, set_scope
 from bot.state import example_questions
 from retrieval.models import Document, DocumentError
 from retrieval.store import safe_name
+from retrieval.vocabulary import VocabularyError
 
 logger = logging.getLogger(__name__)
 
 ALL = ("all", "全部", "全部文档", "0")
 
+# The newer admin commands come first: the menu ends with docs … doc, as it always has.
 ADMIN_COMMANDS = [
+    BotCommand("profile", "查看或更正文档档案，如 /profile 3 year=2024（管理员）"),
+    BotCommand("rename", "改文档标题，如 /rename 3 新标题（管理员）"),
+    BotCommand("setyear", "改文档年份，如 /setyear 3 2024（管理员）"),
+    BotCommand("synonym", "添加相关词，如 /synonym 点名批评 通报批评（管理员）"),
+    BotCommand("synonyms", "管理员添加的相关词（管理员）"),
+    BotCommand("unsynonym", "删除一行相关词，如 /unsynonym 2（管理员）"),
     BotCommand("docs", "已载入的文档（管理员）"),
     BotCommand("reload", "重新读取文档目录（管理员）"),
     BotCommand("remove", "删除文档，如 /remove 2（管理员）"),
@@ -56,6 +74,12 @@ def register(application: Application) -> None:
             CommandHandler("remove", on_remove),
             CommandHandler("stats", on_stats),
             CommandHandler("doc", on_doc),
+            CommandHandler("profile", on_profile),
+            CommandHandler("rename", on_rename),
+            CommandHandler("setyear", on_setyear),
+            CommandHandler("synonym", on_synonym),
+            CommandHandler("synonyms", on_synonyms),
+            CommandHandler("unsynonym", on_unsynonym),
             MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, on_upload),
             CallbackQueryHandler(on_confirm_button, pattern=views.CONFIRM),
             CallbackQueryHandler(on_scope_button, pattern=views.SCOPE),
@@ -257,6 +281,154 @@ async def remove_document(context: Context, desk: Librarian, name: str) -> str:
         return views.last_document(name)
     forget_scope(context.user_data, name)
     return views.removed(name, len(desk.holder.documents))
+
+
+# -- /profile, /rename, /setyear -----------------------------------------------------------
+
+# "title=…", "年份=2024", "place＝" (empty: clear the field).
+_FIELD = re.compile(r"([A-Za-z\u4e00-\u9fff]{1,10})[=＝](.*)\Z", re.S)
+FIELD_NAMES = {**{f: f for f in views.PROFILE_FIELDS}, **{v: f for f, v in views.PROFILE_FIELDS.items()},
+               "地区": "place", "发言人": "speaker"}
+
+
+def parse_profile_args(args: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """(document reference, {field: value}) of "/profile 3 title=… year=2024".
+
+    A word without "=" continues the value before it, so a title may contain spaces; the words
+    before the first field name the document. Unknown field names are passed on, to be refused
+    by retrieval.profile.apply_overrides with the list of fields that exist.
+    """
+    reference: list[str] = []
+    fields: dict[str, list[str]] = {}
+    current: str | None = None
+    for word in args:
+        match = _FIELD.match(word)
+        if match:
+            current = FIELD_NAMES.get(match.group(1).lower(), match.group(1))
+            fields[current] = [match.group(2)] if match.group(2) else []
+        elif current is None:
+            reference.append(word)
+        else:
+            fields[current].append(word)
+    return " ".join(reference), {key: " ".join(words) for key, words in fields.items()}
+
+
+async def on_profile(update: Update, context: Context) -> None:
+    """/profile 3 shows the profile; /profile 3 title=… year=… corrects it."""
+    asked = await admin_message(update, context, "/profile")
+    if asked is not None:
+        reference, changes = parse_profile_args(context.args or ())
+        await correct_profile(asked[0], context, reference, changes, views.PROFILE_USAGE)
+
+
+async def on_rename(update: Update, context: Context) -> None:
+    """/rename 3 新标题: the title shown in /docs, /help and every answer."""
+    asked = await admin_message(update, context, "/rename")
+    if asked is not None:
+        args = context.args or []
+        title = " ".join(args[1:])
+        changes = {"title": title} if title else None
+        await correct_profile(asked[0], context, args[0] if args else "", changes, views.RENAME_USAGE)
+
+
+async def on_setyear(update: Update, context: Context) -> None:
+    """/setyear 3 2024: the year 今年/去年 and year-naming questions are resolved against."""
+    asked = await admin_message(update, context, "/setyear")
+    if asked is not None:
+        args = context.args or []
+        year = " ".join(args[1:])
+        changes = {"year": year} if year else None
+        await correct_profile(asked[0], context, args[0] if args else "", changes, views.SETYEAR_USAGE)
+
+
+async def correct_profile(message: Message, context: Context, reference: str,
+                          changes: dict[str, str] | None, usage: str) -> None:
+    """Find the document; show its profile (no changes given) or correct it. changes=None: usage."""
+    desk = context.bot_data.librarian
+    if not reference or changes is None:
+        await message.reply_text(usage)
+        return
+    document = find_document(desk.holder.documents, reference)
+    if document is None:
+        await message.reply_html(views.no_such_document(reference))
+        return
+    if not changes:
+        await message.reply_html(views.profile_message(document, desk.corrected_fields(document.name)))
+        return
+    try:
+        corrected = await desk.correct(document.name, changes)
+    except ValueError as err:
+        await message.reply_html(views.profile_rejected(str(err)))
+        return
+    except NotLoadedError:
+        await message.reply_html(views.already_gone(document.name))
+        return
+    except OSError:
+        logger.exception("保存 %s 的档案更正失败", document.name)
+        await message.reply_text(views.SAVE_FAILED)
+        return
+    shown = views.profile_message(corrected, desk.corrected_fields(corrected.name), updated=True)
+    await message.reply_html(shown)
+
+
+# -- /synonym, /synonyms, /unsynonym --------------------------------------------------------
+
+REMOVE_WORDS = ("remove", "rm", "del", "delete", "删除", "删")
+
+
+async def on_synonym(update: Update, context: Context) -> None:
+    """/synonym 点名批评 通报批评 adds a related-words line; /synonym remove 2 deletes line 2."""
+    asked = await admin_message(update, context, "/synonym")
+    if asked is None:
+        return
+    args, message = context.args or [], asked[0]
+    if not args:
+        await message.reply_text(views.SYNONYM_USAGE)
+    elif args[0].lower() in REMOVE_WORDS:
+        await remove_synonyms(message, context, args[1:])
+    else:
+        vocabulary = context.bot_data.vocabulary
+        try:
+            words = vocabulary.add(" ".join(args))
+        except VocabularyError as err:
+            await message.reply_html(views.synonym_rejected(str(err)))
+            return
+        except OSError:
+            logger.exception("保存相关词失败")
+            await message.reply_text(views.SAVE_FAILED)
+            return
+        logger.info("管理员 %s 添加相关词：%s", asked[1], " ".join(words))
+        await message.reply_html(views.synonym_added(words, len(vocabulary.lines())))
+
+
+async def on_unsynonym(update: Update, context: Context) -> None:
+    """/unsynonym 2: the same as /synonym remove 2."""
+    asked = await admin_message(update, context, "/unsynonym")
+    if asked is not None:
+        await remove_synonyms(asked[0], context, context.args or [])
+
+
+async def remove_synonyms(message: Message, context: Context, args: Sequence[str]) -> None:
+    if len(args) != 1 or not args[0].isdigit():
+        await message.reply_text(views.UNSYNONYM_USAGE)
+        return
+    try:
+        words = context.bot_data.vocabulary.remove(int(args[0]))
+    except VocabularyError as err:
+        await message.reply_html(views.synonym_rejected(str(err)))
+        return
+    except OSError:
+        logger.exception("保存相关词失败")
+        await message.reply_text(views.SAVE_FAILED)
+        return
+    logger.info("删除相关词：%s", " ".join(words))
+    await message.reply_html(views.synonym_removed(words))
+
+
+async def on_synonyms(update: Update, context: Context) -> None:
+    asked = await admin_message(update, context, "/synonyms")
+    if asked is not None:
+        await asked[0].reply_html(views.synonyms_message(context.bot_data.vocabulary.lines()))
 
 
 # -- scoping: questions to one document ----------------------------------------------------

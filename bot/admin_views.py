@@ -39,6 +39,24 @@ CANCELLED = "已取消，文档未更改。"
 SAVE_FAILED = "保存文件失败，文档未更改。请稍后再试。"
 NOT_A_FILE = "请把文档作为文件发送（.txt、.md、.docx 或 .pdf）。"
 
+PROFILE_FIELDS = {  # profile field → how the admin sees it (and may type it: 年份=2024)
+    "title": "标题",
+    "year": "年份",
+    "place": "地点",
+    "kind": "类型",
+    "speaker": "讲话人",
+    "date": "日期",
+}
+PROFILE_USAGE = (
+    "用法：/profile 编号 字段=值 …，例如\n"
+    "/profile 3 title=2024年政府工作报告（国务院） year=2024 place=全国 kind=政府工作报告"
+    " speaker=李强 date=2024-03-05\n"
+    "只写 /profile 3 查看当前档案；字段也可以写中文（标题=、年份=、地点=、类型=、讲话人=、日期=），"
+    "值留空（place=）表示清除。编号见 /docs。"
+)
+RENAME_USAGE = "用法：/rename 编号 新标题，例如 /rename 3 2024年政府工作报告（国务院）（编号见 /docs）"
+SETYEAR_USAGE = "用法：/setyear 编号 年份，例如 /setyear 3 2024（编号见 /docs）"
+
 
 @dataclass(frozen=True)
 class DocEntry:
@@ -145,7 +163,8 @@ def docs_messages(entries: Sequence[DocEntry], scope: str | None) -> list[str]:
             f"　{escape(d.name)} · {len(d.sections)} 个章节 · {len(d.chunks)} 个段落"
             f" · 添加于 {_when(entry.added_at)}"
         )
-    lines += ["", scope_line(scope), "删除：/remove 编号；重新读取目录：/reload"]
+    lines += ["", scope_line(scope), "删除：/remove 编号；重新读取目录：/reload",
+              "改标题、年份等：/profile 编号（/rename、/setyear）"]
     return pack(lines)
 
 
@@ -188,6 +207,69 @@ def last_document(name: str) -> str:
 
 def already_gone(name: str) -> str:
     return f"「{escape(name)}」已经不存在了，文档未更改。"
+
+
+# -- /profile, /rename, /setyear -------------------------------------------------------------
+
+
+def _profile_value(value: object) -> str:
+    return "（无）" if value is None or value == "" else str(value)
+
+
+def profile_message(document: Document, corrected: frozenset[str], updated: bool = False) -> str:
+    """A document's profile, field by field, those an admin corrected marked; how to change it."""
+    profile = document.profile
+    head = "✅ 已更新档案" if updated else "<b>文档档案</b>"
+    lines = [f"{head}：《{escape(document.title)}》（{escape(document.name)}）"]
+    if profile is None:
+        return "\n".join([*lines, "这份文档没有档案。"])
+    values = profile.to_json()
+    for field, shown in PROFILE_FIELDS.items():
+        mark = " ✏️" if field in corrected else ""
+        lines.append(f"{shown}（{field}）：{escape(_profile_value(values[field]))}{mark}")
+    if profile.aliases:
+        lines.append(f"别名：{escape('、'.join(profile.aliases))}")
+    lines += ["", "✏️ = 管理员更正过；更正保存在文档目录中，重新载入和重启后仍然有效。",
+              "修改：/profile 编号 字段=值（如 year=2024），或 /rename、/setyear"]
+    return "\n".join(lines)
+
+
+def profile_rejected(reason: str) -> str:
+    """A correction that cannot be applied: why, and that nothing changed."""
+    return f"没有更改：{escape(reason)}。\n档案未更改。"
+
+
+# -- /synonym, /synonyms ------------------------------------------------------------------
+
+SYNONYM_USAGE = (
+    "用法：/synonym 词语 词语 …，例如 /synonym 点名批评 通报批评\n"
+    "同一行的词语互为相关词：问题里用其中一个，也会查找其他的，立即生效。\n"
+    "/synonyms 查看已添加的行；/synonym remove 2 或 /unsynonym 2 删除第 2 行。"
+)
+UNSYNONYM_USAGE = "用法：/unsynonym 编号，例如 /unsynonym 2（编号见 /synonyms）"
+
+
+def synonyms_message(lines: Sequence[Sequence[str]]) -> str:
+    """The admins' related-word lines, numbered for /synonym remove."""
+    if not lines:
+        return "还没有添加相关词。\n" + escape(SYNONYM_USAGE)
+    shown = [f"{i}. {escape(' '.join(words))}" for i, words in enumerate(lines, 1)]
+    pages = pack([f"<b>管理员添加的相关词（{len(lines)} 行）</b>", *shown, "",
+                  "删除：/synonym remove 编号；添加：/synonym 词语 词语"])
+    return pages[0] if len(pages) == 1 else pages[0] + "\n……"
+
+
+def synonym_added(words: Sequence[str], number: int) -> str:
+    return (f"✅ 已添加第 {number} 行：{escape(' '.join(words))}\n"
+            "从下一个问题起生效，重启后仍然有效。/synonyms 查看全部。")
+
+
+def synonym_removed(words: Sequence[str]) -> str:
+    return f"🗑 已删除：{escape(' '.join(words))}\n从下一个问题起不再使用。"
+
+
+def synonym_rejected(reason: str) -> str:
+    return f"没有添加或删除：{escape(reason)}。\n相关词未更改。"
 
 
 # -- /reload -------------------------------------------------------------------------------
@@ -237,4 +319,28 @@ def stats_message(summary: UsageSummary, limit: int = 60) -> str:
             lines.append(f"{i}. {escape(where)} — {count} 次")
     else:
         lines.append("（暂无）")
+    lines += votes_lines(summary, limit)
     return pack(lines)[0]
+
+
+def votes_lines(summary: UsageSummary, limit: int = 60) -> list[str]:
+    """👍/👎 per section, and the latest questions whose answer got 👎 (what to fix first)."""
+    lines = ["", "<b>回答反馈（👍/👎，按章节）</b>"]
+    if summary.votes_by_section:
+        for i, (doc, section, up, down) in enumerate(summary.votes_by_section, 1):
+            where = SEPARATOR.join(part for part in (doc, section) if part)
+            lines.append(f"{i}. {escape(where)} — 👍 {up} · 👎 {down}")
+    else:
+        lines.append("（暂无）")
+    lines += ["", "<b>最近被点 👎 的问题</b>"]
+    if not summary.questions_logged:
+        lines.append("（LOG_QUESTIONS=false：只计数，不记录问题原文）")
+    elif summary.recent_down:
+        for at, question, _doc, section in summary.recent_down:
+            shown = question if len(question) <= limit else question[:limit] + "…"
+            answered = f"（答：{escape(section)}）" if section else ""
+            lines.append(f"• {datetime.fromtimestamp(at):%m-%d %H:%M} {escape(shown)}{answered}")
+    else:
+        lines.append("（暂无）")
+    lines += ["", "问题和文档用词不同时：/synonym 问题里的词 文档里的词（如 /synonym 土地储备 土地收储）"]
+    return lines

@@ -6,6 +6,7 @@ types known, instead of string keys into a dict.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
@@ -14,6 +15,9 @@ from bot.documents import Librarian
 from bot.settings import Settings
 from bot.state import LibraryHolder
 from bot.stats import UsageLog
+from retrieval.vocabulary import VOCABULARY_FILE, Vocabulary
+
+logger = logging.getLogger(__name__)
 
 
 class BotData:
@@ -22,6 +26,7 @@ class BotData:
     settings: Settings
     librarian: Librarian
     usage: UsageLog
+    vocabulary: Vocabulary  # the admins' related words (/synonym), in STATE_DIR
 
     def __init__(self) -> None:
         self.holder = LibraryHolder()
@@ -35,6 +40,12 @@ class BotData:
         self.top_k = settings.top_k
         self.admins = settings.admin_ids
         self.max_upload_bytes = settings.max_upload_bytes
+        # The admins' related words apply from the first question after a (re)start.
+        self.vocabulary = Vocabulary(settings.state_dir / VOCABULARY_FILE)
+        try:
+            self.vocabulary.install()
+        except OSError as err:
+            logger.warning("无法读取管理员添加的相关词：%s", err)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admins

@@ -9,22 +9,30 @@ LibraryHolder, because a new one is built in a thread and installed in a single 
 Each change builds the new library *before* touching the folder, then writes, then swaps: if
 parsing or indexing fails, the folder and the index are both unchanged.
 
+A profile correction (/profile, /rename, /setyear) follows the same steps: the corrected
+document is indexed with the others first, then DATA_DIR/.profiles.json is written, then the
+new library is swapped in, so /docs, /help and answers show the new title at once.
+
 No Telegram here: the handlers in bot/admin.py parse updates and render replies around this.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.state import LibraryHolder
 from retrieval.document import build_document
 from retrieval.library import Library, read_documents
 from retrieval.models import Document, DocumentError
+from retrieval.profile import apply_overrides
 from retrieval.reader import decode_bytes
 from retrieval.store import DocumentStore
 
@@ -35,6 +43,10 @@ NO_FOLDER = "无法读取文档目录"
 
 class LastDocumentError(Exception):
     """Removing this document would leave no document to answer from."""
+
+
+class NotLoadedError(Exception):
+    """The document to correct is not (or no longer) loaded."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,9 @@ class Librarian:
             ordered = tuple(sorted([*kept, document], key=lambda d: d.name))
             library = await asyncio.to_thread(Library, ordered, self.cache_dir)
             await asyncio.to_thread(self.store.write, document.name, data)
+            # A replaced file is a new text: its profile is read from it afresh, so corrections
+            # made to the old one (its year, say) do not silently apply to it.
+            await asyncio.to_thread(self.store.drop_corrections, document.name)
             self.holder.swap(library)
         logger.info("已上传文档 %s（共 %d 份）", document.name, len(library.documents))
 
@@ -149,11 +164,40 @@ class Librarian:
             logger.info("已删除文档 %s", name)
         return loaded or removed
 
+    async def correct(self, name: str, changes: Mapping[str, Any]) -> Document:
+        """Correct a loaded document's profile (title, year, place, kind, speaker, date).
+
+        ValueError (a polite Chinese message from retrieval.profile) for a bad value and
+        NotLoadedError for a document that is gone: either way nothing changes. Otherwise the
+        fields are kept in DATA_DIR/.profiles.json (merged with earlier corrections) and the
+        library is rebuilt with the corrected document.
+        """
+        async with self.lock:
+            document = next((d for d in self.holder.documents if d.name == name), None)
+            if document is None or document.profile is None:
+                raise NotLoadedError(name)
+            profile = apply_overrides(document.profile, changes)
+            stored = profile.to_json()
+            fields = {**self.store.corrections().get(name, {}), **{key: stored[key] for key in changes}}
+            corrected = dataclasses.replace(document, title=profile.display(), year=profile.year,
+                                            profile=profile)
+            documents = tuple(corrected if d.name == name else d for d in self.holder.documents)
+            library = await asyncio.to_thread(Library, documents, self.cache_dir)
+            await asyncio.to_thread(self.store.set_corrections, name, fields)
+            self.holder.swap(library)
+        logger.info("已更正文档 %s 的档案：%s", name, ", ".join(changes))
+        return corrected
+
+    def corrected_fields(self, name: str) -> frozenset[str]:
+        """The profile fields of a document an admin has corrected (shown as such by /profile)."""
+        return frozenset(self.store.corrections().get(name, {}))
+
     async def reload(self) -> ReloadResult:
         """Re-read DATA_DIR in a thread; swap only if at least one document loaded."""
         async with self.lock:
             try:
-                documents, errors = await asyncio.to_thread(read_documents, self.store.data_dir)
+                data_dir = self.store.data_dir
+                documents, errors = await asyncio.to_thread(read_documents, data_dir, self.cache_dir)
             except OSError as err:
                 logger.error("无法读取文档目录：%s", err)
                 return ReloadResult(self.holder.documents, (), False, NO_FOLDER)

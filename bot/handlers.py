@@ -53,6 +53,7 @@ from retrieval.reply import Listing, NoAnswer, PassageAnswer, Reply
 logger = logging.getLogger(__name__)
 
 ASK_USAGE = "用法：/ask 问题，例如 /ask 2022年基础配套有哪些任务"
+VOTE_THANKS = "谢谢反馈"
 
 PRIVATE_COMMANDS = [
     BotCommand("help", "我知道哪些文档、怎么提问"),
@@ -85,6 +86,7 @@ def register(application: Application) -> None:
             CallbackQueryHandler(on_listing_page, pattern=keyboards.PATTERNS[Kind.LISTING_PAGE]),
             CallbackQueryHandler(on_listing_item, pattern=keyboards.PATTERNS[Kind.LISTING_ITEM]),
             CallbackQueryHandler(on_also, pattern=keyboards.PATTERNS[Kind.ALSO]),
+            CallbackQueryHandler(on_vote, pattern=keyboards.PATTERNS[Kind.VOTE]),
             CallbackQueryHandler(on_noop, pattern=f"^{keyboards.NOOP}$"),
             CallbackQueryHandler(on_stale),  # anything else: forged, or from an older version
             InlineQueryHandler(on_inline),
@@ -263,10 +265,11 @@ def titles_of(holder: LibraryHolder) -> dict[str, str]:
 
 def answer_markup(holder: LibraryHolder, rid: str, reply: PassageAnswer,
                   index: int) -> InlineKeyboardMarkup | None:
-    """Paging buttons, 全文 when the passage's section (or document) can be shown, and 也见于."""
+    """Paging buttons, 全文 when the passage's section (or document) can be shown, 也见于, 👍/👎."""
     full = holder.position(reply.passages[index].doc) is not None
     also = [render.passage_title(p) for p in reply.also]
-    return keyboards.answer_keyboard(holder.generation, rid, index, len(reply.passages), full, also)
+    return keyboards.answer_keyboard(holder.generation, rid, index, len(reply.passages), full, also,
+                                     votes=True)
 
 
 async def send_shown(context: Context, chat_id: int, doc_index: int, section_id: int | None) -> bool:
@@ -444,6 +447,23 @@ async def on_also(update: Update, context: Context) -> None:
         return
     await query.answer()
     await send_passage(context, chat_id, reply.also[callback.index])
+
+
+async def on_vote(update: Update, context: Context) -> None:
+    """👍/👎 under an answer: kept for /stats, one vote per user and answer (a second tap changes it)."""
+    query = update.callback_query
+    assert query is not None
+    callback, reply = recent_reply(context, query.data, Kind.VOTE) or (None, None)
+    message = query.message if isinstance(query.message, Message) else None
+    if callback is None or message is None or not isinstance(reply, PassageAnswer):
+        await query.answer(render.STALE)
+        return
+    try:
+        context.bot_data.usage.record_vote(reply, up=callback.index == 1, voter=query.from_user.id,
+                                           answer=f"{message.chat_id}:{message.message_id}")
+    except (sqlite3.Error, OSError):  # like the questions log: never an error for the user
+        logger.exception("记录反馈失败")
+    await query.answer(VOTE_THANKS)
 
 
 async def on_noop(update: Update, context: Context) -> None:

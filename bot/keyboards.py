@@ -10,6 +10,7 @@ bytes, so the data is compact, self-describing and parsed strictly, one kind per
     c|<gen>|<rid>|<n>   page n of a recent commitments listing (edits the message)
     o|<gen>|<rid>|<n>   item n of a recent commitments listing, as its quoted passage
     a|<gen>|<rid>|<n>   也见于: the passage of the n-th other document that answers too
+    v|<gen>|<rid>|<u>   👍 (u=1) / 👎 (u=0) on a passage answer, counted in /stats
     n                   the "n/N" counter (does nothing)
 
 <gen> is the library generation: after a reload, old buttons are recognised as stale.
@@ -39,6 +40,7 @@ class Kind(Enum):
     LISTING_PAGE = "c"
     LISTING_ITEM = "o"
     ALSO = "a"
+    VOTE = "v"
 
 
 _KEY = {  # what stands between the generation and the number, per kind
@@ -54,6 +56,8 @@ PATTERNS: dict[Kind, re.Pattern[str]] = {
     kind: re.compile(rf"{kind.value}\|(\d{{1,9}})\|" + (rf"({key})\|" if key else "()") + r"(-1|\d{1,5})\Z")
     for kind, key in _KEY.items()
 }
+PATTERNS[Kind.VOTE] = re.compile(r"v\|(\d{1,9})\|([0-9a-f]{1,12})\|([01])\Z")  # the number: 1 👍, 0 👎
+VOTE_UP, VOTE_DOWN = "👍", "👎"
 
 
 @dataclass(frozen=True)
@@ -90,10 +94,11 @@ def label(text: str) -> str:
 
 
 def answer_keyboard(
-    generation: int, rid: str, index: int, total: int, full: bool, also: Sequence[str] = ()
+    generation: int, rid: str, index: int, total: int, full: bool, also: Sequence[str] = (),
+    votes: bool = False,
 ) -> InlineKeyboardMarkup | None:
-    """◀ 上一条 · n/N · 下一条 ▶ (only with ≥2 results; wraps around), 全文, and a button per other
-    document that answers too ("也见于：2024年政府工作报告")."""
+    """◀ 上一条 · n/N · 下一条 ▶ (only with ≥2 results; wraps around), 全文, a button per other
+    document that answers too ("也见于：2024年政府工作报告"), and with `votes` the 👍 / 👎 row."""
     rows = []
     if total >= 2:
         prev = Callback(Kind.PAGE, generation, rid, (index - 1) % total).encode()
@@ -111,7 +116,17 @@ def answer_keyboard(
     for n, title in enumerate(also):
         data = Callback(Kind.ALSO, generation, rid, n).encode()
         rows.append([InlineKeyboardButton(label(f"也见于：{title}"), callback_data=data)])
+    if votes:
+        rows.append(vote_row(generation, rid))
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def vote_row(generation: int, rid: str) -> list[InlineKeyboardButton]:
+    """👍 / 👎 on an answer: how the admins learn which answers miss (shown per section in /stats)."""
+    return [
+        InlineKeyboardButton(VOTE_UP, callback_data=Callback(Kind.VOTE, generation, rid, 1).encode()),
+        InlineKeyboardButton(VOTE_DOWN, callback_data=Callback(Kind.VOTE, generation, rid, 0).encode()),
+    ]
 
 
 def sections_keyboard(

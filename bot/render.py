@@ -246,10 +246,11 @@ def toc_entries(documents: Sequence[Document], max_level: int = 2) -> list[TocEn
     return entries
 
 
-def toc_message(entries: Sequence[TocEntry], limit: int = MAX_MESSAGE) -> str:
-    """The table of contents as one message: deeper levels go first, then lines past the limit."""
+def toc_message(entries: Sequence[TocEntry], limit: int = MAX_MESSAGE, buttons: bool = True) -> str:
+    """The table of contents as one message: deeper levels go first, then lines past the limit.
+    buttons: the message comes with a button per section (Telegram, not the console)."""
     deepest = max((e.level for e in entries), default=0)
-    lines = ["<b>目录</b>（点按钮查看章节）"]
+    lines = ["<b>目录</b>（点按钮查看章节）" if buttons else "<b>目录</b>"]
     for entry in entries:
         if entry.level == 0:
             lines.append(f"\n📄 <b>{escape(entry.label)}</b>")
@@ -259,7 +260,7 @@ def toc_message(entries: Sequence[TocEntry], limit: int = MAX_MESSAGE) -> str:
     if utf16_len(html_to_text(message)) <= limit:
         return message
     if deepest > 1:
-        return toc_message([e for e in entries if e.level < deepest], limit)
+        return toc_message([e for e in entries if e.level < deepest], limit, buttons)
     while lines and utf16_len(html_to_text("\n".join(lines))) > limit - 2:
         lines.pop()
     return "\n".join(lines + ["…"])

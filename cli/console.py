@@ -59,7 +59,7 @@ def reply(library: Library, question: str, top_k: int, usage: UsageLog | None = 
         examples = "\n".join(f"• {q}" for q in example_questions(library.documents))
         return f"{titles}\n{HELP}\n试试这些问题：\n{examples}"
     if question == "/sections":
-        return render.html_to_text(render.toc_message(render.toc_entries(library.documents)))
+        return render.html_to_text(render.toc_message(render.toc_entries(library.documents), buttons=False))
     names = {d.name: d.title for d in library.documents}
     command, *rest = question.split(maxsplit=1)
     if command in ("/commitments", "/tasks"):

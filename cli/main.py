@@ -1,12 +1,19 @@
-"""`speechbot` command line: ask, eval, commitments; run and start the bot or the console chat."""
+"""`speechbot` command line: ask, eval, commitments; run and start the bot or the console chat.
+
+The documents come from --data, else DATA_DIR (the environment, then .env), else data/; what
+each document became is cached under STATE_DIR (or a cache folder of its own when STATE_DIR
+cannot be written), the same cache the bot uses, so a second run reads nothing again.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bot.render import reply_text
@@ -21,11 +28,35 @@ def _questions(args: argparse.Namespace) -> list[str]:
     return [line.strip() for line in sys.stdin if line.strip()]
 
 
-def _load(data: str) -> Library:
+def configured(name: str, default: str) -> str:
+    """A setting as the bot reads it: the environment first, then the .env file (ENV_FILE names
+    another), else default. Read directly: the command line starts without the bot's settings."""
+    if os.environ.get(name):
+        return os.environ[name]
+    from dotenv import dotenv_values  # pydantic-settings' own .env reader
+
+    return dotenv_values(os.environ.get("ENV_FILE", ".env")).get(name) or default
+
+
+def cache_dir() -> Path | None:
+    """STATE_DIR/tokens like the bot, or a cache folder of this user's when that cannot be written."""
+    for folder in (Path(configured("STATE_DIR", "state")) / "tokens",
+                   Path(tempfile.gettempdir()) / f"speechbot-cache-{os.getuid()}"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return folder
+    return None
+
+
+def _load(data: str | None) -> Library:
     """Load the documents in data, reporting skipped files on stderr; exit 2 if there are none."""
+    data = data or configured("DATA_DIR", "data")
     if not Path(data).is_dir():
         sys.exit(f"speechbot: 找不到文档目录 {data}")
-    library, errors = load_library(Path(data))
+    library, errors = load_library(Path(data), cache_dir())
     for err in errors:
         print(f"speechbot: 跳过 {err}", file=sys.stderr)
     if not library.documents:
@@ -57,7 +88,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             if doc:
                 with tempfile.TemporaryDirectory(prefix="speechbot-eval-") as data:
                     shutil.copy(Path(args.doc_root) / doc, data)
-                    libraries[doc] = load_library(Path(data))[0]
+                    libraries[doc] = load_library(Path(data), cache_dir())[0]
             else:
                 libraries[doc] = _load(args.data)
         return libraries[doc]
@@ -103,27 +134,39 @@ def cmd_start(args: argparse.Namespace) -> int:
     return start()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="speechbot")
-    sub = parser.add_subparsers(dest="command", required=True)
+DATA_HELP = "folder of documents (default: DATA_DIR from the environment or .env, else data/)"
+TOP_HELP = "passages per question, the answer first (default: 3)"
+
+
+def _version() -> str:
+    try:
+        return version("speechbot")
+    except PackageNotFoundError:  # run from a checkout that was not installed
+        return "unknown"
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="speechbot", description="原文引用讲话稿和政府工作报告，回答问题。")
+    top.add_argument("--version", action="version", version=f"speechbot {_version()}")
+    sub = top.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer questions from the documents")
-    ask.add_argument("question", nargs="*")
-    ask.add_argument("--data", default="data")
-    ask.add_argument("--top", type=int, default=3)
-    ask.add_argument("--json", action="store_true")
+    ask.add_argument("question", nargs="*", help="questions; read from standard input, one per line, if none")
+    ask.add_argument("--data", help=DATA_HELP)
+    ask.add_argument("--top", type=int, default=3, help=TOP_HELP)
+    ask.add_argument("--json", action="store_true", help="one JSON line per question (graded by score.py)")
     ask.add_argument("--join", action="store_true", help=argparse.SUPPRESS)
     ask.set_defaults(func=cmd_ask)
     ev = sub.add_parser("eval", help="score a question file (same report as shared/eval/score.py)")
-    ev.add_argument("file")
-    ev.add_argument("--data", default="data")
+    ev.add_argument("file", help="question file, one JSON object per line")
+    ev.add_argument("--data", help=DATA_HELP + "; all questions are asked of it")
     ev.add_argument("--doc-root", help="questions name a document in this folder, each loaded alone")
-    ev.add_argument("--top", type=int, default=3)
+    ev.add_argument("--top", type=int, default=3, help=TOP_HELP)
     ev.add_argument("-v", "--verbose", action="store_true", help="print each question answered wrong")
     ev.set_defaults(func=cmd_eval)
     commit = sub.add_parser("commitments", help="list targets, deadlines and tasks the documents commit to")
-    commit.add_argument("keyword", nargs="?")
-    commit.add_argument("--data", default="data")
-    commit.add_argument("--json", action="store_true")
+    commit.add_argument("keyword", nargs="?", help="rank the commitments matching this keyword first")
+    commit.add_argument("--data", help=DATA_HELP)
+    commit.add_argument("--json", action="store_true", help="one JSON line per commitment")
     commit.set_defaults(func=cmd_commitments)
     sub.add_parser("run", help="start the Telegram bot").set_defaults(func=cmd_run)
     sub.add_parser("start", help="the Telegram bot if a token is set, else the console chat").set_defaults(
@@ -132,8 +175,17 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="check settings, documents and the Bot API; exit 0 or 1").set_defaults(
         func=lambda args: __import__("bot.check").check.main()
     )
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:  # `speechbot ask … | head`: the reader has gone; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

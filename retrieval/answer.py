@@ -21,6 +21,7 @@ from itertools import islice
 import numpy as np
 
 from retrieval.answer_types import AnswerType, has_answer_type
+from retrieval.bm25 import SparseBM25
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage
@@ -42,6 +43,8 @@ OTHER_YEAR_PENALTY = 0.5
 # 今年/去年 without a year or a document named: the newest document's passage, unless another
 # fits the question better by more than this: a tie-break, not a filter.
 RECENT_WEIGHT = 0.05
+# A position asked of no document in particular is looked for in at most this many documents.
+MAX_POSITION_DOCUMENTS = 20
 # Other documents answer too ("也见于") when their best passage answers and scores this share of
 # the answer's score; at most MAX_ALSO of them are named.
 ALSO_SHARE = 0.9
@@ -271,15 +274,15 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None) -> 
     scores = index.scores(query)
     if doc is not None:
         scores = np.where(index.in_document(doc), scores, 0.0)
-    order = [int(i) for i in np.argsort(-scores, kind="stable")[:CANDIDATES] if scores[i] > 0]
+    order = [int(i) for i in SparseBM25.top_k(scores, CANDIDATES) if scores[i] > 0]
     named = named_documents(wanted, index)
     if named and doc is None:  # the passages of the documents the question names are candidates too
         best_named = [d for d, share in named.items() if share == max(named.values())]
         in_named = np.where(np.isin(index.document_of, best_named), scores, 0.0)
-        order += [int(i) for i in np.argsort(-in_named, kind="stable")[:CANDIDATES]
+        order += [int(i) for i in SparseBM25.top_k(in_named, CANDIDATES)
                   if in_named[i] > 0 and int(i) not in order]
     order += [i for i in _part_candidates(query, index, doc) if i not in order]
-    at_position = _position_candidates(query, index, doc, named)
+    at_position = _position_candidates(query, index, doc, named, order)
     order += [i for i in at_position if i not in order]
     if not order:
         return []
@@ -322,11 +325,12 @@ def named_documents(wanted: Wanted, index: Index) -> dict[int, float]:
     return {number: min(share, 1.0) for number, share in found.items() if share > 0}
 
 
-def _position_candidates(query: Query, index: Index, doc: str | None,
-                         named: dict[int, float]) -> dict[int, int]:
+def _position_candidates(query: Query, index: Index, doc: str | None, named: dict[int, float],
+                         found_by_words: list[int]) -> dict[int, int]:
     """The passages opening the sections a position points at (position → depth of the section),
-    in the document asked, else the documents named, else all: "报告最后一部分讲了啥" → the last
-    part of each report. Only for positions the heading numbers alone do not find: a path of two
+    in the document asked, else the documents named, else those whose passages the question's
+    words found, else the first MAX_POSITION_DOCUMENTS: "报告最后一部分讲了啥" → the last part
+    of each report. Only for positions the heading numbers alone do not find: a path of two
     steps or more, a count from the end, or a single number without 第 ("（八）讲的啥")."""
     position = query.position
     if not position or (len(position) == 1 and position[0] > 0 and query.part is not None
@@ -337,8 +341,10 @@ def _position_candidates(query: Query, index: Index, doc: str | None,
     elif named:
         best = max(named.values())
         names = [index.document_names[d] for d, share in named.items() if share == best]
+    elif found_by_words:
+        names = list(dict.fromkeys(index.entries[i].chunk.doc for i in found_by_words))
     else:
-        names = list(index.document_names)
+        names = list(index.document_names[:MAX_POSITION_DOCUMENTS])
     found: dict[int, int] = {}
     for name in names:
         for section in sections_at(index.documents[name], position, query.list_size):

@@ -120,31 +120,61 @@ def _entry(chunk: Chunk, document: Document, named: frozenset[str]) -> Entry:
                  path_numbers=tuple(s.number for s in document.lineage(chunk.section)))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Everything indexing needs from one document, worked out once: its passages' words (body
+    and heading field), their normalized sentences, and the words that name the document.
+    Library keeps it in the document cache, so a restart tokenizes and normalizes nothing."""
+
+    document: Document
+    body: tuple[tuple[str, ...], ...]  # each passage's terms
+    head: tuple[tuple[str, ...], ...]  # each passage's heading-field terms (names + path)
+    entries: tuple[Entry, ...]
+    name_words: tuple[str, ...]  # the words that name the document (Index.documents_named_by)
+
+
+def prepare(document: Document, body: list[list[str]] | None = None) -> Prepared:
+    """A document made ready to index; body: its passages' terms when already known."""
+    names = document_words(document)
+    heading_of = [" ".join((names, *c.path)) for c in document.chunks]
+    heading_tokens = {h: tuple(tokenize(h)) for h in set(heading_of)}  # many passages share one heading
+    named = naming_words(document, [normalize(c.text) for c in document.chunks])
+    words = tokenize(names) + [normalize(a) for a in _aliases(document)]
+    if body is None:
+        body = [tokenize(c.text) for c in document.chunks]
+    return Prepared(
+        document=document,
+        body=tuple(tuple(t) for t in body),
+        head=tuple(heading_tokens[h] for h in heading_of),
+        entries=tuple(_entry(c, document, named) for c in document.chunks),
+        name_words=tuple(dict.fromkeys(words)),
+    )
+
+
 class Index:
     """All passages of a set of documents, ready to score."""
 
-    def __init__(self, documents: tuple[Document, ...], body_tokens: list[list[str]] | None = None) -> None:
-        """body_tokens: each passage's terms, in order, when already known (the token cache)."""
+    def __init__(self, documents: tuple[Document, ...], body_tokens: list[list[str]] | None = None,
+                 prepared: tuple[Prepared, ...] | None = None) -> None:
+        """body_tokens: each passage's terms, in order, when already known; prepared: each
+        document made ready (see prepare), which makes building the index cheap."""
+        if prepared is None:
+            bounds = [0]
+            for d in documents:
+                bounds.append(bounds[-1] + len(d.chunks))
+            prepared = tuple(prepare(d, body_tokens[a:b] if body_tokens is not None else None)
+                             for d, a, b in zip(documents, bounds[:-1], bounds[1:], strict=True))
         self.documents = {d.name: d for d in documents}
-        placed = [(c, d) for d in documents for c in d.chunks]
-        if body_tokens is None:
-            body_tokens = [tokenize(c.text) for c, _ in placed]
-        names = {d.name: document_words(d) for d in documents}
-        heading_of = [" ".join((names[d.name], *c.path)) for c, d in placed]
-        heading_tokens = {h: tokenize(h) for h in set(heading_of)}  # many passages share one heading
-        head_tokens = [heading_tokens[h] for h in heading_of]
-        named = {d.name: naming_words(d, [normalize(c.text) for c in d.chunks]) for d in documents}
-        self.entries = tuple(_entry(c, d, named[d.name]) for c, d in placed)
-        self._body = WeightedBM25(body_tokens)
-        self._head = WeightedBM25(head_tokens)
+        self.entries = tuple(e for p in prepared for e in p.entries)
+        self._body = WeightedBM25([list(t) for p in prepared for t in p.body])
+        self._head = WeightedBM25([list(t) for p in prepared for t in p.head])
         self._masks: dict[str, np.ndarray] = {}
         # Which documents a word names (their title, place, speaker, short names), for questions
         # that say which document they are about: "云南" → the Yunnan report.
         self.document_names = tuple(d.name for d in documents)
         self._named_by: dict[str, set[int]] = {}
-        for number, document in enumerate(documents):
-            words = tokenize(names[document.name]) + [normalize(a) for a in _aliases(document)]
-            for word in words:
+        for number, ready in enumerate(prepared):
+            for word in ready.name_words:
                 self._named_by.setdefault(word, set()).add(number)
         position_of = {name: number for number, name in enumerate(self.document_names)}
         # The passage each section's heading stands in (where "第三部分第（二）项" begins).

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from retrieval.answer import answer
 from retrieval.commitments import (
@@ -14,16 +17,26 @@ from retrieval.commitments import (
     extract_commitments,
     search_commitments,
 )
-from retrieval.document import load_document
-from retrieval.index import Index
+from retrieval.document_cache import (
+    has_prepared,
+    load_document_cached,
+    load_prepared,
+    prepared_key,
+    store_prepared,
+)
+from retrieval.document_cache import prune as prune_cache
+from retrieval.index import Index, Prepared, prepare
 from retrieval.models import Document, DocumentError
 from retrieval.question import CommitmentsIntent, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
 from retrieval.reply import Listing, NoAnswer, Reply
 from retrieval.text.tokens import tokenize, tokenizer_fingerprint
-from retrieval.token_cache import cache_path, document_key, store_cached, tokenize_all
+from retrieval.token_cache import tokenize_all
 
 MAX_QUESTION = 500  # characters of a question that are read; the rest is noise
+PROFILES_FILE = ".profiles.json"  # in DATA_DIR: admins' profile corrections, file name → fields
+
+logger = logging.getLogger(__name__)
 
 
 class Library:
@@ -35,7 +48,7 @@ class Library:
 
     def __init__(self, documents: tuple[Document, ...], cache_dir: Path | None = None) -> None:
         self.documents = documents
-        self.index = Index(documents, body_tokens=_passage_tokens(documents, cache_dir))
+        self.index = Index(documents, prepared=prepare_all(documents, cache_dir))
         self._positions = {d.name: i for i, d in enumerate(documents)}
         self._commitments: tuple[Commitment, ...] | None = None
         self._extracting = threading.Lock()
@@ -115,28 +128,38 @@ class Library:
         return None if position is None else self.documents[position]
 
 
-# Tokens of recently indexed documents, by content key: rebuilding the library after an upload
-# or a reload re-tokenizes only what changed, even without a cache directory.
-_RECENT_TOKENS: OrderedDict[str, list[list[str]]] = OrderedDict()
+# What indexing made of recently seen documents, by content: rebuilding the library after an
+# upload or a /reload prepares only what changed, even without a cache directory.
+_RECENT: OrderedDict[str, Prepared] = OrderedDict()
 _RECENT_LIMIT = 2000  # documents
 
 
-def _passage_tokens(documents: tuple[Document, ...], cache_dir: Path | None) -> list[list[str]]:
-    """The terms of every passage of every document, in order."""
-    fingerprint = tokenizer_fingerprint()
-    keys = [document_key(fingerprint, [c.text for c in d.chunks]) for d in documents]
-    missing = [i for i, key in enumerate(keys) if key not in _RECENT_TOKENS]
-    fresh = tokenize_all([[c.text for c in documents[i].chunks] for i in missing], tokenize, cache_dir,
-                         fingerprint)
-    for i, tokens in zip(missing, fresh, strict=True):
-        _RECENT_TOKENS[keys[i]] = tokens
+def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None) -> tuple[Prepared, ...]:
+    """Every document made ready to index (index.prepare), from memory, the cache folder, or
+    worked out: the passages' words on all cores (token_cache), the rest here."""
+    keys = [prepared_key(d) for d in documents]
+    found: dict[str, Prepared] = {}
     for key in keys:
-        _RECENT_TOKENS.move_to_end(key)
-        if cache_dir and not cache_path(cache_dir, key).exists():  # remembered, but not yet on disk
-            store_cached(cache_dir, key, _RECENT_TOKENS[key])
-    while len(_RECENT_TOKENS) > max(_RECENT_LIMIT, len(keys)):
-        _RECENT_TOKENS.popitem(last=False)
-    return [tokens for key in keys for tokens in _RECENT_TOKENS[key]]
+        ready = _RECENT.get(key)
+        if ready is not None and cache_dir and not has_prepared(cache_dir, key):
+            store_prepared(cache_dir, key, ready)  # remembered, but not yet on disk
+        elif ready is None and cache_dir:
+            ready = load_prepared(cache_dir, key)
+        if ready is not None:
+            found[key] = ready
+    missing = [(key, d) for key, d in zip(keys, documents, strict=True) if key not in found]
+    tokens = tokenize_all([[c.text for c in d.chunks] for _, d in missing], tokenize, cache_dir,
+                          tokenizer_fingerprint())
+    for (key, document), body in zip(missing, tokens, strict=True):
+        found[key] = prepare(document, body)
+        if cache_dir:
+            store_prepared(cache_dir, key, found[key])
+    for key in keys:
+        _RECENT[key] = found[key]
+        _RECENT.move_to_end(key)
+    while len(_RECENT) > max(_RECENT_LIMIT, len(keys)):
+        _RECENT.popitem(last=False)
+    return tuple(found[key] for key in keys)
 
 
 def document_paths(data_dir: Path) -> list[Path]:
@@ -145,18 +168,62 @@ def document_paths(data_dir: Path) -> list[Path]:
     return sorted(p for p in paths if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
-def read_documents(data_dir: Path) -> tuple[tuple[Document, ...], list[DocumentError]]:
-    """Every supported file in data_dir as a Document; a bad file is reported and skipped."""
-    documents, errors = [], []
+def read_corrections(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The admins' profile corrections kept beside the documents (DATA_DIR/.profiles.json).
+
+    Why beside them: a correction belongs to a file, so it must survive /reload and restarts
+    and move with the folder. The file is a hidden .json, never read as a document. A missing
+    file is no corrections; an unreadable one is logged and ignored, so that it can never stop
+    the documents themselves from loading.
+    """
+    path = Path(data_dir) / PROFILES_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as err:
+        logger.warning("无法读取档案更正 %s：%s", PROFILES_FILE, err)
+        return {}
+    if not isinstance(data, dict):
+        logger.warning("档案更正 %s 格式不对，已忽略", PROFILES_FILE)
+        return {}
+    return {name: fields for name, fields in data.items() if isinstance(fields, dict)}
+
+
+def read_documents(data_dir: Path, cache_dir: Path | None = None) -> tuple[tuple[Document, ...],
+                                                                         list[DocumentError]]:
+    """Every supported file in data_dir as a Document; a bad file is reported and skipped.
+
+    With a cache_dir, a file read before (same bytes, same pipeline) is not read again.
+    """
+    documents, errors, _ = _read(data_dir, cache_dir)
+    return documents, errors
+
+
+def _read(data_dir: Path,
+          cache_dir: Path | None) -> tuple[tuple[Document, ...], list[DocumentError], list[str]]:
+    """The documents, the files' errors, and the document cache keys of the files read."""
+    documents, errors, keys = [], [], []
+    corrections = read_corrections(data_dir)
     for path in document_paths(data_dir):
         try:
-            documents.append(load_document(path))
+            document, key = load_document_cached(path, cache_dir, corrections.get(path.name))
         except DocumentError as err:
             errors.append(err)
-    return tuple(documents), errors
+            continue
+        documents.append(document)
+        keys.append(key)
+    return tuple(documents), errors, keys
 
 
 def load_library(data_dir: Path, cache_dir: Path | None = None) -> tuple[Library, list[DocumentError]]:
-    """Load every supported file in data_dir into a Library (possibly empty: it then answers nothing)."""
-    documents, errors = read_documents(data_dir)
-    return Library(documents, cache_dir), errors
+    """Load every supported file in data_dir into a Library (possibly empty: it then answers nothing).
+
+    cache_dir keeps what each document became across restarts; entries no loaded document
+    needs any more are deleted.
+    """
+    documents, errors, keys = _read(data_dir, cache_dir)
+    library = Library(documents, cache_dir)
+    if cache_dir and Path(cache_dir).is_dir():
+        prune_cache(cache_dir, keep={*keys, *map(prepared_key, documents)})
+    return library, errors

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.clean import body_lines, join_broken_lines, title_of_line, without_decoration
-from retrieval.rules import RULES_DIR
+from retrieval.rules import RULES_DIR, parse_rule_groups
 
 KINDS = ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", "其他")
 NATIONAL = "全国"
@@ -66,19 +66,8 @@ _HAN = "\u4e00-\u9fff"
 
 
 def _groups(name: str) -> dict[str, tuple[str, ...]]:
-    """The "[group]" entries of a rules file; " #" starts a comment."""
-    groups: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in (RULES_DIR / name).read_text(encoding="utf-8").splitlines():
-        entry = line.split(" #", 1)[0].strip()
-        if not entry or entry.startswith("#"):
-            continue
-        header = re.fullmatch(r"\[([a-z_]+)\]", entry)
-        if header:
-            current = groups.setdefault(header.group(1), [])
-        elif current is not None:
-            current.append(entry)
-    return {group: tuple(entries) for group, entries in groups.items()}
+    """The "[group]" entries of a rules file (see rules.parse_rule_groups)."""
+    return parse_rule_groups((RULES_DIR / name).read_text(encoding="utf-8").splitlines())
 
 
 @dataclass(frozen=True)

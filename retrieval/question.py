@@ -21,6 +21,9 @@ from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
 from retrieval.text.tokens import question_terms, related_terms
 from retrieval.text.years import relative_offsets, years_in
 
+# A figure as written, decimal or with its magnitude: "1.5万", "3.2%", "2万".
+FIGURE = re.compile(r"(?<![\d.])\d+\.\d+[万亿]?|(?<![\d.])\d+[万亿]")
+
 # Related words search at a lower weight than the question's own words, so a passage
 # that uses the user's exact word still ranks first.
 RELATED_WEIGHT = 0.4
@@ -256,7 +259,8 @@ def parse_question(question: str) -> Query:
     for words_of_step in {part[1]} | {words for _, words in steps} if part else {w for _, w in steps}:
         asked = asked.replace(words_of_step, " ")  # "第三部分" points; it is not looked for
     words = question_terms(asked if part or steps else question)
-    own = list(dict.fromkeys(words))
+    # A figure is one word, however the tokenizer splits it: "1.5万" finds "1.5万" and "15000".
+    own = list(dict.fromkeys([*words, *FIGURE.findall(normalized)]))
     weight = importance(own)
     terms: dict[str, float] = {}
     for term in words:

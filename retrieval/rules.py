@@ -6,7 +6,7 @@ Each file explains its own format and gives an example in its header comments.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,12 +46,27 @@ def question_phrases() -> re.Pattern[str]:
     return any_of(_lines("question_words.txt"))
 
 
+# Related-words groups beyond related_terms.txt: the admins' own, added from Telegram
+# (retrieval/vocabulary.py), installed with install_extra_related().
+_extra_related: tuple[tuple[str, ...], ...] = ()
+
+
+def install_extra_related(groups: Iterable[Sequence[str]]) -> None:
+    """Use these groups as well as related_terms.txt (replacing those installed before).
+
+    The hook that lets the vocabulary grow without a restart: the cache of related() is
+    cleared, and every question is parsed afresh, so the next one sees the new groups.
+    """
+    global _extra_related
+    _extra_related = tuple(tuple(group) for group in groups)
+    related.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def related() -> dict[str, frozenset[str]]:
     """Map each word to the other words of every related-terms group it belongs to."""
     groups: dict[str, set[str]] = {}
-    for line in _lines("related_terms.txt"):
-        words = line.split()
+    for words in [*(line.split() for line in _lines("related_terms.txt")), *_extra_related]:
         for word in words:
             groups.setdefault(word.lower(), set()).update(w.lower() for w in words if w != word)
     return {word: frozenset(others) for word, others in groups.items()}

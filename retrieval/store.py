@@ -14,15 +14,21 @@ with no second record (a manifest) that could drift from what is really in the f
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import os
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from retrieval.library import document_paths
+from retrieval.library import PROFILES_FILE, document_paths, read_corrections
 from retrieval.models import DocumentError
 from retrieval.reader import SUPPORTED_SUFFIXES
+
+logger = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, even in UTF-8 Chinese
 _TMP_PREFIX, _TMP_SUFFIX = ".upload-", ".tmp"  # hidden and of no supported type: never loaded
@@ -82,29 +88,67 @@ class DocumentStore:
 
         A reader (a /reload, a restart) sees either the old file or the whole new one.
         """
-        path = self._path(name)
-        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=self.data_dir)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        atomic_write(self._path(name), data)
 
     def remove(self, name: str) -> bool:
-        """Delete the file (one atomic unlink); False if it was not there."""
+        """Delete the file (one atomic unlink) and its profile corrections; False if it was not there."""
+        self.drop_corrections(name)
         try:
             self._path(name).unlink()
         except FileNotFoundError:
             return False
         return True
 
+    def corrections(self) -> dict[str, dict[str, Any]]:
+        """Every document's profile corrections (DATA_DIR/.profiles.json): file name → fields."""
+        return read_corrections(self.data_dir)
+
+    def set_corrections(self, name: str, fields: Mapping[str, Any]) -> None:
+        """Replace one document's profile corrections (none: drop its entry), atomically.
+
+        Only the fields an admin set are kept, so a later improvement of what is read from the
+        text still shows in the fields nobody corrected.
+        """
+        self._path(name)  # a plain file name, like every other name stored here
+        path = self.data_dir / PROFILES_FILE
+        corrections = self.corrections()
+        if not corrections and path.exists() and path.read_bytes().strip() not in (b"", b"{}"):
+            # Unreadable (edited by hand?): refuse rather than overwrite the others' corrections.
+            raise OSError(f"{PROFILES_FILE} 无法解析，没有覆盖它")
+        if not fields and name not in corrections:
+            return
+        if fields:
+            corrections[name] = dict(fields)
+        else:
+            del corrections[name]
+        data = json.dumps(corrections, ensure_ascii=False, indent=1, sort_keys=True)
+        atomic_write(path, (data + "\n").encode("utf-8"))
+
+    def drop_corrections(self, name: str) -> None:
+        """Forget a removed or replaced file's corrections; a corrections file that cannot be
+        read or written is left as it is (logged), never a reason to fail the removal itself."""
+        try:
+            self.set_corrections(name, {})
+        except OSError as err:
+            logger.warning("无法删除 %s 的档案更正：%s", name, err)
+
     def _path(self, name: str) -> Path:
         """The path of a stored name; refuses anything that is not a plain file name in the folder."""
         if Path(name).name != name or name in ("", ".", ".."):
             raise DocumentError(name, PATH_IN_NAME)
         return self.data_dir / name
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write data to path through a hidden temporary file in the same folder and one rename."""
+    fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

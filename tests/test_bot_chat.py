@@ -45,7 +45,7 @@ async def test_private_question_gets_typing_then_a_quoted_answer(bot, stub):
     assert "<b>" in text.split("<blockquote", 1)[1], "the highlight sentence is bold inside the quote"
     assert "reply_parameters" not in answer, "no quoting in a private chat"
     labels = [b["text"] for b in buttons(answer)]
-    assert labels == ["◀ 上一条", "1/3", "下一条 ▶", "全文"]
+    assert labels == ["◀ 上一条", "1/3", "下一条 ▶", "全文", "👍", "👎"]
     assert all(len(b["callback_data"].encode()) <= MAX_CALLBACK_BYTES for b in buttons(answer))
 
 

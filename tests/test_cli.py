@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSAGE_KEYS = {"doc", "section", "text", "highlight", "outline", "score"}
 
 
-def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+STATE = Path(tempfile.mkdtemp(prefix="speechbot-cli-state-"))  # the cache, never in the repository
+
+
+def run_cli(*args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args], input=stdin, capture_output=True, text=True,
-        cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT), "STATE_DIR": str(STATE), **env},
     )
 
 
@@ -98,3 +102,30 @@ def test_questions_the_issue_names_as_out_of_scope_get_no_answer():
     questions = ["今天天气怎么样", "2023年房价会涨吗", "推荐一部好看的电影", "xx区有几家银行"]
     result = run_cli("ask", "--json", *questions)
     assert [json.loads(line)["answer"] for line in result.stdout.splitlines()] == [None] * 4
+
+
+def test_ask_reads_data_dir_and_caches_under_state_dir(tmp_path):
+    data = tmp_path / "docs"
+    data.mkdir()
+    speech = "某县讲话\n同志们：\n一、重点工作\n一是修建道路10公里。\n"
+    (data / "other.txt").write_text(speech, encoding="utf-8")
+    state = tmp_path / "state"
+    result = run_cli("ask", "--json", "修建道路多少公里", DATA_DIR=str(data), STATE_DIR=str(state))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["answer"]["doc"] == "other.txt"
+    assert list((state / "tokens").iterdir()), "the same cache as the bot's"
+
+
+def test_every_option_has_help_and_there_is_a_version():
+    for command in ("ask", "eval", "commitments"):
+        helped = run_cli(command, "--help").stdout
+        assert "--data" in helped and "folder of documents" in helped
+    assert run_cli("--version").stdout.startswith("speechbot ")
+
+
+def test_a_closed_pipe_ends_quietly():
+    shell = f"{sys.executable} -m cli.main ask 基础配套 基础配套 基础配套 | head -c 1"
+    result = subprocess.run(shell, shell=True, capture_output=True, cwd=ROOT, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "STATE_DIR": str(STATE)})
+    errors = result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in errors and "BrokenPipe" not in errors

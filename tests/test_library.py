@@ -20,7 +20,7 @@ def counted_tokenize(monkeypatch):
         return real(text)
 
     monkeypatch.setattr(library_module, "tokenize", tokenize)
-    monkeypatch.setattr(library_module, "_RECENT_TOKENS", type(library_module._RECENT_TOKENS)())
+    monkeypatch.setattr(library_module, "_RECENT", type(library_module._RECENT)())
     return calls
 
 
@@ -29,7 +29,7 @@ def test_restart_with_a_token_cache_tokenizes_nothing(tmp_path, counted_tokenize
     assert not errors and counted_tokenize  # tokenized once, and written to the cache
     assert list(tmp_path.iterdir())
     counted_tokenize.clear()
-    monkeypatch.setattr(library_module, "_RECENT_TOKENS", type(library_module._RECENT_TOKENS)())
+    monkeypatch.setattr(library_module, "_RECENT", type(library_module._RECENT)())
     second, _ = load_library(DATA, cache_dir=tmp_path)
     assert counted_tokenize == []
     question = "三大主题公园什么时候建成"

@@ -75,3 +75,12 @@ async def test_inline_questions_follow_the_users_document_scope(bot, stub, seed_
     await ask(stub, f"/doc {NEW_TITLE}")
     titles = await inline_titles(stub, "基础配套有哪些任务")
     assert titles and all(t.startswith(f"📄 {NEW_TITLE}") for t in titles)
+
+
+def test_the_console_is_plain_text_without_buttons():
+    out = io.StringIO()
+    asked = io.StringIO(f"/sections\n{PASSAGE_QUESTION}\n/commitments 月底前\n")
+    console.chat(DATA, 3, stdin=asked, stdout=out)
+    text = out.getvalue()
+    assert "按钮" not in text and "点数字" not in text
+    assert "<b>" not in text and "**" not in text and "&lt;" not in text

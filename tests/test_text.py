@@ -67,7 +67,7 @@ def test_variants_both_ways() -> None:
     assert numeral_variants("120条") == {"一百二十条"}
     assert numeral_variants("二〇二二年") == {"2022年"}
     assert numeral_variants("2022年") == {"二〇二二年"}
-    assert numeral_variants("百姓") == set() and numeral_variants("1.5万") == set()
+    assert numeral_variants("百姓") == set() and numeral_variants("1.5万") == {"15000"}
 
 
 def test_years() -> None:
@@ -84,3 +84,18 @@ def test_heading_markers() -> None:
     assert without_marker("第一个问题：深刻认识") == "深刻认识"
     assert without_marker("二是 坚持") == "坚持"
     assert without_marker("没有编号") == "没有编号"
+
+
+def test_figures_match_however_they_are_written():
+    """一百二十条 = 120条, 二〇二二年 = 2022年, 1.5万 = 15000: where matching needs it."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+    from retrieval.text.numerals import numeral_variants
+
+    assert numeral_variants("1.5万人") == {"15000人"} and "1.5万" in numeral_variants("15000")
+    assert numeral_variants("3亿") >= {"300000000"} and numeral_variants("一百二十条") == {"120条"}
+    text = ("某区2024年工作安排\n一、重点任务\n今年城镇新增就业15000人。全年建成保障性住房120套。\n"
+            "二、保障措施\n加强组织领导。\n")
+    library = Library((build_document("安排.txt", text),))
+    assert library.ask("新增就业1.5万人是哪一年的目标").answer.highlight == "今年城镇新增就业15000人。"
+    assert library.ask("建成一百二十套保障房").answer.highlight == "全年建成保障性住房120套。"

@@ -108,13 +108,29 @@ def _is_year(number: str, after: str) -> bool:
     return len(number) == _YEAR_DIGITS and number[:2] in ("19", "20") and after.startswith("年")
 
 
+# A figure with a magnitude ("1.5万", "3亿") and a round figure without one ("15000").
+_MAGNITUDE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[万亿]")
+_ROUND = re.compile(r"(?<![\d.])[1-9]\d{4,}(?![\d.])")
+
+
 def numeral_variants(term: str) -> set[str]:
     """The term with its number written the other way; empty if it has none.
 
-    "五年" ↔ "5年", "一百二十条" ↔ "120条", "二〇二二年" ↔ "2022年". A bare year stays as it
+    "五年" ↔ "5年", "一百二十条" ↔ "120条", "二〇二二年" ↔ "2022年", and a figure with its
+    magnitude written out or not: "1.5万" ↔ "15000", "3亿" ↔ "300000000". A bare year stays as it
     is ("2022"); decimals have no Chinese form here.
     """
     variants = set()
+    for match in _MAGNITUDE.finditer(term):  # 1.5万 → 15000
+        value = parse_number(match.group())
+        if value is not None and value == int(value):
+            variants.add(term[:match.start()] + str(int(value)) + term[match.end():])
+    for match in _ROUND.finditer(term):  # 15000 → 1.5万
+        number = int(match.group())
+        unit, scale = ("亿", 10**8) if number % 10**7 == 0 and number >= 10**8 else ("万", 10**4)
+        if number % (scale // 10) == 0:
+            written = f"{number / scale:g}{unit}"
+            variants.add(term[:match.start()] + written + term[match.end():])
     for match in CHINESE_NUMERAL.finditer(term):
         value = chinese_to_int(match.group())
         if value is not None:

@@ -1,0 +1,141 @@
+"""Read each document once: what a file becomes (clean text, sections, passages, profile) is kept.
+
+Reading a file into a Document (decode, clean, find sections, cut passages, read its profile)
+costs about as much as tokenizing it, and a restart or a /reload finds almost every file
+unchanged. So each Document is stored in the cache folder under a key made of the file's
+bytes, the admin's corrections to its profile and a fingerprint of everything that shapes a
+Document (the modules of the pipeline and the rule files): change any of them and the key
+changes, so a stale entry is never read, only left to be pruned.
+
+Entries are pickles of our own frozen dataclasses, written to a temporary name and renamed
+into place. The cache folder is the bot's own state (STATE_DIR), never user input; an entry
+that cannot be read is simply built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Collection, Mapping
+from contextlib import suppress
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from retrieval.document import build_document
+from retrieval.index import Prepared
+from retrieval.models import Document, DocumentError
+from retrieval.reader import MAX_FILE_BYTES, decode_bytes
+from retrieval.rules import RULES_DIR
+
+log = logging.getLogger(__name__)
+
+CACHE_FORMAT = 1  # bump when what is stored changes shape
+_SUFFIX, _PREPARED, _TMP_PREFIX = ".document.pickle", ".prepared.pickle", ".document-"
+_PIPELINE = Path(__file__).resolve().parent  # the modules that turn a file into a Document
+
+
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
+    """Changes whenever a module of retrieval/ or a rule file changes."""
+    digest = hashlib.sha256(f"documents/{CACHE_FORMAT}".encode())
+    for path in sorted([*_PIPELINE.rglob("*.py"), *RULES_DIR.glob("*.txt")]):
+        digest.update(f"\0{path.relative_to(_PIPELINE.parent)}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def document_key(name: str, data: bytes, corrections: Mapping[str, Any] | None) -> str:
+    digest = hashlib.sha256(pipeline_fingerprint().encode())
+    digest.update(b"\0" + name.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(json.dumps(corrections or {}, sort_keys=True, ensure_ascii=False, default=str).encode())
+    digest.update(b"\0" + data)
+    return digest.hexdigest()
+
+
+def load_document_cached(path: Path, cache_dir: Path | None,
+                         corrections: Mapping[str, Any] | None = None) -> tuple[Document, str]:
+    """The Document of a file and its cache key, built only if the cache does not hold it."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DocumentError(path.name, "文件太大（超过 50 MB）")
+        data = path.read_bytes()
+    except OSError as err:
+        raise DocumentError(path.name, "无法打开文件") from err
+    key = document_key(path.name, data, corrections)
+    cached = _load(cache_dir, key) if cache_dir else None
+    if isinstance(cached, Document):
+        return cached, key
+    document = build_document(path.name, decode_bytes(data, path.name), corrections)
+    if cache_dir:
+        _store(cache_dir, key, document)
+    return document, key
+
+
+def prepared_key(document: Document) -> str:
+    """The key of what indexing made of a document: its name, title, year and text (a correction
+    to its profile changes the words that name it)."""
+    digest = hashlib.sha256(f"prepared\0{pipeline_fingerprint()}\0{document.name}\0{document.title}\0"
+                            f"{document.year}\0".encode("utf-8", "surrogatepass"))
+    digest.update(document.text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def has_prepared(cache_dir: Path, key: str) -> bool:
+    return (Path(cache_dir) / f"{key}{_PREPARED}").exists()
+
+
+def load_prepared(cache_dir: Path, key: str) -> Prepared | None:
+    found = _load(cache_dir, key, _PREPARED)
+    return found if isinstance(found, Prepared) else None
+
+
+def store_prepared(cache_dir: Path, key: str, prepared: Prepared) -> None:
+    _store(cache_dir, key, prepared, _PREPARED)
+
+
+def prune(cache_dir: Path, keep: Collection[str]) -> int:
+    """Delete entries not in keep (documents removed or changed) and temporary files left by a crash."""
+    removed = 0
+    with suppress(OSError):
+        for path in Path(cache_dir).iterdir():
+            suffix = next((s for s in (_SUFFIX, _PREPARED) if path.name.endswith(s)), None)
+            stale = suffix is not None and path.name[: -len(suffix)] not in keep
+            if stale or (path.name.startswith(_TMP_PREFIX) and path.name.endswith(".tmp")):
+                with suppress(OSError):
+                    path.unlink()
+                    removed += 1
+    return removed
+
+
+def _load(cache_dir: Path, key: str, suffix: str = "") -> object:
+    path = Path(cache_dir) / f"{key}{suffix or _SUFFIX}"
+    try:
+        with path.open("rb") as file:
+            document = pickle.load(file)
+    except FileNotFoundError:
+        return None
+    except Exception as err:  # a truncated or foreign file: build the document again
+        log.warning("document cache: ignoring unreadable %s (%s)", path.name, err)
+        return None
+    return document
+
+
+def _store(cache_dir: Path, key: str, document: object, suffix: str = "") -> None:
+    """Write atomically (temporary file, then rename); a failure is only logged."""
+    tmp_name = None
+    try:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=_TMP_PREFIX, suffix=".tmp")
+        with os.fdopen(fd, "wb") as file:
+            pickle.dump(document, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp_name, Path(cache_dir) / f"{key}{suffix or _SUFFIX}")
+    except (OSError, pickle.PicklingError) as err:
+        log.warning("document cache: could not write %s (%s)", key, err)
+        if tmp_name:
+            with suppress(OSError):
+                os.unlink(tmp_name)

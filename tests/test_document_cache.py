@@ -1,0 +1,101 @@
+"""Nothing done twice across restarts: what each document became is cached, and only that."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import retrieval.document_cache as document_cache
+import retrieval.library as library_module
+from retrieval.library import load_library
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
+OTHER = "某县2023年经济工作会议讲话\n同志们：\n一、2023年重点工作\n一是推进基础配套。修建道路10公里。\n"
+
+
+@pytest.fixture
+def folders(tmp_path):
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    data.mkdir()
+    shutil.copy(SEED, data / SEED.name)
+    (data / "other.txt").write_text(OTHER, encoding="utf-8")
+    return data, cache
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count documents built and prepared for the index (in this process nothing is remembered)."""
+    built, prepared = [], []
+    build, prepare = document_cache.build_document, library_module.prepare
+
+    def counting_build(name, raw, corrections=None):
+        built.append(name)
+        return build(name, raw, corrections)
+
+    def counting_prepare(document, body=None):
+        prepared.append(document.name)
+        return prepare(document, body)
+
+    monkeypatch.setattr(document_cache, "build_document", counting_build)
+    monkeypatch.setattr(library_module, "prepare", counting_prepare)
+    monkeypatch.setattr(library_module, "_RECENT", type(library_module._RECENT)())
+    return built, prepared
+
+
+def forget(monkeypatch) -> None:
+    """What a new process knows: nothing but the cache folder."""
+    monkeypatch.setattr(library_module, "_RECENT", type(library_module._RECENT)())
+
+
+def test_a_restart_builds_and_prepares_nothing(folders, counted, monkeypatch):
+    data, cache = folders
+    first, _ = load_library(data, cache)
+    assert sorted(counted[0]) == sorted(counted[1]) == ["other.txt", SEED.name]
+    counted[0].clear(), counted[1].clear()
+    forget(monkeypatch)
+    second, _ = load_library(data, cache)
+    assert counted == ([], [])
+    assert second.ask("修建道路多少公里").to_json() == first.ask("修建道路多少公里").to_json()
+
+
+def test_a_changed_document_is_read_again_alone_and_its_old_entry_pruned(folders, counted, monkeypatch):
+    data, cache = folders
+    load_library(data, cache)
+    entries = set(cache.iterdir())
+    counted[0].clear(), counted[1].clear()
+    forget(monkeypatch)
+    (data / "other.txt").write_text(OTHER.replace("10公里", "25公里"), encoding="utf-8")
+    library, _ = load_library(data, cache)
+    assert counted == (["other.txt"], ["other.txt"])
+    assert "25公里" in library.ask("修建道路多少公里").answer.text
+    assert len(set(cache.iterdir()) - entries) >= 2 and len(list(cache.iterdir())) <= len(entries) + 1, \
+        "the changed document's old entries are gone"
+
+
+def test_a_new_pipeline_or_rule_file_reads_everything_again(folders, counted, monkeypatch):
+    data, cache = folders
+    load_library(data, cache)
+    counted[0].clear(), counted[1].clear()
+    forget(monkeypatch)
+    monkeypatch.setattr(document_cache, "pipeline_fingerprint", lambda: "rules edited")
+    load_library(data, cache)
+    assert sorted(counted[0]) == sorted(counted[1]) == ["other.txt", SEED.name]
+
+
+def test_the_fingerprint_covers_the_rule_files_and_the_tokenizer():
+    modules = document_cache._PIPELINE.rglob("*.py")
+    sources = {p.name for p in [*modules, *document_cache.RULES_DIR.glob("*.txt")]}
+    assert {"tokens.py", "clean.py", "structure.py", "userdict.txt", "related_terms.txt"} <= sources
+
+
+def test_an_unreadable_entry_is_built_again(folders, counted, monkeypatch):
+    data, cache = folders
+    load_library(data, cache)
+    for entry in cache.iterdir():
+        entry.write_bytes(b"not a pickle")
+    counted[0].clear(), counted[1].clear()
+    forget(monkeypatch)
+    library, errors = load_library(data, cache)
+    assert not errors and len(library.documents) == 2 and sorted(counted[0]) == ["other.txt", SEED.name]
