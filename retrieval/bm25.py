@@ -14,15 +14,16 @@ merely close, and so are the rankings and ties.
 Memory decides the representation (a 1M-passage library must fit a 1–2 GB server):
 
 * Per posting we keep the document (int32), the term frequency (uint8 unless some
-  count needs more) and the contribution as float32: 9 bytes, against 12 for float64.
-  float32 contributions only *select* candidates. A query sums them in float32, which
+  count needs more) and the contribution as float16: 7 bytes, against 12 for float64
+  (float32 on request, or when a contribution exceeds float16's range: 9 bytes). These
+  contributions only *select* candidates. A query sums them in float32, which
   is within a computed bound of the exact score (see ``_margin``); every document that
   could be in the exact top k is within twice that bound of the k-th approximate
   score, and only those candidates are scored again exactly, in float64, from their
   term frequencies and lengths with rank_bm25's formula. Full-length exact scores
   (get_scores, get_weighted_scores) are computed the same way from the frequencies.
 * BM25Plus gives every document ``idf * delta`` for a query term, with the term or
-  without. The float32 contributions store the difference from that constant, so a
+  without. The stored contributions are the difference from that constant, so a
   document without any query term scores exactly 0 and a posting list is all a term
   costs; the exact path adds the constant to every document in turn, as rank_bm25 does
   (folding it into one per-query constant would round differently).
@@ -49,13 +50,14 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import chain
+from itertools import chain, count
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 Variant = Literal["okapi", "plus", "l"]
+WeightType = Literal["float16", "float32"]
 Terms = list[tuple[int, float]]  # (column, weight) in the order they are added
 
 # rank_bm25's default delta for each variant (BM25Okapi has none).
@@ -68,12 +70,18 @@ HOT_MIN_DOC_FRACTION = 1 / 16
 # Memory allowed for dense float32 columns, by default; the most frequent terms go first.
 HOT_MEMORY_MB = 128.0
 
+# Type of the stored (approximate) contributions: float16 takes 7 bytes a posting with the
+# document and tf, float32 9; float16 widens the margin, so more candidates are re-scored.
+WEIGHT_DTYPE: WeightType = "float16"
+
+FLOAT16_LIMIT = 60_000.0  # below float16's largest finite value, 65,504
+
 BUILD_BATCH_DOCS = 32_768  # documents counted at a time while building
 WEIGHT_SLICE = 1 << 22  # postings whose contributions are computed at a time
 SELECT_BLOCK = 2048  # documents per block for the block-max cut-off
 SAVE_FORMAT = 1
 
-_ARRAYS = ("indptr", "indices", "tf", "weights32", "doc_len", "doc_freq", "idf", "absent", "max_diff",
+_ARRAYS = ("indptr", "indices", "tf", "weights", "doc_len", "doc_freq", "idf", "absent", "max_diff",
            "hot_slot", "hot")
 
 
@@ -90,7 +98,7 @@ class SparseBM25:
 
     def __init__(self, corpus: Sequence[Sequence[str]], variant: Variant, *, k1: float = 1.5,
                  b: float = 0.75, epsilon: float = 0.25, delta: float | None = None,
-                 hot_memory_mb: float = HOT_MEMORY_MB) -> None:
+                 hot_memory_mb: float = HOT_MEMORY_MB, weight_dtype: WeightType = WEIGHT_DTYPE) -> None:
         _check_parameters(corpus, variant, k1, b)
         self.variant = variant
         self.k1, self.b, self.epsilon = k1, b, epsilon
@@ -103,7 +111,7 @@ class SparseBM25:
         self._idf = self._compute_idf()
         # What a term adds to a document without it: idf * delta for BM25Plus, else 0.
         self._absent = self._idf * self.delta if variant == "plus" else np.zeros(len(self._idf))
-        self._weights32, self._max_diff = self._contributions()
+        self._weights, self._max_diff = self._contributions(np.dtype(weight_dtype))
         self._hot_slot, self._hot = self._dense_columns(hot_memory_mb)
 
     # -- Vocabulary lookups -------------------------------------------------
@@ -292,25 +300,31 @@ class SparseBM25:
                 scores += column if weight == 1.0 else w32 * column
                 continue
             start, end = self._indptr[col], self._indptr[col + 1]
-            values = self._weights32[start:end]
+            values = self._weights[start:end]
             scores[self._indices[start:end]] += values if weight == 1.0 else w32 * values
         return scores
 
     def _margin(self, terms: Terms) -> float:
         """A bound on |exact − (approximate + offset)| for any document.
 
-        float32 rounds each stored difference, each product with a weight and each
-        running sum by at most 2^-24 relative to a value no larger than
-        A = Σ|weight| × max|difference|; the float64 exact scores and the offset
-        round by at most 2^-53 relative to B = Σ|weight| × (max|difference| + |absent|).
-        Each bound is doubled, and a tiny absolute term covers underflow.
+        Storing a difference rounds it by at most u |difference| + s (u the unit
+        roundoff of the postings' type, s half its smallest subnormal), which
+        summed over the terms is at most u A + s Σ|weight|, with
+        A = Σ|weight| × max|difference|. float32 rounds each product with a weight
+        and each running sum by at most 2^-24 relative to a value no larger than
+        1.01 A; the float64 exact scores and the offset round by at most 2^-53
+        relative to B = Σ|weight| × (max|difference| + |absent|). The sum is
+        doubled, and a tiny absolute term covers underflow.
         """
         if not terms:
             return 0.0
+        info = np.finfo(self._weights.dtype)
+        unit, subnormal = float(info.eps) / 2, float(info.smallest_subnormal) / 2
         a = sum(abs(w) * float(self._max_diff[col]) for col, w in terms)
         b = a + sum(abs(w) * abs(float(self._absent[col])) for col, w in terms)
-        m = len(terms) + 4
-        return m * 2.0**-23 * a + m * 2.0**-50 * b + 1e-300
+        m = len(terms)
+        storage = unit * a + subnormal * sum(abs(w) for _, w in terms)
+        return 2 * (storage + (m + 3) * 2.0**-24 * 1.01 * a + (m + 10) * 2.0**-53 * b) + 1e-300
 
     def _exact(self, terms: Terms, docs: np.ndarray | None) -> np.ndarray:
         """Exact scores of docs (all documents when None), term by term in query order, as rank_bm25."""
@@ -374,14 +388,15 @@ class SparseBM25:
             return np.array([math.log((n + 1) / f) for f in freqs], dtype=np.float64)
         return np.array([math.log(n + 1) - math.log(f + 0.5) for f in freqs], dtype=np.float64)
 
-    def _contributions(self) -> tuple[np.ndarray, np.ndarray]:
-        """float32 (contribution − absent) per posting, and each term's largest |difference|.
+    def _contributions(self, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+        """(contribution − absent) per posting in dtype, and each term's largest |difference|.
 
         Computed a slice of whole posting lists at a time, so the float64
-        temporaries stay small whatever the corpus size.
+        temporaries stay small whatever the corpus size. A difference beyond
+        float16's range (BM25L grows with tf without bound) makes it float32.
         """
         n_terms = len(self._doc_freq)
-        weights = np.empty(self.nnz, dtype=np.float32)
+        weights = np.empty(self.nnz, dtype=dtype)
         max_diff = np.zeros(n_terms)
         first = 0
         while first < n_terms:
@@ -394,6 +409,8 @@ class SparseBM25:
             values = self._formula(idf, self._tf[start:end].astype(np.float64),
                                    self.doc_len[self._indices[start:end]].astype(np.float64))
             diff = values - np.repeat(self._absent[first:last], counts)
+            if dtype == np.float16 and len(diff) and np.abs(diff).max() > FLOAT16_LIMIT:
+                return self._contributions(np.dtype(np.float32))
             weights[start:end] = diff
             starts = (self._indptr[first:last] - start).astype(np.intp)
             max_diff[first:last] = np.maximum.reduceat(np.abs(diff), starts)
@@ -409,9 +426,11 @@ class SparseBM25:
         slots = np.full(n_terms, -1, dtype=np.int32)
         slots[hot_terms] = np.arange(len(hot_terms), dtype=np.int32)
         hot = np.zeros((len(hot_terms), self.n_docs), dtype=np.float32)  # one row per term, contiguous
-        for slot, col in enumerate(hot_terms.tolist()):
+        for slot, col in enumerate(hot_terms.tolist()):  # from float64, whatever the postings' type
             start, end = self._indptr[col], self._indptr[col + 1]
-            hot[slot, self._indices[start:end]] = self._weights32[start:end]
+            docs = self._indices[start:end]
+            values = self._contribution(col, self._tf[start:end], self.doc_len[docs])
+            hot[slot, docs] = values - self._absent[col]
         return slots, hot
 
 
@@ -503,21 +522,27 @@ def _count_batches(corpus: Sequence[Sequence[str]]) -> tuple[dict[str, int], np.
     The order of first appearance is rank_bm25's order too, which fixes the
     order in which Okapi sums idfs for its average. Each batch's postings are
     sorted by term, then document, and hold only what the final arrays need.
+
+    Mapping tokens to numbers is the one step that runs per token in Python, so
+    it is a single dict operation: ``setdefault(token, position)`` gives every
+    term the position of its first occurrence in the token stream. Those
+    positions increase in order of first appearance, so ranking them gives the
+    columns, once all batches are counted.
     """
-    vocabulary: dict[str, int] = {}
+    first_seen: dict[str, int] = {}
     doc_len = np.empty(len(corpus), dtype=np.int32)
     batches = []
+    position = 0
     for first in range(0, len(corpus), BUILD_BATCH_DOCS):
         docs = corpus[first:first + BUILD_BATCH_DOCS]
         lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
         doc_len[first:first + len(docs)] = lengths
-        new = [t for t in dict.fromkeys(chain.from_iterable(docs)) if t not in vocabulary]
-        vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new)), strict=True))
         total = int(lengths.sum())
         if total == 0:
             continue
-        keys = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(docs)), dtype=np.int64,
-                           count=total)
+        keys = np.fromiter(map(first_seen.setdefault, chain.from_iterable(docs), count(position)),
+                           dtype=np.int64, count=total)
+        position += total
         keys *= len(docs)
         keys += np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
         keys.sort()
@@ -530,8 +555,12 @@ def _count_batches(corpus: Sequence[Sequence[str]]) -> tuple[dict[str, int], np.
         term_starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
         counts = np.diff(np.append(term_starts, len(terms)))
         tf_type = np.uint16 if tf.max() <= np.iinfo(np.uint16).max else np.uint32
-        batches.append((terms[term_starts].astype(np.int32), counts.astype(np.int32), doc,
-                        tf.astype(tf_type)))
+        batches.append((terms[term_starts], counts.astype(np.int32), doc, tf.astype(tf_type)))
+    positions = np.fromiter(first_seen.values(), dtype=np.int64, count=len(first_seen))  # ascending
+    vocabulary = dict(zip(first_seen, range(len(first_seen)), strict=True))
+    del first_seen
+    for i, (terms, counts, doc, tf) in enumerate(batches):
+        batches[i] = (np.searchsorted(positions, terms).astype(np.int32), counts, doc, tf)
     return vocabulary, doc_len, batches
 
 

@@ -225,14 +225,16 @@ def select_block(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("hot_memory_mb", [0.0, 256.0])
+@pytest.mark.parametrize("weight_dtype", ["float16", "float32"])
 def test_top_k_weighted_equals_a_stable_sort_of_exact_scores(variant: str, hot_memory_mb: float,
-                                                             select_block: int) -> None:
-    rng = random.Random(f"top-{variant}-{hot_memory_mb}-{select_block}")
-    for _ in range(150):
+                                                             weight_dtype: str, select_block: int) -> None:
+    rng = random.Random(f"top-{variant}-{hot_memory_mb}-{weight_dtype}-{select_block}")
+    for _ in range(100):
         corpus = random_corpus(rng)
         if rng.random() < 0.3:  # duplicated documents: exact ties everywhere
             corpus = corpus * rng.randint(2, 30)
-        index = SparseBM25(corpus, variant, **random_params(rng, variant), hot_memory_mb=hot_memory_mb)
+        index = SparseBM25(corpus, variant, **random_params(rng, variant), hot_memory_mb=hot_memory_mb,
+                           weight_dtype=weight_dtype)
         weights = random_weights(rng, corpus)
         full = index.get_weighted_scores(weights)
         mask = None if rng.random() < 0.5 else np.array([rng.random() < 0.6 for _ in corpus])
@@ -288,11 +290,12 @@ def test_a_query_matching_fewer_than_k_documents_fills_with_the_lowest_others() 
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_approximate_scores_are_within_their_margin(variant: str) -> None:
-    rng = random.Random(f"margin-{variant}")
+@pytest.mark.parametrize("weight_dtype", ["float16", "float32"])
+def test_approximate_scores_are_within_their_margin(variant: str, weight_dtype: str) -> None:
+    rng = random.Random(f"margin-{variant}-{weight_dtype}")
     for _ in range(100):
         corpus = random_corpus(rng)
-        index = SparseBM25(corpus, variant, **random_params(rng, variant))
+        index = SparseBM25(corpus, variant, **random_params(rng, variant), weight_dtype=weight_dtype)
         weights = random_weights(rng, corpus)
         approx, offset, margin = index.approximate_scores(weights)
         exact = index.get_weighted_scores(weights)
@@ -330,16 +333,22 @@ def test_term_counts_beyond_a_byte_stay_exact() -> None:
     for variant in VARIANTS:
         index = SparseBM25(corpus, variant)
         assert index._tf.dtype == np.uint32
+        # BM25L's contribution grows with tf past float16's range: its postings fall back to float32
+        assert index._weights.dtype == (np.float32 if variant == "l" else np.float16)
         assert_same_as_rank_bm25(corpus, ["发展", "经济"], variant, {})
+        top, exact = index.top_k_weighted({"经济": 1.0, "发展": 0.5}, 4)
+        np.testing.assert_array_equal(exact, index.get_weighted_scores({"经济": 1.0, "发展": 0.5})[top])
 
 
-def test_postings_take_nine_bytes_and_dense_columns_four_per_document() -> None:
+@pytest.mark.parametrize(("weight_dtype", "posting_bytes"), [("float16", 7), ("float32", 9)])
+def test_postings_take_seven_or_nine_bytes_and_dense_columns_four_per_document(weight_dtype: str,
+                                                                               posting_bytes: int) -> None:
     rng = random.Random(5)
     vocab = [f"词{i}" for i in range(500)]
     corpus = [rng.choices(vocab, k=30) for _ in range(2_000)]
-    index = SparseBM25(corpus, "plus", hot_memory_mb=0.0)
-    per_posting = (index._indices.nbytes + index._tf.nbytes + index._weights32.nbytes) / index.nnz
-    assert per_posting == 9
+    index = SparseBM25(corpus, "plus", hot_memory_mb=0.0, weight_dtype=weight_dtype)
+    per_posting = (index._indices.nbytes + index._tf.nbytes + index._weights.nbytes) / index.nnz
+    assert per_posting == posting_bytes
     dense = SparseBM25(corpus, "plus", hot_memory_mb=1.0)
     assert dense._hot.nbytes == dense.n_dense_columns * 4 * len(corpus) <= 2**20
 
