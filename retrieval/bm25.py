@@ -68,7 +68,7 @@ DEFAULT_DELTA: dict[str, float] = {"okapi": 0.0, "plus": 1.0, "l": 0.5}
 HOT_MIN_DOC_FRACTION = 1 / 16
 
 # Memory allowed for dense float32 columns, by default; the most frequent terms go first.
-HOT_MEMORY_MB = 128.0
+HOT_MEMORY_MB = 96.0
 
 # Type of the stored (approximate) contributions: float16 takes 7 bytes a posting with the
 # document and tf, float32 9; float16 widens the margin, so more candidates are re-scored.
@@ -113,6 +113,7 @@ class SparseBM25:
         self._absent = self._idf * self.delta if variant == "plus" else np.zeros(len(self._idf))
         self._weights, self._max_diff = self._contributions(np.dtype(weight_dtype))
         self._hot_slot, self._hot = self._dense_columns(hot_memory_mb)
+        _release_freed_memory()
 
     # -- Vocabulary lookups -------------------------------------------------
 
@@ -588,6 +589,21 @@ def _scatter(batches: list[Batch], n_terms: int) -> tuple[np.ndarray, np.ndarray
         fill[terms] += counts
         del terms, counts, docs, tf, dest
     return doc_freq.astype(np.int32), indptr, indices, tf_all
+
+
+def _release_freed_memory() -> None:
+    """Give the build's freed temporaries back to the operating system (glibc only; else nothing).
+
+    glibc raises its mmap threshold after large frees, so batch arrays of tens of MB
+    end up on the heap, and freeing them leaves the process ~20% larger than the
+    index it holds (measured: 461 MB resident for 365 MB of arrays, 373 MB after a trim).
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _replace(path: Path, write: Callable) -> None:
