@@ -22,6 +22,7 @@ build peak = VmHWM during the build (reset through /proc/self/clear_refs) minus 
 
     .venv/bin/python benchmarks/bench_query.py                      # N = 1,000, 10,000, 100,000
     .venv/bin/python benchmarks/bench_query.py --chunks 1000000
+    .venv/bin/python benchmarks/bench_query.py --segmenter     # jieba vs retrieval/segmenter.py
 
 The last line printed is one JSON object for the largest N.
 """
@@ -82,6 +83,9 @@ def main() -> None:
     if args.child:
         child_main(args)
         return
+    if args.segmenter:
+        bench_segmenter()
+        return
     sentences, tokens = sentence_pool()
     vocabulary = len({t for ts in tokens for t in ts})
     print(f"corpus: {len(sentences):,} sentences, {sum(map(len, sentences)):,} characters, "
@@ -105,6 +109,8 @@ def parse_args() -> argparse.Namespace:
                         help="queries asked of rank-bm25 (all queries for everyone else)")
     parser.add_argument("--skip-peers", action="store_true", help="only the project's index")
     parser.add_argument("--skip-save", action="store_true", help="do not time save/load")
+    parser.add_argument("--segmenter", action="store_true",
+                        help="instead: jieba against retrieval/segmenter.py on the same sentences")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-n", type=int, help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -321,6 +327,66 @@ MODULES = {"rank-bm25": "rank_bm25", "rank-bm25-rs": "rank_bm25_rs", "bm25s": "b
 
 def installed(name: str) -> bool:
     return importlib.util.find_spec(MODULES[name]) is not None
+
+
+# -- Tokenizer backends ---------------------------------------------------------------
+
+
+STARTUP_CODE = """
+import sys, time
+start, cpu = time.perf_counter(), time.process_time()
+from retrieval import segmenter
+words = segmenter.cut_for_search("2022年基础配套有哪些任务")
+print(time.perf_counter() - start, time.process_time() - cpu, segmenter.backend_name(),
+      "pkg_resources" in sys.modules)
+"""
+PLAIN_JIEBA_CODE = """
+import sys, time
+start, cpu = time.perf_counter(), time.process_time()
+import jieba
+jieba.lcut("2022年基础配套有哪些任务")
+print(time.perf_counter() - start, time.process_time() - cpu, "plain-jieba", "pkg_resources" in sys.modules)
+"""
+
+
+def bench_segmenter(runs: int = 5) -> None:
+    """Import + first cut of each backend in fresh processes, then speed and equality on the sentences."""
+    import os
+
+    from retrieval import segmenter
+    from retrieval.tokens import normalize
+
+    result: dict = {}
+    for label, code, backend in [("jieba (segmenter, no pkg_resources)", STARTUP_CODE, "jieba"),
+                                 ("rjieba (segmenter)", STARTUP_CODE, "rjieba"),
+                                 ("import jieba; jieba.lcut", PLAIN_JIEBA_CODE, "")]:
+        env = {**os.environ, segmenter.BACKEND_ENV: backend} if backend else dict(os.environ)
+        samples = []
+        for _ in range(runs):
+            out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                                 capture_output=True, text=True).stdout.split()
+            samples.append((float(out[0]), float(out[1]), out[3] == "True"))
+        wall, cpu = min(s[0] for s in samples), min(s[1] for s in samples)
+        print(f"  import + first cut, {label:38} best of {runs}: wall {wall:.3f} s, CPU {cpu:.3f} s, "
+              f"pkg_resources imported: {samples[0][2]}")
+        result[label] = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "pkg_resources": samples[0][2]}
+
+    sentences = [normalize(s) for s in split_sentences(source_texts())]
+    chars = sum(map(len, sentences))
+    reference, ours = segmenter.jieba_cutter(), segmenter.cut_for_search
+    reference(sentences[0]), ours(sentences[0])  # dictionaries loaded before timing
+    jieba_s, expected = timed(lambda: [reference(s) for s in sentences])
+    ours_s, got = timed(lambda: [ours(s) for s in sentences])
+    same = sum(a == b for a, b in zip(expected, got, strict=True))
+    print(f"  {len(sentences):,} sentences, {chars:,} characters (CMRC + shared documents), normalized:")
+    print(f"    jieba {chars / jieba_s:12,.0f} chars/s; segmenter ({segmenter.backend_name()}) "
+          f"{chars / ours_s:12,.0f} chars/s ({jieba_s / ours_s:.1f}x); identical {same:,}/{len(sentences):,}")
+    for sentence, a, b in [(s, a, b) for s, a, b in zip(sentences, expected, got, strict=True) if a != b][:5]:
+        print(f"    differs: {sentence[:40]}  jieba {[w for w in a if w not in b]}  "
+              f"segmenter {[w for w in b if w not in a]}")
+    result.update(sentences=len(sentences), identical=same, jieba_chars_per_s=round(chars / jieba_s),
+                  segmenter_chars_per_s=round(chars / ours_s), backend=segmenter.backend_name())
+    print(json.dumps(result, ensure_ascii=False))
 
 
 # -- Measuring --------------------------------------------------------------------

@@ -389,3 +389,25 @@ def test_importing_the_module_does_not_import_scipy() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=DATA.parent, check=True, capture_output=True,
                          text=True)
     assert out.stdout.strip() == "False"
+
+
+def test_two_indexes_combine_into_one_exact_top_k() -> None:
+    """What index.py needs: body + heading fields, approximations added in float64, margins added."""
+    rng = random.Random(21)
+    vocab = [f"词{i}" for i in range(60)]
+    zipf = [1 / (rank + 1) for rank in range(len(vocab))]
+    bodies = [rng.choices(vocab, zipf, k=rng.randint(0, 30)) for _ in range(3_000)]
+    headings = [rng.choices(vocab[:20], k=rng.randint(0, 4)) for _ in range(3_000)]
+    body = SparseBM25(bodies, "plus", k1=1.2, delta=1.0)
+    head = SparseBM25(headings, "plus", k1=1.2, delta=1.0)
+    for _ in range(30):
+        weights = {t: rng.choice([1.0, 0.5, 2.0]) for t in rng.choices(vocab, zipf, k=rng.randint(1, 5))}
+        full = body.get_weighted_scores(weights) + head.get_weighted_scores(weights)
+        a_body, _, m_body = body.approximate_scores(weights)
+        a_head, _, m_head = head.approximate_scores(weights)
+        top, exact = bm25.exact_top_k(
+            a_body.astype(np.float64) + a_head, m_body + m_head, 7,
+            lambda docs, w=weights: body.exact_scores(w, docs) + head.exact_scores(w, docs),
+            holds_any=lambda w=weights: body.holds_any(w) | head.holds_any(w))
+        assert top.tolist() == np.argsort(-full, kind="stable")[:7].tolist()
+        np.testing.assert_array_equal(exact, full[top])
