@@ -165,10 +165,11 @@ class SparseBM25:
                        mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The k best documents for weighted terms, and their exact scores; best first, ties to lower index.
 
-        Same indices and the same float64 scores as
-        ``top_k(get_weighted_scores(weights)[eligible], k)`` over the documents where
-        ``mask`` (a bool array of n_docs) is True, all documents when it is None, but
-        without computing exact scores for more than the few candidates.
+        ``(indices, scores)``: the first k of a stable sort of
+        ``get_weighted_scores(weights)`` by descending score, over the documents where
+        ``mask`` (a bool array of n_docs) is True, all documents when it is None; scores
+        are those float64 scores, bit for bit. Fewer than k when fewer are eligible.
+        Only the few candidates the float32 sums leave open are scored exactly.
         """
         return self._top_k(self._weighted(weights), k, mask)
 
@@ -183,8 +184,10 @@ class SparseBM25:
         Returns ``(approx, offset, margin)``: for every document d,
         ``|get_weighted_scores(weights)[d] - (approx[d] + offset)| <= margin``, and
         ``approx[d] == 0`` for every document holding none of the terms (whose exact
-        scores are then all equal). Sum the approximations and margins of several
-        indexes and pass them to exact_top_k with a rescore calling exact_scores.
+        scores are then all equal). To rank by the sum of several indexes' scores, add
+        their approximations in float64 and their margins, and pass them to exact_top_k
+        with a rescore adding their exact_scores and holds_any OR-ing their holds_any
+        (tests/test_bm25.py, test_two_indexes_combine_into_one_exact_top_k).
         """
         terms = self._weighted(weights)
         offset = sum(w * float(self._absent[col]) for col, w in terms)
@@ -447,6 +450,8 @@ def exact_top_k(approx: np.ndarray, margin: float, k: int, rescore: Callable[[np
     the documents whose approximate score may be non-zero; all others must share one
     exact score. It keeps a query matching fewer than k documents from rescoring the
     whole index: then only the matching documents and the k first others are rescored.
+    (Where per-document constants differ, e.g. parts masked per document year whose
+    offsets were subtracted, pass holds_any=None: still exact, possibly slower.)
 
     Why it is exact: every document among the exact top k scores at least the k-th
     approximate score minus 2 × margin, so all of them are rescored; ties are kept
