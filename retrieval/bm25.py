@@ -79,10 +79,11 @@ FLOAT16_LIMIT = 60_000.0  # below float16's largest finite value, 65,504
 BUILD_BATCH_DOCS = 32_768  # documents counted at a time while building
 WEIGHT_SLICE = 1 << 22  # postings whose contributions are computed at a time
 SELECT_BLOCK = 2048  # documents per block for the block-max cut-off
+MIN_SELECT_BLOCK = 64  # smallest block, in indexes too small for SELECT_BLOCK
 SAVE_FORMAT = 1
 
-_ARRAYS = ("indptr", "indices", "tf", "weights", "doc_len", "doc_freq", "idf", "absent", "max_diff",
-           "hot_slot", "hot")
+_ARRAYS = ("indptr", "indices", "tf", "weights", "doc_len", "doc_norm", "doc_freq", "idf", "absent",
+           "max_diff", "hot_slot", "hot")
 
 
 class SparseBM25:
@@ -109,6 +110,7 @@ class SparseBM25:
         self.avgdl = int(self.doc_len.sum(dtype=np.int64)) / self.n_docs  # as rank_bm25: empty docs count
         self._doc_freq, self._indptr, self._indices, self._tf = _scatter(batches, len(self.vocabulary))
         self._idf = self._compute_idf()
+        self._doc_norm = self._document_norms()
         # What a term adds to a document without it: idf * delta for BM25Plus, else 0.
         self._absent = self._idf * self.delta if variant == "plus" else np.zeros(len(self._idf))
         self._weights, self._max_diff = self._contributions(np.dtype(weight_dtype))
@@ -343,8 +345,7 @@ class SparseBM25:
                 pos[pos == len(postings)] = 0
                 found = postings[pos] == docs if len(postings) else np.zeros(len(docs), dtype=bool)
                 where, rows = np.flatnonzero(found), start + pos[found]
-            values = self._contribution(col, self._tf[rows], self.doc_len[postings if docs is None
-                                                                          else docs[where]])
+            values = self._contribution(col, self._tf[rows], postings if docs is None else docs[where])
             if weight != 1.0:
                 values = weight * values
             absent = self._absent[col]
@@ -357,21 +358,35 @@ class SparseBM25:
             scores[where] = present + values
         return scores
 
-    def _contribution(self, col: int, tf: np.ndarray, dl: np.ndarray) -> np.ndarray:
-        """A term's contributions for frequencies tf in documents of lengths dl, as rank_bm25 has them."""
-        idf = self._idf[col]
-        return self._formula(idf, tf.astype(np.float64), dl.astype(np.float64))
+    def _contribution(self, col: int, tf: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """A term's contributions for frequencies tf in documents docs, as rank_bm25 has them."""
+        return self._formula(self._idf[col], tf, self._doc_norm[docs])
 
-    def _formula(self, idf: np.ndarray | np.float64, tf: np.ndarray, dl: np.ndarray) -> np.ndarray:
-        """rank_bm25's expression for one term's contribution, operation for operation."""
-        length_norm = 1 - self.b + self.b * dl / self.avgdl  # only for postings: avgdl > 0 there
+    def _formula(self, idf: np.ndarray | np.float64, tf: np.ndarray, doc_norm: np.ndarray) -> np.ndarray:
+        """rank_bm25's expression for one term's contribution, operation for operation.
+
+        doc_norm is _document_norms's per-document part, computed once with the
+        same operations rank_bm25 repeats for every query term, so the same bits.
+        """
         k1, delta = self.k1, self.delta
-        if self.variant == "okapi":
-            return idf * (tf * (k1 + 1) / (tf + k1 * length_norm))
-        if self.variant == "plus":
-            return idf * (delta + (tf * (k1 + 1)) / (k1 * length_norm + tf))
-        ctd = tf / length_norm
+        tf = tf.astype(np.float64)
+        if self.variant == "okapi":  # rank_bm25: tf * (k1 + 1) / (tf + k1 * length_norm)
+            return idf * (tf * (k1 + 1) / (tf + doc_norm))
+        if self.variant == "plus":  # rank_bm25: delta + (tf * (k1 + 1)) / (k1 * length_norm + tf)
+            return idf * (delta + (tf * (k1 + 1)) / (doc_norm + tf))
+        ctd = tf / doc_norm  # rank_bm25: tf / length_norm
         return idf * tf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
+
+    def _document_norms(self) -> np.ndarray:
+        """Per document: k1 × (1 − b + b × dl / avgdl) (Okapi, Plus) or the length norm itself (L).
+
+        ``1 - b + b * dl / avgdl`` evaluates as (1 − b) + ((b × dl) / avgdl), in that
+        order, exactly as in rank_bm25's get_scores.
+        """
+        if self.avgdl == 0:  # no tokens at all, hence no postings that would use the norms
+            return np.ones(self.n_docs)
+        length_norm = 1 - self.b + self.b * self.doc_len.astype(np.float64) / self.avgdl
+        return length_norm if self.variant == "l" else self.k1 * length_norm
 
     def _touched(self, terms: Terms) -> np.ndarray:
         held = np.zeros(self.n_docs, dtype=bool)
@@ -410,8 +425,7 @@ class SparseBM25:
             start, end = self._indptr[first], self._indptr[last]
             counts = self._doc_freq[first:last]
             idf = np.repeat(self._idf[first:last], counts)
-            values = self._formula(idf, self._tf[start:end].astype(np.float64),
-                                   self.doc_len[self._indices[start:end]].astype(np.float64))
+            values = self._formula(idf, self._tf[start:end], self._doc_norm[self._indices[start:end]])
             diff = values - np.repeat(self._absent[first:last], counts)
             if dtype == np.float16 and len(diff) and np.abs(diff).max() > FLOAT16_LIMIT:
                 return self._contributions(np.dtype(np.float32))
@@ -433,7 +447,7 @@ class SparseBM25:
         for slot, col in enumerate(hot_terms.tolist()):  # from float64, whatever the postings' type
             start, end = self._indptr[col], self._indptr[col + 1]
             docs = self._indices[start:end]
-            values = self._contribution(col, self._tf[start:end], self.doc_len[docs])
+            values = self._contribution(col, self._tf[start:end], docs)
             hot[slot, docs] = values - self._absent[col]
         return slots, hot
 
@@ -463,9 +477,10 @@ def exact_top_k(approx: np.ndarray, margin: float, k: int, rescore: Callable[[np
     k = min(k, eligible)
     if k <= 0:
         return np.empty(0, dtype=np.intp), np.empty(0)
-    line = float(_kth_largest(work, k)) - 2 * margin
+    block = _block_size(n, k)
+    line = float(_kth_largest(work, k, block)) - 2 * margin
     if line > 0 or holds_any is None:
-        candidates = _at_least(work, line)
+        candidates = _at_least(work, line, block)
     else:  # a line at or below 0: every document without a query term would be a candidate
         held = holds_any()
         others = ~held if mask is None else ~held & mask
@@ -476,37 +491,41 @@ def exact_top_k(approx: np.ndarray, margin: float, k: int, rescore: Callable[[np
     return candidates[order], exact[order]
 
 
-def _kth_largest(values: np.ndarray, k: int) -> float:
+def _block_size(n: int, k: int) -> int:
+    """Documents per block: SELECT_BLOCK, smaller in small indexes so there are at least 8k blocks."""
+    return min(SELECT_BLOCK, max(MIN_SELECT_BLOCK, n // (8 * k)))
+
+
+def _kth_largest(values: np.ndarray, k: int, block: int) -> float:
     """The k-th largest value, looking only at blocks whose maximum can reach it."""
-    lower = _block_lower_bound(values, k)
+    lower = _block_lower_bound(values, k, block)
     if lower is None:
         return float(-np.partition(-values, k - 1)[k - 1])
-    candidates = values[_at_least(values, lower)]
+    candidates = values[_at_least(values, lower, block)]
     return float(-np.partition(-candidates, k - 1)[k - 1])
 
 
-def _block_lower_bound(values: np.ndarray, k: int) -> float | None:
+def _block_lower_bound(values: np.ndarray, k: int, block: int) -> float | None:
     """A value ≤ the k-th largest: the k-th largest of the per-block maxima (None when too few blocks)."""
-    n_blocks = len(values) // SELECT_BLOCK
+    n_blocks = len(values) // block
     if n_blocks < 4 * k:
         return None
-    maxima = values[: n_blocks * SELECT_BLOCK].reshape(n_blocks, SELECT_BLOCK).max(axis=1)
+    maxima = values[: n_blocks * block].reshape(n_blocks, block).max(axis=1)
     return float(-np.partition(-maxima, k - 1)[k - 1])
 
 
-def _at_least(values: np.ndarray, line: float) -> np.ndarray:
+def _at_least(values: np.ndarray, line: float, block: int) -> np.ndarray:
     """Ascending indices of values >= line, scanning only the blocks whose maximum reaches line."""
-    n_blocks = len(values) // SELECT_BLOCK
+    n_blocks = len(values) // block
     if n_blocks < 2:
         return np.flatnonzero(values >= line)
-    body = values[: n_blocks * SELECT_BLOCK].reshape(n_blocks, SELECT_BLOCK)
+    body = values[: n_blocks * block].reshape(n_blocks, block)
     blocks = np.flatnonzero(body.max(axis=1) >= line)
     if len(blocks) * 4 > n_blocks:  # most blocks reach it: one plain scan is cheaper
         return np.flatnonzero(values >= line)
-    inside = body[blocks] >= line
-    rows, cols = np.nonzero(inside)
-    found = blocks[rows] * SELECT_BLOCK + cols
-    tail = n_blocks * SELECT_BLOCK + np.flatnonzero(values[n_blocks * SELECT_BLOCK:] >= line)
+    rows, cols = np.nonzero(body[blocks] >= line)
+    found = blocks[rows] * block + cols
+    tail = n_blocks * block + np.flatnonzero(values[n_blocks * block:] >= line)
     return np.concatenate([found, tail])
 
 

@@ -220,6 +220,7 @@ def random_weights(rng: random.Random, corpus: list[list[str]]) -> dict[str, flo
 def select_block(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
     """Small blocks put even tiny corpora through the block-max cut-off."""
     monkeypatch.setattr(bm25, "SELECT_BLOCK", request.param)
+    monkeypatch.setattr(bm25, "MIN_SELECT_BLOCK", min(request.param, bm25.MIN_SELECT_BLOCK))
     return request.param
 
 
