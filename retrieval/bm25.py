@@ -22,6 +22,8 @@ Memory decides the representation (a 1M-passage library must fit a 1–2 GB serv
   score, and only those candidates are scored again exactly, in float64, from their
   term frequencies and lengths with rank_bm25's formula. Full-length exact scores
   (get_scores, get_weighted_scores) are computed the same way from the frequencies.
+  With float16 the re-scored candidates for a top 5 stayed as few as with float32
+  (100,000 CMRC passages: p50 5, p99 7), and 1M passages take ~0.9 GB, not 1.3 GB.
 * BM25Plus gives every document ``idf * delta`` for a query term, with the term or
   without. The stored contributions are the difference from that constant, so a
   document without any query term scores exactly 0 and a posting list is all a term
