@@ -480,14 +480,25 @@ def exact_top_k(approx: np.ndarray, margin: float, k: int, rescore: Callable[[np
     if k <= 0:
         return np.empty(0, dtype=np.intp), np.empty(0)
     block = _block_size(n, k)
-    line = float(_kth_largest(work, k, block)) - 2 * margin
-    if line > 0 or holds_any is None:
-        candidates = _at_least(work, line, block)
-    else:  # a line at or below 0: every document without a query term would be a candidate
+    lower = _block_lower_bound(work, k, block)
+    if holds_any is not None and lower is not None and lower <= 2 * margin:
+        # Fewer than k blocks hold a clearly positive score: few documents match. Every
+        # other document scores approx 0 and exactly the same, so the k first of them
+        # stand for all: the exact top k lies among the matching ones and those k.
         held = holds_any()
-        others = ~held if mask is None else ~held & mask
-        matching = np.flatnonzero(held & (work >= line))
-        candidates = np.union1d(matching, np.flatnonzero(others)[:k])
+        pool = np.union1d(np.flatnonzero(held if mask is None else held & mask),
+                          _first_others(held, mask, k))
+        values = work[pool]
+        line = float(-np.partition(-values, k - 1)[k - 1]) - 2 * margin
+        candidates = pool[values >= line]
+    else:
+        line = float(_kth_largest(work, k, block, lower)) - 2 * margin
+        if line > 0 or holds_any is None:
+            candidates = _at_least(work, line, block)
+        else:  # a line at or below 0: every document without a query term would be a candidate
+            held = holds_any()
+            matching = np.flatnonzero(held & (work >= line))
+            candidates = np.union1d(matching, _first_others(held, mask, k))
     exact = rescore(candidates)
     order = np.argsort(-exact, kind="stable")[:k]
     return candidates[order], exact[order]
@@ -498,9 +509,16 @@ def _block_size(n: int, k: int) -> int:
     return min(SELECT_BLOCK, max(MIN_SELECT_BLOCK, n // (8 * k)))
 
 
-def _kth_largest(values: np.ndarray, k: int, block: int) -> float:
-    """The k-th largest value, looking only at blocks whose maximum can reach it."""
-    lower = _block_lower_bound(values, k, block)
+def _first_others(held: np.ndarray, mask: np.ndarray | None, k: int) -> np.ndarray:
+    """The k lowest documents not in held (and in mask), scanning no further than needed without a mask."""
+    if mask is None:
+        limit = min(len(held), k + int(np.count_nonzero(held)))  # k of them lie before this
+        return np.flatnonzero(~held[:limit])[:k]
+    return np.flatnonzero(~held & mask)[:k]
+
+
+def _kth_largest(values: np.ndarray, k: int, block: int, lower: float | None) -> float:
+    """The k-th largest value, looking only at blocks whose maximum reaches lower (≤ it)."""
     if lower is None:
         return float(-np.partition(-values, k - 1)[k - 1])
     candidates = values[_at_least(values, lower, block)]
