@@ -479,8 +479,8 @@ def exact_top_k(approx: np.ndarray, margin: float, k: int, rescore: Callable[[np
     k = min(k, eligible)
     if k <= 0:
         return np.empty(0, dtype=np.intp), np.empty(0)
-    block = _block_size(n, k)
-    lower = _block_lower_bound(work, k, block)
+    blocks = _Blocks(work, _block_size(n, k))
+    lower = blocks.lower_bound(k)
     if holds_any is not None and lower is not None and lower <= 2 * margin:
         # Fewer than k blocks hold a clearly positive score: few documents match. Every
         # other document scores approx 0 and exactly the same, so the k first of them
@@ -492,9 +492,9 @@ def exact_top_k(approx: np.ndarray, margin: float, k: int, rescore: Callable[[np
         line = float(-np.partition(-values, k - 1)[k - 1]) - 2 * margin
         candidates = pool[values >= line]
     else:
-        line = float(_kth_largest(work, k, block, lower)) - 2 * margin
+        line = blocks.kth_largest(k, lower) - 2 * margin
         if line > 0 or holds_any is None:
-            candidates = _at_least(work, line, block)
+            candidates = blocks.at_least(line)
         else:  # a line at or below 0: every document without a query term would be a candidate
             held = holds_any()
             matching = np.flatnonzero(held & (work >= line))
@@ -517,36 +517,41 @@ def _first_others(held: np.ndarray, mask: np.ndarray | None, k: int) -> np.ndarr
     return np.flatnonzero(~held & mask)[:k]
 
 
-def _kth_largest(values: np.ndarray, k: int, block: int, lower: float | None) -> float:
-    """The k-th largest value, looking only at blocks whose maximum reaches lower (≤ it)."""
-    if lower is None:
+class _Blocks:
+    """A score array cut into blocks, with each block's maximum computed once per query.
+
+    A block whose maximum is below a line holds no score at or above it, so
+    selecting scores above a line only looks inside the few blocks that reach it.
+    """
+
+    def __init__(self, values: np.ndarray, block: int) -> None:
+        self.values, self.block = values, block
+        self.n_blocks = len(values) // block
+        self.body = values[: self.n_blocks * block].reshape(self.n_blocks, block)
+        self.maxima = self.body.max(axis=1) if self.n_blocks >= 2 else None
+
+    def lower_bound(self, k: int) -> float | None:
+        """A value ≤ the k-th largest: the k-th largest block maximum (None when too few blocks)."""
+        if self.maxima is None or self.n_blocks < 4 * k:
+            return None
+        return float(-np.partition(-self.maxima, k - 1)[k - 1])
+
+    def kth_largest(self, k: int, lower: float | None) -> float:
+        """The k-th largest value, looking only at blocks that reach lower (a lower bound of it)."""
+        values = self.values if lower is None else self.values[self.at_least(lower)]
         return float(-np.partition(-values, k - 1)[k - 1])
-    candidates = values[_at_least(values, lower, block)]
-    return float(-np.partition(-candidates, k - 1)[k - 1])
 
-
-def _block_lower_bound(values: np.ndarray, k: int, block: int) -> float | None:
-    """A value ≤ the k-th largest: the k-th largest of the per-block maxima (None when too few blocks)."""
-    n_blocks = len(values) // block
-    if n_blocks < 4 * k:
-        return None
-    maxima = values[: n_blocks * block].reshape(n_blocks, block).max(axis=1)
-    return float(-np.partition(-maxima, k - 1)[k - 1])
-
-
-def _at_least(values: np.ndarray, line: float, block: int) -> np.ndarray:
-    """Ascending indices of values >= line, scanning only the blocks whose maximum reaches line."""
-    n_blocks = len(values) // block
-    if n_blocks < 2:
-        return np.flatnonzero(values >= line)
-    body = values[: n_blocks * block].reshape(n_blocks, block)
-    blocks = np.flatnonzero(body.max(axis=1) >= line)
-    if len(blocks) * 4 > n_blocks:  # most blocks reach it: one plain scan is cheaper
-        return np.flatnonzero(values >= line)
-    rows, cols = np.nonzero(body[blocks] >= line)
-    found = blocks[rows] * block + cols
-    tail = n_blocks * block + np.flatnonzero(values[n_blocks * block:] >= line)
-    return np.concatenate([found, tail])
+    def at_least(self, line: float) -> np.ndarray:
+        """Ascending indices of the values >= line."""
+        if self.maxima is None:
+            return np.flatnonzero(self.values >= line)
+        reaching = np.flatnonzero(self.maxima >= line)
+        if len(reaching) * 4 > self.n_blocks:  # most blocks reach it: one plain scan is cheaper
+            return np.flatnonzero(self.values >= line)
+        rows, cols = np.nonzero(self.body[reaching] >= line)
+        end = self.n_blocks * self.block
+        tail = end + np.flatnonzero(self.values[end:] >= line)
+        return np.concatenate([reaching[rows] * self.block + cols, tail])
 
 
 def _check_parameters(corpus: Sequence[Sequence[str]], variant: str, k1: float, b: float) -> None:
