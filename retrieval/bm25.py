@@ -298,18 +298,28 @@ class SparseBM25:
                            holds_any=lambda: self._touched(terms))
 
     def _approximate(self, terms: Terms) -> np.ndarray:
-        """Σ weight × (contribution − absent) in float32: 0 for documents without any of the terms."""
+        """Σ weight × (contribution − absent) in float32: 0 for documents without any of the terms.
+
+        The order of the terms does not matter here (the margin bounds any order), so
+        the longest posting list goes first and is written, not added: a gather and an
+        add fewer on the most postings.
+        """
         scores = np.zeros(self.n_docs, dtype=np.float32)
+        sparse = sorted((t for t in terms if self._hot_slot[t[0]] < 0), key=lambda t: -self._doc_freq[t[0]])
+        for i, (col, weight) in enumerate(sparse):
+            start, end = self._indptr[col], self._indptr[col + 1]
+            values = self._weights[start:end]
+            if weight != 1.0:
+                values = np.float32(weight) * values
+            if i == 0:
+                scores[self._indices[start:end]] = values
+            else:
+                scores[self._indices[start:end]] += values
         for col, weight in terms:
-            w32 = np.float32(weight)
             slot = self._hot_slot[col]
             if slot >= 0:
                 column = self._hot[slot]
-                scores += column if weight == 1.0 else w32 * column
-                continue
-            start, end = self._indptr[col], self._indptr[col + 1]
-            values = self._weights[start:end]
-            scores[self._indices[start:end]] += values if weight == 1.0 else w32 * values
+                scores += column if weight == 1.0 else np.float32(weight) * column
         return scores
 
     def _margin(self, terms: Terms) -> float:
