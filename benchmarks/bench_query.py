@@ -1,19 +1,28 @@
-"""Speed at scale: SparseBM25 against plain rank-bm25, and the token cache on reload.
+"""BM25 at scale: the project's index against rank-bm25, rank-bm25-rs and bm25s, in one run.
 
-Why this exists: rank-bm25 loops in Python over every document for every query
-term (~150 ms a query at 100,000 chunks), and jieba tokenizes ~400,000
-characters a second, so both query time and load time grow with the library.
-This prints, in one run and for the same corpus, what the project pays and
-what plain rank-bm25 pays: index build, tokenization, query p50/p99 for the
-top 5, memory, and how each grows with N.
+Why this exists: a library only grows, and a district office's server has 1–2 GB. This
+measures, for the same synthetic corpus and the same queries, what each BM25 costs —
+build time, resident memory, build peak, query p50/p99 for the top 5 — and whether its
+top 5 is the exact one.
 
-The corpus is synthetic: sentences of the documents in data/ recombined into
-chunks of 100–400 characters. With only a few source documents its vocabulary
-is small and its posting lists are long, which is the hard case for a sparse
-index. Queries are questions built around 4–10 character spans of the corpus.
+Corpus: sentences of CMRC 2018 (dev + trial contexts, general Chinese from every topic)
+and of every document in ../shared/corpus, ../shared/seed and data/, tokenized once with
+the project's tokenizer (cached in the temp directory), recombined into passages of
+100–400 characters. A passage's tokens are its sentences' tokens, shared, so a million
+passages fit in memory. Queries are questions built around 4–10 character spans.
 
-    .venv/bin/python benchmarks/bench_query.py                  # N = 1,000, 10,000, 100,000
-    .venv/bin/python benchmarks/bench_query.py --chunks 20000
+Reference: rank_bm25.BM25Plus's scores (a stable sort, ties to the lower index) where it
+is run (it loops in Python: --rank-bm25-max, default 100,000 passages); above that, the
+project's exact float64 scores over every passage, which tests/test_bm25.py shows are
+rank_bm25's bit for bit. Peers run only where installed (`pip install -e '.[bench]'`);
+each is timed as get_scores + the same partial top-5 selection.
+
+Memory is measured from /proc/self/status: resident = VmRSS after the build minus before,
+build peak = VmHWM during the build (reset through /proc/self/clear_refs) minus before.
+
+    .venv/bin/python benchmarks/bench_query.py                      # N = 1,000, 10,000, 100,000
+    .venv/bin/python benchmarks/bench_query.py --chunks 1000000
+    .venv/bin/python benchmarks/bench_query.py --segmenter     # jieba vs retrieval/segmenter.py
 
 The last line printed is one JSON object for the largest N.
 """
@@ -21,80 +30,70 @@ The last line printed is one JSON object for the largest N.
 from __future__ import annotations
 
 import argparse
+import gc
+import hashlib
+import importlib.util
 import json
-import math
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
-from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
-from retrieval.bm25 import SparseBM25
-from retrieval.index import BM25_PARAMS
-from retrieval.text.tokens import tokenize, tokenizer_fingerprint
-from retrieval.token_cache import tokenize_all
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from retrieval.bm25 import SparseBM25  # noqa: E402
+from retrieval.index import BM25_PARAMS  # noqa: E402
+from retrieval.reader import read_text  # noqa: E402
+from retrieval.text.tokens import tokenize, tokenizer_fingerprint  # noqa: E402
 
 T = TypeVar("T")
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-VARIANT = "plus"  # the variant retrieval/index.py uses, with its BM25_PARAMS
-RANK_BM25 = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}[VARIANT]
+SHARED = ROOT.parent / "shared"
+CMRC_FILES = ("cmrc2018_dev.json", "cmrc2018_trial.json")
 TOP_K = 5
-CHUNKS_PER_DOC = 50  # synthetic chunks grouped into documents, the unit of the token cache
-SPEECH_CHARS = 5_000  # a speech of ~15 KB of UTF-8, like the one in data/; chunks average ~300 chars
 QUESTION_TEMPLATES = ["{}有哪些任务", "{}的目标是什么", "2022年{}怎么做", "如何推进{}", "{}", "关于{}的要求"]
+CACHE_DIR = Path(tempfile.gettempdir()) / "speechbot-bench-query"
 
 
 @dataclass
-class Run:
-    """Figures for one corpus size."""
+class Measured:
+    """One implementation at one size, measured in a process of its own."""
 
-    chunks: int
-    chars: int
-    tokenize_s: float
-    cache_load_s: float
-    build_s: float
-    build_peak_mb: float
-    index_mb: float
-    p50_ms: float
-    p99_ms: float
-    rank_bm25_build_s: float
-    rank_bm25_mb: float
-    rank_bm25_p50_ms: float
-    rank_bm25_p99_ms: float
-    same_top_k: int
-    queries: int
-
-    @property
-    def speedup(self) -> float:
-        return self.rank_bm25_p50_ms / self.p50_ms
+    build_s: float = 0.0
+    rss_mb: float = 0.0  # resident memory the built index adds
+    build_peak_mb: float = 0.0  # highest resident memory during the build, above the memory before it
+    p50_ms: float = 0.0  # get_scores (ours: top_k_weighted) + top 5, per query
+    p99_ms: float = 0.0
+    same_top5: int = 0  # queries whose top 5 is the exact one, in order
+    queries: int = 0
+    extra: dict = field(default_factory=dict)
 
 
 def main() -> None:
     args = parse_args()
-    if args.cold_start_child:
-        cold_start_child(Path(args.cold_start_child))
+    if args.child:
+        child_main(args)
         return
-    sentences = corpus_sentences(DATA)
-    print(f"corpus: {len(sentences)} sentences from {DATA}; variant {VARIANT} {BM25_PARAMS}; "
-          f"top {TOP_K}; {args.queries} queries")
-    runs = [bench_size(n, sentences, args) for n in args.chunks]
-    print_growth(runs)
-    if not args.skip_reload:
-        bench_reload(sentences, args.reload_docs)
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of this process: {peak_rss:.0f} MB")
-    print(json.dumps(summary(runs[-1])))
+    if args.segmenter:
+        bench_segmenter()
+        return
+    sentences, tokens = sentence_pool()
+    vocabulary = len({t for ts in tokens for t in ts})
+    print(f"corpus: {len(sentences):,} sentences, {sum(map(len, sentences)):,} characters, "
+          f"{vocabulary:,} distinct terms; BM25Plus {BM25_PARAMS}; top {TOP_K}; {args.queries} queries")
+    print(f"peers installed: {', '.join(name for name in PEERS if installed(name)) or 'none'}; "
+          "each implementation is built and queried in a fresh process")
+    results = [bench_size(n, args) for n in args.chunks]
+    print(json.dumps(results[-1]))
 
 
 def parse_args() -> argparse.Namespace:
@@ -104,102 +103,330 @@ def parse_args() -> argparse.Namespace:
                         help="corpus sizes to measure (default: 1000 10000 100000)")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--reload-docs", type=int, default=1_000,
-                        help="speech-size documents in the reload scenario")
-    parser.add_argument("--skip-reload", action="store_true")
-    parser.add_argument("--cold-start-child", help=argparse.SUPPRESS)
+    parser.add_argument("--rank-bm25-max", type=int, default=100_000,
+                        help="largest N at which plain rank-bm25 runs (it takes ~1.5 s a query at 1M)")
+    parser.add_argument("--rank-bm25-queries", type=int, default=50,
+                        help="queries asked of rank-bm25 (all queries for everyone else)")
+    parser.add_argument("--skip-peers", action="store_true", help="only the project's index")
+    parser.add_argument("--skip-save", action="store_true", help="do not time save/load")
+    parser.add_argument("--segmenter", action="store_true",
+                        help="instead: jieba against retrieval/segmenter.py on the same sentences")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-n", type=int, help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 # -- Synthetic corpus and queries ---------------------------------------------
 
 
-def corpus_sentences(data_dir: Path) -> list[str]:
-    """Sentences (。！？； or line ends) of every text document in data_dir."""
-    sentences = []
-    for path in sorted(data_dir.glob("*.txt")):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        sentences += [s.strip() for s in re.split(r"(?<=[。！？；])|\n", text) if len(s.strip()) >= 8]
-    if not sentences:
-        sys.exit(f"no sentences found in {data_dir}/*.txt")
-    return sentences
+def source_texts() -> list[str]:
+    """CMRC contexts and every document found in ../shared and data/."""
+    texts = []
+    for name in CMRC_FILES:
+        path = SHARED / "corpus" / name
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))["data"]
+            texts += [p["context"] for article in data for p in article["paragraphs"]]
+    for folder in (SHARED / "corpus", SHARED / "seed", ROOT / "data"):
+        for path in sorted(folder.glob("*")):
+            if path.suffix in (".txt", ".docx") and path.name != "SOURCES.md":
+                texts.append(read_text(path))
+    if not texts:
+        sys.exit(f"no source text in {SHARED} or {ROOT / 'data'}")
+    return texts
 
 
-def synthetic_chunks(sentences: list[str], n: int, rng: random.Random) -> list[str]:
-    """n chunks of 100–400 characters, each a run of random sentences."""
-    chunks = []
+def split_sentences(texts: list[str]) -> list[str]:
+    """Sentences (。！？； or line ends) of at least 8 characters, each once."""
+    sentences = (s.strip() for text in texts for s in re.split(r"(?<=[。！？；])|\n", text))
+    return list(dict.fromkeys(s for s in sentences if len(s) >= 8))
+
+
+def sentence_pool(quiet: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Sentences and their project tokens, tokenized once and cached by content and tokenizer."""
+    sentences = split_sentences(source_texts())
+    digest = hashlib.sha256(tokenizer_fingerprint().encode())
+    for sentence in sentences:
+        digest.update(sentence.encode("utf-8") + b"\0")
+    path = CACHE_DIR / f"sentences-{digest.hexdigest()[:20]}.json"
+    if path.exists():
+        tokens = json.loads(path.read_text(encoding="utf-8"))
+        if not quiet:
+            print(f"sentence tokens from {path}")
+    else:
+        start = time.perf_counter()
+        tokens = [tokenize(s) for s in sentences]
+        elapsed = time.perf_counter() - start
+        print(f"tokenized {sum(map(len, sentences)):,} characters in {elapsed:.1f} s; cached in {path}")
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+    interned = {}  # one str object per distinct term, shared by every passage
+    tokens = [[interned.setdefault(t, t) for t in ts] for ts in tokens]
+    return sentences, tokens
+
+
+def synthetic_passages(sentences: list[str], tokens: list[list[str]], n: int,
+                       rng: random.Random) -> tuple[list[list[str]], int]:
+    """n passages of 100–400 characters, each a run of random sentences: tokens, and total characters."""
+    lengths = [len(s) for s in sentences]
+    passages, chars = [], 0
     for _ in range(n):
-        target, text = rng.randint(100, 400), ""
-        while len(text) < target:
-            text += rng.choice(sentences)
-        chunks.append(text[:400])
-    return chunks
+        target, size, picked = rng.randint(100, 400), 0, []
+        while size < target:
+            i = rng.randrange(len(sentences))
+            picked.append(tokens[i])
+            size += lengths[i]
+        passages.append(list(chain.from_iterable(picked)))
+        chars += size
+    return passages, chars
 
 
-def questions(sentences: list[str], n: int, rng: random.Random) -> list[str]:
-    """Questions around a 4–10 character span of a sentence, e.g. "基础配套项目有哪些任务"."""
+def questions(sentences: list[str], n: int, rng: random.Random) -> list[list[str]]:
+    """Distinct query terms of questions around a 4–10 character span of a sentence."""
     result = []
-    for _ in range(n):
+    while len(result) < n:
         words = re.sub(r"[^\w]", "", rng.choice(sentences))
         size = min(len(words), rng.randint(4, 10))
         start = rng.randint(0, len(words) - size)
-        result.append(rng.choice(QUESTION_TEMPLATES).format(words[start:start + size]))
+        question = rng.choice(QUESTION_TEMPLATES).format(words[start:start + size])
+        terms = list(dict.fromkeys(tokenize(question)))
+        if terms:
+            result.append(terms)
     return result
 
 
-def as_documents(chunks: list[str], per_doc: int) -> list[list[str]]:
-    return [chunks[i:i + per_doc] for i in range(0, len(chunks), per_doc)]
+# -- One corpus size: each implementation in a child process --------------------------
 
 
-# -- One corpus size ------------------------------------------------------------
+def bench_size(n: int, args: argparse.Namespace) -> dict:
+    """Every implementation at size n, compared with the exact top 5."""
+    ours = run_child("project", n, args)
+    info = ours.extra
+    print(f"\nN = {n:,} passages, {info['chars']:,} characters, {info['tokens']:,} tokens; "
+          f"{info['vocabulary']:,} terms, {info['postings']:,} postings, "
+          f"{info['dense_columns']} dense columns")
+    exact = info.pop("exact_top")
+    ours.same_top5 = sum(top == ref for top, ref in zip(info.pop("top"), exact, strict=True))
+    ours_scores = info.pop("scores")
+    print_measured("project (SparseBM25)", ours)
+    print(f"    index arrays {info['nbytes_mb']:.0f} MB; float32 scoring alone p50 "
+          f"{info['approx_p50_ms']:.2f} ms; reference: exact float64 scores of every passage, stable sort")
+    if "save_s" in info:
+        print(f"    save {info['save_s']:.2f} s, load (memory-mapped) {info['load_s']:.3f} s, then p50 "
+              f"{info['loaded_p50_ms']:.2f} ms, identical top 5 and scores "
+              f"{info['loaded_same']}/{ours.queries}")
+    result = {"chunks": n, **{k: info[k] for k in ("chars", "vocabulary", "postings", "dense_columns")},
+              "reference": "exact float64 top 5 (bit-identical to rank_bm25 where it runs)",
+              "ours": rounded({**asdict(ours), "extra": None}), "ours_extra": rounded(info), "peers": {}}
+    del result["ours"]["extra"]
+    for name in PEERS if not args.skip_peers else ():
+        if not installed(name):
+            continue
+        if name == "rank-bm25" and n > args.rank_bm25_max:
+            print(f"  {name:22} skipped above {args.rank_bm25_max:,} passages (--rank-bm25-max)")
+            continue
+        peer = run_child(name, n, args)
+        top, scores = peer.extra.pop("top"), peer.extra.pop("scores")
+        peer.same_top5 = sum(t == ref for t, ref in zip(top, exact, strict=False))
+        if name == "rank-bm25":  # our exact scores are rank_bm25's, bit for bit?
+            same_scores = sum(a == b for a, b in zip(scores, ours_scores, strict=False))
+            result["ours_scores_equal_rank_bm25"] = f"{same_scores}/{len(scores)}"
+            print(f"  our top-5 scores equal to rank_bm25's, bit for bit: {same_scores}/{len(scores)}")
+        print_measured(name, peer)
+        result["peers"][name] = rounded({k: v for k, v in asdict(peer).items() if k != "extra"})
+    return result
 
 
-def bench_size(n: int, sentences: list[str], args: argparse.Namespace) -> Run:
+def run_child(name: str, n: int, args: argparse.Namespace) -> Measured:
+    command = [sys.executable, __file__, "--child", name, "--child-n", str(n), "--queries", str(args.queries),
+               "--seed", str(args.seed), "--rank-bm25-queries", str(args.rank_bm25_queries)]
+    if args.skip_save:
+        command.append("--skip-save")
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return Measured(**json.loads(out.splitlines()[-1]))
+
+
+def child_main(args: argparse.Namespace) -> None:
+    """Build one implementation over the size's corpus and answer every query; print JSON."""
+    sentences, tokens = sentence_pool(quiet=True)
     rng = random.Random(args.seed)
-    chunks = synthetic_chunks(sentences, n, rng)
-    queries = [tokenize(q) for q in questions(sentences, args.queries, rng)]
-    chars = sum(map(len, chunks))
-    print(f"\nN = {n:,} chunks, {chars:,} characters")
+    corpus, chars = synthetic_passages(sentences, tokens, args.child_n, rng)
+    queries = questions(sentences, args.queries, rng)
+    if args.child == "project":
+        measured = measure_ours(corpus, queries, args)
+        measured.extra.update(chars=chars, tokens=sum(map(len, corpus)))
+    else:
+        if args.child == "rank-bm25":
+            queries = queries[: args.rank_bm25_queries]
+        get_scores, measured = build_measured(lambda: PEERS[args.child](corpus))
 
-    corpus, tokenize_s, cache_load_s = timed_tokenize(chunks)
-    build_s, index = timed(lambda: SparseBM25(corpus, VARIANT, **BM25_PARAMS))
-    build_peak_mb, index_mb = traced_mb(lambda: SparseBM25(corpus, VARIANT, **BM25_PARAMS))
-    ours_ms, ours_top = time_queries(queries, lambda q: index.top_k(index.get_scores(q), TOP_K))
+        def search(query: list[str]) -> tuple[list[int], list[float]]:
+            scores = np.asarray(get_scores(query))
+            top = SparseBM25.top_k(scores, TOP_K)
+            return top.tolist(), scores[top].tolist()
 
-    rank_build_s, plain = timed(lambda: RANK_BM25(corpus, **BM25_PARAMS))
-    _, rank_mb = traced_mb(lambda: RANK_BM25(corpus, **BM25_PARAMS))
-    plain_ms, plain_top = time_queries(queries, lambda q: plain_top_k(plain.get_scores(q)))
-
-    same = sum(a.tolist() == b.tolist() for a, b in zip(ours_top, plain_top, strict=True))
-    run = Run(chunks=n, chars=chars, tokenize_s=tokenize_s, cache_load_s=cache_load_s, build_s=build_s,
-              build_peak_mb=build_peak_mb, index_mb=index_mb,
-              p50_ms=percentile(ours_ms, 50), p99_ms=percentile(ours_ms, 99),
-              rank_bm25_build_s=rank_build_s, rank_bm25_mb=rank_mb,
-              rank_bm25_p50_ms=percentile(plain_ms, 50), rank_bm25_p99_ms=percentile(plain_ms, 99),
-              same_top_k=same, queries=len(queries))
-    print_run(run, index)
-    return run
+        times, results = time_queries(queries, search)
+        measured.p50_ms, measured.p99_ms = percentile(times, 50), percentile(times, 99)
+        measured.extra = {"top": [t for t, _ in results], "scores": [s for _, s in results]}
+    measured.queries = len(queries)
+    print(json.dumps(asdict(measured)))
 
 
-def timed_tokenize(chunks: list[str]) -> tuple[list[list[str]], float, float]:
-    """Tokenize cold on all cores (writing the cache), then again from the warm cache."""
-    docs = as_documents(chunks, CHUNKS_PER_DOC)
-    fingerprint = tokenizer_fingerprint()
-    with tempfile.TemporaryDirectory(prefix="bench-tokens-") as cache_dir:
-        cold_s, tokens = timed(lambda: tokenize_all(docs, tokenize, Path(cache_dir), fingerprint))
-        warm_s, cached = timed(lambda: tokenize_all(docs, tokenize, Path(cache_dir), fingerprint))
-    assert cached == tokens
-    return [chunk for doc in tokens for chunk in doc], cold_s, warm_s
+def measure_ours(corpus: list[list[str]], queries: list[list[str]], args: argparse.Namespace) -> Measured:
+    index, measured = build_measured(lambda: SparseBM25(corpus, "plus", **BM25_PARAMS))
+    # Warm-up with an empty query too: numpy pays ~10 ms in a process's first call of some sorting
+    # and set routines, which only queries matching fewer than 5 passages reach.
+    times, ours = time_queries(queries, lambda q: index.top_k_weighted(dict.fromkeys(q, 1.0), TOP_K),
+                               warm_up=[queries[0], []])
+    measured.p50_ms, measured.p99_ms = percentile(times, 50), percentile(times, 99)
+    # the margin only: keeping 200 score arrays alive would time page faults, not scoring
+    approx_times, _ = time_queries(queries, lambda q: index.approximate_scores(dict.fromkeys(q, 1.0))[2])
+    exact_top = [np.argsort(-index.get_weighted_scores(dict.fromkeys(q, 1.0)), kind="stable")[:TOP_K].tolist()
+                 for q in queries]
+    measured.extra = {"vocabulary": len(index.vocabulary), "postings": index.nnz,
+                      "dense_columns": index.n_dense_columns, "nbytes_mb": index.nbytes / 2**20,
+                      "approx_p50_ms": percentile(approx_times, 50),
+                      "top": [top.tolist() for top, _ in ours], "scores": [s.tolist() for _, s in ours],
+                      "exact_top": exact_top}
+    if not args.skip_save:
+        with tempfile.TemporaryDirectory(prefix="bench-bm25-") as tmp:
+            save_s, _ = timed(lambda: index.save(tmp))
+            load_s, loaded = timed(lambda: SparseBM25.load(tmp))
+            times, again = time_queries(queries,
+                                        lambda q: loaded.top_k_weighted(dict.fromkeys(q, 1.0), TOP_K))
+            same = sum(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+                       for a, b in zip(again, ours, strict=True))
+            measured.extra.update(save_s=save_s, load_s=load_s, loaded_p50_ms=percentile(times, 50),
+                                  loaded_same=same)
+    return measured
 
 
-def plain_top_k(scores: np.ndarray) -> np.ndarray:
-    """Top k by a full stable sort: same order as SparseBM25.top_k."""
-    return np.argsort(-scores, kind="stable")[:TOP_K]
+# -- Peers ----------------------------------------------------------------------
 
 
-def time_queries(queries: list[list[str]], search: Callable[[list[str]], np.ndarray],
-                 ) -> tuple[list[float], list[np.ndarray]]:
-    search(queries[0])  # warm-up
+def make_rank_bm25(corpus: list[list[str]]) -> Callable[[list[str]], np.ndarray]:
+    from rank_bm25 import BM25Plus
+
+    return BM25Plus(corpus, **BM25_PARAMS).get_scores
+
+
+def make_rank_bm25_rs(corpus: list[list[str]]) -> Callable[[list[str]], np.ndarray]:
+    from rank_bm25_rs import BM25Plus
+
+    return BM25Plus(corpus, **BM25_PARAMS).get_scores
+
+
+def make_bm25s(corpus: list[list[str]]) -> Callable[[list[str]], np.ndarray]:
+    import bm25s
+
+    retriever = bm25s.BM25(method="bm25+", **BM25_PARAMS)
+    retriever.index(corpus, show_progress=False)
+    return retriever.get_scores
+
+
+PEERS: dict[str, Callable[[list[list[str]]], Callable[[list[str]], np.ndarray]]] = {
+    "rank-bm25": make_rank_bm25, "rank-bm25-rs": make_rank_bm25_rs, "bm25s": make_bm25s}
+MODULES = {"rank-bm25": "rank_bm25", "rank-bm25-rs": "rank_bm25_rs", "bm25s": "bm25s"}
+
+
+def installed(name: str) -> bool:
+    return importlib.util.find_spec(MODULES[name]) is not None
+
+
+# -- Tokenizer backends ---------------------------------------------------------------
+
+
+STARTUP_CODE = """
+import sys, time
+start, cpu = time.perf_counter(), time.process_time()
+from retrieval import segmenter
+words = segmenter.cut_for_search("2022年基础配套有哪些任务")
+print(time.perf_counter() - start, time.process_time() - cpu, segmenter.backend_name(),
+      "pkg_resources" in sys.modules)
+"""
+PLAIN_JIEBA_CODE = """
+import sys, time
+start, cpu = time.perf_counter(), time.process_time()
+import jieba
+jieba.lcut("2022年基础配套有哪些任务")
+print(time.perf_counter() - start, time.process_time() - cpu, "plain-jieba", "pkg_resources" in sys.modules)
+"""
+
+
+def bench_segmenter(runs: int = 5) -> None:
+    """Import + first cut of each backend in fresh processes, then speed and equality on the sentences."""
+    import os
+
+    from retrieval import segmenter
+    from retrieval.text.normalize import normalize
+
+    result: dict = {}
+    for label, code, backend in [("jieba (segmenter, no pkg_resources)", STARTUP_CODE, "jieba"),
+                                 ("rjieba (segmenter)", STARTUP_CODE, "rjieba"),
+                                 ("import jieba; jieba.lcut", PLAIN_JIEBA_CODE, "")]:
+        env = {**os.environ, segmenter.BACKEND_ENV: backend} if backend else dict(os.environ)
+        samples = []
+        for _ in range(runs):
+            out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                                 capture_output=True, text=True).stdout.split()
+            samples.append((float(out[0]), float(out[1]), out[3] == "True"))
+        wall, cpu = min(s[0] for s in samples), min(s[1] for s in samples)
+        print(f"  import + first cut, {label:38} best of {runs}: wall {wall:.3f} s, CPU {cpu:.3f} s, "
+              f"pkg_resources imported: {samples[0][2]}")
+        result[label] = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "pkg_resources": samples[0][2]}
+
+    sentences = [normalize(s) for s in split_sentences(source_texts())]
+    chars = sum(map(len, sentences))
+    reference, ours = segmenter.jieba_cutter(), segmenter.cut_for_search
+    reference(sentences[0]), ours(sentences[0])  # dictionaries loaded before timing
+    jieba_s, expected = timed(lambda: [reference(s) for s in sentences])
+    ours_s, got = timed(lambda: [ours(s) for s in sentences])
+    same = sum(a == b for a, b in zip(expected, got, strict=True))
+    print(f"  {len(sentences):,} sentences, {chars:,} characters (CMRC + shared documents), normalized:")
+    print(f"    jieba {chars / jieba_s:12,.0f} chars/s; segmenter ({segmenter.backend_name()}) "
+          f"{chars / ours_s:12,.0f} chars/s ({jieba_s / ours_s:.1f}x); identical {same:,}/{len(sentences):,}")
+    for sentence, a, b in [(s, a, b) for s, a, b in zip(sentences, expected, got, strict=True) if a != b][:5]:
+        print(f"    differs: {sentence[:40]}  jieba {[w for w in a if w not in b]}  "
+              f"segmenter {[w for w in b if w not in a]}")
+    result.update(sentences=len(sentences), identical=same, jieba_chars_per_s=round(chars / jieba_s),
+                  segmenter_chars_per_s=round(chars / ours_s), backend=segmenter.backend_name())
+    print(json.dumps(result, ensure_ascii=False))
+
+
+# -- Measuring --------------------------------------------------------------------
+
+
+def status_mb(field_name: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS, VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field_name + ":"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field_name} in /proc/self/status")
+
+
+def reset_peak() -> None:
+    """Make VmHWM the current RSS, so the next peak read is this step's."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def build_measured(make: Callable[[], T]) -> tuple[T, Measured]:
+    """Build something, with its time, resident memory and build peak above the memory before it."""
+    gc.collect()
+    before = status_mb("VmRSS")
+    reset_peak()
+    start = time.perf_counter()
+    result = make()
+    elapsed = time.perf_counter() - start
+    gc.collect()
+    return result, Measured(build_s=elapsed, rss_mb=status_mb("VmRSS") - before,
+                        build_peak_mb=status_mb("VmHWM") - before)
+
+
+def time_queries(queries: list[list[str]], search: Callable[[list[str]], T],
+                 warm_up: list[list[str]] | None = None) -> tuple[list[float], list[T]]:
+    """Milliseconds per query and the results, after warm-up queries (default: the first query)."""
+    for query in warm_up if warm_up is not None else queries[:1]:
+        search(query)
     times, results = [], []
     for query in queries:
         start = time.perf_counter()
@@ -208,111 +435,28 @@ def time_queries(queries: list[list[str]], search: Callable[[list[str]], np.ndar
     return times, results
 
 
-def print_run(run: Run, index: SparseBM25) -> None:
-    print(f"  tokenize (cold, all cores, writing cache) {run.tokenize_s:8.2f} s  "
-          f"{run.chars / run.tokenize_s:12,.0f} chars/s")
-    print(f"  tokenize (warm cache)                     {run.cache_load_s:8.2f} s  "
-          f"{run.chars / run.cache_load_s:12,.0f} chars/s")
-    print(f"  {'':28}{'project':>14}{'rank-bm25':>14}{'ratio':>10}")
-    rows = [("index build (s)", run.build_s, run.rank_bm25_build_s),
-            ("index memory (MB)", run.index_mb, run.rank_bm25_mb),
-            (f"query p50 top {TOP_K} (ms)", run.p50_ms, run.rank_bm25_p50_ms),
-            (f"query p99 top {TOP_K} (ms)", run.p99_ms, run.rank_bm25_p99_ms)]
-    for label, ours, plain in rows:
-        print(f"  {label:28}{ours:14.3f}{plain:14.3f}{plain / ours:9.1f}x")
-    print(f"  memory = what the built index holds (tracemalloc); build peak {run.build_peak_mb:.0f} MB; "
-          f"index arrays {index.nbytes / 2**20:.0f} MB: {len(index.vocabulary):,} terms, "
-          f"{index.weights.nnz:,} postings, {index.n_dense_columns} dense columns")
-    print(f"  identical top-{TOP_K} rankings: {run.same_top_k}/{run.queries}")
-
-
-def print_growth(runs: list[Run]) -> None:
-    """Each cost as a power of N between consecutive sizes: 1.0 = linear, 0 = constant."""
-    if len(runs) < 2:
-        return
-    print("\ngrowth with N (exponent e in cost ∝ N^e between consecutive sizes)")
-    fields = ["tokenize_s", "cache_load_s", "build_s", "index_mb", "p50_ms", "p99_ms", "rank_bm25_p50_ms"]
-    for a, b in zip(runs, runs[1:], strict=False):
-        scale = math.log(b.chunks / a.chunks)
-        exponents = "  ".join(f"{f} {math.log(getattr(b, f) / getattr(a, f)) / scale:.2f}" for f in fields)
-        print(f"  {a.chunks:,} → {b.chunks:,}: {exponents}")
-
-
-# -- Reload scenario --------------------------------------------------------------
-
-
-def bench_reload(sentences: list[str], n_docs: int) -> None:
-    """n_docs speech-size documents cached; change one and reload; restart with the cache warm."""
-    rng = random.Random(2)
-    docs = [synthetic_chunks(sentences, SPEECH_CHARS // 300, rng) for _ in range(n_docs)]
-    chars = sum(len(c) for doc in docs for c in doc)
-    fingerprint = tokenizer_fingerprint()
-    print(f"\nreload: {n_docs:,} documents, {chars:,} characters ({chars / n_docs:,.0f} per document)")
-    with tempfile.TemporaryDirectory(prefix="bench-reload-") as tmp:
-        cache_dir = Path(tmp) / "tokens"
-        cold_s, tokens = timed(lambda: tokenize_all(docs, tokenize, cache_dir, fingerprint))
-        print(f"  first load, empty cache, all cores       {cold_s:7.2f} s")
-        docs[n_docs // 2] = [*docs[n_docs // 2][:-1], "这一段改过了，重新分词。"]
-        reload_s, tokens = timed(lambda: tokenize_all(docs, tokenize, cache_dir, fingerprint))
-        corpus = [chunk for doc in tokens for chunk in doc]
-        build_s, _ = timed(lambda: SparseBM25(corpus, VARIANT, **BM25_PARAMS))
-        print(f"  reload after one changed document         {reload_s:7.2f} s  (target ≤ 2 s)"
-              f"  + index build {build_s:.2f} s for {len(corpus):,} chunks")
-        (Path(tmp) / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
-        for label, change in [("restart, warm cache", False), ("restart, one changed document", True)]:
-            total_s, inner_s = run_cold_start(Path(tmp), change)
-            print(f"  {label:40} {total_s:7.2f} s  (process start to tokens; tokenize_all {inner_s:.2f} s;"
-                  f" target ≤ 3 s)")
-
-
-def run_cold_start(tmp: Path, change_one: bool) -> tuple[float, float]:
-    """A fresh interpreter loading the documents' tokens: wall time from start, and tokenize_all's share."""
-    if change_one:
-        docs = json.loads((tmp / "docs.json").read_text(encoding="utf-8"))
-        docs[0] = [*docs[0][:-1], "重启前又改了一段。"]
-        (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
-    start = time.perf_counter()
-    out = subprocess.run([sys.executable, __file__, "--cold-start-child", str(tmp)],
-                         check=True, capture_output=True, text=True).stdout
-    return time.perf_counter() - start, float(out.split()[-1])
-
-
-def cold_start_child(tmp: Path) -> None:
-    docs = json.loads((tmp / "docs.json").read_text(encoding="utf-8"))
-    inner_s, _ = timed(lambda: tokenize_all(docs, tokenize, tmp / "tokens", tokenizer_fingerprint()))
-    print(inner_s)
-
-
-# -- Measuring --------------------------------------------------------------------
-
-
 def timed(make: Callable[[], T]) -> tuple[float, T]:
     start = time.perf_counter()
     result = make()
     return time.perf_counter() - start, result
 
 
-def traced_mb(make: Callable[[], object]) -> tuple[float, float]:
-    """Peak memory while make() runs, and memory still held by its result (MB)."""
-    tracemalloc.start()
-    try:
-        result = make()
-        retained, peak = tracemalloc.get_traced_memory()
-        del result
-        return peak / 2**20, retained / 2**20
-    finally:
-        tracemalloc.stop()
-
-
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def summary(run: Run) -> dict:
-    return {"chunks": run.chunks, "build_s": round(run.build_s, 3), "tokenize_s": round(run.tokenize_s, 3),
-            "p50_ms": round(run.p50_ms, 4), "p99_ms": round(run.p99_ms, 4),
-            "rank_bm25_p50_ms": round(run.rank_bm25_p50_ms, 3), "speedup": round(run.speedup, 1),
-            "index_mb": round(run.index_mb, 1)}
+def print_measured(name: str, m: Measured) -> None:
+    print(f"  {name:22} build {m.build_s:7.2f} s  resident {m.rss_mb:7.0f} MB  "
+          f"build peak {m.build_peak_mb:7.0f} MB  top-{TOP_K} p50 {m.p50_ms:8.2f} ms  "
+          f"p99 {m.p99_ms:8.2f} ms  exact top {TOP_K} {m.same_top5}/{m.queries}")
+
+
+def rounded(value: object) -> object:
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    return value
 
 
 if __name__ == "__main__":

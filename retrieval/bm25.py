@@ -1,41 +1,66 @@
-"""BM25 scores from a precomputed sparse matrix, bit for bit the same as rank_bm25.
+"""BM25 over a compact precomputed index: exact top-k with scores bit for bit those of rank_bm25.
 
-rank_bm25's ``get_scores`` loops in Python over every document for every query
-term: about 150 ms per query at 100,000 chunks. Almost all of that work does
-not depend on the query, so we do it once at build time. Each (term, document)
-pair gets its BM25 contribution precomputed, stored in a sparse matrix with one
-column per term; a query then only adds up its terms' columns.
+rank_bm25's ``get_scores`` loops in Python over every document for every query term:
+about 150 ms per query at 100,000 chunks. Almost all of that work does not depend on
+the query, so it is done once at build time: each (term, document) posting gets its
+BM25 contribution precomputed, and a query only adds up its terms' posting lists.
 
-Exactness matters more than it looks. Callers compare scores, break ties by
-document order, and test against rank_bm25. So every contribution is computed
-with the same floating-point operations, in the same order, as rank_bm25, and
-a query adds its terms in query order, as rank_bm25 does. The scores are then
-identical to rank_bm25's, not merely close, and so are the rankings and ties.
-Two details follow from that:
+Exactness matters more than it looks. Callers compare scores, break ties by document
+order, and test against rank_bm25. Every exact score here is computed with the same
+floating-point operations, in the same order, as rank_bm25, and a query adds its terms
+in query order, as rank_bm25 does, so the scores are identical to rank_bm25's, not
+merely close, and so are the rankings and ties.
 
-* BM25Plus gives every document ``idf * delta`` for a query term, also the
-  documents without the term. Folding those into one per-query constant would
-  round differently, so each term adds its constant to every document in turn.
-* Adding a posting list costs a few nanoseconds per posting, adding a dense
-  column a fraction of a nanosecond per document. For terms found in many
-  documents (的, 工作, 发展 …) we therefore also keep the dense column, within a
-  memory budget. Both paths give the same numbers.
+Memory decides the representation (a 1M-passage library must fit a 1–2 GB server):
 
-Where rank_bm25 yields NaN (``b == 1`` with empty documents) this module
-treats the empty documents as containing no term; ``k1`` must be positive.
+* Per posting we keep the document (int32), the term frequency (uint8 unless some
+  count needs more) and the contribution as float16: 7 bytes, against 12 for float64
+  (float32 on request, or when a contribution exceeds float16's range: 9 bytes). These
+  contributions only *select* candidates. A query sums them in float32, which
+  is within a computed bound of the exact score (see ``_margin``); every document that
+  could be in the exact top k is within twice that bound of the k-th approximate
+  score, and only those candidates are scored again exactly, in float64, from their
+  term frequencies and lengths with rank_bm25's formula. Full-length exact scores
+  (get_scores, get_weighted_scores) are computed the same way from the frequencies.
+  With float16 the re-scored candidates for a top 5 stayed as few as with float32
+  (100,000 CMRC passages: p50 5, p99 7), and 1M passages take ~0.9 GB, not 1.3 GB.
+* BM25Plus gives every document ``idf * delta`` for a query term, with the term or
+  without. The stored contributions are the difference from that constant, so a
+  document without any query term scores exactly 0 and a posting list is all a term
+  costs; the exact path adds the constant to every document in turn, as rank_bm25 does
+  (folding it into one per-query constant would round differently).
+* Adding a posting list costs a few nanoseconds per posting, adding a dense column a
+  fraction of a nanosecond per document. For terms found in many documents (的, 工作,
+  发展 …) we also keep a dense float32 column, within a memory budget.
+* The build is streamed: documents are counted in batches, each batch's postings kept
+  as (document, frequency) only, then scattered into the final arrays; no dense
+  intermediate over all tokens, and no scipy.
+* ``save``/``load`` write and memory-map the arrays (.npy) with the vocabulary, so a
+  restart does not rebuild.
+
+Top k is selected without a full sort: per-block maxima give a lower bound for the
+k-th score, only blocks that reach it are looked at, and the result is exactly that
+of a stable sort by descending score (ties to the lower index).
+
+Where rank_bm25 yields NaN (``b == 1`` with empty documents) this module treats the
+empty documents as containing no term; ``k1`` must be positive.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain, count
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from scipy import sparse
 
 Variant = Literal["okapi", "plus", "l"]
+WeightType = Literal["float16", "float32"]
+Terms = list[tuple[int, float]]  # (column, weight) in the order they are added
 
 # rank_bm25's default delta for each variant (BM25Okapi has none).
 DEFAULT_DELTA: dict[str, float] = {"okapi": 0.0, "plus": 1.0, "l": 0.5}
@@ -44,8 +69,23 @@ DEFAULT_DELTA: dict[str, float] = {"okapi": 0.0, "plus": 1.0, "l": 0.5}
 # there, adding N dense values is about as cheap as adding its posting list.
 HOT_MIN_DOC_FRACTION = 1 / 16
 
-# Memory allowed for dense columns, by default; the most frequent terms go first.
-HOT_MEMORY_MB = 256.0
+# Memory allowed for dense float32 columns, by default; the most frequent terms go first.
+HOT_MEMORY_MB = 96.0
+
+# Type of the stored (approximate) contributions: float16 takes 7 bytes a posting with the
+# document and tf, float32 9; float16 widens the margin, so more candidates are re-scored.
+WEIGHT_DTYPE: WeightType = "float16"
+
+FLOAT16_LIMIT = 60_000.0  # below float16's largest finite value, 65,504
+
+BUILD_BATCH_DOCS = 32_768  # documents counted at a time while building
+WEIGHT_SLICE = 1 << 22  # postings whose contributions are computed at a time
+SELECT_BLOCK = 2048  # documents per block for the block-max cut-off
+MIN_SELECT_BLOCK = 64  # smallest block, in indexes too small for SELECT_BLOCK
+SAVE_FORMAT = 1
+
+_ARRAYS = ("indptr", "indices", "tf", "weights", "doc_len", "doc_norm", "doc_freq", "idf", "absent",
+           "max_diff", "hot_slot", "hot")
 
 
 class SparseBM25:
@@ -56,24 +96,28 @@ class SparseBM25:
     (plus, l; default as in rank_bm25) are its parameters.
     """
 
+    vocabulary: dict[str, int]
+    doc_len: np.ndarray
+
     def __init__(self, corpus: Sequence[Sequence[str]], variant: Variant, *, k1: float = 1.5,
                  b: float = 0.75, epsilon: float = 0.25, delta: float | None = None,
-                 hot_memory_mb: float = HOT_MEMORY_MB) -> None:
+                 hot_memory_mb: float = HOT_MEMORY_MB, weight_dtype: WeightType = WEIGHT_DTYPE) -> None:
         _check_parameters(corpus, variant, k1, b)
         self.variant = variant
         self.k1, self.b, self.epsilon = k1, b, epsilon
         self.delta = DEFAULT_DELTA[variant] if delta is None else delta
-
-        self.vocabulary, counts, self.doc_len = _count_terms(corpus)
         self.n_docs = len(corpus)
-        self.avgdl = int(self.doc_len.sum()) / self.n_docs  # as rank_bm25: empty documents count
-        self._doc_freq = np.diff(counts.indptr)
-        self._idf = self._compute_idf()
 
-        self.weights = self._contributions(counts)
+        self.vocabulary, self.doc_len, batches = _count_batches(corpus)
+        self.avgdl = int(self.doc_len.sum(dtype=np.int64)) / self.n_docs  # as rank_bm25: empty docs count
+        self._doc_freq, self._indptr, self._indices, self._tf = _scatter(batches, len(self.vocabulary))
+        self._idf = self._compute_idf()
+        self._doc_norm = self._document_norms()
         # What a term adds to a document without it: idf * delta for BM25Plus, else 0.
         self._absent = self._idf * self.delta if variant == "plus" else np.zeros(len(self._idf))
+        self._weights, self._max_diff = self._contributions(np.dtype(weight_dtype))
         self._hot_slot, self._hot = self._dense_columns(hot_memory_mb)
+        _release_freed_memory()
 
     # -- Vocabulary lookups -------------------------------------------------
 
@@ -90,28 +134,26 @@ class SparseBM25:
     @property
     def n_dense_columns(self) -> int:
         """How many frequent terms also have a dense column."""
-        return self._hot.shape[1]
+        return self._hot.shape[0]
+
+    @property
+    def nnz(self) -> int:
+        """Number of (term, document) postings."""
+        return len(self._indices)
 
     @property
     def nbytes(self) -> int:
         """Memory held by the index arrays (the vocabulary dict not included)."""
-        arrays = (self.weights.data, self.weights.indices, self.weights.indptr, self.doc_len,
-                  self._doc_freq, self._idf, self._absent, self._hot_slot, self._hot)
-        return sum(a.nbytes for a in arrays)
+        return sum(self._array(name).nbytes for name in _ARRAYS)
 
-    # -- Queries ------------------------------------------------------------
+    # -- Exact scores over every document -------------------------------------
 
     def get_scores(self, query_tokens: Iterable[str]) -> np.ndarray:
         """Score of every document, identical to rank_bm25's get_scores.
 
         A repeated token counts once per occurrence; an unknown token adds 0.
         """
-        scores = np.zeros(self.n_docs)
-        for token in query_tokens:
-            col = self.vocabulary.get(token)
-            if col is not None:
-                self._add_term(scores, col, 1.0)
-        return scores
+        return self._exact(self._tokens(query_tokens), None)
 
     def get_weighted_scores(self, weights: Mapping[str, float]) -> np.ndarray:
         """Sum over terms of weight × the term's contribution, added in the mapping's order.
@@ -119,12 +161,49 @@ class SparseBM25:
         With token counts as weights this equals get_scores up to rounding
         (2 × c added once instead of c added twice): within 1e-12 relative.
         """
-        scores = np.zeros(self.n_docs)
-        for term, weight in weights.items():
-            col = self.vocabulary.get(term)
-            if col is not None and weight != 0:
-                self._add_term(scores, col, float(weight))
-        return scores
+        return self._exact(self._weighted(weights), None)
+
+    # -- Exact top k --------------------------------------------------------------
+
+    def top_k_weighted(self, weights: Mapping[str, float], k: int,
+                       mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The k best documents for weighted terms, and their exact scores; best first, ties to lower index.
+
+        ``(indices, scores)``: the first k of a stable sort of
+        ``get_weighted_scores(weights)`` by descending score, over the documents where
+        ``mask`` (a bool array of n_docs) is True, all documents when it is None; scores
+        are those float64 scores, bit for bit. Fewer than k when fewer are eligible.
+        Only the few candidates the float32 sums leave open are scored exactly.
+        """
+        return self._top_k(self._weighted(weights), k, mask)
+
+    def top_k_scores(self, query_tokens: Iterable[str], k: int,
+                     mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """As top_k_weighted, for get_scores's token list (each occurrence counts): rank_bm25's top k."""
+        return self._top_k(self._tokens(query_tokens), k, mask)
+
+    def approximate_scores(self, weights: Mapping[str, float]) -> tuple[np.ndarray, float, float]:
+        """float32 scores for candidate selection when several indexes are combined.
+
+        Returns ``(approx, offset, margin)``: for every document d,
+        ``|get_weighted_scores(weights)[d] - (approx[d] + offset)| <= margin``, and
+        ``approx[d] == 0`` for every document holding none of the terms (whose exact
+        scores are then all equal). To rank by the sum of several indexes' scores, add
+        their approximations in float64 and their margins, and pass them to exact_top_k
+        with a rescore adding their exact_scores and holds_any OR-ing their holds_any
+        (tests/test_bm25.py, test_two_indexes_combine_into_one_exact_top_k).
+        """
+        terms = self._weighted(weights)
+        offset = sum(w * float(self._absent[col]) for col, w in terms)
+        return self._approximate(terms), offset, self._margin(terms)
+
+    def exact_scores(self, weights: Mapping[str, float], docs: np.ndarray) -> np.ndarray:
+        """``get_weighted_scores(weights)[docs]``, bit for bit, computed for those documents only."""
+        return self._exact(self._weighted(weights), np.asarray(docs, dtype=np.int64))
+
+    def holds_any(self, weights: Mapping[str, float]) -> np.ndarray:
+        """Bool mask of the documents holding at least one of the terms (with a non-zero weight)."""
+        return self._touched(self._weighted(weights))
 
     @staticmethod
     def top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -146,69 +225,343 @@ class SparseBM25:
             candidates = np.concatenate([above, tied])
         return candidates[np.argsort(-scores[candidates], kind="stable")]
 
-    def _add_term(self, scores: np.ndarray, col: int, weight: float) -> None:
-        """scores[d] += weight × contribution of term `col` to d, for every document d."""
-        slot = self._hot_slot[col]
-        if slot >= 0:
-            column = self._hot[:, slot]
-            scores += column if weight == 1.0 else weight * column
-            return
-        start, end = self.weights.indptr[col], self.weights.indptr[col + 1]
-        docs = self.weights.indices[start:end]
-        values = self.weights.data[start:end]
-        if weight != 1.0:
-            values = weight * values
-        absent = self._absent[col]
-        if absent == 0.0:
-            scores[docs] += values  # docs are distinct within a column
-            return
-        present = scores[docs]  # BM25Plus: docs with the term get their value, all others the constant
-        scores += weight * absent
-        scores[docs] = present + values
+    # -- Persistence --------------------------------------------------------------
+
+    def save(self, directory: Path | str) -> None:
+        """Write the index to directory (created if needed): one .npy per array, vocabulary and parameters.
+
+        Files are written under temporary names and renamed, the parameters file last,
+        so a reader never sees a half-written index as a complete one.
+        """
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        meta = directory / "bm25.json"
+        meta.unlink(missing_ok=True)
+        for name in _ARRAYS:
+            _replace(directory / f"{name}.npy", lambda f, name=name: np.save(f, self._array(name)))
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        _replace(directory / "vocabulary.json",
+                 lambda f: f.write(json.dumps(terms, ensure_ascii=False).encode("utf-8")))
+        params = {"format": SAVE_FORMAT, "variant": self.variant, "k1": self.k1, "b": self.b,
+                  "epsilon": self.epsilon, "delta": self.delta, "n_docs": self.n_docs, "avgdl": self.avgdl}
+        _replace(meta, lambda f: f.write(json.dumps(params).encode("utf-8")))
+
+    @classmethod
+    def load(cls, directory: Path | str, *, mmap: bool = True) -> SparseBM25:
+        """An index written by save; arrays memory-mapped read-only unless mmap is False.
+
+        Raises ValueError for a directory that holds no complete index of this format.
+        """
+        directory = Path(directory)
+        try:
+            params = json.loads((directory / "bm25.json").read_text(encoding="utf-8"))
+            if params.get("format") != SAVE_FORMAT:
+                raise ValueError(f"{directory}: index format {params.get('format')}, expected {SAVE_FORMAT}")
+            terms = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
+            arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r" if mmap else None,
+                                    allow_pickle=False) for name in _ARRAYS}
+        except (OSError, KeyError) as err:
+            raise ValueError(f"{directory}: no saved index ({err})") from err
+        index = cls.__new__(cls)
+        index.variant = params["variant"]
+        index.k1, index.b, index.epsilon, index.delta = params["k1"], params["b"], params["epsilon"], \
+            params["delta"]
+        index.n_docs, index.avgdl = params["n_docs"], params["avgdl"]
+        index.vocabulary = {term: col for col, term in enumerate(terms)}
+        index.doc_len = arrays.pop("doc_len")
+        for name, array in arrays.items():
+            setattr(index, f"_{name}", array)
+        if len(index._indptr) != len(terms) + 1 or len(index.doc_len) != index.n_docs:
+            raise ValueError(f"{directory}: arrays do not match the vocabulary or the document count")
+        return index
+
+    def _array(self, name: str) -> np.ndarray:
+        return self.doc_len if name == "doc_len" else getattr(self, f"_{name}")
+
+    # -- Queries ------------------------------------------------------------
+
+    def _tokens(self, query_tokens: Iterable[str]) -> Terms:
+        cols = (self.vocabulary.get(token) for token in query_tokens)
+        return [(col, 1.0) for col in cols if col is not None]
+
+    def _weighted(self, weights: Mapping[str, float]) -> Terms:
+        terms = []
+        for term, weight in weights.items():
+            col = self.vocabulary.get(term)
+            if col is not None and weight != 0:
+                terms.append((col, float(weight)))
+        return terms
+
+    def _top_k(self, terms: Terms, k: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        return exact_top_k(self._approximate(terms), self._margin(terms), k,
+                           lambda docs: self._exact(terms, docs), mask=mask,
+                           holds_any=lambda: self._touched(terms))
+
+    def _approximate(self, terms: Terms) -> np.ndarray:
+        """Σ weight × (contribution − absent) in float32: 0 for documents without any of the terms.
+
+        The order of the terms does not matter here (the margin bounds any order), so
+        the longest posting list goes first and is written, not added: a gather and an
+        add fewer on the most postings.
+        """
+        scores = np.zeros(self.n_docs, dtype=np.float32)
+        sparse = sorted((t for t in terms if self._hot_slot[t[0]] < 0), key=lambda t: -self._doc_freq[t[0]])
+        for i, (col, weight) in enumerate(sparse):
+            start, end = self._indptr[col], self._indptr[col + 1]
+            values = self._weights[start:end]
+            if weight != 1.0:
+                values = np.float32(weight) * values
+            if i == 0:
+                scores[self._indices[start:end]] = values
+            else:
+                scores[self._indices[start:end]] += values
+        for col, weight in terms:
+            slot = self._hot_slot[col]
+            if slot >= 0:
+                column = self._hot[slot]
+                scores += column if weight == 1.0 else np.float32(weight) * column
+        return scores
+
+    def _margin(self, terms: Terms) -> float:
+        """A bound on |exact − (approximate + offset)| for any document.
+
+        Storing a difference rounds it by at most u |difference| + s (u the unit
+        roundoff of the postings' type, s half its smallest subnormal), which
+        summed over the terms is at most u A + s Σ|weight|, with
+        A = Σ|weight| × max|difference|. float32 rounds each product with a weight
+        and each running sum by at most 2^-24 relative to a value no larger than
+        1.01 A; the float64 exact scores and the offset round by at most 2^-53
+        relative to B = Σ|weight| × (max|difference| + |absent|). The sum is
+        doubled, and a tiny absolute term covers underflow.
+        """
+        if not terms:
+            return 0.0
+        info = np.finfo(self._weights.dtype)
+        unit, subnormal = float(info.eps) / 2, float(info.smallest_subnormal) / 2
+        a = sum(abs(w) * float(self._max_diff[col]) for col, w in terms)
+        b = a + sum(abs(w) * abs(float(self._absent[col])) for col, w in terms)
+        m = len(terms)
+        storage = unit * a + subnormal * sum(abs(w) for _, w in terms)
+        return 2 * (storage + (m + 3) * 2.0**-24 * 1.01 * a + (m + 10) * 2.0**-53 * b) + 1e-300
+
+    def _exact(self, terms: Terms, docs: np.ndarray | None) -> np.ndarray:
+        """Exact scores of docs (all documents when None), term by term in query order, as rank_bm25."""
+        scores = np.zeros(self.n_docs if docs is None else len(docs))
+        for col, weight in terms:
+            start, end = self._indptr[col], self._indptr[col + 1]
+            postings = self._indices[start:end]
+            if docs is None:
+                where, rows = postings, slice(start, end)
+            else:  # which of docs hold the term, and where
+                pos = np.searchsorted(postings, docs)
+                pos[pos == len(postings)] = 0
+                found = postings[pos] == docs if len(postings) else np.zeros(len(docs), dtype=bool)
+                where, rows = np.flatnonzero(found), start + pos[found]
+            values = self._contribution(col, self._tf[rows], postings if docs is None else docs[where])
+            if weight != 1.0:
+                values = weight * values
+            absent = self._absent[col]
+            if absent == 0.0:
+                scores[where] += values  # documents are distinct within a posting list
+                continue
+            # BM25Plus: documents with the term get their value, all others the constant
+            present = scores[where]
+            scores += weight * absent
+            scores[where] = present + values
+        return scores
+
+    def _contribution(self, col: int, tf: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """A term's contributions for frequencies tf in documents docs, as rank_bm25 has them."""
+        return self._formula(self._idf[col], tf, self._doc_norm[docs])
+
+    def _formula(self, idf: np.ndarray | np.float64, tf: np.ndarray, doc_norm: np.ndarray) -> np.ndarray:
+        """rank_bm25's expression for one term's contribution, operation for operation.
+
+        doc_norm is _document_norms's per-document part, computed once with the
+        same operations rank_bm25 repeats for every query term, so the same bits.
+        """
+        k1, delta = self.k1, self.delta
+        tf = tf.astype(np.float64)
+        if self.variant == "okapi":  # rank_bm25: tf * (k1 + 1) / (tf + k1 * length_norm)
+            return idf * (tf * (k1 + 1) / (tf + doc_norm))
+        if self.variant == "plus":  # rank_bm25: delta + (tf * (k1 + 1)) / (k1 * length_norm + tf)
+            return idf * (delta + (tf * (k1 + 1)) / (doc_norm + tf))
+        ctd = tf / doc_norm  # rank_bm25: tf / length_norm
+        return idf * tf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
+
+    def _document_norms(self) -> np.ndarray:
+        """Per document: k1 × (1 − b + b × dl / avgdl) (Okapi, Plus) or the length norm itself (L).
+
+        ``1 - b + b * dl / avgdl`` evaluates as (1 − b) + ((b × dl) / avgdl), in that
+        order, exactly as in rank_bm25's get_scores.
+        """
+        if self.avgdl == 0:  # no tokens at all, hence no postings that would use the norms
+            return np.ones(self.n_docs)
+        length_norm = 1 - self.b + self.b * self.doc_len.astype(np.float64) / self.avgdl
+        return length_norm if self.variant == "l" else self.k1 * length_norm
+
+    def _touched(self, terms: Terms) -> np.ndarray:
+        held = np.zeros(self.n_docs, dtype=bool)
+        for col, _ in terms:
+            held[self._indices[self._indptr[col]:self._indptr[col + 1]]] = True
+        return held
 
     # -- Build --------------------------------------------------------------
 
     def _compute_idf(self) -> np.ndarray:
         """rank_bm25's idf per term, with math.log as it uses (numpy's log may round differently)."""
         n = self.n_docs
+        freqs = self._doc_freq.tolist()
         if self.variant == "okapi":
-            idf = [math.log(n - f + 0.5) - math.log(f + 0.5) for f in self._doc_freq.tolist()]
+            idf = [math.log(n - f + 0.5) - math.log(f + 0.5) for f in freqs]
             return np.array(_floor_negative_idf(idf, self.epsilon), dtype=np.float64)
         if self.variant == "plus":
-            return np.array([math.log((n + 1) / f) for f in self._doc_freq.tolist()], dtype=np.float64)
-        return np.array([math.log(n + 1) - math.log(f + 0.5) for f in self._doc_freq.tolist()],
-                        dtype=np.float64)
+            return np.array([math.log((n + 1) / f) for f in freqs], dtype=np.float64)
+        return np.array([math.log(n + 1) - math.log(f + 0.5) for f in freqs], dtype=np.float64)
 
-    def _contributions(self, counts: sparse.csc_array) -> sparse.csc_array:
-        """Each posting's BM25 contribution, with rank_bm25's exact operations and their order."""
-        tf = counts.data
-        idf = np.repeat(self._idf, self._doc_freq)
-        dl = self.doc_len[counts.indices]
-        length_norm = 1 - self.b + self.b * dl / self.avgdl  # no postings at all if avgdl == 0
-        k1, delta = self.k1, self.delta
-        if self.variant == "okapi":
-            values = idf * (tf * (k1 + 1) / (tf + k1 * length_norm))
-        elif self.variant == "plus":
-            values = idf * (delta + (tf * (k1 + 1)) / (k1 * length_norm + tf))
-        else:
-            ctd = tf / length_norm
-            values = idf * tf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
-        return sparse.csc_array((values, counts.indices, counts.indptr), shape=counts.shape)
+    def _contributions(self, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+        """(contribution − absent) per posting in dtype, and each term's largest |difference|.
+
+        Computed a slice of whole posting lists at a time, so the float64
+        temporaries stay small whatever the corpus size. A difference beyond
+        float16's range (BM25L grows with tf without bound) makes it float32.
+        """
+        n_terms = len(self._doc_freq)
+        weights = np.empty(self.nnz, dtype=dtype)
+        max_diff = np.zeros(n_terms)
+        first = 0
+        while first < n_terms:
+            limit = self._indptr[first] + WEIGHT_SLICE
+            last = max(first + 1, int(np.searchsorted(self._indptr, limit, side="right")) - 1)
+            last = min(last, n_terms)
+            start, end = self._indptr[first], self._indptr[last]
+            counts = self._doc_freq[first:last]
+            idf = np.repeat(self._idf[first:last], counts)
+            values = self._formula(idf, self._tf[start:end], self._doc_norm[self._indices[start:end]])
+            diff = values - np.repeat(self._absent[first:last], counts)
+            if dtype == np.float16 and len(diff) and np.abs(diff).max() > FLOAT16_LIMIT:
+                return self._contributions(np.dtype(np.float32))
+            weights[start:end] = diff
+            starts = (self._indptr[first:last] - start).astype(np.intp)
+            max_diff[first:last] = np.maximum.reduceat(np.abs(diff), starts)
+            first = last
+        return weights, max_diff
 
     def _dense_columns(self, memory_mb: float) -> tuple[np.ndarray, np.ndarray]:
-        """Dense copies of the most frequent terms' columns, as many as memory_mb allows."""
+        """Dense float32 differences of the most frequent terms' columns, as many as memory_mb allows."""
         n_terms = len(self._doc_freq)
-        budget = int(memory_mb * 2**20) // (8 * self.n_docs)
+        budget = int(memory_mb * 2**20) // (4 * self.n_docs)
         frequent = np.flatnonzero(self._doc_freq >= self.n_docs * HOT_MIN_DOC_FRACTION)
         hot_terms = frequent[np.argsort(-self._doc_freq[frequent], kind="stable")][:budget]
-        slots = np.full(n_terms, -1, dtype=np.intp)
-        slots[hot_terms] = np.arange(len(hot_terms))
-        hot = np.empty((self.n_docs, len(hot_terms)), order="F")
-        for slot, col in enumerate(hot_terms.tolist()):
-            start, end = self.weights.indptr[col], self.weights.indptr[col + 1]
-            hot[:, slot] = self._absent[col]
-            hot[self.weights.indices[start:end], slot] = self.weights.data[start:end]
+        slots = np.full(n_terms, -1, dtype=np.int32)
+        slots[hot_terms] = np.arange(len(hot_terms), dtype=np.int32)
+        hot = np.zeros((len(hot_terms), self.n_docs), dtype=np.float32)  # one row per term, contiguous
+        for slot, col in enumerate(hot_terms.tolist()):  # from float64, whatever the postings' type
+            start, end = self._indptr[col], self._indptr[col + 1]
+            docs = self._indices[start:end]
+            values = self._contribution(col, self._tf[start:end], docs)
+            hot[slot, docs] = values - self._absent[col]
         return slots, hot
+
+
+def exact_top_k(approx: np.ndarray, margin: float, k: int, rescore: Callable[[np.ndarray], np.ndarray], *,
+                mask: np.ndarray | None = None, holds_any: Callable[[], np.ndarray] | None = None,
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Exact top k from approximate scores: indices best first (ties to the lower index) and exact scores.
+
+    ``approx`` must be within ``margin`` of each document's exact score minus one
+    constant common to all documents; ``rescore(docs)`` returns the exact scores of
+    an ascending array of documents. ``mask`` (bool, per document) limits the result
+    to the documents where it is True. ``holds_any()``, when given, is a bool mask of
+    the documents whose approximate score may be non-zero; all others must share one
+    exact score. It keeps a query matching fewer than k documents from rescoring the
+    whole index: then only the matching documents and the k first others are rescored.
+    (Where per-document constants differ, e.g. parts masked per document year whose
+    offsets were subtracted, pass holds_any=None: still exact, possibly slower.)
+
+    Why it is exact: every document among the exact top k scores at least the k-th
+    approximate score minus 2 × margin, so all of them are rescored; ties are kept
+    whole above that line and broken by index after the exact rescore.
+    """
+    n = len(approx)
+    work = approx if mask is None else np.where(mask, approx, np.float32(-np.inf)).astype(approx.dtype)
+    eligible = n if mask is None else int(np.count_nonzero(mask))
+    k = min(k, eligible)
+    if k <= 0:
+        return np.empty(0, dtype=np.intp), np.empty(0)
+    blocks = _Blocks(work, _block_size(n, k))
+    lower = blocks.lower_bound(k)
+    if holds_any is not None and lower is not None and lower <= 2 * margin:
+        # Fewer than k blocks hold a clearly positive score: few documents match. Every
+        # other document scores approx 0 and exactly the same, so the k first of them
+        # stand for all: the exact top k lies among the matching ones and those k.
+        held = holds_any()
+        pool = np.union1d(np.flatnonzero(held if mask is None else held & mask),
+                          _first_others(held, mask, k))
+        values = work[pool]
+        line = float(-np.partition(-values, k - 1)[k - 1]) - 2 * margin
+        candidates = pool[values >= line]
+    else:
+        line = blocks.kth_largest(k, lower) - 2 * margin
+        if line > 0 or holds_any is None:
+            candidates = blocks.at_least(line)
+        else:  # a line at or below 0: every document without a query term would be a candidate
+            held = holds_any()
+            matching = np.flatnonzero(held & (work >= line))
+            candidates = np.union1d(matching, _first_others(held, mask, k))
+    exact = rescore(candidates)
+    order = np.argsort(-exact, kind="stable")[:k]
+    return candidates[order], exact[order]
+
+
+def _block_size(n: int, k: int) -> int:
+    """Documents per block: SELECT_BLOCK, smaller in small indexes so there are at least 8k blocks."""
+    return min(SELECT_BLOCK, max(MIN_SELECT_BLOCK, n // (8 * k)))
+
+
+def _first_others(held: np.ndarray, mask: np.ndarray | None, k: int) -> np.ndarray:
+    """The k lowest documents not in held (and in mask), scanning no further than needed without a mask."""
+    if mask is None:
+        limit = min(len(held), k + int(np.count_nonzero(held)))  # k of them lie before this
+        return np.flatnonzero(~held[:limit])[:k]
+    return np.flatnonzero(~held & mask)[:k]
+
+
+class _Blocks:
+    """A score array cut into blocks, with each block's maximum computed once per query.
+
+    A block whose maximum is below a line holds no score at or above it, so
+    selecting scores above a line only looks inside the few blocks that reach it.
+    """
+
+    def __init__(self, values: np.ndarray, block: int) -> None:
+        self.values, self.block = values, block
+        self.n_blocks = len(values) // block
+        self.body = values[: self.n_blocks * block].reshape(self.n_blocks, block)
+        self.maxima = self.body.max(axis=1) if self.n_blocks >= 2 else None
+
+    def lower_bound(self, k: int) -> float | None:
+        """A value ≤ the k-th largest: the k-th largest block maximum (None when too few blocks)."""
+        if self.maxima is None or self.n_blocks < 4 * k:
+            return None
+        return float(-np.partition(-self.maxima, k - 1)[k - 1])
+
+    def kth_largest(self, k: int, lower: float | None) -> float:
+        """The k-th largest value, looking only at blocks that reach lower (a lower bound of it)."""
+        values = self.values if lower is None else self.values[self.at_least(lower)]
+        return float(-np.partition(-values, k - 1)[k - 1])
+
+    def at_least(self, line: float) -> np.ndarray:
+        """Ascending indices of the values >= line."""
+        if self.maxima is None:
+            return np.flatnonzero(self.values >= line)
+        reaching = np.flatnonzero(self.maxima >= line)
+        if len(reaching) * 4 > self.n_blocks:  # most blocks reach it: one plain scan is cheaper
+            return np.flatnonzero(self.values >= line)
+        rows, cols = np.nonzero(self.body[reaching] >= line)
+        end = self.n_blocks * self.block
+        tail = end + np.flatnonzero(self.values[end:] >= line)
+        return np.concatenate([reaching[rows] * self.block + cols, tail])
 
 
 def _check_parameters(corpus: Sequence[Sequence[str]], variant: str, k1: float, b: float) -> None:
@@ -220,20 +573,104 @@ def _check_parameters(corpus: Sequence[Sequence[str]], variant: str, k1: float, 
         raise ValueError(f"need k1 > 0 and 0 <= b <= 1, got k1={k1}, b={b}")
 
 
-def _count_terms(corpus: Sequence[Sequence[str]]) -> tuple[dict[str, int], sparse.csc_array, np.ndarray]:
-    """Vocabulary (term → column, in order of first appearance), term counts per document, lengths.
+Batch = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # terms, their counts, documents, tf
+
+
+def _count_batches(corpus: Sequence[Sequence[str]]) -> tuple[dict[str, int], np.ndarray, list[Batch]]:
+    """Vocabulary (term → column, in order of first appearance), document lengths, postings per batch.
 
     The order of first appearance is rank_bm25's order too, which fixes the
-    order in which Okapi sums idfs for its average.
+    order in which Okapi sums idfs for its average. Each batch's postings are
+    sorted by term, then document, and hold only what the final arrays need.
+
+    Mapping tokens to numbers is the one step that runs per token in Python, so
+    it is a single dict operation: ``setdefault(token, position)`` gives every
+    term the position of its first occurrence in the token stream. Those
+    positions increase in order of first appearance, so ranking them gives the
+    columns, once all batches are counted.
     """
-    vocabulary = {term: col for col, term in enumerate(dict.fromkeys(chain.from_iterable(corpus)))}
-    doc_len = np.fromiter(map(len, corpus), dtype=np.int64, count=len(corpus))
-    total = int(doc_len.sum())
-    cols = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(corpus)), dtype=np.int64, count=total)
-    rows = np.repeat(np.arange(len(corpus), dtype=np.int64), doc_len)
-    counts = sparse.coo_array((np.ones(total), (rows, cols)), shape=(len(corpus), len(vocabulary))).tocsc()
-    counts.sum_duplicates()  # tf per (document, term); also sorts each column's documents
-    return vocabulary, counts, doc_len
+    first_seen: dict[str, int] = {}
+    doc_len = np.empty(len(corpus), dtype=np.int32)
+    batches = []
+    position = 0
+    for first in range(0, len(corpus), BUILD_BATCH_DOCS):
+        docs = corpus[first:first + BUILD_BATCH_DOCS]
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        doc_len[first:first + len(docs)] = lengths
+        total = int(lengths.sum())
+        if total == 0:
+            continue
+        keys = np.fromiter(map(first_seen.setdefault, chain.from_iterable(docs), count(position)),
+                           dtype=np.int64, count=total)
+        position += total
+        keys *= len(docs)
+        keys += np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        keys.sort()
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        tf = np.diff(np.append(starts, total))
+        keys = keys[starts]
+        terms = keys // len(docs)
+        doc = (keys - terms * len(docs) + first).astype(np.int32)
+        del keys
+        term_starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
+        counts = np.diff(np.append(term_starts, len(terms)))
+        tf_type = np.uint16 if tf.max() <= np.iinfo(np.uint16).max else np.uint32
+        batches.append((terms[term_starts], counts.astype(np.int32), doc, tf.astype(tf_type)))
+    positions = np.fromiter(first_seen.values(), dtype=np.int64, count=len(first_seen))  # ascending
+    vocabulary = dict(zip(first_seen, range(len(first_seen)), strict=True))
+    del first_seen
+    for i, (terms, counts, doc, tf) in enumerate(batches):
+        batches[i] = (np.searchsorted(positions, terms).astype(np.int32), counts, doc, tf)
+    return vocabulary, doc_len, batches
+
+
+def _scatter(batches: list[Batch], n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Document frequencies and the CSC arrays (indptr, documents, tf), freeing each batch once placed."""
+    doc_freq = np.zeros(n_terms, dtype=np.int64)
+    max_tf = 0
+    for terms, counts, _, tf in batches:
+        doc_freq[terms] += counts  # a term appears once per batch
+        max_tf = max(max_tf, int(tf.max()))
+    indptr = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(doc_freq, out=indptr[1:])
+    nnz = int(indptr[-1])
+    tf_type = np.uint8 if max_tf <= 255 else np.uint16 if max_tf <= 65535 else np.uint32
+    indices = np.empty(nnz, dtype=np.int32)
+    tf_all = np.empty(nnz, dtype=tf_type)
+    fill = indptr[:-1].copy()  # next free position in each term's posting list
+    batches.reverse()
+    while batches:
+        terms, counts, docs, tf = batches.pop()  # in document order: posting lists stay sorted
+        group_start = np.cumsum(counts) - counts
+        dest = np.repeat(fill[terms] - group_start, counts) + np.arange(len(docs))
+        indices[dest] = docs
+        tf_all[dest] = tf
+        fill[terms] += counts
+        del terms, counts, docs, tf, dest
+    return doc_freq.astype(np.int32), indptr, indices, tf_all
+
+
+def _release_freed_memory() -> None:
+    """Give the build's freed temporaries back to the operating system (glibc only; else nothing).
+
+    glibc raises its mmap threshold after large frees, so batch arrays of tens of MB
+    end up on the heap, and freeing them leaves the process ~20% larger than the
+    index it holds (measured: 461 MB resident for 365 MB of arrays, 373 MB after a trim).
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def _replace(path: Path, write: Callable) -> None:
+    """Write a file under a temporary name, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as file:
+        write(file)
+    os.replace(tmp, path)
 
 
 def _floor_negative_idf(idf: list[float], epsilon: float) -> list[float]:

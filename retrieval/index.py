@@ -57,7 +57,9 @@ class WeightedBM25:
     """
 
     def __init__(self, corpus: list[list[str]]) -> None:
-        self._bm25 = SparseBM25(corpus, "plus", **BM25_PARAMS) if corpus else None
+        params = BM25_PARAMS
+        self._bm25 = SparseBM25(corpus, "plus", k1=params["k1"], b=params["b"], delta=params["delta"]) \
+            if corpus else None
         self.n_docs = len(corpus)
         self._unseen_idf = math.log(self.n_docs + 1.0)
 

@@ -4,11 +4,18 @@ Random corpora (fixed seeds) cover the corners where BM25 variants differ:
 tiny corpora, empty documents, terms in every document (Okapi's negative idf),
 repeated and unknown query tokens. Every case runs twice: with dense columns for
 frequent terms and with posting lists only, since both paths must agree.
+
+The top k is selected on float32 scores and re-scored exactly, so it is checked
+against a stable sort of the exact float64 scores, bit for bit, with ties, masks,
+negative weights and queries matching fewer than k documents; block-max selection
+is forced on small corpora by shrinking the block.
 """
 
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +23,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
+from retrieval import bm25
 from retrieval.bm25 import SparseBM25
 
 RANK_BM25 = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
@@ -191,3 +199,216 @@ def test_a_corpus_without_any_token_scores_zero() -> None:
 def test_invalid_input_is_rejected(corpus: list, variant: str, options: dict) -> None:
     with pytest.raises(ValueError):
         SparseBM25(corpus, variant, **options)
+
+
+# -- Exact top k from float32 candidates ----------------------------------------------
+
+
+def stable_top(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[int]:
+    eligible = range(len(scores)) if mask is None else np.flatnonzero(mask).tolist()
+    return sorted(eligible, key=lambda i: -scores[i])[:k]
+
+
+def random_weights(rng: random.Random, corpus: list[list[str]]) -> dict[str, float]:
+    """Known and unknown terms with positive, negative, fractional and zero weights."""
+    known = sorted({t for doc in corpus for t in doc})
+    chosen = rng.sample(known, min(len(known), rng.randint(0, 5))) + ["未知词"] * rng.randint(0, 1)
+    return {t: rng.choice([1.0, 1.0, 2.0, 0.4, rng.uniform(-1.5, 3.0), 0.0]) for t in chosen}
+
+
+@pytest.fixture(params=[4, 2048], ids=["small-blocks", "default-blocks"])
+def select_block(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Small blocks put even tiny corpora through the block-max cut-off."""
+    monkeypatch.setattr(bm25, "SELECT_BLOCK", request.param)
+    monkeypatch.setattr(bm25, "MIN_SELECT_BLOCK", min(request.param, bm25.MIN_SELECT_BLOCK))
+    return request.param
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("hot_memory_mb", [0.0, 256.0])
+@pytest.mark.parametrize("weight_dtype", ["float16", "float32"])
+def test_top_k_weighted_equals_a_stable_sort_of_exact_scores(variant: str, hot_memory_mb: float,
+                                                             weight_dtype: str, select_block: int) -> None:
+    rng = random.Random(f"top-{variant}-{hot_memory_mb}-{weight_dtype}-{select_block}")
+    for _ in range(100):
+        corpus = random_corpus(rng)
+        if rng.random() < 0.3:  # duplicated documents: exact ties everywhere
+            corpus = corpus * rng.randint(2, 30)
+        index = SparseBM25(corpus, variant, **random_params(rng, variant), hot_memory_mb=hot_memory_mb,
+                           weight_dtype=weight_dtype)
+        weights = random_weights(rng, corpus)
+        full = index.get_weighted_scores(weights)
+        mask = None if rng.random() < 0.5 else np.array([rng.random() < 0.6 for _ in corpus])
+        for k in (1, 3, 5, len(corpus) + 2):
+            top, exact = index.top_k_weighted(weights, k, mask)
+            assert top.tolist() == stable_top(full, k, mask)
+            np.testing.assert_array_equal(exact, full[top])  # bit for bit, not merely close
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_top_k_scores_is_rank_bm25s_top_k_with_its_scores(variant: str, select_block: int) -> None:
+    rng = random.Random(f"rank-{variant}-{select_block}")
+    for _ in range(100):
+        corpus = random_corpus(rng)
+        params = random_params(rng, variant)
+        query = random_query(rng, corpus)  # repeats count once per occurrence, as in rank_bm25
+        expected = reference(corpus, variant, params).get_scores(query)
+        top, exact = SparseBM25(corpus, variant, **params).top_k_scores(query, 5)
+        assert top.tolist() == expected_order(expected, 5)
+        np.testing.assert_array_equal(exact, expected[top])
+
+
+def test_top_k_on_a_zipfian_corpus_large_enough_for_blocks() -> None:
+    rng = random.Random(11)
+    vocab = [f"词{i}" for i in range(3000)]
+    zipf = [1 / (rank + 1) for rank in range(len(vocab))]
+    corpus = [rng.choices(vocab, zipf, k=rng.randint(0, 40)) for _ in range(20_000)]
+    index = SparseBM25(corpus, "plus", k1=1.2, b=0.75, delta=1.0)
+    assert index.n_dense_columns > 0
+    for _ in range(40):
+        weights = {t: rng.choice([1.0, 0.5, 2.0]) for t in rng.choices(vocab, zipf, k=rng.randint(1, 6))}
+        full = index.get_weighted_scores(weights)
+        for k in (1, 5, 12):
+            top, exact = index.top_k_weighted(weights, k)
+            assert top.tolist() == np.argsort(-full, kind="stable")[:k].tolist()
+            np.testing.assert_array_equal(exact, full[top])
+
+
+def test_a_query_matching_fewer_than_k_documents_fills_with_the_lowest_others() -> None:
+    corpus = [["a"]] * 5 + [["发展"]] + [["b"]] * 10_000 + [["发展", "发展"]]
+    for variant in VARIANTS:
+        index = SparseBM25(corpus, variant)
+        full = index.get_weighted_scores({"发展": 1.0})
+        top, exact = index.top_k_weighted({"发展": 1.0}, 4)
+        assert top.tolist() == stable_top(full, 4) and top.tolist()[:2] in ([10_006, 5], [5, 10_006])
+        np.testing.assert_array_equal(exact, full[top])
+        top, _ = index.top_k_weighted({}, 3)  # nothing asked: everything ties at 0
+        assert top.tolist() == [0, 1, 2]
+        mask = np.zeros(len(corpus), dtype=bool)
+        mask[[7, 9]] = True
+        assert index.top_k_weighted({"发展": 1.0}, 5, mask)[0].tolist() == [7, 9]
+        assert index.top_k_weighted({"发展": 1.0}, 5, np.zeros(len(corpus), dtype=bool))[0].tolist() == []
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("weight_dtype", ["float16", "float32"])
+def test_approximate_scores_are_within_their_margin(variant: str, weight_dtype: str) -> None:
+    rng = random.Random(f"margin-{variant}-{weight_dtype}")
+    for _ in range(100):
+        corpus = random_corpus(rng)
+        index = SparseBM25(corpus, variant, **random_params(rng, variant), weight_dtype=weight_dtype)
+        weights = random_weights(rng, corpus)
+        approx, offset, margin = index.approximate_scores(weights)
+        exact = index.get_weighted_scores(weights)
+        assert approx.dtype == np.float32
+        assert np.all(np.abs(exact - (approx.astype(np.float64) + offset)) <= margin)
+        held = index.holds_any(weights)
+        assert np.all(approx[~held] == 0)
+        assert len(set(exact[~held].tolist())) <= 1  # documents without any term share one score
+        docs = np.array(sorted(rng.sample(range(len(corpus)), rng.randint(0, len(corpus)))), dtype=np.int64)
+        np.testing.assert_array_equal(index.exact_scores(weights, docs), exact[docs])
+
+
+# -- Build and storage ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_build_in_small_batches_and_slices_gives_the_same_index(variant: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(f"batches-{variant}")
+    vocab = [f"词{i}" for i in range(200)]
+    corpus = [rng.choices(vocab, k=rng.randint(0, 30)) for _ in range(300)]
+    whole = SparseBM25(corpus, variant)
+    monkeypatch.setattr(bm25, "BUILD_BATCH_DOCS", 7)
+    monkeypatch.setattr(bm25, "WEIGHT_SLICE", 5)
+    batched = SparseBM25(corpus, variant)
+    assert batched.vocabulary == whole.vocabulary
+    for name in bm25._ARRAYS:
+        np.testing.assert_array_equal(batched._array(name), whole._array(name))
+    for _ in range(20):
+        assert_same_as_rank_bm25(corpus, rng.choices(vocab, k=4), variant, {})
+
+
+def test_term_counts_beyond_a_byte_stay_exact() -> None:
+    corpus = [["发展"] * 300 + ["经济"], ["发展"], ["经济"] * 70_000, []]
+    for variant in VARIANTS:
+        index = SparseBM25(corpus, variant)
+        assert index._tf.dtype == np.uint32
+        # BM25L's contribution grows with tf past float16's range: its postings fall back to float32
+        assert index._weights.dtype == (np.float32 if variant == "l" else np.float16)
+        assert_same_as_rank_bm25(corpus, ["发展", "经济"], variant, {})
+        top, exact = index.top_k_weighted({"经济": 1.0, "发展": 0.5}, 4)
+        np.testing.assert_array_equal(exact, index.get_weighted_scores({"经济": 1.0, "发展": 0.5})[top])
+
+
+@pytest.mark.parametrize(("weight_dtype", "posting_bytes"), [("float16", 7), ("float32", 9)])
+def test_postings_take_seven_or_nine_bytes_and_dense_columns_four_per_document(weight_dtype: str,
+                                                                               posting_bytes: int) -> None:
+    rng = random.Random(5)
+    vocab = [f"词{i}" for i in range(500)]
+    corpus = [rng.choices(vocab, k=30) for _ in range(2_000)]
+    index = SparseBM25(corpus, "plus", hot_memory_mb=0.0, weight_dtype=weight_dtype)
+    per_posting = (index._indices.nbytes + index._tf.nbytes + index._weights.nbytes) / index.nnz
+    assert per_posting == posting_bytes
+    dense = SparseBM25(corpus, "plus", hot_memory_mb=1.0)
+    assert dense._hot.nbytes == dense.n_dense_columns * 4 * len(corpus) <= 2**20
+
+
+@pytest.mark.parametrize("mmap", [True, False])
+def test_save_and_load_give_the_same_scores(tmp_path: Path, mmap: bool) -> None:
+    rng = random.Random(9)
+    vocab = [f"词{i}" for i in range(300)] + ["发展", "a b"]
+    zipf = [1 / (rank + 1) for rank in range(len(vocab))]
+    corpus = [rng.choices(vocab, zipf, k=rng.randint(0, 40)) for _ in range(1_500)]
+    for variant in VARIANTS:
+        index = SparseBM25(corpus, variant, k1=1.2, b=0.6, delta=0.8)
+        index.save(tmp_path / variant)
+        loaded = SparseBM25.load(tmp_path / variant, mmap=mmap)
+        assert loaded.vocabulary == index.vocabulary and loaded.n_dense_columns == index.n_dense_columns
+        assert isinstance(loaded._indices, np.memmap) == mmap
+        for _ in range(10):
+            query = rng.choices(vocab, zipf, k=4)
+            np.testing.assert_array_equal(loaded.get_scores(query), index.get_scores(query))
+            weights = dict.fromkeys(query, 0.7)
+            for got, want in zip(loaded.top_k_weighted(weights, 5), index.top_k_weighted(weights, 5),
+                                 strict=True):
+                np.testing.assert_array_equal(got, want)
+        assert loaded.idf("发展") == index.idf("发展") and loaded.avgdl == index.avgdl
+
+
+def test_loading_a_missing_or_partial_index_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        SparseBM25.load(tmp_path / "nothing")
+    SparseBM25([["a"], ["b"]], "plus").save(tmp_path / "index")
+    (tmp_path / "index" / "indices.npy").unlink()
+    with pytest.raises(ValueError):
+        SparseBM25.load(tmp_path / "index")
+
+
+def test_importing_the_module_does_not_import_scipy() -> None:
+    code = "import sys, retrieval.bm25; print('scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=DATA.parent, check=True, capture_output=True,
+                         text=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_two_indexes_combine_into_one_exact_top_k() -> None:
+    """What index.py needs: body + heading fields, approximations added in float64, margins added."""
+    rng = random.Random(21)
+    vocab = [f"词{i}" for i in range(60)]
+    zipf = [1 / (rank + 1) for rank in range(len(vocab))]
+    bodies = [rng.choices(vocab, zipf, k=rng.randint(0, 30)) for _ in range(3_000)]
+    headings = [rng.choices(vocab[:20], k=rng.randint(0, 4)) for _ in range(3_000)]
+    body = SparseBM25(bodies, "plus", k1=1.2, delta=1.0)
+    head = SparseBM25(headings, "plus", k1=1.2, delta=1.0)
+    for _ in range(30):
+        weights = {t: rng.choice([1.0, 0.5, 2.0]) for t in rng.choices(vocab, zipf, k=rng.randint(1, 5))}
+        full = body.get_weighted_scores(weights) + head.get_weighted_scores(weights)
+        a_body, _, m_body = body.approximate_scores(weights)
+        a_head, _, m_head = head.approximate_scores(weights)
+        top, exact = bm25.exact_top_k(
+            a_body.astype(np.float64) + a_head, m_body + m_head, 7,
+            lambda docs, w=weights: body.exact_scores(w, docs) + head.exact_scores(w, docs),
+            holds_any=lambda w=weights: body.holds_any(w) | head.holds_any(w))
+        assert top.tolist() == np.argsort(-full, kind="stable")[:7].tolist()
+        np.testing.assert_array_equal(exact, full[top])

@@ -1,0 +1,144 @@
+"""jieba's search-mode segmentation with the project's user dictionary, from the fastest backend installed.
+
+Why: tokenizing is most of what loading a library costs. jieba in Python cuts about
+300,000 characters a second, loads its dictionary in ~0.6 s in every process, and its
+import pulls in pkg_resources (~0.14 s) just to locate that dictionary. rjieba binds
+jieba-rs, the same algorithm over the same dictionary in Rust: many times the speed,
+and a dictionary that loads in a fraction of the time.
+
+jieba stays the reference. rjieba differs from it in one systematic way, measured over
+every corpus document and 2,700 CMRC paragraphs: runs of Latin letters and digits joined
+by ``+#&._%-`` ("5g-a", "3-5", "pm2.5", "2022-05-26") are cut differently (jieba: 3 / - / 5,
+jieba-rs: 3-5). So the text is split into jieba's own blocks, exactly as jieba.cut does,
+and a block holding one of those characters is cut by jieba itself; every other block
+(Han characters, Latin letters and digits only: almost all text) by rjieba. What remains
+is jieba-rs's HMM on rare unknown-word runs: 2 blocks in 80,000 differ (常在较 → 常在/较
+where jieba says 常/在/较). tests/test_segmenter.py measures this on every corpus document.
+
+Where rjieba is not installed, or ``SPEECHBOT_SEGMENTER=jieba`` is set, jieba serves
+everything, imported without pkg_resources. Nothing heavy happens at import: backends
+and dictionaries load on the first cut, so a process that never tokenizes never pays.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable
+from functools import lru_cache
+from types import ModuleType
+
+from retrieval import rules
+
+Cutter = Callable[[str], list[str]]
+
+# Forces a backend: "jieba" or "rjieba" (an error when rjieba is not installed); unset picks the fastest.
+BACKEND_ENV = "SPEECHBOT_SEGMENTER"
+
+# jieba.cut's block pattern (jieba/__init__.py re_han_default) and its whitespace split (re_skip_default).
+_JIEBA_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]+)")
+_JIEBA_SKIP = re.compile("(\r\n|\\s)")
+# Blocks rjieba cuts as jieba does; any other block goes to jieba.
+_RJIEBA_SAFE = re.compile("[\u4e00-\u9fd5a-zA-Z0-9]+")
+
+
+def cut_for_search(normalized_text: str) -> list[str]:
+    """jieba's ``cut_for_search(normalized_text, HMM=True)`` with the project's user words, as a list.
+
+    Whole words and, for words of three or more characters, their dictionary sub-words
+    (保障性住房 → 保障, 保障性, 住房, 保障性住房), punctuation and spaces included as jieba gives
+    them: choosing index terms is the caller's business (retrieval/text/tokens.py).
+    """
+    return _cutter()(normalized_text)
+
+
+def backend_name() -> str:
+    """"rjieba" (with jieba for the few blocks it cuts differently) or "jieba"."""
+    return _backend()
+
+
+@lru_cache(maxsize=1)
+def _backend() -> str:
+    forced = os.environ.get(BACKEND_ENV, "").strip().lower()
+    if forced in ("jieba", "rjieba"):
+        return forced
+    if forced:
+        raise ValueError(f"{BACKEND_ENV}={forced!r}: expected 'jieba' or 'rjieba'")
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        return "jieba"
+    return "rjieba"
+
+
+@lru_cache(maxsize=1)
+def _cutter() -> Cutter:
+    """The chosen backend's search-mode cut, user words added; built once per process."""
+    return _hybrid_cutter() if _backend() == "rjieba" else jieba_cutter()
+
+
+def _hybrid_cutter() -> Cutter:
+    rjieba_cut = _rjieba_cutter()
+
+    def cut(text: str) -> list[str]:
+        words: list[str] = []
+        for i, block in enumerate(_JIEBA_BLOCK.split(text)):
+            if not block:
+                continue
+            if i % 2:  # a captured jieba block: Han characters, Latin letters, digits, +#&._%-
+                words += rjieba_cut(block) if _RJIEBA_SAFE.fullmatch(block) else jieba_cutter()(block)
+            else:  # between blocks jieba yields whitespace as is, every other character alone
+                for piece in _JIEBA_SKIP.split(block):
+                    if _JIEBA_SKIP.fullmatch(piece):
+                        words.append(piece)
+                    else:
+                        words += piece
+        return words
+
+    return cut
+
+
+def _rjieba_cutter() -> Cutter:
+    import rjieba
+
+    tokenizer = rjieba.Jieba()
+    for word, freq in rules.user_words():
+        # freq None: jieba-rs, like jieba, suggests the frequency that keeps the word whole.
+        tokenizer.add_word(word, freq, None)
+    search = tokenizer.cut_for_search
+    return lambda text: search(text, True)
+
+
+@lru_cache(maxsize=1)
+def jieba_cutter() -> Cutter:
+    """The reference: jieba's own Tokenizer with the user words added in file order."""
+    tokenizer = import_jieba().Tokenizer()
+    tokenizer.initialize()
+    for word, freq in rules.user_words():
+        tokenizer.add_word(word, freq)
+    search = tokenizer.cut_for_search
+    return lambda text: list(search(text, HMM=True))
+
+
+def import_jieba() -> ModuleType:
+    """Import jieba without pkg_resources, which it only uses to find its dictionary file.
+
+    jieba 0.42 tries ``import pkg_resources`` and, when that fails, opens the file next to
+    its module instead; with setuptools installed the import alone costs ~0.14 s and a
+    deprecation warning. Blocking it during jieba's import takes the fallback, which
+    reads the same file. A pkg_resources that something else imported first is used.
+    """
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes the import raise
+    try:
+        import jieba
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
+    jieba.setLogLevel(logging.WARNING)
+    return jieba

@@ -1,0 +1,125 @@
+"""retrieval/segmenter.py must cut exactly as jieba does, whichever backend serves it.
+
+The reference is built here from jieba itself, as retrieval/text/tokens.py builds it: a
+jieba.Tokenizer, the user words of data/rules/userdict.txt added in file order,
+cut_for_search with HMM. It is compared with the module on built-in lines (Latin and
+digit runs, user words, punctuation, spaces) and on every line, passage and heading of
+every document in ../shared (corpus and seed), the text the bot really indexes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from retrieval import rules, segmenter
+from retrieval.text.normalize import normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+LINES = [
+    "2022年基础配套有哪些任务",
+    "全区地区生产总值增长5.3%，一般公共预算收入完成12.5亿元",
+    "加快5g-a商用部署，设区市pm2.5平均浓度稳中有降",
+    "供浙气源综合价格下降3-5分/立方米，为全省0-6岁儿童免费开展孤独症筛查",
+    "建于1958-1965年；2022-05-26发布；www.pkulaw.com；c++与c#；r&d投入",
+    "new 2022 gdp增长，保障性安居工程和棚户区改造",
+    "“十四五”规划（2021—2025年）：一是……二是……",
+    "征地拆迁、招商引资、土地收储、到位资金",
+    "\r\n空白\t字符  之间",
+    "",
+    "。",
+    "abc_def",
+]
+
+
+@lru_cache(maxsize=1)
+def reference() -> Callable[[str], list[str]]:
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word, freq in rules.user_words():
+        tokenizer.add_word(word, freq)
+    return lambda text: list(tokenizer.cut_for_search(text, HMM=True))
+
+
+@pytest.fixture(params=["rjieba", "jieba"])
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The module with each backend forced in turn (rjieba skipped where not installed)."""
+    if request.param == "rjieba":
+        pytest.importorskip("rjieba", reason="rjieba not installed: jieba serves every cut")
+    monkeypatch.setenv(segmenter.BACKEND_ENV, request.param)
+    segmenter._backend.cache_clear()
+    segmenter._cutter.cache_clear()
+    yield request.param
+    segmenter._backend.cache_clear()
+    segmenter._cutter.cache_clear()
+
+
+def test_built_in_lines_cut_as_jieba_does(backend: str) -> None:
+    assert segmenter.backend_name() == backend
+    for line in LINES:
+        for text in (line, normalize(line)):
+            assert segmenter.cut_for_search(text) == reference()(text), text
+
+
+def test_search_mode_gives_user_words_and_their_sub_words(backend: str) -> None:
+    words = segmenter.cut_for_search("保障性安居工程和基础配套")
+    assert "保障性安居工程" in words and "基础配套" in words  # user words stay whole
+    assert {"保障", "安居", "工程", "基础", "配套"} <= set(words)  # and give their sub-words
+
+
+def corpus_texts() -> Iterator[tuple[str, str]]:
+    """(where, normalized text) for every line, passage and heading path of every shared document."""
+    from retrieval.document import load_document
+    from retrieval.reader import read_text
+
+    paths = [p for folder in (SHARED / "corpus", SHARED / "seed") for p in sorted(folder.glob("*"))
+             if p.suffix in (".txt", ".docx") and p.name != "SOURCES.md"]
+    assert paths, f"no documents in {SHARED}"
+    for path in paths:
+        document = load_document(path)
+        for line in read_text(path).splitlines():
+            yield f"{path.name} line", normalize(line)
+        for chunk in document.chunks:
+            yield f"{path.name} passage", normalize(chunk.text)
+            yield f"{path.name} heading", normalize(" ".join((document.title, *chunk.path)))
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason=f"{SHARED}/corpus not present")
+def test_every_corpus_document_cuts_as_jieba_does(backend: str) -> None:
+    texts = list(corpus_texts())
+    differing = [(where, text[:40]) for where, text in texts if segmenter.cut_for_search(text) !=
+                 reference()(text)]
+    assert len(texts) > 2000
+    assert differing == []  # 100% on the corpus; jieba-rs's rare HMM differences are not in it
+
+
+def test_jieba_is_imported_without_pkg_resources() -> None:
+    code = ("import sys; from retrieval import segmenter; segmenter.import_jieba(); "
+            "print('jieba' in sys.modules, 'pkg_resources' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["True", "False"]
+
+
+def test_importing_the_module_loads_no_backend() -> None:
+    code = "import sys; import retrieval.segmenter; print('jieba' in sys.modules, 'rjieba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_an_unknown_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(segmenter.BACKEND_ENV, "thulac")
+    segmenter._backend.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="thulac"):
+            segmenter.backend_name()
+    finally:
+        segmenter._backend.cache_clear()
