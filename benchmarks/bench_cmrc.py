@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from retrieval.document import build_document  # noqa: E402
 from retrieval.library import Library  # noqa: E402
 from retrieval.models import DocumentError  # noqa: E402
+from retrieval.reply import NoAnswer  # noqa: E402
 
 DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "cmrc2018_dev.json"
 
@@ -76,7 +77,8 @@ def main() -> None:
         t0 = time.perf_counter()
         answer = library.ask(question, top_k=1)
         latencies.append((time.perf_counter() - t0) * 1000)
-        hits += bool(answer.results) and answer.results[0].doc == cid
+        quoted = answer.results if isinstance(answer, NoAnswer) else answer.passages  # declined: its best
+        hits += bool(quoted) and quoted[0].doc == cid
         rejected += answer.answer is None
     ask_s = time.perf_counter() - start
     n = len(questions)

@@ -13,7 +13,6 @@ import os
 import shutil
 import sys
 import tempfile
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bot.render import reply_text
@@ -139,6 +138,8 @@ TOP_HELP = "passages per question, the answer first (default: 3)"
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # only for --version
+
     try:
         return version("speechbot")
     except PackageNotFoundError:  # run from a checkout that was not installed

@@ -149,7 +149,7 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None) -> tupl
             found[key] = ready
     missing = [(key, d) for key, d in zip(keys, documents, strict=True) if key not in found]
     tokens = tokenize_all([[c.text for c in d.chunks] for _, d in missing], tokenize, cache_dir,
-                          tokenizer_fingerprint())
+                          tokenizer_fingerprint()) if missing else []  # the fingerprint loads the tokenizer
     for (key, document), body in zip(missing, tokens, strict=True):
         found[key] = prepare(document, body)
         if cache_dir:

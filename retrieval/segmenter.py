@@ -44,6 +44,19 @@ _JIEBA_SKIP = re.compile("(\r\n|\\s)")
 _RJIEBA_SAFE = re.compile("[\u4e00-\u9fd5a-zA-Z0-9]+")
 
 
+_taught: frozenset[str] = frozenset()  # words admins added at run time (retrieval/vocabulary.py)
+
+
+def teach(words: frozenset[str]) -> None:
+    """Make these the words added at run time (replacing those taught before): both backends are
+    rebuilt on their next cut, since jieba-rs cannot forget a word."""
+    global _taught
+    if words != _taught:
+        _taught = words
+        _cutter.cache_clear()
+        jieba_cutter.cache_clear()
+
+
 def cut_for_search(normalized_text: str) -> list[str]:
     """jieba's ``cut_for_search(normalized_text, HMM=True)`` with the project's user words, as a list.
 
@@ -104,7 +117,7 @@ def _rjieba_cutter() -> Cutter:
     import rjieba
 
     tokenizer = rjieba.Jieba()
-    for word, freq in rules.user_words():
+    for word, freq in [*rules.user_words(), *((w, None) for w in sorted(_taught))]:
         # freq None: jieba-rs, like jieba, suggests the frequency that keeps the word whole.
         tokenizer.add_word(word, freq, None)
     search = tokenizer.cut_for_search
@@ -116,7 +129,7 @@ def jieba_cutter() -> Cutter:
     """The reference: jieba's own Tokenizer with the user words added in file order."""
     tokenizer = import_jieba().Tokenizer()
     tokenizer.initialize()
-    for word, freq in rules.user_words():
+    for word, freq in [*rules.user_words(), *((w, None) for w in sorted(_taught))]:
         tokenizer.add_word(word, freq)
     search = tokenizer.cut_for_search
     return lambda text: list(search(text, HMM=True))

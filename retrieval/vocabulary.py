@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from retrieval import rules
+from retrieval import rules, segmenter
 from retrieval.store import atomic_write
 from retrieval.text.normalize import normalize
 from retrieval.text.tokens import tokenizer
@@ -131,3 +131,4 @@ def install(groups: Iterable[Sequence[str]]) -> None:
                 jieba.add_word(word)
                 _taught.add(word)
         rules.install_extra_related(normalized)
+        segmenter.teach(frozenset(_taught))

@@ -14,14 +14,14 @@ import logging
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
-
-from retrieval import rules
+from retrieval import rules, segmenter
 from retrieval.text.normalize import normalize
 from retrieval.token_cache import fingerprint_files
 
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:
+    import jieba
 
 _LATIN_OR_DIGIT = re.compile(r"[0-9a-z.%]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -29,7 +29,10 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 @lru_cache(maxsize=1)
 def tokenizer() -> jieba.Tokenizer:
-    """jieba with the domain user dictionary; built once per process."""
+    """jieba with the domain user dictionary, for words as written (commitments, the admins' new
+    words); built on first use, once per process."""
+    jieba = segmenter.import_jieba()
+    jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for word, freq in rules.user_words():
@@ -53,8 +56,9 @@ def search_words(text: str) -> list[str]:
 
 
 def _words(normalized: str) -> list[str]:
-    """jieba search-mode terms: whole terms plus their dictionary sub-words (保障性/保障)."""
-    return [w for w in tokenizer().cut_for_search(normalized, HMM=True) if _is_term(w)]
+    """jieba search-mode terms: whole terms plus their dictionary sub-words (保障性/保障), from the
+    fastest backend that cuts as jieba does (retrieval/segmenter.py: rjieba where installed)."""
+    return [w for w in segmenter.cut_for_search(normalized) if _is_term(w)]
 
 
 def _is_term(word: str) -> bool:
@@ -84,5 +88,6 @@ def related_terms(term: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def tokenizer_fingerprint() -> str:
     """Changes whenever the word lists or the tokenizing code change: tokens cached before are stale."""
-    files = [*rules.RULES_DIR.glob("*.txt"), Path(__file__), Path(__file__).with_name("normalize.py")]
-    return fingerprint_files(files, version="tokens-1")
+    files = [*rules.RULES_DIR.glob("*.txt"), Path(__file__), Path(__file__).with_name("normalize.py"),
+             Path(segmenter.__file__)]
+    return fingerprint_files(files, version=f"tokens-1/{segmenter.backend_name()}")
