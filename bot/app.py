@@ -13,9 +13,17 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    PersistenceInput,
+    PicklePersistence,
+)
 
 from bot import access, admin, commitments_handlers, handlers, runner
 from bot.context import CONTEXT_TYPES, BotData
@@ -40,6 +48,8 @@ UNFINISHED_FILE = "unfinished-updates.json"  # in STATE_DIR: updates cut off by 
 # fail on the pool timeout. Requests held back by the rate limiter hold no connection
 # but do hold their update's slot: a group over its 20 messages/min waits ~3 s per
 # answer while other chats go on in the other slots.
+USERS_FILE = "users.pickle"  # in STATE_DIR: each user's /doc scope (python-telegram-bot's user_data)
+RECENT_FILE = "recent-replies.pickle"  # in STATE_DIR: the replies whose buttons are on screen
 CONCURRENT_UPDATES = 32
 CONNECTIONS = CONCURRENT_UPDATES
 
@@ -69,6 +79,7 @@ def build_application(
         .get_updates_request(build_request(settings, 1))
         .post_init(post_init)
         .context_types(CONTEXT_TYPES)
+        .persistence(user_persistence(settings))
     )
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
@@ -86,6 +97,27 @@ def build_application(
     return application
 
 
+def user_persistence(settings: Settings) -> PicklePersistence:
+    """Each user's choices (their /doc scope) kept in STATE_DIR across restarts."""
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    return PicklePersistence(settings.state_dir / USERS_FILE, update_interval=30,
+                             store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
+                                                         callback_data=False))
+
+
+def recent_file(application: Application) -> Path:
+    data: BotData = application.bot_data
+    return data.settings.state_dir / RECENT_FILE
+
+
+async def pre_shutdown(application: Application) -> None:
+    """Keep the replies whose buttons are on screen, so they still work after the restart."""
+    try:
+        application.bot_data.holder.save(recent_file(application))
+    except Exception as err:  # only the old buttons are lost; stopping must go on
+        logger.warning("无法保存最近的回答：%s", err)
+
+
 async def post_init(application: Application) -> None:
     """Load the documents (in a thread: parsing takes a while) and register the command menu."""
     data: BotData = application.bot_data
@@ -101,6 +133,8 @@ async def post_init(application: Application) -> None:
             logger.warning("跳过文档 %s", error)
         holder.swap(library)
         logger.info("已载入 %d 份文档", len(library.documents))
+        if holder.restore(recent_file(application)):
+            logger.info("上次的回答按钮仍然有效")
         if not library.documents:
             logger.warning("文档目录 %s 中没有可用的文档（.txt .md .docx .pdf）：机器人还回答不了问题；"
                            "把文档放进该目录后重启，或由管理员上传", settings.data_dir.resolve())
@@ -142,6 +176,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         else:
             await _serve_polling(application, settings, stop)
     finally:
+        await pre_shutdown(application)
         if application.running:
             await application.stop()
         await application.shutdown()
@@ -213,5 +248,6 @@ async def polling(application: Application, poll_timeout: int = 5) -> AsyncItera
             await polling_task
         await runner.drain(application, 5.0)
         await poller.confirm()
+        await pre_shutdown(application)
         await application.stop()
         await application.shutdown()

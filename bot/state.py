@@ -8,15 +8,20 @@ number rather than pointing into the wrong document.
 from __future__ import annotations
 
 import itertools
+import logging
+import pickle
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from retrieval.library import Library
 from retrieval.models import Document, Section
 from retrieval.reply import Listing, PassageAnswer
+from retrieval.store import atomic_write
 from retrieval.text.markers import without_marker
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 GENERIC_EXAMPLES = ("今年的重点工作有哪些？", "去年取得了哪些成绩？", "下一步有什么要求？")
 Shown_ = PassageAnswer | Listing  # a reply with buttons that point back into it
@@ -68,6 +73,17 @@ class Recent(Generic[T]):
             self._items.move_to_end(key)
         return item
 
+    def items(self) -> list[tuple[str, T]]:
+        """Everything kept, oldest first."""
+        return list(self._items.items())
+
+    def restore(self, items: list[tuple[str, T]]) -> None:
+        """Take back what items() gave (after a restart); new ids continue after theirs."""
+        for key, item in items[-self.capacity:]:
+            self._items[key] = item
+        last = max((int(key, 16) for key, _ in items), default=0)
+        self._ids = itertools.count(last + 1)
+
 
 class LibraryHolder:
     """The library currently answering questions, plus a generation bumped on every swap."""
@@ -96,6 +112,33 @@ class LibraryHolder:
         if not 0 <= section_id < len(document.sections):
             return None
         return Shown(document, document.sections[section_id])
+
+    def save(self, path: Path) -> None:
+        """Keep the replies whose buttons are on screen, for the next start (written atomically)."""
+        if self.library is None:
+            return
+        kept = {"fingerprint": self.library.fingerprint, "generation": self.generation,
+                "recent": self.recent.items()}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def restore(self, path: Path) -> bool:
+        """After a restart: the buttons of the replies kept work again if the documents are the
+        same; otherwise they are stale (the generation moves past the saved one). True if restored."""
+        try:
+            kept = pickle.loads(path.read_bytes())
+            fingerprint, generation, recent = kept["fingerprint"], int(kept["generation"]), kept["recent"]
+        except FileNotFoundError:
+            return False
+        except Exception as err:  # an unreadable file only costs the old buttons
+            logger.warning("无法读取 %s：%s", path.name, err)
+            return False
+        if self.library is not None and fingerprint == self.library.fingerprint:
+            self.generation = generation
+            self.recent.restore(recent)
+            return True
+        self.generation = max(self.generation, generation + 1)
+        return False
 
     def position(self, name: str) -> int | None:
         """The index of the document of that file name, for buttons."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
 from collections import OrderedDict
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,11 @@ class Library:
         self._positions = {d.name: i for i, d in enumerate(documents)}
         self._commitments: tuple[Commitment, ...] | None = None
         self._extracting = threading.Lock()
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Names this library's content: the same documents, read the same way, give the same one."""
+        return hashlib.sha256("\0".join(map(prepared_key, self.documents)).encode()).hexdigest()
 
     def ask(self, question: str, scope: str | None = None, top_k: int = 3) -> Reply:
         """Answer a question from all documents, or only from the document named `scope`.
