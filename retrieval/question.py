@@ -29,9 +29,6 @@ FIGURE = re.compile(r"(?<![\d.])\d+\.\d+[万亿]?|(?<![\d.])\d+[万亿]")
 RELATED_WEIGHT = 0.4
 # Generic request words (data/rules/generic_words.txt) weigh this much in a question with others.
 GENERIC_WEIGHT = 0.3
-# A one-character word left over from spoken phrasing ("定的多少" → 定, "咋算" → 算) is rare as a
-# word in the documents, so its idf is high; it says little about what is asked.
-SINGLE_CHARACTER_WEIGHT = 0.5
 
 Wants = Literal["deadline", "quantity", "target", "task"]
 
@@ -247,8 +244,7 @@ def importance(terms: list[str]) -> dict[str, float]:
     generic = rules.generic_words()
     if all(t in generic for t in terms):
         return dict.fromkeys(terms, 1.0)
-    return {t: GENERIC_WEIGHT if t in generic else (SINGLE_CHARACTER_WEIGHT if len(t) == 1 else 1.0)
-            for t in terms}
+    return {t: GENERIC_WEIGHT if t in generic else 1.0 for t in terms}
 
 
 def parse_question(question: str) -> Query:
