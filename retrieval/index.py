@@ -31,7 +31,6 @@ from retrieval.text.years import YEAR, relative_words
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
 NAMING_MAX_SHARE = 0.3  # a word of a document's name in more of its passages than this is content
-NAME_MAX_SHARE = 0.4  # a word in more of all passages than this names no document ("发展")
 
 
 @dataclass(frozen=True)
@@ -73,10 +72,6 @@ class WeightedBM25:
 
     def seen(self, term: str) -> bool:
         return self._bm25 is not None and self._bm25.doc_freq(term) > 0
-
-    def share_holding(self, term: str) -> float:
-        """The share of passages that hold the term."""
-        return self._bm25.doc_freq(term) / self.n_docs if self._bm25 is not None else 0.0
 
     def idf(self, term: str) -> float:
         """Informativeness of a term; one never seen is as informative as the rarest seen term."""
@@ -182,9 +177,7 @@ class Index:
         self._named_by: dict[str, set[int]] = {}
         for number, ready in enumerate(prepared):
             for word in ready.name_words:
-                # A word the passages use everywhere ("发展" of a title about 经济社会发展) is no name.
-                if self._body.share_holding(word) < NAME_MAX_SHARE:
-                    self._named_by.setdefault(word, set()).add(number)
+                self._named_by.setdefault(word, set()).add(number)
         position_of = {name: number for number, name in enumerate(self.document_names)}
         # The passage each section's heading stands in (where "第三部分第（二）项" begins).
         self._opening: dict[tuple[str, int], int] = {}

@@ -38,7 +38,7 @@ def library() -> Library:
 def test_a_question_naming_a_document_is_answered_from_it(library):
     for question, doc, figure in [
         ("山东省今年地区生产总值增长目标是多少", "2025年山东省政府工作报告.txt", "6%"),
-        ("2024年江苏省政府工作报告里生产总值增长目标", "2024年江苏省政府工作报告.txt", "5.5%"),
+        ("2024年江苏省政府工作报告的生产总值增长目标", "2024年江苏省政府工作报告.txt", "5.5%"),
         ("江苏省2025年新增就业目标", "2025年江苏省政府工作报告.txt", "65万人"),
     ]:
         reply = library.ask(question)
