@@ -82,7 +82,7 @@ BUILD_BATCH_DOCS = 32_768  # documents counted at a time while building
 WEIGHT_SLICE = 1 << 22  # postings whose contributions are computed at a time
 SELECT_BLOCK = 2048  # documents per block for the block-max cut-off
 MIN_SELECT_BLOCK = 64  # smallest block, in indexes too small for SELECT_BLOCK
-VALUE_CACHE_MB = 32.0  # float64 posting contributions kept for get_scores / get_weighted_scores
+VALUE_CACHE_MB = 16.0  # float64 posting contributions kept for get_scores / get_weighted_scores
 SAVE_FORMAT = 1
 
 _ARRAYS = ("indptr", "indices", "tf", "weights", "doc_len", "doc_norm", "doc_freq", "idf", "absent",

@@ -414,7 +414,7 @@ def test_two_indexes_combine_into_one_exact_top_k() -> None:
         np.testing.assert_array_equal(exact, full[top])
 
 
-@pytest.mark.parametrize("cache_mb", [0.0, 32.0])
+@pytest.mark.parametrize("cache_mb", [0.0, 16.0])
 def test_kept_posting_values_do_not_change_scores(cache_mb: float, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bm25, "VALUE_CACHE_MB", cache_mb)  # 0: the cache is emptied at every term
     rng = random.Random(4)
