@@ -82,6 +82,7 @@ BUILD_BATCH_DOCS = 32_768  # documents counted at a time while building
 WEIGHT_SLICE = 1 << 22  # postings whose contributions are computed at a time
 SELECT_BLOCK = 2048  # documents per block for the block-max cut-off
 MIN_SELECT_BLOCK = 64  # smallest block, in indexes too small for SELECT_BLOCK
+VALUE_CACHE_MB = 16.0  # float64 posting contributions kept for get_scores / get_weighted_scores
 SAVE_FORMAT = 1
 
 _ARRAYS = ("indptr", "indices", "tf", "weights", "doc_len", "doc_norm", "doc_freq", "idf", "absent",
@@ -117,6 +118,8 @@ class SparseBM25:
         self._absent = self._idf * self.delta if variant == "plus" else np.zeros(len(self._idf))
         self._weights, self._max_diff = self._contributions(np.dtype(weight_dtype))
         self._hot_slot, self._hot = self._dense_columns(hot_memory_mb)
+        self._value_cache: dict[int, np.ndarray] = {}
+        self._value_cache_bytes = 0
         _release_freed_memory()
 
     # -- Vocabulary lookups -------------------------------------------------
@@ -268,6 +271,7 @@ class SparseBM25:
             params["delta"]
         index.n_docs, index.avgdl = params["n_docs"], params["avgdl"]
         index.vocabulary = {term: col for col, term in enumerate(terms)}
+        index._value_cache, index._value_cache_bytes = {}, 0
         index.doc_len = arrays.pop("doc_len")
         for name, array in arrays.items():
             setattr(index, f"_{name}", array)
@@ -351,13 +355,13 @@ class SparseBM25:
             start, end = self._indptr[col], self._indptr[col + 1]
             postings = self._indices[start:end]
             if docs is None:
-                where, rows = postings, slice(start, end)
+                where, values = postings, self._posting_values(col)
             else:  # which of docs hold the term, and where
                 pos = np.searchsorted(postings, docs)
                 pos[pos == len(postings)] = 0
                 found = postings[pos] == docs if len(postings) else np.zeros(len(docs), dtype=bool)
-                where, rows = np.flatnonzero(found), start + pos[found]
-            values = self._contribution(col, self._tf[rows], postings if docs is None else docs[where])
+                where = np.flatnonzero(found)
+                values = self._contribution(col, self._tf[start + pos[found]], docs[where])
             if weight != 1.0:
                 values = weight * values
             absent = self._absent[col]
@@ -369,6 +373,25 @@ class SparseBM25:
             scores += weight * absent
             scores[where] = present + values
         return scores
+
+    def _posting_values(self, col: int) -> np.ndarray:
+        """A term's float64 contributions over its whole posting list, kept for terms asked again.
+
+        Full-length exact scores need them for every posting of every query term:
+        seven array operations per term when computed, one dict lookup when kept.
+        Questions keep asking the same few terms, so up to VALUE_CACHE_MB are kept;
+        a full cache is emptied (races between threads only cost a recomputation).
+        """
+        values = self._value_cache.get(col)
+        if values is None:
+            start, end = self._indptr[col], self._indptr[col + 1]
+            values = self._contribution(col, self._tf[start:end], self._indices[start:end])
+            if self._value_cache_bytes + values.nbytes > VALUE_CACHE_MB * 2**20:
+                self._value_cache.clear()
+                self._value_cache_bytes = 0
+            self._value_cache[col] = values
+            self._value_cache_bytes += values.nbytes
+        return values
 
     def _contribution(self, col: int, tf: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """A term's contributions for frequencies tf in documents docs, as rank_bm25 has them."""

@@ -412,3 +412,17 @@ def test_two_indexes_combine_into_one_exact_top_k() -> None:
             holds_any=lambda w=weights: body.holds_any(w) | head.holds_any(w))
         assert top.tolist() == np.argsort(-full, kind="stable")[:7].tolist()
         np.testing.assert_array_equal(exact, full[top])
+
+
+@pytest.mark.parametrize("cache_mb", [0.0, 16.0])
+def test_kept_posting_values_do_not_change_scores(cache_mb: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bm25, "VALUE_CACHE_MB", cache_mb)  # 0: the cache is emptied at every term
+    rng = random.Random(4)
+    vocab = [f"词{i}" for i in range(50)]
+    corpus = [rng.choices(vocab, k=rng.randint(0, 20)) for _ in range(400)]
+    index = SparseBM25(corpus, "plus")
+    for _ in range(40):  # terms come back again and again
+        assert_same_as_rank_bm25(corpus, rng.choices(vocab, k=4), "plus", {})
+        query = rng.choices(vocab, k=3)
+        np.testing.assert_array_equal(index.get_scores(query), BM25Plus(corpus).get_scores(query))
+    assert index._value_cache_bytes <= cache_mb * 2**20 + max(v.nbytes for v in index._value_cache.values())
