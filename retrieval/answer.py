@@ -51,6 +51,8 @@ ALSO_SHARE = 0.9
 MAX_ALSO = 4
 # A passage of a document the question names ("云南…"), times the share of the question that names it.
 DOCUMENT_WEIGHT = 1.0
+# A word whose idf is at least this share of the highest possible names a document fully.
+NAME_RARITY = 0.5
 PART_WEIGHT = 2.0  # under the numbered part the question points at ("第二个问题"), half as much
 # unless the passage opens with that part's heading
 TYPE_WEIGHT = 0.4  # the best sentence holds the kind of answer asked for (a number, a time)
@@ -318,10 +320,14 @@ def named_documents(wanted: Wanted, index: Index) -> dict[int, float]:
         return {}
     found: dict[int, float] = {}
     total = len(index.document_names)
+    rare = NAME_RARITY * math.log(len(index) + 1)  # the idf of a word held by few passages
     for weight, forms, _ in wanted.terms:
         named = index.documents_named_by(forms[0][0]) if weight and forms else set()
-        for number in named:  # a word naming one document of many names it fully; 报告 names none
-            found[number] = found.get(number, 0.0) + math.log(total / len(named)) / math.log(total)
+        # A word naming one document of many names it fully, 报告 (every report) none; and a
+        # word every passage uses (发展 in a title about 经济社会发展) names little.
+        rarity = min(1.0, index.idf(forms[0][0]) / rare) if named else 0.0
+        for number in named:
+            found[number] = found.get(number, 0.0) + rarity * math.log(total / len(named)) / math.log(total)
     return {number: min(share, 1.0) for number, share in found.items() if share > 0}
 
 
