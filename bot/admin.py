@@ -323,22 +323,22 @@ async def on_profile(update: Update, context: Context) -> None:
 
 async def on_rename(update: Update, context: Context) -> None:
     """/rename 3 新标题: the title shown in /docs, /help and every answer."""
-    asked = await admin_message(update, context, "/rename")
-    if asked is not None:
-        args = context.args or []
-        title = " ".join(args[1:])
-        changes = {"title": title} if title else None
-        await correct_profile(asked[0], context, args[0] if args else "", changes, views.RENAME_USAGE)
+    await correct_one_field(update, context, "/rename", "title", views.RENAME_USAGE)
 
 
 async def on_setyear(update: Update, context: Context) -> None:
     """/setyear 3 2024: the year 今年/去年 and year-naming questions are resolved against."""
-    asked = await admin_message(update, context, "/setyear")
+    await correct_one_field(update, context, "/setyear", "year", views.SETYEAR_USAGE)
+
+
+async def correct_one_field(update: Update, context: Context, command: str, field: str, usage: str) -> None:
+    """A shortcut for one field: the document first, then the value (which may hold spaces)."""
+    asked = await admin_message(update, context, command)
     if asked is not None:
         args = context.args or []
-        year = " ".join(args[1:])
-        changes = {"year": year} if year else None
-        await correct_profile(asked[0], context, args[0] if args else "", changes, views.SETYEAR_USAGE)
+        value = " ".join(args[1:])
+        changes = {field: value} if value else None
+        await correct_profile(asked[0], context, args[0] if args else "", changes, usage)
 
 
 async def correct_profile(message: Message, context: Context, reference: str,
