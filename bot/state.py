@@ -24,7 +24,7 @@ from retrieval.text.markers import without_marker
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 GENERIC_EXAMPLES = ("今年的重点工作有哪些？", "去年取得了哪些成绩？", "下一步有什么要求？")
-Shown_ = PassageAnswer | Listing  # a reply with buttons that point back into it
+WithButtons = PassageAnswer | Listing  # a reply whose buttons point back into it
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class LibraryHolder:
     def __init__(self, library: Library | None = None) -> None:
         self.library = library
         self.generation = 0 if library is None else 1
-        self.recent: Recent[Shown_] = Recent()
+        self.recent: Recent[WithButtons] = Recent()
 
     def swap(self, library: Library) -> None:
         """Install a new library; buttons made for the old one become stale."""
