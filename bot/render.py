@@ -299,7 +299,7 @@ def reply_text(reply: Reply, titles: dict[str, str] | None = None) -> str:
         lines += ["", also_line(reply.also)]
         lines += [f"• {heading_path(passage_title(p), p.section)}：{inline_description(p, 60)}"
                   for p in reply.also]
-    others = reply.passages[1:]
+    others = [p for p in reply.passages[1:] if p not in reply.also]  # each passage once
     if others:
         lines += ["", "其他相关段落："]
         lines += [
