@@ -14,11 +14,14 @@ that cannot be read is simply built again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import importlib.util
 import json
 import logging
 import os
 import pickle
+import shutil
 import tempfile
 from collections.abc import Collection, Mapping
 from contextlib import suppress
@@ -26,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from retrieval import segmenter
 from retrieval.document import build_document
 from retrieval.index import Prepared
 from retrieval.models import Document, DocumentError
@@ -35,14 +39,18 @@ from retrieval.rules import RULES_DIR
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 1  # bump when what is stored changes shape
-_SUFFIX, _PREPARED, _TMP_PREFIX = ".document.pickle", ".prepared.pickle", ".document-"
+_SUFFIX, _PREPARED, _WORDS = ".document.pickle", ".prepared.pickle", ".words.pickle"
+_TMP_PREFIX = ".document-"
+_INDEX_PREFIX = "index-"  # a folder of saved BM25 indexes (body, head), one per library content
 _PIPELINE = Path(__file__).resolve().parent  # the modules that turn a file into a Document
 
 
 @lru_cache(maxsize=1)
 def pipeline_fingerprint() -> str:
     """Changes whenever a module of retrieval/ or a rule file changes."""
-    digest = hashlib.sha256(f"documents/{CACHE_FORMAT}".encode())
+    # Which tokenizer serves the words (rjieba or jieba) is part of it too, without loading one.
+    backend = os.environ.get(segmenter.BACKEND_ENV, "") or str(importlib.util.find_spec("rjieba") is not None)
+    digest = hashlib.sha256(f"documents/{CACHE_FORMAT}/{backend}".encode())
     for path in sorted([*_PIPELINE.rglob("*.py"), *RULES_DIR.glob("*.txt")]):
         digest.update(f"\0{path.relative_to(_PIPELINE.parent)}\0".encode())
         digest.update(path.read_bytes())
@@ -89,13 +97,34 @@ def has_prepared(cache_dir: Path, key: str) -> bool:
     return (Path(cache_dir) / f"{key}{_PREPARED}").exists()
 
 
-def load_prepared(cache_dir: Path, key: str) -> Prepared | None:
+def load_prepared(cache_dir: Path, key: str, with_words: bool = True) -> Prepared | None:
+    """What indexing made of a document; its passages' words (most of the bytes) are read only
+    when asked for: a restart whose index is saved whole needs none of them."""
     found = _load(cache_dir, key, _PREPARED)
-    return found if isinstance(found, Prepared) else None
+    if not isinstance(found, Prepared):
+        return None
+    if not with_words:
+        return found
+    words = _load(cache_dir, key, _WORDS)
+    if not (isinstance(words, tuple) and len(words) == 2):
+        return None
+    return dataclasses.replace(found, body=words[0], head=words[1])
 
 
 def store_prepared(cache_dir: Path, key: str, prepared: Prepared) -> None:
-    _store(cache_dir, key, prepared, _PREPARED)
+    """Store the words and the rest apart (see load_prepared); the words first, so an entry whose
+    rest is on disk always has its words too."""
+    _store(cache_dir, key, (prepared.body, prepared.head), _WORDS)
+    _store(cache_dir, key, without_words(prepared), _PREPARED)
+
+
+def without_words(prepared: Prepared) -> Prepared:
+    return dataclasses.replace(prepared, body=(), head=())
+
+
+def index_folder(cache_dir: Path, fingerprint: str) -> Path:
+    """Where the BM25 indexes of a library with that fingerprint are saved."""
+    return Path(cache_dir) / f"{_INDEX_PREFIX}{fingerprint[:32]}"
 
 
 def prune(cache_dir: Path, keep: Collection[str]) -> int:
@@ -103,8 +132,12 @@ def prune(cache_dir: Path, keep: Collection[str]) -> int:
     removed = 0
     with suppress(OSError):
         for path in Path(cache_dir).iterdir():
-            suffix = next((s for s in (_SUFFIX, _PREPARED) if path.name.endswith(s)), None)
+            suffix = next((s for s in (_SUFFIX, _PREPARED, _WORDS) if path.name.endswith(s)), None)
             stale = suffix is not None and path.name[: -len(suffix)] not in keep
+            if path.is_dir() and path.name.startswith(_INDEX_PREFIX) and path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+                continue
             if stale or (path.name.startswith(_TMP_PREFIX) and path.name.endswith(".tmp")):
                 with suppress(OSError):
                     path.unlink()

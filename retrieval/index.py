@@ -12,11 +12,13 @@ log((N+1)/df), stays positive, and its delta keeps long passages from being crus
 
 from __future__ import annotations
 
+import logging
 import math
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 
@@ -56,12 +58,20 @@ class WeightedBM25:
     that per-query constant is taken off again, so a passage holding none of the terms scores 0.
     """
 
-    def __init__(self, corpus: list[list[str]]) -> None:
+    def __init__(self, corpus: list[list[str]], saved: SparseBM25 | None = None) -> None:
+        """saved: the same index built before and loaded (SparseBM25.load), instead of the corpus."""
         params = BM25_PARAMS
-        self._bm25 = SparseBM25(corpus, "plus", k1=params["k1"], b=params["b"], delta=params["delta"]) \
-            if corpus else None
-        self.n_docs = len(corpus)
+        if saved is not None:
+            self._bm25: SparseBM25 | None = saved
+        else:
+            self._bm25 = SparseBM25(corpus, "plus", k1=params["k1"], b=params["b"], delta=params["delta"]) \
+                if corpus else None
+        self.n_docs = saved.n_docs if saved is not None else len(corpus)
         self._unseen_idf = math.log(self.n_docs + 1.0)
+
+    def save(self, folder: Path) -> None:
+        if self._bm25 is not None:
+            self._bm25.save(folder)
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         if self._bm25 is None:
@@ -153,13 +163,40 @@ def prepare(document: Document, body: list[list[str]] | None = None) -> Prepared
     )
 
 
+def saved_fields(folder: Path | None) -> tuple[SparseBM25, SparseBM25] | None:
+    """The body and heading indexes saved in folder, or None if they are not (wholly) there."""
+    if folder is None:
+        return None
+    try:
+        return SparseBM25.load(folder / "body"), SparseBM25.load(folder / "head")
+    except ValueError:
+        return None
+
+
+def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None) -> tuple[WeightedBM25, WeightedBM25]:
+    saved = saved_fields(folder)
+    if saved is not None:
+        return WeightedBM25([], saved[0]), WeightedBM25([], saved[1])
+    body = WeightedBM25([list(t) for p in prepared for t in p.body])
+    head = WeightedBM25([list(t) for p in prepared for t in p.head])
+    if folder is not None:
+        try:
+            body.save(folder / "body")
+            head.save(folder / "head")
+        except OSError as err:  # only the next restart is slower
+            logging.getLogger(__name__).warning("could not save the index in %s (%s)", folder, err)
+    return body, head
+
+
 class Index:
     """All passages of a set of documents, ready to score."""
 
     def __init__(self, documents: tuple[Document, ...], body_tokens: list[list[str]] | None = None,
-                 prepared: tuple[Prepared, ...] | None = None) -> None:
+                 prepared: tuple[Prepared, ...] | None = None, saved_in: Path | None = None) -> None:
         """body_tokens: each passage's terms, in order, when already known; prepared: each
-        document made ready (see prepare), which makes building the index cheap."""
+        document made ready (see prepare), which makes building the index cheap; saved_in: a
+        folder where the BM25 indexes of exactly these documents are (loaded, memory-mapped) or
+        are to be saved once built. Prepared without words needs them saved there."""
         if prepared is None:
             bounds = [0]
             for d in documents:
@@ -168,8 +205,7 @@ class Index:
                              for d, a, b in zip(documents, bounds[:-1], bounds[1:], strict=True))
         self.documents = {d.name: d for d in documents}
         self.entries = tuple(e for p in prepared for e in p.entries)
-        self._body = WeightedBM25([list(t) for p in prepared for t in p.body])
-        self._head = WeightedBM25([list(t) for p in prepared for t in p.head])
+        self._body, self._head = _bm25_fields(prepared, saved_in)
         self._masks: dict[str, np.ndarray] = {}
         # Which documents a word names (their title, place, speaker, short names), for questions
         # that say which document they are about: "云南" → the Yunnan report.

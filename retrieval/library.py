@@ -21,13 +21,15 @@ from retrieval.commitments import (
 )
 from retrieval.document_cache import (
     has_prepared,
+    index_folder,
     load_document_cached,
     load_prepared,
     prepared_key,
     store_prepared,
+    without_words,
 )
 from retrieval.document_cache import prune as prune_cache
-from retrieval.index import Index, Prepared, prepare
+from retrieval.index import Index, Prepared, prepare, saved_fields
 from retrieval.models import Document, DocumentError
 from retrieval.question import CommitmentsIntent, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
@@ -50,7 +52,12 @@ class Library:
 
     def __init__(self, documents: tuple[Document, ...], cache_dir: Path | None = None) -> None:
         self.documents = documents
-        self.index = Index(documents, prepared=prepare_all(documents, cache_dir))
+        # The BM25 indexes of exactly these documents are saved once built: a restart loads them
+        # and reads no passage's words at all.
+        saved_in = index_folder(cache_dir, self.fingerprint) if cache_dir else None
+        with_words = saved_fields(saved_in) is None
+        prepared = prepare_all(documents, cache_dir, with_words)
+        self.index = Index(documents, prepared=prepared, saved_in=saved_in)
         self._positions = {d.name: i for i, d in enumerate(documents)}
         self._commitments: tuple[Commitment, ...] | None = None
         self._extracting = threading.Lock()
@@ -141,17 +148,24 @@ _RECENT: OrderedDict[str, Prepared] = OrderedDict()
 _RECENT_LIMIT = 2000  # documents
 
 
-def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None) -> tuple[Prepared, ...]:
+def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
+                with_words: bool = True) -> tuple[Prepared, ...]:
     """Every document made ready to index (index.prepare), from memory, the cache folder, or
-    worked out: the passages' words on all cores (token_cache), the rest here."""
+    worked out: the passages' words on all cores (token_cache), the rest here.
+
+    with_words False: the passages' words are not needed (the index is saved), so they are
+    neither read nor kept. With a cache folder they are never kept in memory: it holds them.
+    """
     keys = [prepared_key(d) for d in documents]
     found: dict[str, Prepared] = {}
     for key in keys:
         ready = _RECENT.get(key)
-        if ready is not None and cache_dir and not has_prepared(cache_dir, key):
+        if ready is not None and ready.body == () and with_words:
+            ready = load_prepared(cache_dir, key) if cache_dir else None  # the words are on disk
+        elif ready is not None and cache_dir and not has_prepared(cache_dir, key):
             store_prepared(cache_dir, key, ready)  # remembered, but not yet on disk
         elif ready is None and cache_dir:
-            ready = load_prepared(cache_dir, key)
+            ready = load_prepared(cache_dir, key, with_words)
         if ready is not None:
             found[key] = ready
     missing = [(key, d) for key, d in zip(keys, documents, strict=True) if key not in found]
@@ -162,7 +176,7 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None) -> tupl
         if cache_dir:
             store_prepared(cache_dir, key, found[key])
     for key in keys:
-        _RECENT[key] = found[key]
+        _RECENT[key] = without_words(found[key]) if cache_dir else found[key]
         _RECENT.move_to_end(key)
     while len(_RECENT) > max(_RECENT_LIMIT, len(keys)):
         _RECENT.popitem(last=False)
@@ -232,5 +246,6 @@ def load_library(data_dir: Path, cache_dir: Path | None = None) -> tuple[Library
     documents, errors, keys = _read(data_dir, cache_dir)
     library = Library(documents, cache_dir)
     if cache_dir and Path(cache_dir).is_dir():
-        prune_cache(cache_dir, keep={*keys, *map(prepared_key, documents)})
+        saved = index_folder(cache_dir, library.fingerprint).name
+        prune_cache(cache_dir, keep={*keys, *map(prepared_key, documents), saved})
     return library, errors

@@ -93,9 +93,31 @@ def test_the_fingerprint_covers_the_rule_files_and_the_tokenizer():
 def test_an_unreadable_entry_is_built_again(folders, counted, monkeypatch):
     data, cache = folders
     load_library(data, cache)
-    for entry in cache.iterdir():
-        entry.write_bytes(b"not a pickle")
+    for entry in cache.rglob("*"):  # the documents, their words and the saved index alike
+        if entry.is_file():
+            entry.write_bytes(b"not a pickle")
     counted[0].clear(), counted[1].clear()
     forget(monkeypatch)
     library, errors = load_library(data, cache)
     assert not errors and len(library.documents) == 2 and sorted(counted[0]) == ["other.txt", SEED.name]
+
+
+def test_a_restart_loads_the_saved_index_and_reads_no_words(folders, counted, monkeypatch):
+    """The BM25 indexes of the whole library are saved: a restart reads neither a passage's words
+    nor builds anything, and answers exactly as before."""
+    data, cache = folders
+    first, _ = load_library(data, cache)
+    assert any(p.name.startswith("index-") for p in cache.iterdir())
+    forget(monkeypatch)
+    read_words = []
+    load = document_cache.load_prepared
+
+    def counting_load(cache_dir, key, with_words=True):
+        read_words.append(with_words)
+        return load(cache_dir, key, with_words)
+
+    monkeypatch.setattr(library_module, "load_prepared", counting_load)
+    second, _ = load_library(data, cache)
+    assert read_words == [False, False], "no passage's words were read"
+    for question in ("修建道路多少公里", "2022年基础配套有哪些任务"):
+        assert second.ask(question).to_json() == first.ask(question).to_json()
