@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 
 from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Message, Update
@@ -388,17 +388,10 @@ async def on_synonym(update: Update, context: Context) -> None:
         await remove_synonyms(message, context, args[1:])
     else:
         vocabulary = context.bot_data.vocabulary
-        try:
-            words = vocabulary.add(" ".join(args))
-        except VocabularyError as err:
-            await message.reply_html(views.synonym_rejected(str(err)))
-            return
-        except OSError:
-            logger.exception("保存相关词失败")
-            await message.reply_text(views.SAVE_FAILED)
-            return
-        logger.info("管理员 %s 添加相关词：%s", asked[1], " ".join(words))
-        await message.reply_html(views.synonym_added(words, len(vocabulary.lines())))
+        words = await change_vocabulary(message, lambda: vocabulary.add(" ".join(args)))
+        if words is not None:
+            logger.info("管理员 %s 添加相关词：%s", asked[1], " ".join(words))
+            await message.reply_html(views.synonym_added(words, len(vocabulary.lines())))
 
 
 async def on_unsynonym(update: Update, context: Context) -> None:
@@ -412,17 +405,23 @@ async def remove_synonyms(message: Message, context: Context, args: Sequence[str
     if len(args) != 1 or not args[0].isdigit():
         await message.reply_text(views.UNSYNONYM_USAGE)
         return
+    words = await change_vocabulary(message, lambda: context.bot_data.vocabulary.remove(int(args[0])))
+    if words is not None:
+        logger.info("删除相关词：%s", " ".join(words))
+        await message.reply_html(views.synonym_removed(words))
+
+
+async def change_vocabulary(message: Message,
+                            change: Callable[[], tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The words of the line added or removed; None after telling the admin why nothing changed."""
     try:
-        words = context.bot_data.vocabulary.remove(int(args[0]))
+        return change()
     except VocabularyError as err:
         await message.reply_html(views.synonym_rejected(str(err)))
-        return
     except OSError:
         logger.exception("保存相关词失败")
         await message.reply_text(views.SAVE_FAILED)
-        return
-    logger.info("删除相关词：%s", " ".join(words))
-    await message.reply_html(views.synonym_removed(words))
+    return None
 
 
 async def on_synonyms(update: Update, context: Context) -> None:

@@ -271,13 +271,16 @@ def _opens_with_numbered_heading(entry: Entry, number: int) -> bool:
     return entry.chunk.text.startswith(heading[:10])
 
 
-def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None) -> list[Judged]:
-    """Candidates in answer order, best first, each with its score."""
+def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
+         named: dict[int, float] | None = None) -> list[Judged]:
+    """Candidates in answer order, best first, each with its score; named: named_documents, if
+    already known."""
     scores = index.scores(query)
     if doc is not None:
         scores = np.where(index.in_document(doc), scores, 0.0)
     order = [int(i) for i in SparseBM25.top_k(scores, CANDIDATES) if scores[i] > 0]
-    named = named_documents(wanted, index)
+    if named is None:
+        named = named_documents(wanted, index)
     if named and doc is None:  # the passages of the documents the question names are candidates too
         best_named = [d for d, share in named.items() if share == max(named.values())]
         in_named = np.where(np.isin(index.document_of, best_named), scores, 0.0)
@@ -408,7 +411,8 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
     if (not query.own_terms and query.part is None and not query.position) or not len(index):
         return NoAnswer(query.text)
     wanted = Wanted.of(query, index)
-    ranked = rank(query, wanted, index, doc)
+    named = named_documents(wanted, index)
+    ranked = rank(query, wanted, index, doc, named)
 
     def passage(judged: Judged) -> Passage:
         return to_passage(judged, query, wanted.within(index.entries[judged.position].named), index)
@@ -416,7 +420,7 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if not ranked or not _answers(ranked[0], query):
         return NoAnswer(query.text, results)
-    asked_of_one = doc is not None or bool(named_documents(wanted, index))
+    asked_of_one = doc is not None or bool(named)
     also = () if asked_of_one else tuple(passage(j) for j in answered_elsewhere(ranked, query, index))
     return PassageAnswer(query.text, results, also)
 
