@@ -4,8 +4,10 @@ Reading a file into a Document (decode, clean, find sections, cut passages, read
 costs about as much as tokenizing it, and a restart or a /reload finds almost every file
 unchanged. So each Document is stored in the cache folder under a key made of the file's
 bytes, the admin's corrections to its profile and a fingerprint of everything that shapes a
-Document (the modules of the pipeline and the rule files): change any of them and the key
-changes, so a stale entry is never read, only left to be pruned.
+Document (the modules that build documents and their index, and the rule files): change any of
+them and the key changes, so a stale entry is never read, only left to be pruned. A module
+only questions use (answer.py, library.py …) is not part of it: an upgrade that changes how
+questions are answered does not make a restart read every document again.
 
 Entries are pickles of our own frozen dataclasses, written to a temporary name and renamed
 into place. The cache folder is the bot's own state (STATE_DIR), never user input; an entry
@@ -21,6 +23,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from collections.abc import Collection, Mapping
@@ -42,19 +45,43 @@ CACHE_FORMAT = 1  # bump when what is stored changes shape
 _SUFFIX, _PREPARED, _WORDS = ".document.pickle", ".prepared.pickle", ".words.pickle"
 _TMP_PREFIX = ".document-"
 _INDEX_PREFIX = "index-"  # a folder of saved BM25 indexes (body, head), one per library content
-_PIPELINE = Path(__file__).resolve().parent  # the modules that turn a file into a Document
+_PACKAGE = Path(__file__).resolve().parent  # retrieval/
+# What is cached is made by these modules and everything of retrieval/ they import.
+_PIPELINE_ROOTS = ("document_cache.py", "document.py", "index.py")
+# "from retrieval.text import normalize" / "import retrieval.bm25" / "from retrieval import (rules, …)"
+_IMPORT = re.compile(r"^[ \t]*(?:from|import)\s+retrieval((?:\.\w+)*)"
+                     r"(?:\s+import\s+(\([^)]*\)|[^\n]*))?", re.M)
 
 
 @lru_cache(maxsize=1)
 def pipeline_fingerprint() -> str:
-    """Changes whenever a module of retrieval/ or a rule file changes."""
+    """Changes whenever a module that builds documents or their index, or a rule file, changes."""
     # Which tokenizer serves the words (rjieba or jieba) is part of it too, without loading one.
     backend = os.environ.get(segmenter.BACKEND_ENV, "") or str(importlib.util.find_spec("rjieba") is not None)
     digest = hashlib.sha256(f"documents/{CACHE_FORMAT}/{backend}".encode())
-    for path in sorted([*_PIPELINE.rglob("*.py"), *RULES_DIR.glob("*.txt")]):
-        digest.update(f"\0{path.relative_to(_PIPELINE.parent)}\0".encode())
+    for path in sorted([*pipeline_modules(), *RULES_DIR.glob("*.txt")]):
+        digest.update(f"\0{path.relative_to(_PACKAGE.parent)}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def pipeline_modules() -> set[Path]:
+    """The files of retrieval/ that _PIPELINE_ROOTS import, directly or not (read from their
+    import lines: no module is imported to find out)."""
+    found: set[Path] = set()
+    todo = [_PACKAGE / name for name in _PIPELINE_ROOTS]
+    while todo:
+        path = todo.pop()
+        if path in found:
+            continue
+        found.add(path)
+        for dotted, names in _IMPORT.findall(path.read_text(encoding="utf-8")):
+            base = _PACKAGE.joinpath(*dotted.split(".")[1:])
+            candidates = [base.with_suffix(".py"), base / "__init__.py"]
+            # a submodule imported by name: from retrieval import rules
+            candidates += [base / f"{name}.py" for name in re.findall(r"\w+", names)]
+            todo += [c for c in candidates if c.is_file() and c not in found]
+    return found
 
 
 def document_key(name: str, data: bytes, corrections: Mapping[str, Any] | None) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,9 +87,23 @@ def test_a_new_pipeline_or_rule_file_reads_everything_again(folders, counted, mo
 
 
 def test_the_fingerprint_covers_the_rule_files_and_the_tokenizer():
-    modules = document_cache._PIPELINE.rglob("*.py")
+    modules = document_cache.pipeline_modules()
     sources = {p.name for p in [*modules, *document_cache.RULES_DIR.glob("*.txt")]}
-    assert {"tokens.py", "clean.py", "structure.py", "userdict.txt", "related_terms.txt"} <= sources
+    assert {"tokens.py", "clean.py", "structure.py", "segmenter.py", "bm25.py", "userdict.txt",
+            "related_terms.txt"} <= sources
+
+
+def test_the_fingerprint_covers_every_module_the_cached_things_are_made_with():
+    """Every retrieval module loaded with the document cache (hence by whatever builds a Document,
+    a Prepared or a saved index) is fingerprinted; modules only questions use are not, so an
+    upgrade of the answering alone keeps the cache."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, retrieval.document_cache as c; c.pipeline_fingerprint(); "
+         "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('retrieval')))"],
+        cwd=Path(__file__).resolve().parent.parent, check=True, capture_output=True, text=True).stdout.split()
+    modules = document_cache.pipeline_modules()
+    assert {Path(f).resolve() for f in loaded if not f.endswith("__init__.py")} <= modules
+    assert not {"answer.py", "library.py", "reply.py", "commitments.py"} & {p.name for p in modules}
 
 
 def test_an_unreadable_entry_is_built_again(folders, counted, monkeypatch):
