@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from pathlib import Path
 
 import pytest
 
 from retrieval.text.markers import PART_STYLES, Style, heading_marker, without_marker
-from retrieval.text.normalize import compact, normalize
+from retrieval.text.normalize import compact, nfkc, normalize
 from retrieval.text.numerals import chinese_to_int, int_to_chinese, numeral_variants, parse_number
 from retrieval.text.sentences import (
     char_class,
@@ -24,6 +26,17 @@ def test_two_normalized_forms() -> None:
     assert normalize("new 2022") == "new 2022"
     assert compact("X ％ 以上\n") == "X%以上"
     assert compact("GDP 增長") == "GDP增長"  # the compare form keeps case and script
+
+
+def test_the_fast_nfkc_is_nfkc() -> None:
+    """nfkc maps some characters itself first; the result must be NFKC's, bit for bit."""
+    tricky = ["，。：；（）", "ＡＢＣ１２３", "①⑴㈠Ⅻ", "\u3000全角空格", "ﬁ ½ ²", "e\u0301 café", "兀\uf900",
+              "㍻ ㎞ ™", "\u1100\u1161 한", "ｶﾞ", "", "plain ascii"]
+    root = Path(__file__).resolve().parent.parent
+    lines = [line for path in sorted((root / "data").glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    for text in tricky + lines:
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), text
 
 
 def test_sentences_keep_their_closers_and_long_ones_split_at_semicolons() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import opencc
 
@@ -23,7 +24,7 @@ def normalize(text: str) -> str:
 
     Spaces go, except one between two Latin words or numbers ("new 2022" stays two terms).
     """
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = nfkc(text).lower()
     if not text.isascii():
         text = _T2S.convert(text)
     text = _SPACE_BETWEEN_LATIN.sub("\x00", text)
@@ -32,4 +33,33 @@ def normalize(text: str) -> str:
 
 def compact(text: str) -> str:
     """Compare form of text: NFKC with all whitespace removed ("X %" = "X％", "2022 年" = "2022年")."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return "".join(nfkc(text).split())
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), about twice as fast on Chinese text.
+
+    Why: NFKC's quick check fails on every sentence with a full-width comma, and then the
+    whole sentence is decomposed and composed again; loading a library normalizes every
+    sentence. The characters NFKC changes on their own ("，" → ",", "１" → "1", "①" → "1")
+    are mapped first; what is left is almost always already normalized, which is cheap to
+    check. Exact: NFKC of the mapped text equals NFKC of the text, and the rare text still
+    not normalized (a combining accent) is normalized in full.
+    """
+    mapped = text.translate(_compatibility_map())
+    return mapped if unicodedata.is_normalized("NFKC", mapped) else unicodedata.normalize("NFKC", mapped)
+
+
+@lru_cache(maxsize=1)
+def _compatibility_map() -> dict[int, str]:
+    """NFKC of each character NFKC changes alone, in the blocks Chinese text draws on: Latin-1
+    (² ½), punctuation, letter-like and number forms, enclosed numbers (① ⑴ ㈠), CJK symbols
+    (the ideographic space), compatibility ideographs and the full-width forms (，１Ａ)."""
+    blocks = (range(0xA0, 0x100), range(0x2000, 0x2C00), range(0x3000, 0x3400), range(0xF900, 0xFB00),
+              range(0xFE10, 0xFE70), range(0xFF00, 0xFFF0))
+    table = {}
+    for code in (c for block in blocks for c in block):
+        normal = unicodedata.normalize("NFKC", chr(code))
+        if normal != chr(code):
+            table[code] = normal
+    return table
