@@ -26,15 +26,18 @@ import pickle
 import re
 import shutil
 import tempfile
-from collections.abc import Collection, Mapping
+from collections import OrderedDict
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from retrieval import segmenter
 from retrieval.document import build_document
-from retrieval.index import Prepared
+from retrieval.index import Earlier, Prepared
 from retrieval.models import Document, DocumentError
 from retrieval.reader import MAX_FILE_BYTES, decode_bytes
 from retrieval.rules import RULES_DIR
@@ -45,6 +48,7 @@ CACHE_FORMAT = 1  # bump when what is stored changes shape
 _SUFFIX, _PREPARED, _WORDS = ".document.pickle", ".prepared.pickle", ".words.pickle"
 _TMP_PREFIX = ".document-"
 _INDEX_PREFIX = "index-"  # a folder of saved BM25 indexes (body, head), one per library content
+_MANIFEST = "documents.json"  # in an index folder: [prepared key, passages] of each document, in order
 _PACKAGE = Path(__file__).resolve().parent  # retrieval/
 # What is cached is made by these modules and everything of retrieval/ they import.
 _PIPELINE_ROOTS = ("document_cache.py", "document.py", "index.py")
@@ -102,13 +106,29 @@ def load_document_cached(path: Path, cache_dir: Path | None,
     except OSError as err:
         raise DocumentError(path.name, "无法打开文件") from err
     key = document_key(path.name, data, corrections)
-    cached = _load(cache_dir, key) if cache_dir else None
-    if isinstance(cached, Document):
-        return cached, key
-    document = build_document(path.name, decode_bytes(data, path.name), corrections)
-    if cache_dir:
-        _store(cache_dir, key, document)
+    document = _RECENT.get(key)
+    if document is None and cache_dir:
+        stored = _load(cache_dir, key)
+        document = stored if isinstance(stored, Document) else None
+    if document is None:
+        document = build_document(path.name, decode_bytes(data, path.name), corrections)
+        if cache_dir:
+            _store(cache_dir, key, document)
+    _remember(key, document)
     return document, key
+
+
+# The documents read recently, by key: a /reload reads every file but unpickles none it has
+# already (1,000 documents: 0.9 s), and the new library shares them with the old one.
+_RECENT: OrderedDict[str, Document] = OrderedDict()
+_RECENT_LIMIT = 2000  # documents
+
+
+def _remember(key: str, document: Document) -> None:
+    _RECENT[key] = document
+    _RECENT.move_to_end(key)
+    while len(_RECENT) > _RECENT_LIMIT:
+        _RECENT.popitem(last=False)
 
 
 def prepared_key(document: Document) -> str:
@@ -154,6 +174,48 @@ def index_folder(cache_dir: Path, fingerprint: str) -> Path:
     return Path(cache_dir) / f"{_INDEX_PREFIX}{fingerprint[:32]}"
 
 
+def save_manifest(folder: Path, documents: Sequence[tuple[str, int]]) -> None:
+    """Say which documents (prepared key, passages) a saved index holds, in order, so that the
+    next library, one document changed, can be made from it (earlier_index). Written last:
+    an index folder without it is still loaded whole, only never reused."""
+    if not (folder / "body" / "bm25.json").is_file():
+        return  # the index was not saved
+    _store_json(folder / _MANIFEST, [[key, passages] for key, passages in documents])
+
+
+def earlier_index(cache_dir: Path, documents: Sequence[tuple[str, int]], exclude: Path) -> Earlier | None:
+    """The saved index that shares the most passages with a library of these documents (prepared
+    key, passages), with where each of its passages stands in it; None if none shares any.
+
+    A document is reused if the earlier index holds it with as many passages and after the
+    documents reused before it: kept documents must keep their order."""
+    best: Earlier | None = None
+    best_shared = 0
+    for folder in Path(cache_dir).glob(f"{_INDEX_PREFIX}*"):
+        if folder == exclude:
+            continue
+        try:
+            manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+            starts, first = {}, 0
+            for key, passages in manifest:
+                starts[str(key)] = (first, int(passages))
+                first += int(passages)
+        except (OSError, ValueError, TypeError):
+            continue  # no manifest, or not ours
+        old_ids: list[int] = []
+        last, shared = -1, 0
+        for key, passages in documents:
+            start, count = starts.get(key, (-1, -1))
+            if count == passages and start > last:
+                old_ids += range(start, start + passages)
+                last, shared = start, shared + passages
+            else:
+                old_ids += [-1] * passages
+        if shared > best_shared:
+            best, best_shared = Earlier(folder, np.array(old_ids, dtype=np.int64)), shared
+    return best
+
+
 def prune(cache_dir: Path, keep: Collection[str]) -> int:
     """Delete entries not in keep (documents removed or changed) and temporary files left by a crash."""
     removed = 0
@@ -183,6 +245,18 @@ def _load(cache_dir: Path, key: str, suffix: str = "") -> object:
         log.warning("document cache: ignoring unreadable %s (%s)", path.name, err)
         return None
     return document
+
+
+def _store_json(path: Path, value: object) -> None:
+    """Write JSON atomically (temporary file, then rename); a failure is only logged."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as err:
+        log.warning("document cache: could not write %s (%s)", path, err)
+        with suppress(OSError):
+            tmp.unlink()
 
 
 def _store(cache_dir: Path, key: str, document: object, suffix: str = "") -> None:

@@ -173,12 +173,33 @@ def saved_fields(folder: Path | None) -> tuple[SparseBM25, SparseBM25] | None:
         return None
 
 
-def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None) -> tuple[WeightedBM25, WeightedBM25]:
+class MissingWords(ValueError):
+    """The index must be built, and some documents were prepared without their words."""
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The saved index of an earlier library that shares documents with this one (a library
+    after one file changed): passage i of this library is its passage old_ids[i], or, where
+    that is -1, a passage of a document it did not hold, whose words Prepared carries."""
+
+    folder: Path
+    old_ids: np.ndarray
+
+
+def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None,
+                 earlier: Earlier | None = None) -> tuple[WeightedBM25, WeightedBM25]:
     saved = saved_fields(folder)
     if saved is not None:
         return WeightedBM25([], saved[0]), WeightedBM25([], saved[1])
-    body = WeightedBM25([list(t) for p in prepared for t in p.body])
-    head = WeightedBM25([list(t) for p in prepared for t in p.head])
+    reused = _reused_fields(prepared, earlier) if earlier is not None else None
+    if reused is not None:
+        body, head = WeightedBM25([], reused[0]), WeightedBM25([], reused[1])
+    else:
+        if any(len(p.body) != len(p.entries) for p in prepared):
+            raise MissingWords("the passages' words are needed to build the index")
+        body = WeightedBM25([list(t) for p in prepared for t in p.body])
+        head = WeightedBM25([list(t) for p in prepared for t in p.head])
     if folder is not None:
         try:
             body.save(folder / "body")
@@ -188,15 +209,43 @@ def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None) -> tuple[W
     return body, head
 
 
+def _reused_fields(prepared: tuple[Prepared, ...], earlier: Earlier) -> tuple[SparseBM25, SparseBM25] | None:
+    """Both fields made from an earlier library's (SparseBM25.reused): only the passages of new
+    documents are counted. None when the earlier index is gone or does not fit."""
+    old = saved_fields(earlier.folder)
+    if old is None:
+        return None
+    fresh = earlier.old_ids < 0
+    if len(fresh) != sum(len(p.entries) for p in prepared):
+        return None
+    first = 0
+    body: list[list[str]] = []
+    head: list[list[str]] = []
+    for ready in prepared:
+        if fresh[first:first + len(ready.entries)].any():
+            if len(ready.body) != len(ready.entries):
+                return None
+            body += map(list, ready.body)
+            head += map(list, ready.head)
+        first += len(ready.entries)
+    try:
+        return old[0].reused(earlier.old_ids, body), old[1].reused(earlier.old_ids, head)
+    except (ValueError, IndexError) as err:  # e.g. a fresh document prepared without its words
+        logging.getLogger(__name__).warning("could not reuse the index in %s (%s)", earlier.folder, err)
+        return None
+
+
 class Index:
     """All passages of a set of documents, ready to score."""
 
     def __init__(self, documents: tuple[Document, ...], body_tokens: list[list[str]] | None = None,
-                 prepared: tuple[Prepared, ...] | None = None, saved_in: Path | None = None) -> None:
+                 prepared: tuple[Prepared, ...] | None = None, saved_in: Path | None = None,
+                 earlier: Earlier | None = None) -> None:
         """body_tokens: each passage's terms, in order, when already known; prepared: each
         document made ready (see prepare), which makes building the index cheap; saved_in: a
         folder where the BM25 indexes of exactly these documents are (loaded, memory-mapped) or
-        are to be saved once built. Prepared without words needs them saved there."""
+        are to be saved once built; earlier: a saved index to build from, sharing documents.
+        Prepared without words needs them saved in one of the two."""
         if prepared is None:
             bounds = [0]
             for d in documents:
@@ -205,7 +254,7 @@ class Index:
                              for d, a, b in zip(documents, bounds[:-1], bounds[1:], strict=True))
         self.documents = {d.name: d for d in documents}
         self.entries = tuple(e for p in prepared for e in p.entries)
-        self._body, self._head = _bm25_fields(prepared, saved_in)
+        self._body, self._head = _bm25_fields(prepared, saved_in, earlier)
         self._masks: dict[str, np.ndarray] = {}
         # Which documents a word names (their title, place, speaker, short names), for questions
         # that say which document they are about: "云南" → the Yunnan report.

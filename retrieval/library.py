@@ -20,16 +20,18 @@ from retrieval.commitments import (
     search_commitments,
 )
 from retrieval.document_cache import (
+    earlier_index,
     has_prepared,
     index_folder,
     load_document_cached,
     load_prepared,
     prepared_key,
+    save_manifest,
     store_prepared,
     without_words,
 )
 from retrieval.document_cache import prune as prune_cache
-from retrieval.index import Index, Prepared, prepare, saved_fields
+from retrieval.index import Earlier, Index, MissingWords, Prepared, prepare, saved_fields
 from retrieval.models import Document, DocumentError
 from retrieval.question import CommitmentsIntent, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
@@ -54,10 +56,25 @@ class Library:
         self.documents = documents
         # The BM25 indexes of exactly these documents are saved once built: a restart loads them
         # and reads no passage's words at all.
+        # A library one document away from the last (a /reload, an upload) is made from the
+        # last one's saved index: only the new document's words are read and counted.
         saved_in = index_folder(cache_dir, self.fingerprint) if cache_dir else None
-        with_words = saved_fields(saved_in) is None
-        prepared = prepare_all(documents, cache_dir, with_words)
-        self.index = Index(documents, prepared=prepared, saved_in=saved_in)
+        contents = list(zip(self.keys, (len(d.chunks) for d in documents), strict=True))
+        earlier = None
+        with_words: bool | set[str] = False
+        if saved_fields(saved_in) is None:
+            earlier = earlier_index(cache_dir, contents, saved_in) if cache_dir and saved_in else None
+            with_words = True if earlier is None else {
+                key for (key, _), reused in zip(contents, _reused_documents(contents, earlier), strict=True)
+                if not reused}
+        prepared = prepare_all(documents, cache_dir, with_words, self.keys)
+        try:
+            self.index = Index(documents, prepared=prepared, saved_in=saved_in, earlier=earlier)
+        except MissingWords:  # the earlier index could not be reused after all
+            prepared = prepare_all(documents, cache_dir, True, self.keys)
+            self.index = Index(documents, prepared=prepared, saved_in=saved_in)
+        if saved_in is not None:
+            save_manifest(saved_in, contents)
         self._positions = {d.name: i for i, d in enumerate(documents)}
         self._commitments: tuple[Commitment, ...] | None = None
         self._extracting = threading.Lock()
@@ -65,7 +82,12 @@ class Library:
     @cached_property
     def fingerprint(self) -> str:
         """Names this library's content: the same documents, read the same way, give the same one."""
-        return hashlib.sha256("\0".join(map(prepared_key, self.documents)).encode()).hexdigest()
+        return hashlib.sha256("\0".join(self.keys).encode()).hexdigest()
+
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        """What indexing made of each document is cached under its key (document_cache.prepared_key)."""
+        return tuple(map(prepared_key, self.documents))
 
     def ask(self, question: str, scope: str | None = None, top_k: int = 3) -> Reply:
         """Answer a question from all documents, or only from the document named `scope`.
@@ -148,24 +170,37 @@ _RECENT: OrderedDict[str, Prepared] = OrderedDict()
 _RECENT_LIMIT = 2000  # documents
 
 
+def _reused_documents(contents: list[tuple[str, int]], earlier: Earlier) -> list[bool]:
+    """Per document, whether its passages come from the earlier index."""
+    reused, first = [], 0
+    for _, passages in contents:
+        reused.append(passages == 0 or bool(earlier.old_ids[first] >= 0))
+        first += passages
+    return reused
+
+
 def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
-                with_words: bool = True) -> tuple[Prepared, ...]:
+                with_words: bool | set[str] = True,
+                keys: tuple[str, ...] | None = None) -> tuple[Prepared, ...]:
     """Every document made ready to index (index.prepare), from memory, the cache folder, or
     worked out: the passages' words on all cores (token_cache), the rest here.
 
     with_words False: the passages' words are not needed (the index is saved), so they are
-    neither read nor kept. With a cache folder they are never kept in memory: it holds them.
+    neither read nor kept; a set: only the words of the documents with those prepared keys.
+    With a cache folder they are never kept in memory: it holds them. keys: the documents'
+    prepared_key, when already known.
     """
-    keys = [prepared_key(d) for d in documents]
+    keys = keys or tuple(map(prepared_key, documents))
     found: dict[str, Prepared] = {}
     for key in keys:
+        wanted = with_words if isinstance(with_words, bool) else key in with_words
         ready = _RECENT.get(key)
-        if ready is not None and ready.body == () and with_words:
+        if ready is not None and ready.body == () and ready.entries and wanted:
             ready = load_prepared(cache_dir, key) if cache_dir else None  # the words are on disk
         elif ready is not None and cache_dir and not has_prepared(cache_dir, key):
             store_prepared(cache_dir, key, ready)  # remembered, but not yet on disk
         elif ready is None and cache_dir:
-            ready = load_prepared(cache_dir, key, with_words)
+            ready = load_prepared(cache_dir, key, wanted)
         if ready is not None:
             found[key] = ready
     missing = [(key, d) for key, d in zip(keys, documents, strict=True) if key not in found]
@@ -247,5 +282,5 @@ def load_library(data_dir: Path, cache_dir: Path | None = None) -> tuple[Library
     library = Library(documents, cache_dir)
     if cache_dir and Path(cache_dir).is_dir():
         saved = index_folder(cache_dir, library.fingerprint).name
-        prune_cache(cache_dir, keep={*keys, *map(prepared_key, documents), saved})
+        prune_cache(cache_dir, keep={*keys, *library.keys, saved})
     return library, errors

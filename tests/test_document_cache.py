@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import retrieval.document_cache as document_cache
 import retrieval.library as library_module
+from retrieval.bm25 import SparseBM25
 from retrieval.library import load_library
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
@@ -43,12 +45,14 @@ def counted(monkeypatch):
     monkeypatch.setattr(document_cache, "build_document", counting_build)
     monkeypatch.setattr(library_module, "prepare", counting_prepare)
     monkeypatch.setattr(library_module, "_RECENT", type(library_module._RECENT)())
+    monkeypatch.setattr(document_cache, "_RECENT", type(document_cache._RECENT)())
     return built, prepared
 
 
 def forget(monkeypatch) -> None:
     """What a new process knows: nothing but the cache folder."""
     monkeypatch.setattr(library_module, "_RECENT", type(library_module._RECENT)())
+    monkeypatch.setattr(document_cache, "_RECENT", type(document_cache._RECENT)())
 
 
 def test_a_restart_builds_and_prepares_nothing(folders, counted, monkeypatch):
@@ -137,3 +141,51 @@ def test_a_restart_loads_the_saved_index_and_reads_no_words(folders, counted, mo
     assert read_words == [False, False], "no passage's words were read"
     for question in ("修建道路多少公里", "2022年基础配套有哪些任务"):
         assert second.ask(question).to_json() == first.ask(question).to_json()
+
+
+def test_a_library_one_document_away_is_made_from_the_last_saved_index(folders, monkeypatch):
+    """A /reload after one file changed and one was added counts only their words; it answers
+    exactly as a library built from nothing, and its own index is saved for the next one."""
+    data, cache = folders
+    load_library(data, cache)
+    third = OTHER.replace("某县", "某镇").replace("10公里", "7公里")
+    (data / "third.txt").write_text(third, encoding="utf-8")
+    (data / "other.txt").write_text(OTHER.replace("10公里", "25公里"), encoding="utf-8")
+    words_read, reused = [], []
+    real_load, real_reused = library_module.load_prepared, SparseBM25.reused
+
+    def load_prepared(cache_dir, key, with_words=True):
+        if with_words:
+            words_read.append(key)
+        return real_load(cache_dir, key, with_words)
+
+    def counting_reused(index, old_ids, fresh, **options):
+        reused.append(len(fresh))
+        return real_reused(index, old_ids, fresh, **options)
+
+    monkeypatch.setattr(library_module, "load_prepared", load_prepared)
+    monkeypatch.setattr(SparseBM25, "reused", counting_reused)
+    library, _ = load_library(data, cache)
+    new_passages = len(library.document("third.txt").chunks) + len(library.document("other.txt").chunks)
+    assert reused == [new_passages, new_passages]  # body and heading fields
+    assert library.keys[library.position(SEED.name)] not in words_read, "the kept document's words were read"
+    scratch, _ = load_library(data)  # no cache: built from every word
+    for question in ["修建道路多少公里", "2022年基础配套有哪些任务", "某镇修路多少公里", "今天天气怎么样"]:
+        assert library.ask(question).to_json() == scratch.ask(question).to_json()
+    terms = {"修建": 1.0, "道路": 1.0, "基础": 1.0, "公里": 2.0}
+    np.testing.assert_array_equal(library.index._body.scores(terms), scratch.index._body.scores(terms))
+    saved = [p for p in cache.iterdir() if p.name.startswith("index-")]
+    assert len(saved) == 1 and (saved[0] / "documents.json").is_file()
+
+
+def test_an_earlier_index_that_cannot_be_reused_is_built_again_in_full(folders, monkeypatch):
+    data, cache = folders
+    load_library(data, cache)
+    for body in cache.glob("index-*/body/bm25.json"):
+        body.unlink()  # the earlier index is incomplete, its manifest still there
+    forget(monkeypatch)
+    (data / "other.txt").write_text(OTHER.replace("10公里", "25公里"), encoding="utf-8")
+    library, _ = load_library(data, cache)
+    assert "25公里" in library.ask("修建道路多少公里").answer.text
+    question = "2022年基础配套有哪些任务"
+    assert library.ask(question).to_json() == load_library(data)[0].ask(question).to_json()
