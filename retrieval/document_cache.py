@@ -37,14 +37,14 @@ import numpy as np
 
 from retrieval import segmenter
 from retrieval.document import build_document
-from retrieval.index import Earlier, Prepared
+from retrieval.index import Earlier, Prepared, packed, unpacked
 from retrieval.models import Document, DocumentError
 from retrieval.reader import MAX_FILE_BYTES, decode_bytes
 from retrieval.rules import RULES_DIR
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1  # bump when what is stored changes shape
+CACHE_FORMAT = 2  # bump when what is stored changes shape
 _SUFFIX, _PREPARED, _WORDS = ".document.pickle", ".prepared.pickle", ".words.pickle"
 _TMP_PREFIX = ".document-"
 _INDEX_PREFIX = "index-"  # a folder of saved BM25 indexes (body, head), one per library content
@@ -144,11 +144,15 @@ def has_prepared(cache_dir: Path, key: str) -> bool:
     return (Path(cache_dir) / f"{key}{_PREPARED}").exists()
 
 
-def load_prepared(cache_dir: Path, key: str, with_words: bool = True) -> Prepared | None:
-    """What indexing made of a document; its passages' words (most of the bytes) are read only
-    when asked for: a restart whose index is saved whole needs none of them."""
-    found = _load(cache_dir, key, _PREPARED)
-    if not isinstance(found, Prepared):
+def load_prepared(cache_dir: Path, key: str, document: Document, with_words: bool = True) -> Prepared | None:
+    """What indexing made of a document (whose prepared_key is key); its passages' words (most
+    of the bytes) are read only when asked for: a restart whose index is saved whole needs none."""
+    stored = _load(cache_dir, key, _PREPARED)
+    if not (isinstance(stored, tuple) and len(stored) == 2):
+        return None
+    try:
+        found = unpacked(document, stored)
+    except (TypeError, ValueError):  # not what store_prepared wrote
         return None
     if not with_words:
         return found
@@ -162,7 +166,7 @@ def store_prepared(cache_dir: Path, key: str, prepared: Prepared) -> None:
     """Store the words and the rest apart (see load_prepared); the words first, so an entry whose
     rest is on disk always has its words too."""
     _store(cache_dir, key, (prepared.body, prepared.head), _WORDS)
-    _store(cache_dir, key, without_words(prepared), _PREPARED)
+    _store(cache_dir, key, packed(prepared), _PREPARED)
 
 
 def without_words(prepared: Prepared) -> Prepared:

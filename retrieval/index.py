@@ -145,6 +145,28 @@ class Prepared:
     name_words: tuple[str, ...]  # the words that name the document (Index.documents_named_by)
 
 
+# What a Prepared keeps of each Entry beyond its passage, title and year (see packed).
+PackedEntry = tuple[frozenset[str], str, str, str, frozenset[int], tuple[int | None, ...],
+                    tuple[tuple[str, str], ...]]
+
+
+def packed(prepared: Prepared) -> tuple[tuple[PackedEntry, ...], tuple[str, ...]]:
+    """A Prepared without its document (nor its words) for the cache, which holds the document
+    apart: stored twice, every passage would be read twice and kept twice in memory."""
+    return tuple((e.named, e.matchable, e.path_text, e.own_heading, e.path_years, e.path_numbers, e.sentences)
+                 for e in prepared.entries), prepared.name_words
+
+
+def unpacked(document: Document, stored: tuple[tuple[PackedEntry, ...], tuple[str, ...]]) -> Prepared:
+    """The Prepared that packed stored, its entries pointing at this document's passages again."""
+    entries, name_words = stored
+    if len(entries) != len(document.chunks):
+        raise ValueError("the stored entries are not this document's passages")
+    return Prepared(document=document, body=(), head=(), name_words=name_words, entries=tuple(
+        Entry(chunk, document.title, document.year, *fields)
+        for chunk, fields in zip(document.chunks, entries, strict=True)))
+
+
 def prepare(document: Document, body: list[list[str]] | None = None) -> Prepared:
     """A document made ready to index; body: its passages' terms when already known."""
     names = document_words(document)

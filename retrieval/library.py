@@ -192,15 +192,15 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
     """
     keys = keys or tuple(map(prepared_key, documents))
     found: dict[str, Prepared] = {}
-    for key in keys:
+    for key, document in zip(keys, documents, strict=True):
         wanted = with_words if isinstance(with_words, bool) else key in with_words
         ready = _RECENT.get(key)
         if ready is not None and ready.body == () and ready.entries and wanted:
-            ready = load_prepared(cache_dir, key) if cache_dir else None  # the words are on disk
+            ready = load_prepared(cache_dir, key, document) if cache_dir else None  # the words are on disk
         elif ready is not None and cache_dir and not has_prepared(cache_dir, key):
             store_prepared(cache_dir, key, ready)  # remembered, but not yet on disk
         elif ready is None and cache_dir:
-            ready = load_prepared(cache_dir, key, wanted)
+            ready = load_prepared(cache_dir, key, document, wanted)
         if ready is not None:
             found[key] = ready
     missing = [(key, d) for key, d in zip(keys, documents, strict=True) if key not in found]

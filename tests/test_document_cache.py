@@ -64,6 +64,9 @@ def test_a_restart_builds_and_prepares_nothing(folders, counted, monkeypatch):
     second, _ = load_library(data, cache)
     assert counted == ([], [])
     assert second.ask("修建道路多少公里").to_json() == first.ask("修建道路多少公里").to_json()
+    passages = [c for d in second.documents for c in d.chunks]
+    assert all(e.chunk is c for e, c in zip(second.index.entries, passages, strict=True)), \
+        "each passage is read once and shared, not a second copy for the index"
 
 
 def test_a_changed_document_is_read_again_alone_and_its_old_entry_pruned(folders, counted, monkeypatch):
@@ -132,9 +135,9 @@ def test_a_restart_loads_the_saved_index_and_reads_no_words(folders, counted, mo
     read_words = []
     load = document_cache.load_prepared
 
-    def counting_load(cache_dir, key, with_words=True):
+    def counting_load(cache_dir, key, document, with_words=True):
         read_words.append(with_words)
-        return load(cache_dir, key, with_words)
+        return load(cache_dir, key, document, with_words)
 
     monkeypatch.setattr(library_module, "load_prepared", counting_load)
     second, _ = load_library(data, cache)
@@ -154,10 +157,10 @@ def test_a_library_one_document_away_is_made_from_the_last_saved_index(folders, 
     words_read, reused = [], []
     real_load, real_reused = library_module.load_prepared, SparseBM25.reused
 
-    def load_prepared(cache_dir, key, with_words=True):
+    def load_prepared(cache_dir, key, document, with_words=True):
         if with_words:
             words_read.append(key)
-        return real_load(cache_dir, key, with_words)
+        return real_load(cache_dir, key, document, with_words)
 
     def counting_reused(index, old_ids, fresh, **options):
         reused.append(len(fresh))
