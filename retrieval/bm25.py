@@ -80,6 +80,7 @@ FLOAT16_LIMIT = 60_000.0  # below float16's largest finite value, 65,504
 
 BUILD_BATCH_DOCS = 32_768  # documents counted at a time while building
 WEIGHT_SLICE = 1 << 22  # postings whose contributions are computed at a time
+INSERT_ONE_BY_ONE = 50_000  # SparseBM25.reused: fewer new postings are placed one by one, no big keys
 SELECT_BLOCK = 2048  # documents per block for the block-max cut-off
 MIN_SELECT_BLOCK = 64  # smallest block, in indexes too small for SELECT_BLOCK
 VALUE_CACHE_MB = 16.0  # float64 posting contributions kept for get_scores / get_weighted_scores
@@ -152,14 +153,17 @@ class SparseBM25:
             raise ValueError("old_ids must list kept documents in increasing order, fresh one list per -1")
         n_new = len(old_ids)
         _check_parameters([()] * n_new, self.variant, self.k1, self.b)
-        new_of_old = np.full(self.n_docs, -1, dtype=np.int64)
+        new_of_old = np.full(self.n_docs, -1, dtype=np.int32)
         new_of_old[kept] = np.flatnonzero(~is_fresh)
 
-        # The kept postings, renumbered: still sorted by term, then document.
-        cols = np.repeat(np.arange(len(self._doc_freq), dtype=np.int64), np.diff(self._indptr))
+        # The kept postings, renumbered: still sorted by term, then document (4 bytes a posting
+        # for each array: 1M passages must fit a small server while it serves the old index).
+        cols = np.repeat(np.arange(len(self._doc_freq), dtype=np.int32), np.diff(self._indptr))
         docs = new_of_old[self._indices]
+        tf = np.asarray(self._tf)
         alive = docs >= 0
-        cols, docs, tf = cols[alive], docs[alive], np.asarray(self._tf)[alive]
+        if not alive.all():
+            cols, docs, tf = cols[alive], docs[alive], tf[alive]
         del alive
 
         # The fresh documents' postings, new terms taking new columns.
@@ -178,17 +182,19 @@ class SparseBM25:
                 fresh_cols.append(vocabulary.setdefault(term, len(vocabulary)))
                 fresh_docs.append(doc)
                 fresh_tf.append(times)
-        new_keys = np.array(fresh_cols, dtype=np.int64) * n_new + np.array(fresh_docs, dtype=np.int64)
-        order = np.argsort(new_keys, kind="stable")
-        at = np.searchsorted(cols * n_new + docs, new_keys[order])
+        order = np.lexsort((fresh_docs, fresh_cols))  # by term, then document
+        new_cols = np.array(fresh_cols, dtype=np.int32)[order]
+        new_docs = np.array(fresh_docs, dtype=np.int32)[order]
+        kept_freq = np.bincount(cols, minlength=len(vocabulary))
+        at = _insertion_points(cols, docs, kept_freq, new_cols, new_docs)
+        del cols
+        doc_freq = kept_freq + np.bincount(new_cols, minlength=len(vocabulary))
         max_tf = max(int(tf.max()) if len(tf) else 0, max(fresh_tf, default=0))
         tf_type = np.uint8 if max_tf <= 255 else np.uint16 if max_tf <= 65535 else np.uint32
-        cols = np.insert(cols, at, np.array(fresh_cols, dtype=np.int64)[order])
-        docs = np.insert(docs, at, np.array(fresh_docs, dtype=np.int64)[order])
+        docs = np.insert(docs, at, new_docs)
         tf = np.insert(tf.astype(tf_type), at, np.array(fresh_tf, dtype=tf_type)[order])
 
         # Terms no document holds any more are dropped, as a build would never have seen them.
-        doc_freq = np.bincount(cols, minlength=len(vocabulary))
         held = doc_freq > 0
         column_of = np.cumsum(held) - 1
         terms = sorted(vocabulary, key=vocabulary.__getitem__)
@@ -200,9 +206,9 @@ class SparseBM25:
         index.doc_len = doc_len
         index._doc_freq = doc_freq[held].astype(np.int32)
         index._indptr = np.concatenate(([0], np.cumsum(index._doc_freq, dtype=np.int64)))
-        index._indices = docs.astype(np.int32)
+        index._indices = docs
         index._tf = tf
-        del cols, docs, tf
+        del docs, tf
         index._derive(hot_memory_mb, weight_dtype)
         return index
 
@@ -669,6 +675,19 @@ class _Blocks:
         end = self.n_blocks * self.block
         tail = end + np.flatnonzero(self.values[end:] >= line)
         return np.concatenate([reaching[rows] * self.block + cols, tail])
+
+
+def _insertion_points(cols: np.ndarray, docs: np.ndarray, doc_freq: np.ndarray, new_cols: np.ndarray,
+                      new_docs: np.ndarray) -> np.ndarray:
+    """Where postings (new_cols, new_docs), sorted, go among (cols, docs), sorted by term, then
+    document, for np.insert: in its term's list, before the first larger document."""
+    starts = np.concatenate(([0], np.cumsum(doc_freq)))
+    if len(new_cols) <= INSERT_ONE_BY_ONE:  # a binary search in each one's posting list
+        return np.array([start + int(np.searchsorted(docs[start:end], doc)) for start, end, doc in
+                         zip(starts[new_cols].tolist(), starts[new_cols + 1].tolist(), new_docs.tolist(),
+                             strict=True)], dtype=np.int64)
+    keys = cols.astype(np.int64) << 32 | docs  # many: one search over (term, document) keys
+    return np.searchsorted(keys, new_cols.astype(np.int64) << 32 | new_docs)
 
 
 def _check_parameters(corpus: Sequence[Sequence[str]], variant: str, k1: float, b: float) -> None:

@@ -228,6 +228,11 @@ def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None,
             head.save(folder / "head")
         except OSError as err:  # only the next restart is slower
             logging.getLogger(__name__).warning("could not save the index in %s (%s)", folder, err)
+        # Served from the saved files, memory-mapped: the built arrays are freed, and only the
+        # pages questions touch stay resident (a small server's memory is the limit).
+        saved = saved_fields(folder)
+        if saved is not None:
+            return WeightedBM25([], saved[0]), WeightedBM25([], saved[1])
     return body, head
 
 
