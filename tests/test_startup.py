@@ -58,3 +58,17 @@ def test_a_warm_ask_imports_only_what_answering_needs(tmp_path: Path) -> None:
         expected_absent.add("jieba")
         assert "rjieba.rjieba" in warm_modules
     assert sorted(warm_modules & expected_absent) == []
+
+
+def test_ask_as_a_program_ends_once_its_answer_is_out(tmp_path: Path) -> None:
+    """Run as the program, `ask` skips the interpreter's teardown (exit handlers included) after
+    printing; called in-process (argv given), main returns as usual."""
+    code = ("import atexit, runpy, sys; atexit.register(print, 'torn down'); "
+            f"sys.argv = ['speechbot', 'ask', '--json', '--data', {str(ROOT / 'data')!r}, {QUESTION!r}]; "
+            "runpy.run_module('cli.main', run_name='__main__')")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "STATE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    [line] = out.stdout.splitlines()  # the answer, whole, and no "torn down"
+    assert json.loads(line)["question"] == QUESTION
