@@ -60,6 +60,23 @@ def test_a_warm_ask_imports_only_what_answering_needs(tmp_path: Path) -> None:
     assert sorted(warm_modules & expected_absent) == []
 
 
+def test_one_blas_thread_is_chosen_before_numpy_is_imported(tmp_path: Path) -> None:
+    """main() sets OPENBLAS_NUM_THREADS=1 before anything imports numpy (importing cli.main
+    imports no retrieval code); a value already set is kept."""
+    code = ("import os, sys, cli.main; print('numpy' in sys.modules); "
+            f"cli.main.main(['ask', '--json', '--data', {str(ROOT / 'data')!r}, {QUESTION!r}]); "
+            "print('numpy' in sys.modules, os.environ['OPENBLAS_NUM_THREADS'])")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "STATE_DIR": str(tmp_path)}
+    for preset, expected in ((None, "1"), ("2", "2")):
+        env.pop("OPENBLAS_NUM_THREADS", None)
+        if preset:
+            env["OPENBLAS_NUM_THREADS"] = preset
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True,
+                             text=True, timeout=120)
+        before, _answer, after = out.stdout.splitlines()
+        assert (before, after) == ("False", f"True {expected}")
+
+
 def test_ask_as_a_program_ends_once_its_answer_is_out(tmp_path: Path) -> None:
     """Run as the program, `ask` skips the interpreter's teardown (exit handlers included) after
     printing; called in-process (argv given), main returns as usual."""
