@@ -158,7 +158,11 @@ def rjieba_class() -> type[rjieba.Jieba]:
             return rjieba.Jieba
         module = importlib.util.module_from_spec(spec)
         sys.modules["rjieba.rjieba"] = module
-        spec.loader.exec_module(module)
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:  # as the import system does: no half-loaded module left behind
+            del sys.modules["rjieba.rjieba"]
+            raise
     return sys.modules["rjieba.rjieba"].Jieba
 
 
