@@ -6,12 +6,12 @@ returns these frozen records, so any stage can be tested on its own.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from retrieval.profile import Profile
+from typing import Any
 
 
 class DocumentError(ValueError):
@@ -66,6 +66,71 @@ class Chunk:
     outline: tuple[str, ...] = ()
     section: int | None = None  # id of the section it belongs to (Document.sections); None: preamble
     id: int = 0  # its index in Document.chunks
+
+
+PROFILE_FIELDS = ("title", "year", "place", "kind", "speaker", "date")  # what an admin may correct
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a document is: enough to tell it from the others a question might be about.
+
+    `aliases` are the short names a user may type for the document ("云南", "2025年云南",
+    "企业家座谈会"); they are derived from the other fields, never set on their own.
+
+    Derived from a document's text by retrieval/profile.py, but defined here with the other
+    records: a cached Document holds its Profile, and unpickling imports the module of every
+    class it meets. profile.py (its rules and ~50 regular expressions, and clean.py's) costs
+    ~0.02 s to import, which a warm start, deriving nothing, would pay for just to read it.
+    """
+
+    title: str  # "2025年云南省政府工作报告", "2022年政府工作报告（国务院）"
+    year: int | None = None  # the year the document speaks from, for 今年/去年
+    place: str | None = None  # "云南省", "包头市", "xx区", "全国"
+    kind: str = "其他"  # one of profile.KINDS
+    speaker: str | None = None  # "李克强", "王予波", "县长"
+    date: datetime.date | None = None  # the date the document gives for itself
+    aliases: tuple[str, ...] = ()
+
+    def display(self) -> str:
+        """The title shown to users; a speech also names its speaker and date when the title does not."""
+        if self.kind != "讲话":
+            return self.title
+        extra = [self.speaker] if self.speaker and self.speaker not in self.title else []
+        if self.date and format_date(self.date) not in self.title:
+            extra.append(format_date(self.date))
+        return f"{self.title}（{'，'.join(extra)}）" if extra else self.title
+
+    def to_json(self) -> dict[str, Any]:
+        """The fields an admin may correct, as JSON values (aliases are derived again on reading)."""
+        return {
+            "title": self.title,
+            "year": self.year,
+            "place": self.place,
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "date": self.date.isoformat() if self.date else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Profile:
+        """A profile from `to_json` output, validated like an admin's overrides."""
+        from retrieval.profile import apply_overrides  # the validation lives with the profile rules
+
+        if not isinstance(data.get("title"), str):
+            raise ValueError("档案缺少标题（title）")
+        base = cls(title=data["title"])
+        return apply_overrides(base, {k: v for k, v in data.items() if k in PROFILE_FIELDS})
+
+    def with_aliases(self) -> Profile:
+        """The same profile with its aliases derived from its fields."""
+        from retrieval.profile import aliases_of
+
+        return dataclasses.replace(self, aliases=aliases_of(self))
+
+
+def format_date(date: datetime.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
 
 
 @dataclass(frozen=True)

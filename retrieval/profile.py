@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.clean import body_lines, join_broken_lines, title_of_line, without_decoration
+from retrieval.models import PROFILE_FIELDS, Profile
 from retrieval.rules import RULES_DIR, parse_rule_groups
 
 KINDS = ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", "其他")
@@ -158,59 +159,6 @@ def _rules() -> _Rules:
 
 
 # --- The profile ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What a document is: enough to tell it from the others a question might be about.
-
-    `aliases` are the short names a user may type for the document ("云南", "2025年云南",
-    "企业家座谈会"); they are derived from the other fields, never set on their own.
-    """
-
-    title: str  # "2025年云南省政府工作报告", "2022年政府工作报告（国务院）"
-    year: int | None = None  # the year the document speaks from, for 今年/去年
-    place: str | None = None  # "云南省", "包头市", "xx区", "全国"
-    kind: str = "其他"  # one of KINDS
-    speaker: str | None = None  # "李克强", "王予波", "县长"
-    date: datetime.date | None = None  # the date the document gives for itself
-    aliases: tuple[str, ...] = ()
-
-    def display(self) -> str:
-        """The title shown to users; a speech also names its speaker and date when the title does not."""
-        if self.kind != "讲话":
-            return self.title
-        extra = [self.speaker] if self.speaker and self.speaker not in self.title else []
-        if self.date and format_date(self.date) not in self.title:
-            extra.append(format_date(self.date))
-        return f"{self.title}（{'，'.join(extra)}）" if extra else self.title
-
-    def to_json(self) -> dict[str, Any]:
-        """The fields an admin may correct, as JSON values (aliases are derived again on reading)."""
-        return {
-            "title": self.title,
-            "year": self.year,
-            "place": self.place,
-            "kind": self.kind,
-            "speaker": self.speaker,
-            "date": self.date.isoformat() if self.date else None,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Profile:
-        """A profile from `to_json` output, validated like an admin's overrides."""
-        if not isinstance(data.get("title"), str):
-            raise ValueError("档案缺少标题（title）")
-        base = cls(title=data["title"])
-        return apply_overrides(base, {k: v for k, v in data.items() if k in _FIELDS})
-
-    def with_aliases(self) -> Profile:
-        """The same profile with its aliases derived from its fields."""
-        return dataclasses.replace(self, aliases=aliases_of(self))
-
-
-def format_date(date: datetime.date) -> str:
-    return f"{date.year}年{date.month}月{date.day}日"
 
 
 # --- Header ----------------------------------------------------------------------------------------
@@ -779,7 +727,7 @@ def _without_place_and_year(title: str, place: str | None) -> str:
 
 # --- Corrections ---------------------------------------------------------------------------------------
 
-_FIELDS = ("title", "year", "place", "kind", "speaker", "date")
+_FIELDS = PROFILE_FIELDS
 
 
 def apply_overrides(profile: Profile, overrides: Mapping[str, Any]) -> Profile:

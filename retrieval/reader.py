@@ -17,8 +17,6 @@ import codecs
 import re
 from pathlib import Path
 
-from retrieval.clean import normalize_spacing
-from retrieval.formats import docx_to_text, pdf_to_text
 from retrieval.models import DocumentError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
@@ -69,6 +67,11 @@ def read_text(path: Path) -> str:
 
 def decode_bytes(data: bytes, name: str) -> str:
     """The text of a file's bytes, by content: PDF, Word (.docx) or plain text in a detected encoding."""
+    # Imported when a file is read, not with this module: a warm start imports it only for
+    # SUPPORTED_SUFFIXES and MAX_FILE_BYTES, and reads no document.
+    from retrieval.clean import normalize_spacing
+    from retrieval.formats import docx_to_text, pdf_to_text
+
     if not data.strip():
         raise DocumentError(name, EMPTY)
     if data.lstrip()[:5] == _PDF_MAGIC:

@@ -22,6 +22,8 @@ and dictionaries load on the first cut, so a process that never tokenizes never 
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import logging
 import os
 import re
@@ -29,8 +31,12 @@ import sys
 from collections.abc import Callable
 from functools import lru_cache
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from retrieval import rules
+
+if TYPE_CHECKING:
+    import rjieba
 
 Cutter = Callable[[str], list[str]]
 
@@ -79,11 +85,8 @@ def _backend() -> str:
         return forced
     if forced:
         raise ValueError(f"{BACKEND_ENV}={forced!r}: expected 'jieba' or 'rjieba'")
-    try:
-        import rjieba  # noqa: F401
-    except ImportError:
-        return "jieba"
-    return "rjieba"
+    # Looked up, not imported: choosing the backend (and fingerprinting caches by it) loads nothing.
+    return "rjieba" if importlib.util.find_spec("rjieba") is not None else "jieba"
 
 
 @lru_cache(maxsize=1)
@@ -114,9 +117,7 @@ def _hybrid_cutter() -> Cutter:
 
 
 def _rjieba_cutter() -> Cutter:
-    import rjieba
-
-    tokenizer = rjieba.Jieba()
+    tokenizer = rjieba_class()()
     for word, freq in [*rules.user_words(), *((w, None) for w in sorted(_taught))]:
         # freq None: jieba-rs, like jieba, suggests the frequency that keeps the word whole.
         tokenizer.add_word(word, freq, None)
@@ -133,6 +134,36 @@ def jieba_cutter() -> Cutter:
         tokenizer.add_word(word, freq)
     search = tokenizer.cut_for_search
     return lambda text: list(search(text, HMM=True))
+
+
+def rjieba_class() -> type[rjieba.Jieba]:
+    """rjieba's Jieba class, without building the tokenizer rjieba's package builds on import.
+
+    ``import rjieba`` runs rjieba/__init__.py, which makes a module-level ``Jieba()`` for its
+    ``rjieba.cut`` functions: its whole dictionary parsed (~0.09 s), a tokenizer this project
+    never uses, since it needs one with the user words added. So the compiled module
+    ``rjieba.rjieba`` is loaded on its own and registered under its name: a later
+    ``import rjieba`` anywhere in the process finds it there (a compiled module can be
+    initialized only once per process) and builds its default tokenizer then.
+    """
+    if "rjieba" in sys.modules:
+        return sys.modules["rjieba"].Jieba
+    if "rjieba.rjieba" not in sys.modules:
+        package = importlib.util.find_spec("rjieba")
+        locations = package.submodule_search_locations if package else None
+        spec = importlib.machinery.PathFinder.find_spec("rjieba.rjieba", locations) if locations else None
+        if spec is None or spec.loader is None:  # not the layout expected: import it the usual way
+            import rjieba
+
+            return rjieba.Jieba
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["rjieba.rjieba"] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:  # as the import system does: no half-loaded module left behind
+            del sys.modules["rjieba.rjieba"]
+            raise
+    return sys.modules["rjieba.rjieba"].Jieba
 
 
 def import_jieba() -> ModuleType:

@@ -24,7 +24,6 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from itertools import accumulate, pairwise
 from pathlib import Path
@@ -125,6 +124,8 @@ def _tokenize_in_processes(texts: list[str], tokenize: Tokenizer, workers: int) 
     # Warm up here first: workers forked from this process inherit the loaded dictionary.
     tokenize(_WARM_UP_TEXT)
     batch = max(1, len(texts) // (workers * 8))
+    from concurrent.futures import ProcessPoolExecutor  # ~0.01 s (multiprocessing) a warm start skips
+
     with ProcessPoolExecutor(workers, initializer=_warm_up, initargs=(tokenize,)) as pool:
         return list(pool.map(tokenize, texts, chunksize=batch))
 

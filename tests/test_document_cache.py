@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import retrieval.document as document_module
 import retrieval.document_cache as document_cache
 import retrieval.library as library_module
 from retrieval.bm25 import SparseBM25
@@ -32,7 +33,8 @@ def folders(tmp_path):
 def counted(monkeypatch):
     """Count documents built and prepared for the index (in this process nothing is remembered)."""
     built, prepared = [], []
-    build, prepare = document_cache.build_document, library_module.prepare
+    # document_cache imports build_document on a cache miss, from retrieval.document: counted there.
+    build, prepare = document_module.build_document, library_module.prepare
 
     def counting_build(name, raw, corrections=None):
         built.append(name)
@@ -42,7 +44,7 @@ def counted(monkeypatch):
         prepared.append(document.name)
         return prepare(document, body)
 
-    monkeypatch.setattr(document_cache, "build_document", counting_build)
+    monkeypatch.setattr(document_module, "build_document", counting_build)
     monkeypatch.setattr(library_module, "prepare", counting_prepare)
     monkeypatch.setattr(library_module, "_RECENT", type(library_module._RECENT)())
     monkeypatch.setattr(document_cache, "_RECENT", type(document_cache._RECENT)())

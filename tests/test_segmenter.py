@@ -9,6 +9,7 @@ every document in ../shared (corpus and seed), the text the bot really indexes.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -113,6 +114,19 @@ def test_importing_the_module_loads_no_backend() -> None:
     code = "import sys; import retrieval.segmenter; print('jieba' in sys.modules, 'rjieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_rjieba_cuts_without_its_package_default_tokenizer() -> None:
+    """rjieba's package builds a tokenizer of its own on import (its whole dictionary parsed);
+    the segmenter loads only the compiled module, and a later ``import rjieba`` still works."""
+    pytest.importorskip("rjieba", reason="rjieba not installed: jieba serves every cut")
+    code = ("import sys; from retrieval import segmenter; words = segmenter.cut_for_search('基础配套'); "
+            "print('rjieba' in sys.modules, 'jieba' in sys.modules); "
+            "import rjieba; print(rjieba.Jieba is segmenter.rjieba_class(), rjieba.cut('基础配套') != [])")
+    env = {k: v for k, v in os.environ.items() if k != segmenter.BACKEND_ENV}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True,
+                         text=True)
+    assert out.stdout.split() == ["False", "False", "True", "True"]
 
 
 def test_an_unknown_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
