@@ -14,7 +14,7 @@ that carries the question, so there is no answer.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -89,9 +89,13 @@ class Judged:
     score: float = 0.0  # rank_score against the best BM25 among the candidates, set by rank()
 
     def rank_score(self, best_bm25: float) -> float:
+        return self.rank_score_with(best_bm25, self.sentence_share, self.typed)
+
+    def rank_score_with(self, best_bm25: float, sentence_share: float, typed: bool) -> float:
+        """rank_score had its best sentence that share of the question and that type."""
         return (self.bm25 / best_bm25 + COVERAGE_WEIGHT * self.coverage
-                + SENTENCE_WEIGHT * self.sentence_share + HEADING_WEIGHT * self.heading
-                + TYPE_WEIGHT * self.typed - OTHER_YEAR_PENALTY * self.other_year
+                + SENTENCE_WEIGHT * sentence_share + HEADING_WEIGHT * self.heading
+                + TYPE_WEIGHT * typed - OTHER_YEAR_PENALTY * self.other_year
                 + PART_WEIGHT * (bool(self.part_depth) + self.part_heading_here) / 2)
 
 
@@ -234,35 +238,74 @@ def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index
           at_position: int | None = None, resolved: bool = False) -> Judged:
     """resolved: the question's position was found in the documents ("第三部分第（二）项",
     "最后一部分"); at_position is then the depth of the section this passage opens, if it does."""
+    return judge_passage(query, wanted, position, bm25, index, at_position, resolved).finish(query, index)
+
+
+# A judged candidate's score, had its best sentence that share of the question and that type.
+Scoring = Callable[[Judged, float, bool], float]
+
+
+@dataclass(frozen=True)
+class PassageJudged:
+    """A candidate judged on all but its best sentence, which is most of the cost of judging:
+    rank looks for it only in the candidates whose score could still matter (best_possible)."""
+
+    judged: Judged  # no highlight, sentence_share or typed yet
+    held: Wanted  # the question's words, those the passage does not hold counting as absent
+    pointed: bool  # the question points at a numbered part or a position
+    in_part: bool  # and the passage is in it
+
+    def finish(self, query: Query, index: Index, score: Scoring | None = None) -> Judged:
+        """Judged with its best sentence, and its score if given how to score it."""
+        sentence = best_sentence(index.entries[self.judged.position], self.held, query.answer_type)
+        share = _with_part(sentence.share, self.pointed, self.in_part, self.held.total)
+        value = score(self.judged, share, sentence.typed) if score else 0.0
+        return replace(self.judged, highlight=sentence.text, sentence_share=share, typed=sentence.typed,
+                       score=value)
+
+    def best_possible(self, query: Query) -> tuple[float, bool] | None:
+        """The best sentence it could have, as (sentence_share, typed): one holding, in full,
+        every word of the question the passage holds, and the kind of answer asked for. The
+        rank_score_with them is at least that of finish() (the score only grows with the
+        sentence's share and type, and so do its floating-point sums); None if the question's
+        words do not all weigh ≥ 0 (no such bound)."""
+        if any(weight < 0 for weight, _, _ in self.held.terms):
+            return None
+        share = self.held.share(tuple(1.0 if forms or link else 0.0 for _, forms, link in self.held.terms))
+        return _with_part(share, self.pointed, self.in_part, self.held.total), query.answer_type is not None
+
+
+def _with_part(share: float, pointed: bool, in_part: bool, total: float) -> float:
+    """A numbered part asked for ("第二个问题") weighs as much as all the question's words."""
+    if not pointed:
+        return share
+    return (share + in_part) / 2 if total else float(in_part)
+
+
+def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, index: Index,
+                  at_position: int | None = None, resolved: bool = False) -> PassageJudged:
+    """A candidate judged on all but its best sentence (see judge)."""
     entry = index.entries[position]
     years = query.years_meant(entry.year)
     in_passage = wanted.credits(entry.matchable, entry.year)
-    sentence = best_sentence(entry, wanted.found_in(in_passage), query.answer_type)
     if resolved:
         in_part = at_position is not None
     else:
         in_part = query.part is not None and query.part in entry.path_numbers
     pointed = query.part is not None or resolved
-
-    def with_part(share: float) -> float:
-        """A numbered part asked for ("第二个问题") weighs as much as all the question's words."""
-        if not pointed:
-            return share
-        return (share + in_part) / 2 if wanted.total else float(in_part)
-
-    return Judged(
+    return PassageJudged(Judged(
         position=position,
         bm25=bm25,
-        coverage=with_part(wanted.share(in_passage)),
+        coverage=_with_part(wanted.share(in_passage), pointed, in_part, wanted.total),
         heading=wanted.share_found(entry.own_heading, entry.year),
-        highlight=sentence.text,
-        sentence_share=with_part(sentence.share),
-        typed=sentence.typed,
+        highlight="",
+        sentence_share=0.0,
+        typed=False,
         other_year=bool(years and entry.path_years and not years & entry.path_years),
         part_depth=at_position or (entry.path_numbers.index(query.part) + 1 if in_part and query.part else 0),
         part_heading_here=at_position is not None
         or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
-    )
+    ), wanted.found_in(in_passage), pointed, in_part)
 
 
 def _opens_with_numbered_heading(entry: Entry, number: int) -> bool:
@@ -272,9 +315,15 @@ def _opens_with_numbered_heading(entry: Entry, number: int) -> bool:
 
 
 def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
-         named: dict[int, float] | None = None) -> list[Judged]:
+         named: dict[int, float] | None = None, keep: int = CANDIDATES) -> list[Judged]:
     """Candidates in answer order, best first, each with its score; named: named_documents, if
-    already known."""
+    already known.
+
+    Only the candidates that can matter to the answer are listed: the best `keep`, and any
+    other that could score ALSO_SHARE of the best (answered_elsewhere). Finding a passage's best
+    sentence is most of the cost of judging it, so candidates are finished best bound first
+    (PassageJudged.best_possible) until no other can reach those.
+    """
     scores = index.scores(query)
     if doc is not None:
         scores = np.where(index.in_document(doc), scores, 0.0)
@@ -282,8 +331,7 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
     if named is None:
         named = named_documents(wanted, index)
     if named and doc is None:  # the passages of the documents the question names are candidates too
-        best_named = [d for d, share in named.items() if share == max(named.values())]
-        in_named = np.where(np.isin(index.document_of, best_named), scores, 0.0)
+        in_named = np.where(_most_named(named, len(index.document_names))[index.document_of], scores, 0.0)
         order += [int(i) for i in SparseBM25.top_k(in_named, CANDIDATES)
                   if in_named[i] > 0 and int(i) not in order]
     order += [i for i in _part_candidates(query, index, doc) if i not in order]
@@ -291,15 +339,47 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
     order += [i for i in at_position if i not in order]
     if not order:
         return []
-    judged = [judge(query, wanted.within(index.entries[i].named), i, float(scores[i]), index,
-                    at_position.get(i) if at_position else None, bool(at_position)) for i in order]
-    best = max(j.bm25 for j in judged) or 1.0
-    newest = _newest_asked(query, named, judged, index)
-    scored = [replace(j, score=j.rank_score(best) + DOCUMENT_WEIGHT * named.get(_document(j, index), 0.0)
-                      + RECENT_WEIGHT * (index.entries[j.position].year == newest))
-              for j in judged]
+    asked_of: dict[frozenset[str], Wanted] = {}  # the question as asked of each document, once
+
+    def within(named_words: frozenset[str]) -> Wanted:
+        if named_words not in asked_of:
+            asked_of[named_words] = wanted.within(named_words)
+        return asked_of[named_words]
+
+    candidates = [judge_passage(query, within(index.entries[i].named), i, float(scores[i]), index,
+                                at_position.get(i) if at_position else None, bool(at_position))
+                  for i in order]
+    best = max(c.judged.bm25 for c in candidates) or 1.0
+    newest = _newest_asked(query, named, [c.judged for c in candidates], index)
+
+    def score(j: Judged, sentence_share: float, typed: bool) -> float:
+        return (j.rank_score_with(best, sentence_share, typed)
+                + DOCUMENT_WEIGHT * named.get(_document(j, index), 0.0)
+                + RECENT_WEIGHT * (index.entries[j.position].year == newest))
+
+    bounds = []
+    for candidate in candidates:
+        bound = candidate.best_possible(query)
+        bounds.append(math.inf if bound is None else score(candidate.judged, *bound))
+    finished: dict[int, Judged] = {}  # by place in order
+    for n in sorted(range(len(candidates)), key=lambda n: -bounds[n]):
+        if len(finished) >= keep:
+            found = sorted((j.score for j in finished.values()), reverse=True)
+            if bounds[n] < min(found[keep - 1], ALSO_SHARE * found[0]):
+                break  # nor can any candidate after it: they are bound no higher
+        finished[n] = candidates[n].finish(query, index, score)
     # Among passages in the part asked for, the shallowest heading ("第二个问题" itself) first.
-    return sorted(scored, key=lambda j: (-j.score, j.part_depth or 99))
+    return sorted((finished[n] for n in sorted(finished)), key=lambda j: (-j.score, j.part_depth or 99))
+
+
+def _most_named(named: dict[int, float], documents: int) -> np.ndarray:
+    """Mask over the document numbers: the documents the question names the most (several may tie).
+
+    Indexed by Index.document_of it marks their passages: one gather, where np.isin would sort."""
+    best = max(named.values())  # once: within the comprehension it made a question naming 300 documents slow
+    mask = np.zeros(documents, dtype=bool)
+    mask[[d for d, share in named.items() if share == best]] = True
+    return mask
 
 
 def _newest_asked(query: Query, named: dict[int, float], judged: list[Judged], index: Index) -> int | None:
@@ -329,8 +409,9 @@ def named_documents(wanted: Wanted, index: Index) -> dict[int, float]:
         # A word naming one document of many names it fully, 报告 (every report) none; and a
         # word every passage uses (发展 in a title about 经济社会发展) names little.
         rarity = min(1.0, index.idf(forms[0][0]) / rare) if named else 0.0
+        share = rarity * math.log(total / len(named)) / math.log(total) if named else 0.0  # each document's
         for number in named:
-            found[number] = found.get(number, 0.0) + rarity * math.log(total / len(named)) / math.log(total)
+            found[number] = found.get(number, 0.0) + share
     return {number: min(share, 1.0) for number, share in found.items() if share > 0}
 
 
@@ -412,7 +493,7 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
         return NoAnswer(query.text)
     wanted = Wanted.of(query, index)
     named = named_documents(wanted, index)
-    ranked = rank(query, wanted, index, doc, named)
+    ranked = rank(query, wanted, index, doc, named, keep=max(top_k, 1))
 
     def passage(judged: Judged) -> Passage:
         return to_passage(judged, query, wanted.within(index.entries[judged.position].named), index)

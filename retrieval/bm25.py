@@ -298,19 +298,34 @@ class SparseBM25:
         """Bool mask of the documents holding at least one of the terms (with a non-zero weight)."""
         return self._touched(self._weighted(weights))
 
+    # -- Exact scores, each document on its own group of terms ---------------------------
+
+    def exact_scores_by_group(self, groups: Sequence[Mapping[str, float]],
+                              group_of: np.ndarray) -> np.ndarray:
+        """Every document's ``get_weighted_scores(groups[group_of[d]])[d]``, bit for bit.
+
+        group_of[d] is the position in groups of the terms document d is scored on; -1 for none
+        (it scores 0). Why: a question's 今年 is another word in each document's year ("2022"
+        in a report of 2022). Scoring each group over the whole index costs one pass per group;
+        this is one pass over the groups' posting lists, whatever their number.
+        """
+        return _Groups(self, groups).exact(np.asarray(group_of, dtype=np.int64))
+
     @staticmethod
     def top_k(scores: np.ndarray, k: int) -> np.ndarray:
         """Indices of the k highest scores, best first; ties go to the lower index.
 
         The order is exactly ``sorted(range(n), key=lambda i: -scores[i])[:k]``
-        (a stable sort by descending score), found with a partial sort.
-        Scores must not contain NaN.
+        (a stable sort by descending score), found with a partial sort of the blocks that
+        reach the k-th highest score (per-block maxima, as exact_top_k): at 40,000 passages
+        a fifth of the time of partitioning them all. Scores must not contain NaN.
         """
         k = min(k, len(scores))
         if k <= 0:
             return np.empty(0, dtype=np.intp)
-        cut = -np.partition(-scores, k - 1)[k - 1]  # the k-th highest score
-        candidates = np.flatnonzero(scores >= cut)
+        blocks = _Blocks(scores, _block_size(len(scores), k))
+        cut = blocks.kth_largest(k, blocks.lower_bound(k))  # the k-th highest score
+        candidates = blocks.at_least(cut)
         if len(candidates) > k:  # several documents tie at the cut: keep the lowest indices
             values = scores[candidates]
             above = candidates[values > cut]
@@ -625,6 +640,51 @@ def exact_top_k(approx: np.ndarray, margin: float, k: int, rescore: Callable[[np
     exact = rescore(candidates)
     order = np.argsort(-exact, kind="stable")[:k]
     return candidates[order], exact[order]
+
+
+class _Groups:
+    """Several weighted queries at once, each document scored on one of them (its group).
+
+    The groups' terms are laid out in slots (each group's first term, its second, …): slot by
+    slot, each document adds its own group's term of that slot, so it adds its group's terms in
+    the group's order, with _exact's operations, as get_weighted_scores does. Each slot is one
+    vectorized step over the postings of all the groups' terms, concatenated once.
+    """
+
+    def __init__(self, index: SparseBM25, groups: Sequence[Mapping[str, float]]) -> None:
+        self.index = index
+        terms = [index._weighted(group) for group in groups]
+        self.columns = np.array(sorted({col for group in terms for col, _ in group}), dtype=np.int64)
+        rank = {int(col): r for r, col in enumerate(self.columns)}
+        slots = max((len(group) for group in terms), default=0)
+        # One row per group (the term as a rank in columns, -1 past its last term), plus a last
+        # row without terms, for the documents of group -1.
+        self.slot_term = np.full((len(terms) + 1, slots), -1, dtype=np.int64)
+        self.slot_weight = np.zeros((len(terms) + 1, slots))
+        for g, group in enumerate(terms):
+            for slot, (col, weight) in enumerate(group):
+                self.slot_term[g, slot], self.slot_weight[g, slot] = rank[col], weight
+        # Every posting of those terms, term by term: its document, its term (as a rank in
+        # columns) and its exact contribution (kept by _posting_values for terms asked again).
+        columns = self.columns.tolist()
+        lists = [(index._indptr[col], index._indptr[col + 1]) for col in columns]
+        self.docs = np.concatenate([index._indices[start:end] for start, end in lists] or [np.zeros(0, int)])
+        self.term_of = np.repeat(np.arange(len(lists)), [end - start for start, end in lists])
+        self.values = np.concatenate([index._posting_values(col) for col in columns] or [np.zeros(0)])
+
+    def exact(self, group_of: np.ndarray) -> np.ndarray:
+        index = self.index
+        scores = np.zeros(index.n_docs)
+        posting_group = group_of[self.docs]
+        for slot in range(self.slot_term.shape[1]):
+            term, weight = self.slot_term[:, slot], self.slot_weight[:, slot]  # per group
+            # What the slot's term adds to a document of the group without it (0: no term there).
+            absent = np.where(term >= 0, weight * index._absent[self.columns[np.maximum(term, 0)]], 0.0)
+            added = absent[group_of]
+            held = np.flatnonzero(term[posting_group] == self.term_of)  # postings of their group's term
+            added[self.docs[held]] = weight[posting_group[held]] * self.values[held]
+            scores = scores + added
+        return scores
 
 
 def _block_size(n: int, k: int) -> int:

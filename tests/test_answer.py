@@ -103,3 +103,45 @@ def test_a_list_question_is_answered_by_a_passage_that_holds_it_across_sentences
     result = ask("道路、公园和学校有哪些安排")
     assert result.answer is not None and result.answer.section[-1] == "二是进一步加强基础配套"
     assert ask("道路、公园、学校分别怎么弄").answer is None  # a fact question needs one sentence
+
+
+def test_judging_only_the_candidates_that_can_matter_ranks_as_judging_them_all():
+    # rank finishes (finds the best sentence of) a candidate only while its best possible score
+    # could still reach the top or the 也见于 line; the answer must be that of judging them all.
+    from pathlib import Path
+
+    from retrieval.answer import Wanted, answered_elsewhere, judge_passage, named_documents, rank
+    from retrieval.document import build_document, load_document
+
+    def report(year: int, place: str) -> Document:
+        return build_document(f"{year}年{place}政府工作报告.txt", f"""{year}年{place}政府工作报告
+一、{year - 1}年工作回顾
+过去一年，全省经济稳中有进，新增就业{year % 100}万人，粮食产量稳定。
+二、{year}年主要目标任务
+今年经济社会发展的主要预期目标是：地区生产总值增长5%左右，城镇新增就业{year % 90}万人以上。
+（一）扩大有效需求。实施提振消费专项行动，推进基础配套项目建设。
+（二）发展现代化产业体系。培育新兴产业和未来产业，招商引资取得新成效。
+""")
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    reports = (report(year, place) for year in (2023, 2024, 2025) for place in ("江苏省", "山东省"))
+    index = Index((load_document(data / "xx_district_2022_economic_work_speech.txt"), *reports))
+    pruned = 0
+    for question in ["今年经济增长目标是多少", "去年新增就业多少人", "2024年粮食产量", "招商引资有什么要求",
+                     "基础配套有哪些任务", "第二个问题讲的是什么", "江苏省今年地区生产总值增长多少",
+                     "三大主题公园什么时候建成", "今年收储土地多少亩", "产业项目落地"]:
+        query = parse_question(question)
+        wanted = Wanted.of(query, index)
+        named = named_documents(wanted, index)
+        everything = rank(query, wanted, index, named=named, keep=10**6)
+        for keep in (1, 3):
+            ranked = rank(query, wanted, index, named=named, keep=keep)
+            assert ranked[:keep] == everything[:keep], question
+            assert answered_elsewhere(ranked, query, index) == answered_elsewhere(everything, query, index)
+            pruned += len(everything) - len(ranked)
+        for judged in everything if not query.position else []:  # the bound holds
+            candidate = judge_passage(query, wanted.within(index.entries[judged.position].named),
+                                      judged.position, judged.bm25, index)
+            bound = candidate.best_possible(query)
+            assert bound is not None and bound[0] >= judged.sentence_share and bound[1] >= judged.typed
+    assert pruned > 0, "some candidates were left unjudged"

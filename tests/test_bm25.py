@@ -309,6 +309,20 @@ def test_approximate_scores_are_within_their_margin(variant: str, weight_dtype: 
         np.testing.assert_array_equal(index.exact_scores(weights, docs), exact[docs])
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_scores_by_group_are_each_groups_own_scores_bit_for_bit(variant: str) -> None:
+    # Each document on its own group's terms (as Index scores 今年: "2022" in a report of 2022).
+    rng = random.Random(f"groups-{variant}")
+    for _ in range(100):
+        corpus = random_corpus(rng)
+        index = SparseBM25(corpus, variant, **random_params(rng, variant))
+        groups = [random_weights(rng, corpus) for _ in range(rng.randint(0, 4))]
+        group_of = np.array([rng.randint(-1, len(groups) - 1) for _ in corpus], dtype=np.int64)
+        expected = np.array([index.get_weighted_scores(groups[g])[d] if g >= 0 else 0.0
+                             for d, g in enumerate(group_of.tolist())])
+        assert index.exact_scores_by_group(groups, group_of).tobytes() == expected.tobytes()
+
+
 # -- Build and storage ----------------------------------------------------------------
 
 

@@ -58,3 +58,39 @@ def test_an_asked_year_counts_as_found_where_its_document_says_今年():
     report = make_doc("1981", [((), "1980年增长百分之五。今年预计增长百分之三。")], year=1981)
     answer = Library((report,)).ask("1981年增长多少").answer
     assert answer is not None and answer.highlight == "今年预计增长百分之三。"
+
+
+def test_years_are_scored_in_one_pass_as_one_pass_per_year_would() -> None:
+    # 今年 is "2021" in the 2021 report and "2022" in the 2022 one; 2022年 is 去年 in a 2023 one.
+    from functools import partial
+
+    import numpy as np
+
+    from retrieval.index import HEADING_WEIGHT, _year_after
+    from retrieval.text.years import relative_words
+
+    documents = tuple(make_doc(f"r{year}", [
+        ((f"一、{year - 1}年工作回顾",), f"{year - 1}年完成土地收储，去年粮食增产。"),
+        ((f"二、{year}年重点工作",), f"今年收储土地{year}亩，{year}年粮食稳产。"),
+        ((), "明年继续推进基础配套。"),
+    ], year=year) for year in (2021, 2022, 2023))
+    documents += (make_doc("no-year", [((), "2022年收储土地")], year=None),)
+    index = Index(documents)
+
+    def one_pass_per_year(words_for):  # how Index scored years before
+        total = np.zeros(len(index))
+        years = np.array([e.year or 0 for e in index.entries])
+        for year in sorted(set(years.tolist()) - {0}):
+            words = dict.fromkeys(words_for(year), 1.0)
+            if words:
+                field_scores = index._body.scores(words) + HEADING_WEIGHT * index._head.scores(words)
+                total += (years == year) * field_scores
+        return total
+
+    for words_for in [partial(_year_after, offset=offset) for offset in (-1, 0, 1)] + \
+            [partial(relative_words, asked) for asked in (2020, 2021, 2022, 2023, 2030)]:
+        scores = index._by_document_year(words_for)
+        assert scores.tobytes() == one_pass_per_year(words_for).tobytes()
+    scores = index.scores(parse_question("今年收储土地多少亩"))
+    for report in range(3):  # each report's part about its own year, not the year before
+        assert scores[3 * report + 1] > scores[3 * report]
