@@ -9,7 +9,9 @@ every document in ../shared (corpus and seed), the text the bot really indexes.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -137,3 +139,36 @@ def test_an_unknown_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
             segmenter.backend_name()
     finally:
         segmenter._backend.cache_clear()
+
+
+def test_the_symbol_words_are_jiebas() -> None:
+    """Blocks holding a dictionary word with +#&._%- are cut by jieba itself; the list is jieba's."""
+    tokenizer = segmenter.import_jieba().Tokenizer()
+    tokenizer.initialize()
+    words = {w.lower() for w, count in tokenizer.FREQ.items() if count and re.search(r"[+#&._%\-]", w)}
+    assert words == set(segmenter._JIEBA_SYMBOL_WORDS)
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason=f"{SHARED}/corpus not present")
+def test_symbol_blocks_cut_as_jieba_does_without_its_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every block of the corpus and of CMRC 2018 holding +#&._%- ("降至15%", "pm2.5浓度", "换新+回收"),
+    as written and normalized: the same words as jieba's, and jieba's dictionary never loaded."""
+    if segmenter._backend() != "rjieba":
+        pytest.skip("rjieba not installed")
+    contexts = [p["context"] for a in json.loads((SHARED / "corpus" / "cmrc2018_dev.json").read_text(
+        encoding="utf-8"))["data"] for p in a["paragraphs"]]
+    texts = [text for _, text in corpus_texts()] + contexts + [normalize(c) for c in contexts]
+    blocks = {b for text in texts for i, b in enumerate(segmenter._JIEBA_BLOCK.split(text))
+              if i % 2 and b and not segmenter._RJIEBA_SAFE.fullmatch(b)}
+    tokenizer = segmenter._rjieba_tokenizer()
+    expected = {b: reference()(b) for b in blocks}
+    assert len(blocks) > 1000
+    mismatched = [b for b in blocks if not any(w in b.lower() for w in segmenter._JIEBA_SYMBOL_WORDS)
+                  and segmenter._symbol_block_cut(b, tokenizer) != expected[b]]
+    assert mismatched == []
+    text = normalize("PM2.5平均浓度降至20.6微克，增长3.5%，换新+回收")
+    want = reference()(text)
+    segmenter._cutter.cache_clear()
+    monkeypatch.setattr(segmenter, "jieba_cutter", lambda: pytest.fail("jieba's dictionary was loaded"))
+    assert segmenter.cut_for_search(text) == want
+    segmenter._cutter.cache_clear()
