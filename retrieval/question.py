@@ -264,7 +264,7 @@ def parse_question(question: str) -> Query:
     for term in own:
         if weight[term] < 1.0:
             continue  # related words of a generic word would only add noise
-        for other in related_terms(term):
+        for other in sorted(related_terms(term)):  # in one order: scores the same in every process
             if other not in terms:
                 terms[other] = RELATED_WEIGHT
     return Query(

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from retrieval.answer_types import AnswerType
@@ -77,3 +82,14 @@ def test_years_named_and_relative() -> None:
 ])
 def test_commitments_intent(question: str, intent: CommitmentsIntent | None) -> None:
     assert parse_question(question).commitments == intent
+
+
+def test_a_question_gives_its_terms_in_one_order_in_every_process() -> None:
+    """Related words are added in one order, whatever the string hash seed: scores are sums in
+    that order, so their last bits (and a tie's winner) would otherwise differ between processes."""
+    code = ("from retrieval.question import parse_question; "
+            "print(list(parse_question('GDP增长多少，困难和问题有哪些').terms.items()))")
+    runs = {subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                           cwd=Path(__file__).resolve().parent.parent,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(runs) == 1 and "生产总值" in runs.pop()
