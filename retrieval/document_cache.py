@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from retrieval import segmenter
-from retrieval.index import Earlier, Prepared, packed, unpacked
+from retrieval.index import Earlier, Prepared, is_saved, packed, unpacked
 from retrieval.models import Document, DocumentError
 from retrieval.reader import MAX_FILE_BYTES, decode_bytes
 from retrieval.rules import RULES_DIR
@@ -185,7 +185,7 @@ def save_manifest(folder: Path, documents: Sequence[tuple[str, int]]) -> None:
     """Say which documents (prepared key, passages) a saved index holds, in order, so that the
     next library, one document changed, can be made from it (earlier_index). Written last:
     an index folder without it is still loaded whole, only never reused."""
-    if not (folder / "body" / "bm25.json").is_file():
+    if not is_saved(folder):
         return  # the index was not saved
     _store_json(folder / _MANIFEST, [[key, passages] for key, passages in documents])
 

@@ -195,6 +195,12 @@ def prepare(document: Document, body: list[list[str]] | None = None) -> Prepared
     )
 
 
+def is_saved(folder: Path | None) -> bool:
+    """Whether both fields' indexes were saved whole in folder (their parameters file is written
+    last), without loading them; a damaged one is found when loaded (Index raises MissingWords)."""
+    return folder is not None and all((folder / field / "bm25.json").is_file() for field in ("body", "head"))
+
+
 def saved_fields(folder: Path | None) -> tuple[SparseBM25, SparseBM25] | None:
     """The body and heading indexes saved in folder, or None if they are not (wholly) there."""
     if folder is None:

@@ -31,7 +31,7 @@ from retrieval.document_cache import (
     without_words,
 )
 from retrieval.document_cache import prune as prune_cache
-from retrieval.index import Earlier, Index, MissingWords, Prepared, prepare, saved_fields
+from retrieval.index import Earlier, Index, MissingWords, Prepared, is_saved, prepare
 from retrieval.models import Document, DocumentError
 from retrieval.question import CommitmentsIntent, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
@@ -62,7 +62,8 @@ class Library:
         contents = list(zip(self.keys, (len(d.chunks) for d in documents), strict=True))
         earlier = None
         with_words: bool | set[str] = False
-        if saved_fields(saved_in) is None:
+        was_saved = is_saved(saved_in)
+        if not was_saved:
             earlier = earlier_index(cache_dir, contents, saved_in) if cache_dir and saved_in else None
             with_words = True if earlier is None else {
                 key for (key, _), reused in zip(contents, _reused_documents(contents, earlier), strict=True)
@@ -70,10 +71,11 @@ class Library:
         prepared = prepare_all(documents, cache_dir, with_words, self.keys)
         try:
             self.index = Index(documents, prepared=prepared, saved_in=saved_in, earlier=earlier)
-        except MissingWords:  # the earlier index could not be reused after all
+        except MissingWords:  # the saved or earlier index could not be read after all
             prepared = prepare_all(documents, cache_dir, True, self.keys)
             self.index = Index(documents, prepared=prepared, saved_in=saved_in)
-        if saved_in is not None:
+            was_saved = False
+        if saved_in is not None and not was_saved:
             save_manifest(saved_in, contents)
         self._positions = {d.name: i for i, d in enumerate(documents)}
         self._commitments: tuple[Commitment, ...] | None = None
