@@ -129,6 +129,7 @@ async def post_init(application: Application) -> None:
                            settings.data_dir.resolve())
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         library, errors = await asyncio.to_thread(load_library, settings.data_dir, settings.token_cache_dir)
+        await asyncio.to_thread(library.commitments)  # found before the first question, not by it
         for error in errors:
             logger.warning("跳过文档 %s", error)
         holder.swap(library)

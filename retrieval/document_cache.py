@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 2  # bump when what is stored changes shape
 _SUFFIX, _PREPARED, _WORDS = ".document.pickle", ".prepared.pickle", ".words.pickle"
+_COMMITMENTS = ".commitments.pickle"  # a document's commitments (retrieval/commitments.py)
+_ENTRIES = (_SUFFIX, _PREPARED, _WORDS, _COMMITMENTS)
 _TMP_PREFIX = ".document-"
 _INDEX_PREFIX = "index-"  # a folder of saved BM25 indexes (body, head), one per library content
 _MANIFEST = "documents.json"  # in an index folder: [prepared key, passages] of each document, in order
@@ -68,11 +70,11 @@ def pipeline_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def pipeline_modules() -> set[Path]:
-    """The files of retrieval/ that _PIPELINE_ROOTS import, directly or not (read from their
-    import lines: no module is imported to find out)."""
+def pipeline_modules(roots: Sequence[str] = _PIPELINE_ROOTS) -> set[Path]:
+    """The files of retrieval/ that roots import, directly or not (read from their import
+    lines: no module is imported to find out)."""
     found: set[Path] = set()
-    todo = [_PACKAGE / name for name in _PIPELINE_ROOTS]
+    todo = [_PACKAGE / name for name in roots]
     while todo:
         path = todo.pop()
         if path in found:
@@ -176,6 +178,32 @@ def without_words(prepared: Prepared) -> Prepared:
     return dataclasses.replace(prepared, body=(), head=())
 
 
+@lru_cache(maxsize=1)
+def _commitments_fingerprint() -> str:
+    """Changes whenever the modules that find commitments change (the rule files are already in
+    the prepared key)."""
+    digest = hashlib.sha256(f"commitments/{CACHE_FORMAT}".encode())
+    for path in sorted(pipeline_modules(("commitments.py",))):
+        digest.update(f"\0{path.relative_to(_PACKAGE.parent)}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def commitments_key(prepared: str) -> str:
+    """The key of a document's commitments, from its prepared_key: its text, title and year read
+    the same way, and the same rules for finding commitments."""
+    return hashlib.sha256(f"{prepared}\0{_commitments_fingerprint()}".encode()).hexdigest()
+
+
+def load_commitments(cache_dir: Path, key: str) -> object:
+    """What store_commitments stored under key, or None (the caller checks its type)."""
+    return _load(cache_dir, key, _COMMITMENTS)
+
+
+def store_commitments(cache_dir: Path, key: str, commitments: object) -> None:
+    _store(cache_dir, key, commitments, _COMMITMENTS)
+
+
 def index_folder(cache_dir: Path, fingerprint: str) -> Path:
     """Where the BM25 indexes of a library with that fingerprint are saved."""
     return Path(cache_dir) / f"{_INDEX_PREFIX}{fingerprint[:32]}"
@@ -228,7 +256,7 @@ def prune(cache_dir: Path, keep: Collection[str]) -> int:
     removed = 0
     with suppress(OSError):
         for path in Path(cache_dir).iterdir():
-            suffix = next((s for s in (_SUFFIX, _PREPARED, _WORDS) if path.name.endswith(s)), None)
+            suffix = next((s for s in _ENTRIES if path.name.endswith(s)), None)
             stale = suffix is not None and path.name[: -len(suffix)] not in keep
             if path.is_dir() and path.name.startswith(_INDEX_PREFIX) and path.name not in keep:
                 shutil.rmtree(path, ignore_errors=True)

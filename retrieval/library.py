@@ -20,13 +20,16 @@ from retrieval.commitments import (
     search_commitments,
 )
 from retrieval.document_cache import (
+    commitments_key,
     earlier_index,
     has_prepared,
     index_folder,
+    load_commitments,
     load_document_cached,
     load_prepared,
     prepared_key,
     save_manifest,
+    store_commitments,
     store_prepared,
     without_words,
 )
@@ -54,6 +57,7 @@ class Library:
 
     def __init__(self, documents: tuple[Document, ...], cache_dir: Path | None = None) -> None:
         self.documents = documents
+        self.cache_dir = cache_dir
         # The BM25 indexes of exactly these documents are saved once built: a restart loads them
         # and reads no passage's words at all.
         # A library one document away from the last (a /reload, an upload) is made from the
@@ -145,12 +149,31 @@ class Library:
     def commitments(self) -> tuple[Commitment, ...]:
         """Targets, deadlines and tasks of every document, extracted once, on first use.
 
+        Finding them takes seconds for a large document (about 25 s for 1,000 reports), so each
+        document's are kept in cache_dir, and the bot calls this before a new library answers.
         The lock makes a burst of first questions (the bot answers 32 at once) extract once.
         """
         with self._extracting:
             if self._commitments is None:
-                self._commitments = tuple(c for d in self.documents for c in extract_commitments(d))
+                self._commitments = tuple(c for document, key in zip(self.documents, self.keys, strict=True)
+                                          for c in self._document_commitments(document, key))
             return self._commitments
+
+    def _document_commitments(self, document: Document, key: str) -> tuple[Commitment, ...]:
+        if self.cache_dir is None:
+            return extract_commitments(document)
+        stored = load_commitments(self.cache_dir, commitments_key(key))
+        if isinstance(stored, tuple) and all(isinstance(c, Commitment) and c.doc == document.name
+                                             for c in stored):
+            return stored
+        found = extract_commitments(document)
+        store_commitments(self.cache_dir, commitments_key(key), found)
+        return found
+
+    @cached_property
+    def commitment_keys(self) -> tuple[str, ...]:
+        """Under which keys each document's commitments are cached (kept by a prune)."""
+        return tuple(map(commitments_key, self.keys))
 
     @property
     def commitments_ready(self) -> bool:
@@ -284,5 +307,5 @@ def load_library(data_dir: Path, cache_dir: Path | None = None) -> tuple[Library
     library = Library(documents, cache_dir)
     if cache_dir and Path(cache_dir).is_dir():
         saved = index_folder(cache_dir, library.fingerprint).name
-        prune_cache(cache_dir, keep={*keys, *library.keys, saved})
+        prune_cache(cache_dir, keep={*keys, *library.keys, *library.commitment_keys, saved})
     return library, errors

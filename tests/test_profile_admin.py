@@ -127,6 +127,7 @@ async def test_rename_and_setyear_survive_reload_and_restart(admin_bot, stub, tm
     try:
         await post_init(restarted)
         assert [d.title for d in restarted.bot_data.holder.documents] == ["区经济工作会议讲话"]
+        assert restarted.bot_data.holder.library.commitments_ready, "found at start, not by a question"
     finally:
         await restarted.shutdown()
 
