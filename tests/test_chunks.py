@@ -18,7 +18,7 @@ from retrieval.structure import find_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "xx_district_2022_economic_work_speech.txt"
-CORPUS = Path(os.environ.get("SPEECHBOT_CORPUS", "/work/shared/corpus"))
+CORPUS = Path(os.environ.get("SPEECHBOT_CORPUS", ROOT.parent / "shared" / "corpus"))
 DOCUMENTS = ("seed", "gov_report_2022_national", "gov_report_1981_national", "gov_report_2025_xizang",
              "gov_report_2025_yunnan", "policy_2022_baotou_digital_government_assessment",
              "speech_2018_xi_poverty_alleviation_symposium",

@@ -31,7 +31,7 @@ from retrieval.text.normalize import compact
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "labels"
 SEED = ROOT / "data" / "xx_district_2022_economic_work_speech.txt"
-CORPUS = Path(os.environ.get("SPEECHBOT_CORPUS", "/work/shared/corpus"))
+CORPUS = Path(os.environ.get("SPEECHBOT_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 MIN_RECALL = 0.90
 MIN_PRECISION = 0.85

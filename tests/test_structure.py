@@ -17,7 +17,7 @@ from retrieval.text.numerals import chinese_to_int as chinese_number
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "xx_district_2022_economic_work_speech.txt"
-CORPUS = Path(os.environ.get("SPEECHBOT_CORPUS", "/work/shared/corpus"))
+CORPUS = Path(os.environ.get("SPEECHBOT_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 
 def sections_of(raw: str) -> tuple[Section, ...]:
