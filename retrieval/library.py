@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -40,6 +41,7 @@ from retrieval.question import CommitmentsIntent, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
 from retrieval.reply import Listing, NoAnswer, Reply
 from retrieval.text.tokens import tokenize, tokenizer_fingerprint
+from retrieval.text.years import expand_short_years
 from retrieval.token_cache import tokenize_all
 
 MAX_QUESTION = 500  # characters of a question that are read; the rest is noise
@@ -82,6 +84,7 @@ class Library:
         if saved_in is not None and not was_saved:
             save_manifest(saved_in, contents)
         self._positions = {d.name: i for i, d in enumerate(documents)}
+        self._years = {d.year for d in documents if d.year}
         self._commitments: tuple[Commitment, ...] | None = None
         self._extracting = threading.Lock()
 
@@ -106,7 +109,8 @@ class Library:
             scope = None  # a document removed since the user picked it: ask them all
         if not any(ch.isalnum() for ch in question):
             return NoAnswer(question)
-        query = parse_question(question)
+        # "22年的报告" means the 2022 report when one is loaded; the reply still shows the question as asked.
+        query = dataclasses.replace(parse_question(expand_short_years(question, self._years)), text=question)
         # A question that only filters the commitments ("今年的量化指标有哪些") is answered by
         # them: no one passage holds them all. A topic's targets ("对城市建设有哪些规划指标要求")
         # are best quoted in their passage, the sentence marked.

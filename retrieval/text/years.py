@@ -11,6 +11,10 @@ import re
 # A year as official texts write it: "2022年", "2022 年" (full-width digits: NFKC the text first).
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
+# A year written with two digits, as people type it: "22年的政府工作报告", "81年那个报告". Not a
+# span of years: "30年来", "20年间", "15年内", "用25年时间", "40多年", "80年代" (a decade).
+SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})(\s*年)(?!\s*(?:来|间|内|多|时间|以来|左右|以上|之内|里|期间|代))")
+
 # Relative year words → offset from the document's year.
 RELATIVE_YEARS: dict[str, int] = {
     "今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1,
@@ -30,3 +34,16 @@ def relative_offsets(text: str) -> tuple[int, ...]:
 def relative_words(asked: int, year: int) -> list[str]:
     """What a document of `year` calls the year `asked`: 1981 is 今年 in the 1981 report."""
     return [word for word, offset in RELATIVE_YEARS.items() if year + offset == asked]
+
+
+def expand_short_years(text: str, known: set[int]) -> str:
+    """Write "22年" as the year it shortens, when a loaded document is of that year: "22年的报告"
+    → "2022年的报告" with a 2022 report loaded (the latest such year if several: 2021 over 1921).
+
+    Without a document of that year the text is left alone: "25年" may then be a span of years.
+    """
+    def full(match: re.Match[str]) -> str:
+        candidates = [year for year in known if year % 100 == int(match[1])]
+        return f"{max(candidates)}{match[2]}" if candidates else match[0]
+
+    return SHORT_YEAR.sub(full, text)
