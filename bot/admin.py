@@ -120,12 +120,32 @@ async def admin_only(update: Update, context: Context, action: str) -> bool:
     return False
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def ordinal(text: str) -> int | None:
+    """The number in "2", or "２" as a Chinese keyboard types it; None for anything else.
+
+    Not str.isdigit() and int(): they take "²" (and int() then fails: "出错") or "٢" (read as a
+    2 nobody meant). Other digits get no number; not_found() says how to write one.
+    """
+    text = text.strip().translate(_FULL_WIDTH_DIGITS)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def find_document(documents: tuple[Document, ...], query: str) -> Document | None:
     """A document by its number in /docs, its file name or its title."""
     query = query.strip()
-    if query.isdigit() and 1 <= int(query) <= len(documents):
-        return documents[int(query) - 1]
+    number = ordinal(query)
+    if number is not None and 1 <= number <= len(documents):
+        return documents[number - 1]
     return next((d for d in documents if query in (d.name, d.title)), None)
+
+
+def not_found(query: str, listing: str = "/docs") -> str:
+    """The reply for a document that find_document() did not find, with a hint for "²"-like numbers."""
+    odd = query.strip().isdigit() and not query.strip().translate(_FULL_WIDTH_DIGITS).isascii()
+    return views.no_such_document(query, listing, odd_digits=odd)
 
 
 # -- uploads -------------------------------------------------------------------------------
@@ -233,7 +253,7 @@ async def on_remove(update: Update, context: Context) -> None:
     # A file that failed to load (named by /reload) can be removed by its file name too.
     name = document.name if document else (query if query in desk.store.names() else None)
     if name is None:
-        await message.reply_html(views.no_such_document(query))
+        await message.reply_html(not_found(query))
         return
     token = desk.pending.add(PendingRemoval(name, user_id))
     prompt = views.remove_prompt(name, document.title if document else None)
@@ -350,7 +370,7 @@ async def correct_profile(message: Message, context: Context, reference: str,
         return
     document = find_document(desk.holder.documents, reference)
     if document is None:
-        await message.reply_html(views.no_such_document(reference))
+        await message.reply_html(not_found(reference))
         return
     if not changes:
         await message.reply_html(views.profile_message(document, desk.corrected_fields(document.name)))
@@ -402,10 +422,11 @@ async def on_unsynonym(update: Update, context: Context) -> None:
 
 
 async def remove_synonyms(message: Message, context: Context, args: Sequence[str]) -> None:
-    if len(args) != 1 or not args[0].isdigit():
+    number = ordinal(args[0]) if len(args) == 1 else None
+    if number is None:
         await message.reply_text(views.UNSYNONYM_USAGE)
         return
-    words = await change_vocabulary(message, lambda: context.bot_data.vocabulary.remove(int(args[0])))
+    words = await change_vocabulary(message, lambda: context.bot_data.vocabulary.remove(number))
     if words is not None:
         logger.info("删除相关词：%s", " ".join(words))
         await message.reply_html(views.synonym_removed(words))
@@ -448,13 +469,13 @@ async def on_doc(update: Update, context: Context) -> None:
         pages = views.scope_list(holder.documents, scope_title(context))
         await reply_pages(message, pages, views.scope_keyboard(holder.generation, holder.documents))
         return
-    if query.lower() in ALL:
+    if query.lower().translate(_FULL_WIDTH_DIGITS) in ALL:
         set_scope(context.user_data, None)
         await message.reply_html(views.scoped(None))
         return
     document = find_document(holder.documents, query)
     if document is None:
-        await message.reply_html(views.no_such_document(query))
+        await message.reply_html(not_found(query, "/doc"))
         return
     set_scope(context.user_data, document)
     await message.reply_html(views.scoped(document.title))

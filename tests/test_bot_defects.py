@@ -12,11 +12,20 @@ from __future__ import annotations
 import pickle
 import re
 
-from botapi_stub import ask, parse_html, sent_message
+import pytest
+from botapi_stub import ask, parse_html, sent_message, utf16_len
+from test_admin_bot import (
+    NEW,
+    NEW_TITLE,
+    command,
+    folder,
+    speech_2023,
+    upload,
+)
 from test_admin_bot import admin_bot as admin_bot  # the fixture, used by name below
 from test_bot_chat import QUESTION, button
 
-from bot import render
+from bot import admin_views, render
 from bot.keyboards import MAX_CALLBACK_BYTES, Callback, Kind
 from bot.state import LibraryHolder, Recent
 
@@ -76,3 +85,53 @@ def test_saved_replies_come_back_and_old_sequential_ids_do_not(tmp_path, seed_li
     upgraded = LibraryHolder(seed_library)
     assert upgraded.restore(tmp_path / "old.pickle")
     assert upgraded.recent.get("1") is None and upgraded.recent.get("2") is None
+
+
+# -- 2. ordinals in other digits ----------------------------------------------------------------
+
+
+async def test_ordinals_in_other_unicode_digits_are_refused_politely(admin_bot, stub):
+    await upload(stub, NEW, speech_2023().encode())
+    before = folder(admin_bot)
+    for text in ("/doc ²", "/doc ٢", "/remove ²", "/remove ٢", "/profile ² year=2024"):
+        reply = visible((await command(stub, text))[0])
+        argument = text.split()[1]
+        assert reply.startswith(f"没有找到文档「{argument}」"), text
+        assert "编号请用 1、2、3 这样的数字" in reply, text
+    assert (await command(stub, "/unsynonym ²"))[0]["text"] == admin_views.UNSYNONYM_USAGE
+    assert folder(admin_bot) == before
+    assert all(c.params.get("text") != render.SORRY for c in stub.calls)
+
+
+async def test_full_width_digits_pick_the_document_as_ascii_ones_do(admin_bot, stub):
+    await upload(stub, NEW, speech_2023().encode())
+    picked = visible((await command(stub, "/doc ２", user_id=42))[0])
+    assert picked.startswith(f"好的，之后的问题只在《{NEW_TITLE}》")
+    prompt = visible((await command(stub, "/remove ２"))[0])
+    assert prompt.startswith(f"确定要删除《{NEW_TITLE}》（{NEW}）吗？")
+
+
+# -- 3. echoes of user input are trimmed --------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    f"/doc {LONG}",
+    f"/remove {LONG}",
+    f"/profile {LONG}",
+    f"/profile 1 kind={LONG}",
+    f"/profile 1 year={LONG}",
+    f"/synonym {LONG} 短词",
+    f"/commitments {LONG}",
+])
+async def test_a_4091_character_argument_is_echoed_trimmed(admin_bot, stub, text):
+    reply = visible((await command(stub, text[:4096]))[0])
+    assert reply != render.SORRY
+    assert "长" * 10 in reply and "长…" in reply, "the echo is cut, and says so"
+    assert utf16_len(reply) < 400
+
+
+def test_shorten_keeps_short_text_and_cuts_long_text_with_an_ellipsis():
+    assert render.shorten("报告") == "报告"
+    assert render.shorten("长" * 100, 10) == "长" * 9 + "…"
+    assert render.shorten("  两端空白  ") == "两端空白"
+    assert render.shorten("😀" * 50, 10) == "😀" * 9 + "…"
