@@ -17,8 +17,11 @@ from botapi_stub import ask, parse_html, sent_message, utf16_len
 from test_admin_bot import (
     NEW,
     NEW_TITLE,
+    SEED,
     command,
     folder,
+    holder_of,
+    methods,
     speech_2023,
     upload,
 )
@@ -28,6 +31,7 @@ from test_bot_chat import QUESTION, button
 from bot import admin_views, render
 from bot.keyboards import MAX_CALLBACK_BYTES, Callback, Kind
 from bot.state import LibraryHolder, Recent
+from retrieval.store import MAX_NAME_BYTES, fit_name
 
 OTHER_ADMIN = 8
 LONG = "长" * 4091  # "/doc " + LONG is a whole 4,096-character message
@@ -135,3 +139,37 @@ def test_shorten_keeps_short_text_and_cuts_long_text_with_an_ellipsis():
     assert render.shorten("长" * 100, 10) == "长" * 9 + "…"
     assert render.shorten("  两端空白  ") == "两端空白"
     assert render.shorten("😀" * 50, 10) == "😀" * 9 + "…"
+
+
+# -- 4. a long Chinese file name ----------------------------------------------------------------
+
+
+async def test_a_long_chinese_file_name_is_stored_shortened(admin_bot, stub):
+    name = "关于" + "长" * 110 + ".txt"  # 112 characters, 340 bytes in UTF-8
+    reply = visible(await upload(stub, name, speech_2023().encode()))
+    assert reply.startswith("✅ 已载入《"), reply
+    stored = [n for n in folder(admin_bot) if n != SEED]
+    assert len(stored) == 1 and stored[0].startswith("关于长长") and stored[0].endswith("….txt")
+    assert len(stored[0].encode()) <= 255
+    assert f"（{stored[0]}）" in reply, "the reply names the file as stored"
+    assert stored[0] in [d.name for d in holder_of(admin_bot).documents]
+
+
+def test_fit_name_cuts_the_stem_at_a_character_boundary_and_keeps_the_extension():
+    assert fit_name("长" * 78 + ".txt") == "长" * 78 + ".txt", "238 bytes: as it is"
+    assert fit_name("长" * 79 + ".docx") == "长" * 77 + "….docx"
+    cut = fit_name("😀" * 70 + ".pdf")  # four bytes each
+    assert cut == "😀" * 58 + "….pdf" and len(cut.encode()) <= MAX_NAME_BYTES
+
+
+# -- 8. invisible file names --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ㅤ.txt", "\u3000.txt", " \u3164\u3000.md", "\u2800.pdf", "\u115f\u1160.docx",
+                                  "\uffa0.txt", "\u00a0.txt"])
+async def test_invisible_file_names_are_refused_before_downloading(admin_bot, stub, name):
+    before = folder(admin_bot)
+    text = visible(await upload(stub, name, speech_2023().encode()))
+    assert "文件名看不见" in text and text.endswith("文档未更改。"), text
+    assert "getFile" not in methods(stub)
+    assert folder(admin_bot) == before
