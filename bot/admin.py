@@ -34,6 +34,7 @@ from bot.context import Context
 from bot.documents import (
     LastDocumentError,
     Librarian,
+    NameTakenError,
     NotLoadedError,
     PendingRemoval,
     PendingUpload,
@@ -167,12 +168,15 @@ async def on_upload(update: Update, context: Context) -> None:
     except DocumentError as err:
         await message.reply_html(views.rejected(err))
         return
-    if desk.has(document.name):
-        token = desk.pending.add(PendingUpload(document, received[1], user_id))
-        markup = views.confirm_keyboard(token, "替换")
-        await message.reply_html(views.replace_prompt(document.name), reply_markup=markup)
-        return
-    await message.reply_html(await store_upload(desk, document, received[1], replaced=False))
+    if not desk.has(document.name):
+        try:
+            await message.reply_html(await store_upload(desk, document, received[1], replaced=False))
+            return
+        except NameTakenError:  # the same name uploaded again meanwhile, and stored first
+            pass
+    token = desk.pending.add(PendingUpload(document, received[1], user_id))
+    markup = views.confirm_keyboard(token, "替换")
+    await message.reply_html(views.replace_prompt(document.name), reply_markup=markup)
 
 
 async def receive(message: Message, upload: TelegramDocument, context: Context) -> tuple[str, bytes] | None:
@@ -202,9 +206,10 @@ async def receive(message: Message, upload: TelegramDocument, context: Context) 
 
 
 async def store_upload(desk: Librarian, document: Document, data: bytes, replaced: bool) -> str:
-    """Write and index a parsed upload; the reply text either way."""
+    """Write and index a parsed upload; the reply text either way. Not `replaced`: NameTakenError
+    if the name was taken meanwhile (the caller asks before replacing)."""
     try:
-        await desk.add(document, data)
+        await desk.add(document, data, replace=replaced)
     except OSError:
         logger.exception("保存 %s 失败", document.name)
         return views.SAVE_FAILED

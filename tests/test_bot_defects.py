@@ -9,11 +9,12 @@ cancelling another admin's confirmation.
 
 from __future__ import annotations
 
+import asyncio
 import pickle
 import re
 
 import pytest
-from botapi_stub import ask, parse_html, sent_message, utf16_len
+from botapi_stub import ask, buttons, parse_html, sent_message, utf16_len
 from test_admin_bot import (
     NEW,
     NEW_TITLE,
@@ -22,7 +23,9 @@ from test_admin_bot import (
     folder,
     holder_of,
     methods,
+    push_upload,
     speech_2023,
+    tap,
     upload,
 )
 from test_admin_bot import admin_bot as admin_bot  # the fixture, used by name below
@@ -160,6 +163,44 @@ def test_fit_name_cuts_the_stem_at_a_character_boundary_and_keeps_the_extension(
     assert fit_name("长" * 79 + ".docx") == "长" * 77 + "….docx"
     cut = fit_name("😀" * 70 + ".pdf")  # four bytes each
     assert cut == "😀" * 58 + "….pdf" and len(cut.encode()) <= MAX_NAME_BYTES
+
+
+# -- 5. two same-named uploads at once ----------------------------------------------------------
+
+
+async def test_two_same_named_uploads_at_once_ask_before_the_second_replaces(admin_bot, stub):
+    desk = admin_bot.bot_data.librarian
+    checked = asyncio.Event()
+    checks = []
+    has = desk.has
+
+    def counting_has(name: str) -> bool:
+        checks.append(name)
+        if len(checks) >= 2:
+            checked.set()
+        return has(name)
+
+    desk.has = counting_has
+    first, second = speech_2023().encode(), (speech_2023() + "\n四、补充\n补充内容。\n").encode()
+    await desk.lock.acquire()  # a change running: both uploads get past their check, then wait
+    try:
+        since = len(stub.calls)
+        push_upload(stub, NEW, first)
+        push_upload(stub, NEW, second)
+        await asyncio.wait_for(checked.wait(), 20)
+    finally:
+        desk.lock.release()
+    replies = [c.params for c in await stub.wait_for("sendMessage", since=since, count=2)]
+    texts = sorted(visible(r) for r in replies)
+    assert texts[0].startswith(f"✅ 已载入《{NEW_TITLE}》"), texts
+    assert texts[1] == f"已有同名文档「{NEW}」。要用新文件替换它吗？", texts
+    stored = folder(admin_bot)[NEW]
+    assert stored in (first, second)
+    prompt = next(r for r in replies if "替换" in [b["text"] for b in buttons(r)])
+    since = len(stub.calls)
+    await tap(stub, prompt, "替换")
+    await stub.wait_for("editMessageText", since=since)
+    assert folder(admin_bot)[NEW] == (second if stored == first else first), "replaced once confirmed"
 
 
 # -- 8. invisible file names --------------------------------------------------------------------
