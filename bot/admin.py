@@ -272,7 +272,7 @@ async def on_stats(update: Update, context: Context) -> None:
 
 
 async def on_confirm_button(update: Update, context: Context) -> None:
-    """Yes/no on a replace or remove prompt."""
+    """Yes/no on a replace or remove prompt, by the admin who asked for it only."""
     query = update.callback_query
     assert query is not None  # a CallbackQueryHandler only runs for callback queries
     confirm = views.parse_confirm(query.data)
@@ -283,10 +283,14 @@ async def on_confirm_button(update: Update, context: Context) -> None:
         return
     yes, token = confirm
     desk = context.bot_data.librarian
-    pending = desk.pending.pop(token)
-    if pending is None or pending.user_id != query.from_user.id:
+    pending = desk.pending.get(token)
+    if pending is None:
         await query.answer(views.EXPIRED)
         return
+    if pending.user_id != query.from_user.id:  # another admin (in a group, say): theirs stays pending
+        await query.answer(views.NOT_YOURS)
+        return
+    desk.pending.pop(token)  # no await since get(): a double tap finds it gone
     await query.answer()
     if not yes:
         text = views.CANCELLED

@@ -94,7 +94,8 @@ def parse_upload(name: str, data: bytes) -> Document:
 class PendingActions:
     """Confirmations waiting for a button tap, by a short token that fits in callback data.
 
-    Bounded (an upload holds its bytes until confirmed); a token is used once.
+    Bounded (an upload holds its bytes until confirmed); a token is used once, and only by the
+    admin who asked (each item carries their user_id: the handler checks it before pop()).
     """
 
     def __init__(self, capacity: int = 8) -> None:
@@ -108,6 +109,9 @@ class PendingActions:
         while len(self._items) > self.capacity:
             self._items.popitem(last=False)
         return token
+
+    def get(self, token: str) -> PendingUpload | PendingRemoval | None:
+        return self._items.get(token)
 
     def pop(self, token: str) -> PendingUpload | PendingRemoval | None:
         return self._items.pop(token, None)

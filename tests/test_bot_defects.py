@@ -12,13 +12,19 @@ from __future__ import annotations
 import asyncio
 import pickle
 import re
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
-from botapi_stub import ask, buttons, parse_html, sent_message, utf16_len
+from botapi_stub import TOKEN, BotApiStub, ask, buttons, parse_html, sent_message, utf16_len
+from telegram.ext import Application
 from test_admin_bot import (
+    ADMIN,
     NEW,
     NEW_TITLE,
     SEED,
+    SEED_PATH,
     command,
     folder,
     holder_of,
@@ -32,8 +38,11 @@ from test_admin_bot import admin_bot as admin_bot  # the fixture, used by name b
 from test_bot_chat import QUESTION, button
 
 from bot import admin_views, render
+from bot.app import build_application, polling, production_rate_limiter
 from bot.keyboards import MAX_CALLBACK_BYTES, Callback, Kind
+from bot.settings import load_settings
 from bot.state import LibraryHolder, Recent
+from retrieval.library import Library
 from retrieval.store import MAX_NAME_BYTES, fit_name
 
 OTHER_ADMIN = 8
@@ -214,3 +223,56 @@ async def test_invisible_file_names_are_refused_before_downloading(admin_bot, st
     assert "文件名看不见" in text and text.endswith("文档未更改。"), text
     assert "getFile" not in methods(stub)
     assert folder(admin_bot) == before
+
+
+# -- 9. confirmations belong to the admin who asked ---------------------------------------------
+
+
+@pytest.fixture
+async def two_admins(stub: BotApiStub, seed_library: Library, tmp_path: Path) -> AsyncIterator[Application]:
+    """The admin bot with two admins, 7 and 8."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(SEED_PATH, data / SEED)
+    settings = load_settings(env_file=None, telegram_bot_token=TOKEN, telegram_base_url=stub.base_url,
+                             telegram_base_file_url=stub.base_file_url, admin_ids=f"{ADMIN},{OTHER_ADMIN}",
+                             data_dir=data, state_dir=tmp_path / "state")
+    application = build_application(settings, holder=LibraryHolder(seed_library),
+                                    rate_limiter=production_rate_limiter())
+    async with polling(application, poll_timeout=2):
+        yield application
+    assert not stub.rejected, [(c.method, c.error) for c in stub.rejected]
+
+
+async def group_tap(stub: BotApiStub, params: dict, label: str, user_id: int) -> dict:
+    since = len(stub.calls)
+    stub.callback(button(params, label), sent_message(stub, params, chat="supergroup"), user_id=user_id)
+    return (await stub.wait_for("answerCallbackQuery", since=since))[0].params
+
+
+async def test_another_admins_tap_leaves_a_removal_pending(two_admins, stub):
+    await upload(stub, NEW, speech_2023().encode())
+    since = len(stub.calls)
+    stub.message("/remove 2", chat="supergroup", user_id=ADMIN)  # asked in the admins' group
+    prompt = (await stub.wait_for("sendMessage", since=since))[0].params
+    for label in ("删除", "取消"):
+        answered = await group_tap(stub, prompt, label, OTHER_ADMIN)
+        assert answered["text"] == admin_views.NOT_YOURS
+    assert NEW in folder(two_admins) and len(holder_of(two_admins).documents) == 2
+    assert not stub.of("editMessageText", since), "the prompt is still there"
+    since = len(stub.calls)
+    await group_tap(stub, prompt, "删除", ADMIN)
+    edit = (await stub.wait_for("editMessageText", since=since))[0].params
+    assert visible(edit) == f"🗑 已删除「{NEW}」，现有 1 份文档。"
+
+
+async def test_another_admins_tap_leaves_a_replacement_pending(two_admins, stub):
+    old = folder(two_admins)[SEED]
+    prompt = await upload(stub, SEED, speech_2023().encode())
+    answered = await tap(stub, prompt, "替换", user_id=OTHER_ADMIN)  # forged: the prompt is in 7's chat
+    assert answered.params["text"] == admin_views.NOT_YOURS
+    assert folder(two_admins)[SEED] == old
+    since = len(stub.calls)
+    await tap(stub, prompt, "替换")
+    edit = (await stub.wait_for("editMessageText", since=since))[0].params
+    assert f"已替换并载入《{NEW_TITLE}》" in visible(edit)
