@@ -30,7 +30,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -506,8 +506,16 @@ async def on_inline(update: Update, context: Context) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the exception, tell the user something went wrong (no internals), carry on."""
+    """Log the exception, tell the user something went wrong (no internals), carry on.
+
+    Not after a request that timed out: Telegram may well have done it (a sendMessage answered
+    after the read timeout has reached the user), and "出错" under an answer is wrong.
+    """
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, TimedOut):
+        logger.warning("处理更新 %s 时 Telegram 响应超时（请求可能已经完成，不再向用户道歉）：%s",
+                       update_id, context.error)
+        return
     logger.error("处理更新 %s 时出错", update_id, exc_info=context.error)
     if not isinstance(update, Update):
         return

@@ -10,6 +10,7 @@ cancelling another admin's confirmation.
 from __future__ import annotations
 
 import asyncio
+import logging
 import pickle
 import re
 import shutil
@@ -37,7 +38,7 @@ from test_admin_bot import (
 from test_admin_bot import admin_bot as admin_bot  # the fixture, used by name below
 from test_bot_chat import QUESTION, button
 
-from bot import admin_views, render
+from bot import admin_views, app, render
 from bot.app import build_application, polling, production_rate_limiter
 from bot.keyboards import MAX_CALLBACK_BYTES, Callback, Kind
 from bot.settings import load_settings
@@ -210,6 +211,32 @@ async def test_two_same_named_uploads_at_once_ask_before_the_second_replaces(adm
     await tap(stub, prompt, "替换")
     await stub.wait_for("editMessageText", since=since)
     assert folder(admin_bot)[NEW] == (second if stored == first else first), "replaced once confirmed"
+
+
+# -- 6. a send that times out -------------------------------------------------------------------
+
+
+async def test_a_send_answered_after_the_read_timeout_gets_no_apology_too(stub, seed_library, tmp_path,
+                                                                        monkeypatch, caplog):
+    real = app.build_request
+
+    def build_request(settings, connections):  # only the pool for sending: getUpdates long-polls
+        return real(settings, connections, read_timeout=0.5 if connections > 1 else 5.0)
+
+    monkeypatch.setattr(app, "build_request", build_request)
+    settings = load_settings(env_file=None, telegram_bot_token=TOKEN, telegram_base_url=stub.base_url,
+                             telegram_base_file_url=stub.base_file_url, state_dir=tmp_path / "state")
+    application = build_application(settings, holder=LibraryHolder(seed_library),
+                                    rate_limiter=production_rate_limiter())
+    stub.delays["sendMessage"] = 2.0  # Telegram got it, but answers after the bot stopped waiting
+    caplog.set_level(logging.WARNING, logger="bot.handlers")
+    async with polling(application, poll_timeout=1):
+        stub.message(QUESTION)
+        await stub.wait_for("sendMessage")
+    # The drain at the end of polling() waited for the update, error handler included.
+    sent = [c.params["text"] for c in stub.calls if c.method == "sendMessage"]
+    assert len(sent) == 1 and sent[0].startswith("📄"), sent
+    assert any("超时" in r.getMessage() for r in caplog.records), "the timeout is logged"
 
 
 # -- 8. invisible file names --------------------------------------------------------------------
