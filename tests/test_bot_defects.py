@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from botapi_stub import TOKEN, BotApiStub, ask, buttons, parse_html, sent_message, utf16_len
+from botapi_stub import BOT_USERNAME, TOKEN, BotApiStub, ask, buttons, parse_html, sent_message, utf16_len
 from telegram.ext import Application
 from test_admin_bot import (
     ADMIN,
@@ -38,7 +38,7 @@ from test_admin_bot import (
 from test_admin_bot import admin_bot as admin_bot  # the fixture, used by name below
 from test_bot_chat import QUESTION, button
 
-from bot import admin_views, app, render
+from bot import admin_views, app, handlers, render
 from bot.app import build_application, polling, production_rate_limiter
 from bot.keyboards import MAX_CALLBACK_BYTES, Callback, Kind
 from bot.settings import load_settings
@@ -237,6 +237,28 @@ async def test_a_send_answered_after_the_read_timeout_gets_no_apology_too(stub, 
     sent = [c.params["text"] for c in stub.calls if c.method == "sendMessage"]
     assert len(sent) == 1 and sent[0].startswith("📄"), sent
     assert any("超时" in r.getMessage() for r in caplog.records), "the timeout is logged"
+
+
+# -- 7. unknown commands ------------------------------------------------------------------------
+
+
+async def test_unknown_commands_get_a_help_line_in_private_and_when_addressed(bot, stub):
+    reply = await ask(stub, "/foo")
+    assert reply["text"] == handlers.unknown_command("/foo")
+    assert reply["text"].startswith("没有 /foo 这个命令。") and "/help" in reply["text"]
+    long = await ask(stub, "/" + "x" * 200)
+    assert "…" in long["text"] and len(long["text"]) < 150
+
+    since = len(stub.calls)
+    stub.message("/foo", chat="supergroup")  # maybe another bot's: left alone
+    stub.message("/foo@other_bot", chat="supergroup")
+    addressed = stub.message(f"/foo@{BOT_USERNAME}", chat="supergroup")
+    reply = (await stub.wait_for("sendMessage", since=since))[0].params
+    assert reply["text"] == handlers.unknown_command(f"/foo@{BOT_USERNAME}", group=True)
+    assert reply["text"].startswith("没有 /foo 这个命令。") and "/ask" in reply["text"]
+    assert reply["reply_parameters"]["message_id"] == addressed["message"]["message_id"]
+    await ask(stub, QUESTION)  # one more round trip for anything still coming
+    assert len(stub.of("sendMessage", since)) == 2
 
 
 # -- 8. invisible file names --------------------------------------------------------------------
