@@ -34,6 +34,7 @@ from bot.context import Context
 from bot.documents import (
     LastDocumentError,
     Librarian,
+    NameTakenError,
     NotLoadedError,
     PendingRemoval,
     PendingUpload,
@@ -120,12 +121,32 @@ async def admin_only(update: Update, context: Context, action: str) -> bool:
     return False
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def ordinal(text: str) -> int | None:
+    """The number in "2", or "２" as a Chinese keyboard types it; None for anything else.
+
+    Not str.isdigit() and int(): they take "²" (and int() then fails: "出错") or "٢" (read as a
+    2 nobody meant). Other digits get no number; not_found() says how to write one.
+    """
+    text = text.strip().translate(_FULL_WIDTH_DIGITS)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def find_document(documents: tuple[Document, ...], query: str) -> Document | None:
     """A document by its number in /docs, its file name or its title."""
     query = query.strip()
-    if query.isdigit() and 1 <= int(query) <= len(documents):
-        return documents[int(query) - 1]
+    number = ordinal(query)
+    if number is not None and 1 <= number <= len(documents):
+        return documents[number - 1]
     return next((d for d in documents if query in (d.name, d.title)), None)
+
+
+def not_found(query: str, listing: str = "/docs") -> str:
+    """The reply for a document that find_document() did not find, with a hint for "²"-like numbers."""
+    odd = query.strip().isdigit() and not query.strip().translate(_FULL_WIDTH_DIGITS).isascii()
+    return views.no_such_document(query, listing, odd_digits=odd)
 
 
 # -- uploads -------------------------------------------------------------------------------
@@ -147,12 +168,15 @@ async def on_upload(update: Update, context: Context) -> None:
     except DocumentError as err:
         await message.reply_html(views.rejected(err))
         return
-    if desk.has(document.name):
-        token = desk.pending.add(PendingUpload(document, received[1], user_id))
-        markup = views.confirm_keyboard(token, "替换")
-        await message.reply_html(views.replace_prompt(document.name), reply_markup=markup)
-        return
-    await message.reply_html(await store_upload(desk, document, received[1], replaced=False))
+    if not desk.has(document.name):
+        try:
+            await message.reply_html(await store_upload(desk, document, received[1], replaced=False))
+            return
+        except NameTakenError:  # the same name uploaded again meanwhile, and stored first
+            pass
+    token = desk.pending.add(PendingUpload(document, received[1], user_id))
+    markup = views.confirm_keyboard(token, "替换")
+    await message.reply_html(views.replace_prompt(document.name), reply_markup=markup)
 
 
 async def receive(message: Message, upload: TelegramDocument, context: Context) -> tuple[str, bytes] | None:
@@ -182,9 +206,10 @@ async def receive(message: Message, upload: TelegramDocument, context: Context) 
 
 
 async def store_upload(desk: Librarian, document: Document, data: bytes, replaced: bool) -> str:
-    """Write and index a parsed upload; the reply text either way."""
+    """Write and index a parsed upload; the reply text either way. Not `replaced`: NameTakenError
+    if the name was taken meanwhile (the caller asks before replacing)."""
     try:
-        await desk.add(document, data)
+        await desk.add(document, data, replace=replaced)
     except OSError:
         logger.exception("保存 %s 失败", document.name)
         return views.SAVE_FAILED
@@ -233,7 +258,7 @@ async def on_remove(update: Update, context: Context) -> None:
     # A file that failed to load (named by /reload) can be removed by its file name too.
     name = document.name if document else (query if query in desk.store.names() else None)
     if name is None:
-        await message.reply_html(views.no_such_document(query))
+        await message.reply_html(not_found(query))
         return
     token = desk.pending.add(PendingRemoval(name, user_id))
     prompt = views.remove_prompt(name, document.title if document else None)
@@ -247,7 +272,7 @@ async def on_stats(update: Update, context: Context) -> None:
 
 
 async def on_confirm_button(update: Update, context: Context) -> None:
-    """Yes/no on a replace or remove prompt."""
+    """Yes/no on a replace or remove prompt, by the admin who asked for it only."""
     query = update.callback_query
     assert query is not None  # a CallbackQueryHandler only runs for callback queries
     confirm = views.parse_confirm(query.data)
@@ -258,10 +283,14 @@ async def on_confirm_button(update: Update, context: Context) -> None:
         return
     yes, token = confirm
     desk = context.bot_data.librarian
-    pending = desk.pending.pop(token)
-    if pending is None or pending.user_id != query.from_user.id:
+    pending = desk.pending.get(token)
+    if pending is None:
         await query.answer(views.EXPIRED)
         return
+    if pending.user_id != query.from_user.id:  # another admin (in a group, say): theirs stays pending
+        await query.answer(views.NOT_YOURS)
+        return
+    desk.pending.pop(token)  # no await since get(): a double tap finds it gone
     await query.answer()
     if not yes:
         text = views.CANCELLED
@@ -350,7 +379,7 @@ async def correct_profile(message: Message, context: Context, reference: str,
         return
     document = find_document(desk.holder.documents, reference)
     if document is None:
-        await message.reply_html(views.no_such_document(reference))
+        await message.reply_html(not_found(reference))
         return
     if not changes:
         await message.reply_html(views.profile_message(document, desk.corrected_fields(document.name)))
@@ -402,10 +431,11 @@ async def on_unsynonym(update: Update, context: Context) -> None:
 
 
 async def remove_synonyms(message: Message, context: Context, args: Sequence[str]) -> None:
-    if len(args) != 1 or not args[0].isdigit():
+    number = ordinal(args[0]) if len(args) == 1 else None
+    if number is None:
         await message.reply_text(views.UNSYNONYM_USAGE)
         return
-    words = await change_vocabulary(message, lambda: context.bot_data.vocabulary.remove(int(args[0])))
+    words = await change_vocabulary(message, lambda: context.bot_data.vocabulary.remove(number))
     if words is not None:
         logger.info("删除相关词：%s", " ".join(words))
         await message.reply_html(views.synonym_removed(words))
@@ -448,13 +478,13 @@ async def on_doc(update: Update, context: Context) -> None:
         pages = views.scope_list(holder.documents, scope_title(context))
         await reply_pages(message, pages, views.scope_keyboard(holder.generation, holder.documents))
         return
-    if query.lower() in ALL:
+    if query.lower().translate(_FULL_WIDTH_DIGITS) in ALL:
         set_scope(context.user_data, None)
         await message.reply_html(views.scoped(None))
         return
     document = find_document(holder.documents, query)
     if document is None:
-        await message.reply_html(views.no_such_document(query))
+        await message.reply_html(not_found(query, "/doc"))
         return
     set_scope(context.user_data, document)
     await message.reply_html(views.scoped(document.title))

@@ -22,7 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.documents import ReloadResult
 from bot.keyboards import label
-from bot.render import MAX_MESSAGE, SEPARATOR, escape, html_to_text, utf16_len
+from bot.render import MAX_MESSAGE, SEPARATOR, escape, html_to_text, shorten, utf16_len
 from bot.stats import UsageSummary
 from retrieval.models import Document, DocumentError
 
@@ -30,14 +30,17 @@ CONFIRM = re.compile(r"(ay|an)\|([0-9a-f]{1,12})\Z")  # the patterns of this mod
 SCOPE = re.compile(r"sc\|(\d{1,9})\|(-1|\d{1,4})\Z")
 MAX_OUTLINE = 12  # top-level headings listed after an upload
 MAX_BUTTONS = 90  # Telegram allows about 100 buttons per keyboard
+MAX_REASON = 200  # characters of a refusal's reason, which may quote the value given
 
 ADMIN_ONLY = "只有管理员可以上传或管理文档。"
 BUSY = "正在重新载入，请稍候……完成后会接着处理。"
 REMOVE_USAGE = "用法：/remove 文件名或编号，例如 /remove 2（编号见 /docs）"
 EXPIRED = "这个按钮已过期，请重新操作"
 CANCELLED = "已取消，文档未更改。"
+NOT_YOURS = "只有发起这个操作的管理员可以确认或取消"
 SAVE_FAILED = "保存文件失败，文档未更改。请稍后再试。"
 NOT_A_FILE = "请把文档作为文件发送（.txt、.md、.docx 或 .pdf）。"
+ODD_DIGITS = "编号请用 1、2、3 这样的数字。"
 
 PROFILE_FIELDS = {  # profile field → how the admin sees it (and may type it: 年份=2024)
     "title": "标题",
@@ -188,8 +191,11 @@ def scoped(title: str | None) -> str:
     return f"好的，之后的问题只在《{escape(title)}》中查找。发送 /doc 可以改回全部文档。"
 
 
-def no_such_document(query: str) -> str:
-    return f"没有找到文档「{escape(query)}」。用 /docs 查看已载入的文档和编号。"
+def no_such_document(query: str, listing: str = "/docs", odd_digits: bool = False) -> str:
+    """Nothing by that number, name or title; `listing` is the command that shows the numbers
+    (/doc for everyone), `odd_digits` adds how to write a number ("²" or "٢" was given)."""
+    hint = ODD_DIGITS if odd_digits else ""
+    return f"没有找到文档「{escape(shorten(query))}」。{hint}用 {listing} 查看已载入的文档和编号。"
 
 
 def remove_prompt(name: str, title: str | None) -> str:
@@ -236,7 +242,7 @@ def profile_message(document: Document, corrected: frozenset[str], updated: bool
 
 def profile_rejected(reason: str) -> str:
     """A correction that cannot be applied: why, and that nothing changed."""
-    return f"没有更改：{escape(reason)}。\n档案未更改。"
+    return f"没有更改：{escape(shorten(reason, MAX_REASON))}。\n档案未更改。"
 
 
 # -- /synonym, /synonyms ------------------------------------------------------------------
@@ -269,7 +275,7 @@ def synonym_removed(words: Sequence[str]) -> str:
 
 
 def synonym_rejected(reason: str) -> str:
-    return f"没有添加或删除：{escape(reason)}。\n相关词未更改。"
+    return f"没有添加或删除：{escape(shorten(reason, MAX_REASON))}。\n相关词未更改。"
 
 
 # -- /reload -------------------------------------------------------------------------------

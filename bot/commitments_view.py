@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import keyboards
 from bot.keyboards import Kind
-from bot.render import MAX_MESSAGE, SEPARATOR, escape, html_to_text, utf16_len
+from bot.render import MAX_MESSAGE, SEPARATOR, escape, html_to_text, shorten, utf16_len
 from retrieval.commitments import Commitment
 
 PAGE_SIZE = 8
@@ -128,7 +128,7 @@ def page_message(
 
 
 def empty_message(keyword: str = "") -> str:
-    return escape(NONE_FOR_KEYWORD.format(keyword)) if keyword else NONE_FOUND
+    return escape(NONE_FOR_KEYWORD.format(shorten(keyword))) if keyword else NONE_FOUND
 
 
 def listing_keyboard(

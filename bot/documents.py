@@ -49,6 +49,10 @@ class NotLoadedError(Exception):
     """The document to correct is not (or no longer) loaded."""
 
 
+class NameTakenError(Exception):
+    """A new upload's name was taken while it was parsed (the same name uploaded twice at once)."""
+
+
 @dataclass(frozen=True)
 class ReloadResult:
     """What a /reload did: the documents now answering, the files skipped and why."""
@@ -98,7 +102,8 @@ def parse_upload(name: str, data: bytes) -> Document:
 class PendingActions:
     """Confirmations waiting for a button tap, by a short token that fits in callback data.
 
-    Bounded (an upload holds its bytes until confirmed); a token is used once.
+    Bounded (an upload holds its bytes until confirmed); a token is used once, and only by the
+    admin who asked (each item carries their user_id: the handler checks it before pop()).
     """
 
     def __init__(self, capacity: int = 8) -> None:
@@ -112,6 +117,9 @@ class PendingActions:
         while len(self._items) > self.capacity:
             self._items.popitem(last=False)
         return token
+
+    def get(self, token: str) -> PendingUpload | PendingRemoval | None:
+        return self._items.get(token)
 
     def pop(self, token: str) -> PendingUpload | PendingRemoval | None:
         return self._items.pop(token, None)
@@ -140,9 +148,15 @@ class Librarian:
         """Validate an upload off the event loop (Word and PDF take a while)."""
         return await asyncio.to_thread(parse_upload, name, data)
 
-    async def add(self, document: Document, data: bytes) -> None:
-        """Index the new document with all the others (replacing one of the same name), store it, swap."""
+    async def add(self, document: Document, data: bytes, *, replace: bool = True) -> None:
+        """Index the new document with all the others (replacing one of the same name), store it, swap.
+
+        replace=False: NameTakenError if the name exists by now. Checked under the lock, because the
+        handler's own check ran before parsing: two uploads of one name would both pass it.
+        """
         async with self.lock:
+            if not replace and self.has(document.name):
+                raise NameTakenError(document.name)
             kept = [d for d in self.holder.documents if d.name != document.name]
             ordered = tuple(sorted([*kept, document], key=lambda d: d.name))
             library = await asyncio.to_thread(ready_library, ordered, self.cache_dir)

@@ -30,7 +30,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -53,6 +53,8 @@ from retrieval.reply import Listing, NoAnswer, PassageAnswer, Reply
 logger = logging.getLogger(__name__)
 
 ASK_USAGE = "用法：/ask 问题，例如 /ask 2022年基础配套有哪些任务"
+UNKNOWN_COMMAND = "没有 {} 这个命令。直接发送问题即可，/help 查看怎么提问。"
+UNKNOWN_GROUP_COMMAND = "没有 {} 这个命令。在群里提问请用 /ask 问题，/help 查看怎么提问。"
 VOTE_THANKS = "谢谢反馈"
 
 PRIVATE_COMMANDS = [
@@ -79,6 +81,7 @@ def register(application: Application) -> None:
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_private_text),
             MessageHandler(groups & filters.TEXT & ~filters.COMMAND, on_group_text),
             MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_private_other),
+            MessageHandler(filters.COMMAND, on_unknown_command),  # after every CommandHandler (app.py)
             CallbackQueryHandler(on_page, pattern=keyboards.PATTERNS[Kind.PAGE]),
             CallbackQueryHandler(on_full, pattern=keyboards.PATTERNS[Kind.FULL]),
             CallbackQueryHandler(on_section, pattern=keyboards.PATTERNS[Kind.SECTION]),
@@ -206,6 +209,25 @@ async def on_private_other(update: Update, context: Context) -> None:
     """Stickers, photos and the like in a private chat: say what the bot can read."""
     if update.effective_message:
         await update.effective_message.reply_text(render.NOT_TEXT)
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """A /command no handler took: one line on how to ask, rather than silence. In groups only
+    /cmd@ourbot: a bare /cmd there may be meant for another bot."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split(maxsplit=1)[0]
+    group = message.chat.type != ChatType.PRIVATE
+    if group and not command.lower().endswith(f"@{context.bot.username}".lower()):
+        return
+    await message.reply_text(unknown_command(command, group))
+
+
+def unknown_command(command: str, group: bool = False) -> str:
+    """The help line for an unknown command (its @botname dropped, a long one cut)."""
+    name = render.shorten(command.split("@", 1)[0], 40)
+    return (UNKNOWN_GROUP_COMMAND if group else UNKNOWN_COMMAND).format(name)
 
 
 def addressed_question(message: Message, bot_id: int, bot_username: str) -> str | None:
@@ -506,8 +528,16 @@ async def on_inline(update: Update, context: Context) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the exception, tell the user something went wrong (no internals), carry on."""
+    """Log the exception, tell the user something went wrong (no internals), carry on.
+
+    Not after a request that timed out: Telegram may well have done it (a sendMessage answered
+    after the read timeout has reached the user), and "出错" under an answer is wrong.
+    """
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, TimedOut):
+        logger.warning("处理更新 %s 时 Telegram 响应超时（请求可能已经完成，不再向用户道歉）：%s",
+                       update_id, context.error)
+        return
     logger.error("处理更新 %s 时出错", update_id, exc_info=context.error)
     if not isinstance(update, Update):
         return

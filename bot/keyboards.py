@@ -14,6 +14,8 @@ bytes, so the data is compact, self-describing and parsed strictly, one kind per
     n                   the "n/N" counter (does nothing)
 
 <gen> is the library generation: after a reload, old buttons are recognised as stale.
+<rid> is the reply's random key (24 hex digits, 96 bits): it cannot be guessed from one's
+own buttons, so forged data cannot open another user's answer.
 Each kind has its own CallbackQueryHandler with the pattern below (bot/handlers.py); data
 that matches no pattern, or points at nothing any more, gets the polite "stale" answer.
 """
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.state import REPLY_KEY
 
 MAX_CALLBACK_BYTES = 64
 MAX_LABEL = 30  # characters of a section heading shown on a button
@@ -43,20 +47,21 @@ class Kind(Enum):
     VOTE = "v"
 
 
+RID = REPLY_KEY  # a recent reply's random key (bot/state.py Recent)
 _KEY = {  # what stands between the generation and the number, per kind
-    Kind.PAGE: "[0-9a-f]{1,12}",
-    Kind.FULL: "[0-9a-f]{1,12}",
+    Kind.PAGE: RID,
+    Kind.FULL: RID,
     Kind.SECTION: r"\d{1,4}",
     Kind.EXAMPLE: "",
-    Kind.LISTING_PAGE: "[0-9a-f]{1,12}",
-    Kind.LISTING_ITEM: "[0-9a-f]{1,12}",
-    Kind.ALSO: "[0-9a-f]{1,12}",
+    Kind.LISTING_PAGE: RID,
+    Kind.LISTING_ITEM: RID,
+    Kind.ALSO: RID,
 }
 PATTERNS: dict[Kind, re.Pattern[str]] = {
     kind: re.compile(rf"{kind.value}\|(\d{{1,9}})\|" + (rf"({key})\|" if key else "()") + r"(-1|\d{1,5})\Z")
     for kind, key in _KEY.items()
 }
-PATTERNS[Kind.VOTE] = re.compile(r"v\|(\d{1,9})\|([0-9a-f]{1,12})\|([01])\Z")  # the number: 1 👍, 0 👎
+PATTERNS[Kind.VOTE] = re.compile(rf"v\|(\d{{1,9}})\|({RID})\|([01])\Z")  # the number: 1 👍, 0 👎
 VOTE_UP, VOTE_DOWN = "👍", "👎"
 
 

@@ -28,6 +28,7 @@ LONG_QUOTE = 500  # quotes longer than this are collapsed (<blockquote expandabl
 MAX_PARTS = 6  # a section or document shown in full is cut after this many messages
 SEPARATOR = " › "
 MORE = "……"
+MAX_ECHO = 60  # characters of a user's own words quoted back in a reply
 
 NO_ANSWER = "文档中没有找到能回答这个问题的内容。"
 STALE = "这个按钮已过期，请重新提问"
@@ -40,6 +41,16 @@ TRY_SECTIONS = "可以试试这些章节："
 def escape(text: str) -> str:
     """Escape text for Telegram's HTML parse mode (only <, > and & are special)."""
     return html.escape(text, quote=False)
+
+
+def shorten(text: str, limit: int = MAX_ECHO) -> str:
+    """User input quoted back in a reply, at most `limit` characters, "…" marking a cut.
+
+    A command may carry 4,000 characters; echoed whole, it pushes the reply past Telegram's
+    4,096 and the reply fails (400) instead of saying what was wrong. Plain text: escape after.
+    """
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def utf16_len(text: str) -> int:

@@ -7,9 +7,10 @@ number rather than pointing into the wrong document.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import pickle
+import re
+import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 GENERIC_EXAMPLES = ("今年的重点工作有哪些？", "去年取得了哪些成绩？", "下一步有什么要求？")
 WithButtons = PassageAnswer | Listing  # a reply whose buttons point back into it
+REPLY_KEY = "[0-9a-f]{1,24}"  # what buttons may carry as a reply key (parsing only bounds it)
+_RANDOM_KEY = re.compile(r"[0-9a-f]{24}\Z")  # what Recent.add makes: secrets.token_hex(12)
 
 
 @dataclass(frozen=True)
@@ -52,16 +55,22 @@ class Shown:
 
 
 class Recent(Generic[T]):
-    """A bounded LRU of replies shown to users, so their buttons can carry a short hex id
-    instead of the reply itself."""
+    """A bounded LRU of replies shown to users, so their buttons can carry a short key
+    instead of the reply itself.
+
+    Keys are random (96 bits), not counted: Telegram lets a client send any callback data,
+    and a counter would let one user open another user's answer by trying the ids just
+    below their own. A key is only ever seen in the buttons of the chat it was sent to.
+    """
 
     def __init__(self, capacity: int = 4096) -> None:
         self.capacity = capacity
         self._items: OrderedDict[str, T] = OrderedDict()
-        self._ids = itertools.count(1)
 
     def add(self, item: T) -> str:
-        key = format(next(self._ids), "x")
+        key = secrets.token_hex(12)
+        while key in self._items:  # never in practice; cheap to be sure
+            key = secrets.token_hex(12)
         self._items[key] = item
         if len(self._items) > self.capacity:
             self._items.popitem(last=False)
@@ -78,11 +87,11 @@ class Recent(Generic[T]):
         return list(self._items.items())
 
     def restore(self, items: list[tuple[str, T]]) -> None:
-        """Take back what items() gave (after a restart); new ids continue after theirs."""
+        """Take back what items() gave (after a restart). Keys of the older, counted kind are
+        dropped: they could be guessed (their buttons get the polite "expired" answer)."""
         for key, item in items[-self.capacity:]:
-            self._items[key] = item
-        last = max((int(key, 16) for key, _ in items), default=0)
-        self._ids = itertools.count(last + 1)
+            if isinstance(key, str) and _RANDOM_KEY.match(key):
+                self._items[key] = item
 
 
 class LibraryHolder:

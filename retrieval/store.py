@@ -38,6 +38,12 @@ PATH_IN_NAME = "文件名不能包含路径（如 ../ 或 /），请只用文件
 CONTROL_IN_NAME = "文件名包含控制字符，请改名后再上传"
 NAME_TOO_LONG = f"文件名太长（超过 {MAX_NAME_CHARS} 个字符），请改短后再上传"
 UNSUPPORTED = "只支持 .txt、.md、.docx、.pdf 文件"
+INVISIBLE_NAME = "文件名看不见（只有空白或不可见的字符），请改名后再上传"
+# A stored name in UTF-8 stays under the 255 bytes of ext4, xfs and btrfs: MAX_NAME_CHARS alone does
+# not keep it there (86 Chinese characters are 258 bytes), so a longer name is shortened to fit.
+MAX_NAME_BYTES = 240
+# Letters (or a symbol) by category, yet drawn as nothing: Hangul fillers and the blank Braille pattern.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def safe_name(raw: str) -> str:
@@ -45,7 +51,9 @@ def safe_name(raw: str) -> str:
 
     Path traversal and control characters are refused rather than repaired: a name like
     "../../x.txt" or one with a hidden right-to-left override is a mistake or an attack, and
-    the admin should know. Leading dots (hidden files) are dropped; Chinese is kept as is.
+    the admin should know. So is a name nobody can see ("ㅤ.txt": a Hangul filler), which
+    /docs and /remove could not show. Leading dots (hidden files) are dropped; Chinese is kept
+    as is; a name too long for the file system in UTF-8 is shortened (fit_name).
     """
     shown = "".join(ch if ch.isprintable() else "?" for ch in raw)[:MAX_NAME_CHARS] or "?"
     name = unicodedata.normalize("NFC", raw).strip()
@@ -53,6 +61,9 @@ def safe_name(raw: str) -> str:
         raise DocumentError(shown, CONTROL_IN_NAME)
     if "/" in name or "\\" in name or name in (".", ".."):
         raise DocumentError(shown, PATH_IN_NAME)
+    stem, dot, suffix = name.rpartition(".")
+    if dot and f".{suffix.lower()}" in SUPPORTED_SUFFIXES and not any(map(_visible, stem)):
+        raise DocumentError(shown, INVISIBLE_NAME)
     name = name.lstrip(". ")
     if not name:
         raise DocumentError(shown, NO_NAME)
@@ -60,7 +71,24 @@ def safe_name(raw: str) -> str:
         raise DocumentError(shown, NAME_TOO_LONG)
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES or not Path(name).stem.strip():
         raise DocumentError(name, UNSUPPORTED)
-    return name
+    return fit_name(name)
+
+
+def _visible(ch: str) -> bool:
+    """False for what draws nothing on its own: spaces, controls and format characters, lone
+    combining marks, and the blank letters."""
+    return ch not in _BLANK_LETTERS and unicodedata.category(ch)[0] not in "ZCM"
+
+
+def fit_name(name: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """The name cut to max_bytes of UTF-8 at a character boundary, "…" where the stem was cut
+    and the extension kept, so the file can be written and still says what it is."""
+    if len(name.encode()) <= max_bytes:
+        return name
+    suffix = Path(name).suffix
+    tail = "…" + suffix
+    stem = name[: len(name) - len(suffix)].encode()[: max_bytes - len(tail.encode())]
+    return stem.decode("utf-8", "ignore").rstrip() + tail
 
 
 class DocumentStore:
