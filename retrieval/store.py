@@ -30,7 +30,7 @@ from retrieval.reader import SUPPORTED_SUFFIXES
 
 logger = logging.getLogger(__name__)
 
-MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, even in UTF-8 Chinese
+MAX_NAME_CHARS = 120  # longer names are refused; shorter ones over MAX_NAME_BYTES are shortened
 _TMP_PREFIX, _TMP_SUFFIX = ".upload-", ".tmp"  # hidden and of no supported type: never loaded
 
 NO_NAME = "文件没有名字"
