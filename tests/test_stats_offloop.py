@@ -1,5 +1,7 @@
+# ruff: noqa: F811  (admin_bot is a fixture shared with test_admin_bot.py, used as a parameter)
 """Statistics never stall the bot (issue 14): a write lock held elsewhere — a backup, an admin's
-sqlite3 session — neither delays answers nor loses records.
+sqlite3 session — neither delays answers nor loses records; /stats reads off the event loop, says
+so politely when even reading is locked out, and shows counts only in a group.
 
 The lock is held by a second sqlite3 connection to the same file, as the issue reproduced it.
 Nothing here depends on timing: each assertion is about what happened while the lock was still
@@ -15,12 +17,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from botapi_stub import ask
+from botapi_stub import ask, parse_html
 from telegram.ext import Application
+from test_admin_bot import ADMIN, USER, admin_bot, command  # noqa: F401
+from test_votes import tap
 
-from bot.stats import STATS_FILE, UsageLog
+from bot import admin_views as views
+from bot.stats import DAY, STATS_FILE, UsageLog, UsageSummary
 
 QUESTION = "2022年基础配套有哪些任务"
+MARS = "火星基地的建设"
 NOW = 1_750_000_000.0
 
 
@@ -67,6 +73,37 @@ async def test_questions_are_answered_while_the_database_is_locked_and_counted_a
         assert rows(usage.path, QUESTION) == 0
     assert await asyncio.to_thread(usage.flush, 10), "written once the lock is released"
     assert rows(usage.path, QUESTION) == 1
+
+
+async def test_stats_while_locked_says_so_politely_and_the_bot_goes_on(admin_bot, stub):
+    usage = usage_of(admin_bot)
+    # An exclusive lock can only be had while no other connection is open: here, before the
+    # bot's first question opened the writer's.
+    with write_lock(usage.path, exclusive=True):
+        assert (await ask(stub, MARS, user_id=USER))["text"], "questions are answered"
+        assert (await command(stub, "/stats"))[0]["text"] == views.STATS_BUSY
+        assert (await ask(stub, QUESTION, user_id=USER))["text"].startswith("📄"), "and still answered"
+    text = parse_html((await command(stub, "/stats"))[0]["text"])
+    assert "提问总数：2" in text, "the questions asked during the lock are counted after it"
+
+
+async def test_stats_in_a_group_shows_counts_but_no_ones_questions(admin_bot, stub):
+    answer = await ask(stub, QUESTION, user_id=USER)
+    await tap(stub, answer, "👎", 5001, USER, USER)
+    assert not (await ask(stub, MARS, user_id=USER))["text"].startswith("📄"), "not answered"
+
+    since = len(stub.calls)
+    stub.message("/stats", chat="group", user_id=ADMIN)
+    group = parse_html((await stub.wait_for("sendMessage", since=since))[0].params["text"])
+    assert "提问总数：2（近 7 天 2）" in group and "已回答：1（50%） · 未回答：1" in group
+    assert "👍 0 · 👎 1" in group, "votes are counted per section"
+    assert MARS not in group and QUESTION not in group, "no question of anyone's reaches the group"
+    assert views.STATS_IN_PRIVATE in group
+
+    private = parse_html((await command(stub, "/stats"))[0]["text"])
+    assert MARS in private.split("最近未回答的问题")[1]
+    assert QUESTION in private.split("最近被点 👎 的问题")[1]
+    assert views.STATS_IN_PRIVATE not in private
 
 
 # -- the log itself ---------------------------------------------------------------------------------
@@ -127,3 +164,23 @@ def test_a_summary_before_any_record_needs_no_writer(tmp_path: Path) -> None:
     log = UsageLog(tmp_path / "state" / STATS_FILE)
     assert log.summary(now=NOW).total == 0
     assert log.flush(timeout=0) and log.close()
+
+
+# -- what /stats shows in a group ----------------------------------------------------------------------
+
+
+def test_the_group_view_has_counts_and_no_question_text() -> None:
+    summary = UsageSummary(
+        total=3, last_7_days=2, answered=1, unanswered=2,
+        recent_unanswered=((NOW - DAY, "私下问的问题"),), top_sections=(("讲话", "一、回顾", 1),),
+        questions_logged=True, refused=1, refused_users=1,
+        votes_by_section=(("讲话", "一、回顾", 0, 1),),
+        recent_down=((NOW, "被点踩的问题", "讲话", "一、回顾"),),
+    )
+    group = parse_html(views.stats_message(summary, private=False))
+    assert "私下问的问题" not in group and "被点踩的问题" not in group
+    assert "提问总数：3（近 7 天 2）" in group and "1. 讲话 › 一、回顾 — 1 次" in group
+    assert "1. 讲话 › 一、回顾 — 👍 0 · 👎 1" in group
+    assert views.STATS_IN_PRIVATE in group
+    full = parse_html(views.stats_message(summary))
+    assert "私下问的问题" in full and "被点踩的问题" in full and views.STATS_IN_PRIVATE not in full
