@@ -12,14 +12,16 @@ chat would otherwise be "please ask in words", and our buttons "stale").
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 
 from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Message, Update
 from telegram import Document as TelegramDocument
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -266,9 +268,20 @@ async def on_remove(update: Update, context: Context) -> None:
 
 
 async def on_stats(update: Update, context: Context) -> None:
+    """Usage statistics, read in a thread (a lock held elsewhere must not stall the bot); in a group
+    counts only, since the questions are users' own words."""
     asked = await admin_message(update, context, "/stats")
-    if asked is not None:
-        await asked[0].reply_html(views.stats_message(context.bot_data.usage.summary()))
+    if asked is None:
+        return
+    message = asked[0]
+    try:
+        summary = await asyncio.to_thread(context.bot_data.usage.summary)
+    except (sqlite3.Error, OSError) as err:  # e.g. an exclusive lock held by an admin's sqlite3 session
+        logger.warning("无法读取统计：%s", err)
+        await message.reply_text(views.STATS_BUSY)
+        return
+    private = message.chat.type == ChatType.PRIVATE
+    await message.reply_html(views.stats_message(summary, private=private))
 
 
 async def on_confirm_button(update: Update, context: Context) -> None:

@@ -298,26 +298,34 @@ def reload_message(result: ReloadResult) -> str:
 
 # -- /stats --------------------------------------------------------------------------------
 
+STATS_IN_PRIVATE = "群里只显示计数；问题原文请在与机器人的私聊中发送 /stats 查看。"
+STATS_BUSY = "统计数据库正被其他程序占用，暂时读不出统计，请稍后再试。提问和回答不受影响。"
 
-def stats_message(summary: UsageSummary, limit: int = 60) -> str:
-    """Counts, the latest unanswered questions (what the documents are missing), the busiest sections."""
+
+def stats_message(summary: UsageSummary, limit: int = 60, private: bool = True) -> str:
+    """Counts, the latest unanswered questions (what the documents are missing), the busiest sections.
+
+    private=False, an admin's /stats in a group: counts only. The questions are users' own words,
+    often asked in a private chat, so no question text reaches a group; a line says where the
+    full view is.
+    """
     share = f"（{summary.answered * 100 // summary.total}%）" if summary.total else ""
     lines = [
         "<b>使用统计</b>",
         f"提问总数：{summary.total}（近 7 天 {summary.last_7_days}）",
         f"已回答：{summary.answered}{share} · 未回答：{summary.unanswered}",
         f"拒绝未获准的请求：{summary.refused}（{summary.refused_users} 人）",
-        "",
-        "<b>最近未回答的问题</b>",
     ]
-    if not summary.questions_logged:
-        lines.append("（LOG_QUESTIONS=false：只计数，不记录问题原文）")
-    elif summary.recent_unanswered:
-        for at, question in summary.recent_unanswered:
-            shown = question if len(question) <= limit else question[:limit] + "…"
-            lines.append(f"• {datetime.fromtimestamp(at):%m-%d %H:%M} {escape(shown)}")
-    else:
-        lines.append("（暂无）")
+    if private:
+        lines += ["", "<b>最近未回答的问题</b>"]
+        if not summary.questions_logged:
+            lines.append("（LOG_QUESTIONS=false：只计数，不记录问题原文）")
+        elif summary.recent_unanswered:
+            for at, question in summary.recent_unanswered:
+                shown = question if len(question) <= limit else question[:limit] + "…"
+                lines.append(f"• {datetime.fromtimestamp(at):%m-%d %H:%M} {escape(shown)}")
+        else:
+            lines.append("（暂无）")
     lines += ["", "<b>最常被问到的章节</b>"]
     if summary.top_sections:
         for i, (doc, section, count) in enumerate(summary.top_sections, 1):
@@ -325,12 +333,14 @@ def stats_message(summary: UsageSummary, limit: int = 60) -> str:
             lines.append(f"{i}. {escape(where)} — {count} 次")
     else:
         lines.append("（暂无）")
-    lines += votes_lines(summary, limit)
+    lines += votes_lines(summary, limit, private)
+    if not private:
+        lines += ["", STATS_IN_PRIVATE]
     return pack(lines)[0]
 
 
-def votes_lines(summary: UsageSummary, limit: int = 60) -> list[str]:
-    """👍/👎 per section, and the latest questions whose answer got 👎 (what to fix first)."""
+def votes_lines(summary: UsageSummary, limit: int = 60, private: bool = True) -> list[str]:
+    """👍/👎 per section, and (private only) the latest questions whose answer got 👎: what to fix first."""
     lines = ["", "<b>回答反馈（👍/👎，按章节）</b>"]
     if summary.votes_by_section:
         for i, (doc, section, up, down) in enumerate(summary.votes_by_section, 1):
@@ -338,6 +348,8 @@ def votes_lines(summary: UsageSummary, limit: int = 60) -> list[str]:
             lines.append(f"{i}. {escape(where)} — 👍 {up} · 👎 {down}")
     else:
         lines.append("（暂无）")
+    if not private:
+        return lines
     lines += ["", "<b>最近被点 👎 的问题</b>"]
     if not summary.questions_logged:
         lines.append("（LOG_QUESTIONS=false：只计数，不记录问题原文）")

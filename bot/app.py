@@ -111,11 +111,13 @@ def recent_file(application: Application) -> Path:
 
 
 async def pre_shutdown(application: Application) -> None:
-    """Keep the replies whose buttons are on screen, so they still work after the restart."""
+    """Keep the replies whose buttons are on screen, so they still work after the restart; write
+    the statistics still queued (bot/stats.py: a bounded wait, should a lock be held elsewhere)."""
     try:
         application.bot_data.holder.save(recent_file(application))
     except Exception as err:  # only the old buttons are lost; stopping must go on
         logger.warning("无法保存最近的回答：%s", err)
+    await asyncio.to_thread(application.bot_data.usage.close)
 
 
 async def post_init(application: Application) -> None:

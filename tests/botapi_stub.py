@@ -347,6 +347,7 @@ class BotApiStub:
         call = Call(method, params)
         self.calls.append(call)
         if method in self.delays:
+            self._notify()  # wait_for sees a slow call arrive, not only once it is answered
             await asyncio.sleep(self.delays[method])
         try:
             failure = self._failures.get(method)

@@ -31,13 +31,10 @@ def button(params: dict, text: str) -> str:
 # -- private chat ------------------------------------------------------------------------
 
 
-async def test_private_question_gets_typing_then_a_quoted_answer(bot, stub):
+async def test_private_question_gets_a_quoted_answer(bot, stub):  # "typing": tests/test_typing.py
     stub.message(QUESTION)
     answer = (await stub.wait_for("sendMessage"))[0].params
 
-    methods = [c.method for c in stub.calls]
-    assert methods.index("sendChatAction") < methods.index("sendMessage")
-    assert stub.of("sendChatAction")[0].params == {"chat_id": 42, "action": "typing"}
     assert answer["chat_id"] == 42 and answer["parse_mode"] == "HTML"
     text = answer["text"]
     assert text.startswith("📄 <b>xx区2022年经济工作会上讲话")
@@ -133,7 +130,6 @@ async def test_help_lists_documents_and_example_buttons_that_ask(bot, stub):
     since = len(stub.calls)
     stub.callback(buttons(reply)[0]["callback_data"], sent_message(stub, reply))
     answer = (await stub.wait_for("sendMessage", since=since))[0].params
-    assert stub.of("sendChatAction", since)
     assert "<blockquote" in answer["text"] or NO_ANSWER in answer["text"]
 
 
@@ -284,7 +280,6 @@ async def test_group_mentions_and_replies_are_answered_other_chatter_is_not(bot,
     assert "<blockquote" in reply["text"]
     # Only the mention and the reply were answered.
     assert len(stub.of("sendMessage")) == 2
-    assert len(stub.of("sendChatAction")) == 2
 
 
 # -- inline mode -----------------------------------------------------------------------

@@ -174,7 +174,6 @@ async def test_a_month_end_question_is_answered_with_the_listing(bot, stub):
     assert len(items) == 3 and all(item.split()[1] == "⏰" and "月底前" in item for item in items)
     assert "<b>X 月底前</b>" in listing["text"]
     assert [b["text"] for b in buttons(listing)] == ["1", "2", "3"]
-    assert stub.of("sendChatAction"), "typing first, as for any question"
     _, opened = await tap(stub, button(listing, "2"), sent_message(stub, listing), "sendMessage")
     assert "<blockquote" in opened["text"] and "<b>三大广场 X 月底前" in opened["text"]
 

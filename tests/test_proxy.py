@@ -62,7 +62,7 @@ async def socks_proxy() -> AsyncIterator[Socks5Proxy]:
     await proxy.stop()
 
 
-ALL_KINDS = {"getMe", "getUpdates", "sendChatAction", "sendMessage", "getFile", "file"}
+ALL_KINDS = {"getMe", "getUpdates", "sendMessage", "getFile", "file"}
 
 
 async def test_proxy_setting_http_with_credentials(stub, http_proxy, seed_library, tmp_path):

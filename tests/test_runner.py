@@ -91,7 +91,7 @@ async def test_stop_finishes_in_flight_updates_and_leaves_the_queue_unconfirmed(
     ids = [stub.message(QUESTION, user_id=1000 + i)["update_id"] for i in range(80)]
     stop = asyncio.Event()
     bot = asyncio.create_task(serve(settings_for(stub.port, tmp_path, shutdown_timeout=3), stop))
-    await stub.wait_for("sendChatAction", count=1, timeout=30)
+    await stub.wait_for("sendMessage", count=1, timeout=30)
     stop.set()
     started = time.monotonic()
     await asyncio.wait_for(bot, 10)
@@ -111,7 +111,7 @@ async def test_updates_cut_off_by_the_timeout_are_handled_at_the_next_start(stub
     stop = asyncio.Event()
     settings = settings_for(stub.port, tmp_path, shutdown_timeout=1)
     bot = asyncio.create_task(serve(settings, stop))
-    await stub.wait_for("sendChatAction", count=5, timeout=30)
+    await stub.wait_for("sendMessage", count=5, timeout=30)
     stop.set()
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
@@ -144,7 +144,7 @@ async def test_sigterm_with_a_queue_of_slow_updates_exits_within_shutdown_timeou
         sys.executable, "-m", "cli.main", "run", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
-        await stub.wait_for("sendChatAction", count=1, timeout=60)
+        await stub.wait_for("sendMessage", count=1, timeout=60)
         process.send_signal(signal.SIGTERM)
         started = time.monotonic()
         _, stderr = await asyncio.wait_for(process.communicate(), 15)

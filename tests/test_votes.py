@@ -105,6 +105,7 @@ def where(application, question: str) -> str:
 
 
 def votes(application) -> list[tuple]:
+    assert application.bot_data.usage.flush(), "votes are written by the stats writer thread"
     path = application.bot_data.settings.state_dir / STATS_FILE
     return sqlite3.connect(path).execute("SELECT voter, answer, up FROM votes ORDER BY id").fetchall()
 
