@@ -4,8 +4,8 @@ The real bot (bot.app.build_application, long polling) runs in its own process a
 the stand-in Bot API server (tests/botapi_stub.py), which runs here together with the
 simulated users — as Telegram's servers and users are not on the bot's CPU either.
 Latency is from the moment an update is queued at the stand-in to the moment the bot's
-sendMessage for it arrives there: getUpdates, "typing", retrieval, rendering and the
-HTTP round trips.
+sendMessage for it arrives there: getUpdates, retrieval, rendering and the HTTP round
+trips ("typing" only for an answer not ready within a second).
 
 Two runs:
 - paced: the questions arrive at --rate per second (Poisson), dealt round-robin to the
