@@ -1,0 +1,183 @@
+"""Hostile and encrypted documents (issue 14): reading is bounded in time and memory, in worker
+processes; one bad file is refused by name while everything else goes on.
+
+The XObject bomb is the attack battery's case: a ~100 KB PDF whose one page draws a form
+XObject of 2,000 text operations 2,000 times. pypdf's extract_text renders every draw, so the
+text is 4 million strings long and takes minutes (> 240 s measured) in the process that reads it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_reader import pdf_with_text, sample_docx
+
+from retrieval import parse_workers
+from retrieval.library import read_documents
+from retrieval.models import DocumentError
+from retrieval.parse_workers import ParseJob, ParseLimits, ParseStopped, parse_all, parse_document, runs_here
+from retrieval.reader import decode_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = "xx_district_2022_economic_work_speech.txt"
+SEED_PATH = ROOT / "data" / SEED
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def xobject_bomb_pdf(draws: int = 2000, operations: int = 2000) -> bytes:
+    """One page drawing one form XObject `draws` times; the form shows `operations` lines of text."""
+    line = b"BT /F1 12 Tf 10 %d Td (Hello world %d) Tj ET\n"
+    form = b"".join(line % (i % 700, i) for i in range(operations))
+    page = b"q /X1 Do Q\n" * draws
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /XObject << /X1 5 0 R >> /Font << /F1 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(page), page),
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 6 0 R >> >>"
+        b" /Length %d >>\nstream\n%s\nendstream" % (len(form), form),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref_at = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref_at)
+    return bytes(pdf)
+
+
+@pytest.fixture(autouse=True)
+def no_worker_left_behind():
+    yield
+    assert parse_workers.live_workers() == [], "every worker is stopped by the call that started it"
+
+
+# -- the XObject bomb ----------------------------------------------------------------------------
+
+
+def test_the_xobject_bomb_keeps_pypdf_busy_in_the_process_that_reads_it():
+    """The failure reproduced: reading it in-process (as every version before did) is still
+    running long after any reasonable limit; it is killed here after 5 s."""
+    bomb = xobject_bomb_pdf()
+    assert 90_000 < len(bomb) < 130_000
+    code = textwrap.dedent("""
+        import sys
+        from retrieval.reader import decode_bytes
+        decode_bytes(sys.stdin.buffer.read(), "炸弹.pdf")
+    """)
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert process.stdin is not None
+        process.stdin.write(bomb)
+        process.stdin.close()
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(5)
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_the_xobject_bomb_is_refused_at_the_time_limit_naming_the_file(caplog):
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING), pytest.raises(DocumentError) as refused:
+        parse_document("炸弹.pdf", xobject_bomb_pdf(), limits=ParseLimits(seconds=2))
+    took = time.monotonic() - started
+    assert refused.value.name == "炸弹.pdf"
+    assert refused.value.reason == "解析超时（2 秒），文件可能有问题"
+    assert 2 <= took < 15, f"killed at the limit, not at the end ({took:.1f} s)"
+    assert "炸弹.pdf" in caplog.text and "超过 2 秒" in caplog.text
+
+
+def test_a_file_over_the_memory_limit_is_refused_naming_the_limit():
+    text = ("第一条 这是一段用来占用内存的测试文字，每一行都一样长。\n" * 600_000).encode()  # ~45 MB
+    with pytest.raises(DocumentError) as refused:
+        parse_document("大文件.txt", text, limits=ParseLimits(seconds=60, memory_mb=100))
+    assert refused.value.name == "大文件.txt"
+    assert "内存" in refused.value.reason and "100 MB" in refused.value.reason
+
+
+def test_one_hostile_file_in_a_batch_is_refused_and_the_others_are_read():
+    seed = SEED_PATH.read_bytes()
+    jobs = [ParseJob("a.txt", seed * 20), ParseJob("炸弹.pdf", xobject_bomb_pdf()),
+            ParseJob("c.pdf", pdf_with_text(["2024年工作报告", "一、主要任务", "建设高标准农田一千万亩。"])),
+            ParseJob("d.txt", seed * 21)]
+    results = parse_all(jobs, ParseLimits(seconds=3), workers=2)
+    assert [type(r).__name__ for r in results] == ["Document", "DocumentError", "Document", "Document"]
+    assert isinstance(results[1], DocumentError) and "解析超时" in results[1].reason
+    assert [r.name for r in results] == ["a.txt", "炸弹.pdf", "c.pdf", "d.txt"]
+
+
+def test_documents_read_in_workers_are_the_documents_read_here():
+    paths = [SEED_PATH, *sorted(CORPUS.glob("*.docx")), *sorted(CORPUS.glob("gov_report_202*.txt"))]
+    jobs = [ParseJob(p.name, p.read_bytes(), {"year": 2019} if p.suffix == ".docx" else None) for p in paths]
+    assert not runs_here(jobs)
+    from retrieval.document import build_document
+
+    here = [build_document(j.name, decode_bytes(j.data, j.name), j.corrections) for j in jobs]
+    assert parse_all(jobs) == here
+    assert here[1].year == 2019, "the corrections travel with the job"
+
+
+def test_refusals_are_the_same_in_a_worker():
+    jobs = [ParseJob("空.pdf", pdf_with_text([" "])), ParseJob("坏.docx", b"PK\x03\x04 not a zip" * 40_000)]
+    assert [str(r) for r in parse_all(jobs)] == [str(r) for r in map(_refusal, jobs)]
+
+
+def _refusal(job: ParseJob) -> DocumentError:
+    try:
+        decode_bytes(job.data, job.name)
+    except DocumentError as err:
+        return err
+    raise AssertionError("not refused")
+
+
+def test_small_plain_text_is_read_here_and_everything_else_in_a_worker():
+    seed = SEED_PATH.read_bytes()
+    assert runs_here([ParseJob("a.txt", seed), ParseJob("b.md", seed)])
+    assert not runs_here([ParseJob("a.txt", seed), ParseJob("b.pdf", pdf_with_text(["正文。"]))])
+    assert not runs_here([ParseJob("a.docx", sample_docx())])
+    assert not runs_here([ParseJob("a.txt", seed * 40)]), "a large text goes to a worker too"
+
+
+def test_stop_all_releases_a_thread_waiting_on_a_stuck_parse():
+    outcome: list[BaseException] = []
+
+    def parse() -> None:
+        try:
+            parse_document("炸弹.pdf", xobject_bomb_pdf(), limits=ParseLimits(seconds=300))
+        except BaseException as err:
+            outcome.append(err)
+
+    thread = threading.Thread(target=parse)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not parse_workers.live_workers() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert parse_workers.stop_all() == 1
+    thread.join(10)
+    assert not thread.is_alive()
+    assert [type(e) for e in outcome] == [ParseStopped]
+
+
+def test_reading_a_folder_skips_the_hostile_file_and_loads_the_rest(tmp_path):
+    shutil.copy(SEED_PATH, tmp_path / SEED)
+    (tmp_path / "炸弹.pdf").write_bytes(xobject_bomb_pdf())
+    (tmp_path / "报告.pdf").write_bytes(pdf_with_text(["2024年工作报告", "一、主要任务", "推进乡村振兴。"]))
+    documents, errors = read_documents(tmp_path, tmp_path / "cache", ParseLimits(seconds=3))
+    assert [d.name for d in documents] == [SEED, "报告.pdf"]
+    assert [(e.name, e.reason) for e in errors] == [("炸弹.pdf", "解析超时（3 秒），文件可能有问题")]
+    again, _ = read_documents(tmp_path, tmp_path / "cache", ParseLimits(seconds=3))
+    assert again == documents
