@@ -87,7 +87,8 @@ def build_application(
     holder = holder or LibraryHolder()
     data: BotData = application.bot_data
     data.configure(settings, holder, UsageLog(settings.state_dir / STATS_FILE, settings.log_questions),
-                   Librarian(holder, DocumentStore(settings.data_dir), settings.token_cache_dir))
+                   Librarian(holder, DocumentStore(settings.data_dir), settings.token_cache_dir,
+                             settings.parse_limits))
     # Admin handlers first: uploads and admin buttons before the catch-alls of the question handlers.
     application.add_handler(handlers.NoDataButton(handlers.on_stale))
     admin.register(application)
@@ -128,7 +129,8 @@ async def post_init(application: Application) -> None:
             logger.warning("文档目录 %s 不存在：将创建它；放入文档后重启，或由管理员上传",
                            settings.data_dir.resolve())
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        library, errors = await asyncio.to_thread(load_library, settings.data_dir, settings.token_cache_dir)
+        library, errors = await asyncio.to_thread(load_library, settings.data_dir, settings.token_cache_dir,
+                                                  settings.parse_limits)
         for error in errors:
             logger.warning("跳过文档 %s", error)
         holder.swap(library)

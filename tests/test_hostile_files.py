@@ -8,6 +8,7 @@ text is 4 million strings long and takes minutes (> 240 s measured) in the proce
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import subprocess
@@ -15,20 +16,25 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from test_reader import pdf_with_text, sample_docx
+from botapi_stub import TOKEN, BotApiStub, parse_html
+from telegram.ext import Application
+from test_admin_bot import ADMIN, NEW, SEED, SEED_PATH, ask, command, folder, push_upload, speech_2023, upload
+from test_reader import PAGES, encrypted, pdf_with_text, sample_docx
 
+from bot.app import build_application, polling, production_rate_limiter
+from bot.settings import load_settings
+from bot.state import LibraryHolder
 from retrieval import parse_workers
-from retrieval.library import read_documents
+from retrieval.library import Library, read_documents
 from retrieval.models import DocumentError
 from retrieval.parse_workers import ParseJob, ParseLimits, ParseStopped, parse_all, parse_document, runs_here
 from retrieval.reader import decode_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = "xx_district_2022_economic_work_speech.txt"
-SEED_PATH = ROOT / "data" / SEED
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -181,3 +187,61 @@ def test_reading_a_folder_skips_the_hostile_file_and_loads_the_rest(tmp_path):
     assert [(e.name, e.reason) for e in errors] == [("炸弹.pdf", "解析超时（3 秒），文件可能有问题")]
     again, _ = read_documents(tmp_path, tmp_path / "cache", ParseLimits(seconds=3))
     assert again == documents
+
+
+# -- the bot -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def guarded_bot(stub: BotApiStub, seed_library: Library, tmp_path: Path) -> AsyncIterator[Application]:
+    """The admin bot (tests/test_admin_bot.py) with PARSE_TIMEOUT=8."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(SEED_PATH, data / SEED)
+    settings = load_settings(
+        env_file=None, telegram_bot_token=TOKEN, telegram_base_url=stub.base_url,
+        telegram_base_file_url=stub.base_file_url, admin_ids=str(ADMIN), data_dir=data,
+        state_dir=tmp_path / "state", max_upload_mb=1, parse_timeout=8,
+    )
+    application = build_application(settings, holder=LibraryHolder(seed_library),
+                                     rate_limiter=production_rate_limiter())
+    async with polling(application, poll_timeout=2):
+        yield application
+    assert not stub.rejected, [(c.method, c.error) for c in stub.rejected]
+
+
+async def test_a_stuck_upload_blocks_no_question_upload_or_reload_and_is_refused_by_name(guarded_bot, stub):
+    since = len(stub.calls)
+    push_upload(stub, "炸弹.pdf", xobject_bomb_pdf())
+    deadline = time.monotonic() + 30
+    while not parse_workers.live_workers() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    [stuck] = parse_workers.live_workers()
+
+    assert "xx区2022年经济工作会上讲话" in await ask(stub, "基础配套有哪些任务")
+    stored = parse_html((await upload(stub, NEW, speech_2023().encode()))["text"])
+    assert "已载入" in stored
+    [reloaded] = await command(stub, "/reload")
+    assert parse_html(reloaded["text"]).startswith("✅ 已重新载入 2 份文档。")
+    assert parse_workers.live_workers() == [stuck], "all of that while the parse was still running"
+
+    deadline = time.monotonic() + 30
+    while not (refusal := [c for c in stub.of("sendMessage", since) if "炸弹.pdf" in c.params["text"]]):
+        assert time.monotonic() < deadline, "the refusal came"
+        await asyncio.sleep(0.05)
+    assert [parse_html(c.params["text"]) for c in refusal] == [
+        "没有载入「炸弹.pdf」：解析超时（8 秒），文件可能有问题。\n文档未更改。"]
+    assert sorted(folder(guarded_bot)) == [SEED, NEW]
+    assert [d.name for d in guarded_bot.bot_data.holder.documents] == [SEED, NEW]
+
+
+async def test_an_upload_that_needs_a_password_is_refused_as_protected(guarded_bot, stub):
+    data = encrypted(pdf_with_text(PAGES), "AES-128", user_password="secret")
+    text = parse_html((await upload(stub, "加密.pdf", data))["text"])
+    assert text.startswith("没有载入「加密.pdf」：PDF 有密码保护")
+    assert sorted(folder(guarded_bot)) == [SEED]
+
+
+async def test_an_owner_password_aes_upload_is_loaded(guarded_bot, stub):
+    text = parse_html((await upload(stub, "加密.pdf", encrypted(pdf_with_text(PAGES), "AES-256")))["text"])
+    assert "已载入《2024年工作报告》（加密.pdf）" in text
