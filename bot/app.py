@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,6 +35,7 @@ from bot.settings import Settings
 from bot.state import LibraryHolder
 from bot.stats import STATS_FILE, UsageLog
 from retrieval.library import load_library
+from retrieval.parse_workers import stop_all as stop_parsing
 from retrieval.store import DocumentStore
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,8 @@ USERS_FILE = "users.pickle"  # in STATE_DIR: each user's /doc scope (python-tele
 RECENT_FILE = "recent-replies.pickle"  # in STATE_DIR: the replies whose buttons are on screen
 CONCURRENT_UPDATES = 32
 CONNECTIONS = CONCURRENT_UPDATES
+EXECUTOR_THREADS = "speechbot-thread"  # the default executor's threads (asyncio.to_thread)
+THREAD_GRACE = 1.0  # seconds a stopping bot waits for them after the drain (run_bot)
 
 
 def production_rate_limiter() -> AIORateLimiter:
@@ -145,8 +150,27 @@ async def post_init(application: Application) -> None:
 
 
 def run_bot(settings: Settings) -> None:
-    """Run until SIGTERM / Ctrl-C: webhook mode when WEBHOOK_URL is set, else long polling."""
-    asyncio.run(serve(settings))
+    """Run until SIGTERM / Ctrl-C: webhook mode when WEBHOOK_URL is set, else long polling.
+
+    Stopping never waits long for a thread of ours: asyncio.run (and then the interpreter)
+    would wait for every thread of the default executor, and one may still be building an
+    index for seconds. Parses waiting on a worker are released by killing the worker (serve);
+    what is still running THREAD_GRACE seconds later is abandoned: the process exits anyway,
+    every file it writes being written atomically (a leftover temporary file is removed at
+    the next start).
+    """
+    executor = ThreadPoolExecutor(thread_name_prefix=EXECUTOR_THREADS)
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_default_executor(executor)
+        await serve(settings)
+        executor.shutdown(wait=False, cancel_futures=True)
+        if not await runner.threads_ended(EXECUTOR_THREADS, THREAD_GRACE):
+            logger.warning("停止时仍有后台任务（如建立索引）未完成：不再等待，直接退出")
+            logging.shutdown()
+            os._exit(0)
+
+    asyncio.run(main())
 
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -170,7 +194,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         await post_init(application)  # documents (loaded once) and the command menu
 
     try:
-        if not await runner.with_retry(connect, stop, settings.telegram_base_url):
+        # Stopping while the documents load (a slow or hostile file) ends the start at once.
+        connected = runner.with_retry(connect, stop, settings.telegram_base_url)
+        if not await runner.unless_stopped(connected, stop):
             return
         await application.start()
         if settings.webhook_url:
@@ -178,6 +204,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         else:
             await _serve_polling(application, settings, stop)
     finally:
+        # Parses still running after the drain are abandoned: killing their workers releases
+        # the threads waiting on them (and a start or /reload reading files stops reading).
+        if stop_parsing():
+            logger.info("已终止正在进行的文档解析")
         await pre_shutdown(application)
         if application.running:
             await application.stop()
