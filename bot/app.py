@@ -36,7 +36,7 @@ from bot.state import LibraryHolder
 from bot.stats import STATS_FILE, UsageLog
 from retrieval.library import load_library
 from retrieval.parse_workers import stop_all as stop_parsing
-from retrieval.store import DocumentStore
+from retrieval.store import DocumentStore, remove_temporary_files
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +134,7 @@ async def post_init(application: Application) -> None:
             logger.warning("文档目录 %s 不存在：将创建它；放入文档后重启，或由管理员上传",
                            settings.data_dir.resolve())
             settings.data_dir.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(settings)
         library, errors = await asyncio.to_thread(load_library, settings.data_dir, settings.token_cache_dir,
                                                   settings.parse_limits)
         for error in errors:
@@ -147,6 +148,15 @@ async def post_init(application: Application) -> None:
                            "把文档放进该目录后重启，或由管理员上传", settings.data_dir.resolve())
     await handlers.set_commands(application)
     await admin.set_admin_commands(application, handlers.PRIVATE_COMMANDS)
+
+
+def remove_leftovers(settings: Settings) -> None:
+    """Temporary files of atomic writes that a killed run never renamed (uploads, caches)."""
+    removed = remove_temporary_files(settings.data_dir)
+    if settings.token_cache_dir.is_dir():
+        removed += remove_temporary_files(settings.token_cache_dir, (".tokens-", ".document-"))
+    if removed:
+        logger.info("已删除上次意外停止留下的 %d 个临时文件", removed)
 
 
 def run_bot(settings: Settings) -> None:

@@ -2,7 +2,7 @@
 
 kill -9 of a process while its tokenizer pool or a parse worker runs leaves no orphan; SIGTERM
 ends `speechbot run` within SHUTDOWN_TIMEOUT while an upload's parse is stuck or while a
-hostile file is being read at start.
+hostile file is being read at start; temporary files a killed run left are removed at start.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from botapi_stub import TOKEN, BotApiStub
 from proc_tree import alive, children, wait_for_children, wait_until_gone
 from test_admin_bot import ADMIN, SEED, SEED_PATH, push_upload
 from test_hostile_files import xobject_bomb_pdf
+
+from bot.app import serve
+from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_TEXT = ROOT / "data" / SEED
@@ -201,3 +204,26 @@ def test_run_bot_does_not_wait_for_a_busy_thread_after_serving():
     finally:
         kill_and_reap(process)
     assert took < 10, f"exited after {took:.1f} s, not after the thread's 60 s"
+
+
+async def test_temporary_files_of_a_killed_run_are_removed_at_start(stub, tmp_path):
+    data, state = tmp_path / "data", tmp_path / "state"
+    data.mkdir()
+    (data / SEED).write_bytes(SEED_PATH.read_bytes())
+    leftovers = [data / ".upload-k2x9_a.tmp", state / "tokens" / ".tokens-3f9a.tmp",
+                 state / "tokens" / ".document-77b1.tmp"]
+    kept = [data / "notes.tmp", state / "tokens" / "keep.tmp"]  # not ours: left alone
+    for path in leftovers + kept:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half a file")
+    settings = load_settings(env_file=None, telegram_bot_token=TOKEN, telegram_base_url=stub.base_url,
+                             telegram_base_file_url=stub.base_file_url, data_dir=data, state_dir=state)
+    stop = asyncio.Event()
+    bot = asyncio.create_task(serve(settings, stop))
+    try:
+        await stub.wait_for("setMyCommands", timeout=60)
+        assert [p.name for p in leftovers if p.exists()] == []
+        assert all(p.exists() for p in kept)
+    finally:
+        stop.set()
+        await asyncio.wait_for(bot, 30)
