@@ -227,9 +227,22 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
 
 
 def document_paths(data_dir: Path) -> list[Path]:
-    """The files in data_dir that can hold a document, in name order."""
-    paths = Path(data_dir).iterdir()
-    return sorted(p for p in paths if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    """The files in data_dir that can hold a document, in name order.
+
+    A file that resolves outside data_dir (a symbolic link to /etc/…, to another user's folder)
+    is skipped with a log line: the bot quotes what it loads to its users, and the folder is
+    what the operator chose to share, not whatever a link in it points at.
+    """
+    folder = Path(data_dir).resolve()
+    found = []
+    for path in Path(data_dir).iterdir():
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(folder):
+            logger.warning("跳过 %s：它是指向文档目录之外的链接", path.name)
+            continue
+        found.append(path)
+    return sorted(found)
 
 
 def read_corrections(data_dir: Path) -> dict[str, dict[str, Any]]:
