@@ -166,10 +166,10 @@ def _parse_here(job: ParseJob) -> Document | DocumentError:
 class _Worker:
     """One worker process and its two pipes; used and stopped by the thread that started it.
 
-    It may hold a second job in its pipe while it reads the first, so that it never waits for
-    this thread to be scheduled between two files (on a busy machine a round trip per file
-    cost ~40% more than reading in one process). Only a job that fits in the pipe's buffer is
-    queued so: writing it can never block this thread while the worker is busy.
+    It may hold a second job in its pipe while it reads the first, so that it does not wait
+    for this thread to be scheduled between two files (a library is mostly small files).
+    Only a job that fits in the pipe's buffer is queued so: writing it can never block this
+    thread while the worker is busy.
     """
 
     def __init__(self, limits: ParseLimits) -> None:
@@ -248,6 +248,7 @@ class _Batch:
     def __init__(self, jobs: Sequence[ParseJob], limits: ParseLimits, workers: int) -> None:
         self.jobs, self.limits, self.workers = jobs, limits, workers
         self.results: list[Document | DocumentError | None] = [None] * len(jobs)
+        self.payloads: dict[int, bytes] = {}
         with _lock:
             self.generation = _generation
 
@@ -288,6 +289,7 @@ class _Batch:
             if worker is None:
                 break
             todo.popleft()
+            del self.payloads[index]
             if not worker.send(index, payload, self.limits.seconds):
                 self._lost(worker, running, todo)
                 self._check_stopped()
@@ -331,9 +333,13 @@ class _Batch:
         worker.jobs.clear()
 
     def _payload(self, index: int) -> bytes:
-        job = self.jobs[index]
-        corrections = dict(job.corrections) if job.corrections else None
-        return pickle.dumps((job.name, job.data, corrections), protocol=pickle.HIGHEST_PROTOCOL)
+        """The job as sent to a worker; made once (it may wait for a worker through several rounds)."""
+        if index not in self.payloads:
+            job = self.jobs[index]
+            corrections = dict(job.corrections) if job.corrections else None
+            self.payloads[index] = pickle.dumps((job.name, job.data, corrections),
+                                                protocol=pickle.HIGHEST_PROTOCOL)
+        return self.payloads[index]
 
     def _outcome(self, name: str, kind: str, fields: tuple[Any, ...]) -> Document | DocumentError:
         if kind == "ok" and isinstance(fields[0], Document):
