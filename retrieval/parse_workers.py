@@ -290,10 +290,14 @@ class _Batch:
                 break
             todo.popleft()
             del self.payloads[index]
-            if not worker.send(index, payload, self.limits.seconds):
-                self._lost(worker, running, todo)
-                self._check_stopped()
-                self.results[index] = crashed(self.jobs[index].name, self.limits)
+            if worker.send(index, payload, self.limits.seconds):
+                continue
+            if worker.jobs:  # it died reading its first job, which _collect reports; this one waits
+                todo.appendleft(index)
+                break
+            self._lost(worker, running, todo)
+            self._check_stopped()
+            self.results[index] = self._crashed(self.jobs[index].name, worker)
 
     def _collect(self, todo: deque[int], running: list[_Worker]) -> None:
         """Wait for the first reply or deadline (at most _POLL_S); take what came, kill what is late."""
@@ -308,7 +312,7 @@ class _Batch:
                 if kind == "gone":
                     self._lost(worker, running, todo)
                     self._check_stopped()
-                    self.results[job] = crashed(name, self.limits)
+                    self.results[job] = self._crashed(name, worker)
                     continue
                 self.results[job] = self._outcome(name, kind, fields)
                 if kind == "memory":  # the worker has ended: its heap may be in a bad state
@@ -322,7 +326,7 @@ class _Batch:
                 job = worker.jobs.popleft()
                 self._lost(worker, running, todo)
                 self._check_stopped()
-                self.results[job] = crashed(name, self.limits)
+                self.results[job] = self._crashed(name, worker)
 
     @staticmethod
     def _lost(worker: _Worker, running: list[_Worker], todo: deque[int]) -> None:
@@ -351,6 +355,12 @@ class _Batch:
             return over_memory(name, self.limits)
         log.error("解析 %s 时出错：%s", name, fields[0] if fields else kind)  # a bug of ours: the traceback
         return DocumentError(name, BROKEN)
+
+    def _crashed(self, name: str, worker: _Worker) -> DocumentError:
+        """The refusal of a file whose worker died; the exit status goes to the log (-9: killed,
+        by the kernel's OOM killer for one; -11: a crash in a C library)."""
+        log.warning("解析 %s 时解析进程意外退出（退出码 %s）", name, worker.process.returncode)
+        return crashed(name, self.limits)
 
     def _check_stopped(self) -> None:
         with _lock:

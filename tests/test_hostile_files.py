@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -124,6 +126,33 @@ def test_one_hostile_file_in_a_batch_is_refused_and_the_others_are_read():
     assert [type(r).__name__ for r in results] == ["Document", "DocumentError", "Document", "Document"]
     assert isinstance(results[1], DocumentError) and "解析超时" in results[1].reason
     assert [r.name for r in results] == ["a.txt", "炸弹.pdf", "c.pdf", "d.txt"]
+
+
+def test_a_worker_killed_under_a_file_refuses_that_file_and_the_next_files_are_read(caplog):
+    """As when the kernel's OOM killer picks the worker: the file it was reading is refused, the
+    file waiting in its pipe goes to a new worker."""
+    seed = SEED_PATH.read_bytes()
+    jobs = [ParseJob("炸弹.pdf", xobject_bomb_pdf()), ParseJob("b.txt", seed * 20), ParseJob("c.txt", seed)]
+    killed: list[int] = []
+
+    def kill_the_worker() -> None:
+        deadline = time.monotonic() + 60
+        while not (pids := parse_workers.live_workers()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.5)  # reading the bomb by now, b.txt waiting in its pipe
+        os.kill(pids[0], signal.SIGKILL)
+        killed.append(pids[0])
+
+    killer = threading.Thread(target=kill_the_worker)
+    killer.start()
+    with caplog.at_level(logging.WARNING):
+        results = parse_all(jobs, ParseLimits(seconds=60), workers=1)
+    killer.join()
+    assert killed
+    assert isinstance(results[0], DocumentError)
+    assert results[0].reason == "解析进程意外退出（可能超过内存上限 1024 MB），文件可能有问题"
+    assert [type(r).__name__ for r in results[1:]] == ["Document", "Document"]
+    assert "退出码 -9" in caplog.text
 
 
 def test_documents_read_in_workers_are_the_documents_read_here():
