@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,7 +35,8 @@ from bot.settings import Settings
 from bot.state import LibraryHolder
 from bot.stats import STATS_FILE, UsageLog
 from retrieval.library import load_library
-from retrieval.store import DocumentStore
+from retrieval.parse_workers import stop_all as stop_parsing
+from retrieval.store import DocumentStore, remove_temporary_files
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,8 @@ USERS_FILE = "users.pickle"  # in STATE_DIR: each user's /doc scope (python-tele
 RECENT_FILE = "recent-replies.pickle"  # in STATE_DIR: the replies whose buttons are on screen
 CONCURRENT_UPDATES = 32
 CONNECTIONS = CONCURRENT_UPDATES
+EXECUTOR_THREADS = "speechbot-thread"  # the default executor's threads (asyncio.to_thread)
+THREAD_GRACE = 1.0  # seconds a stopping bot waits for them after the drain (run_bot)
 
 
 def production_rate_limiter() -> AIORateLimiter:
@@ -87,7 +92,8 @@ def build_application(
     holder = holder or LibraryHolder()
     data: BotData = application.bot_data
     data.configure(settings, holder, UsageLog(settings.state_dir / STATS_FILE, settings.log_questions),
-                   Librarian(holder, DocumentStore(settings.data_dir), settings.token_cache_dir))
+                   Librarian(holder, DocumentStore(settings.data_dir), settings.token_cache_dir,
+                             settings.parse_limits))
     # Admin handlers first: uploads and admin buttons before the catch-alls of the question handlers.
     application.add_handler(handlers.NoDataButton(handlers.on_stale))
     admin.register(application)
@@ -130,7 +136,9 @@ async def post_init(application: Application) -> None:
             logger.warning("文档目录 %s 不存在：将创建它；放入文档后重启，或由管理员上传",
                            settings.data_dir.resolve())
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        library, errors = await asyncio.to_thread(load_library, settings.data_dir, settings.token_cache_dir)
+        remove_leftovers(settings)
+        library, errors = await asyncio.to_thread(load_library, settings.data_dir, settings.token_cache_dir,
+                                                  settings.parse_limits)
         await asyncio.to_thread(library.commitments)  # found before the first question, not by it
         for error in errors:
             logger.warning("跳过文档 %s", error)
@@ -145,9 +153,37 @@ async def post_init(application: Application) -> None:
     await admin.set_admin_commands(application, handlers.PRIVATE_COMMANDS)
 
 
+def remove_leftovers(settings: Settings) -> None:
+    """Temporary files of atomic writes that a killed run never renamed (uploads, caches)."""
+    removed = remove_temporary_files(settings.data_dir)
+    if settings.token_cache_dir.is_dir():
+        removed += remove_temporary_files(settings.token_cache_dir, (".tokens-", ".document-"))
+    if removed:
+        logger.info("已删除上次意外停止留下的 %d 个临时文件", removed)
+
+
 def run_bot(settings: Settings) -> None:
-    """Run until SIGTERM / Ctrl-C: webhook mode when WEBHOOK_URL is set, else long polling."""
-    asyncio.run(serve(settings))
+    """Run until SIGTERM / Ctrl-C: webhook mode when WEBHOOK_URL is set, else long polling.
+
+    Stopping never waits long for a thread of ours: asyncio.run (and then the interpreter)
+    would wait for every thread of the default executor, and one may still be building an
+    index for seconds. Parses waiting on a worker are released by killing the worker (serve);
+    what is still running THREAD_GRACE seconds later is abandoned: the process exits anyway,
+    every file it writes being written atomically (a leftover temporary file is removed at
+    the next start).
+    """
+    executor = ThreadPoolExecutor(thread_name_prefix=EXECUTOR_THREADS)
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_default_executor(executor)
+        await serve(settings)
+        executor.shutdown(wait=False, cancel_futures=True)
+        if not await runner.threads_ended(EXECUTOR_THREADS, THREAD_GRACE):
+            logger.warning("停止时仍有后台任务（如建立索引）未完成：不再等待，直接退出")
+            logging.shutdown()
+            os._exit(0)
+
+    asyncio.run(main())
 
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -171,7 +207,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         await post_init(application)  # documents (loaded once) and the command menu
 
     try:
-        if not await runner.with_retry(connect, stop, settings.telegram_base_url):
+        # Stopping while the documents load (a slow or hostile file) ends the start at once.
+        connected = runner.with_retry(connect, stop, settings.telegram_base_url)
+        if not await runner.unless_stopped(connected, stop):
             return
         await application.start()
         if settings.webhook_url:
@@ -179,6 +217,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         else:
             await _serve_polling(application, settings, stop)
     finally:
+        # Parses still running after the drain are abandoned: killing their workers releases
+        # the threads waiting on them (and a start or /reload reading files stops reading).
+        if stop_parsing():
+            logger.info("已终止正在进行的文档解析")
         await pre_shutdown(application)
         if application.running:
             await application.stop()

@@ -19,21 +19,23 @@ No Telegram here: the handlers in bot/admin.py parse updates and render replies 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import itertools
 import logging
+import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.state import LibraryHolder
-from retrieval.document import build_document
+from retrieval.child_process import cores
 from retrieval.library import Library, read_documents
 from retrieval.models import Document, DocumentError
+from retrieval.parse_workers import ParseLimits, parse_document
 from retrieval.profile import apply_overrides
-from retrieval.reader import decode_bytes
 from retrieval.store import DocumentStore
 
 logger = logging.getLogger(__name__)
@@ -94,9 +96,45 @@ def ready_library(documents: tuple[Document, ...], cache_dir: Path | None) -> Li
     return library
 
 
-def parse_upload(name: str, data: bytes) -> Document:
-    """Read the bytes by content and build the document; DocumentError with a polite reason if unusable."""
-    return build_document(name, decode_bytes(data, name))
+def parse_upload(name: str, data: bytes, limits: ParseLimits | None = None) -> Document:
+    """Read the bytes by content and build the document, in a worker process within the limits
+    (retrieval.parse_workers); DocumentError with a polite reason if unusable."""
+    return parse_document(name, data, None, limits)
+
+
+T = TypeVar("T")
+
+
+async def in_own_thread(function: Callable[..., T], *args: Any) -> T:
+    """function(*args) in a daemon thread of its own, awaited.
+
+    Why not asyncio.to_thread: a parse may wait on its worker for PARSE_TIMEOUT; in the default
+    executor (6 threads on 2 cores), which also answers questions, a few such waits would stall
+    every question, and the interpreter's exit would wait for them.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def succeed(result: T) -> None:
+        if not future.done():  # done: the awaiting task was cancelled
+            future.set_result(result)
+
+    def fail(error: BaseException) -> None:
+        if not future.done():
+            future.set_exception(error)
+
+    def run() -> None:
+        try:
+            result = function(*args)
+        except BaseException as err:  # handed to the awaiting task
+            with contextlib.suppress(RuntimeError):  # the event loop is closed: the bot has stopped
+                loop.call_soon_threadsafe(fail, err)
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(succeed, result)
+
+    threading.Thread(target=run, name=f"parse-{getattr(function, '__name__', 'job')}", daemon=True).start()
+    return await future
 
 
 class PendingActions:
@@ -128,12 +166,17 @@ class PendingActions:
 class Librarian:
     """Adds, removes and reloads documents, one change at a time, swapping the holder's library."""
 
-    def __init__(self, holder: LibraryHolder, store: DocumentStore, cache_dir: Path | None = None) -> None:
+    def __init__(self, holder: LibraryHolder, store: DocumentStore, cache_dir: Path | None = None,
+                 limits: ParseLimits | None = None) -> None:
         self.holder = holder
         self.store = store
         self.cache_dir = cache_dir  # the token cache: only new or changed documents are re-tokenized
+        self.limits = limits or ParseLimits()  # reading one file: PARSE_TIMEOUT, PARSE_MEMORY_MB
         self.lock = asyncio.Lock()
         self.pending = PendingActions()
+        # Uploads parsed at once (each a worker process of up to PARSE_MEMORY_MB); more wait
+        # here for their turn, at most PARSE_TIMEOUT per file ahead of them.
+        self._parsing = asyncio.Semaphore(2 * cores())
 
     @property
     def busy(self) -> bool:
@@ -145,8 +188,10 @@ class Librarian:
         return any(d.name == name for d in self.holder.documents) or self.store.exists(name)
 
     async def parse(self, name: str, data: bytes) -> Document:
-        """Validate an upload off the event loop (Word and PDF take a while)."""
-        return await asyncio.to_thread(parse_upload, name, data)
+        """Validate an upload in a worker process, within the limits; outside the lock, so a
+        hostile file stalls nothing else (DocumentError naming it when time or memory runs out)."""
+        async with self._parsing:
+            return await in_own_thread(parse_upload, name, data, self.limits)
 
     async def add(self, document: Document, data: bytes, *, replace: bool = True) -> None:
         """Index the new document with all the others (replacing one of the same name), store it, swap.
@@ -219,7 +264,8 @@ class Librarian:
         async with self.lock:
             try:
                 data_dir = self.store.data_dir
-                documents, errors = await asyncio.to_thread(read_documents, data_dir, self.cache_dir)
+                documents, errors = await asyncio.to_thread(read_documents, data_dir, self.cache_dir,
+                                                            self.limits)
             except OSError as err:
                 logger.error("无法读取文档目录：%s", err)
                 return ReloadResult(self.holder.documents, (), False, NO_FOLDER)

@@ -26,6 +26,7 @@ import hmac
 import json
 import logging
 import re
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,31 @@ async def with_retry(step: Callable[[], Awaitable[None]], stop: asyncio.Event, w
             if await sleep_or_stop(stop, delay):
                 return False
     return False
+
+
+async def unless_stopped(step: Awaitable[bool], stop: asyncio.Event) -> bool:
+    """step's result, or False as soon as stop is set (step is then cancelled)."""
+    task = asyncio.ensure_future(step)
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return False
+    return task.result()
+
+
+async def threads_ended(prefix: str, timeout: float) -> bool:
+    """Wait up to timeout for the threads whose names start with prefix to end; whether they did."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while any(t.name.startswith(prefix) and t.is_alive() for t in threading.enumerate()):
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
 
 
 class Poller:

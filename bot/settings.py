@@ -11,10 +11,13 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from retrieval.parse_workers import ParseLimits
 
 # What each setting expects, in the words of the one-line error message.
 _EXPECTED = {
@@ -39,6 +42,8 @@ _EXPECTED = {
     "ALLOW_GROUP_MEMBERS": "为 true 或 false",
     "LOG_FORMAT": "为 plain、journal、json 之一",
     "SHUTDOWN_TIMEOUT": "为 1 到 300 之间的秒数",
+    "PARSE_TIMEOUT": "为 1 到 3600 之间的秒数",
+    "PARSE_MEMORY_MB": "为 0（不限）或 256 到 65536 之间的整数（MB）",
 }
 
 TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]{35,}")
@@ -87,11 +92,29 @@ class Settings(BaseSettings):
     allow_group_members: bool = False  # members of an allowed group may also ask in private
     log_format: str = "plain"  # plain | journal (systemd adds the time) | json
     shutdown_timeout: float = Field(default=8.0, ge=1, le=300)  # SIGTERM: seconds to finish in-flight updates
+    # Reading one document (an upload, or a file at start and /reload) runs in a worker process
+    # killed past these: seconds of wall time, and megabytes of address space (0: no limit).
+    # A normal parse needs < 100 MB (a 2,000-page PDF: 73 MB); 1024 leaves room for any library.
+    parse_timeout: float = Field(default=60.0, ge=1, le=3600)
+    parse_memory_mb: int = Field(default=1024, ge=0, le=65536)
 
     @property
     def access_restricted(self) -> bool:
         """False when no allow-list is set: the bot then answers everyone (and says so at start)."""
         return bool(self.allowed_users or self.allowed_chats)
+
+    @property
+    def parse_limits(self) -> ParseLimits:
+        from retrieval.parse_workers import ParseLimits
+
+        return ParseLimits(seconds=self.parse_timeout, memory_mb=self.parse_memory_mb)
+
+    @field_validator("parse_memory_mb")
+    @classmethod
+    def _memory(cls, value: int) -> int:
+        if 0 < value < 256:  # the worker's interpreter alone needs ~50 MB of address space
+            raise ValueError("too little memory")
+        return value
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -38,7 +38,7 @@ import numpy as np
 from retrieval import segmenter
 from retrieval.index import Earlier, Prepared, is_saved, packed, unpacked
 from retrieval.models import Document, DocumentError
-from retrieval.reader import MAX_FILE_BYTES, decode_bytes
+from retrieval.reader import MAX_FILE_BYTES
 from retrieval.rules import RULES_DIR
 
 log = logging.getLogger(__name__)
@@ -97,30 +97,32 @@ def document_key(name: str, data: bytes, corrections: Mapping[str, Any] | None) 
     return digest.hexdigest()
 
 
-def load_document_cached(path: Path, cache_dir: Path | None,
-                         corrections: Mapping[str, Any] | None = None) -> tuple[Document, str]:
-    """The Document of a file and its cache key, built only if the cache does not hold it."""
+def read_file(path: Path) -> bytes:
+    """A document file's bytes; DocumentError if it is too large or cannot be read."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise DocumentError(path.name, "文件太大（超过 50 MB）")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as err:
         raise DocumentError(path.name, "无法打开文件") from err
-    key = document_key(path.name, data, corrections)
+
+
+def cached_document(cache_dir: Path | None, key: str) -> Document | None:
+    """The Document stored under key (document_key), from memory or the cache folder, or None."""
     document = _RECENT.get(key)
     if document is None and cache_dir:
         stored = _load(cache_dir, key)
         document = stored if isinstance(stored, Document) else None
-    if document is None:
-        # Imported on a cache miss only: cleaning, structure and chunking are ~0.03 s of imports
-        # (mostly their regular expressions) that a warm start never uses.
-        from retrieval.document import build_document
+    if document is not None:
+        _remember(key, document)
+    return document
 
-        document = build_document(path.name, decode_bytes(data, path.name), corrections)
-        if cache_dir:
-            _store(cache_dir, key, document)
+
+def keep_document(cache_dir: Path | None, key: str, document: Document) -> None:
+    """Remember a Document built from a file, in memory and in the cache folder."""
+    if cache_dir:
+        _store(cache_dir, key, document)
     _remember(key, document)
-    return document, key
 
 
 # The documents read recently, by key: a /reload reads every file but unpickles none it has

@@ -21,6 +21,8 @@ MAX_COMPRESSION_RATIO = 200  # real .docx parts compress 5–20×; a zip bomb 10
 _RATIO_CHECK_MIN_BYTES = 1024 * 1024  # tiny members may compress far better; they cannot hurt
 MAX_ZIP_MEMBERS = 5000
 
+PASSWORD_PROTECTED = "PDF 有密码保护，无法读取：请上传不需要密码就能打开的版本"
+
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 _TITLE_STYLE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
 
@@ -102,14 +104,21 @@ def heading_level(style_name: str) -> int:
 def pdf_to_text(data: bytes, name: str) -> str:
     """The text layer, page after page (a page break is a line break; cleaning re-joins sentences)."""
     import pypdf
+    from pypdf.errors import DependencyError, FileNotDecryptedError
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
+        # Most encrypted PDFs only restrict printing or copying (an owner password): they open
+        # with the empty user password, as in any PDF viewer, and are read like the others.
         if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError(name, "PDF 有密码保护，无法读取")
+            raise DocumentError(name, PASSWORD_PROTECTED)
         pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
+    except FileNotDecryptedError as err:
+        raise DocumentError(name, PASSWORD_PROTECTED) from err
+    except DependencyError as err:  # AES without the cryptography package (a project dependency)
+        raise DocumentError(name, "PDF 使用 AES 加密，服务器缺少解密组件（cryptography），无法读取") from err
     except Exception as err:  # pypdf raises PdfReadError, ValueError, KeyError… on broken files
         raise DocumentError(name, "PDF 文件已损坏，无法读取") from err
     text = "\n".join(page.strip() for page in pages if page.strip())

@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retrieval.answer import answer
 from retrieval.commitments import (
@@ -21,14 +21,17 @@ from retrieval.commitments import (
     search_commitments,
 )
 from retrieval.document_cache import (
+    cached_document,
     commitments_key,
+    document_key,
     earlier_index,
     has_prepared,
     index_folder,
+    keep_document,
     load_commitments,
-    load_document_cached,
     load_prepared,
     prepared_key,
+    read_file,
     save_manifest,
     store_commitments,
     store_prepared,
@@ -43,6 +46,9 @@ from retrieval.reply import Listing, NoAnswer, Reply
 from retrieval.text.tokens import tokenize, tokenizer_fingerprint
 from retrieval.text.years import expand_short_years
 from retrieval.token_cache import tokenize_all
+
+if TYPE_CHECKING:
+    from retrieval.parse_workers import ParseLimits
 
 MAX_QUESTION = 500  # characters of a question that are read; the rest is noise
 PROFILES_FILE = ".profiles.json"  # in DATA_DIR: admins' profile corrections, file name → fields
@@ -248,9 +254,22 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
 
 
 def document_paths(data_dir: Path) -> list[Path]:
-    """The files in data_dir that can hold a document, in name order."""
-    paths = Path(data_dir).iterdir()
-    return sorted(p for p in paths if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    """The files in data_dir that can hold a document, in name order.
+
+    A file that resolves outside data_dir (a symbolic link to /etc/…, to another user's folder)
+    is skipped with a log line: the bot quotes what it loads to its users, and the folder is
+    what the operator chose to share, not whatever a link in it points at.
+    """
+    folder = Path(data_dir).resolve()
+    found = []
+    for path in Path(data_dir).iterdir():
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(folder):
+            logger.warning("跳过 %s：它是指向文档目录之外的链接", path.name)
+            continue
+        found.append(path)
+    return sorted(found)
 
 
 def read_corrections(data_dir: Path) -> dict[str, dict[str, Any]]:
@@ -275,39 +294,64 @@ def read_corrections(data_dir: Path) -> dict[str, dict[str, Any]]:
     return {name: fields for name, fields in data.items() if isinstance(fields, dict)}
 
 
-def read_documents(data_dir: Path, cache_dir: Path | None = None) -> tuple[tuple[Document, ...],
-                                                                         list[DocumentError]]:
+def read_documents(data_dir: Path, cache_dir: Path | None = None,
+                   limits: ParseLimits | None = None) -> tuple[tuple[Document, ...], list[DocumentError]]:
     """Every supported file in data_dir as a Document; a bad file is reported and skipped.
 
-    With a cache_dir, a file read before (same bytes, same pipeline) is not read again.
+    With a cache_dir, a file read before (same bytes, same pipeline) is not read again. The
+    others are read in worker processes, each file within `limits` (retrieval.parse_workers):
+    one hostile file is reported, the others load.
     """
-    documents, errors, _ = _read(data_dir, cache_dir)
+    documents, errors, _ = _read(data_dir, cache_dir, limits)
     return documents, errors
 
 
-def _read(data_dir: Path,
-          cache_dir: Path | None) -> tuple[tuple[Document, ...], list[DocumentError], list[str]]:
+def _read(data_dir: Path, cache_dir: Path | None,
+          limits: ParseLimits | None) -> tuple[tuple[Document, ...], list[DocumentError], list[str]]:
     """The documents, the files' errors, and the document cache keys of the files read."""
-    documents, errors, keys = [], [], []
     corrections = read_corrections(data_dir)
+    found: dict[str, tuple[Document, str] | DocumentError | None] = {}  # in name order; None: to read
+    missing: list[tuple[str, bytes, str]] = []  # name, bytes, key
     for path in document_paths(data_dir):
         try:
-            document, key = load_document_cached(path, cache_dir, corrections.get(path.name))
+            data = read_file(path)
         except DocumentError as err:
-            errors.append(err)
+            found[path.name] = err
             continue
-        documents.append(document)
-        keys.append(key)
+        key = document_key(path.name, data, corrections.get(path.name))
+        document = cached_document(cache_dir, key)
+        found[path.name] = None if document is None else (document, key)
+        if document is None:
+            missing.append((path.name, data, key))
+    if missing:
+        # Imported only when something needs reading: a warm start starts no process.
+        from retrieval.parse_workers import ParseJob, parse_all
+
+        jobs = [ParseJob(name, data, corrections.get(name)) for name, data, _ in missing]
+        for (name, _, key), result in zip(missing, parse_all(jobs, limits), strict=True):
+            if isinstance(result, Document):
+                keep_document(cache_dir, key, result)
+                found[name] = (result, key)
+            else:
+                found[name] = result
+    documents, errors, keys = [], [], []
+    for outcome in found.values():
+        if isinstance(outcome, DocumentError):
+            errors.append(outcome)
+        elif outcome is not None:
+            documents.append(outcome[0])
+            keys.append(outcome[1])
     return tuple(documents), errors, keys
 
 
-def load_library(data_dir: Path, cache_dir: Path | None = None) -> tuple[Library, list[DocumentError]]:
+def load_library(data_dir: Path, cache_dir: Path | None = None,
+                 limits: ParseLimits | None = None) -> tuple[Library, list[DocumentError]]:
     """Load every supported file in data_dir into a Library (possibly empty: it then answers nothing).
 
     cache_dir keeps what each document became across restarts; entries no loaded document
-    needs any more are deleted.
+    needs any more are deleted. limits: what reading one file may take (read_documents).
     """
-    documents, errors, keys = _read(data_dir, cache_dir)
+    documents, errors, keys = _read(data_dir, cache_dir, limits)
     library = Library(documents, cache_dir)
     if cache_dir and Path(cache_dir).is_dir():
         saved = index_folder(cache_dir, library.fingerprint).name

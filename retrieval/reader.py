@@ -74,13 +74,14 @@ def decode_bytes(data: bytes, name: str) -> str:
 
     if not data.strip():
         raise DocumentError(name, EMPTY)
-    if data.lstrip()[:5] == _PDF_MAGIC:
+    kind = file_kind(data, name)
+    if kind == "pdf":
         text = pdf_to_text(data, name)
-    elif data.startswith(_ZIP_MAGIC) or name.lower().endswith(".docx"):
+    elif kind == "docx":
         text = docx_to_text(data, name)
-    elif data.startswith(_OLE_MAGIC):
+    elif kind == "ole":
         raise DocumentError(name, "这是旧版 Word（.doc）等 Office 文件，请另存为 .docx 或 .txt 后再试")
-    elif data.startswith(_BINARY_MAGICS):
+    elif kind == "binary":
         raise DocumentError(name, BINARY)
     else:
         text = decode_plain_text(data, name)
@@ -88,6 +89,24 @@ def decode_bytes(data: bytes, name: str) -> str:
     if not text.strip():
         raise DocumentError(name, EMPTY)
     return text
+
+
+def file_kind(data: bytes, name: str) -> str:
+    """What decode_bytes reads the bytes as: "pdf", "docx", "ole" (old Office), "binary" or "text"."""
+    if data.lstrip()[:5] == _PDF_MAGIC:
+        return "pdf"
+    if data.startswith(_ZIP_MAGIC) or name.lower().endswith(".docx"):
+        return "docx"
+    if data.startswith(_OLE_MAGIC):
+        return "ole"
+    if data.startswith(_BINARY_MAGICS):
+        return "binary"
+    return "text"
+
+
+def is_plain_text(data: bytes, name: str) -> bool:
+    """Whether reading the bytes runs only our own code (no PDF or Word parser)."""
+    return file_kind(data, name) not in ("pdf", "docx")
 
 
 def decode_plain_text(data: bytes, name: str) -> str:

@@ -167,6 +167,23 @@ class DocumentStore:
         return self.data_dir / name
 
 
+def remove_temporary_files(folder: Path, prefixes: tuple[str, ...] = (_TMP_PREFIX,)) -> int:
+    """Delete the hidden temporary files (prefix…, ".tmp") a killed process left in folder; how many.
+
+    Why at start: an atomic write killed before its rename (kill -9, power loss) leaves its
+    temporary file, which nothing reads and nothing else would ever remove. Called before
+    anything of this process writes there.
+    """
+    removed = 0
+    with contextlib.suppress(OSError):
+        for path in Path(folder).iterdir():
+            if path.name.startswith(prefixes) and path.name.endswith(_TMP_SUFFIX) and not path.is_dir():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+    return removed
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write data to path through a hidden temporary file in the same folder and one rename."""
     fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=path.parent)

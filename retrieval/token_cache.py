@@ -126,7 +126,7 @@ def _tokenize_in_processes(texts: list[str], tokenize: Tokenizer, workers: int) 
     batch = max(1, len(texts) // (workers * 8))
     from concurrent.futures import ProcessPoolExecutor  # ~0.01 s (multiprocessing) a warm start skips
 
-    with ProcessPoolExecutor(workers, initializer=_warm_up, initargs=(tokenize,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(os.getpid(), tokenize)) as pool:
         return list(pool.map(tokenize, texts, chunksize=batch))
 
 
@@ -138,8 +138,13 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _warm_up(tokenize: Tokenizer) -> None:
-    """Worker initializer: load the tokenizer's dictionaries before the first real task."""
+def _start_worker(parent_pid: int, tokenize: Tokenizer) -> None:
+    """Worker initializer: die with the bot (a killed bot left its ~100 MB workers running, deaf
+    to SIGTERM: they had its asyncio signal set-up), then load the tokenizer's dictionaries
+    before the first real task."""
+    from retrieval.child_process import become_worker
+
+    become_worker(parent_pid)
     tokenize(_WARM_UP_TEXT)
 
 

@@ -276,10 +276,10 @@ async def test_questions_during_a_reload_are_answered_from_the_old_index(admin_b
     release, started = threading.Event(), threading.Event()
     read_documents = documents.read_documents
 
-    def slow_read_documents(data_dir: Path, cache_dir: Path | None = None):
+    def slow_read_documents(data_dir: Path, cache_dir: Path | None = None, limits=None):
         started.set()
         release.wait(10)
-        return read_documents(data_dir, cache_dir)
+        return read_documents(data_dir, cache_dir, limits)
 
     monkeypatch.setattr(documents, "read_documents", slow_read_documents)
     (admin_bot.bot_data.librarian.store.data_dir / NEW).write_text(speech_2023())

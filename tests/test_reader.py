@@ -296,3 +296,46 @@ def test_scanned_pdf_without_text_layer_is_rejected():
 @pytest.mark.parametrize("data", [b"%PDF-1.4\nthis is not a PDF body", pdf_with_text(["正文。"])[:120]])
 def test_corrupt_pdf_is_rejected(data):
     assert rejection(data, "broken.pdf").reason == "PDF 文件已损坏，无法读取"
+
+
+# --- encrypted PDFs (issue 14: they were called corrupt) -------------------------------------
+
+
+def encrypted(data: bytes, algorithm: str, user_password: str = "") -> bytes:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=user_password, owner_password="x", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PAGES = ["2024年工作报告", "一、主要任务", "全面推进乡村振兴，建设高标准农田一千万亩。"]
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_a_pdf_with_only_an_owner_password_is_read(algorithm):
+    data = encrypted(pdf_with_text(PAGES), algorithm)
+    assert pypdf.PdfReader(io.BytesIO(data)).is_encrypted
+    assert decode_bytes(data, "加密.pdf") == "\n".join(PAGES)
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_a_pdf_that_needs_a_password_is_called_protected_not_corrupt(algorithm):
+    data = encrypted(pdf_with_text(PAGES), algorithm, user_password="secret")
+    with pytest.raises(DocumentError) as refused:
+        decode_bytes(data, "加密.pdf")
+    assert refused.value.reason.startswith("PDF 有密码保护")
+    assert "损坏" not in refused.value.reason
+
+
+def test_an_aes_pdf_without_the_cryptography_package_says_what_is_missing(monkeypatch):
+    from pypdf.errors import DependencyError
+
+    def without_cryptography(*args: object, **kwargs: object) -> None:
+        raise DependencyError("cryptography>=3.1 is required for AES algorithm")
+
+    monkeypatch.setattr(pypdf.PdfReader, "decrypt", without_cryptography)
+    data = encrypted(pdf_with_text(PAGES), "AES-128")
+    with pytest.raises(DocumentError) as refused:
+        decode_bytes(data, "加密.pdf")
+    assert "AES" in refused.value.reason and "cryptography" in refused.value.reason

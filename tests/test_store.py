@@ -113,3 +113,24 @@ def test_the_store_itself_refuses_paths(tmp_path, name):
         store.exists(name)
     assert (tmp_path / "x.txt").read_text() == "outside"
     assert Path(tmp_path / "data").is_dir() and os.listdir(tmp_path / "data") == []
+
+
+def test_a_link_to_a_file_outside_the_folder_is_skipped_with_a_log_line(tmp_path, caplog):
+    """A symbolic link in DATA_DIR once had its outside target quoted to users (issue 14)."""
+    from retrieval.library import read_documents
+
+    data, outside = tmp_path / "data", tmp_path / "private"
+    data.mkdir()
+    outside.mkdir()
+    (outside / "机密.txt").write_text("一、内部事项\n这是文档目录之外的内部文件。", encoding="utf-8")
+    (data / "报告.txt").write_text("一、重点工作\n推进道路建设，完善基础配套。", encoding="utf-8")
+    (data / "链接.txt").symlink_to(outside / "机密.txt")
+    (data / "别名.txt").symlink_to(data / "报告.txt")  # inside the folder: an ordinary second name
+    (data / "目录链接.md").symlink_to(outside)  # a link to a folder is no document either
+    with caplog.at_level("WARNING"):
+        documents, errors = read_documents(data)
+    assert [d.name for d in documents] == ["别名.txt", "报告.txt"]
+    assert errors == []
+    assert "跳过 链接.txt" in caplog.text and "文档目录之外" in caplog.text
+    assert DocumentStore(data).names() == ["别名.txt", "报告.txt"]
+    assert all("内部" not in d.text for d in documents)
