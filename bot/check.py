@@ -39,7 +39,7 @@ def check_documents(settings: Settings, out: TextIO) -> bool:
     if not folder.is_dir():
         print(f"{FAIL} 文档：找不到文档目录 {folder.resolve()}", file=out)
         return False
-    library, errors = load_library(folder, settings.token_cache_dir)
+    library, errors = load_library(folder, settings.token_cache_dir, settings.parse_limits)
     skipped = f"，跳过 {len(errors)} 个无法读取的文件" if errors else ""
     if not library.documents:
         print(f"{FAIL} 文档：{folder.resolve()} 中没有可用的文档（.txt .md .docx .pdf）{skipped}", file=out)
