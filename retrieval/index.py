@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from retrieval.bm25 import SparseBM25
 from retrieval.models import Chunk, Document
 from retrieval.question import Query
 from retrieval.text.normalize import normalize
-from retrieval.text.sentences import split_sentences
+from retrieval.text.sentences import sentence_spans
 from retrieval.text.tokens import tokenize
 from retrieval.text.years import YEAR, relative_words
 
@@ -35,20 +36,66 @@ HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
 NAMING_MAX_SHARE = 0.3  # a word of a document's name in more of its passages than this is content
 
 
-@dataclass(frozen=True)
+# Where a sentence's normalized form is not a piece of its normalized passage (Entry.unmatched).
+UNMATCHED = 0xFFFFFFFF
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """A passage with what scoring needs to know about it."""
+    """A passage with what scoring needs to know about it.
+
+    Memory decides the shape (1,000 documents are ~43,000 entries and ~340,000 sentences): the
+    normalized passage is kept once, and each sentence, verbatim and normalized, is a span of
+    the passage and of that normalized text, not two more strings (those were ~130 MB).
+    """
 
     chunk: Chunk
     title: str
     year: int | None
     named: frozenset[str]  # words that name its document but that its text seldom uses (naming_words)
     matchable: str  # normalized heading path + body, for checking which question words it holds
-    path_text: str  # normalized heading path
+    path_length: int  # matchable[:path_length] is the normalized heading path
     own_heading: str  # normalized last heading of the path
     path_years: frozenset[int]  # years its heading path names ("二、2022 年的重点工作" → 2022)
     path_numbers: tuple[int | None, ...]  # the number each heading of its path opens with ("二、" → 2)
-    sentences: tuple[tuple[str, str], ...]  # (verbatim sentence, its normalized form)
+    spans: bytes  # per sentence, as uint32: start, end in chunk.text; start, end in matchable
+    unmatched: tuple[str, ...] = ()  # normalized sentences found nowhere in matchable, in order
+
+    @property
+    def path_text(self) -> str:
+        """The normalized heading path."""
+        return self.matchable[:self.path_length]
+
+    @property
+    def sentences(self) -> tuple[tuple[str, str], ...]:
+        """(verbatim sentence, its normalized form) of each sentence (split_sentences), in order."""
+        text, normalized, spans = self.chunk.text, self.matchable, memoryview(self.spans).cast("I")
+        unmatched = iter(self.unmatched)
+        return tuple((text[spans[i]:spans[i + 1]],
+                      normalized[spans[i + 2]:spans[i + 3]] if spans[i + 2] != UNMATCHED else next(unmatched))
+                     for i in range(0, len(spans), 4))
+
+
+def sentence_spans_in(text: str, normalized: str, first: int = 0) -> tuple[bytes, tuple[str, ...]]:
+    """Entry.spans and Entry.unmatched of a passage: its sentences (split_sentences) as spans of
+    text, and each one's normalize() as a span of `normalized` from `first` on, or else kept
+    whole in the unmatched tuple. Found by search, so a span always holds exactly normalize()
+    of its sentence, whatever normalize does at a sentence's edges."""
+    values: list[int] = []
+    unmatched: list[str] = []
+    at = first
+    for start, end in sentence_spans(text):
+        form = normalize(text[start:end])
+        found = normalized.find(form, at)
+        if found < 0:
+            found = normalized.find(form, first)
+        if found < 0:
+            unmatched.append(form)
+            values += (start, end, UNMATCHED, UNMATCHED)
+        else:
+            values += (start, end, found, found + len(form))
+            at = found + len(form)
+    return array("I", values).tobytes(), tuple(unmatched)
 
 
 class WeightedBM25:
@@ -132,14 +179,36 @@ def _aliases(document: Document) -> tuple[str, ...]:
     return document.profile.aliases if document.profile else ()
 
 
-def _entry(chunk: Chunk, document: Document, named: frozenset[str]) -> Entry:
-    sentences = tuple((s, normalize(s)) for s in split_sentences(chunk.text))
-    path_text = normalize(" ".join(chunk.path))
-    return Entry(chunk=chunk, title=document.title, year=document.year, named=named,
-                 matchable=path_text + normalize(chunk.text), path_text=path_text,
-                 own_heading=normalize(chunk.path[-1]) if chunk.path else "", sentences=sentences,
-                 path_years=frozenset(int(y) for y in YEAR.findall(path_text)),
-                 path_numbers=tuple(s.number for s in document.lineage(chunk.section)))
+# What a passage's heading path gives it: normalized path, own heading, path years and numbers.
+PathFields = tuple[str, str, frozenset[int], tuple[int | None, ...]]
+
+
+def _entry(chunk: Chunk, document: Document, named: frozenset[str], body: str,
+           path_fields: Callable[[Chunk], PathFields]) -> Entry:
+    """body: normalize(chunk.text); path_fields: what its heading path gives (see prepare)."""
+    path_text, own_heading, path_years, path_numbers = path_fields(chunk)
+    matchable = path_text + body
+    spans, unmatched = sentence_spans_in(chunk.text, matchable, len(path_text))
+    return Entry(chunk=chunk, title=document.title, year=document.year, named=named, matchable=matchable,
+                 path_length=len(path_text), own_heading=own_heading, path_years=path_years,
+                 path_numbers=path_numbers, spans=spans, unmatched=unmatched)
+
+
+def _path_fields(document: Document) -> Callable[[Chunk], PathFields]:
+    """A chunk's normalized heading path, own heading, path years and numbers, worked out once per
+    section: the passages of a section share them (and share them in the cache's pickle)."""
+    found: dict[tuple[int | None, tuple[str, ...]], PathFields] = {}
+
+    def fields(chunk: Chunk) -> PathFields:
+        key = (chunk.section, chunk.path)
+        if key not in found:
+            path_text = normalize(" ".join(chunk.path))
+            found[key] = (path_text, normalize(chunk.path[-1]) if chunk.path else "",
+                          frozenset(int(y) for y in YEAR.findall(path_text)),
+                          tuple(s.number for s in document.lineage(chunk.section)))
+        return found[key]
+
+    return fields
 
 
 @dataclass(frozen=True)
@@ -156,15 +225,15 @@ class Prepared:
 
 
 # What a Prepared keeps of each Entry beyond its passage, title and year (see packed).
-PackedEntry = tuple[frozenset[str], str, str, str, frozenset[int], tuple[int | None, ...],
-                    tuple[tuple[str, str], ...]]
+PackedEntry = tuple[frozenset[str], str, int, str, frozenset[int], tuple[int | None, ...], bytes,
+                    tuple[str, ...]]
 
 
 def packed(prepared: Prepared) -> tuple[tuple[PackedEntry, ...], tuple[str, ...]]:
     """A Prepared without its document (nor its words) for the cache, which holds the document
     apart: stored twice, every passage would be read twice and kept twice in memory."""
-    return tuple((e.named, e.matchable, e.path_text, e.own_heading, e.path_years, e.path_numbers, e.sentences)
-                 for e in prepared.entries), prepared.name_words
+    return tuple((e.named, e.matchable, e.path_length, e.own_heading, e.path_years, e.path_numbers, e.spans,
+                  e.unmatched) for e in prepared.entries), prepared.name_words
 
 
 def unpacked(document: Document, stored: tuple[tuple[PackedEntry, ...], tuple[str, ...]]) -> Prepared:
@@ -182,7 +251,9 @@ def prepare(document: Document, body: list[list[str]] | None = None) -> Prepared
     names = document_words(document)
     heading_of = [" ".join((names, *c.path)) for c in document.chunks]
     heading_tokens = {h: tuple(tokenize(h)) for h in set(heading_of)}  # many passages share one heading
-    named = naming_words(document, [normalize(c.text) for c in document.chunks])
+    bodies = [normalize(c.text) for c in document.chunks]
+    named = naming_words(document, bodies)
+    path_fields = _path_fields(document)
     words = tokenize(names) + [normalize(a) for a in _aliases(document)]
     if body is None:
         body = [tokenize(c.text) for c in document.chunks]
@@ -190,7 +261,8 @@ def prepare(document: Document, body: list[list[str]] | None = None) -> Prepared
         document=document,
         body=tuple(tuple(t) for t in body),
         head=tuple(heading_tokens[h] for h in heading_of),
-        entries=tuple(_entry(c, document, named) for c in document.chunks),
+        entries=tuple(_entry(c, document, named, b, path_fields)
+                      for c, b in zip(document.chunks, bodies, strict=True)),
         name_words=tuple(dict.fromkeys(words)),
     )
 

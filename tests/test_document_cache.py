@@ -66,6 +66,7 @@ def test_a_restart_builds_and_prepares_nothing(folders, counted, monkeypatch):
     second, _ = load_library(data, cache)
     assert counted == ([], [])
     assert second.ask("修建道路多少公里").to_json() == first.ask("修建道路多少公里").to_json()
+    assert second.index.entries == first.index.entries, "the cached entries are those prepared"
     passages = [c for d in second.documents for c in d.chunks]
     assert all(e.chunk is c for e, c in zip(second.index.entries, passages, strict=True)), \
         "each passage is read once and shared, not a second copy for the index"

@@ -94,3 +94,32 @@ def test_years_are_scored_in_one_pass_as_one_pass_per_year_would() -> None:
     scores = index.scores(parse_question("今年收储土地多少亩"))
     for report in range(3):  # each report's part about its own year, not the year before
         assert scores[3 * report + 1] > scores[3 * report]
+
+
+def test_an_entry_keeps_its_sentences_as_spans_that_give_back_every_sentence_and_its_normalized_form():
+    # Full-width, traditional and spaced text: normalize() changes it, sentence by sentence.
+    from pathlib import Path
+
+    from retrieval.document import load_document
+    from retrieval.index import prepare
+    from retrieval.text.normalize import normalize
+    from retrieval.text.sentences import split_sentences
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
+    made = make_doc("t", [(("一、２０２２ 年經濟工作", "（一）基礎配套"),
+                           "今年ＧＤＰ增長 6.5%。 新建學校 3 所；\n改造道路"), ((), "")])
+    for document in (made, load_document(seed)):
+        for entry, chunk in zip(prepare(document).entries, document.chunks, strict=True):
+            path_text = normalize(" ".join(chunk.path))
+            assert entry.sentences == tuple((s, normalize(s)) for s in split_sentences(chunk.text))
+            assert entry.path_text == path_text
+            assert entry.matchable == path_text + normalize(chunk.text)
+            assert entry.own_heading == (normalize(chunk.path[-1]) if chunk.path else "")
+
+
+def test_a_normalized_sentence_not_found_in_the_normalized_passage_is_kept_whole():
+    from retrieval.index import UNMATCHED, sentence_spans_in
+
+    spans, unmatched = sentence_spans_in("甲乙。丙丁。", "甲乙。")  # as if normalize lost the second
+    assert unmatched == ("丙丁。",)
+    assert list(memoryview(spans).cast("I")) == [0, 3, 0, 3, 3, 6, UNMATCHED, UNMATCHED]
