@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.bm25 import SparseBM25
+from retrieval.bm25 import SparseBM25, release_freed_memory
 from retrieval.models import Chunk, Document
 from retrieval.question import Query
 from retrieval.text.normalize import normalize
@@ -105,20 +105,11 @@ class WeightedBM25:
     that per-query constant is taken off again, so a passage holding none of the terms scores 0.
     """
 
-    def __init__(self, corpus: list[list[str]], saved: SparseBM25 | None = None) -> None:
-        """saved: the same index built before and loaded (SparseBM25.load), instead of the corpus."""
-        params = BM25_PARAMS
-        if saved is not None:
-            self._bm25: SparseBM25 | None = saved
-        else:
-            self._bm25 = SparseBM25(corpus, "plus", k1=params["k1"], b=params["b"], delta=params["delta"]) \
-                if corpus else None
-        self.n_docs = saved.n_docs if saved is not None else len(corpus)
+    def __init__(self, index: SparseBM25 | None) -> None:
+        """index: the field's BM25 index (built, or loaded from its saved files); None: no passages."""
+        self._bm25 = index
+        self.n_docs = index.n_docs if index is not None else 0
         self._unseen_idf = math.log(self.n_docs + 1.0)
-
-    def save(self, folder: Path) -> None:
-        if self._bm25 is not None:
-            self._bm25.save(folder)
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         if self._bm25 is None:
@@ -297,54 +288,67 @@ class Earlier:
     old_ids: np.ndarray
 
 
+FIELDS = ("body", "head")  # each passage's words, and its heading field's
+
+
 def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None,
                  earlier: Earlier | None = None) -> tuple[WeightedBM25, WeightedBM25]:
     saved = saved_fields(folder)
     if saved is not None:
-        return WeightedBM25([], saved[0]), WeightedBM25([], saved[1])
-    reused = _reused_fields(prepared, earlier) if earlier is not None else None
-    if reused is not None:
-        body, head = WeightedBM25([], reused[0]), WeightedBM25([], reused[1])
-    else:
-        if any(len(p.body) != len(p.entries) for p in prepared):
-            raise MissingWords("the passages' words are needed to build the index")
-        body = WeightedBM25([list(t) for p in prepared for t in p.body])
-        head = WeightedBM25([list(t) for p in prepared for t in p.head])
-    if folder is not None:
-        try:
-            body.save(folder / "body")
-            head.save(folder / "head")
-        except OSError as err:  # only the next restart is slower
-            logging.getLogger(__name__).warning("could not save the index in %s (%s)", folder, err)
-        # Served from the saved files, memory-mapped: the built arrays are freed, and only the
-        # pages questions touch stay resident (a small server's memory is the limit).
-        saved = saved_fields(folder)
-        if saved is not None:
-            return WeightedBM25([], saved[0]), WeightedBM25([], saved[1])
-    return body, head
+        return WeightedBM25(saved[0]), WeightedBM25(saved[1])
+    old: list[SparseBM25 | None] = list(saved_fields(earlier.folder) or ()) if earlier is not None else []
+    fields = []
+    for number, field in enumerate(FIELDS):
+        # One field at a time, and served from its saved files before the next is made: the
+        # built arrays of both fields are never in memory at once.
+        made = _reused_field(prepared, earlier, old[number], field) if earlier and old else None
+        if made is None:
+            if any(len(p.body) != len(p.entries) for p in prepared):
+                raise MissingWords("the passages' words are needed to build the index")
+            corpus = [words for p in prepared for words in getattr(p, field)]
+            made = SparseBM25(corpus, "plus", k1=BM25_PARAMS["k1"], b=BM25_PARAMS["b"],
+                              delta=BM25_PARAMS["delta"]) if corpus else None
+            del corpus
+        if old:
+            old[number] = None  # the earlier index's pages of this field are no longer needed
+        if folder is not None and made is not None:
+            fields.append(_served_from(folder / field, made))
+        else:
+            fields.append(WeightedBM25(made))
+        del made  # else the built arrays would stay until the next field is made
+        release_freed_memory()
+    return fields[0], fields[1]
 
 
-def _reused_fields(prepared: tuple[Prepared, ...], earlier: Earlier) -> tuple[SparseBM25, SparseBM25] | None:
-    """Both fields made from an earlier library's (SparseBM25.reused): only the passages of new
+def _served_from(folder: Path, built: SparseBM25) -> WeightedBM25:
+    """The built index saved in folder, and served from there, memory-mapped: the built arrays
+    are freed, and only the pages questions touch stay resident (a small server's memory is
+    the limit). If it cannot be saved, served as built (only the next restart is slower)."""
+    try:
+        built.save(folder)
+        return WeightedBM25(SparseBM25.load(folder))
+    except (OSError, ValueError) as err:
+        logging.getLogger(__name__).warning("could not save the index in %s (%s)", folder, err)
+        return WeightedBM25(built)
+
+
+def _reused_field(prepared: tuple[Prepared, ...], earlier: Earlier, old: SparseBM25 | None,
+                  field: str) -> SparseBM25 | None:
+    """A field made from an earlier library's (SparseBM25.reused): only the passages of new
     documents are counted. None when the earlier index is gone or does not fit."""
-    old = saved_fields(earlier.folder)
-    if old is None:
-        return None
     fresh = earlier.old_ids < 0
-    if len(fresh) != sum(len(p.entries) for p in prepared):
+    if old is None or len(fresh) != sum(len(p.entries) for p in prepared):
         return None
     first = 0
-    body: list[list[str]] = []
-    head: list[list[str]] = []
+    words: list[tuple[str, ...]] = []
     for ready in prepared:
         if fresh[first:first + len(ready.entries)].any():
             if len(ready.body) != len(ready.entries):
                 return None
-            body += map(list, ready.body)
-            head += map(list, ready.head)
+            words += getattr(ready, field)
         first += len(ready.entries)
     try:
-        return old[0].reused(earlier.old_ids, body), old[1].reused(earlier.old_ids, head)
+        return old.reused(earlier.old_ids, words)
     except (ValueError, IndexError) as err:  # e.g. a fresh document prepared without its words
         logging.getLogger(__name__).warning("could not reuse the index in %s (%s)", earlier.folder, err)
         return None
