@@ -32,6 +32,10 @@ from retrieval.text.tokens import tokenize
 from retrieval.text.years import YEAR, relative_words
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
+# A question scores every passage exactly (SparseBM25.get_weighted_scores), which never reads the
+# dense columns SparseBM25 keeps of frequent terms for its approximate top k: none are built
+# (at 1,000 documents they were 57 MB, made in memory on every reload).
+DENSE_COLUMNS_MB = 0.0
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
 NAMING_MAX_SHARE = 0.3  # a word of a document's name in more of its passages than this is content
 
@@ -307,7 +311,7 @@ def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None,
                 raise MissingWords("the passages' words are needed to build the index")
             corpus = [words for p in prepared for words in getattr(p, field)]
             made = SparseBM25(corpus, "plus", k1=BM25_PARAMS["k1"], b=BM25_PARAMS["b"],
-                              delta=BM25_PARAMS["delta"]) if corpus else None
+                              delta=BM25_PARAMS["delta"], hot_memory_mb=DENSE_COLUMNS_MB) if corpus else None
             del corpus
         if old:
             old[number] = None  # the earlier index's pages of this field are no longer needed
@@ -348,7 +352,7 @@ def _reused_field(prepared: tuple[Prepared, ...], earlier: Earlier, old: SparseB
             words += getattr(ready, field)
         first += len(ready.entries)
     try:
-        return old.reused(earlier.old_ids, words)
+        return old.reused(earlier.old_ids, words, hot_memory_mb=DENSE_COLUMNS_MB)
     except (ValueError, IndexError) as err:  # e.g. a fresh document prepared without its words
         logging.getLogger(__name__).warning("could not reuse the index in %s (%s)", earlier.folder, err)
         return None

@@ -123,3 +123,20 @@ def test_a_normalized_sentence_not_found_in_the_normalized_passage_is_kept_whole
     spans, unmatched = sentence_spans_in("甲乙。丙丁。", "甲乙。")  # as if normalize lost the second
     assert unmatched == ("丙丁。",)
     assert list(memoryview(spans).cast("I")) == [0, 3, 0, 3, 3, 6, UNMATCHED, UNMATCHED]
+
+
+def test_scores_do_not_need_the_dense_columns_of_frequent_terms(monkeypatch):
+    # Index builds none (DENSE_COLUMNS_MB): questions score every passage exactly, from the postings.
+    import retrieval.index as index_module
+
+    documents = tuple(make_doc(f"d{n}", [((f"{n + 1}、基础配套",), f"推进基础配套建设，修建道路{n}公里。"),
+                                         ((), "推进工作，发展经济。今年增长5%。")], year=2020 + n)
+                      for n in range(20))
+    without = Index(documents)
+    assert without._body._bm25.n_dense_columns == 0
+    monkeypatch.setattr(index_module, "DENSE_COLUMNS_MB", 96.0)
+    with_columns = Index(documents)
+    assert with_columns._body._bm25.n_dense_columns > 0
+    for question in ["推进基础配套", "今年修建道路多少公里", "2022年发展经济"]:
+        query = parse_question(question)
+        assert with_columns.scores(query).tobytes() == without.scores(query).tobytes()
