@@ -353,8 +353,10 @@ class SparseBM25:
             if params.get("format") != SAVE_FORMAT:
                 raise ValueError(f"{directory}: index format {params.get('format')}, expected {SAVE_FORMAT}")
             terms = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
-            arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r" if mmap else None,
-                                    allow_pickle=False) for name in _ARRAYS}
+            # Plain arrays over the mapped files: a question slices them ~100 times, and slicing
+            # an np.memmap costs ~6 µs (it makes another memmap), a plain view ~0.2 µs.
+            arrays = {name: np.asarray(np.load(directory / f"{name}.npy", mmap_mode="r" if mmap else None,
+                                               allow_pickle=False)) for name in _ARRAYS}
         except (OSError, KeyError) as err:
             raise ValueError(f"{directory}: no saved index ({err})") from err
         index = cls.__new__(cls)

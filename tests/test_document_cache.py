@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_bm25 import memory_mapped
 
 import retrieval.document as document_module
 import retrieval.document_cache as document_cache
@@ -182,8 +183,8 @@ def test_a_library_one_document_away_is_made_from_the_last_saved_index(folders, 
     assert reused == [new_passages, new_passages]  # body and heading fields
     # One field at a time, saved before the next is made, and served from the saved files.
     assert steps == ["reused", "saved body", "reused", "saved head"]
-    assert isinstance(library.index._body._bm25._indices, np.memmap)
-    assert isinstance(library.index._head._bm25._indices, np.memmap)
+    assert memory_mapped(library.index._body._bm25._indices)
+    assert memory_mapped(library.index._head._bm25._indices)
     assert library.keys[library.position(SEED.name)] not in words_read, "the kept document's words were read"
     scratch, _ = load_library(data)  # no cache: built from every word
     for question in ["修建道路多少公里", "2022年基础配套有哪些任务", "某镇修路多少公里", "今天天气怎么样"]:
