@@ -79,8 +79,9 @@ WEIGHT_DTYPE: WeightType = "float16"
 FLOAT16_LIMIT = 60_000.0  # below float16's largest finite value, 65,504
 
 BUILD_BATCH_DOCS = 32_768  # documents counted at a time while building
-WEIGHT_SLICE = 1 << 22  # postings whose contributions are computed at a time
-INSERT_ONE_BY_ONE = 50_000  # SparseBM25.reused: fewer new postings are placed one by one, no big keys
+# Postings whose contributions (or merge, SparseBM25.reused) are worked out at a time: ~40 bytes
+# of float64 temporaries each, so a few MB, however large the index.
+WEIGHT_SLICE = 1 << 17
 SELECT_BLOCK = 2048  # documents per block for the block-max cut-off
 MIN_SELECT_BLOCK = 64  # smallest block, in indexes too small for SELECT_BLOCK
 VALUE_CACHE_MB = 16.0  # float64 posting contributions kept for get_scores / get_weighted_scores
@@ -126,7 +127,7 @@ class SparseBM25:
         self._hot_slot, self._hot = self._dense_columns(hot_memory_mb)
         self._value_cache: dict[int, np.ndarray] = {}
         self._value_cache_bytes = 0
-        _release_freed_memory()
+        release_freed_memory()
 
     def reused(self, old_ids: np.ndarray, fresh: Sequence[Sequence[str]], *,
                hot_memory_mb: float = HOT_MEMORY_MB, weight_dtype: WeightType = WEIGHT_DTYPE) -> SparseBM25:
@@ -156,16 +157,6 @@ class SparseBM25:
         new_of_old = np.full(self.n_docs, -1, dtype=np.int32)
         new_of_old[kept] = np.flatnonzero(~is_fresh)
 
-        # The kept postings, renumbered: still sorted by term, then document (4 bytes a posting
-        # for each array: 1M passages must fit a small server while it serves the old index).
-        cols = np.repeat(np.arange(len(self._doc_freq), dtype=np.int32), np.diff(self._indptr))
-        docs = new_of_old[self._indices]
-        tf = np.asarray(self._tf)
-        alive = docs >= 0
-        if not alive.all():
-            cols, docs, tf = cols[alive], docs[alive], tf[alive]
-        del alive
-
         # The fresh documents' postings, new terms taking new columns.
         vocabulary = dict(self.vocabulary)
         doc_len = np.zeros(n_new, dtype=np.int32)
@@ -183,16 +174,12 @@ class SparseBM25:
                 fresh_docs.append(doc)
                 fresh_tf.append(times)
         order = np.lexsort((fresh_docs, fresh_cols))  # by term, then document
-        new_cols = np.array(fresh_cols, dtype=np.int32)[order]
-        new_docs = np.array(fresh_docs, dtype=np.int32)[order]
-        kept_freq = np.bincount(cols, minlength=len(vocabulary))
-        at = _insertion_points(cols, docs, kept_freq, new_cols, new_docs)
-        del cols
-        doc_freq = kept_freq + np.bincount(new_cols, minlength=len(vocabulary))
-        max_tf = max(int(tf.max()) if len(tf) else 0, max(fresh_tf, default=0))
-        tf_type = np.uint8 if max_tf <= 255 else np.uint16 if max_tf <= 65535 else np.uint32
-        docs = np.insert(docs, at, new_docs)
-        tf = np.insert(tf.astype(tf_type), at, np.array(fresh_tf, dtype=tf_type)[order])
+        new = (np.array(fresh_cols, dtype=np.int32)[order], np.array(fresh_docs, dtype=np.int32)[order],
+               np.array(fresh_tf, dtype=np.int64)[order])
+        del fresh_cols, fresh_docs, fresh_tf, order
+        docs, tf, doc_freq = _merged_postings(self._indptr, self._indices, self._tf, new_of_old, new,
+                                              len(vocabulary))
+        del new
 
         # Terms no document holds any more are dropped, as a build would never have seen them.
         held = doc_freq > 0
@@ -366,8 +353,10 @@ class SparseBM25:
             if params.get("format") != SAVE_FORMAT:
                 raise ValueError(f"{directory}: index format {params.get('format')}, expected {SAVE_FORMAT}")
             terms = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
-            arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r" if mmap else None,
-                                    allow_pickle=False) for name in _ARRAYS}
+            # Plain arrays over the mapped files: a question slices them ~100 times, and slicing
+            # an np.memmap costs ~6 µs (it makes another memmap), a plain view ~0.2 µs.
+            arrays = {name: np.asarray(np.load(directory / f"{name}.npy", mmap_mode="r" if mmap else None,
+                                               allow_pickle=False)) for name in _ARRAYS}
         except (OSError, KeyError) as err:
             raise ValueError(f"{directory}: no saved index ({err})") from err
         index = cls.__new__(cls)
@@ -737,17 +726,51 @@ class _Blocks:
         return np.concatenate([reaching[rows] * self.block + cols, tail])
 
 
-def _insertion_points(cols: np.ndarray, docs: np.ndarray, doc_freq: np.ndarray, new_cols: np.ndarray,
-                      new_docs: np.ndarray) -> np.ndarray:
-    """Where postings (new_cols, new_docs), sorted, go among (cols, docs), sorted by term, then
-    document, for np.insert: in its term's list, before the first larger document."""
-    starts = np.concatenate(([0], np.cumsum(doc_freq)))
-    if len(new_cols) <= INSERT_ONE_BY_ONE:  # a binary search in each one's posting list
-        return np.array([start + int(np.searchsorted(docs[start:end], doc)) for start, end, doc in
-                         zip(starts[new_cols].tolist(), starts[new_cols + 1].tolist(), new_docs.tolist(),
-                             strict=True)], dtype=np.int64)
-    keys = cols.astype(np.int64) << 32 | docs  # many: one search over (term, document) keys
-    return np.searchsorted(keys, new_cols.astype(np.int64) << 32 | new_docs)
+def _merged_postings(indptr: np.ndarray, indices: np.ndarray, tf: np.ndarray, new_of_old: np.ndarray,
+                     new: tuple[np.ndarray, np.ndarray, np.ndarray],
+                     n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SparseBM25.reused's postings: documents, tf and each term's document frequency.
+
+    The kept postings (old documents renumbered by new_of_old, -1 where dropped) with the new
+    ones, new = (terms, documents, tf) sorted by term then document, merged in: every term's
+    list sorted by document, as a build makes it. Done a slice of terms (WEIGHT_SLICE old
+    postings) at a time, so that besides the result only one slice's temporaries are held: a
+    reload builds the new index while the old one still serves, on a small server.
+    """
+    new_terms, new_docs, new_tf = new
+    n_old_terms = len(indptr) - 1
+    max_tf = max(int(tf.max()) if len(tf) else 0, int(new_tf.max()) if len(new_tf) else 0)
+    tf_type = np.uint8 if max_tf <= 255 else np.uint16 if max_tf <= 65535 else np.uint32
+    # Room for every old posting: those of dropped documents leave the end unused, never touched.
+    docs_out = np.empty(len(indices) + len(new_docs), dtype=np.int32)
+    tf_out = np.empty(len(docs_out), dtype=tf_type)
+    doc_freq = np.zeros(n_terms, dtype=np.int64)
+    new_start = np.searchsorted(new_terms, np.arange(n_terms + 1))  # each term's first new posting
+    filled, first = 0, 0
+    while first < n_terms:
+        if first < n_old_terms:  # old terms, whole posting lists up to WEIGHT_SLICE postings
+            limit = int(np.searchsorted(indptr, indptr[first] + WEIGHT_SLICE, side="right")) - 1
+            last = min(max(first + 1, limit), n_old_terms)
+            start, end = int(indptr[first]), int(indptr[last])
+        else:  # terms only the new documents hold
+            last, start, end = n_terms, 0, 0
+        docs = new_of_old[indices[start:end]]
+        terms = np.repeat(np.arange(first, last, dtype=np.int64), np.diff(indptr[first:last + 1])) \
+            if end > start else np.zeros(0, dtype=np.int64)
+        alive = docs >= 0
+        docs, terms, kept_tf = docs[alive], terms[alive], np.asarray(tf[start:end])[alive]
+        a, b = new_start[first], new_start[last]
+        # Kept and new documents differ, so (term, document) keys never tie.
+        at = np.searchsorted(terms << 32 | docs, new_terms[a:b].astype(np.int64) << 32 | new_docs[a:b])
+        merged = np.insert(docs, at, new_docs[a:b])
+        size = len(merged)
+        docs_out[filled:filled + size] = merged
+        tf_out[filled:filled + size] = np.insert(kept_tf.astype(tf_type), at, new_tf[a:b].astype(tf_type))
+        doc_freq[first:last] = np.bincount(terms - first, minlength=last - first) \
+            + np.bincount(new_terms[a:b] - first, minlength=last - first)
+        filled += size
+        first = last
+    return docs_out[:filled], tf_out[:filled], doc_freq
 
 
 def _check_parameters(corpus: Sequence[Sequence[str]], variant: str, k1: float, b: float) -> None:
@@ -836,7 +859,7 @@ def _scatter(batches: list[Batch], n_terms: int) -> tuple[np.ndarray, np.ndarray
     return doc_freq.astype(np.int32), indptr, indices, tf_all
 
 
-def _release_freed_memory() -> None:
+def release_freed_memory() -> None:
     """Give the build's freed temporaries back to the operating system (glibc only; else nothing).
 
     glibc raises its mmap threshold after large frees, so batch arrays of tens of MB

@@ -43,7 +43,7 @@ from retrieval.rules import RULES_DIR
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 2  # bump when what is stored changes shape
+CACHE_FORMAT = 3  # bump when what is stored changes shape (3: sentences as spans of the passage)
 _SUFFIX, _PREPARED, _WORDS = ".document.pickle", ".prepared.pickle", ".words.pickle"
 _COMMITMENTS = ".commitments.pickle"  # a document's commitments (retrieval/commitments.py)
 _ENTRIES = (_SUFFIX, _PREPARED, _WORDS, _COMMITMENTS)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,33 +23,83 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.bm25 import SparseBM25
+from retrieval.bm25 import SparseBM25, release_freed_memory
 from retrieval.models import Chunk, Document
 from retrieval.question import Query
 from retrieval.text.normalize import normalize
-from retrieval.text.sentences import split_sentences
+from retrieval.text.sentences import sentence_spans
 from retrieval.text.tokens import tokenize
 from retrieval.text.years import YEAR, relative_words
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
+# A question scores every passage exactly (SparseBM25.get_weighted_scores), which never reads the
+# dense columns SparseBM25 keeps of frequent terms for its approximate top k: none are built
+# (at 1,000 documents they were 57 MB, made in memory on every reload).
+DENSE_COLUMNS_MB = 0.0
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
 NAMING_MAX_SHARE = 0.3  # a word of a document's name in more of its passages than this is content
 
 
-@dataclass(frozen=True)
+# Where a sentence's normalized form is not a piece of its normalized passage (Entry.unmatched).
+UNMATCHED = 0xFFFFFFFF
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """A passage with what scoring needs to know about it."""
+    """A passage with what scoring needs to know about it.
+
+    Memory decides the shape (1,000 documents are ~43,000 entries and ~340,000 sentences): the
+    normalized passage is kept once, and each sentence, verbatim and normalized, is a span of
+    the passage and of that normalized text, not two more strings (those were ~130 MB).
+    """
 
     chunk: Chunk
     title: str
     year: int | None
     named: frozenset[str]  # words that name its document but that its text seldom uses (naming_words)
     matchable: str  # normalized heading path + body, for checking which question words it holds
-    path_text: str  # normalized heading path
+    path_length: int  # matchable[:path_length] is the normalized heading path
     own_heading: str  # normalized last heading of the path
     path_years: frozenset[int]  # years its heading path names ("二、2022 年的重点工作" → 2022)
     path_numbers: tuple[int | None, ...]  # the number each heading of its path opens with ("二、" → 2)
-    sentences: tuple[tuple[str, str], ...]  # (verbatim sentence, its normalized form)
+    spans: bytes  # per sentence, as uint32: start, end in chunk.text; start, end in matchable
+    unmatched: tuple[str, ...] = ()  # normalized sentences found nowhere in matchable, in order
+
+    @property
+    def path_text(self) -> str:
+        """The normalized heading path."""
+        return self.matchable[:self.path_length]
+
+    @property
+    def sentences(self) -> tuple[tuple[str, str], ...]:
+        """(verbatim sentence, its normalized form) of each sentence (split_sentences), in order."""
+        text, normalized, spans = self.chunk.text, self.matchable, memoryview(self.spans).cast("I")
+        unmatched = iter(self.unmatched)
+        return tuple((text[spans[i]:spans[i + 1]],
+                      normalized[spans[i + 2]:spans[i + 3]] if spans[i + 2] != UNMATCHED else next(unmatched))
+                     for i in range(0, len(spans), 4))
+
+
+def sentence_spans_in(text: str, normalized: str, first: int = 0) -> tuple[bytes, tuple[str, ...]]:
+    """Entry.spans and Entry.unmatched of a passage: its sentences (split_sentences) as spans of
+    text, and each one's normalize() as a span of `normalized` from `first` on, or else kept
+    whole in the unmatched tuple. Found by search, so a span always holds exactly normalize()
+    of its sentence, whatever normalize does at a sentence's edges."""
+    values: list[int] = []
+    unmatched: list[str] = []
+    at = first
+    for start, end in sentence_spans(text):
+        form = normalize(text[start:end])
+        found = normalized.find(form, at)
+        if found < 0:
+            found = normalized.find(form, first)
+        if found < 0:
+            unmatched.append(form)
+            values += (start, end, UNMATCHED, UNMATCHED)
+        else:
+            values += (start, end, found, found + len(form))
+            at = found + len(form)
+    return array("I", values).tobytes(), tuple(unmatched)
 
 
 class WeightedBM25:
@@ -58,20 +109,11 @@ class WeightedBM25:
     that per-query constant is taken off again, so a passage holding none of the terms scores 0.
     """
 
-    def __init__(self, corpus: list[list[str]], saved: SparseBM25 | None = None) -> None:
-        """saved: the same index built before and loaded (SparseBM25.load), instead of the corpus."""
-        params = BM25_PARAMS
-        if saved is not None:
-            self._bm25: SparseBM25 | None = saved
-        else:
-            self._bm25 = SparseBM25(corpus, "plus", k1=params["k1"], b=params["b"], delta=params["delta"]) \
-                if corpus else None
-        self.n_docs = saved.n_docs if saved is not None else len(corpus)
+    def __init__(self, index: SparseBM25 | None) -> None:
+        """index: the field's BM25 index (built, or loaded from its saved files); None: no passages."""
+        self._bm25 = index
+        self.n_docs = index.n_docs if index is not None else 0
         self._unseen_idf = math.log(self.n_docs + 1.0)
-
-    def save(self, folder: Path) -> None:
-        if self._bm25 is not None:
-            self._bm25.save(folder)
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         if self._bm25 is None:
@@ -132,14 +174,36 @@ def _aliases(document: Document) -> tuple[str, ...]:
     return document.profile.aliases if document.profile else ()
 
 
-def _entry(chunk: Chunk, document: Document, named: frozenset[str]) -> Entry:
-    sentences = tuple((s, normalize(s)) for s in split_sentences(chunk.text))
-    path_text = normalize(" ".join(chunk.path))
-    return Entry(chunk=chunk, title=document.title, year=document.year, named=named,
-                 matchable=path_text + normalize(chunk.text), path_text=path_text,
-                 own_heading=normalize(chunk.path[-1]) if chunk.path else "", sentences=sentences,
-                 path_years=frozenset(int(y) for y in YEAR.findall(path_text)),
-                 path_numbers=tuple(s.number for s in document.lineage(chunk.section)))
+# What a passage's heading path gives it: normalized path, own heading, path years and numbers.
+PathFields = tuple[str, str, frozenset[int], tuple[int | None, ...]]
+
+
+def _entry(chunk: Chunk, document: Document, named: frozenset[str], body: str,
+           path_fields: Callable[[Chunk], PathFields]) -> Entry:
+    """body: normalize(chunk.text); path_fields: what its heading path gives (see prepare)."""
+    path_text, own_heading, path_years, path_numbers = path_fields(chunk)
+    matchable = path_text + body
+    spans, unmatched = sentence_spans_in(chunk.text, matchable, len(path_text))
+    return Entry(chunk=chunk, title=document.title, year=document.year, named=named, matchable=matchable,
+                 path_length=len(path_text), own_heading=own_heading, path_years=path_years,
+                 path_numbers=path_numbers, spans=spans, unmatched=unmatched)
+
+
+def _path_fields(document: Document) -> Callable[[Chunk], PathFields]:
+    """A chunk's normalized heading path, own heading, path years and numbers, worked out once per
+    section: the passages of a section share them (and share them in the cache's pickle)."""
+    found: dict[tuple[int | None, tuple[str, ...]], PathFields] = {}
+
+    def fields(chunk: Chunk) -> PathFields:
+        key = (chunk.section, chunk.path)
+        if key not in found:
+            path_text = normalize(" ".join(chunk.path))
+            found[key] = (path_text, normalize(chunk.path[-1]) if chunk.path else "",
+                          frozenset(int(y) for y in YEAR.findall(path_text)),
+                          tuple(s.number for s in document.lineage(chunk.section)))
+        return found[key]
+
+    return fields
 
 
 @dataclass(frozen=True)
@@ -156,15 +220,15 @@ class Prepared:
 
 
 # What a Prepared keeps of each Entry beyond its passage, title and year (see packed).
-PackedEntry = tuple[frozenset[str], str, str, str, frozenset[int], tuple[int | None, ...],
-                    tuple[tuple[str, str], ...]]
+PackedEntry = tuple[frozenset[str], str, int, str, frozenset[int], tuple[int | None, ...], bytes,
+                    tuple[str, ...]]
 
 
 def packed(prepared: Prepared) -> tuple[tuple[PackedEntry, ...], tuple[str, ...]]:
     """A Prepared without its document (nor its words) for the cache, which holds the document
     apart: stored twice, every passage would be read twice and kept twice in memory."""
-    return tuple((e.named, e.matchable, e.path_text, e.own_heading, e.path_years, e.path_numbers, e.sentences)
-                 for e in prepared.entries), prepared.name_words
+    return tuple((e.named, e.matchable, e.path_length, e.own_heading, e.path_years, e.path_numbers, e.spans,
+                  e.unmatched) for e in prepared.entries), prepared.name_words
 
 
 def unpacked(document: Document, stored: tuple[tuple[PackedEntry, ...], tuple[str, ...]]) -> Prepared:
@@ -182,7 +246,9 @@ def prepare(document: Document, body: list[list[str]] | None = None) -> Prepared
     names = document_words(document)
     heading_of = [" ".join((names, *c.path)) for c in document.chunks]
     heading_tokens = {h: tuple(tokenize(h)) for h in set(heading_of)}  # many passages share one heading
-    named = naming_words(document, [normalize(c.text) for c in document.chunks])
+    bodies = [normalize(c.text) for c in document.chunks]
+    named = naming_words(document, bodies)
+    path_fields = _path_fields(document)
     words = tokenize(names) + [normalize(a) for a in _aliases(document)]
     if body is None:
         body = [tokenize(c.text) for c in document.chunks]
@@ -190,7 +256,8 @@ def prepare(document: Document, body: list[list[str]] | None = None) -> Prepared
         document=document,
         body=tuple(tuple(t) for t in body),
         head=tuple(heading_tokens[h] for h in heading_of),
-        entries=tuple(_entry(c, document, named) for c in document.chunks),
+        entries=tuple(_entry(c, document, named, b, path_fields)
+                      for c, b in zip(document.chunks, bodies, strict=True)),
         name_words=tuple(dict.fromkeys(words)),
     )
 
@@ -225,54 +292,67 @@ class Earlier:
     old_ids: np.ndarray
 
 
+FIELDS = ("body", "head")  # each passage's words, and its heading field's
+
+
 def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None,
                  earlier: Earlier | None = None) -> tuple[WeightedBM25, WeightedBM25]:
     saved = saved_fields(folder)
     if saved is not None:
-        return WeightedBM25([], saved[0]), WeightedBM25([], saved[1])
-    reused = _reused_fields(prepared, earlier) if earlier is not None else None
-    if reused is not None:
-        body, head = WeightedBM25([], reused[0]), WeightedBM25([], reused[1])
-    else:
-        if any(len(p.body) != len(p.entries) for p in prepared):
-            raise MissingWords("the passages' words are needed to build the index")
-        body = WeightedBM25([list(t) for p in prepared for t in p.body])
-        head = WeightedBM25([list(t) for p in prepared for t in p.head])
-    if folder is not None:
-        try:
-            body.save(folder / "body")
-            head.save(folder / "head")
-        except OSError as err:  # only the next restart is slower
-            logging.getLogger(__name__).warning("could not save the index in %s (%s)", folder, err)
-        # Served from the saved files, memory-mapped: the built arrays are freed, and only the
-        # pages questions touch stay resident (a small server's memory is the limit).
-        saved = saved_fields(folder)
-        if saved is not None:
-            return WeightedBM25([], saved[0]), WeightedBM25([], saved[1])
-    return body, head
+        return WeightedBM25(saved[0]), WeightedBM25(saved[1])
+    old: list[SparseBM25 | None] = list(saved_fields(earlier.folder) or ()) if earlier is not None else []
+    fields = []
+    for number, field in enumerate(FIELDS):
+        # One field at a time, and served from its saved files before the next is made: the
+        # built arrays of both fields are never in memory at once.
+        made = _reused_field(prepared, earlier, old[number], field) if earlier and old else None
+        if made is None:
+            if any(len(p.body) != len(p.entries) for p in prepared):
+                raise MissingWords("the passages' words are needed to build the index")
+            corpus = [words for p in prepared for words in getattr(p, field)]
+            made = SparseBM25(corpus, "plus", k1=BM25_PARAMS["k1"], b=BM25_PARAMS["b"],
+                              delta=BM25_PARAMS["delta"], hot_memory_mb=DENSE_COLUMNS_MB) if corpus else None
+            del corpus
+        if old:
+            old[number] = None  # the earlier index's pages of this field are no longer needed
+        if folder is not None and made is not None:
+            fields.append(_served_from(folder / field, made))
+        else:
+            fields.append(WeightedBM25(made))
+        del made  # else the built arrays would stay until the next field is made
+        release_freed_memory()
+    return fields[0], fields[1]
 
 
-def _reused_fields(prepared: tuple[Prepared, ...], earlier: Earlier) -> tuple[SparseBM25, SparseBM25] | None:
-    """Both fields made from an earlier library's (SparseBM25.reused): only the passages of new
+def _served_from(folder: Path, built: SparseBM25) -> WeightedBM25:
+    """The built index saved in folder, and served from there, memory-mapped: the built arrays
+    are freed, and only the pages questions touch stay resident (a small server's memory is
+    the limit). If it cannot be saved, served as built (only the next restart is slower)."""
+    try:
+        built.save(folder)
+        return WeightedBM25(SparseBM25.load(folder))
+    except (OSError, ValueError) as err:
+        logging.getLogger(__name__).warning("could not save the index in %s (%s)", folder, err)
+        return WeightedBM25(built)
+
+
+def _reused_field(prepared: tuple[Prepared, ...], earlier: Earlier, old: SparseBM25 | None,
+                  field: str) -> SparseBM25 | None:
+    """A field made from an earlier library's (SparseBM25.reused): only the passages of new
     documents are counted. None when the earlier index is gone or does not fit."""
-    old = saved_fields(earlier.folder)
-    if old is None:
-        return None
     fresh = earlier.old_ids < 0
-    if len(fresh) != sum(len(p.entries) for p in prepared):
+    if old is None or len(fresh) != sum(len(p.entries) for p in prepared):
         return None
     first = 0
-    body: list[list[str]] = []
-    head: list[list[str]] = []
+    words: list[tuple[str, ...]] = []
     for ready in prepared:
         if fresh[first:first + len(ready.entries)].any():
             if len(ready.body) != len(ready.entries):
                 return None
-            body += map(list, ready.body)
-            head += map(list, ready.head)
+            words += getattr(ready, field)
         first += len(ready.entries)
     try:
-        return old[0].reused(earlier.old_ids, body), old[1].reused(earlier.old_ids, head)
+        return old.reused(earlier.old_ids, words, hot_memory_mb=DENSE_COLUMNS_MB)
     except (ValueError, IndexError) as err:  # e.g. a fresh document prepared without its words
         logging.getLogger(__name__).warning("could not reuse the index in %s (%s)", earlier.folder, err)
         return None

@@ -63,7 +63,10 @@ class Library:
     remembered: in this process, and in cache_dir (a state directory) across restarts.
     """
 
-    def __init__(self, documents: tuple[Document, ...], cache_dir: Path | None = None) -> None:
+    def __init__(self, documents: tuple[Document, ...], cache_dir: Path | None = None, *,
+                 prepared: tuple[Prepared, ...] | None = None) -> None:
+        """prepared: each document made ready to index with its words (index.prepare), when the
+        caller already has them (benchmarks of a million passages whose words are known)."""
         self.documents = documents
         self.cache_dir = cache_dir
         # The BM25 indexes of exactly these documents are saved once built: a restart loads them
@@ -80,7 +83,8 @@ class Library:
             with_words = True if earlier is None else {
                 key for (key, _), reused in zip(contents, _reused_documents(contents, earlier), strict=True)
                 if not reused}
-        prepared = prepare_all(documents, cache_dir, with_words, self.keys)
+        if prepared is None:
+            prepared = prepare_all(documents, cache_dir, with_words, self.keys)
         try:
             self.index = Index(documents, prepared=prepared, saved_in=saved_in, earlier=earlier)
         except MissingWords:  # the saved or earlier index could not be read after all

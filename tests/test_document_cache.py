@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_bm25 import memory_mapped
 
 import retrieval.document as document_module
 import retrieval.document_cache as document_cache
@@ -66,6 +67,7 @@ def test_a_restart_builds_and_prepares_nothing(folders, counted, monkeypatch):
     second, _ = load_library(data, cache)
     assert counted == ([], [])
     assert second.ask("修建道路多少公里").to_json() == first.ask("修建道路多少公里").to_json()
+    assert second.index.entries == first.index.entries, "the cached entries are those prepared"
     passages = [c for d in second.documents for c in d.chunks]
     assert all(e.chunk is c for e, c in zip(second.index.entries, passages, strict=True)), \
         "each passage is read once and shared, not a second copy for the index"
@@ -156,8 +158,8 @@ def test_a_library_one_document_away_is_made_from_the_last_saved_index(folders, 
     third = OTHER.replace("某县", "某镇").replace("10公里", "7公里")
     (data / "third.txt").write_text(third, encoding="utf-8")
     (data / "other.txt").write_text(OTHER.replace("10公里", "25公里"), encoding="utf-8")
-    words_read, reused = [], []
-    real_load, real_reused = library_module.load_prepared, SparseBM25.reused
+    words_read, reused, steps = [], [], []
+    real_load, real_reused, real_save = library_module.load_prepared, SparseBM25.reused, SparseBM25.save
 
     def load_prepared(cache_dir, key, document, with_words=True):
         if with_words:
@@ -166,13 +168,23 @@ def test_a_library_one_document_away_is_made_from_the_last_saved_index(folders, 
 
     def counting_reused(index, old_ids, fresh, **options):
         reused.append(len(fresh))
+        steps.append("reused")
         return real_reused(index, old_ids, fresh, **options)
+
+    def saving(index, folder):
+        steps.append(f"saved {Path(folder).name}")
+        return real_save(index, folder)
 
     monkeypatch.setattr(library_module, "load_prepared", load_prepared)
     monkeypatch.setattr(SparseBM25, "reused", counting_reused)
+    monkeypatch.setattr(SparseBM25, "save", saving)
     library, _ = load_library(data, cache)
     new_passages = len(library.document("third.txt").chunks) + len(library.document("other.txt").chunks)
     assert reused == [new_passages, new_passages]  # body and heading fields
+    # One field at a time, saved before the next is made, and served from the saved files.
+    assert steps == ["reused", "saved body", "reused", "saved head"]
+    assert memory_mapped(library.index._body._bm25._indices)
+    assert memory_mapped(library.index._head._bm25._indices)
     assert library.keys[library.position(SEED.name)] not in words_read, "the kept document's words were read"
     scratch, _ = load_library(data)  # no cache: built from every word
     for question in ["修建道路多少公里", "2022年基础配套有哪些任务", "某镇修路多少公里", "今天天气怎么样"]:

@@ -94,3 +94,49 @@ def test_years_are_scored_in_one_pass_as_one_pass_per_year_would() -> None:
     scores = index.scores(parse_question("今年收储土地多少亩"))
     for report in range(3):  # each report's part about its own year, not the year before
         assert scores[3 * report + 1] > scores[3 * report]
+
+
+def test_an_entry_keeps_its_sentences_as_spans_that_give_back_every_sentence_and_its_normalized_form():
+    # Full-width, traditional and spaced text: normalize() changes it, sentence by sentence.
+    from pathlib import Path
+
+    from retrieval.document import load_document
+    from retrieval.index import prepare
+    from retrieval.text.normalize import normalize
+    from retrieval.text.sentences import split_sentences
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
+    made = make_doc("t", [(("一、２０２２ 年經濟工作", "（一）基礎配套"),
+                           "今年ＧＤＰ增長 6.5%。 新建學校 3 所；\n改造道路"), ((), "")])
+    for document in (made, load_document(seed)):
+        for entry, chunk in zip(prepare(document).entries, document.chunks, strict=True):
+            path_text = normalize(" ".join(chunk.path))
+            assert entry.sentences == tuple((s, normalize(s)) for s in split_sentences(chunk.text))
+            assert entry.path_text == path_text
+            assert entry.matchable == path_text + normalize(chunk.text)
+            assert entry.own_heading == (normalize(chunk.path[-1]) if chunk.path else "")
+
+
+def test_a_normalized_sentence_not_found_in_the_normalized_passage_is_kept_whole():
+    from retrieval.index import UNMATCHED, sentence_spans_in
+
+    spans, unmatched = sentence_spans_in("甲乙。丙丁。", "甲乙。")  # as if normalize lost the second
+    assert unmatched == ("丙丁。",)
+    assert list(memoryview(spans).cast("I")) == [0, 3, 0, 3, 3, 6, UNMATCHED, UNMATCHED]
+
+
+def test_scores_do_not_need_the_dense_columns_of_frequent_terms(monkeypatch):
+    # Index builds none (DENSE_COLUMNS_MB): questions score every passage exactly, from the postings.
+    import retrieval.index as index_module
+
+    documents = tuple(make_doc(f"d{n}", [((f"{n + 1}、基础配套",), f"推进基础配套建设，修建道路{n}公里。"),
+                                         ((), "推进工作，发展经济。今年增长5%。")], year=2020 + n)
+                      for n in range(20))
+    without = Index(documents)
+    assert without._body._bm25.n_dense_columns == 0
+    monkeypatch.setattr(index_module, "DENSE_COLUMNS_MB", 96.0)
+    with_columns = Index(documents)
+    assert with_columns._body._bm25.n_dense_columns > 0
+    for question in ["推进基础配套", "今年修建道路多少公里", "2022年发展经济"]:
+        query = parse_question(question)
+        assert with_columns.scores(query).tobytes() == without.scores(query).tobytes()

@@ -58,3 +58,18 @@ def test_a_library_of_no_documents_answers_nothing(tmp_path):
     answer = library.ask("2022年基础配套有哪些任务")
     assert answer.answer is None and answer.results == ()
     assert library.commitments() == ()
+
+
+def test_documents_made_ready_by_the_caller_are_indexed_as_they_are(counted_tokenize):
+    from retrieval.index import prepare
+
+    documents, errors = library_module.read_documents(DATA)
+    assert not errors
+    prepared = tuple(prepare(d) for d in documents)
+    counted_tokenize.clear()
+    library = Library(documents, prepared=prepared)
+    assert not counted_tokenize, "the caller's words were used, not tokenized again"
+    assert library.index.entries == tuple(e for p in prepared for e in p.entries)
+    built = Library(documents)
+    for question in ["2022年基础配套有哪些任务", "第二个问题讲的是什么", "今天天气怎么样"]:
+        assert library.ask(question).to_json() == built.ask(question).to_json()
