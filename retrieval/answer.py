@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import islice
 
 import numpy as np
@@ -208,13 +209,24 @@ class Sentence:
 
 
 
-def best_sentence(entry: Entry, wanted: Wanted, answer_type: AnswerType | None) -> Sentence:
+def best_sentence(entry: Entry, wanted: Wanted, answer_type: AnswerType | None,
+                  opening: str = "") -> Sentence:
     """The sentence that best answers: most of the question under its heading path; among
     equals, one with the kind of answer asked for, then the most of the question by itself.
 
     `wanted` should hold only the words found somewhere in the passage (Wanted.found_in).
+    opening: the normalized lines the document opens with (opening_text); no sentence of them
+    answers: "在打好精准脱贫攻坚战座谈会上的讲话（2018年2月12日）" holds every word of a
+    question naming that speech, and answers none of its questions.
     """
-    return _best_of(entry.sentences, entry.path_text, entry.year, wanted, answer_type)
+    sentences = [s for s in entry.sentences if not (opening and s[1] and s[1] in opening)]
+    return _best_of(sentences, entry.path_text, entry.year, wanted, answer_type)
+
+
+@lru_cache(maxsize=1024)
+def opening_text(title: str, header: tuple[str, ...]) -> str:
+    """A document's title and header lines (Profile.header), normalized, one per line."""
+    return "\n".join(normalize(line) for line in (title, *header))
 
 
 def _best_of(sentences: Iterable[tuple[str, str]], path_text: str, year: int | None, wanted: Wanted,
@@ -257,7 +269,11 @@ class PassageJudged:
 
     def finish(self, query: Query, index: Index, score: Scoring | None = None) -> Judged:
         """Judged with its best sentence, and its score if given how to score it."""
-        sentence = best_sentence(index.entries[self.judged.position], self.held, query.answer_type)
+        entry = index.entries[self.judged.position]
+        profile = index.documents[entry.chunk.doc].profile
+        header = profile.header if profile else ()
+        opening = "" if entry.chunk.path else opening_text(entry.title, header)  # before any heading
+        sentence = best_sentence(entry, self.held, query.answer_type, opening)
         share = _with_part(sentence.share, self.pointed, self.in_part, self.held.total)
         value = score(self.judged, share, sentence.typed) if score else 0.0
         return replace(self.judged, highlight=sentence.text, sentence_share=share, typed=sentence.typed,
