@@ -47,7 +47,8 @@ def test_a_question_naming_a_speech_is_not_answered_by_its_title_line():
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository")
 def test_a_report_named_by_place_and_year_is_answered_from_its_text_not_its_byline(tmp_path):
-    for name in ("2025年北京市政府工作报告.docx", "2025年河南省政府工作报告.txt", "gov_report_2025_yunnan.txt"):
+    names = ("2025年北京市政府工作报告.docx", "2025年河南省政府工作报告.txt", "gov_report_2025_yunnan.txt")
+    for name in names:
         (tmp_path / name).write_bytes((CORPUS / name).read_bytes())
     library, _ = load_library(tmp_path)
     beijing = library.document("2025年北京市政府工作报告.docx")
@@ -56,3 +57,4 @@ def test_a_report_named_by_place_and_year_is_answered_from_its_text_not_its_byli
     reply = library.ask("北京市2025年计划重点培育哪些未来产业？")
     assert isinstance(reply, PassageAnswer) and reply.answer.doc == "2025年北京市政府工作报告.docx"
     assert "未来产业" in reply.answer.highlight and "殷勇" not in reply.answer.highlight
+

@@ -56,6 +56,10 @@ def test_referenced_position_reads_normalized_text() -> None:
     ("企业整顿要做好哪四项工作", None, True),
     ("哪几个方面的工作", None, True),
     ("哪个部门牵头", None, False),
+    ("讲话最后提的三点要求是什么", None, True),  # a count of items asks for them all
+    ("五个方面的工作是什么", None, True),
+    ("第三点要求是什么", None, False),  # one item, pointed at
+    ("一个问题", None, False),
 ])
 def test_answer_type_and_list(question: str, answer_type: AnswerType | None, is_list: bool) -> None:
     query = parse_question(question)
