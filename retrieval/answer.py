@@ -56,6 +56,9 @@ DOCUMENT_WEIGHT = 1.0
 NAME_RARITY = 0.5
 PART_WEIGHT = 2.0  # under the numbered part the question points at ("第二个问题"), half as much
 # unless the passage opens with that part's heading
+# A section inside the part pointed at whose own heading holds this share of the question's
+# words opens where the question points, as the part's heading does.
+NAMED_SECTION_SHARE = 0.5
 TYPE_WEIGHT = 0.4  # the best sentence holds the kind of answer asked for (a number, a time)
 TYPE_BONUS = 0.1  # …which also outweighs a slightly better match when choosing the highlight
 RELATED_CREDIT = 0.5  # a related word found counts half as much as the question's own word
@@ -309,19 +312,28 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
     else:
         in_part = query.part is not None and query.part in entry.path_numbers
     pointed = query.part is not None or resolved
+    heading = wanted.share_found(entry.own_heading, entry.year)
+    # "第二部分基础配套这块": the section of the part that the question's words name is where it
+    # points, as much as the part's own opening ("二是进一步加强基础配套" under "二、…").
+    named_within = in_part and heading >= NAMED_SECTION_SHARE and _opens_its_section(entry)
     return PassageJudged(Judged(
         position=position,
         bm25=bm25,
         coverage=_with_part(wanted.share(in_passage), pointed, in_part, wanted.total),
-        heading=wanted.share_found(entry.own_heading, entry.year),
+        heading=heading,
         highlight="",
         sentence_share=0.0,
         typed=False,
         other_year=bool(years and entry.path_years and not years & entry.path_years),
         part_depth=at_position or (entry.path_numbers.index(query.part) + 1 if in_part and query.part else 0),
-        part_heading_here=at_position is not None
+        part_heading_here=at_position is not None or named_within
         or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
     ), wanted.found_in(in_passage), pointed, in_part)
+
+
+def _opens_its_section(entry: Entry) -> bool:
+    """The passage is the first of its section: it starts with its own heading."""
+    return bool(entry.chunk.path) and entry.chunk.text.startswith(entry.chunk.path[-1][:10])
 
 
 def _opens_with_numbered_heading(entry: Entry, number: int) -> bool:
