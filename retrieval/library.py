@@ -42,7 +42,7 @@ from retrieval.index import Earlier, Index, MissingWords, Prepared, is_saved, pr
 from retrieval.models import Document, DocumentError
 from retrieval.question import CommitmentsIntent, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
-from retrieval.reply import Listing, NoAnswer, Reply
+from retrieval.reply import Listing, NoAnswer, PassageAnswer, Reply
 from retrieval.text.tokens import tokenize, tokenizer_fingerprint
 from retrieval.text.years import expand_short_years
 from retrieval.token_cache import tokenize_all
@@ -128,7 +128,20 @@ class Library:
         listing = self._listing(question, intent, scope, top_k) if intent and not intent.topic else None
         if listing is not None:
             return listing
-        return answer(query, self.index, top_k=top_k, doc=scope)
+        found = answer(query, self.index, top_k=top_k, doc=scope)
+        if isinstance(found, PassageAnswer) and any(map(self._not_loaded, query.named_by_year)):
+            # "2023年全国政府工作报告GDP目标" with no 2023 report loaded: the 2022 report's
+            # target is no answer. The closest passages are still shown.
+            return NoAnswer(query.text, found.passages)
+        return found
+
+    def _not_loaded(self, named: tuple[int, str]) -> bool:
+        """No document of that kind (报告: any report; 讲话: a speech) and year is loaded, and
+        every one of that kind has a known year (one of unknown year may be the one asked for)."""
+        year, kind = named
+        kinds = {"政府工作报告", "报告"} if kind == "报告" else {kind}
+        of_kind = [d.year for d in self.documents if d.profile and d.profile.kind in kinds]
+        return bool(of_kind) and None not in of_kind and year not in of_kind
 
     def _listing(self, question: str, intent: CommitmentsIntent, scope: str | None,
                  top_k: int) -> Listing | None:
