@@ -222,16 +222,17 @@ class Prepared:
 # What a Prepared keeps of each Entry beyond its passage, title and year (see packed).
 PackedEntry = tuple[frozenset[str], str, int, str, frozenset[int], tuple[int | None, ...], bytes,
                     tuple[str, ...]]
+PackedPrepared = tuple[tuple[PackedEntry, ...], tuple[str, ...]]  # entries, name words
 
 
-def packed(prepared: Prepared) -> tuple[tuple[PackedEntry, ...], tuple[str, ...]]:
+def packed(prepared: Prepared) -> PackedPrepared:
     """A Prepared without its document (nor its words) for the cache, which holds the document
     apart: stored twice, every passage would be read twice and kept twice in memory."""
     return tuple((e.named, e.matchable, e.path_length, e.own_heading, e.path_years, e.path_numbers, e.spans,
                   e.unmatched) for e in prepared.entries), prepared.name_words
 
 
-def unpacked(document: Document, stored: tuple[tuple[PackedEntry, ...], tuple[str, ...]]) -> Prepared:
+def unpacked(document: Document, stored: PackedPrepared) -> Prepared:
     """The Prepared that packed stored, its entries pointing at this document's passages again."""
     entries, name_words = stored
     if len(entries) != len(document.chunks):
