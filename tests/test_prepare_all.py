@@ -102,3 +102,12 @@ def test_what_the_workers_stored_is_read_back_alike(documents, serial, counted_p
         path.unlink()
     library_module._RECENT.clear()
     same(prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0), serial)
+
+
+def test_a_document_holds_each_distinct_word_once(documents, serial, counted_prepare):
+    """Its words are one string object each, however often they occur (memory while building,
+    bytes pickled from a worker and to the cache), also after the way back from a worker."""
+    for made in (serial, prepare_all(documents, None, workers=2, min_parallel_chars=0)):
+        for ready in made:
+            words = [w for field in (ready.body, ready.head) for terms in field for w in terms]
+            assert len({id(w) for w in words}) == len(set(words)), ready.document.name
