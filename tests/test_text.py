@@ -39,6 +39,16 @@ def test_the_fast_nfkc_is_nfkc() -> None:
         assert nfkc(text) == unicodedata.normalize("NFKC", text), text
 
 
+def test_the_punctuation_nfkc_replaces_first_is_mapped_as_nfkc_maps_it() -> None:
+    """Replaced one after another, before the rest: so each must map to what NFKC makes of it,
+    and to nothing that anything else maps again."""
+    from retrieval.text.normalize import _COMMON, _compatibility_map
+
+    pattern, _ = _compatibility_map()
+    for wide, narrow in _COMMON:
+        assert unicodedata.normalize("NFKC", wide) == narrow and not pattern.search(narrow)
+
+
 def _normalize_as_written(text: str) -> str:
     """normalize() as first written, the plainest way: the reference its faster form must match."""
     import opencc

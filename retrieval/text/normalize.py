@@ -47,13 +47,23 @@ def nfkc(text: str) -> str:
     sentence. The characters NFKC changes on their own ("，" → ",", "１" → "1", "①" → "1")
     are mapped first; what is left is almost always already normalized, which is cheap to
     check. Exact: NFKC of the mapped text equals NFKC of the text, and the rare text still
-    not normalized (a combining accent) is normalized in full. The mapping is a regular
-    expression's substitution, not str.translate, which looks up every character of the text
-    in the table (three times slower on Chinese, where only the punctuation is mapped).
+    not normalized (a combining accent) is normalized in full. The mapping is not str.translate,
+    which looks up every character of the text in the table (three times slower on Chinese,
+    where only punctuation is mapped): the full-width punctuation of almost every sentence is
+    replaced first, then anything else the table maps, if any, by a regular expression.
     """
     pattern, table = _compatibility_map()
-    mapped = pattern.sub(lambda found: table[found.group()], text)
+    for wide, narrow in _COMMON:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    mapped = pattern.sub(lambda found: table[found.group()], text) if pattern.search(text) else text
     return mapped if unicodedata.is_normalized("NFKC", mapped) else unicodedata.normalize("NFKC", mapped)
+
+
+# The characters _compatibility_map maps that Chinese text is full of ("，" 78% of them in the
+# corpus), with their NFKC: plain ASCII, which the table leaves alone, so replacing these one
+# after another and the rest in one pass maps every character exactly as the table does.
+_COMMON = (("，", ","), ("（", "("), ("）", ")"), ("：", ":"), ("；", ";"))
 
 
 @lru_cache(maxsize=1)
