@@ -299,8 +299,10 @@ def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None
     batch = max(1, len(missing) // (workers * 16))  # small batches: no worker idles long at the end
     with gc_paused(), worker_pool(workers, tokenize, _start_preparing, (os.getpid(), job)) as pool:
         results = pool.map(_prepare_in_worker, range(len(missing)), chunksize=batch)
-        return {key: dataclasses.replace(unpacked(document, stored), body=body, head=head)
+        made = {key: dataclasses.replace(unpacked(document, stored), body=body, head=head)
                 for (key, document), (stored, body, head) in zip(missing, results, strict=True)}
+    logger.info("%d documents prepared in %d worker processes", len(missing), workers)
+    return made
 
 
 @dataclasses.dataclass(frozen=True)
