@@ -148,8 +148,9 @@ def worker_pool(workers: int, tokenize: Tokenizer, initializer: Callable[..., ob
     """A pool of `workers` processes forked from this one, each running initializer(*initargs)
     first, which must call start_worker (die with the bot, tokenizer loaded).
 
-    Forked, where the system can: they inherit the dictionary this process loads here, and
-    initargs as they are in memory, not pickled (a library's documents, to work on by number).
+    Forked, where the system can: they inherit the dictionary that `tokenize`, called here once,
+    loads, and initargs as they are in memory, not pickled (a library's documents, to work on
+    by number).
     """
     tokenize(_WARM_UP_TEXT)
     import multiprocessing  # ~0.01 s a warm start skips
