@@ -18,7 +18,7 @@ from retrieval import rules
 from retrieval.answer_types import AnswerType
 from retrieval.text.normalize import compact, normalize
 from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
-from retrieval.text.tokens import question_terms, related_terms
+from retrieval.text.tokens import phrase_words, question_terms, related_terms
 from retrieval.text.years import relative_offsets, years_in
 
 # A figure as written, decimal or with its magnitude: "1.5万", "3.2%", "2万".
@@ -269,8 +269,12 @@ def parse_question(question: str) -> Query:
         if weight[term] < 1.0:
             continue  # related words of a generic word would only add noise
         for other in sorted(related_terms(term)):  # in one order: scores the same in every process
-            if other not in terms:
-                terms[other] = RELATED_WEIGHT
+            # A related phrase is searched by its words ("社会消费品零售总额": 社会, 消费品, 零售…),
+            # which share the weight of one related word.
+            searched = phrase_words(other)
+            for word in searched:
+                if word not in terms:
+                    terms[word] = RELATED_WEIGHT / len(searched)
     return Query(
         text=question,
         terms=terms,

@@ -60,6 +60,7 @@ def install_extra_related(groups: Iterable[Sequence[str]]) -> None:
     global _extra_related
     _extra_related = tuple(tuple(group) for group in groups)
     related.cache_clear()
+    related_words_pattern.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +71,15 @@ def related() -> dict[str, frozenset[str]]:
         for word in words:
             groups.setdefault(word.lower(), set()).update(w.lower() for w in words if w != word)
     return {word: frozenset(others) for word, others in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def related_words_pattern() -> re.Pattern[str]:
+    """Any Chinese word of a related-terms group (longest first): words a question may use that
+    the tokenizer does not know, such as the abbreviations 社零 and 固投."""
+    words = sorted((w for w in related() if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w)),
+                   key=lambda w: (-len(w), w))
+    return re.compile("|".join(re.escape(w) for w in words) or r"(?!)")
 
 
 def parse_rule_groups(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:

@@ -145,3 +145,20 @@ def test_judging_only_the_candidates_that_can_matter_ranks_as_judging_them_all()
             bound = candidate.best_possible(query)
             assert bound is not None and bound[0] >= judged.sentence_share and bound[1] >= judged.typed
     assert pruned > 0, "some candidates were left unjudged"
+
+
+def test_an_abbreviation_is_answered_where_the_documents_spell_it_out():
+    """社零 is written in no passage; its related 社会消费品零售总额 is, as words of a sentence."""
+    passages = [
+        (("二、主要目标",), "主要预期目标是：经济增长5%左右，城镇新增就业10万人。", ()),
+        (("三、重点工作", "（二）提振消费"), "实施提振消费专项行动，力争社会消费品零售总额增长5%以上。", ()),
+        (("三、重点工作", "（三）扩大投资"), "力争固定资产投资增长7%，政府投资重点支持在建项目。", ()),
+    ]
+    chunks, text = [], ""
+    for path, body, outline in passages:
+        chunks.append(Chunk("report.txt", path, body, len(text), len(text) + len(body), outline))
+        text += body + "\n"
+    index = Index((Document("report.txt", "报告", text, (), tuple(chunks), 2025),))
+    result = answer(parse_question("社零 增长多少"), index, top_k=3)
+    assert result.answer is not None
+    assert result.answer.highlight == "实施提振消费专项行动，力争社会消费品零售总额增长5%以上。"

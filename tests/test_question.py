@@ -110,3 +110,38 @@ def test_setting_as_a_question_is_cut_not_a_verb_ending_in_ding(question: str, k
     terms = parse_question(question).own_terms
     assert kept in terms
     assert not cut or cut not in terms
+
+
+def test_spaces_typed_between_chinese_keywords_separate_them() -> None:
+    """"河南固投 社零 目标": without the spaces jieba cuts 固投社 and 零."""
+    query = parse_question("河南固投 社零 目标")
+    assert {"固投", "社零", "目标"} <= set(query.own_terms)
+    assert "固投社" not in query.own_terms
+    # A space beside a number or a Latin word is not a separator of this kind: "2022 年" = "2022年".
+    assert parse_question("2022 年 GDP 目标").own_terms == parse_question("2022年GDP目标").own_terms
+
+
+def test_a_related_phrase_is_searched_by_its_words() -> None:
+    """社零's related 社会消费品零售总额 is no index term; its words are, sharing one related weight."""
+    from retrieval.question import RELATED_WEIGHT
+    from retrieval.text.tokens import phrase_words
+
+    words = phrase_words("社会消费品零售总额")
+    assert len(words) > 1 and "零售" in words
+    terms = parse_question("社零增长多少").terms
+    assert "社会消费品零售总额" not in terms
+    assert all(terms[w] <= RELATED_WEIGHT for w in words if w not in ("增长",))
+    assert sum(terms[w] for w in words if w in terms and w not in ("增长",)) > 0
+
+
+@pytest.mark.parametrize(("question", "kept", "not_kept"), [
+    ("社零增长多少", {"社零", "增长"}, {"社", "零增长"}),  # 社 left alone: 社零 is a related word
+    ("企业整顿第一批准备先整多少家企业", {"第一批", "准备"}, {"批准"}),  # cut across, nothing alone
+    ("去年减税降费加退税一共多少钱", {"减税降费"}, {"降费"}),  # inside a longer word
+    ("今年主要预期目标", {"预期", "目标"}, {"预期目标"}),  # several words even alone
+])
+def test_a_related_word_the_tokenizer_broke_is_kept_whole(question: str, kept: set[str],
+                                                          not_kept: set[str]) -> None:
+    terms = set(parse_question(question).own_terms)
+    assert kept <= terms
+    assert not (not_kept & terms)

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 _LATIN_OR_DIGIT = re.compile(r"[0-9a-z.%]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# A space a user types between two Chinese words separates them ("河南固投 社零 目标": 固投 and
+# 社零, not 固投社 and 零). Documents lose such spaces (a scraped page breaks lines mid-word), so
+# only questions are cut there; a space beside a number or a Latin word is left to normalize.
+_SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 @lru_cache(maxsize=1)
@@ -74,10 +78,49 @@ def tokenize(text: str) -> list[str]:
 def question_terms(question: str) -> list[str]:
     """Terms of a question: its question phrases (什么时候, 哪几项, 多少…) cut out, then as a passage.
 
-    Cutting the phrases before splitting keeps their pieces ("时候", "几项") out of the search.
+    Cutting the phrases before splitting keeps their pieces ("时候", "几项") out of the search;
+    so does cutting at the spaces typed between Chinese keywords.
     """
-    pieces = rules.question_phrases().split(normalize(question))
-    return [term for piece in pieces if piece for term in tokenize(piece)]
+    phrases = rules.question_phrases()
+    pieces = [piece for typed in _SPACE_BETWEEN_HAN.split(question)
+              for piece in phrases.split(normalize(typed))]
+    return [term for piece in pieces if piece for term in _piece_terms(piece)]
+
+
+def _piece_terms(piece: str) -> list[str]:
+    """Terms of a piece of a question, keeping whole a related word the tokenizer cut apart.
+
+    Example: "社零增长" is cut 社/零增长, leaving 社 alone, though 社零 alone is one word
+    (社会消费品零售总额 in the related-terms file): the terms are 社零, 增长. Left to the
+    tokenizer: a related word that is several words even alone ("预期目标": 预期, 目标), and
+    one the cut runs across without leaving a character of it alone ("第一批准备" holds 批准,
+    but is 第一批/准备; "减税降费" holds 降费).
+    """
+    terms = tokenize(piece)
+    alone = {term for term in terms if len(term) == 1}
+    broken = [found for found in rules.related_words_pattern().finditer(piece)
+              if found.group() not in terms and alone.intersection(found.group())
+              and _one_word(found.group())]
+    if not broken:
+        return terms
+    terms, start = [], 0
+    for found in broken:
+        terms += [*tokenize(piece[start:found.start()]), found.group()]
+        start = found.end()
+    return terms + tokenize(piece[start:])
+
+
+@lru_cache(maxsize=4096)
+def _one_word(word: str) -> bool:
+    """Whether the tokenizer reads word, alone, as that one word (社零: yes; 预期目标: no)."""
+    return tokenize(word) == [word]
+
+
+@lru_cache(maxsize=4096)
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """The index terms a related word stands for: itself when it is one term, else its words."""
+    words = tokenize(phrase)
+    return (phrase,) if not words or phrase in words else tuple(dict.fromkeys(words))
 
 
 def related_terms(term: str) -> frozenset[str]:
