@@ -15,6 +15,9 @@ from retrieval.question import wanted_type
     ("多久考评一次", AnswerType.TIME),
     ("全面严管是哪天定下来的", AnswerType.TIME),
     ("主题公园最晚几月份要建成", AnswerType.TIME),
+    ("用多少年让工农业总产值翻两番", AnswerType.TIME),  # how long: "二十年"
+    ("几个月完成整改", AnswerType.TIME),
+    ("多少年轻人返乡创业", AnswerType.QUANTITY),  # 多少 年轻人, not 多少年
     ("哪几个方面的工作", None),  # a list, not a number
     ("如何优化营商环境", None),
 ])
@@ -31,6 +34,10 @@ def test_wanted_type(question: str, kind: AnswerType | None) -> None:
     ("三大主题公园 X 月底前全部建成", AnswerType.TIME, True),
     ("用半年或者更多一点的时间整顿完毕", AnswerType.TIME, True),
     ("力争上半年开工", AnswerType.TIME, True),
+    ("力争用二十年的时间使工农业总产值翻两番", AnswerType.TIME, True),  # a duration answers 多久
+    ("深圳到中山车程最短缩至30分钟", AnswerType.TIME, True),
+    ("3个工作日内办结", AnswerType.TIME, True),
+    ("力争用二十年的时间使工农业总产值翻两番", AnswerType.QUANTITY, False),  # 年 is no unit of amount
     ("加快推进项目建设", AnswerType.TIME, False),
     ("加快推进项目建设", None, False),
 ])
