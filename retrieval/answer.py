@@ -114,6 +114,9 @@ class Wanted:
 
     terms: tuple[tuple[float, tuple[tuple[str, float], ...], YearLink | None], ...]  # idf, forms, year
     total: float
+    # Which words may name a document: not the generic request words ("办法" in "有哪些筹钱的
+    #办法" does not name the 考评办法). Empty: all of them.
+    naming: tuple[bool, ...] = ()
 
     @classmethod
     def of(cls, query: Query, index: Index) -> Wanted:
@@ -122,7 +125,12 @@ class Wanted:
             for (weight, forms, link), importance in zip(
                 (_wanted_term(t, index) for t in query.own_terms), query.own_weights, strict=True)
         )
-        return cls(terms, sum(weight for weight, _, _ in terms))
+        return cls(terms, sum(weight for weight, _, _ in terms), tuple(w >= 1.0 for w in query.own_weights))
+
+    def naming_terms(self) -> Iterable[tuple[float, tuple[tuple[str, float], ...], YearLink | None]]:
+        """The words that may name a document."""
+        naming = self.naming or (True,) * len(self.terms)
+        return (term for term, names in zip(self.terms, naming, strict=True) if names)
 
     def credits(self, text: str, year: int | None) -> tuple[float, ...]:
         """For each question word, the credit its best form found in normalized text earns."""
@@ -152,12 +160,12 @@ class Wanted:
         kept = tuple((0.0, forms, link) if _names(forms, link, named) else (weight, forms, link)
                      for weight, forms, link in self.terms)
         total = sum(weight for weight, _, _ in kept)
-        return Wanted(kept, total) if total else self
+        return Wanted(kept, total, self.naming) if total else self
 
     def found_in(self, credits: tuple[float, ...]) -> Wanted:
         """Only the words with credit (the rest count as absent): less to look for in sentences."""
         kept = tuple(t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True))
-        return Wanted(kept, self.total)
+        return Wanted(kept, self.total, self.naming)
 
 
 def _names(forms: tuple[tuple[str, float], ...], link: YearLink | None, named: frozenset[str]) -> bool:
@@ -373,7 +381,7 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
         in_named = np.where(_most_named(named, len(index.document_names))[index.document_of], scores, 0.0)
         order += [int(i) for i in SparseBM25.top_k(in_named, CANDIDATES)
                   if in_named[i] > 0 and int(i) not in order]
-    order += [i for i in _part_candidates(query, index, doc) if i not in order]
+    order += [i for i in _part_candidates(query, index, doc, named) if i not in order]
     at_position = _position_candidates(query, index, doc, named, order)
     order += [i for i in at_position if i not in order]
     if not order:
@@ -443,7 +451,7 @@ def named_documents(wanted: Wanted, index: Index) -> dict[int, float]:
     found: dict[int, float] = {}
     total = len(index.document_names)
     rare = NAME_RARITY * math.log(len(index) + 1)  # the idf of a word held by few passages
-    for weight, forms, _ in wanted.terms:
+    for weight, forms, _ in wanted.naming_terms():
         named = index.documents_named_by(forms[0][0]) if weight and forms else set()
         # A word naming one document of many names it fully, 报告 (every report) none; and a
         # word every passage uses (发展 in a title about 经济社会发展) names little.
@@ -483,12 +491,20 @@ def _position_candidates(query: Query, index: Index, doc: str | None, named: dic
     return found
 
 
-def _part_candidates(query: Query, index: Index, doc: str | None) -> list[int]:
-    """Passages under a heading numbered as the question asks ("第六条" → "六、…"), shallowest first."""
+def _part_candidates(query: Query, index: Index, doc: str | None, named: dict[int, float]) -> list[int]:
+    """Passages under a heading numbered as the question asks ("第六条" → "六、…"), shallowest first,
+    in the document asked, else in the documents the question names most ("包头考评指标第五部分":
+    not the 五、 of every report in the library), else in any."""
     if query.part is None:
         return []
     found = (i for _, i in index.under_number(query.part))
-    return list(islice((i for i in found if doc in (None, index.entries[i].chunk.doc)), CANDIDATES))
+    if doc is not None:
+        found = (i for i in found if index.entries[i].chunk.doc == doc)
+    elif named:
+        best = max(named.values())
+        asked = {d for d, share in named.items() if share == best}
+        found = (i for i in found if int(index.document_of[i]) in asked)
+    return list(islice(found, CANDIDATES))
 
 
 def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Passage:
