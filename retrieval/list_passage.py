@@ -55,14 +55,19 @@ def _cut(document: Document, start: int, end: int, limit: int = LIST_LIMIT) -> i
     return best
 
 
-def _list_section(document: Document, chunk: Chunk) -> Section | None:
+def _list_section(document: Document, chunk: Chunk, part_asked: bool = False) -> Section | None:
     """The deepest section with items that the chunk leads into: the chunk's own section, or
-    one whose heading the chunk holds (a heading-only parent shares its first item's chunk)."""
+    one whose heading the chunk holds (a heading-only parent shares its first item's chunk).
+    The shallowest instead when a numbered part was asked for: "第五部分是啥，里面分哪几块"
+    matching the chunk "五、释放数据要素价值 （一）推进智慧城市大数据中心建设 68．…" wants
+    五's items, not （一）'s."""
     candidates = [
         s for s in document.sections
         if (s.path == chunk.path and s.start <= chunk.start < s.end) or chunk.start <= s.start < chunk.end
     ]
     with_items = [s for s in candidates if _children(document, s)]
+    if part_asked:
+        return min(with_items, key=lambda s: s.level, default=None)
     return max(with_items, key=lambda s: s.level, default=None)
 
 
@@ -95,7 +100,7 @@ def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str]
                 default=None)
     if above is not None and heading_match(above.path[-1]) > max(own, MIN_HEADING_MATCH):
         return _quote(document, above, above.start)
-    section = _list_section(document, chunk)
+    section = _list_section(document, chunk, part_asked)
     if section is None:
         return _announced_run(document, chunk, highlight)
     quoted = _quote(document, section, min(section.start, chunk.start))

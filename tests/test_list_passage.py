@@ -149,3 +149,19 @@ def test_a_count_of_items_asked_for_gets_the_items():
     assert isinstance(reply, PassageAnswer)
     items = ("一要狠抓工作落实", "二要增强忧患意识", "三要提高工作本领")
     assert all(item in reply.answer.text for item in items)
+
+
+def test_a_part_asked_for_by_number_is_quoted_whole_when_its_passage_opens_its_first_item_too():
+    """The chunk holds 五's heading, （一）'s heading and item 1: a question asking for part 五 gets
+    五 with （一） and （二）; otherwise the deepest list, （一）'s items, is the one meant."""
+    text = ("考评指标\n五、释放数据要素价值（10分）\n（一）推进大数据中心建设（3分）\n"
+            "1．建设政务大数据中心。\n2．汇聚各类政务数据。\n"
+            "（二）推进主题数据库建设（2分）\n3．建设基础数据库。\n4．建设主题数据库。\n")
+    document = build_document("指标.txt", text)
+    opening = next(c for c in document.chunks if c.text.startswith("五、"))
+    assert "（一）推进大数据中心建设" in opening.text
+    asked = list_passage(document, opening, no_heading_match, part_asked=True)
+    assert asked.path[-1] == "五、释放数据要素价值（10分）"
+    assert asked.outline == ("（一）推进大数据中心建设（3分）", "（二）推进主题数据库建设（2分）")
+    deepest = list_passage(document, opening, no_heading_match)
+    assert deepest.path[-1] == "（一）推进大数据中心建设（3分）"
