@@ -125,7 +125,9 @@ class Wanted:
             for (weight, forms, link), importance in zip(
                 (_wanted_term(t, index) for t in query.own_terms), query.own_weights, strict=True)
         )
-        return cls(terms, sum(weight for weight, _, _ in terms), tuple(w >= 1.0 for w in query.own_weights))
+        naming = tuple(w >= 1.0 or t in query.naming_words for t, w in zip(query.own_terms, query.own_weights,
+                                                                          strict=True))
+        return cls(terms, sum(weight for weight, _, _ in terms), naming)
 
     def naming_terms(self) -> Iterable[tuple[float, tuple[tuple[str, float], ...], YearLink | None]]:
         """The words that may name a document."""
@@ -533,13 +535,27 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
     )
 
 
-def _answers(best: Judged, query: Query) -> bool:
+def _answers(best: Judged, query: Query, index: Index) -> bool:
     """Whether the top passage answers the question, or there is no answer."""
-    if best.other_year:
+    if best.other_year or not _holds_years_asked(best, query, index):
         return False
     if best.sentence_share < MIN_SENTENCE_SHARE:
         return query.is_list and best.coverage >= MIN_LIST_COVERAGE
     return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE
+
+
+def _holds_years_asked(best: Judged, query: Query, index: Index) -> bool:
+    """Whether the answer's passage (with its heading path) holds each year the question names
+    outright, as written or as its document says it: "脱贫座谈会讲话里2019年底贫困人口还剩多少"
+    is not answered by a 2018 speech's "2017年底的3046万人", but "2021年国内生产总值达到多少" is
+    by "去年国内生产总值达到114万亿元" in the 2022 report. The passage, not the highlighted
+    sentence: the year is often said a sentence before the answer ("2011年…。他获得了…")."""
+    if not query.years_asked:
+        return True
+    entry = index.entries[best.position]
+    return all(str(year) in entry.matchable
+               or (entry.year and YearLink(absolute=year).found(entry.matchable, entry.year))
+               for year in query.years_asked)
 
 
 def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> PassageAnswer | NoAnswer:
@@ -554,7 +570,7 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
         return to_passage(judged, query, wanted.within(index.entries[judged.position].named), index)
 
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
-    if not ranked or not _answers(ranked[0], query):
+    if not ranked or not _answers(ranked[0], query, index):
         return NoAnswer(query.text, results)
     asked_of_one = doc is not None or bool(named)
     also = () if asked_of_one else tuple(passage(j) for j in answered_elsewhere(ranked, query, index))
@@ -572,6 +588,6 @@ def answered_elsewhere(ranked: list[Judged], query: Query, index: Index) -> list
         if number in seen:
             continue
         seen.add(number)
-        if judged.score >= ALSO_SHARE * best.score and _answers(judged, query):
+        if judged.score >= ALSO_SHARE * best.score and _answers(judged, query, index):
             found.append(judged)
     return found[:MAX_ALSO]

@@ -18,8 +18,8 @@ from retrieval import rules
 from retrieval.answer_types import AnswerType
 from retrieval.text.normalize import compact, normalize
 from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
-from retrieval.text.tokens import phrase_words, question_terms, related_terms
-from retrieval.text.years import relative_offsets, years_in
+from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
+from retrieval.text.years import RELATIVE_YEARS, relative_offsets, years_in
 
 # A figure as written, decimal or with its magnitude: "1.5万", "3.2%", "2万".
 FIGURE = re.compile(r"(?<![\d.])\d+\.\d+[万亿]?|(?<![\d.])\d+[万亿]")
@@ -29,6 +29,9 @@ FIGURE = re.compile(r"(?<![\d.])\d+\.\d+[万亿]?|(?<![\d.])\d+[万亿]")
 RELATED_WEIGHT = 0.4
 # Generic request words (data/rules/generic_words.txt) weigh this much in a question with others.
 GENERIC_WEIGHT = 0.3
+# Words only of the document reference a question opens with ("西藏报告里…") weigh this much in
+# finding the passage: they name the document (Query.naming_words), they do not describe the passage.
+REFERENCE_WEIGHT = 0.3
 
 Wants = Literal["deadline", "quantity", "target", "task"]
 
@@ -61,6 +64,12 @@ class Query:
     commitments: CommitmentsIntent | None = None  # a list question about commitments
     # Documents named by year and kind: "2023年全国政府工作报告…" → ((2023, "报告"),)
     named_by_year: tuple[tuple[int, str], ...] = ()
+    # Words of the document reference the question opens with ("精准脱贫攻坚战座谈会讲话中…"):
+    # they name a document at full weight, though they weigh REFERENCE_WEIGHT in the search.
+    naming_words: frozenset[str] = frozenset()
+    # Years the answer must speak of: those named outright, but not in the document reference
+    # ("2021年政府工作报告回顾2020年…" → (2020,)) nor naming a document by year and kind.
+    years_asked: tuple[int, ...] = ()
 
     def years_meant(self, document_year: int | None) -> set[int]:
         """The years the question is about, in a document speaking from document_year."""
@@ -88,6 +97,7 @@ class _Patterns:
     commitments_task: re.Pattern[str]
     commitments_question_words: re.Pattern[str]
     document_year: re.Pattern[str]
+    document_reference: tuple[re.Pattern[str], ...]
 
 
 _CHINESE = CHINESE_NUMERAL.pattern
@@ -124,6 +134,7 @@ def _patterns() -> _Patterns:
         commitments_task=rules.any_of(groups["commitments_task"]),
         commitments_question_words=rules.any_of(groups["commitments_question_words"]),
         document_year=rules.any_of(groups["document_year"]),
+        document_reference=tuple(re.compile(p) for p in groups["document_reference"]),
     )
 
 
@@ -242,6 +253,16 @@ def commitments_intent(question: str) -> CommitmentsIntent | None:
 # --- The whole step ---------------------------------------------------------------------------
 
 
+def document_reference(question: str) -> tuple[str, str]:
+    """(the document reference a normalized question opens with, the rest): "西藏报告里二要是啥"
+    → ("西藏报告", "二要是啥"); ("", question) when it opens with none or nothing is left."""
+    for pattern in _patterns().document_reference:
+        found = pattern.match(question)
+        if found and found.group(1) and len(question) - found.end() >= 2:
+            return found.group(1), question[found.end():]
+    return "", question
+
+
 def importance(terms: list[str]) -> dict[str, float]:
     """How much each question word counts: generic request words (安排, 措施…) little, unless the
     question has nothing else ("有哪些任务")."""
@@ -252,16 +273,21 @@ def importance(terms: list[str]) -> dict[str, float]:
 
 
 def parse_question(question: str) -> Query:
-    normalized = normalize(question)
+    normalized = normalize(typed_separators(question))
     part = referenced_part(normalized)
     steps = position_steps(normalized)
     asked = normalized
     for words_of_step in {part[1]} | {words for _, words in steps} if part else {w for _, w in steps}:
-        asked = asked.replace(words_of_step, " ")  # "第三部分" points; it is not looked for
-    words = question_terms(asked if part or steps else question)
+        asked = asked.replace(words_of_step, ",")  # "第三部分" points; it is not looked for
+    reference, rest = document_reference(asked)
+    # The document reference is searched apart from the rest: the 里 of "讲话里" is no word.
+    words = question_terms(f"{reference},{rest}" if reference else asked)
     # A figure is one word, however the tokenizer splits it: "1.5万" finds "1.5万" and "15000".
     own = list(dict.fromkeys([*words, *FIGURE.findall(normalized)]))
     weight = importance(own)
+    naming = _reference_words(reference, rest, own, weight)
+    for term in naming:
+        weight[term] = min(weight[term], REFERENCE_WEIGHT)
     terms: dict[str, float] = {}
     for term in words:
         terms[term] = terms.get(term, 0.0) + weight[term]
@@ -291,4 +317,20 @@ def parse_question(question: str) -> Query:
         commitments=commitments_intent(question),
         named_by_year=tuple(sorted({(int(year), "讲话" if kind == "讲话" else "报告")
                                     for year, kind in _patterns().document_year.findall(normalized)})),
+        naming_words=naming,
+        years_asked=tuple(sorted(years_in(_patterns().document_year.sub(",", rest)))),
     )
+
+
+def _reference_words(reference: str, rest: str, own: list[str], weight: dict[str, float]) -> frozenset[str]:
+    """The question's words found only in the document reference it opens with, if the rest of
+    the question still has a word of full weight to search for. Years are kept out: "今年政府
+    工作报告GDP目标" also asks for this year's part of the report."""
+    if not reference:
+        return frozenset()
+    in_rest = set(question_terms(rest))
+    naming = frozenset(t for t in question_terms(reference)
+                       if t in weight and t not in in_rest and t not in RELATIVE_YEARS and not t.isdigit())
+    if not any(weight[t] >= 1.0 for t in own if t not in naming):
+        return frozenset()
+    return naming

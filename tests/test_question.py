@@ -145,3 +145,44 @@ def test_a_related_word_the_tokenizer_broke_is_kept_whole(question: str, kept: s
     terms = set(parse_question(question).own_terms)
     assert kept <= terms
     assert not (not_kept & terms)
+
+
+@pytest.mark.parametrize(("question", "reference"), [
+    ("精准脱贫攻坚战座谈会讲话中,5年累计减贫多少人?", "精准脱贫攻坚战座谈会讲话"),
+    ("西藏报告里二要是啥", "西藏报告"),
+    ("2022年的政府工作报告说去年gdp多少万亿", "2022年的政府工作报告"),
+    ("疫情部署会上说火神山医院有多少张床位", "疫情部署会"),
+    ("统筹疫情防控和经济社会发展讲话最后提了哪3点要求", "统筹疫情防控和经济社会发展讲话"),
+    ("抗疫中表现不好的干部,讲话点了哪几种情况", ""),  # never across a comma
+    ("社会保障有哪些措施", ""),  # 社会 is no meeting
+    ("2022年基础配套有哪些任务", ""),
+])
+def test_the_document_reference_a_question_opens_with(question: str, reference: str) -> None:
+    from retrieval.question import document_reference
+
+    assert document_reference(question)[0] == reference
+
+
+def test_words_of_the_document_reference_weigh_little_but_name_the_document() -> None:
+    from retrieval.question import REFERENCE_WEIGHT
+
+    query = parse_question("精准脱贫攻坚战座谈会讲话中，5年累计减贫多少人？")
+    weights = dict(zip(query.own_terms, query.own_weights, strict=True))
+    assert {"精准脱贫", "座谈会", "讲话"} <= query.naming_words
+    assert all(weights[w] == REFERENCE_WEIGHT for w in query.naming_words)
+    assert weights["减贫"] == weights["累计"] == 1.0
+    # The 里 of "讲话里" is no word, and a year in the reference keeps its weight.
+    county = parse_question("2024年县经济工作会议讲话里全县粮食总产量是多少万吨")
+    assert "里" not in county.own_terms and "2024" not in county.naming_words
+    # A question that is all reference keeps its words.
+    assert not parse_question("精准脱贫攻坚战座谈会讲话讲了什么").naming_words
+
+
+@pytest.mark.parametrize(("question", "years"), [
+    ("脱贫座谈会讲话里2019年底贫困人口还剩多少", (2019,)),
+    ("2021年政府工作报告回顾2020年全年GDP增长多少", (2020,)),  # 2021 names the report
+    ("1981年报告第（三）部分讲的啥", ()),
+    ("2022年基础配套有哪些任务", (2022,)),
+])
+def test_the_years_an_answer_must_speak_of(question: str, years: tuple[int, ...]) -> None:
+    assert parse_question(question).years_asked == years

@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 
 _LATIN_OR_DIGIT = re.compile(r"[0-9a-z.%]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-# A space a user types between two Chinese words separates them ("河南固投 社零 目标": 固投 and
-# 社零, not 固投社 and 零). Documents lose such spaces (a scraped page breaks lines mid-word), so
-# only questions are cut there; a space beside a number or a Latin word is left to normalize.
 _SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
@@ -78,13 +75,20 @@ def tokenize(text: str) -> list[str]:
 def question_terms(question: str) -> list[str]:
     """Terms of a question: its question phrases (什么时候, 哪几项, 多少…) cut out, then as a passage.
 
-    Cutting the phrases before splitting keeps their pieces ("时候", "几项") out of the search;
-    so does cutting at the spaces typed between Chinese keywords.
+    Cutting the phrases before splitting keeps their pieces ("时候", "几项") out of the search.
     """
-    phrases = rules.question_phrases()
-    pieces = [piece for typed in _SPACE_BETWEEN_HAN.split(question)
-              for piece in phrases.split(normalize(typed))]
+    pieces = rules.question_phrases().split(normalize(question))
     return [term for piece in pieces if piece for term in _piece_terms(piece)]
+
+
+def typed_separators(question: str) -> str:
+    """The question with each space typed between two Chinese words made a comma.
+
+    Example: "河南固投 社零 目标" → "河南固投,社零,目标", so 固投 and 社零 are words, not 固投社
+    and 零. Documents lose such spaces (a scraped page breaks lines mid-word), so only questions
+    are cut there; a space beside a number or a Latin word is left to normalize ("2022 年").
+    """
+    return _SPACE_BETWEEN_HAN.sub(",", question)
 
 
 def _piece_terms(piece: str) -> list[str]:

@@ -1,0 +1,36 @@
+"""A question opening with the document it asks ("…座谈会讲话中，…") is answered from that document's
+passage about the rest, not from the passage repeating the document's title; and the years it
+names must be in the answer."""
+
+from __future__ import annotations
+
+from retrieval.document import build_document
+from retrieval.library import Library
+
+SPEECH = ("在打好精准脱贫攻坚战座谈会上的讲话\n（2018年2月12日）\n"
+          "打好精准脱贫攻坚战，是党的十九大提出的三大攻坚战之一。今天召开打好精准脱贫攻坚战座谈会，"
+          "就是要研究打好精准脱贫攻坚战的思路和举措。精准脱贫攻坚战座谈会开得很及时。\n"
+          "一、脱贫攻坚取得的进展\n党的十八大以来，脱贫攻坚取得决定性进展，5年累计减贫6853万人，"
+          "消除绝对贫困人口三分之二以上。到2017年底，贫困人口还剩3046万人。\n"
+          "二、下一步的工作\n要坚持精准方略，提高脱贫质量。\n")
+REPORT = ("2018年某省政府工作报告\n各位代表：\n一、过去一年工作回顾\n全省生产总值增长7%，减贫30万人。\n"
+          "二、今年的主要目标\n今年全省生产总值增长目标为6.5%左右。\n")
+
+
+def library() -> Library:
+    return Library((build_document("脱贫讲话.txt", SPEECH), build_document("某省报告.txt", REPORT)))
+
+
+def test_the_documents_title_words_do_not_pick_the_passage_repeating_them():
+    reply = library().ask("精准脱贫攻坚战座谈会讲话中，5年累计减贫多少人？")
+    assert reply.answer is not None and reply.answer.doc == "脱贫讲话.txt"
+    assert "6853万人" in reply.answer.highlight
+
+
+def test_a_year_the_answer_does_not_speak_of_is_declined():
+    loaded = library()
+    assert loaded.ask("脱贫座谈会讲话里2019年底贫困人口还剩多少").answer is None
+    assert "3046万人" in loaded.ask("脱贫座谈会讲话里2017年底贫困人口还剩多少").answer.highlight
+    # The year as the document says it counts: 今年 in a report of 2018.
+    found = loaded.ask("2018年全省生产总值增长目标是多少")
+    assert found.answer is not None and "6.5%" in found.answer.highlight
