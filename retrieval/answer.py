@@ -444,16 +444,19 @@ def _document(judged: Judged, index: Index) -> int:
     return int(index.document_of[judged.position])
 
 
-def named_documents(wanted: Wanted, index: Index) -> dict[int, float]:
+def named_documents(wanted: Wanted, index: Index, by_years: bool = True) -> dict[int, float]:
     """How much of the question names each document (by its title, place, speaker, kind or short
     names), as a share of the question's idf: "云南今年粮食产量目标" names the Yunnan report.
-    Only documents named at all are listed; with one document loaded, none is."""
+    Only documents named at all are listed; with one document loaded, none is. by_years=False:
+    by its words other than years ("2021年开工建设了哪些重点项目" names no 2021 report)."""
     if len(index.document_names) < 2 or not wanted.total:
         return {}
     found: dict[int, float] = {}
     total = len(index.document_names)
     rare = NAME_RARITY * math.log(len(index) + 1)  # the idf of a word held by few passages
-    for weight, forms, _ in wanted.naming_terms():
+    for weight, forms, link in wanted.naming_terms():
+        if link is not None and not by_years:
+            continue
         named = index.documents_named_by(forms[0][0]) if weight and forms else set()
         # A word naming one document of many names it fully, 报告 (every report) none; and a
         # word every passage uses (发展 in a title about 经济社会发展) names little.
@@ -544,6 +547,29 @@ def _answers(best: Judged, query: Query, index: Index) -> bool:
     return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE
 
 
+def _referenced(query: Query, wanted: Wanted, index: Index) -> dict[int, float]:
+    """The documents the question says it asks: by the reference it opens with ("西藏报告里…")
+    or by a short name of a document ("云南…", "包头…"), not by years nor by other words its
+    title happens to share ("去年经济社会发展取得了哪些成绩" is no question about the speech on
+    统筹推进疫情防控和经济社会发展)."""
+    if len(index.document_names) < 2:
+        return {}
+    naming = tuple(bool(forms) and (forms[0][0] in query.naming_words or forms[0][0] in index.alias_words)
+                   for _, forms, _ in wanted.terms)
+    if not any(naming):
+        return {}
+    return named_documents(replace(wanted, naming=naming), index, by_years=False)
+
+
+def _from_named(best: Judged, named: dict[int, float], index: Index) -> bool:
+    """Whether the answer is from a document the question names in full, if it names one so:
+    "县经济工作会议讲话里全县粮食总产量是多少万吨" is not answered by a provincial report. Years
+    are no such name: "2018年那次研讨班上列了多少风险" is about a 2020 speech."""
+    if not named or max(named.values()) < 1.0:
+        return True
+    return named.get(_document(best, index), 0.0) >= 1.0
+
+
 def _holds_years_asked(best: Judged, query: Query, index: Index) -> bool:
     """Whether the answer's passage (with its heading path) holds each year the question names
     outright, as written or as its document says it: "脱贫座谈会讲话里2019年底贫困人口还剩多少"
@@ -570,7 +596,8 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
         return to_passage(judged, query, wanted.within(index.entries[judged.position].named), index)
 
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
-    if not ranked or not _answers(ranked[0], query, index):
+    if (not ranked or not _answers(ranked[0], query, index)
+            or not _from_named(ranked[0], _referenced(query, wanted, index), index)):
         return NoAnswer(query.text, results)
     asked_of_one = doc is not None or bool(named)
     also = () if asked_of_one else tuple(passage(j) for j in answered_elsewhere(ranked, query, index))

@@ -449,6 +449,13 @@ class Index:
         """The position of the passage that opens a section (holds its heading)."""
         return self._opening.get((document, section))
 
+    @cached_property
+    def alias_words(self) -> frozenset[str]:
+        """The short names users type for documents (云南, 包头, 王予波): a question using one
+        says which document it asks. Worked out on the first question that could use them."""
+        return frozenset(normalize(alias) for document in self.documents.values() if document.profile
+                         for alias in document.profile.aliases)
+
     def documents_named_by(self, word: str) -> set[int]:
         """The documents (by position in document_names) whose names hold the word."""
         return self._named_by.get(word, set())

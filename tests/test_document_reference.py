@@ -34,3 +34,26 @@ def test_a_year_the_answer_does_not_speak_of_is_declined():
     # The year as the document says it counts: 今年 in a report of 2018.
     found = loaded.ask("2018年全省生产总值增长目标是多少")
     assert found.answer is not None and "6.5%" in found.answer.highlight
+
+
+def test_a_question_naming_a_document_is_not_answered_from_another():
+    loaded = library()
+    assert loaded.ask("全省生产总值增长目标是多少").answer.doc == "某省报告.txt"
+    assert loaded.ask("精准脱贫攻坚战座谈会讲话里全省生产总值增长目标是多少").answer is None
+
+
+def test_a_year_alone_names_no_document_the_answer_must_come_from():
+    """"2018年…" names the 2018 speech by its year, but the 2019 report answers it."""
+    report = ("2019年某省政府工作报告\n各位代表：\n一、2018年工作回顾\n"
+              "2018年全省生产总值增长目标为6.5%左右，实际增长7%。\n二、今年的主要目标\n今年增长6%左右。\n")
+    loaded = Library((build_document("脱贫讲话.txt", SPEECH), build_document("2019报告.txt", report)))
+    found = loaded.ask("2018年全省生产总值增长目标是多少")
+    assert found.answer is not None and found.answer.doc == "2019报告.txt"
+
+
+def test_a_document_named_by_its_short_name_is_the_one_asked():
+    report = REPORT.replace("2018年某省政府工作报告", "2018年云南省政府工作报告")
+    loaded = Library((build_document("脱贫讲话.txt", SPEECH), build_document("云南.txt", report)))
+    assert "云南" in loaded.index.alias_words
+    assert loaded.ask("5年累计减贫多少人").answer.doc == "脱贫讲话.txt"
+    assert loaded.ask("云南5年累计减贫多少人").answer is None  # the Yunnan report does not say
