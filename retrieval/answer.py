@@ -170,6 +170,20 @@ class Wanted:
         return Wanted(kept, self.total, self.naming)
 
 
+def as_document_says(wanted: Wanted, document: int, index: Index) -> Wanted:
+    """The question as one document would say it: a word it never uses is found as its related
+    words in full. "GDP" in a report that says 地区生产总值 though another report of the library
+    writes GDP (which is why GDP counted as a word of the documents, its related words at half)."""
+    terms, changed = [], False
+    for weight, forms, link in wanted.terms:
+        if len(forms) > 1 and any(credit < 1.0 for _, credit in forms):
+            using = index.documents_using(forms[0][0])
+            if using is not None and document not in using:
+                forms, changed = tuple((form, 1.0) for form, _ in forms), True
+        terms.append((weight, forms, link))
+    return replace(wanted, terms=tuple(terms)) if changed else wanted
+
+
 def _names(forms: tuple[tuple[str, float], ...], link: YearLink | None, named: frozenset[str]) -> bool:
     return link is None and bool(forms) and forms[0][0] in named
 
@@ -388,14 +402,15 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
     order += [i for i in at_position if i not in order]
     if not order:
         return []
-    asked_of: dict[frozenset[str], Wanted] = {}  # the question as asked of each document, once
+    asked_of: dict[tuple[frozenset[str], int], Wanted] = {}  # the question as asked of each document, once
 
-    def within(named_words: frozenset[str]) -> Wanted:
-        if named_words not in asked_of:
-            asked_of[named_words] = wanted.within(named_words)
-        return asked_of[named_words]
+    def within(position: int) -> Wanted:
+        key = (index.entries[position].named, int(index.document_of[position]))
+        if key not in asked_of:
+            asked_of[key] = as_document_says(wanted.within(key[0]), key[1], index)
+        return asked_of[key]
 
-    candidates = [judge_passage(query, within(index.entries[i].named), i, float(scores[i]), index,
+    candidates = [judge_passage(query, within(i), i, float(scores[i]), index,
                                 at_position.get(i) if at_position else None, bool(at_position))
                   for i in order]
     best = max(c.judged.bm25 for c in candidates) or 1.0
@@ -593,7 +608,9 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
     ranked = rank(query, wanted, index, doc, named, keep=max(top_k, 1))
 
     def passage(judged: Judged) -> Passage:
-        return to_passage(judged, query, wanted.within(index.entries[judged.position].named), index)
+        entry = index.entries[judged.position]
+        asked = as_document_says(wanted.within(entry.named), int(index.document_of[judged.position]), index)
+        return to_passage(judged, query, asked, index)
 
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if (not ranked or not _answers(ranked[0], query, index)

@@ -281,6 +281,13 @@ class SparseBM25:
         """``get_weighted_scores(weights)[docs]``, bit for bit, computed for those documents only."""
         return self._exact(self._weighted(weights), np.asarray(docs, dtype=np.int64))
 
+    def postings(self, term: str) -> np.ndarray:
+        """The documents holding the term, ascending (empty for an unknown term)."""
+        col = self.vocabulary.get(term)
+        if col is None:
+            return np.empty(0, dtype=np.intp)
+        return np.asarray(self._indices[self._indptr[col]:self._indptr[col + 1]])
+
     def holds_any(self, weights: Mapping[str, float]) -> np.ndarray:
         """Bool mask of the documents holding at least one of the terms (with a non-zero weight)."""
         return self._touched(self._weighted(weights))

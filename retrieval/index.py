@@ -38,6 +38,11 @@ BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
 DENSE_COLUMNS_MB = 0.0
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
 NAMING_MAX_SHARE = 0.3  # a word of a document's name in more of its passages than this is content
+# A term in more than this share of the passages, and more than RARE_MIN of them, is taken to be
+# in every document (documents_using): what a term's documents are is then not worth working out.
+RARE_SHARE = 0.05
+RARE_MIN = 10_000
+USING_CACHE = 10_000  # terms whose documents are remembered
 
 
 # Where a sentence's normalized form is not a piece of its normalized passage (Entry.unmatched).
@@ -138,6 +143,10 @@ class WeightedBM25:
     def idf(self, term: str) -> float:
         """Informativeness of a term; one never seen is as informative as the rarest seen term."""
         return self._bm25.idf(term) if self._bm25 is not None and self.seen(term) else self._unseen_idf
+
+    def postings(self, term: str) -> np.ndarray:
+        """The passages using the term."""
+        return self._bm25.postings(term) if self._bm25 is not None else np.empty(0, dtype=np.intp)
 
 
 def _year_after(year: int, offset: int) -> list[str]:
@@ -415,6 +424,7 @@ class Index:
                 under.setdefault(number, []).append((entry.path_numbers.index(number), position))
         self._under_number = {number: sorted(found) for number, found in under.items()}
         self._distinct_years = sorted(set(self._years.tolist()) - {0})
+        self._using: dict[str, frozenset[int] | None] = {}  # documents_using, as questions ask
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -455,6 +465,17 @@ class Index:
         says which document it asks. Worked out on the first question that could use them."""
         return frozenset(normalize(alias) for document in self.documents.values() if document.profile
                          for alias in document.profile.aliases)
+
+    def documents_using(self, term: str) -> frozenset[int] | None:
+        """The documents whose passages use a term; None for a term in so many passages (发展 in a
+        large library) that it is taken to be in every document."""
+        if term not in self._using:
+            if len(self._using) >= USING_CACHE:
+                self._using.clear()
+            passages = self._body.postings(term)
+            rare = len(passages) <= max(RARE_SHARE * len(self.entries), RARE_MIN)
+            self._using[term] = frozenset(np.unique(self.document_of[passages]).tolist()) if rare else None
+        return self._using[term]
 
     def documents_named_by(self, word: str) -> set[int]:
         """The documents (by position in document_names) whose names hold the word."""

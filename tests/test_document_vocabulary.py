@@ -1,0 +1,40 @@
+"""A word one document of the library uses is not thereby the word of every document: in a report
+that never writes GDP, its related 地区生产总值 is how that report says it."""
+
+from __future__ import annotations
+
+from retrieval.answer import Wanted, as_document_says
+from retrieval.document import build_document
+from retrieval.library import Library
+from retrieval.question import parse_question
+
+ZHEJIANG = ("2025年浙江省政府工作报告\n各位代表：\n一、过去一年工作回顾\n全省GDP增长5.5%，新增就业100万人。\n"
+            "二、今年的工作\n坚持项目为王，确保重大项目投资增速保持在较高水平。\n")
+YUNNAN = ("2025年云南省政府工作报告\n各位代表：\n一、过去一年工作回顾\n全省地区生产总值增长3.3%。\n"
+          "二、2025年总体要求\n今年经济社会发展的主要预期目标建议为：地区生产总值增长5%左右，产业投资增长7%左右。\n"
+          "三、重点工作\n高新技术企业数增速保持全国前列。\n")
+
+
+def library() -> Library:
+    return Library((build_document("浙江.txt", ZHEJIANG), build_document("云南.txt", YUNNAN)))
+
+
+def test_a_related_word_counts_in_full_in_a_document_that_never_uses_the_word():
+    loaded = library()
+    index = loaded.index
+    wanted = Wanted.of(parse_question("GDP增速目标"), index)
+    gdp = next(forms for _, forms, _ in wanted.terms if forms[0][0] == "gdp")
+    assert dict(gdp)["地区生产总值"] < 1.0  # the library uses GDP (in Zhejiang's report)
+    zhejiang, yunnan = index.document_names.index("浙江.txt"), index.document_names.index("云南.txt")
+    asked_of_yunnan = as_document_says(wanted, yunnan, index)
+    in_yunnan = next(forms for _, forms, _ in asked_of_yunnan.terms if forms[0][0] == "gdp")
+    assert dict(in_yunnan)["地区生产总值"] == 1.0
+    in_zhejiang = next(forms for _, forms, _ in as_document_says(wanted, zhejiang, index).terms
+                       if forms[0][0] == "gdp")
+    assert in_zhejiang == gdp  # Zhejiang writes GDP: its 地区生产总值 stays a related word
+
+
+def test_the_named_report_is_answered_in_its_own_words():
+    reply = library().ask("云南今年GDP增速目标定的多少")
+    assert reply.answer is not None and reply.answer.doc == "云南.txt"
+    assert "地区生产总值增长5%左右" in reply.answer.highlight
