@@ -38,3 +38,15 @@ def test_the_named_report_is_answered_in_its_own_words():
     reply = library().ask("云南今年GDP增速目标定的多少")
     assert reply.answer is not None and reply.answer.doc == "云南.txt"
     assert "地区生产总值增长5%左右" in reply.answer.highlight
+
+
+def test_a_name_the_text_often_says_still_names_its_document_but_one_it_says_throughout_does_not():
+    from retrieval.index import naming_words
+
+    passages = ["西藏经济总量翻番", "西藏农牧民增收", "全区粮食丰收", "西藏旅游兴旺", "全区就业稳定"]
+    text = "2025年西藏自治区政府工作报告\n各位代表：\n" + "。\n".join(passages) + "。\n"
+    report = build_document("西藏.txt", text)
+    assert report.profile is not None and "西藏" in report.profile.aliases
+    assert "西藏" in naming_words(report, passages)  # in 3 of 5 passages: still its name
+    throughout = [f"西藏{p}" for p in passages]
+    assert "西藏" not in naming_words(report, throughout)  # in every passage: what the text is about
