@@ -26,7 +26,7 @@ from retrieval.bm25 import SparseBM25
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage
-from retrieval.positions import sections_at
+from retrieval.positions import sections_at, sections_below
 from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
@@ -398,7 +398,7 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
         order += [int(i) for i in SparseBM25.top_k(in_named, CANDIDATES)
                   if in_named[i] > 0 and int(i) not in order]
     order += [i for i in _part_candidates(query, index, doc, named) if i not in order]
-    at_position = _position_candidates(query, index, doc, named, order)
+    at_position = _position_candidates(query, wanted, index, doc, named, order)
     order += [i for i in at_position if i not in order]
     if not order:
         return []
@@ -482,16 +482,15 @@ def named_documents(wanted: Wanted, index: Index, by_years: bool = True) -> dict
     return {number: min(share, 1.0) for number, share in found.items() if share > 0}
 
 
-def _position_candidates(query: Query, index: Index, doc: str | None, named: dict[int, float],
-                         found_by_words: list[int]) -> dict[int, int]:
+def _position_candidates(query: Query, wanted: Wanted, index: Index, doc: str | None,
+                         named: dict[int, float], found_by_words: list[int]) -> dict[int, int]:
     """The passages opening the sections a position points at (position → depth of the section),
     in the document asked, else the documents named, else those whose passages the question's
     words found, else the first MAX_POSITION_DOCUMENTS: "报告最后一部分讲了啥" → the last part
     of each report. Only for positions the heading numbers alone do not find: a path of two
     steps or more, a count from the end, or a single number without 第 ("（八）讲的啥")."""
     position = query.position
-    if not position or (len(position) == 1 and position[0] > 0 and query.part is not None
-                        and query.list_size is None):
+    if not position:
         return {}
     if doc is not None:
         names = [doc]
@@ -502,12 +501,40 @@ def _position_candidates(query: Query, index: Index, doc: str | None, named: dic
         names = list(dict.fromkeys(index.entries[i].chunk.doc for i in found_by_words))
     else:
         names = list(index.document_names[:MAX_POSITION_DOCUMENTS])
+    if query.topic_first:
+        inside = _inside_topics(query, wanted, index, names)
+        if inside:
+            return inside
+    if len(position) == 1 and position[0] > 0 and query.part is not None and query.list_size is None:
+        return {}
     found: dict[int, int] = {}
     for name in names:
         for section in sections_at(index.documents[name], position, query.list_size):
             opening = index.opening(name, section.id)
             if opening is not None:
                 found.setdefault(opening, section.level)
+    return found
+
+
+def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str]) -> dict[int, int]:
+    """For a question naming what it points into ("政府自身建设的第三条"), the sections at the
+    position counted inside each section whose own heading holds NAMED_SECTION_SHARE of the
+    question ("三、全面加强政府自身建设" → its "三是坚持依法行政…"), not that section itself,
+    though it may be third too."""
+    found: dict[int, int] = {}
+    for name in names:
+        document = index.documents[name]
+        for topic in document.sections:
+            opening = index.opening(name, topic.id)
+            if opening is None or not document.children(topic.id):
+                continue
+            asked = wanted.within(index.entries[opening].named)
+            if asked.share_found(normalize(topic.heading), document.year) < NAMED_SECTION_SHARE:
+                continue
+            for section in sections_below(document, topic, query.position):
+                at = index.opening(name, section.id)
+                if at is not None:
+                    found.setdefault(at, section.level)
     return found
 
 

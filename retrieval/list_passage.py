@@ -98,7 +98,9 @@ def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str]
     own = heading_match(chunk.path[-1]) if chunk.path else 0.0
     above = max(_ancestor_lists(document, chunk), key=lambda s: (heading_match(s.path[-1]), s.level),
                 default=None)
-    if above is not None and heading_match(above.path[-1]) > max(own, MIN_HEADING_MATCH):
+    # Not when a position was asked: "重点任务里最后一个方面" names 三、2025年重点任务 better than
+    # its last item's heading, but points at that item.
+    if not part_asked and above is not None and heading_match(above.path[-1]) > max(own, MIN_HEADING_MATCH):
         return _quote(document, above, above.start)
     section = _list_section(document, chunk, part_asked)
     if section is None:

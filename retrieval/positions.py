@@ -33,6 +33,15 @@ def sections_at(document: Document, position: tuple[int, ...], size: int | None 
     return found
 
 
+def sections_below(document: Document, section: Section, position: tuple[int, ...]) -> list[Section]:
+    """The sections at that position counted inside one section ("重点任务里最后一个方面": the
+    last of 三、2025年重点任务's items), its children first, else deeper; [] if none."""
+    found = [section]
+    for step in position:
+        found = [s for parent in found for s in _step(document, parent, step)]
+    return found
+
+
 def _step(document: Document, parent: Section, step: int) -> list[Section]:
     """The sections one step below parent: its children, else the nearest level that has a match."""
     level = [parent]

@@ -67,6 +67,9 @@ class Query:
     # Words of the document reference the question opens with ("精准脱贫攻坚战座谈会讲话中…"):
     # they name a document at full weight, though they weigh REFERENCE_WEIGHT in the search.
     naming_words: frozenset[str] = frozenset()
+    # The question names what it points into before it points: "政府自身建设的第三条",
+    # "重点任务里最后一个方面" count inside the section so named, not in the whole document.
+    topic_first: bool = False
     # Years the answer must speak of: those named outright, but not in the document reference
     # ("2021年政府工作报告回顾2020年…" → (2020,)) nor naming a document by year and kind.
     years_asked: tuple[int, ...] = ()
@@ -87,6 +90,12 @@ class _Patterns:
     list_question: re.Pattern[str]
     position_step: re.Pattern[str]
     position_link: re.Pattern[str]
+    position_link_at_end: re.Pattern[str]
+    links: str  # the position links, as one alternation
+
+    def position_link_before(self, words: str) -> re.Pattern[str]:
+        """Words that point, with the position link before them, if any."""
+        return re.compile(f"(?:{self.links})?{re.escape(words)}")
     part: re.Pattern[str]
     list_size: re.Pattern[str]
     commitments_list: re.Pattern[str]
@@ -122,6 +131,8 @@ def _patterns() -> _Patterns:
         list_question=rules.any_of(groups["list_question"]),
         position_step=re.compile(step),
         position_link=re.compile("|".join(groups["position_links"])),
+        position_link_at_end=re.compile(f"(?:{'|'.join(groups['position_links'])})$"),
+        links="|".join(groups["position_links"]),
         # Ranking's part: 第 + number + what is numbered ("第一书记" is none: 书记 is not a part).
         part=re.compile(not_after_from_end + rf"第({_NUMBER})(?:{noun})"),
         # How many items the list has that a position counts in: "十条方针里第五条" → 10.
@@ -278,7 +289,8 @@ def parse_question(question: str) -> Query:
     steps = position_steps(normalized)
     asked = normalized
     for words_of_step in {part[1]} | {words for _, words in steps} if part else {w for _, w in steps}:
-        asked = asked.replace(words_of_step, ",")  # "第三部分" points; it is not looked for
+        # "第三部分" points; it is not looked for, nor the link before it ("重点任务里最后一个方面")
+        asked = _patterns().position_link_before(words_of_step).sub(",", asked)
     reference, rest = document_reference(asked)
     # The document reference is searched apart from the rest: the 里 of "讲话里" is no word.
     words = question_terms(f"{reference},{rest}" if reference else asked)
@@ -318,8 +330,23 @@ def parse_question(question: str) -> Query:
         named_by_year=tuple(sorted({(int(year), "讲话" if kind == "讲话" else "报告")
                                     for year, kind in _patterns().document_year.findall(normalized)})),
         naming_words=naming,
+        topic_first=_names_a_topic_first(normalized, part, steps),
         years_asked=tuple(sorted(years_in(_patterns().document_year.sub(",", rest)))),
     )
+
+
+def _names_a_topic_first(normalized: str, part: tuple[int, str] | None, steps: list[tuple[int, str]]) -> bool:
+    """Whether the question, after its document reference, names a topic and then points inside
+    it, joined by a position link: "政府自身建设的第三条", "重点任务里最后一个方面"; not
+    "去年工作回顾第一部分", where the part pointed at is the one the words name."""
+    rest = document_reference(normalized)[1]
+    pointers = [words for _, words in steps] + ([part[1]] if part else [])
+    starts = [rest.find(words) for words in pointers if words in rest]
+    if not starts:
+        return False
+    before = rest[:min(starts)]
+    link = _patterns().position_link_at_end.search(before)
+    return link is not None and bool(question_terms(before[:link.start()]))
 
 
 def _reference_words(reference: str, rest: str, own: list[str], weight: dict[str, float]) -> frozenset[str]:

@@ -60,6 +60,10 @@ def test_the_size_of_the_list_named_picks_the_list():
     ("第二部分第（二）项讲的啥", "培育未来产业"),
     ("政府工作报告最后一部分讲了什么", "全面加强政府自身建设"),
     ("第三部分政府自身建设第三条是什么", "驰而不息纠治“四风”"),
+    # A topic, a link, then a position: counted inside the section the topic names, though
+    # 三、全面加强政府自身建设 is itself third, and 二、 is the last but one part.
+    ("全面加强政府自身建设的第三条是什么", "驰而不息纠治“四风”"),
+    ("重点任务里最后一个方面讲了什么", "办好十件民生实事"),
 ])
 def test_the_library_quotes_the_section_at_a_position(report, question, expected):
     speech = "在某会议上的讲话\n同志们：\n一、关于形势\n形势很好。\n二、关于任务\n任务很重。\n"
@@ -90,3 +94,14 @@ def test_a_part_and_a_topic_find_the_topics_section_within_the_part(seed_library
     reply = seed_library.ask(question)
     assert reply.answer is not None
     assert reply.answer.section[0].startswith("二、") and reply.answer.section[-1] == "二是进一步加强基础配套"
+
+
+@pytest.mark.parametrize(("question", "topic_first"), [
+    ("全面加强政府自身建设的第三条是什么", True),
+    ("重点任务里最后一个方面讲了什么", True),
+    ("湖北报告里全面加强政府自身建设的第三条是什么", True),  # after the document reference
+    ("去年工作回顾第一部分总结了几点", False),  # no link: the words name the part pointed at
+    ("第三部分政府自身建设第三条是什么", False),  # the position first
+])
+def test_a_topic_named_before_a_position_is_what_the_position_counts_in(question, topic_first):
+    assert parse_question(question).topic_first is topic_first
