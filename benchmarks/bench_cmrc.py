@@ -84,7 +84,7 @@ def main() -> None:
     n = len(questions)
     print(f"contexts {len(contexts)} ({skipped} rejected by ingestion), passages {len(library.index)}, "
           f"questions {n}")
-    print(f"project: passage hit@1 {hits / n:.1%}, declined {rejected} ({rejected / n:.1%})")
+    print(f"project: passage hit@1 {hits / n:.1%} ({hits}), declined {rejected} ({rejected / n:.1%})")
     print(f"project: build {build_s:.1f}s, {n} questions {ask_s:.1f}s, "
           f"median {statistics.median(latencies):.2f} ms, total {build_s + ask_s:.1f}s")
     if not args.no_baseline:

@@ -248,7 +248,7 @@ class Sentence:
 
 
 def best_sentence(entry: Entry, wanted: Wanted, answer_type: AnswerType | None,
-                  opening: str = "") -> Sentence:
+                  opening: str = "", unheaded: bool = False) -> Sentence:
     """The sentence that best answers: most of the question under its heading path; among
     equals, one with the kind of answer asked for, then the most of the question by itself.
 
@@ -256,9 +256,13 @@ def best_sentence(entry: Entry, wanted: Wanted, answer_type: AnswerType | None,
     opening: the normalized lines the document opens with (opening_text); no sentence of them
     answers: "在打好精准脱贫攻坚战座谈会上的讲话（2018年2月12日）" holds every word of a
     question naming that speech, and answers none of its questions.
+    unheaded: the passage is of a document without headings (an encyclopedia entry, a note),
+    and is read under its first sentence, which names what it is about as a heading would:
+    "沼鹿（学名：…），又名泽鹿，是原住于印度及尼泊尔的鹿。" for the sentences on its habits.
     """
     sentences = [s for s in entry.sentences if not (opening and s[1] and s[1] in opening)]
-    return _best_of(sentences, entry.path_text, entry.year, wanted, answer_type)
+    lead = sentences[0][1] if unheaded and sentences else ""
+    return _best_of(sentences, f"{entry.path_text}\n{lead}", entry.year, wanted, answer_type)
 
 
 @lru_cache(maxsize=1024)
@@ -314,6 +318,10 @@ class PassageJudged:
         sentence = best_sentence(entry, self.held, query.answer_type, opening)
         share = _with_part(sentence.share, self.pointed, self.in_part, self.held.total)
         value = score(self.judged, share, sentence.typed) if score else 0.0
+        if not index.documents[entry.chunk.doc].sections:
+            # Ranked as read alone, quoted and judged as read under its first sentence.
+            sentence = best_sentence(entry, self.held, query.answer_type, opening, unheaded=True)
+            share = _with_part(sentence.share, self.pointed, self.in_part, self.held.total)
         return replace(self.judged, highlight=sentence.text, sentence_share=share, typed=sentence.typed,
                        score=value)
 

@@ -162,3 +162,20 @@ def test_an_abbreviation_is_answered_where_the_documents_spell_it_out():
     result = answer(parse_question("社零 增长多少"), index, top_k=3)
     assert result.answer is not None
     assert result.answer.highlight == "实施提振消费专项行动，力争社会消费品零售总额增长5%以上。"
+
+
+def test_a_passage_of_a_document_without_headings_is_read_under_its_first_sentence():
+    """An encyclopedia entry names its subject once: "沼鹿主要在什么时候觅食" is answered by
+    "它们…主要在清晨和黄昏觅食…", read under "沼鹿（…），又名泽鹿，…的鹿。" as under a heading."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    entry = ("沼鹿（学名：Rucervus duvaucelii），又名泽鹿，是原住于印度及尼泊尔的鹿。"
+             "它们喜欢在沼泽和草原地带成群生活，主要在清晨和黄昏觅食，以青草和水生植物为食。"
+             "雄鹿的角有十至十五个分叉。")
+    river = "伊洛瓦底江是缅甸最大的河流。它自北向南流经缅甸全境，注入安达曼海。"
+    library = Library((build_document("沼鹿.txt", entry), build_document("河流.txt", river)))
+    assert not library.documents[0].sections
+    reply = library.ask("沼鹿主要在什么时候觅食")
+    assert reply.answer is not None and "清晨和黄昏觅食" in reply.answer.highlight
+    assert library.ask("伊洛瓦底江主要在什么时候觅食").answer is None  # another entry's subject
