@@ -323,6 +323,20 @@ def test_scores_by_group_are_each_groups_own_scores_bit_for_bit(variant: str) ->
         assert index.exact_scores_by_group(groups, group_of).tobytes() == expected.tobytes()
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_group_scores_of_some_documents_are_those_of_every_document(variant: str) -> None:
+    rng = random.Random(f"groups-at-{variant}")
+    for _ in range(100):
+        corpus = random_corpus(rng)
+        index = SparseBM25(corpus, variant, **random_params(rng, variant))
+        groups = [random_weights(rng, corpus) for _ in range(rng.randint(0, 4))]
+        group_of = np.array([rng.randint(-1, len(groups) - 1) for _ in corpus], dtype=np.int64)
+        full = index.exact_scores_by_group(groups, group_of)
+        docs = np.array(sorted(rng.sample(range(len(corpus)), rng.randint(0, len(corpus)))), dtype=np.int64)
+        at = index.exact_scores_by_group_at(groups, group_of[docs], docs)
+        assert at.tobytes() == full[docs].tobytes()
+
+
 # -- Build and storage ----------------------------------------------------------------
 
 
