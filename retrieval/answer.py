@@ -21,7 +21,6 @@ from itertools import islice
 import numpy as np
 
 from retrieval.answer_types import AnswerType, has_answer_type
-from retrieval.bm25 import SparseBM25
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage
@@ -322,23 +321,25 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
     Only the candidates that can matter to the answer are listed: the best `keep`, and any
     other that could score ALSO_SHARE of the best (answered_elsewhere). Finding a passage's best
     sentence is most of the cost of judging it, so candidates are finished best bound first
-    (PassageJudged.best_possible) until no other can reach those.
+    (PassageJudged.best_possible) until no other can reach those. The BM25 candidates are found
+    without scoring every passage (Index.scoring): the same passages and scores as from all of them.
     """
-    scores = index.scores(query)
-    if doc is not None:
-        scores = np.where(index.in_document(doc), scores, 0.0)
-    order = [int(i) for i in SparseBM25.top_k(scores, CANDIDATES) if scores[i] > 0]
+    scoring = index.scoring(query)
+    scores = dict(scoring.best(CANDIDATES, within=index.passages_of(doc) if doc is not None else None))
     if named is None:
         named = named_documents(wanted, index)
     if named and doc is None:  # the passages of the documents the question names are candidates too
-        in_named = np.where(_most_named(named, len(index.document_names))[index.document_of], scores, 0.0)
-        order += [int(i) for i in SparseBM25.top_k(in_named, CANDIDATES)
-                  if in_named[i] > 0 and int(i) not in order]
-    order += [i for i in _part_candidates(query, index, doc) if i not in order]
+        most_named = _most_named(named, len(index.document_names))
+        for position, value in scoring.best(CANDIDATES, documents=most_named):
+            scores.setdefault(position, value)
+    order = list(scores)
+    order += [i for i in _part_candidates(query, index, doc) if i not in scores]
     at_position = _position_candidates(query, index, doc, named, order)
     order += [i for i in at_position if i not in order]
     if not order:
         return []
+    others = order[len(scores):]  # found by their place, not their words: scored now
+    scores.update(zip(others, scoring.at(np.array(others, dtype=np.int64)).tolist(), strict=True))
     asked_of: dict[frozenset[str], Wanted] = {}  # the question as asked of each document, once
 
     def within(named_words: frozenset[str]) -> Wanted:
@@ -346,7 +347,7 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
             asked_of[named_words] = wanted.within(named_words)
         return asked_of[named_words]
 
-    candidates = [judge_passage(query, within(index.entries[i].named), i, float(scores[i]), index,
+    candidates = [judge_passage(query, within(index.entries[i].named), i, scores[i], index,
                                 at_position.get(i) if at_position else None, bool(at_position))
                   for i in order]
     best = max(c.judged.bm25 for c in candidates) or 1.0
