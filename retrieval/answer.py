@@ -399,20 +399,34 @@ def _document(judged: Judged, index: Index) -> int:
 def named_documents(wanted: Wanted, index: Index) -> dict[int, float]:
     """How much of the question names each document (by its title, place, speaker, kind or short
     names), as a share of the question's idf: "云南今年粮食产量目标" names the Yunnan report.
-    Only documents named at all are listed; with one document loaded, none is."""
+    Only documents named at all are listed; with one document loaded, none is.
+
+    They are listed in the order the question's words name them (it orders position candidates). A
+    word naming every document (年, 报告 in every title) names each by a share of 0: it is read only
+    to place first the listed documents it names before another word does, not once per document
+    of thousands on every question."""
     if len(index.document_names) < 2 or not wanted.total:
         return {}
-    found: dict[int, float] = {}
     total = len(index.document_names)
     rare = NAME_RARITY * math.log(len(index) + 1)  # the idf of a word held by few passages
+    shares: list[tuple[set[int], float]] = []
     for weight, forms, _ in wanted.terms:
         named = index.documents_named_by(forms[0][0]) if weight and forms else set()
         # A word naming one document of many names it fully, 报告 (every report) none; and a
         # word every passage uses (发展 in a title about 经济社会发展) names little.
         rarity = min(1.0, index.idf(forms[0][0]) / rare) if named else 0.0
         share = rarity * math.log(total / len(named)) / math.log(total) if named else 0.0  # each document's
-        for number in named:
-            found[number] = found.get(number, 0.0) + share
+        shares.append((named, share))
+    listed = set().union(*(named for named, share in shares if share > 0))
+    found: dict[int, float] = {}
+    for named, share in shares:
+        if share > 0:
+            for number in named:
+                found[number] = found.get(number, 0.0) + share
+        elif len(found) < len(listed):  # adds nothing (x + 0.0 == x), but may name a listed one first
+            for number in named:
+                if number in listed and number not in found:
+                    found[number] = 0.0
     return {number: min(share, 1.0) for number, share in found.items() if share > 0}
 
 

@@ -147,6 +147,42 @@ def test_judging_only_the_candidates_that_can_matter_ranks_as_judging_them_all()
     assert pruned > 0, "some candidates were left unjudged"
 
 
+def test_documents_named_are_those_and_in_the_order_a_share_per_document_gives():
+    # named_documents reads a word naming every document (年, 报告: a share of 0) only to place the
+    # documents it names first; the result must be that of adding every share to every document.
+    import math
+    import random
+
+    from retrieval.answer import NAME_RARITY, Wanted, named_documents
+    from retrieval.document import build_document
+
+    def every_share(wanted: Wanted, index: Index) -> dict[int, float]:  # the plain loop, as it was
+        found: dict[int, float] = {}
+        total = len(index.document_names)
+        rare = NAME_RARITY * math.log(len(index) + 1)
+        for weight, forms, _ in wanted.terms:
+            named = index.documents_named_by(forms[0][0]) if weight and forms else set()
+            rarity = min(1.0, index.idf(forms[0][0]) / rare) if named else 0.0
+            share = rarity * math.log(total / len(named)) / math.log(total) if named else 0.0
+            for number in named:
+                found[number] = found.get(number, 0.0) + share
+        return {number: min(share, 1.0) for number, share in found.items() if share > 0}
+
+    rng = random.Random(3)
+    places = ["江苏省", "山东省", "云南省", "北京市", "河南省"]
+    documents = [build_document(f"{year}年{place}政府工作报告{n}.txt",
+                                f"{year}年{place}政府工作报告\n一、工作回顾\n粮食产量稳定，城镇新增就业{n}万人。\n")
+                 for n, (year, place) in enumerate((rng.choice([2023, 2024, 2025]), rng.choice(places))
+                                                   for _ in range(40))]
+    index = Index(tuple(documents))
+    words = ["年", "报告", "政府", "2024年", "2023", "江苏", "山东省", "云南", "粮食产量", "就业", "北京市"]
+    for _ in range(200):
+        question = "".join(rng.sample(words, rng.randint(1, 5)))
+        wanted = Wanted.of(parse_question(question), index)
+        expected = every_share(wanted, index)
+        assert list(named_documents(wanted, index).items()) == list(expected.items()), question
+
+
 def test_rank_judges_the_candidates_that_scoring_every_passage_selected():
     # rank finds its candidates without scoring every passage (Index.scoring): the same passages with the
     # same BM25 scores, bit for bit, as selecting them from every passage's score, for a library and for
