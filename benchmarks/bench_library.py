@@ -12,7 +12,8 @@ and data/ (as the project parses them), shuffled and recombined into new documen
 plans, each with its own place name, year, date line and years in the text shifted to it.
 
 Every figure comes from a fresh process, as a restart would:
-- cold_s: `load_library(data_dir, cache_dir)` with an empty cache dir, process start to loaded;
+- cold_s: `load_library(data_dir, cache_dir)` with an empty cache dir, process start to loaded
+  (also printed: the CPU seconds it took, in that process and in its workers, and its peak memory);
 - warm_restart_s: the same in a new process, the cache now filled;
 - reload_one_s: in the serving process (warm), one document changed on disk, load_library again;
 - ask_p50_ms / ask_p99_ms: Library.ask over a fixed mix of questions (years, 今年/去年, "第二个
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -144,14 +146,19 @@ def run_child(mode: str, folder: Path, args: argparse.Namespace) -> tuple[float,
 
 
 def child_load(folder: Path) -> dict:
-    return _loaded(folder)[1]
+    result = _loaded(folder)[1]
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
 
 
 def _loaded(folder: Path) -> tuple[Library, dict]:
     start = time.perf_counter()
     library, errors = load_library(folder / "data", folder / "cache")
+    used = os.times()  # CPU: less disturbed than wall time by other jobs on a shared machine
     return library, {"load_s": time.perf_counter() - start, "docs": len(library.documents),
-                     "passages": sum(len(d.chunks) for d in library.documents), "errors": len(errors)}
+                     "passages": sum(len(d.chunks) for d in library.documents), "errors": len(errors),
+                     "cpu_s": used.user + used.system,
+                     "workers_cpu_s": used.children_user + used.children_system}
 
 
 def child_serve(folder: Path, args: argparse.Namespace) -> dict:
@@ -240,6 +247,8 @@ def main() -> None:
         print(f"cold load, empty cache (new process):  {cold_s:6.2f} s  "
               f"(load_library {cold['load_s']:.2f} s; "
               f"{cold['docs']} docs, {cold['passages']:,} passages, {cold['errors']} errors)  target ≤ 15 s")
+        print(f"    CPU {cold['cpu_s']:.1f} s in that process, {cold['workers_cpu_s']:.1f} s in its workers; "
+              f"its peak resident memory {cold['rss_mb']:.0f} MB")
         warm_s, warm = run_child("load", folder, args)
         print(f"warm restart, cache filled (new process): {warm_s:6.2f} s  "
               f"(load_library {warm['load_s']:.2f} s)  target ≤ 3 s")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import islice
 
 import numpy as np
@@ -54,6 +55,9 @@ DOCUMENT_WEIGHT = 1.0
 NAME_RARITY = 0.5
 PART_WEIGHT = 2.0  # under the numbered part the question points at ("第二个问题"), half as much
 # unless the passage opens with that part's heading
+# A section inside the part pointed at whose own heading holds this share of the question's
+# words opens where the question points, as the part's heading does.
+NAMED_SECTION_SHARE = 0.5
 TYPE_WEIGHT = 0.4  # the best sentence holds the kind of answer asked for (a number, a time)
 TYPE_BONUS = 0.1  # …which also outweighs a slightly better match when choosing the highlight
 RELATED_CREDIT = 0.5  # a related word found counts half as much as the question's own word
@@ -207,13 +211,24 @@ class Sentence:
 
 
 
-def best_sentence(entry: Entry, wanted: Wanted, answer_type: AnswerType | None) -> Sentence:
+def best_sentence(entry: Entry, wanted: Wanted, answer_type: AnswerType | None,
+                  opening: str = "") -> Sentence:
     """The sentence that best answers: most of the question under its heading path; among
     equals, one with the kind of answer asked for, then the most of the question by itself.
 
     `wanted` should hold only the words found somewhere in the passage (Wanted.found_in).
+    opening: the normalized lines the document opens with (opening_text); no sentence of them
+    answers: "在打好精准脱贫攻坚战座谈会上的讲话（2018年2月12日）" holds every word of a
+    question naming that speech, and answers none of its questions.
     """
-    return _best_of(entry.sentences, entry.path_text, entry.year, wanted, answer_type)
+    sentences = [s for s in entry.sentences if not (opening and s[1] and s[1] in opening)]
+    return _best_of(sentences, entry.path_text, entry.year, wanted, answer_type)
+
+
+@lru_cache(maxsize=1024)
+def opening_text(title: str, header: tuple[str, ...]) -> str:
+    """A document's title and header lines (Profile.header), normalized, one per line."""
+    return "\n".join(normalize(line) for line in (title, *header))
 
 
 def _best_of(sentences: Iterable[tuple[str, str]], path_text: str, year: int | None, wanted: Wanted,
@@ -256,7 +271,11 @@ class PassageJudged:
 
     def finish(self, query: Query, index: Index, score: Scoring | None = None) -> Judged:
         """Judged with its best sentence, and its score if given how to score it."""
-        sentence = best_sentence(index.entries[self.judged.position], self.held, query.answer_type)
+        entry = index.entries[self.judged.position]
+        profile = index.documents[entry.chunk.doc].profile
+        header = profile.header if profile else ()
+        opening = "" if entry.chunk.path else opening_text(entry.title, header)  # before any heading
+        sentence = best_sentence(entry, self.held, query.answer_type, opening)
         share = _with_part(sentence.share, self.pointed, self.in_part, self.held.total)
         value = score(self.judged, share, sentence.typed) if score else 0.0
         return replace(self.judged, highlight=sentence.text, sentence_share=share, typed=sentence.typed,
@@ -292,19 +311,28 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
     else:
         in_part = query.part is not None and query.part in entry.path_numbers
     pointed = query.part is not None or resolved
+    heading = wanted.share_found(entry.own_heading, entry.year)
+    # "第二部分基础配套这块": the section of the part that the question's words name is where it
+    # points, as much as the part's own opening ("二是进一步加强基础配套" under "二、…").
+    named_within = in_part and heading >= NAMED_SECTION_SHARE and _opens_its_section(entry)
     return PassageJudged(Judged(
         position=position,
         bm25=bm25,
         coverage=_with_part(wanted.share(in_passage), pointed, in_part, wanted.total),
-        heading=wanted.share_found(entry.own_heading, entry.year),
+        heading=heading,
         highlight="",
         sentence_share=0.0,
         typed=False,
         other_year=bool(years and entry.path_years and not years & entry.path_years),
         part_depth=at_position or (entry.path_numbers.index(query.part) + 1 if in_part and query.part else 0),
-        part_heading_here=at_position is not None
+        part_heading_here=at_position is not None or named_within
         or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
     ), wanted.found_in(in_passage), pointed, in_part)
+
+
+def _opens_its_section(entry: Entry) -> bool:
+    """The passage is the first of its section: it starts with its own heading."""
+    return bool(entry.chunk.path) and entry.chunk.text.startswith(entry.chunk.path[-1][:10])
 
 
 def _opens_with_numbered_heading(entry: Entry, number: int) -> bool:

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import threading
 from collections import OrderedDict
 from functools import cached_property
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrieval.answer import answer
+from retrieval.child_process import cores
 from retrieval.commitments import (
     Commitment,
     answer_from_commitments,
@@ -38,14 +40,31 @@ from retrieval.document_cache import (
     without_words,
 )
 from retrieval.document_cache import prune as prune_cache
-from retrieval.index import Earlier, Index, MissingWords, Prepared, is_saved, prepare
+from retrieval.index import (
+    Earlier,
+    Index,
+    MissingWords,
+    PackedPrepared,
+    Prepared,
+    is_saved,
+    packed,
+    prepare,
+    unpacked,
+)
 from retrieval.models import Document, DocumentError
 from retrieval.question import CommitmentsIntent, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
-from retrieval.reply import Listing, NoAnswer, Reply
+from retrieval.reply import Listing, NoAnswer, PassageAnswer, Reply
 from retrieval.text.tokens import tokenize, tokenizer_fingerprint
 from retrieval.text.years import expand_short_years
-from retrieval.token_cache import tokenize_all
+from retrieval.token_cache import (
+    PARALLEL_MIN_CHARS,
+    document_tokens,
+    gc_paused,
+    start_worker,
+    tokenize_all,
+    worker_pool,
+)
 
 if TYPE_CHECKING:
     from retrieval.parse_workers import ParseLimits
@@ -128,7 +147,20 @@ class Library:
         listing = self._listing(question, intent, scope, top_k) if intent and not intent.topic else None
         if listing is not None:
             return listing
-        return answer(query, self.index, top_k=top_k, doc=scope)
+        found = answer(query, self.index, top_k=top_k, doc=scope)
+        if isinstance(found, PassageAnswer) and any(map(self._not_loaded, query.named_by_year)):
+            # "2023年全国政府工作报告GDP目标" with no 2023 report loaded: the 2022 report's
+            # target is no answer. The closest passages are still shown.
+            return NoAnswer(query.text, found.passages)
+        return found
+
+    def _not_loaded(self, named: tuple[int, str]) -> bool:
+        """No document of that kind (报告: any report; 讲话: a speech) and year is loaded, and
+        every one of that kind has a known year (one of unknown year may be the one asked for)."""
+        year, kind = named
+        kinds = {"政府工作报告", "报告"} if kind == "报告" else {kind}
+        of_kind = [d.year for d in self.documents if d.profile and d.profile.kind in kinds]
+        return bool(of_kind) and None not in of_kind and year not in of_kind
 
     def _listing(self, question: str, intent: CommitmentsIntent, scope: str | None,
                  top_k: int) -> Listing | None:
@@ -220,14 +252,15 @@ def _reused_documents(contents: list[tuple[str, int]], earlier: Earlier) -> list
 
 def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
                 with_words: bool | set[str] = True,
-                keys: tuple[str, ...] | None = None) -> tuple[Prepared, ...]:
+                keys: tuple[str, ...] | None = None, *, workers: int | None = None,
+                min_parallel_chars: int = PARALLEL_MIN_CHARS) -> tuple[Prepared, ...]:
     """Every document made ready to index (index.prepare), from memory, the cache folder, or
-    worked out: the passages' words on all cores (token_cache), the rest here.
+    worked out (_prepare_missing: on all cores when there is enough text).
 
     with_words False: the passages' words are not needed (the index is saved), so they are
     neither read nor kept; a set: only the words of the documents with those prepared keys.
     With a cache folder they are never kept in memory: it holds them. keys: the documents'
-    prepared_key, when already known.
+    prepared_key, when already known. workers, min_parallel_chars: as token_cache's.
     """
     keys = keys or tuple(map(prepared_key, documents))
     found: dict[str, Prepared] = {}
@@ -243,18 +276,79 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
         if ready is not None:
             found[key] = ready
     missing = [(key, d) for key, d in zip(keys, documents, strict=True) if key not in found]
-    tokens = tokenize_all([[c.text for c in d.chunks] for _, d in missing], tokenize, cache_dir,
-                          tokenizer_fingerprint()) if missing else []  # the fingerprint loads the tokenizer
-    for (key, document), body in zip(missing, tokens, strict=True):
-        found[key] = prepare(document, body)
-        if cache_dir:
-            store_prepared(cache_dir, key, found[key])
+    if missing:
+        found.update(_prepare_missing(missing, cache_dir, workers or cores(), min_parallel_chars))
     for key in keys:
         _RECENT[key] = without_words(found[key]) if cache_dir else found[key]
         _RECENT.move_to_end(key)
     while len(_RECENT) > max(_RECENT_LIMIT, len(keys)):
         _RECENT.popitem(last=False)
     return tuple(found[key] for key in keys)
+
+
+def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None, workers: int,
+                     min_parallel_chars: int) -> dict[str, Prepared]:
+    """prepare() of each (prepared key, document), its words from the token cache or tokenized,
+    and stored in the cache folder.
+
+    Why on all cores, words and the rest in one pass: preparing is all CPU (tokenizing ~45%,
+    normalizing every sentence and tokenizing the headings most of the rest), ~20 s for 1,000
+    speech-size documents in one process. A worker sends back what the cache stores (packed:
+    no passage text, which this process has) and the words; the same Prepared as made here.
+    A few documents (a /reload, an upload) are prepared here: starting workers costs more.
+    """
+    fingerprint = tokenizer_fingerprint()  # loads the tokenizer's rules
+    texts = [[c.text for c in d.chunks] for _, d in missing]
+    workers = min(workers, len(missing))
+    if workers <= 1 or sum(len(t) for chunks in texts for t in chunks) < min_parallel_chars:
+        tokens = tokenize_all(texts, tokenize, cache_dir, fingerprint, workers=1)
+        made = {}
+        for (key, document), body in zip(missing, tokens, strict=True):
+            made[key] = prepare(document, body)
+            if cache_dir:
+                store_prepared(cache_dir, key, made[key])
+        return made
+    job = _PrepareJob(tuple(missing), cache_dir, fingerprint)
+    batch = max(1, len(missing) // (workers * 16))  # small batches: no worker idles long at the end
+    with gc_paused(), worker_pool(workers, tokenize, _start_preparing, (os.getpid(), job)) as pool:
+        results = pool.map(_prepare_in_worker, range(len(missing)), chunksize=batch)
+        made = {key: dataclasses.replace(unpacked(document, stored), body=body, head=head)
+                for (key, document), (stored, body, head) in zip(missing, results, strict=True)}
+    logger.info("%d documents prepared in %d worker processes", len(missing), workers)
+    return made
+
+
+@dataclasses.dataclass(frozen=True)
+class _PrepareJob:
+    """What the preparing workers share: inherited when forked, so each task is only a number."""
+
+    documents: tuple[tuple[str, Document], ...]  # (prepared key, document)
+    cache_dir: Path | None
+    fingerprint: str  # the tokenizer's (token_cache)
+
+
+_job: _PrepareJob | None = None  # in a preparing worker: its job
+
+
+def _start_preparing(parent_pid: int, job: _PrepareJob) -> None:
+    global _job
+    start_worker(parent_pid, tokenize)
+    _job = job
+
+
+Words = tuple[tuple[str, ...], ...]  # per passage, its terms (Prepared.body, Prepared.head)
+
+
+def _prepare_in_worker(number: int) -> tuple[PackedPrepared, Words, Words]:
+    """Document `number` of the job prepared, stored in the cache folder; what the cache stores
+    of it (index.packed) and its words, to be unpacked onto the caller's own document."""
+    assert _job is not None, "not a preparing worker"
+    key, document = _job.documents[number]
+    texts = [c.text for c in document.chunks]
+    ready = prepare(document, document_tokens(texts, tokenize, _job.cache_dir, _job.fingerprint))
+    if _job.cache_dir:
+        store_prepared(_job.cache_dir, key, ready)
+    return packed(ready), ready.body, ready.head
 
 
 def document_paths(data_dir: Path) -> list[Path]:

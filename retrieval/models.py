@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -91,6 +91,10 @@ class Profile:
     speaker: str | None = None  # "李克强", "王予波", "县长"
     date: datetime.date | None = None  # the date the document gives for itself
     aliases: tuple[str, ...] = ()
+    # The lines the document opens with: title, occasion and date, speaker, number
+    # ("——2022年3月5日在第十三届全国人民代表大会第五次会议上", "国务院总理李克强"). Where the
+    # profile was read from, not what it says: two profiles that say the same are equal.
+    header: tuple[str, ...] = field(default=(), compare=False)
 
     def display(self) -> str:
         """The title shown to users; a speech also names its speaker and date when the title does not."""

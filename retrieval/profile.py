@@ -648,7 +648,8 @@ def profile_of(name: str, raw: str, text: str, title_guess: str) -> Profile:
         title = f"{year}年{title}"  # "内蒙古自治区政府工作报告" given on 2024年1月23日
     if title is None:
         title = stem  # a Chinese or, failing all else, an ASCII file name
-    return Profile(title=title, year=year, place=place, kind=kind, speaker=speaker, date=date).with_aliases()
+    return Profile(title=title, year=year, place=place, kind=kind, speaker=speaker, date=date,
+                   header=tuple(header)).with_aliases()
 
 
 # --- Aliases ------------------------------------------------------------------------------------------

@@ -59,6 +59,8 @@ class Query:
     list_size: int | None = None  # how many items the list pointed into has: "九个方面里第五个" → 9
     reference: str = ""  # the words that named `part` ("第二个问题"), left out of the search
     commitments: CommitmentsIntent | None = None  # a list question about commitments
+    # Documents named by year and kind: "2023年全国政府工作报告…" → ((2023, "报告"),)
+    named_by_year: tuple[tuple[int, str], ...] = ()
 
     def years_meant(self, document_year: int | None) -> set[int]:
         """The years the question is about, in a document speaking from document_year."""
@@ -85,6 +87,7 @@ class _Patterns:
     commitments_target: re.Pattern[str]
     commitments_task: re.Pattern[str]
     commitments_question_words: re.Pattern[str]
+    document_year: re.Pattern[str]
 
 
 _CHINESE = CHINESE_NUMERAL.pattern
@@ -120,6 +123,7 @@ def _patterns() -> _Patterns:
         commitments_target=rules.any_of(groups["commitments_target"]),
         commitments_task=rules.any_of(groups["commitments_task"]),
         commitments_question_words=rules.any_of(groups["commitments_question_words"]),
+        document_year=rules.any_of(groups["document_year"]),
     )
 
 
@@ -281,4 +285,6 @@ def parse_question(question: str) -> Query:
         list_size=list_size(normalized) if steps else None,
         reference=part[1] if part else "",
         commitments=commitments_intent(question),
+        named_by_year=tuple(sorted({(int(year), "讲话" if kind == "讲话" else "报告")
+                                    for year, kind in _patterns().document_year.findall(normalized)})),
     )

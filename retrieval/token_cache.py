@@ -27,6 +27,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from itertools import accumulate, pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +56,7 @@ def tokenize_all(texts_by_doc: Sequence[Sequence[str]], tokenize: Tokenizer, cac
     passed in this call.
     """
     keys = [document_key(fingerprint, chunks) for chunks in texts_by_doc]
-    with _gc_paused():
+    with gc_paused():
         results = [load_cached(cache_dir, key, len(chunks)) if cache_dir else None
                    for key, chunks in zip(keys, texts_by_doc, strict=True)]
         misses = {keys[i]: texts_by_doc[i] for i, tokens in enumerate(results) if tokens is None}
@@ -67,8 +71,21 @@ def tokenize_all(texts_by_doc: Sequence[Sequence[str]], tokenize: Tokenizer, cac
     return [tokens if tokens is not None else fresh[key] for key, tokens in zip(keys, results, strict=True)]
 
 
+def document_tokens(texts: Sequence[str], tokenize: Tokenizer, cache_dir: Path | None,
+                    fingerprint: str) -> DocTokens:
+    """One document's tokens (tokenize_all of one document, tokenized here): from the cache, or
+    tokenized and stored. For a worker process that does more with the document than tokenize it."""
+    key = document_key(fingerprint, texts)
+    tokens = load_cached(cache_dir, key, len(texts)) if cache_dir else None
+    if tokens is None:
+        tokens = [tokenize(text) for text in texts]
+        if cache_dir:
+            store_cached(cache_dir, key, tokens)
+    return tokens
+
+
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while millions of token lists are created.
 
     Each new container counts towards the next collection, and full collections
@@ -121,13 +138,27 @@ def tokenize_documents(docs: Sequence[Sequence[str]], tokenize: Tokenizer, worke
 
 
 def _tokenize_in_processes(texts: list[str], tokenize: Tokenizer, workers: int) -> list[list[str]]:
-    # Warm up here first: workers forked from this process inherit the loaded dictionary.
-    tokenize(_WARM_UP_TEXT)
     batch = max(1, len(texts) // (workers * 8))
-    from concurrent.futures import ProcessPoolExecutor  # ~0.01 s (multiprocessing) a warm start skips
-
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(os.getpid(), tokenize)) as pool:
+    with worker_pool(workers, tokenize, start_worker, (os.getpid(), tokenize)) as pool:
         return list(pool.map(tokenize, texts, chunksize=batch))
+
+
+def worker_pool(workers: int, tokenize: Tokenizer, initializer: Callable[..., object],
+                initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+    """A pool of `workers` processes forked from this one, each running initializer(*initargs)
+    first, which must call start_worker (die with the bot, tokenizer loaded).
+
+    Forked, where the system can: they inherit the dictionary that `tokenize`, called here once,
+    loads, and initargs as they are in memory, not pickled (a library's documents, to work on
+    by number).
+    """
+    tokenize(_WARM_UP_TEXT)
+    import multiprocessing  # ~0.01 s a warm start skips
+    from concurrent.futures import ProcessPoolExecutor
+
+    forked = "fork" in multiprocessing.get_all_start_methods()
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork") if forked else None,
+                               initializer=initializer, initargs=initargs)
 
 
 def _cores() -> int:
@@ -138,7 +169,7 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _start_worker(parent_pid: int, tokenize: Tokenizer) -> None:
+def start_worker(parent_pid: int, tokenize: Tokenizer) -> None:
     """Worker initializer: die with the bot (a killed bot left its ~100 MB workers running, deaf
     to SIGTERM: they had its asyncio signal set-up), then load the tokenizer's dictionaries
     before the first real task."""

@@ -3,6 +3,7 @@
 from retrieval.document import build_document
 from retrieval.library import Library
 from retrieval.list_passage import LIST_LIMIT, list_passage
+from retrieval.reply import PassageAnswer
 
 
 def no_heading_match(heading: str) -> float:
@@ -137,3 +138,14 @@ def test_a_part_asked_for_by_number_is_quoted_with_every_item():
     assert asked.excerpt and all(any(p.startswith(i) for p in asked.text.split("\n……\n")) for i in items)
     plain = list_passage(document, lead, no_heading_match, "经济长期向好的基本面没有改变。")
     assert not plain.excerpt and items[-1] not in plain.text  # cut after the first items
+
+
+def test_a_count_of_items_asked_for_gets_the_items():
+    text = ("在某某会议上的讲话\n一、关于经济工作\n要稳增长，保就业。\n"
+            "最后，我给今天参加会议的同志们提3点要求。\n一要狠抓工作落实。落实是关键。\n"
+            "二要增强忧患意识。防范风险。\n三要提高工作本领。加强学习。\n")
+    library = Library((build_document("讲话.txt", text),))
+    reply = library.ask("讲话最后给参会同志提的三点要求是什么？")
+    assert isinstance(reply, PassageAnswer)
+    items = ("一要狠抓工作落实", "二要增强忧患意识", "三要提高工作本领")
+    assert all(item in reply.answer.text for item in items)

@@ -81,3 +81,12 @@ def test_positions_in_real_reports():
     assert [s.heading[:13] for s in sections_at(beijing, (8,))] == ["（八）深入践行人民城市理念"]
     speech = load_document(SHARED / "speech_2020_xi_epidemic_and_economy_deployment_meeting.txt")
     assert [s.heading for s in sections_at(speech, (3, 8))] == ["第八，稳住外贸外资基本盘"]
+
+
+@pytest.mark.parametrize("question", ["第二部分里基础配套方面有哪些任务", "第二部分的基础配套讲了什么"])
+def test_a_part_and_a_topic_find_the_topics_section_within_the_part(seed_library, question):
+    """The part's opening passage ("二、2022 年的重点工作") is not the answer when the question also
+    names the section of it that it asks about."""
+    reply = seed_library.ask(question)
+    assert reply.answer is not None
+    assert reply.answer.section[0].startswith("二、") and reply.answer.section[-1] == "二是进一步加强基础配套"

@@ -56,6 +56,10 @@ def test_referenced_position_reads_normalized_text() -> None:
     ("企业整顿要做好哪四项工作", None, True),
     ("哪几个方面的工作", None, True),
     ("哪个部门牵头", None, False),
+    ("讲话最后提的三点要求是什么", None, True),  # a count of items asks for them all
+    ("五个方面的工作是什么", None, True),
+    ("第三点要求是什么", None, False),  # one item, pointed at
+    ("一个问题", None, False),
 ])
 def test_answer_type_and_list(question: str, answer_type: AnswerType | None, is_list: bool) -> None:
     query = parse_question(question)
@@ -93,3 +97,16 @@ def test_a_question_gives_its_terms_in_one_order_in_every_process() -> None:
                            cwd=Path(__file__).resolve().parent.parent,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(runs) == 1 and "生产总值" in runs.pop()
+
+
+@pytest.mark.parametrize(("question", "kept", "cut"), [
+    ("赤字率定的多少", "赤字", "率定"),  # not jieba's 率定 (calibrate)
+    ("城镇新增就业目标定的多少来着", "目标", "定"),
+    ("2018年定为啥年", "2018", "定"),
+    ("确定了什么目标", "确定", ""),  # the verb stays
+    ("规定了哪些要求", "规定", ""),
+])
+def test_setting_as_a_question_is_cut_not_a_verb_ending_in_ding(question: str, kept: str, cut: str) -> None:
+    terms = parse_question(question).own_terms
+    assert kept in terms
+    assert not cut or cut not in terms

@@ -39,6 +39,41 @@ def test_the_fast_nfkc_is_nfkc() -> None:
         assert nfkc(text) == unicodedata.normalize("NFKC", text), text
 
 
+def test_the_punctuation_nfkc_replaces_first_is_mapped_as_nfkc_maps_it() -> None:
+    """Replaced one after another, before the rest: so each must map to what NFKC makes of it,
+    and to nothing that anything else maps again."""
+    from retrieval.text.normalize import _COMMON, _compatibility_map
+
+    pattern, _ = _compatibility_map()
+    for wide, narrow in _COMMON:
+        assert unicodedata.normalize("NFKC", wide) == narrow and not pattern.search(narrow)
+
+
+def _normalize_as_written(text: str) -> str:
+    """normalize() as first written, the plainest way: the reference its faster form must match."""
+    import opencc
+
+    text = unicodedata.normalize("NFKC", text).lower()
+    if not text.isascii():
+        text = opencc.OpenCC("t2s").convert(text)
+    text = re.sub(r"(?<=[0-9a-z])\s+(?=[0-9a-z])", "\x00", text)
+    return re.sub(r"\s+", "", text).replace("\x00", " ")
+
+
+def test_normalize_is_the_plain_definition_bit_for_bit() -> None:
+    """normalize skips the space rules where there is no space, and maps NFKC's single
+    characters by a pattern: neither may change any result (the index and its cache rely on it)."""
+    tricky = ["", "plain ascii", "new  2022\tGDP", "a\x00b", "中\x00文", "全角\u3000空格 ２０２２ 年",
+              "e\u0301 café", "ＡＢＣ，①⑴㈠Ⅻ", "發展與變革", "x \n y", "１ ２", "ﬁ ½ ²", "\r\n", "Ⅻ 年"]
+    root = Path(__file__).resolve().parent.parent
+    corpus = root.parent / "shared" / "corpus"
+    files = [*sorted((root / "data").glob("*.txt")), *sorted(corpus.glob("*.txt"))]
+    lines = [line for path in files for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) > 1000 or not corpus.is_dir()
+    for text in tricky + lines + [s for line in lines for s in split_sentences(line)]:
+        assert normalize(text) == _normalize_as_written(text), text
+
+
 def test_sentences_keep_their_closers_and_long_ones_split_at_semicolons() -> None:
     text = "他说：“要抓落实。”下一句！\n第三句"
     assert split_sentences(text) == ["他说：“要抓落实。”", "下一句！", "第三句"]

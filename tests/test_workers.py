@@ -1,8 +1,9 @@
 """Worker processes die with the bot, and stopping never waits for them (issue 14).
 
-kill -9 of a process while its tokenizer pool or a parse worker runs leaves no orphan; SIGTERM
-ends `speechbot run` within SHUTDOWN_TIMEOUT while an upload's parse is stuck or while a
-hostile file is being read at start; temporary files a killed run left are removed at start.
+kill -9 of a process while its tokenizer pool, its preparing pool or a parse worker runs leaves
+no orphan; SIGTERM ends `speechbot run` within SHUTDOWN_TIMEOUT while an upload's parse is stuck
+or while a hostile file is being read at start; temporary files a killed run left are removed
+at start.
 """
 
 from __future__ import annotations
@@ -66,6 +67,27 @@ def test_kill_9_while_tokenizing_on_all_cores_leaves_no_worker():
         kill_and_reap(process)
 
 
+def test_kill_9_while_preparing_a_library_on_all_cores_leaves_no_worker(tmp_path):
+    process = python(f"""
+        from pathlib import Path
+        from retrieval.document import load_document
+        from retrieval.library import prepare_all
+        documents = (load_document(Path({str(CORPUS_TEXT)!r})),) * 400  # ~6 M characters
+        print("ready", flush=True)
+        prepare_all(documents, Path({str(tmp_path)!r}), workers=2)
+        print("done", flush=True)
+    """)
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+        workers = wait_for_children(process.pid, 2, timeout=60)
+        assert len(workers) == 2, "the pool started its workers"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(10)
+        assert wait_until_gone(workers, timeout=10) == [], "no orphaned preparing worker"
+    finally:
+        kill_and_reap(process)
+
+
 def test_kill_9_while_a_parse_is_stuck_leaves_no_worker(tmp_path):
     bomb = tmp_path / "炸弹.pdf"
     bomb.write_bytes(xobject_bomb_pdf())
@@ -91,11 +113,11 @@ def test_a_tokenizer_worker_forked_from_the_bot_ends_on_sigterm():
         import asyncio, os, signal, sys, time
         from concurrent.futures import ProcessPoolExecutor
         from retrieval.text.tokens import tokenize
-        from retrieval.token_cache import _start_worker
+        from retrieval.token_cache import start_worker
 
         async def main():
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, lambda: None)
-            with ProcessPoolExecutor(1, initializer=_start_worker, initargs=(os.getpid(), tokenize)) as pool:
+            with ProcessPoolExecutor(1, initializer=start_worker, initargs=(os.getpid(), tokenize)) as pool:
                 print(pool.submit(os.getpid).result(), flush=True)
                 time.sleep(60)
 

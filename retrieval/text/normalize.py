@@ -17,6 +17,7 @@ import opencc
 _T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"\s+")
 _SPACE_BETWEEN_LATIN = re.compile(r"(?<=[0-9a-z])\s+(?=[0-9a-z])")
+_SPACE_OR_NUL = re.compile(r"[\s\x00]")  # what the two space rules below can change
 
 
 def normalize(text: str) -> str:
@@ -27,6 +28,8 @@ def normalize(text: str) -> str:
     text = nfkc(text).lower()
     if not text.isascii():
         text = _T2S.convert(text)
+    if _SPACE_OR_NUL.search(text) is None:  # most sentences: the space rules would change nothing
+        return text
     text = _SPACE_BETWEEN_LATIN.sub("\x00", text)
     return _SPACES.sub("", text).replace("\x00", " ")
 
@@ -44,22 +47,36 @@ def nfkc(text: str) -> str:
     sentence. The characters NFKC changes on their own ("，" → ",", "１" → "1", "①" → "1")
     are mapped first; what is left is almost always already normalized, which is cheap to
     check. Exact: NFKC of the mapped text equals NFKC of the text, and the rare text still
-    not normalized (a combining accent) is normalized in full.
+    not normalized (a combining accent) is normalized in full. The mapping is not str.translate,
+    which looks up every character of the text in the table (three times slower on Chinese,
+    where only punctuation is mapped): the full-width punctuation of almost every sentence is
+    replaced first, then anything else the table maps, if any, by a regular expression.
     """
-    mapped = text.translate(_compatibility_map())
+    pattern, table = _compatibility_map()
+    for wide, narrow in _COMMON:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    mapped = pattern.sub(lambda found: table[found.group()], text) if pattern.search(text) else text
     return mapped if unicodedata.is_normalized("NFKC", mapped) else unicodedata.normalize("NFKC", mapped)
 
 
+# The characters _compatibility_map maps that Chinese text is full of ("，" 78% of them in the
+# corpus), with their NFKC: plain ASCII, which the table leaves alone, so replacing these one
+# after another and the rest in one pass maps every character exactly as the table does.
+_COMMON = (("，", ","), ("（", "("), ("）", ")"), ("：", ":"), ("；", ";"))
+
+
 @lru_cache(maxsize=1)
-def _compatibility_map() -> dict[int, str]:
+def _compatibility_map() -> tuple[re.Pattern[str], dict[str, str]]:
     """NFKC of each character NFKC changes alone, in the blocks Chinese text draws on: Latin-1
     (² ½), punctuation, letter-like and number forms, enclosed numbers (① ⑴ ㈠), CJK symbols
-    (the ideographic space), compatibility ideographs and the full-width forms (，１Ａ)."""
+    (the ideographic space), compatibility ideographs and the full-width forms (，１Ａ); and a
+    pattern matching any one of those characters."""
     blocks = (range(0xA0, 0x100), range(0x2000, 0x2C00), range(0x3000, 0x3400), range(0xF900, 0xFB00),
               range(0xFE10, 0xFE70), range(0xFF00, 0xFFF0))
     table = {}
     for code in (c for block in blocks for c in block):
         normal = unicodedata.normalize("NFKC", chr(code))
         if normal != chr(code):
-            table[code] = normal
-    return table
+            table[chr(code)] = normal
+    return re.compile("[" + "".join(map(re.escape, table)) + "]"), table

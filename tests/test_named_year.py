@@ -1,0 +1,57 @@
+"""A question naming a document by its year and kind ("2023年政府工作报告…") is answered from that
+document or not at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.document import build_document
+from retrieval.library import Library
+from retrieval.question import parse_question
+from retrieval.reply import NoAnswer, PassageAnswer
+
+
+def report(year: int, growth: str) -> str:
+    return (f"{year}年某市政府工作报告\n各位代表：\n现在，我代表市人民政府向大会报告工作。\n"
+            f"一、过去一年工作回顾\n全市生产总值增长{growth}，城镇新增就业5万人。\n"
+            f"二、主要目标\n今年地区生产总值增长目标为{growth}左右，新建学校10所。\n")
+
+
+SPEECH = "在全县经济工作会议上的讲话\n同志们：\n一、关于发展目标\n全县生产总值增长目标为6%左右。\n"
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("2023年全国政府工作报告GDP目标定的多少", ((2023, "报告"),)),
+    ("2018年的讲话说了什么", ((2018, "讲话"),)),
+    ("2025年云南省政府工作报告粮食产量", ((2025, "报告"),)),
+    ("2022年基础配套有哪些任务", ()),  # a year of the text, not of a document
+])
+def test_a_year_before_a_kind_of_document_names_the_document(question, named):
+    assert parse_question(question).named_by_year == named
+
+
+def library(*documents: tuple[str, str]) -> Library:
+    return Library(tuple(build_document(name, text) for name, text in documents))
+
+
+def test_a_report_of_a_year_not_loaded_is_declined_and_the_closest_passages_shown():
+    reports = library(("2021.txt", report(2021, "6%")), ("2022.txt", report(2022, "5.5%")))
+    found = reports.ask("2022年政府工作报告生产总值增长目标是多少")
+    assert isinstance(found, PassageAnswer) and found.answer.doc == "2022.txt"
+    asked = "2023年政府工作报告生产总值增长目标是多少"
+    assert isinstance(reports.ask(asked.replace("2023", "2021")), PassageAnswer)
+    missing = reports.ask(asked)
+    assert isinstance(missing, NoAnswer) and missing.results, "no 2023 report: declined, closest shown"
+
+
+def test_a_document_of_unknown_year_of_the_kind_named_may_be_the_one_asked_for():
+    unknown = report(2021, "6%").replace("2021年某市政府工作报告", "某市政府工作报告")
+    reports = library(("2022.txt", report(2022, "5.5%")), ("无年份.txt", unknown))
+    assert reports.documents[1].year is None
+    assert isinstance(reports.ask("2023年政府工作报告生产总值增长目标是多少"), PassageAnswer)
+
+
+def test_a_speech_of_unknown_year_does_not_stop_a_report_year_being_checked():
+    loaded = library(("2022.txt", report(2022, "5.5%")), ("讲话.txt", SPEECH))
+    assert loaded.documents[1].year is None
+    assert isinstance(loaded.ask("2023年政府工作报告生产总值增长目标是多少"), NoAnswer)

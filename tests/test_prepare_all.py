@@ -1,0 +1,116 @@
+"""A library's documents made ready on all cores are exactly those made ready one by one.
+
+prepare_all hands a large batch to worker processes, which tokenize each document, prepare it
+(index.prepare) and send back what the cache stores of it. The words, entries and sentences of
+every corpus document must be what the plain serial path makes, whether they come back from a
+worker, from the cache folder the workers filled, or from the token cache alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import retrieval.library as library_module
+from retrieval.document import build_document, load_document
+from retrieval.document_cache import load_prepared, prepared_key
+from retrieval.index import Prepared, prepare
+from retrieval.library import prepare_all
+from retrieval.models import Document
+from retrieval.reader import SUPPORTED_SUFFIXES
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+FOLDERS = (SHARED / "corpus", SHARED / "seed", ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def documents() -> tuple[Document, ...]:
+    """Every document of ../shared/corpus, ../shared/seed and data/ (the last always there)."""
+    paths = [p for folder in FOLDERS if folder.is_dir() for p in sorted(folder.iterdir())
+             if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name != "SOURCES.md"]
+    found = tuple(load_document(p) for p in paths)
+    assert found
+    if len(found) == 1:  # ../shared is not beside the repository: a second document, so both workers run
+        seed = found[0]
+        found += (build_document("next_year.txt", seed.text.replace("2022", "2023")),)
+    return found
+
+
+@pytest.fixture(scope="module")
+def serial(documents: tuple[Document, ...]) -> tuple[Prepared, ...]:
+    """The reference: each document prepared here, its passages tokenized by prepare itself."""
+    return tuple(prepare(d) for d in documents)
+
+
+@pytest.fixture
+def counted_prepare(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the documents prepared in this process (a forked worker counts in its own copy)."""
+    calls: list[str] = []
+    real = library_module.prepare
+
+    def counting(document: Document, body: list[list[str]] | None = None) -> Prepared:
+        calls.append(document.name)
+        return real(document, body)
+
+    monkeypatch.setattr(library_module, "prepare", counting)
+    monkeypatch.setattr(library_module, "_RECENT", type(library_module._RECENT)())
+    return calls
+
+
+def same(made: tuple[Prepared, ...], serial: tuple[Prepared, ...]) -> None:
+    assert [p.document.name for p in made] == [p.document.name for p in serial]
+    for got, expected in zip(made, serial, strict=True):
+        name = expected.document.name
+        assert got.body == expected.body, name
+        assert got.head == expected.head, name
+        assert got.name_words == expected.name_words, name
+        assert got.entries == expected.entries, name
+        assert [e.sentences for e in got.entries] == [e.sentences for e in expected.entries], name
+        assert all(e.chunk is c for e, c in zip(got.entries, got.document.chunks, strict=True)), \
+            "entries point at this process's own passages"
+    assert made == serial
+
+
+def test_prepared_in_worker_processes_as_one_by_one(documents, serial, counted_prepare):
+    made = prepare_all(documents, None, workers=2, min_parallel_chars=0)
+    assert counted_prepare == [], "the workers prepared them, not this process"
+    same(made, serial)
+
+
+def test_prepared_here_alike_with_one_core(documents, serial, counted_prepare):
+    made = prepare_all(documents, None, workers=1)
+    assert counted_prepare == [d.name for d in documents]
+    same(made, serial)
+
+
+def test_a_small_batch_is_prepared_here(documents, serial, counted_prepare):
+    """A /reload or an upload: starting workers would cost more than the work."""
+    made = prepare_all(documents[-1:], None, workers=2)
+    assert counted_prepare == [documents[-1].name]
+    same(made, serial[-1:])
+
+
+def test_what_the_workers_stored_is_read_back_alike(documents, serial, counted_prepare, tmp_path):
+    made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0)
+    same(made, serial)
+    stored = tuple(load_prepared(tmp_path, prepared_key(d), d) for d in documents)
+    assert all(p is not None for p in stored)
+    same(stored, serial)  # type: ignore[arg-type]
+    assert list(tmp_path.glob("tokens-*.json")), "the token cache is filled too"
+    # A new pipeline (another index.py) misses every prepared entry: the token cache still holds
+    # the words, and what is prepared from them is the same.
+    for path in tmp_path.glob("*.pickle"):
+        path.unlink()
+    library_module._RECENT.clear()
+    same(prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0), serial)
+
+
+def test_a_document_holds_each_distinct_word_once(documents, serial, counted_prepare):
+    """Its words are one string object each, however often they occur (memory while building,
+    bytes pickled from a worker and to the cache), also after the way back from a worker."""
+    for made in (serial, prepare_all(documents, None, workers=2, min_parallel_chars=0)):
+        for ready in made:
+            words = [w for field in (ready.body, ready.head) for terms in field for w in terms]
+            assert len({id(w) for w in words}) == len(set(words)), ready.document.name
