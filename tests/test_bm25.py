@@ -13,6 +13,7 @@ is forced on small corpora by shrinking the block.
 
 from __future__ import annotations
 
+import math
 import random
 import subprocess
 import sys
@@ -590,6 +591,30 @@ def assert_pruned_top_k_is_exact(rng: random.Random, body: SparseBM25, head: Spa
         top, scores = bm25.pruned_top_k(sources, error, k, exact, bm25.Accumulators(n))
         assert top.tolist() == stable_positive_top(full, k, eligible)
         assert scores.tobytes() == full[top].tobytes()  # bit for bit
+
+
+def test_float32_sums_read_are_within_their_rounding_bound() -> None:
+    # pruned_top_k reads sources into float32 sums: each document's sum, however many sources and
+    # whatever their weights, within _sum_rounding of the exact sum of what the sources add to it.
+    rng = random.Random("float32-sums")
+    for _ in range(40):
+        corpus = random_corpus(rng) * rng.randint(1, 5)
+        index = SparseBM25(corpus, "plus", **random_params(rng, "plus"))
+        weights = {t: w for t, w in random_weights(rng, corpus).items() if w > 0}
+        groups = [{t: 1.0 for t in random_weights(rng, corpus)} for _ in range(rng.randint(0, 3))]
+        group_of = np.array([rng.randint(-1, len(groups) - 1) for _ in corpus], dtype=np.int64)
+        parts = [index.approximation(weights, index.absent_score(weights), rng.choice([1.0, 0.3, 7.0])),
+                 index.group_approximation(groups, [index.absent_score(g) for g in groups], group_of)]
+        sources = [source for part in parts for source in part.sources]
+        n = index.n_docs
+        acc = np.zeros(n, dtype=np.float32)
+        reading = bm25._Reading(acc, 3)
+        for source in sources:
+            reading.read(source)
+        looked_up = [source.lookup(np.arange(n)) for source in sources]
+        exact = np.array([math.fsum(values[d] for values in looked_up) for d in range(n)])
+        assert acc.dtype == np.float32
+        assert np.all(np.abs(acc.astype(np.float64) - exact) <= bm25._sum_rounding(sources))
 
 
 def test_pruned_top_k_lends_its_sums_back_zeroed() -> None:
