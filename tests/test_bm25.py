@@ -632,6 +632,15 @@ def test_pruned_top_k_lends_its_sums_back_zeroed() -> None:
         assert not acc.any()
 
 
+def test_stored_contributions_widen_to_float32_as_astype_does() -> None:
+    every = np.arange(1 << 16, dtype=np.uint16).view(np.float16)  # every float16, NaNs and infinities too
+    for values in (every, every[::3], every[::-1], every[:0]):
+        assert bm25._as_float32(values).tobytes() == values.astype(np.float32).tobytes()
+    wide = np.random.default_rng(0).random(100).astype(np.float32)
+    widened = bm25._as_float32(wide)
+    assert widened.tobytes() == wide.tobytes() and widened is not wide  # a copy: scan scales it in place
+
+
 def test_approximations_refuse_terms_that_could_lower_a_score() -> None:
     corpus = [["发展", "经济"], ["经济"], ["项目"]]
     index = SparseBM25(corpus, "plus")
