@@ -22,7 +22,6 @@ from itertools import islice
 import numpy as np
 
 from retrieval.answer_types import AnswerType, has_answer_type
-from retrieval.bm25 import SparseBM25
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage
@@ -393,23 +392,25 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
     Only the candidates that can matter to the answer are listed: the best `keep`, and any
     other that could score ALSO_SHARE of the best (answered_elsewhere). Finding a passage's best
     sentence is most of the cost of judging it, so candidates are finished best bound first
-    (PassageJudged.best_possible) until no other can reach those.
+    (PassageJudged.best_possible) until no other can reach those. The BM25 candidates are found
+    without scoring every passage (Index.scoring): the same passages and scores as from all of them.
     """
-    scores = index.scores(query)
-    if doc is not None:
-        scores = np.where(index.in_document(doc), scores, 0.0)
-    order = [int(i) for i in SparseBM25.top_k(scores, CANDIDATES) if scores[i] > 0]
+    scoring = index.scoring(query)
+    scores = dict(scoring.best(CANDIDATES, within=index.passages_of(doc) if doc is not None else None))
     if named is None:
         named = named_documents(wanted, index)
     if named and doc is None:  # the passages of the documents the question names are candidates too
-        in_named = np.where(_most_named(named, len(index.document_names))[index.document_of], scores, 0.0)
-        order += [int(i) for i in SparseBM25.top_k(in_named, CANDIDATES)
-                  if in_named[i] > 0 and int(i) not in order]
-    order += [i for i in _part_candidates(query, index, doc, named) if i not in order]
+        most_named = _most_named(named, len(index.document_names))
+        for position, value in scoring.best(CANDIDATES, documents=most_named):
+            scores.setdefault(position, value)
+    order = list(scores)
+    order += [i for i in _part_candidates(query, index, doc, named) if i not in scores]
     at_position = _position_candidates(query, wanted, index, doc, named, order)
     order += [i for i in at_position if i not in order]
     if not order:
         return []
+    others = order[len(scores):]  # found by their place, not their words: scored now
+    scores.update(zip(others, scoring.at(np.array(others, dtype=np.int64)).tolist(), strict=True))
     asked_of: dict[tuple[frozenset[str], int], Wanted] = {}  # the question as asked of each document, once
 
     def within(position: int) -> Wanted:
@@ -418,7 +419,7 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
             asked_of[key] = as_document_says(wanted.within(key[0]), key[1], index)
         return asked_of[key]
 
-    candidates = [judge_passage(query, within(i), i, float(scores[i]), index,
+    candidates = [judge_passage(query, within(i), i, scores[i], index,
                                 at_position.get(i) if at_position else None, bool(at_position))
                   for i in order]
     best = max(c.judged.bm25 for c in candidates) or 1.0
@@ -471,12 +472,17 @@ def named_documents(wanted: Wanted, index: Index, by_years: bool = True) -> dict
     """How much of the question names each document (by its title, place, speaker, kind or short
     names), as a share of the question's idf: "云南今年粮食产量目标" names the Yunnan report.
     Only documents named at all are listed; with one document loaded, none is. by_years=False:
-    by its words other than years ("2021年开工建设了哪些重点项目" names no 2021 report)."""
+    by its words other than years ("2021年开工建设了哪些重点项目" names no 2021 report).
+
+    They are listed in the order the question's words name them (it orders position candidates). A
+    word naming every document (年, 报告 in every title) names each by a share of 0: it is read only
+    to place first the listed documents it names before another word does, not once per document
+    of thousands on every question."""
     if len(index.document_names) < 2 or not wanted.total:
         return {}
-    found: dict[int, float] = {}
     total = len(index.document_names)
     rare = NAME_RARITY * math.log(len(index) + 1)  # the idf of a word held by few passages
+    shares: list[tuple[set[int], float]] = []
     for weight, forms, link in wanted.naming_terms():
         if link is not None and not by_years:
             continue
@@ -485,8 +491,17 @@ def named_documents(wanted: Wanted, index: Index, by_years: bool = True) -> dict
         # word every passage uses (发展 in a title about 经济社会发展) names little.
         rarity = min(1.0, index.idf(forms[0][0]) / rare) if named else 0.0
         share = rarity * math.log(total / len(named)) / math.log(total) if named else 0.0  # each document's
-        for number in named:
-            found[number] = found.get(number, 0.0) + share
+        shares.append((named, share))
+    listed = set().union(*(named for named, share in shares if share > 0))
+    found: dict[int, float] = {}
+    for named, share in shares:
+        if share > 0:
+            for number in named:
+                found[number] = found.get(number, 0.0) + share
+        elif len(found) < len(listed):  # adds nothing (x + 0.0 == x), but may name a listed one first
+            for number in named:
+                if number in listed and number not in found:
+                    found[number] = 0.0
     return {number: min(share, 1.0) for number, share in found.items() if share > 0}
 
 

@@ -23,7 +23,17 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.bm25 import SparseBM25, release_freed_memory
+from retrieval.bm25 import (
+    Accumulators,
+    Approximation,
+    GroupPostings,
+    Source,
+    SparseBM25,
+    Within,
+    group_spans,
+    pruned_top_k,
+    release_freed_memory,
+)
 from retrieval.models import Chunk, Document
 from retrieval.question import Query
 from retrieval.text.normalize import normalize
@@ -32,11 +42,12 @@ from retrieval.text.tokens import tokenize
 from retrieval.text.years import YEAR, relative_words
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
-# A question scores every passage exactly (SparseBM25.get_weighted_scores), which never reads the
-# dense columns SparseBM25 keeps of frequent terms for its approximate top k: none are built
-# (at 1,000 documents they were 57 MB, made in memory on every reload).
+# A question finds its candidates from the postings (QueryScores, bm25.pruned_top_k) and scores only
+# those exactly; it never reads the dense columns SparseBM25 keeps of frequent terms for its own top
+# k: none are built (at 1,000 documents they were 57 MB, made in memory on every reload).
 DENSE_COLUMNS_MB = 0.0
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
+GROUP_POSTINGS_MB = 32.0  # per field, postings of year words kept across questions (bm25.GroupPostings)
 # A word of a document's name in more of its passages than this is content (xx in a speech about
 # xx区, 93% of the passages); in fewer, a name, even where the text often says it (西藏 in 70% of
 # Tibet's report's passages).
@@ -47,6 +58,8 @@ RARE_SHARE = 0.05
 RARE_MIN = 10_000
 USING_CACHE = 10_000  # terms whose documents are remembered
 
+
+GroupScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (passages' groups, passages) → their scores
 
 # Where a sentence's normalized form is not a piece of its normalized passage (Entry.unmatched).
 UNMATCHED = 0xFFFFFFFF
@@ -122,23 +135,76 @@ class WeightedBM25:
         self._bm25 = index
         self.n_docs = index.n_docs if index is not None else 0
         self._unseen_idf = math.log(self.n_docs + 1.0)
+        # Postings of year words in the passages of the years that use them (今年: "2022" in 2022's).
+        self._group_postings = GroupPostings(GROUP_POSTINGS_MB)
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         if self._bm25 is None:
             return np.zeros(0)
-        total = self._bm25.get_weighted_scores(terms)
-        constant = sum(w * self._bm25.idf(t) for t, w in terms.items()) * BM25_PARAMS["delta"]
-        return total - constant
+        return self._bm25.get_weighted_scores(terms) - self._constant(terms)
+
+    def scores_at(self, terms: dict[str, float], docs: np.ndarray) -> np.ndarray:
+        """scores(terms)[docs], bit for bit, computed for those passages only."""
+        return self.scorer(terms)(docs)
+
+    def scorer(self, terms: dict[str, float]) -> Callable[[np.ndarray], np.ndarray]:
+        """scores_at(terms, ·), with the terms and their constant worked out once."""
+        if self._bm25 is None:
+            return lambda docs: np.zeros(len(docs))
+        exact, constant = self._bm25.exact_scorer(terms), self._constant(terms)
+        return lambda docs: exact(docs) - constant
 
     def scores_by_group(self, groups: list[dict[str, float]], group_of: np.ndarray) -> np.ndarray:
         """Each passage d's scores(groups[group_of[d]])[d], bit for bit (0 for group -1), in one
         pass over the groups' terms (SparseBM25.exact_scores_by_group)."""
         if self._bm25 is None:
             return np.zeros(0)
-        bm25 = self._bm25
-        constants = np.array([sum(w * bm25.idf(t) for t, w in terms.items()) * BM25_PARAMS["delta"]
-                              for terms in groups] + [0.0])  # the last for group -1
-        return bm25.exact_scores_by_group(groups, group_of) - constants[group_of]
+        return self._bm25.exact_scores_by_group(groups, group_of) - self._constants(groups)[group_of]
+
+    def scores_by_group_at(self, groups: list[dict[str, float]], group_of: np.ndarray,
+                           docs: np.ndarray) -> np.ndarray:
+        """scores_by_group(groups, ...)[docs], bit for bit, for those passages only (group_of: theirs)."""
+        return self.group_scorer(groups)(group_of, docs)
+
+    def group_scorer(self, groups: list[dict[str, float]]) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+        """scores_by_group_at(groups, ·, ·), with the groups' terms and constants worked out once."""
+        if self._bm25 is None:
+            return lambda group_of, docs: np.zeros(len(docs))
+        exact, constants = self._bm25.exact_group_scorer(groups), self._constants(groups)
+        return lambda group_of, docs: exact(group_of, docs) - constants[group_of]
+
+    def approximation(self, terms: dict[str, float], scale: float) -> Approximation | None:
+        """scale × scores(terms) as a sum of the terms' stored contributions (SparseBM25.approximation);
+        None when a passage without any of the terms would not score exactly 0, as pruned_top_k needs
+        (BM25Plus's idf × delta added for each term and the constant taken off may round apart)."""
+        if self._bm25 is None:
+            return Approximation([], 0.0, 0.0, True)
+        constant = self._constant(terms)
+        if self._bm25.absent_score(terms) - constant != 0.0:
+            return None
+        return self._bm25.approximation(terms, constant, scale)
+
+    def group_approximation(self, groups: list[dict[str, float]], group_of: np.ndarray, scale: float,
+                            spans: list[tuple[np.ndarray, np.ndarray]]) -> Approximation | None:
+        """As approximation, for scale × scores_by_group(groups, group_of); spans: each group's passages
+        as ranges (bm25.group_spans)."""
+        if self._bm25 is None:
+            return Approximation([], 0.0, 0.0, True)
+        constants = self._constants(groups)
+        if any(self._bm25.absent_score(terms) - constant != 0.0
+               for terms, constant in zip(groups, constants, strict=False)):  # not the last: group -1
+            return None
+        return self._bm25.group_approximation(groups, constants[:-1].tolist(), group_of, scale, spans,
+                                              self._group_postings)
+
+    def _constant(self, terms: dict[str, float]) -> float:
+        """What BM25Plus gives every passage for these terms, with them or without: taken off every score."""
+        assert self._bm25 is not None
+        return sum(w * self._bm25.idf(t) for t, w in terms.items()) * BM25_PARAMS["delta"]
+
+    def _constants(self, groups: list[dict[str, float]]) -> np.ndarray:
+        """Each group's _constant, and 0.0 last, for the passages of group -1."""
+        return np.array([self._constant(terms) for terms in groups] + [0.0])
 
     def seen(self, term: str) -> bool:
         return self._bm25 is not None and self._bm25.doc_freq(term) > 0
@@ -155,6 +221,13 @@ class WeightedBM25:
 def _year_after(year: int, offset: int) -> list[str]:
     """今年 (offset 0) in a document of 2022 is "2022"; 去年 (-1) is "2021"."""
     return [str(year + offset)]
+
+
+def year_words(query: Query) -> list[Callable[[int], list[str]]]:
+    """For each year the question names, the words it is in a document of a given year: 今年 the year
+    it means there, 1981年 the word that document uses for it (今年 in the report of 1981)."""
+    relative: list[Callable[[int], list[str]]] = [partial(_year_after, offset=o) for o in query.year_offsets]
+    return relative + [partial(relative_words, asked) for asked in query.years]
 
 
 def document_words(document: Document) -> str:
@@ -401,7 +474,6 @@ class Index:
         self.documents = {d.name: d for d in documents}
         self.entries = tuple(e for p in prepared for e in p.entries)
         self._body, self._head = _bm25_fields(prepared, saved_in, earlier)
-        self._masks: dict[str, np.ndarray] = {}
         # Which documents a word names (their title, place, speaker, short names), for questions
         # that say which document they are about: "云南" → the Yunnan report.
         self.document_names = tuple(d.name for d in documents)
@@ -437,10 +509,8 @@ class Index:
     def scores(self, query: Query) -> np.ndarray:
         terms = dict(query.terms)
         total = self._body.scores(terms) + HEADING_WEIGHT * self._head.scores(terms)
-        for offset in query.year_offsets:  # 今年: the year it means in each document
-            total += self._by_document_year(partial(_year_after, offset=offset))
-        for asked in query.years:  # 1981年: the word each document uses for it (今年 in 1981)
-            total += self._by_document_year(partial(relative_words, asked))
+        for words_for in year_words(query):
+            total += self._by_document_year(words_for)
         return total
 
     def _by_document_year(self, words_for: Callable[[int], list[str]]) -> np.ndarray:
@@ -459,6 +529,11 @@ class Index:
         Worked out on the first question that names a year."""
         number = np.searchsorted(self._distinct_years, self._years)
         return np.where(self._years == 0, -1, number)
+
+    @cached_property
+    def _year_spans(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The passages of each year in _distinct_years, as ranges (bm25.group_spans)."""
+        return group_spans(self._year_number, len(self._distinct_years))
 
     def opening(self, document: str, section: int) -> int | None:
         """The position of the passage that opens a section (holds its heading)."""
@@ -498,8 +573,146 @@ class Index:
         """Whether any passage uses the term."""
         return self._body.seen(term)
 
-    def in_document(self, doc: str) -> np.ndarray:
-        """Mask of the passages of one document (for questions scoped to it)."""
-        if doc not in self._masks:
-            self._masks[doc] = np.array([e.chunk.doc == doc for e in self.entries], dtype=bool)
-        return self._masks[doc]
+    def passages_of(self, doc: str) -> range:
+        """The positions of one document's passages (for questions scoped to it): they follow each other.
+        Empty for a document not loaded."""
+        number = self._document_number.get(doc)
+        if number is None:
+            return range(0)
+        return range(int(self._first_passage[number]), int(self._first_passage[number + 1]))
+
+    def scoring(self, query: Query) -> QueryScores:
+        """The question's scores, for the passages asked and its best passages (QueryScores)."""
+        return QueryScores(self, query)
+
+    @cached_property
+    def _document_number(self) -> dict[str, int]:
+        return {name: number for number, name in enumerate(self.document_names)}
+
+    @cached_property
+    def _first_passage(self) -> np.ndarray:
+        """The position of each document's first passage, and len(self) last."""
+        return np.searchsorted(self.document_of, np.arange(len(self.document_names) + 1))
+
+    @cached_property
+    def _accumulators(self) -> Accumulators:
+        return Accumulators(len(self.entries))
+
+
+# Passages below which a question scoped to a few documents scores them all, exactly, at once.
+EXACT_MAX = 1024
+
+
+class QueryScores:
+    """One question's scores, Index.scores(query) bit for bit, for the passages asked; and its best
+    passages, found without scoring every passage.
+
+    Why: at 1M passages, scoring every passage exactly, term by term, for both fields and for every
+    document year took most of an answer's time, yet an answer only looks at a dozen candidates. The
+    best are found from the stored approximate contributions, only the posting lists that can matter
+    read (bm25.pruned_top_k), and only the candidates scored exactly: the same candidates, the same
+    scores, bit for bit.
+    """
+
+    def __init__(self, index: Index, query: Query) -> None:
+        self.index, self.query = index, query
+        self.terms = dict(query.terms)
+        # Per year the question names, its words in each document year (as Index._by_document_year).
+        self.year_groups = [[dict.fromkeys(words_for(year), 1.0) for year in index._distinct_years]
+                            for words_for in year_words(query)]
+
+    def at(self, positions: np.ndarray) -> np.ndarray:
+        """Index.scores(query)[positions], bit for bit: the same operations, for those passages only."""
+        body, head, years = self._scorers
+        positions = np.asarray(positions, dtype=np.int64)
+        total = body(positions) + HEADING_WEIGHT * head(positions)
+        if years:
+            group_of = self.index._year_number[positions]
+            for year_body, year_head in years:
+                total += year_body(group_of, positions) + HEADING_WEIGHT * year_head(group_of, positions)
+        return total
+
+    @cached_property
+    def _scorers(self) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray],
+                                list[tuple[GroupScorer, GroupScorer]]]:
+        """What at() adds up, worked out once: the fields' scorers, and each year's."""
+        index = self.index
+        years = [(index._body.group_scorer(groups), index._head.group_scorer(groups))
+                 for groups in self.year_groups]
+        return index._body.scorer(self.terms), index._head.scorer(self.terms), years
+
+    def best(self, k: int, within: range | None = None,
+             documents: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(position, score) of the k best passages scoring above 0, best first, ties to the lower
+        position: the first k of a stable sort of Index.scores(query) that are > 0, among the passages
+        `within` (one document's), or of the documents where `documents` (by number) is True, or all."""
+        index = self.index
+        positions = None
+        if within is not None and len(within) <= EXACT_MAX:
+            positions = np.arange(within.start, within.stop, dtype=np.int64)
+        elif documents is not None:
+            chosen = np.flatnonzero(documents)
+            starts, ends = index._first_passage[chosen], index._first_passage[chosen + 1]
+            if int((ends - starts).sum()) <= EXACT_MAX:
+                positions = np.concatenate([np.arange(a, b, dtype=np.int64)
+                                            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+                                           or [np.empty(0, dtype=np.int64)])
+        if positions is not None:
+            scores = self.at(positions)
+            above = np.flatnonzero(scores > 0)
+            top = above[np.argsort(-scores[above], kind="stable")[:k]]
+            return list(zip(positions[top].tolist(), scores[top].tolist(), strict=True))
+        approximation = self._approximation
+        if approximation is None:
+            return self._best_of_all(k, within, documents)
+        sources, error = approximation
+        ranges = (np.array([within.start]), np.array([within.stop])) if within is not None \
+            else _ranges(index._first_passage, documents) if documents is not None else None
+        if ranges is not None:
+            starts, stops = ranges
+            share = int((stops - starts).sum()) / len(index)
+            sources = [Within(s, starts, stops, share) for s in sources]
+        top, scores = pruned_top_k(sources, error, k, self.at, index._accumulators)
+        return list(zip(top.tolist(), scores.tolist(), strict=True))
+
+    @cached_property
+    def _approximation(self) -> tuple[list[Source], float] | None:
+        """The question's sources (every term of both fields, each year's words) and the error of their
+        sum against Index.scores (pruned_top_k); None when a field cannot give one (every passage is then
+        scored). Each part is within its own error of what it adds to the total; adding the parts rounds
+        at most once per part and per source, each time by 2^-53 of the magnitudes' sum at most."""
+        index = self.index
+        parts = [index._body.approximation(self.terms, 1.0),
+                 index._head.approximation(self.terms, HEADING_WEIGHT)]
+        if self.year_groups:
+            group_of, spans = index._year_number, index._year_spans
+            for groups in self.year_groups:
+                parts += [index._body.group_approximation(groups, group_of, 1.0, spans),
+                          index._head.group_approximation(groups, group_of, HEADING_WEIGHT, spans)]
+        if any(part is None or not part.nonnegative for part in parts):
+            return None
+        ready = [part for part in parts if part is not None]
+        sources = [source for part in ready for source in part.sources]
+        rounding = 2.0**-45 * (len(ready) + len(sources) + 10) * sum(part.magnitude for part in ready)
+        return sources, sum(part.error for part in ready) + rounding
+
+    def _best_of_all(self, k: int, within: range | None,
+                     documents: np.ndarray | None) -> list[tuple[int, float]]:
+        """best, from every passage's exact score."""
+        scores = self.index.scores(self.query)
+        if within is not None:
+            positions = np.arange(within.start, within.stop)
+        elif documents is not None:
+            positions = np.flatnonzero(documents[self.index.document_of])
+        else:
+            positions = np.arange(len(scores))
+        above = positions[scores[positions] > 0]
+        top = above[np.argsort(-scores[above], kind="stable")[:k]]
+        return list(zip(top.tolist(), scores[top].tolist(), strict=True))
+
+
+def _ranges(first_passage: np.ndarray, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The passages of the documents marked, as ranges [starts[i], stops[i]), neighbours joined."""
+    marked = np.concatenate(([False], documents, [False]))
+    edges = np.flatnonzero(marked[1:] != marked[:-1])  # where a run of marked documents begins, ends
+    return first_passage[edges[0::2]], first_passage[edges[1::2]]

@@ -179,3 +179,98 @@ def test_a_passage_of_a_document_without_headings_is_read_under_its_first_senten
     reply = library.ask("沼鹿主要在什么时候觅食")
     assert reply.answer is not None and "清晨和黄昏觅食" in reply.answer.highlight
     assert library.ask("伊洛瓦底江主要在什么时候觅食").answer is None  # another entry's subject
+
+
+def test_documents_named_are_those_and_in_the_order_a_share_per_document_gives():
+    # named_documents reads a word naming every document (年, 报告: a share of 0) only to place the
+    # documents it names first; the result must be that of adding every share to every document.
+    import math
+    import random
+
+    from retrieval.answer import NAME_RARITY, Wanted, named_documents
+    from retrieval.document import build_document
+
+    def every_share(wanted: Wanted, index: Index) -> dict[int, float]:  # the plain loop, as it was
+        found: dict[int, float] = {}
+        total = len(index.document_names)
+        rare = NAME_RARITY * math.log(len(index) + 1)
+        for weight, forms, _ in wanted.naming_terms():
+            named = index.documents_named_by(forms[0][0]) if weight and forms else set()
+            rarity = min(1.0, index.idf(forms[0][0]) / rare) if named else 0.0
+            share = rarity * math.log(total / len(named)) / math.log(total) if named else 0.0
+            for number in named:
+                found[number] = found.get(number, 0.0) + share
+        return {number: min(share, 1.0) for number, share in found.items() if share > 0}
+
+    rng = random.Random(3)
+    places = ["江苏省", "山东省", "云南省", "北京市", "河南省"]
+    documents = [build_document(f"{year}年{place}政府工作报告{n}.txt",
+                                f"{year}年{place}政府工作报告\n一、工作回顾\n粮食产量稳定，城镇新增就业{n}万人。\n")
+                 for n, (year, place) in enumerate((rng.choice([2023, 2024, 2025]), rng.choice(places))
+                                                   for _ in range(40))]
+    index = Index(tuple(documents))
+    words = ["年", "报告", "政府", "2024年", "2023", "江苏", "山东省", "云南", "粮食产量", "就业", "北京市"]
+    for _ in range(200):
+        question = "".join(rng.sample(words, rng.randint(1, 5)))
+        wanted = Wanted.of(parse_question(question), index)
+        expected = every_share(wanted, index)
+        assert list(named_documents(wanted, index).items()) == list(expected.items()), question
+
+
+def test_rank_judges_the_candidates_that_scoring_every_passage_selected():
+    # rank finds its candidates without scoring every passage (Index.scoring): the same passages with the
+    # same BM25 scores, bit for bit, as selecting them from every passage's score, for a library and for
+    # a question scoped to one document.
+    from pathlib import Path
+
+    import numpy as np
+
+    from retrieval.answer import (
+        CANDIDATES,
+        Wanted,
+        _most_named,
+        _part_candidates,
+        _position_candidates,
+        named_documents,
+        rank,
+    )
+    from retrieval.bm25 import SparseBM25
+    from retrieval.document import build_document, load_document
+
+    def selected(query, wanted: Wanted, index: Index, doc: str | None,
+                 named: dict[int, float]) -> dict[int, float]:
+        scores = index.scores(query)
+        if doc is not None:
+            scores = np.where([e.chunk.doc == doc for e in index.entries], scores, 0.0)
+        order = [int(i) for i in SparseBM25.top_k(scores, CANDIDATES) if scores[i] > 0]
+        if named and doc is None:
+            in_named = np.where(_most_named(named, len(index.document_names))[index.document_of], scores, 0.0)
+            order += [int(i) for i in SparseBM25.top_k(in_named, CANDIDATES)
+                      if in_named[i] > 0 and i not in order]
+        order += [i for i in _part_candidates(query, index, doc, named) if i not in order]
+        order += [i for i in _position_candidates(query, wanted, index, doc, named, order) if i not in order]
+        return {i: float(scores[i]) for i in order}
+
+    def report(year: int, place: str) -> Document:
+        return build_document(f"{year}年{place}政府工作报告.txt", f"""{year}年{place}政府工作报告
+一、{year - 1}年工作回顾
+过去一年，全省经济稳中有进，新增就业{year % 100}万人，粮食产量稳定。去年完成基础配套项目。
+二、{year}年主要目标任务
+今年经济社会发展的主要预期目标是：地区生产总值增长5%左右，城镇新增就业{year % 90}万人以上。
+（一）扩大有效需求。实施提振消费专项行动，推进基础配套项目建设。
+（二）发展现代化产业体系。培育新兴产业和未来产业，招商引资取得新成效。
+""")
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    reports = [report(year, place) for year in (2023, 2024, 2025) for place in ("江苏省", "山东省", "云南省")]
+    index = Index((load_document(data / "xx_district_2022_economic_work_speech.txt"), *reports))
+    for question in ["今年经济增长目标是多少", "去年新增就业多少人", "2024年粮食产量", "招商引资有什么要求",
+                     "基础配套有哪些任务", "第二个问题讲的是什么", "江苏省今年地区生产总值增长多少",
+                     "云南2024年城镇新增就业", "报告最后一部分讲了啥", "今年收储土地多少亩"]:
+        query = parse_question(question)
+        wanted = Wanted.of(query, index)
+        named = named_documents(wanted, index)
+        for doc in (None, reports[4].name, index.document_names[0]):
+            ranked = rank(query, wanted, index, doc, named, keep=10**6)
+            expected = selected(query, wanted, index, doc, named)
+            assert {j.position: j.bm25 for j in ranked} == expected, (question, doc)

@@ -13,6 +13,7 @@ is forced on small corpora by shrinking the block.
 
 from __future__ import annotations
 
+import math
 import random
 import subprocess
 import sys
@@ -496,3 +497,177 @@ def memory_mapped(array: np.ndarray) -> bool:
     while array is not None and not isinstance(array, np.memmap):
         array = array.base if isinstance(array.base, np.ndarray) else None
     return array is not None
+
+
+# -- Exact top k from the postings that can matter (pruned_top_k) --------------------------
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_group_scores_of_some_documents_are_those_of_every_document(variant: str) -> None:
+    rng = random.Random(f"groups-at-{variant}")
+    for _ in range(100):
+        corpus = random_corpus(rng)
+        index = SparseBM25(corpus, variant, **random_params(rng, variant))
+        groups = [random_weights(rng, corpus) for _ in range(rng.randint(0, 4))]
+        group_of = np.array([rng.randint(-1, len(groups) - 1) for _ in corpus], dtype=np.int64)
+        full = index.exact_scores_by_group(groups, group_of)
+        docs = np.array(sorted(rng.sample(range(len(corpus)), rng.randint(0, len(corpus)))), dtype=np.int64)
+        at = index.exact_scores_by_group_at(groups, group_of[docs], docs)
+        assert at.tobytes() == full[docs].tobytes()
+
+
+def stable_positive_top(scores: np.ndarray, k: int, eligible: np.ndarray) -> list[int]:
+    """What pruned_top_k must give: the first k of a stable sort by descending score, among the eligible
+    documents scoring above 0."""
+    ordered = sorted(np.flatnonzero(eligible).tolist(), key=lambda d: -scores[d])
+    return [d for d in ordered if scores[d] > 0][:k]
+
+
+@pytest.fixture(params=["read-all", "read", "look-up", "rescore-all"])
+def pruning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each way pruned_top_k can take: everything read at once; candidates narrowed by reading; by
+    looking up every source left; every candidate rescored without lookups."""
+    read_all, factor, rescore_max = {"read-all": (10**9, 10, 64), "read": (0, 10**9, 0),
+                                     "look-up": (0, 0, 0), "rescore-all": (0, 0, 10**9)}[request.param]
+    monkeypatch.setattr(bm25, "READ_ALL", read_all)
+    monkeypatch.setattr(bm25, "LOOKUP_FACTOR", factor)
+    monkeypatch.setattr(bm25, "RESCORE_MAX", rescore_max)
+    return request.param
+
+
+def test_pruned_top_k_is_a_stable_sort_of_exact_scores(pruning: str) -> None:
+    # Two fields and a group of terms per document (as Index adds body, heading and 今年's year), the
+    # sum added in float64 as Index adds it; some corpora repeated (exact ties everywhere), some
+    # questions asked of a few ranges of documents only, several questions of one corpus.
+    rng = random.Random(f"pruned-{pruning}")
+    for _ in range(60):
+        corpus = random_corpus(rng)
+        if rng.random() < 0.3:
+            corpus = corpus * rng.randint(2, 20)
+        headings = [rng.sample(doc, min(len(doc), 2)) for doc in corpus]
+        params = random_params(rng, "plus")
+        body, head = SparseBM25(corpus, "plus", **params), SparseBM25(headings, "plus", **params)
+        n_groups = rng.randint(0, 3)
+        group_of = np.array([rng.randint(-1, n_groups - 1) for _ in corpus], dtype=np.int64)
+        if rng.random() < 0.5:  # groups in runs of documents (a report's passages), found by their ranges
+            group_of.sort()
+        kept = bm25.GroupPostings(1.0)  # for this grouping, across its questions, as an index keeps them
+        for _ in range(3):
+            weights = {t: w for t, w in random_weights(rng, corpus).items() if w >= 0}
+            groups = [{t: 1.0 for t in random_weights(rng, corpus)} for _ in range(n_groups)]
+            scale = rng.choice([1.0, 0.3])
+            assert_pruned_top_k_is_exact(rng, body, head, weights, groups, group_of, scale, kept)
+
+
+def assert_pruned_top_k_is_exact(rng: random.Random, body: SparseBM25, head: SparseBM25, weights: dict,
+                                 groups: list[dict], group_of: np.ndarray, scale: float,
+                                 kept: bm25.GroupPostings) -> None:
+    n = body.n_docs
+    no_term = [body.absent_score(g) for g in groups]
+    parts = [body.approximation(weights, body.absent_score(weights)),
+             head.approximation(weights, head.absent_score(weights), scale),
+             body.group_approximation(groups, no_term, group_of, kept=kept)]
+    assert all(part.nonnegative for part in parts)
+
+    def exact(docs: np.ndarray) -> np.ndarray:
+        total = (body.exact_scores(weights, docs) - body.absent_score(weights)) \
+            + scale * (head.exact_scores(weights, docs) - head.absent_score(weights))
+        return total + (body.exact_scores_by_group_at(groups, group_of[docs], docs)
+                        - np.array([*no_term, 0.0])[group_of[docs]])
+
+    full = exact(np.arange(n))
+    sources = [source for part in parts for source in part.sources]
+    error = sum(part.error for part in parts) + 2.0**-45 * (len(parts) + len(sources) + 10) \
+        * sum(part.magnitude for part in parts)
+    eligible = np.ones(n, dtype=bool)
+    if rng.random() < 0.4:  # a few ranges of documents, as a question scoped to some documents
+        cuts = sorted(rng.sample(range(n + 1), min(n + 1, 2 * rng.randint(1, 3)) // 2 * 2))
+        starts, stops = np.array(cuts[0::2]), np.array(cuts[1::2])
+        eligible[:] = False
+        for a, b in zip(starts, stops, strict=True):
+            eligible[a:b] = True
+        sources = [bm25.Within(source, starts, stops, eligible.sum() / n) for source in sources]
+    for k in (1, 3, 12, n + 2):
+        top, scores = bm25.pruned_top_k(sources, error, k, exact, bm25.Accumulators(n))
+        assert top.tolist() == stable_positive_top(full, k, eligible)
+        assert scores.tobytes() == full[top].tobytes()  # bit for bit
+
+
+def test_float32_sums_read_are_within_their_rounding_bound() -> None:
+    # pruned_top_k reads sources into float32 sums: each document's sum, however many sources and
+    # whatever their weights, within _sum_rounding of the exact sum of what the sources add to it.
+    rng = random.Random("float32-sums")
+    for _ in range(40):
+        corpus = random_corpus(rng) * rng.randint(1, 5)
+        index = SparseBM25(corpus, "plus", **random_params(rng, "plus"))
+        weights = {t: w for t, w in random_weights(rng, corpus).items() if w > 0}
+        groups = [{t: 1.0 for t in random_weights(rng, corpus)} for _ in range(rng.randint(0, 3))]
+        group_of = np.array([rng.randint(-1, len(groups) - 1) for _ in corpus], dtype=np.int64)
+        parts = [index.approximation(weights, index.absent_score(weights), rng.choice([1.0, 0.3, 7.0])),
+                 index.group_approximation(groups, [index.absent_score(g) for g in groups], group_of)]
+        sources = [source for part in parts for source in part.sources]
+        n = index.n_docs
+        acc = np.zeros(n, dtype=np.float32)
+        reading = bm25._Reading(acc, 3)
+        for source in sources:
+            reading.read(source)
+        looked_up = [source.lookup(np.arange(n)) for source in sources]
+        exact = np.array([math.fsum(values[d] for values in looked_up) for d in range(n)])
+        assert acc.dtype == np.float32
+        assert np.all(np.abs(acc.astype(np.float64) - exact) <= bm25._sum_rounding(sources))
+
+
+def test_pruned_top_k_lends_its_sums_back_zeroed() -> None:
+    corpus = [["发展", "经济"], ["经济"], ["项目", "发展", "发展"], []] * 50
+    index = SparseBM25(corpus, "plus")
+    weights = {"发展": 1.0, "经济": 0.5}
+    part = index.approximation(weights, index.absent_score(weights))
+    full = index.get_weighted_scores(weights) - index.absent_score(weights)
+    accumulators = bm25.Accumulators(len(corpus))
+    for _ in range(2):  # the second question gets the sums the first gave back
+        top, _ = bm25.pruned_top_k(part.sources, part.error, 5, lambda d: index.exact_scores(weights, d)
+                                   - index.absent_score(weights), accumulators)
+        assert top.tolist() == stable_positive_top(full, 5, np.ones(len(corpus), dtype=bool))
+    with accumulators.borrowed() as acc:
+        assert not acc.any()
+
+
+def test_stored_contributions_widen_to_float32_as_astype_does() -> None:
+    every = np.arange(1 << 16, dtype=np.uint16).view(np.float16)  # every float16, NaNs and infinities too
+    for values in (every, every[::3], every[::-1], every[:0]):
+        assert bm25._as_float32(values).tobytes() == values.astype(np.float32).tobytes()
+    wide = np.random.default_rng(0).random(100).astype(np.float32)
+    widened = bm25._as_float32(wide)
+    assert widened.tobytes() == wide.tobytes() and widened is not wide  # a copy: scan scales it in place
+
+
+def test_approximations_refuse_terms_that_could_lower_a_score() -> None:
+    corpus = [["发展", "经济"], ["经济"], ["项目"]]
+    index = SparseBM25(corpus, "plus")
+    assert index.approximation({"发展": 1.0}, 0.0).nonnegative
+    assert not index.approximation({"发展": -1.0}, 0.0).nonnegative
+    assert not index.approximation({"发展": 1.0}, 0.0, scale=-1.0).nonnegative
+    okapi = SparseBM25([["发展"], ["发展"], ["发展"]], "okapi")
+    assert okapi.idf("发展") < 0
+    assert not okapi.approximation({"发展": 1.0}, 0.0).nonnegative
+
+
+def test_the_best_documents_are_found_when_the_stored_contributions_rank_them_lower(pruning: str) -> None:
+    # Documents scoring within float16's rounding of each other: by the stored contributions one of the
+    # exact top 12 is below the 12th; found all the same, within the error margin.
+    rng = random.Random(1)
+    terms = ["a", "b", "d", "e", "f"]
+    corpus = [[t for t in terms for _ in range(rng.choice([0, 0, 1, 1, 2, 3, 5]))]
+              + ["c"] * rng.randint(0, 60) for _ in range(2000)]
+    index = SparseBM25(corpus, "plus")
+    weights = {t: rng.choice([1.0, 0.7, 0.4, 0.3, 2.0]) for t in terms}
+    part = index.approximation(weights, index.absent_score(weights))
+    full = index.get_weighted_scores(weights) - index.absent_score(weights)
+    stored = sum(source.lookup(np.arange(len(corpus))) for source in part.sources)
+    everyone = np.ones(len(corpus), dtype=bool)
+    assert stored[stable_positive_top(full, 12, everyone)].min() < np.sort(stored)[-12]  # the case
+    for k in (1, 12, 40):
+        top, scores = bm25.pruned_top_k(part.sources, part.error, k, lambda d: index.exact_scores(weights, d)
+                                        - index.absent_score(weights), bm25.Accumulators(len(corpus)))
+        assert top.tolist() == stable_positive_top(full, k, everyone)
+        assert scores.tobytes() == full[top].tobytes()

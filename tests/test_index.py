@@ -140,3 +140,72 @@ def test_scores_do_not_need_the_dense_columns_of_frequent_terms(monkeypatch):
     for question in ["推进基础配套", "今年修建道路多少公里", "2022年发展经济"]:
         query = parse_question(question)
         assert with_columns.scores(query).tobytes() == without.scores(query).tobytes()
+
+
+def random_library(rng, n_documents: int) -> tuple[Document, ...]:
+    """Reports of several years (one without), years in their headings and text: what 今年 and 2022年 find."""
+    words = ["基础配套", "土地收储", "粮食", "产量", "增长", "推进", "项目", "建设", "就业", "城镇",
+             "发展", "经济", "今年", "去年", "明年", "2021年", "2022年", "2023年", "目标", "任务"]
+    documents = []
+    for n in range(n_documents):
+        year = rng.choice([2021, 2022, 2023, None])
+        passages = []
+        for _ in range(rng.randint(1, 12)):
+            year_named = rng.choice([2020, 2021, 2022, 2023])
+            heading = (f"{rng.choice('一二三')}、{year_named}年{rng.choice(words)}",)
+            body = "，".join(rng.choice(words) for _ in range(rng.randint(1, 15))) + "。"
+            passages.append((heading if rng.random() < 0.7 else (), body))
+        documents.append(make_doc(f"r{n}", passages, year=year))
+    return tuple(documents)
+
+
+QUESTIONS = ["今年粮食产量增长多少", "去年基础配套有哪些任务", "2022年土地收储", "推进项目建设",
+             "明年就业目标", "2021年2023年城镇就业", "发展经济", "天气"]
+
+
+def test_a_questions_best_passages_are_the_first_of_a_stable_sort_of_every_score(monkeypatch) -> None:
+    # Every way QueryScores.best finds them: every passage of a few scored at once, or the postings
+    # that can matter read (bm25.pruned_top_k: its paths forced on small indexes).
+    import random
+
+    import numpy as np
+
+    import retrieval.bm25 as bm25
+    import retrieval.index as index_module
+
+    rng = random.Random(5)
+    for exact_max, read_all, lookup_factor in [(1024, 1 << 15, 10), (0, 0, 10), (0, 0, 0), (0, 0, 10**9)]:
+        monkeypatch.setattr(index_module, "EXACT_MAX", exact_max)
+        monkeypatch.setattr(bm25, "READ_ALL", read_all)
+        monkeypatch.setattr(bm25, "LOOKUP_FACTOR", lookup_factor)
+        for _ in range(4):
+            index = Index(random_library(rng, rng.randint(2, 30)))
+            for question in QUESTIONS:
+                query = parse_question(question)
+                scores = index.scores(query)
+                scoring = index.scoring(query)
+                positions = np.array(sorted(rng.sample(range(len(index)), min(len(index), 20))))
+                assert scoring.at(positions).tobytes() == scores[positions].tobytes()
+                document = rng.choice(index.document_names)
+                named = np.array([rng.random() < 0.3 for _ in index.document_names])
+                for k in (1, 12):
+                    for within, documents, eligible in [
+                            (None, None, np.ones(len(index), dtype=bool)),
+                            (index.passages_of(document), None,
+                             np.array([e.chunk.doc == document for e in index.entries])),
+                            (None, named, named[index.document_of])]:
+                        ordered = sorted(np.flatnonzero(eligible).tolist(), key=lambda i: -scores[i])
+                        expected = [i for i in ordered if scores[i] > 0][:k]
+                        best = scoring.best(k, within=within, documents=documents)
+                        assert [i for i, _ in best] == expected, question
+                        assert [s for _, s in best] == scores[expected].tolist()  # bit for bit (floats)
+
+
+def test_passages_of_a_document_follow_each_other() -> None:
+    import random
+
+    rng = random.Random(2)
+    index = Index(random_library(rng, 10))
+    for name in index.document_names:
+        assert [e.chunk.doc == name for e in index.entries].count(True) == len(index.passages_of(name))
+        assert all(index.entries[i].chunk.doc == name for i in index.passages_of(name))
