@@ -477,6 +477,9 @@ def places_in(line: str) -> list[_Place]:
             spans.append((m.start(), m.end()))
     found += [_Place(NATIONAL, m.start(), m.end(), NATIONAL) for m in rules.national.finditer(line)]
     spans += [(m.start(), m.end()) for m in rules.national.finditer(line)]
+    # The positions those names cover: a set, not a scan of every name per place (a 30,000-character
+    # report names ~25 provinces and ~85 places, _place_by_scope: 0.2 s of CPU per 300 documents).
+    covered = {i for start, end in spans for i in range(start, end)}
     for match in rules.local_place.finditer(line):
         name = match.group("place")
         start, end = match.span("place")
@@ -484,7 +487,7 @@ def places_in(line: str) -> list[_Place]:
             continue
         if name.endswith(rules.not_place_endings):  # 数据专区, 经济开发区
             continue
-        if any(s < end and start < e for s, e in spans):  # part of a province's name
+        if not covered.isdisjoint(range(start, end)):  # part of a province's name
             continue
         level = next(suffix for suffix in rules.suffixes if name.endswith(suffix))
         if len(name) > len(level):
