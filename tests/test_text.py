@@ -165,3 +165,24 @@ def test_remembered_passages_normalize_as_worked_out(monkeypatch):
     assert "ｇｄｐ" not in normalize(texts[-1]) and "发展" in normalize(texts[-1])
     normalize("短句")
     assert "短句" not in module._remembered
+
+
+def test_spaces_go_as_the_two_space_rules_took_them():
+    """normalize's one pass over runs of spaces equals the rules it replaced (spaces between Latin
+    letters or digits marked by NUL, every other space removed, NUL back to a space), on the
+    seed's lines and passages and on edge cases."""
+    from retrieval.document import load_document
+    from retrieval.text import normalize as module
+
+    def reference(text: str) -> str:
+        text = nfkc(text).lower()
+        text = module._T2S.convert(text) if not text.isascii() else text
+        text = re.sub(r"(?<=[0-9a-z])\s+(?=[0-9a-z])", "\x00", text)
+        return re.sub(r"\s+", "", text).replace("\x00", " ")
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
+    document = load_document(seed)
+    texts = [document.text, *document.text.split("\n"), *(" ".join(c.path) + c.text for c in document.chunks)]
+    texts += ["a b", " a b ", "a  \n b", "x\x00y", "ab 12 中 c", "a \x00 b", "\x00 a", "a\u3000b", "Ａ b",
+              "new 2022", "2022 年", "x\t\ty\n"]
+    assert [module._normalized(t) for t in texts] == [reference(t) for t in texts]
