@@ -34,7 +34,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from typing import Any
 from retrieval.clean import body_lines, join_broken_lines, title_of_line, without_decoration
 from retrieval.models import PROFILE_FIELDS, Profile
 from retrieval.rules import RULES_DIR, parse_rule_groups
+from retrieval.text.normalize import nfkc
 
 KINDS = ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", "其他")
 NATIONAL = "全国"
@@ -94,6 +94,7 @@ class _Rules:
     press_words: tuple[str, ...]
     office_name: re.Pattern[str]
     title_endings: re.Pattern[str]
+    salutation_end: re.Pattern[str]  # a salutation and its colon or comma (_split_at_salutation)
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -150,6 +151,8 @@ def _rules() -> _Rules:
         not_names=offices + words["not_names"],
         press_words=words["press_words"],
         title_endings=re.compile(_alternation(e for _, endings in kinds for e in endings)),
+        salutation_end=re.compile(
+            f"(?:{_alternation(words['report_salutations'] + words['speech_salutations'])})[：:!！，,]"),
         # "省长 王予波", "省长王凯作政府工作报告", "市长 殷勇同志作…", "国务院总理李克强"
         office_name=re.compile(
             rf"(?:{_alternation(offices)})\s*(?P<name>(?:(?![在的了和与及是为等作所])[{_HAN}]){{2,4}}?)"
@@ -197,7 +200,9 @@ _LONG_TITLE_MAX_CHARS = 120
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    """NFKC of text: normalize.nfkc, the same and about twice as fast on Chinese text (the header
+    lines and the opening read here are mostly full-width punctuation and Han characters)."""
+    return nfkc(text)
 
 
 def header_of(raw: str) -> tuple[list[str], str]:
@@ -243,9 +248,7 @@ def _split_glued_title(paragraph: str) -> list[str]:
 
 def _split_at_salutation(paragraph: str) -> list[str]:
     """A date line glued to the salutation after it ("…省长王凯作政府工作报告各位代表:") as two lines."""
-    rules = _rules()
-    words = _alternation(rules.report_salutations + rules.speech_salutations)
-    match = re.search(f"(?:{words})[：:!！，,]", paragraph[1:_HEADER_LINE_MAX_CHARS])
+    match = _rules().salutation_end.search(paragraph[1:_HEADER_LINE_MAX_CHARS])
     if match is None:
         return [paragraph]
     cut = match.start() + 1
