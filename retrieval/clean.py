@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.text.normalize import compact
 from retrieval.text.sentences import (
@@ -390,8 +391,16 @@ def guess_title(raw: str, fallback: str) -> str:
     Noise lines before it (breadcrumbs, 来源, 法宝引证码…) are skipped. A first paragraph that is
     a sentence or a salutation ("各位代表：", "同志们：今天…") means the file has no title.
     """
-    paragraphs = join_broken_lines(body_lines(raw[:_TITLE_SEARCH_CHARS]))
+    paragraphs = top_paragraphs(raw[:_TITLE_SEARCH_CHARS])
     return (title_of_line(paragraphs[0]) if paragraphs else "") or fallback
+
+
+@lru_cache(maxsize=8)
+def top_paragraphs(top: str) -> tuple[str, ...]:
+    """The paragraphs of the top of a document (its first few thousand characters), cleaned as
+    its body is. Kept for the last few: the title (guess_title) and the profile's header
+    (profile.header_of) both read the first 3,000 characters of each document."""
+    return tuple(join_broken_lines(body_lines(top)))
 
 
 def drop_title_lines(lines: list[str], title: str) -> list[str]:

@@ -41,7 +41,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from retrieval.clean import body_lines, join_broken_lines, title_of_line, without_decoration
+from retrieval.clean import title_of_line, top_paragraphs, without_decoration
 from retrieval.models import PROFILE_FIELDS, Profile
 from retrieval.rules import RULES_DIR, parse_rule_groups
 from retrieval.text.normalize import nfkc
@@ -213,7 +213,7 @@ def header_of(raw: str) -> tuple[list[str], str]:
     line, "习近平党的十八大以后…" the paragraph after it.
     """
     paragraphs = []
-    for paragraph in join_broken_lines(body_lines(raw[:_HEADER_SEARCH_CHARS])):
+    for paragraph in top_paragraphs(raw[:_HEADER_SEARCH_CHARS]):
         for part in _split_glued_title(_PRESS_PREFIX.sub("", without_decoration(paragraph))):
             paragraphs += _split_at_salutation(part)
     header: list[str] = []

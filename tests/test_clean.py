@@ -14,10 +14,13 @@ from retrieval.clean import (
     _SPACING_TABLE,
     NOISE_RULES,
     TRAILER_RULES,
+    body_lines,
     clean_text,
     guess_title,
+    join_broken_lines,
     noise_rule_for,
     normalize_spacing,
+    top_paragraphs,
 )
 from retrieval.text.normalize import compact
 
@@ -260,6 +263,12 @@ def test_normalize_spacing_changes_exactly_what_the_table_does():
 def test_normalize_spacing_returns_normalized_text_itself(seed_raw):
     once = normalize_spacing(seed_raw + "\r\n\u3000\u3000正文\u200b")
     assert normalize_spacing(once) is once
+
+
+def test_top_paragraphs_are_the_cleaned_paragraphs_of_the_top_read_once(seed_raw):
+    top = seed_raw[:3000]
+    assert top_paragraphs(top) == tuple(join_broken_lines(body_lines(top)))
+    assert top_paragraphs(seed_raw[:3000]) is top_paragraphs(top)  # the title and the header share it
 
 
 def test_seed_cleans_in_a_few_milliseconds(seed_raw):
