@@ -20,14 +20,15 @@ def build_document(name: str, raw: str, corrections: Mapping[str, Any] | None = 
 
     `corrections` are an admin's fixes to the profile read from the text ({"year": 2024}).
     """
-    text = clean_text(raw)
+    title = guess_title(raw, "")  # the title line, if any, read once for cleaning and the profile
+    text = clean_text(raw, title)
     if not text.strip():
         raise DocumentError(name, "清理网页杂质后没有正文")
     sections = find_sections(text)
     chunks = make_chunks(name, text, sections)
     if not chunks:
         raise DocumentError(name, "没有可检索的段落")
-    profile = profile_of(name, raw, text, guess_title(raw, Path(name).stem))
+    profile = profile_of(name, raw, text, title or Path(name).stem)
     if corrections:
         with suppress(ValueError):  # a correction saved by an older version that no longer applies
             profile = apply_overrides(profile, corrections)

@@ -34,7 +34,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -42,9 +41,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from retrieval.clean import body_lines, join_broken_lines, title_of_line, without_decoration
+from retrieval.clean import title_of_line, top_paragraphs, without_decoration
 from retrieval.models import PROFILE_FIELDS, Profile
 from retrieval.rules import RULES_DIR, parse_rule_groups
+from retrieval.text.normalize import nfkc
 
 KINDS = ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", "其他")
 NATIONAL = "全国"
@@ -94,6 +94,7 @@ class _Rules:
     press_words: tuple[str, ...]
     office_name: re.Pattern[str]
     title_endings: re.Pattern[str]
+    salutation_end: re.Pattern[str]  # a salutation and its colon or comma (_split_at_salutation)
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -150,6 +151,8 @@ def _rules() -> _Rules:
         not_names=offices + words["not_names"],
         press_words=words["press_words"],
         title_endings=re.compile(_alternation(e for _, endings in kinds for e in endings)),
+        salutation_end=re.compile(
+            f"(?:{_alternation(words['report_salutations'] + words['speech_salutations'])})[：:!！，,]"),
         # "省长 王予波", "省长王凯作政府工作报告", "市长 殷勇同志作…", "国务院总理李克强"
         office_name=re.compile(
             rf"(?:{_alternation(offices)})\s*(?P<name>(?:(?![在的了和与及是为等作所])[{_HAN}]){{2,4}}?)"
@@ -197,7 +200,9 @@ _LONG_TITLE_MAX_CHARS = 120
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    """NFKC of text: normalize.nfkc, the same and about twice as fast on Chinese text (the header
+    lines and the opening read here are mostly full-width punctuation and Han characters)."""
+    return nfkc(text)
 
 
 def header_of(raw: str) -> tuple[list[str], str]:
@@ -208,7 +213,7 @@ def header_of(raw: str) -> tuple[list[str], str]:
     line, "习近平党的十八大以后…" the paragraph after it.
     """
     paragraphs = []
-    for paragraph in join_broken_lines(body_lines(raw[:_HEADER_SEARCH_CHARS])):
+    for paragraph in top_paragraphs(raw[:_HEADER_SEARCH_CHARS]):
         for part in _split_glued_title(_PRESS_PREFIX.sub("", without_decoration(paragraph))):
             paragraphs += _split_at_salutation(part)
     header: list[str] = []
@@ -243,9 +248,7 @@ def _split_glued_title(paragraph: str) -> list[str]:
 
 def _split_at_salutation(paragraph: str) -> list[str]:
     """A date line glued to the salutation after it ("…省长王凯作政府工作报告各位代表:") as two lines."""
-    rules = _rules()
-    words = _alternation(rules.report_salutations + rules.speech_salutations)
-    match = re.search(f"(?:{words})[：:!！，,]", paragraph[1:_HEADER_LINE_MAX_CHARS])
+    match = _rules().salutation_end.search(paragraph[1:_HEADER_LINE_MAX_CHARS])
     if match is None:
         return [paragraph]
     cut = match.start() + 1
@@ -477,6 +480,9 @@ def places_in(line: str) -> list[_Place]:
             spans.append((m.start(), m.end()))
     found += [_Place(NATIONAL, m.start(), m.end(), NATIONAL) for m in rules.national.finditer(line)]
     spans += [(m.start(), m.end()) for m in rules.national.finditer(line)]
+    # The positions those names cover: a set, not a scan of every name per place (a 30,000-character
+    # report names ~25 provinces and ~85 places, _place_by_scope: 0.2 s of CPU per 300 documents).
+    covered = {i for start, end in spans for i in range(start, end)}
     for match in rules.local_place.finditer(line):
         name = match.group("place")
         start, end = match.span("place")
@@ -484,7 +490,7 @@ def places_in(line: str) -> list[_Place]:
             continue
         if name.endswith(rules.not_place_endings):  # 数据专区, 经济开发区
             continue
-        if any(s < end and start < e for s, e in spans):  # part of a province's name
+        if not covered.isdisjoint(range(start, end)):  # part of a province's name
             continue
         level = next(suffix for suffix in rules.suffixes if name.endswith(suffix))
         if len(name) > len(level):

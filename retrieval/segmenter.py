@@ -18,6 +18,14 @@ the few dictionary words with such a character (c++, c#, at&t) is cut by jieba. 
 is jieba-rs's HMM on rare unknown-word runs: 2 blocks in 80,000 differ (常在较 → 常在/较
 where jieba says 常/在/较). tests/test_segmenter.py measures this on every corpus document.
 
+rjieba is not called block by block, though: a passage holds ~18 blocks between its commas,
+and the Python around each call cost more than rjieba's cut of it. jieba-rs splits text
+into the same blocks as jieba and cuts each alone, so the text between two blocks holding
++#&._%- is handed to it whole; only where the text holds a Han character jieba does not
+count as one (CJK extension A, U+9FD6–U+9FFF, compatibility ideographs, the supplementary
+planes: jieba-rs does) is it cut block by block. And a block holding one of those symbols
+("增长3.5%") recurs across a library: its words are kept, not worked out again each time.
+
 Where rjieba is not installed, or ``SPEECHBOT_SEGMENTER=jieba`` is set, jieba serves
 everything, imported without pkg_resources. Nothing heavy happens at import: backends
 and dictionaries load on the first cut, so a process that never tokenizes never pays.
@@ -59,6 +67,14 @@ _JIEBA_SYMBOL_WORDS = ("at&t", "c#", "c++")
 _FINALSEG_HAN = re.compile("([\u4E00-\u9FD5]+)")
 _FINALSEG_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _ALNUM = re.compile("[a-zA-Z0-9]+")
+# A jieba block holding one of +#&._%-: one that no block character precedes (a block's start),
+# its run of other block characters, then a symbol, then the rest of the block. Possessive runs
+# and the start test keep the search linear in the text.
+_SYMBOL_BLOCK = re.compile("(?<![\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-])[\u4e00-\u9fd5a-zA-Z0-9]*+[+#&._%\\-]"
+                           "[\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]*+")
+# Han characters that jieba-rs reads into its blocks and jieba does not (jieba: \u4e00-\u9fd5).
+_RJIEBA_ONLY_HAN = re.compile("[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_SYMBOL_CUTS_LIMIT = 100_000  # symbol blocks whose words a cutter keeps (a library's are ~10,000)
 
 
 _taught: frozenset[str] = frozenset()  # words admins added at run time (retrieval/vocabulary.py)
@@ -106,19 +122,46 @@ def _cutter() -> Cutter:
     return _hybrid_cutter() if _backend() == "rjieba" else jieba_cutter()
 
 
-def _hybrid_cutter() -> Cutter:
+def _hybrid_cutter(whole_runs: bool = True) -> Cutter:
+    """rjieba's cut with jieba's for the blocks rjieba cuts differently (see the module's docstring).
+
+    whole_runs False: every block handed to rjieba alone, as jieba.cut splits the text (the
+    reference that tests/test_segmenter.py compares the whole runs with).
+    """
     tokenizer = _rjieba_tokenizer()
     rjieba_cut = tokenizer.cut_for_search
     symbol_words = {*_JIEBA_SYMBOL_WORDS, *(w.lower() for w in (*_taught, *(w for w, _ in rules.user_words()))
                                             if _SYMBOL.search(w))}
+    symbol_cuts: dict[str, list[str]] = {}  # block -> its words (never handed out to be changed)
 
     def symbol_block(block: str) -> list[str]:
-        lowered = block.lower()
-        if any(word in lowered for word in symbol_words):
-            return jieba_cutter()(block)
-        return _symbol_block_cut(block, tokenizer)
+        words = symbol_cuts.get(block)
+        if words is None:
+            lowered = block.lower()
+            if any(word in lowered for word in symbol_words):
+                words = jieba_cutter()(block)
+            else:
+                words = _symbol_block_cut(block, tokenizer)
+            if len(symbol_cuts) >= _SYMBOL_CUTS_LIMIT:
+                symbol_cuts.clear()
+            symbol_cuts[block] = words
+        return words
 
     def cut(text: str) -> list[str]:
+        if not whole_runs or _RJIEBA_ONLY_HAN.search(text):
+            return cut_blocks(text)
+        words: list[str] = []
+        at = 0
+        for found in _SYMBOL_BLOCK.finditer(text):
+            if found.start() > at:
+                words += rjieba_cut(text[at:found.start()], True)
+            words += symbol_block(found.group())
+            at = found.end()
+        if at < len(text):
+            words += rjieba_cut(text[at:] if at else text, True)
+        return words
+
+    def cut_blocks(text: str) -> list[str]:
         words: list[str] = []
         for i, block in enumerate(_JIEBA_BLOCK.split(text)):
             if not block:

@@ -10,7 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.clean import NOISE_RULES, TRAILER_RULES, clean_text, guess_title, noise_rule_for
+from retrieval.clean import (
+    _SPACING_TABLE,
+    NOISE_RULES,
+    TRAILER_RULES,
+    body_lines,
+    clean_text,
+    guess_title,
+    join_broken_lines,
+    noise_rule_for,
+    normalize_spacing,
+    top_paragraphs,
+)
 from retrieval.text.normalize import compact
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,6 +248,27 @@ def test_seed_broken_sentences_are_rejoined(seed_clean):
     assert "不遗余力地推进IT、装备制造" in seed_clean
     assert len(lines) == 17  # 同志们 + 16 paragraphs (was 23 lines with the broken ones)
     assert_well_formed(seed_clean)
+
+
+def test_normalize_spacing_changes_exactly_what_the_table_does():
+    """The scan that skips text with nothing to change finds every character the reference changes."""
+    everything = "".join(chr(c) for c in range(0x3100) if not 0xD800 <= c < 0xE000)
+    reference = everything.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING_TABLE)
+    assert normalize_spacing(everything) == reference
+    for char in everything:
+        changed = char.replace("\r", "\n").translate(_SPACING_TABLE) != char
+        assert (normalize_spacing(char) != char) == changed, hex(ord(char))
+
+
+def test_normalize_spacing_returns_normalized_text_itself(seed_raw):
+    once = normalize_spacing(seed_raw + "\r\n\u3000\u3000正文\u200b")
+    assert normalize_spacing(once) is once
+
+
+def test_top_paragraphs_are_the_cleaned_paragraphs_of_the_top_read_once(seed_raw):
+    top = seed_raw[:3000]
+    assert top_paragraphs(top) == tuple(join_broken_lines(body_lines(top)))
+    assert top_paragraphs(seed_raw[:3000]) is top_paragraphs(top)  # the title and the header share it
 
 
 def test_seed_cleans_in_a_few_milliseconds(seed_raw):

@@ -172,3 +172,21 @@ def test_symbol_blocks_cut_as_jieba_does_without_its_dictionary(monkeypatch: pyt
     monkeypatch.setattr(segmenter, "jieba_cutter", lambda: pytest.fail("jieba's dictionary was loaded"))
     assert segmenter.cut_for_search(text) == want
     segmenter._cutter.cache_clear()
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason=f"{SHARED}/corpus not present")
+def test_whole_runs_cut_as_block_by_block() -> None:
+    """rjieba given the text between symbol blocks whole cuts it as it cuts each block alone: on
+    every line, passage and heading of the corpus and every CMRC 2018 paragraph, as written and
+    normalized (where jieba-rs's rare HMM differences from jieba are), and on the built-in lines."""
+    if segmenter._backend() != "rjieba":
+        pytest.skip("rjieba not installed")
+    contexts = [p["context"] for a in json.loads((SHARED / "corpus" / "cmrc2018_dev.json").read_text(
+        encoding="utf-8"))["data"] for p in a["paragraphs"]]
+    edges = ["中国\u9fa6国家的\u3400人", "增长3.5%\r\n下降\t2.0%  ", "豈有此理，c++与r&d", "pm2.5.", "-",
+             "a-b-c"]
+    texts = [text for _, text in corpus_texts()] + contexts + [normalize(c) for c in contexts] + LINES + edges
+    whole, blocks = segmenter._hybrid_cutter(), segmenter._hybrid_cutter(whole_runs=False)
+    assert len(texts) > 4000
+    assert [text[:40] for text in texts if whole(text) != blocks(text)] == []
+    assert sum(1 for text in texts if segmenter._SYMBOL_BLOCK.search(text)) > 1000  # both paths were taken

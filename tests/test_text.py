@@ -147,3 +147,42 @@ def test_figures_match_however_they_are_written():
     library = Library((build_document("安排.txt", text),))
     assert library.ask("新增就业1.5万人是哪一年的目标").answer.highlight == "今年城镇新增就业15000人。"
     assert library.ask("建成一百二十套保障房").answer.highlight == "全年建成保障性住房120套。"
+
+
+def test_remembered_passages_normalize_as_worked_out(monkeypatch):
+    """normalize keeps long texts' forms: the same as working them out, the first time, again,
+    and after what it kept was emptied; short texts are not kept."""
+    from retrieval.document import load_document
+    from retrieval.text import normalize as module
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
+    texts = [c.text for c in load_document(seed).chunks] + ["ＧＤＰ增长 3.5 ％，New 2022 發展" * 20]
+    assert sum(len(t) >= module.REMEMBER_CHARS for t in texts) > 5
+    monkeypatch.setattr(module, "REMEMBER_TEXTS", 4)
+    for _ in range(2):
+        assert [normalize(t) for t in texts] == [module._normalized(t) for t in texts]
+    assert len(module._remembered) <= 4
+    assert "ｇｄｐ" not in normalize(texts[-1]) and "发展" in normalize(texts[-1])
+    normalize("短句")
+    assert "短句" not in module._remembered
+
+
+def test_spaces_go_as_the_two_space_rules_took_them():
+    """normalize's one pass over runs of spaces equals the rules it replaced (spaces between Latin
+    letters or digits marked by NUL, every other space removed, NUL back to a space), on the
+    seed's lines and passages and on edge cases."""
+    from retrieval.document import load_document
+    from retrieval.text import normalize as module
+
+    def reference(text: str) -> str:
+        text = nfkc(text).lower()
+        text = module._T2S.convert(text) if not text.isascii() else text
+        text = re.sub(r"(?<=[0-9a-z])\s+(?=[0-9a-z])", "\x00", text)
+        return re.sub(r"\s+", "", text).replace("\x00", " ")
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
+    document = load_document(seed)
+    texts = [document.text, *document.text.split("\n"), *(" ".join(c.path) + c.text for c in document.chunks)]
+    texts += ["a b", " a b ", "a  \n b", "x\x00y", "ab 12 中 c", "a \x00 b", "\x00 a", "a\u3000b", "Ａ b",
+              "new 2022", "2022 年", "x\t\ty\n"]
+    assert [module._normalized(t) for t in texts] == [reference(t) for t in texts]

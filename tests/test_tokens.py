@@ -1,7 +1,11 @@
 """Tokenization: the same terms for the same meaning, however it is written."""
 
+from pathlib import Path
+
 from retrieval import rules
 from retrieval.text.tokens import normalize, question_terms, tokenize
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
 
 
 def test_full_width_and_spacing_give_the_same_terms():
@@ -83,3 +87,24 @@ def test_spoken_framing_weighs_little_and_spoken_places_find_the_formal_ones():
     assert "固定资产投资" in related_terms("固投") and "积累" in related_terms("攒下")
     assert "首期" in related_terms("第一期") and "投入运营" in related_terms("投运")
     assert question_terms("那三个主题公园最晚几月份要建成") == ["三个", "主题", "公园", "主题公园", "建成"]
+
+
+def test_index_terms_are_the_terms_that_are_no_stopwords(monkeypatch):
+    """tokenize's word-by-word verdicts, kept per word, equal working each one out: on the seed's
+    passages and on words seen again after the kept verdicts were emptied (LIMIT)."""
+    from retrieval import segmenter
+    from retrieval.document import load_document
+    from retrieval.text import tokens
+
+    texts = [c.text for c in load_document(SEED).chunks]
+    texts += ["ＧＤＰ增长3.5%，new 2022的“十四五”规划", "。，的了"]
+
+    def reference(text: str) -> list[str]:
+        return [w for w in segmenter.cut_for_search(normalize(text))
+                if tokens._is_term(w) and w not in rules.stopwords()]
+
+    assert [tokenize(t) for t in texts] == [reference(t) for t in texts]
+    monkeypatch.setattr(tokens._IndexTerms, "LIMIT", 50)
+    monkeypatch.setattr(tokens, "_index_terms", tokens._IndexTerms(rules.stopwords()))
+    assert [tokenize(t) for t in texts] == [reference(t) for t in texts]
+    assert len(tokens._index_terms) <= 50
