@@ -148,11 +148,22 @@ class Library:
         if listing is not None:
             return listing
         found = answer(query, self.index, top_k=top_k, doc=scope)
-        if isinstance(found, PassageAnswer) and any(map(self._not_loaded, query.named_by_year)):
+        if isinstance(found, PassageAnswer) and query.named_by_year and (
+                any(map(self._not_loaded, query.named_by_year))
+                or not self._of_named_year(found.answer.doc, query.named_by_year)):
             # "2023年全国政府工作报告GDP目标" with no 2023 report loaded: the 2022 report's
-            # target is no answer. The closest passages are still shown.
+            # target is no answer; nor, with the 2022 report loaded, is the 2021 report's
+            # ("2022年报告个税起征点提到多少"). The closest passages are still shown.
             return NoAnswer(query.text, found.passages)
         return found
+
+    def _of_named_year(self, name: str, named: tuple[tuple[int, str], ...]) -> bool:
+        """Whether the document is of a year the question names it by, or no document of such a
+        year is loaded (then _not_loaded decides: one of unknown year may be the one asked for)."""
+        years = {asked for asked, _ in named}
+        if name in self._positions and self.documents[self._positions[name]].year in years:
+            return True
+        return not any(d.year in years for d in self.documents)
 
     def _not_loaded(self, named: tuple[int, str]) -> bool:
         """No document of that kind (报告: any report; 讲话: a speech) and year is loaded, and

@@ -77,7 +77,7 @@ class Query:
     def years_meant(self, document_year: int | None) -> set[int]:
         """The years the question is about, in a document speaking from document_year."""
         relative = {document_year + off for off in self.year_offsets} if document_year else set()
-        return set(self.years) | relative
+        return set(self.years_asked) | relative  # not a year naming the document ("2022年…讲话里")
 
 
 # --- Patterns ---------------------------------------------------------------------------------

@@ -57,3 +57,4 @@ def test_a_document_named_by_its_short_name_is_the_one_asked():
     assert "云南" in loaded.index.alias_words
     assert loaded.ask("5年累计减贫多少人").answer.doc == "脱贫讲话.txt"
     assert loaded.ask("云南5年累计减贫多少人").answer is None  # the Yunnan report does not say
+

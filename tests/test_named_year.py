@@ -55,3 +55,11 @@ def test_a_speech_of_unknown_year_does_not_stop_a_report_year_being_checked():
     loaded = library(("2022.txt", report(2022, "5.5%")), ("讲话.txt", SPEECH))
     assert loaded.documents[1].year is None
     assert isinstance(loaded.ask("2023年政府工作报告生产总值增长目标是多少"), NoAnswer)
+
+
+def test_a_report_named_by_year_is_not_answered_from_another_years_report():
+    with_tax = report(2021, "6%") + "三、民生\n个人所得税起征点提高到每月5000元。\n"
+    reports = library(("2021.txt", with_tax), ("2022.txt", report(2022, "5.5%")))
+    assert isinstance(reports.ask("2021年政府工作报告个人所得税起征点提到多少"), PassageAnswer)
+    declined = reports.ask("2022年政府工作报告个人所得税起征点提到多少")
+    assert isinstance(declined, NoAnswer) and declined.results, "the 2022 report does not say"

@@ -186,3 +186,10 @@ def test_words_of_the_document_reference_weigh_little_but_name_the_document() ->
 ])
 def test_the_years_an_answer_must_speak_of(question: str, years: tuple[int, ...]) -> None:
     assert parse_question(question).years_asked == years
+
+
+def test_a_year_naming_the_document_is_not_a_year_the_passage_must_be_about() -> None:
+    """"某区2022年经济工作会讲话里…": its 2021 review may answer; "2022年基础配套…" asks 2022's part."""
+    assert parse_question("某区2022年经济工作会讲话里，制约发展的矛盾和问题有哪些").years_meant(2022) == set()
+    assert parse_question("2022年基础配套有哪些任务").years_meant(2022) == {2022}
+    assert parse_question("去年的成绩有哪些").years_meant(2022) == {2021}
