@@ -87,6 +87,8 @@ def teach(words: frozenset[str]) -> None:
     if words != _taught:
         _taught = words
         _cutter.cache_clear()
+        _rjieba_dictionary.cache_clear()
+        _jieba_dictionary.cache_clear()
         jieba_cutter.cache_clear()
 
 
@@ -98,6 +100,30 @@ def cut_for_search(normalized_text: str) -> list[str]:
     them: choosing index terms is the caller's business (retrieval/text/tokens.py).
     """
     return _cutter()(normalized_text)
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether the tokenizer's dictionary (with the project's user words) holds the word:
+    "减税降费" yes; "固投涨", which jieba's HMM made up of unknown characters, no."""
+    if _backend() == "rjieba":
+        return bool(_rjieba_dictionary().has_word(word))
+    return word in _jieba_dictionary()
+
+
+@lru_cache(maxsize=1)
+def _rjieba_dictionary() -> Any:
+    """The one rjieba tokenizer of the process, with the user words: it cuts, and it is asked
+    which words it holds."""
+    return _rjieba_tokenizer()
+
+
+@lru_cache(maxsize=1)
+def _jieba_dictionary() -> frozenset[str]:
+    """jieba's words and the user words (loads jieba's dictionary: the fallback backend only)."""
+    tokenizer = import_jieba().Tokenizer()
+    tokenizer.initialize()
+    user_words = {w for w, _ in rules.user_words()} | _taught
+    return frozenset(w for w, freq in tokenizer.FREQ.items() if freq) | user_words
 
 
 def backend_name() -> str:
@@ -128,7 +154,7 @@ def _hybrid_cutter(whole_runs: bool = True) -> Cutter:
     whole_runs False: every block handed to rjieba alone, as jieba.cut splits the text (the
     reference that tests/test_segmenter.py compares the whole runs with).
     """
-    tokenizer = _rjieba_tokenizer()
+    tokenizer = _rjieba_dictionary()
     rjieba_cut = tokenizer.cut_for_search
     symbol_words = {*_JIEBA_SYMBOL_WORDS, *(w.lower() for w in (*_taught, *(w for w, _ in rules.user_words()))
                                             if _SYMBOL.search(w))}

@@ -139,6 +139,7 @@ def test_a_related_phrase_is_searched_by_its_words() -> None:
     ("企业整顿第一批准备先整多少家企业", {"第一批", "准备"}, {"批准"}),  # cut across, nothing alone
     ("去年减税降费加退税一共多少钱", {"减税降费"}, {"降费"}),  # inside a longer word
     ("今年主要预期目标", {"预期", "目标"}, {"预期目标"}),  # several words even alone
+    ("西藏去年固投涨了多少", {"固投", "涨"}, {"固投涨"}),  # inside a word no dictionary holds
 ])
 def test_a_related_word_the_tokenizer_broke_is_kept_whole(question: str, kept: set[str],
                                                           not_kept: set[str]) -> None:
@@ -193,3 +194,11 @@ def test_a_year_naming_the_document_is_not_a_year_the_passage_must_be_about() ->
     assert parse_question("某区2022年经济工作会讲话里，制约发展的矛盾和问题有哪些").years_meant(2022) == set()
     assert parse_question("2022年基础配套有哪些任务").years_meant(2022) == {2022}
     assert parse_question("去年的成绩有哪些").years_meant(2022) == {2021}
+
+
+def test_which_words_the_dictionary_holds_is_the_same_whichever_backend_cuts() -> None:
+    from retrieval import segmenter
+
+    for word, held in [("减税降费", True), ("固投涨", False), ("基础配套", True), ("咋整", False)]:
+        assert segmenter.is_dictionary_word(word) is held, word
+        assert (word in segmenter._jieba_dictionary()) is held, word  # the fallback's answer

@@ -120,16 +120,18 @@ def _piece_terms(piece: str) -> list[str]:
     """Terms of a piece of a question, keeping whole a related word the tokenizer cut apart.
 
     Example: "社零增长" is cut 社/零增长, leaving 社 alone, though 社零 alone is one word
-    (社会消费品零售总额 in the related-terms file): the terms are 社零, 增长. Left to the
-    tokenizer: a related word that is several words even alone ("预期目标": 预期, 目标), and
-    one the cut runs across without leaving a character of it alone ("第一批准备" holds 批准,
-    but is 第一批/准备; "减税降费" holds 降费).
+    (社会消费品零售总额 in the related-terms file): the terms are 社零, 增长. "固投涨了多少" is cut
+    固投涨, a word no dictionary holds: the terms are 固投, 涨. Left to the tokenizer: a related
+    word that is several words even alone ("预期目标": 预期, 目标), one the cut runs across
+    without leaving a character of it alone ("第一批准备" holds 批准, but is 第一批/准备), and one
+    inside a dictionary word ("减税降费" holds 降费).
     """
     terms = tokenize(piece)
     alone = {term for term in terms if len(term) == 1}
+    made_up = [term for term in terms if len(term) > 1 and not segmenter.is_dictionary_word(term)]
     broken = [found for found in rules.related_words_pattern().finditer(piece)
-              if found.group() not in terms and alone.intersection(found.group())
-              and _one_word(found.group())]
+              if found.group() not in terms and _one_word(found.group())
+              and (alone.intersection(found.group()) or any(found.group() in term for term in made_up))]
     if not broken:
         return terms
     terms, start = [], 0
