@@ -31,7 +31,7 @@ from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
 from retrieval.text.numerals import numeral_variants
 from retrieval.text.sentences import split_sentences
-from retrieval.text.tokens import phrase_words, related_terms
+from retrieval.text.tokens import equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
 CANDIDATES = 12  # passages re-ranked after BM25 (10–30 measured the same on every question set)
@@ -221,7 +221,8 @@ def _wanted_term(term: str, index: Index) -> tuple[float, tuple[tuple[str, float
     related = sorted(related_terms(term))
     weights = {r: w for r in related if (w := _phrase_idf(r, index)) is not None}
     if index.seen(term) or not weights:
-        forms = (*same, *((r, RELATED_CREDIT) for r in related))
+        names = equivalent_terms(term)  # another name of the thing is the thing: full credit
+        forms = (*same, *((r, 1.0 if r in names else RELATED_CREDIT) for r in related))
         return index.idf(term), forms, _year_link(term)
     return min(weights.values()), (*same, *((r, 1.0) for r in related)), _year_link(term)
 

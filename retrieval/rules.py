@@ -63,14 +63,34 @@ def install_extra_related(groups: Iterable[Sequence[str]]) -> None:
     related_words_pattern.cache_clear()
 
 
+EQUIVALENT_MARK = "="  # first on a related-terms line: its words are names of one thing
+
+
 @lru_cache(maxsize=1)
 def related() -> dict[str, frozenset[str]]:
     """Map each word to the other words of every related-terms group it belongs to."""
     groups: dict[str, set[str]] = {}
-    for words in [*(line.split() for line in _lines("related_terms.txt")), *_extra_related]:
+    for words in [*(_related_words(line) for line in _lines("related_terms.txt")), *_extra_related]:
         for word in words:
             groups.setdefault(word.lower(), set()).update(w.lower() for w in words if w != word)
     return {word: frozenset(others) for word, others in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def equivalents() -> dict[str, frozenset[str]]:
+    """Map each word of an equivalents line ("= 固投 固定资产投资") to the other names of its thing:
+    where a passage says one, it says what the question asks, not merely something related."""
+    groups: dict[str, set[str]] = {}
+    for line in _lines("related_terms.txt"):
+        words = _related_words(line)
+        if line.split()[0] == EQUIVALENT_MARK:
+            for word in words:
+                groups.setdefault(word.lower(), set()).update(w.lower() for w in words if w != word)
+    return {word: frozenset(others) for word, others in groups.items()}
+
+
+def _related_words(line: str) -> list[str]:
+    return [word for word in line.split() if word != EQUIVALENT_MARK]
 
 
 @lru_cache(maxsize=1)

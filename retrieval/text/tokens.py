@@ -154,6 +154,11 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
     return (phrase,) if not words or phrase in words else tuple(dict.fromkeys(words))
 
 
+def equivalent_terms(term: str) -> frozenset[str]:
+    """Other names of the thing term names (an "=" line of the related-terms file)."""
+    return rules.equivalents().get(term, frozenset())
+
+
 def related_terms(term: str) -> frozenset[str]:
     """Words the related-terms file groups with term (not including term itself)."""
     return rules.related().get(term, frozenset())
