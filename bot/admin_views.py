@@ -250,6 +250,7 @@ def profile_rejected(reason: str) -> str:
 SYNONYM_USAGE = (
     "用法：/synonym 词语 词语 …，例如 /synonym 点名批评 通报批评\n"
     "同一行的词语互为相关词：问题里用其中一个，也会查找其他的，立即生效。\n"
+    "以 = 开头表示同一事物的不同叫法（如 /synonym = 固投 固定资产投资），找到即算完全匹配。\n"
     "/synonyms 查看已添加的行；/synonym remove 2 或 /unsynonym 2 删除第 2 行。"
 )
 UNSYNONYM_USAGE = "用法：/unsynonym 编号，例如 /unsynonym 2（编号见 /synonyms）"

@@ -60,6 +60,7 @@ def install_extra_related(groups: Iterable[Sequence[str]]) -> None:
     global _extra_related
     _extra_related = tuple(tuple(group) for group in groups)
     related.cache_clear()
+    equivalents.cache_clear()
     related_words_pattern.cache_clear()
 
 
@@ -70,7 +71,7 @@ EQUIVALENT_MARK = "="  # first on a related-terms line: its words are names of o
 def related() -> dict[str, frozenset[str]]:
     """Map each word to the other words of every related-terms group it belongs to."""
     groups: dict[str, set[str]] = {}
-    for words in [*(_related_words(line) for line in _lines("related_terms.txt")), *_extra_related]:
+    for words in map(_related_words, _related_lines()):
         for word in words:
             groups.setdefault(word.lower(), set()).update(w.lower() for w in words if w != word)
     return {word: frozenset(others) for word, others in groups.items()}
@@ -81,12 +82,17 @@ def equivalents() -> dict[str, frozenset[str]]:
     """Map each word of an equivalents line ("= 固投 固定资产投资") to the other names of its thing:
     where a passage says one, it says what the question asks, not merely something related."""
     groups: dict[str, set[str]] = {}
-    for line in _lines("related_terms.txt"):
+    for line in _related_lines():
         words = _related_words(line)
         if line.split()[0] == EQUIVALENT_MARK:
             for word in words:
                 groups.setdefault(word.lower(), set()).update(w.lower() for w in words if w != word)
     return {word: frozenset(others) for word, others in groups.items()}
+
+
+def _related_lines() -> list[str]:
+    """The lines of related_terms.txt, then the admins' (installed with install_extra_related)."""
+    return [*_lines("related_terms.txt"), *(" ".join(group) for group in _extra_related)]
 
 
 def _related_words(line: str) -> list[str]:

@@ -3,7 +3,8 @@
 Why a file of its own, in STATE_DIR rather than data/rules/related_terms.txt: the rules files
 are the project's (versioned, reviewed, shipped); what an office adds while using the bot is
 its state, and must survive upgrades of the code. A line means what a line of
-related_terms.txt means: its words are related, a question using one also searches the others.
+related_terms.txt means: its words are related, a question using one also searches the others;
+a line opening with "=" names one thing several ways, and its words count in full.
 
 Applying a line takes two steps, both at once and both undone when the line is removed:
 - retrieval.rules.install_extra_related() adds the groups to what related_terms() returns;
@@ -50,7 +51,12 @@ class VocabularyError(ValueError):
 
 
 def parse_line(text: str) -> tuple[str, ...]:
-    """The words of an admin's line, checked: at least two different words of ≥ 2 characters."""
+    """The words of an admin's line, checked: at least two different words of ≥ 2 characters,
+    after an optional "=" (the words name one thing: rules.EQUIVALENT_MARK)."""
+    text = text.strip()
+    mark = text.startswith(rules.EQUIVALENT_MARK)
+    if mark:
+        text = text[len(rules.EQUIVALENT_MARK):]
     words = tuple(dict.fromkeys(w for w in _SEPARATORS.split(text.strip()) if w))
     if any(w.startswith("#") for w in words):
         raise VocabularyError("词语不能以 # 开头（文件里 # 表示注释）")
@@ -64,7 +70,7 @@ def parse_line(text: str) -> tuple[str, ...]:
         raise VocabularyError("一行至少要有两个不同的词语，用空格隔开")
     if len(words) > MAX_WORDS:
         raise VocabularyError(f"一行最多 {MAX_WORDS} 个词语")
-    return words
+    return (rules.EQUIVALENT_MARK, *words) if mark else words
 
 
 class Vocabulary:
@@ -116,8 +122,8 @@ class Vocabulary:
 
 def install(groups: Iterable[Sequence[str]]) -> None:
     """Make these groups (replacing any installed before) related words for the next question."""
-    normalized = [tuple(normalize(w) for w in group) for group in groups]
-    words = {w for group in normalized for w in group}
+    normalized = [tuple(w if w == rules.EQUIVALENT_MARK else normalize(w) for w in group) for group in groups]
+    words = {w for group in normalized for w in group if w != rules.EQUIVALENT_MARK}
     with _lock:
         if not words and not _taught:  # nothing to teach or unteach: leave jieba unloaded
             rules.install_extra_related(normalized)

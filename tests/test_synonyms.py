@@ -74,6 +74,23 @@ def test_lines_apply_at_once_and_stop_applying_when_removed(tmp_path: Path) -> N
     assert words.lines() == [("GDP", "经济总量")]
 
 
+def test_a_line_opening_with_equals_names_one_thing_several_ways(tmp_path: Path) -> None:
+    from retrieval import rules
+
+    assert parse_line("= 点名批评 通报批评") == ("=", "点名批评", "通报批评")
+    assert parse_line("=点名批评，通报批评") == ("=", "点名批评", "通报批评")
+    with pytest.raises(VocabularyError, match="至少要有两个"):
+        parse_line("= 点名批评")
+    words = Vocabulary(tmp_path / VOCABULARY_FILE)
+    words.add("= 点名批评 通报批评")
+    assert words.lines() == [("=", "点名批评", "通报批评")]
+    assert rules.equivalents()["点名批评"] == {"通报批评"}, "counts in full"
+    assert related_terms("通报批评") == {"点名批评"}, "and is searched, as a related word is"
+    assert "=" not in related_terms("点名批评")
+    words.remove(1)
+    assert "点名批评" not in rules.equivalents() and related_terms("点名批评") == frozenset()
+
+
 def test_a_new_process_installs_the_kept_lines(tmp_path: Path, seed_library) -> None:
     Vocabulary(tmp_path / VOCABULARY_FILE).add("土地储备 土地收储")
     vocabulary.install([])  # as in a fresh process
