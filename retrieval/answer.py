@@ -14,6 +14,7 @@ that carries the question, so there is no answer.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -636,6 +637,19 @@ def _from_named(best: Judged, named: dict[int, float], index: Index) -> bool:
     return named.get(_document(best, index), 0.0) >= 1.0
 
 
+_RUN = re.compile(r"[0-9a-z.\-]+")
+_CODE = re.compile(r"(?=[0-9a-z-]*[a-z])(?=[0-9a-z-]*\d)[0-9a-z-]{3,}")  # m101, g318; not pm2.5
+
+
+def _names_an_unknown_code(query: Query, index: Index) -> bool:
+    """Whether the question names a thing by a code no passage uses: "北京地铁M101线今年能通车不"
+    is about a line the report never mentions. A code of letters and digits has no other name
+    to be said by; its neighbours (地铁, 通车) would find a passage about something else. Codes
+    with a decimal point (PM2.5) are measures, cut differently in different sentences."""
+    codes = (run for run in _RUN.findall(normalize(query.text)) if _CODE.fullmatch(run))
+    return any(not index.seen(code) and not all(map(index.seen, phrase_words(code))) for code in codes)
+
+
 def _holds_years_asked(best: Judged, query: Query, index: Index) -> bool:
     """Whether the answer's passage (with its heading path) holds each year the question names
     outright, as written or as its document says it: "脱贫座谈会讲话里2019年底贫困人口还剩多少"
@@ -664,7 +678,7 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
         return to_passage(judged, query, asked, index)
 
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
-    if (not ranked or not _answers(ranked[0], query, index)
+    if (not ranked or not _answers(ranked[0], query, index) or _names_an_unknown_code(query, index)
             or not _from_named(ranked[0], _referenced(query, wanted, index), index)):
         return NoAnswer(query.text, results)
     asked_of_one = doc is not None or bool(named)

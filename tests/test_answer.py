@@ -274,3 +274,17 @@ def test_rank_judges_the_candidates_that_scoring_every_passage_selected():
             ranked = rank(query, wanted, index, doc, named, keep=10**6)
             expected = selected(query, wanted, index, doc, named)
             assert {j.position: j.bm25 for j in ranked} == expected, (question, doc)
+
+
+def test_a_thing_named_by_a_code_no_passage_uses_is_not_answered_from_its_neighbours():
+    """"地铁M101线" is a line the report never mentions; 地铁 and 通车 find another line."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2025年北京市政府工作报告\n各位代表：\n一、重点任务\n"
+              "加快轨道交通建设，地铁3号线、12号线今年建成通车，新增运营里程60公里。\n"
+              "PM2.5年均浓度降至30.5微克/立方米。\n")
+    library = Library((build_document("北京.txt", report),))
+    assert library.ask("北京地铁12号线今年能通车不").answer is not None
+    assert library.ask("北京地铁M101线今年能通车不").answer is None
+    assert library.ask("北京PM2.5年均浓度多少").answer is not None  # a measure with a point is no code
