@@ -61,10 +61,11 @@ import json
 import math
 import os
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain, count
+from itertools import chain
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -91,6 +92,7 @@ WEIGHT_DTYPE: WeightType = "float16"
 FLOAT16_LIMIT = 60_000.0  # below float16's largest finite value, 65,504
 
 BUILD_BATCH_DOCS = 32_768  # documents counted at a time while building
+KEY32_LIMIT = 2**32  # a batch's (term, document) keys are 32-bit while columns × documents fit below it
 # Postings whose contributions (or merge, SparseBM25.reused) are worked out at a time: ~40 bytes
 # of float64 temporaries each, so a few MB, however large the index.
 WEIGHT_SLICE = 1 << 17
@@ -1444,44 +1446,44 @@ def _count_batches(corpus: Sequence[Sequence[str]]) -> tuple[dict[str, int], np.
     sorted by term, then document, and hold only what the final arrays need.
 
     Mapping tokens to numbers is the one step that runs per token in Python, so
-    it is a single dict operation: ``setdefault(token, position)`` gives every
-    term the position of its first occurrence in the token stream. Those
-    positions increase in order of first appearance, so ranking them gives the
-    columns, once all batches are counted.
+    it is a single dict operation: a lookup in a defaultdict whose default is its
+    own length gives a new term the next column, and a known term its own.
+
+    Columns, not positions in the token stream, so that a batch's (column,
+    document) keys fit in 32 bits whenever columns × documents do (a vocabulary
+    of up to 131,072 terms at BUILD_BATCH_DOCS): sorting them, most of a build's
+    time after the lookups, then takes half as long as sorting 64-bit keys.
     """
-    first_seen: dict[str, int] = {}
+    columns: defaultdict[str, int] = defaultdict()
+    columns.default_factory = columns.__len__  # looked up while missing: the number of terms before it
     doc_len = np.empty(len(corpus), dtype=np.int32)
     batches = []
-    position = 0
     for first in range(0, len(corpus), BUILD_BATCH_DOCS):
         docs = corpus[first:first + BUILD_BATCH_DOCS]
-        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        doc_len[first:first + len(docs)] = lengths
+        n = len(docs)
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=n)
+        doc_len[first:first + n] = lengths
         total = int(lengths.sum())
         if total == 0:
             continue
-        keys = np.fromiter(map(first_seen.setdefault, chain.from_iterable(docs), count(position)),
-                           dtype=np.int64, count=total)
-        position += total
-        keys *= len(docs)
-        keys += np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        keys = np.fromiter(map(columns.__getitem__, chain.from_iterable(docs)), dtype=np.int64, count=total)
+        key_type = np.uint32 if len(columns) * n <= KEY32_LIMIT else np.int64  # keys < columns × n
+        keys = keys.astype(key_type, copy=False)
+        keys *= n
+        keys += np.repeat(np.arange(n, dtype=key_type), lengths)
         keys.sort()
         starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
         tf = np.diff(np.append(starts, total))
         keys = keys[starts]
-        terms = keys // len(docs)
-        doc = (keys - terms * len(docs) + first).astype(np.int32)
+        terms = keys // n
+        doc = (keys - terms * n).astype(np.int32) + np.int32(first)
         del keys
         term_starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
         counts = np.diff(np.append(term_starts, len(terms)))
         tf_type = np.uint16 if tf.max() <= np.iinfo(np.uint16).max else np.uint32
-        batches.append((terms[term_starts], counts.astype(np.int32), doc, tf.astype(tf_type)))
-    positions = np.fromiter(first_seen.values(), dtype=np.int64, count=len(first_seen))  # ascending
-    vocabulary = dict(zip(first_seen, range(len(first_seen)), strict=True))
-    del first_seen
-    for i, (terms, counts, doc, tf) in enumerate(batches):
-        batches[i] = (np.searchsorted(positions, terms).astype(np.int32), counts, doc, tf)
-    return vocabulary, doc_len, batches
+        batches.append((terms[term_starts].astype(np.int32), counts.astype(np.int32), doc,
+                        tf.astype(tf_type)))
+    return dict(columns), doc_len, batches
 
 
 def _scatter(batches: list[Batch], n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -172,8 +172,30 @@ def load_prepared(cache_dir: Path, key: str, document: Document, with_words: boo
 def store_prepared(cache_dir: Path, key: str, prepared: Prepared) -> None:
     """Store the words and the rest apart (see load_prepared); the words first, so an entry whose
     rest is on disk always has its words too."""
-    _store(cache_dir, key, (prepared.body, prepared.head), _WORDS)
-    _store(cache_dir, key, packed(prepared), _PREPARED)
+    store_prepared_pickles(cache_dir, key, prepared_pickles(prepared))
+
+
+PreparedPickles = tuple[bytes, bytes]  # what store_prepared writes: the words, the rest (packed)
+
+
+def prepared_pickles(prepared: Prepared) -> PreparedPickles:
+    """The two files store_prepared writes, as bytes: a preparing worker stores them and sends
+    the same bytes to the loading process (library._prepare_in_worker), pickling once, not twice."""
+    return (pickle.dumps((prepared.body, prepared.head), protocol=pickle.HIGHEST_PROTOCOL),
+            pickle.dumps(packed(prepared), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def from_pickles(document: Document, pickles: PreparedPickles) -> Prepared:
+    """The Prepared whose prepared_pickles these are, its entries on this document's passages."""
+    words, rest = pickles
+    body, head = pickle.loads(words)
+    return dataclasses.replace(unpacked(document, pickle.loads(rest)), body=body, head=head)
+
+
+def store_prepared_pickles(cache_dir: Path, key: str, pickles: PreparedPickles) -> None:
+    """store_prepared of the Prepared whose prepared_pickles these are."""
+    _store(cache_dir, key, pickles[0], _WORDS, pickled=True)
+    _store(cache_dir, key, pickles[1], _PREPARED, pickled=True)
 
 
 def without_words(prepared: Prepared) -> Prepared:
@@ -296,14 +318,19 @@ def _store_json(path: Path, value: object) -> None:
             tmp.unlink()
 
 
-def _store(cache_dir: Path, key: str, document: object, suffix: str = "") -> None:
-    """Write atomically (temporary file, then rename); a failure is only logged."""
+def _store(cache_dir: Path, key: str, document: object, suffix: str = "", *, pickled: bool = False) -> None:
+    """Write atomically (temporary file, then rename); a failure is only logged. pickled: the
+    document is already its pickle's bytes."""
     tmp_name = None
     try:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=_TMP_PREFIX, suffix=".tmp")
         with os.fdopen(fd, "wb") as file:
-            pickle.dump(document, file, protocol=pickle.HIGHEST_PROTOCOL)
+            if pickled:
+                assert isinstance(document, bytes)
+                file.write(document)
+            else:
+                pickle.dump(document, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp_name, Path(cache_dir) / f"{key}{suffix or _SUFFIX}")
     except (OSError, pickle.PicklingError) as err:
         log.warning("document cache: could not write %s (%s)", key, err)

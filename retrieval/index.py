@@ -36,7 +36,7 @@ from retrieval.bm25 import (
 )
 from retrieval.models import Chunk, Document
 from retrieval.question import Query
-from retrieval.text.normalize import normalize
+from retrieval.text.normalize import normalize, normalize_each
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.tokens import tokenize
 from retrieval.text.years import YEAR, relative_words
@@ -109,8 +109,8 @@ def sentence_spans_in(text: str, normalized: str, first: int = 0) -> tuple[bytes
     values: list[int] = []
     unmatched: list[str] = []
     at = first
-    for start, end in sentence_spans(text):
-        form = normalize(text[start:end])
+    spans = sentence_spans(text)
+    for (start, end), form in zip(spans, normalize_each([text[a:b] for a, b in spans]), strict=True):
         found = normalized.find(form, at)
         if found < 0:
             found = normalized.find(form, first)

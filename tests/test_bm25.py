@@ -344,6 +344,23 @@ def test_a_build_in_small_batches_and_slices_gives_the_same_index(variant: str,
         assert_same_as_rank_bm25(corpus, rng.choices(vocab, k=4), variant, {})
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_build_with_64_bit_keys_gives_the_same_index(variant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch's keys are 32-bit while its columns × documents fit (a vocabulary of ~131,000 terms
+    at BUILD_BATCH_DOCS): else 64-bit, for the same index."""
+    rng = random.Random(f"keys-{variant}")
+    vocab = [f"词{i}" for i in range(300)]
+    corpus = [rng.choices(vocab, k=rng.randint(0, 30)) for _ in range(200)]
+    narrow = SparseBM25(corpus, variant)
+    monkeypatch.setattr(bm25, "KEY32_LIMIT", 2000)
+    monkeypatch.setattr(bm25, "BUILD_BATCH_DOCS", 9)  # the first batches 32-bit, the later 64-bit
+    wide = SparseBM25(corpus, variant)
+    assert list(wide.vocabulary.items()) == list(narrow.vocabulary.items())
+    for name in bm25._ARRAYS:
+        np.testing.assert_array_equal(wide._array(name), narrow._array(name))
+    assert_same_as_rank_bm25(corpus, rng.choices(vocab, k=4), variant, {})
+
+
 def test_term_counts_beyond_a_byte_stay_exact() -> None:
     corpus = [["发展"] * 300 + ["经济"], ["发展"], ["经济"] * 70_000, []]
     for variant in VARIANTS:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.text.markers import PART_STYLES, Style, heading_marker, without_marker
-from retrieval.text.normalize import compact, nfkc, normalize
+from retrieval.text.normalize import compact, nfkc, normalize, normalize_each
 from retrieval.text.numerals import chinese_to_int, int_to_chinese, numeral_variants, parse_number
 from retrieval.text.sentences import (
     char_class,
@@ -72,6 +72,28 @@ def test_normalize_is_the_plain_definition_bit_for_bit() -> None:
     assert len(lines) > 1000 or not corpus.is_dir()
     for text in tricky + lines + [s for line in lines for s in split_sentences(line)]:
         assert normalize(text) == _normalize_as_written(text), text
+
+
+def test_normalize_each_is_normalize_of_each_text_bit_for_bit() -> None:
+    """normalize_each works a passage's sentences out together: exactly what normalize gives each,
+    on every passage of the project's documents and the shared corpus, and on tricky texts
+    (spaces and NULs the space rule reads, traditional characters, combining accents, the final
+    sigma, Latin text beside Chinese, ASCII beside text OpenCC converts, line breaks)."""
+    root = Path(__file__).resolve().parent.parent
+    corpus = root.parent / "shared" / "corpus"
+    files = [*sorted((root / "data").glob("*.txt")), *sorted(corpus.glob("*.txt"))]
+    passages = [line for path in files for line in path.read_text(encoding="utf-8").splitlines()]
+    tricky = [["發展與變革。", "new  2022\tGDP", "a\x00b"], ["e", "\u0301 café", "ΑΣ", "Σ", "ΣΑ"],
+              ["ＡＢＣ，①⑴㈠Ⅻ", " 全角\u3000空格 ", "plain ascii", "乾隆", "頭髮"], ["", "", "x"],
+              ["with\nbreak", "發"], ["単"], ["x \x1c y", "發展"], ["new", "2022"]]
+    groups = tricky + [split_sentences(p) for p in passages]
+    assert sum(len(g) > 1 for g in groups) > 500 or not corpus.is_dir()
+    for texts in groups:
+        assert normalize_each(texts) == [normalize(t) for t in texts], texts
+    # The whole of ASCII is left as it is by the conversion to simplified characters, which
+    # normalize skips for ASCII text and normalize_each does not.
+    ascii_text = "".join(map(chr, range(128))).replace("\n", "")
+    assert normalize_each([ascii_text, "發"]) == [normalize(ascii_text), "发"]
 
 
 def test_sentences_keep_their_closers_and_long_ones_split_at_semicolons() -> None:
