@@ -303,18 +303,28 @@ class SparseBM25:
         return self.exact_scorer(weights)(docs)
 
     def exact_scorer(self, weights: Mapping[str, float]) -> Callable[[np.ndarray], np.ndarray]:
-        """exact_scores(weights, ·), with the terms looked up once (a question rescores several times)."""
+        """exact_scores(weights, ·), with the terms looked up once (a question rescores several times).
+
+        _exact_at's operations, per document and in the same order (the same bits), laid out as one row
+        per term: every document has the same terms here, so none of _exact_at's flattening and masking
+        is needed, and its ~30 array operations on a dozen documents were most of a rescoring's cost."""
         terms = self._weighted(weights)
-        cols = np.array([col for col, _ in terms], dtype=np.int64)[:, None]
+        cols = np.array([col for col, _ in terms], dtype=np.int64)
         weight = np.array([w for _, w in terms])[:, None]
+        idf = self._idf[cols][:, None]
+        weighted_absent = weight * self._absent[cols][:, None]  # what a term adds where it does not occur
 
         def scores(docs: np.ndarray) -> np.ndarray:
             docs = np.asarray(docs, dtype=np.int64)
-            where = np.empty((len(terms), len(docs)), dtype=np.int64)
-            for row, (col, _) in enumerate(terms):
-                where[row] = self._find_in(col, docs)
-            shape = (len(terms), len(docs))
-            return self._exact_at(np.broadcast_to(cols, shape), np.broadcast_to(weight, shape), docs, where)
+            where = self._find_each(cols, docs)
+            held = where >= 0
+            # Worked out where a term does not occur too (on a stand-in frequency), and not used there.
+            values = self._formula(idf, self._tf[np.where(held, where, 0)], self._doc_norm[docs])
+            added = np.where(held, weight * values, weighted_absent)
+            total = np.zeros(len(docs))
+            for row in added:
+                total = total + row
+            return total
 
         return scores
 
@@ -652,6 +662,21 @@ class SparseBM25:
             found[asked] = self._find_in(int(ordered[a]), docs[asked])
         return found
 
+    def _find_each(self, cols: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """_find_in of the same docs in each term's posting list, as rows: one search per term, the rest
+        for all of them at once. Why: a question rescores a dozen documents on ten terms a few times, and
+        _find_in's four array operations per term cost more than its search."""
+        first, last = self._indptr[cols].astype(np.int64), self._indptr[cols + 1].astype(np.int64)
+        at = np.empty((len(cols), len(docs)), dtype=np.int64)
+        if not len(docs) or not np.all(last > first):
+            for row, col in enumerate(cols.tolist()):
+                at[row] = self._find_in(col, docs)
+            return at
+        for row, (a, b) in enumerate(zip(first.tolist(), last.tolist(), strict=True)):
+            at[row] = _search(self._indices[a:b], docs)
+        at = first[:, None] + np.minimum(at, (last - first - 1)[:, None])
+        return np.where(self._indices[at] == docs, at, -1)
+
     def _find_in(self, col: int, docs: np.ndarray) -> np.ndarray:
         """Where each of docs is in the term's posting list (an index of _indices); -1 if absent."""
         first, last = int(self._indptr[col]), int(self._indptr[col + 1])
@@ -875,8 +900,8 @@ class TermSource:
         added = np.zeros(len(docs))
         if len(self.docs) and len(docs):
             at = np.minimum(_search(self.docs, docs), len(self.docs) - 1)
-            found = self.docs[at] == docs
-            added[found] = self.values[at[found]].astype(np.float64) * self.weight
+            found = np.take(self.docs, at) == docs
+            added[found] = np.take(self.values, np.compress(found, at)).astype(np.float64) * self.weight
         return added
 
     def restricted(self, starts: np.ndarray, stops: np.ndarray) -> TermSource:
@@ -1126,14 +1151,15 @@ def pruned_top_k(sources: Sequence[Source], error: float, k: int, rescore: Calla
                     reaching = step * int(np.count_nonzero(acc[candidates[::step]] + rest >= line))
                     if not unread or unread[0].size > LOOKUP_FACTOR * reaching:
                         # looking the rest up for the candidates costs less than reading them
-                        candidates = candidates[acc[candidates] + rest >= line]
+                        # np.take, np.compress: as in _Reading.read, over up to every document read
+                        candidates = np.compress(np.take(acc, candidates) + rest >= line, candidates)
                         break
                 elif not unread:
                     break
                 reading.read(unread.pop(0))
             if candidates is None:  # all read, and the line at or below 0
                 candidates = reading.found()
-            partial = acc[candidates]
+            partial = np.take(acc, candidates)
         finally:
             reading.zero()
     left = sorted(unread, key=lambda s: -s.bound)  # looked up, the largest first: it narrows the most
@@ -1202,8 +1228,8 @@ class _Reading:
         """The k best of self.best and docs, whose sums are now sums."""
         assert self.best is not None
         if len(self.best) >= self.k:  # only documents at or above the lowest kept can enter
-            entering = np.flatnonzero(sums >= self.acc[self.best].min())
-            docs, sums = docs[entering], sums[entering]
+            entering = sums >= self.acc[self.best].min()
+            docs, sums = np.compress(entering, docs), np.compress(entering, sums)
         if len(docs) > self.k:
             docs = docs[_top(sums, self.k)]
         merged = np.unique(np.concatenate([self.best, docs]))
@@ -1215,7 +1241,7 @@ class _Reading:
             assert self.fresh is not None
             self.best = np.empty(0, dtype=np.intp)
             pool = _joined(self.fresh)
-            self.best = self._best_of(pool, self.acc[pool])
+            self.best = self._best_of(pool, np.take(self.acc, pool))
         return _kth(self.acc[self.best], self.k)
 
     def found(self) -> np.ndarray:
@@ -1225,8 +1251,9 @@ class _Reading:
         return found
 
     def zero(self) -> None:
-        """acc zeroed again: where written, or whole if that was much of it."""
-        if self.postings > len(self.acc) // 8:
+        """acc zeroed again: where written, or whole if that was much of it: zeroing one posting's sum, at
+        a random place, costs as much as filling ~18 sums in a row (≥ 52,000 postings at 1M documents)."""
+        if self.postings > len(self.acc) // 16:
             self.acc.fill(0.0)
         else:
             for docs in self.written:

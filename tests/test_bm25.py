@@ -311,6 +311,29 @@ def test_approximate_scores_are_within_their_margin(variant: str, weight_dtype: 
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("weight_dtype", ["float16", "float32"])
+def test_exact_scorer_gives_full_scores_bit_for_bit_at_any_documents(variant: str, weight_dtype: str) -> None:
+    # The scorer works its terms out once and is asked several times (a question rescores its candidates
+    # more than once), at documents in any order, repeated, or none; its rows must be _exact_at's bits.
+    rng = random.Random(f"scorer-{variant}-{weight_dtype}")
+    for _ in range(60):
+        corpus = random_corpus(rng)
+        index = SparseBM25(corpus, variant, **random_params(rng, variant), weight_dtype=weight_dtype)
+        weights = random_weights(rng, corpus)
+        exact = index.get_weighted_scores(weights)
+        scorer = index.exact_scorer(weights)
+        for _ in range(3):
+            docs = np.array([rng.randrange(len(corpus)) for _ in range(rng.randint(0, 2 * len(corpus)))],
+                            dtype=np.int64)
+            np.testing.assert_array_equal(scorer(docs), exact[docs])
+            terms = index._weighted(weights)
+            shape = (len(terms), len(docs))
+            cols = np.broadcast_to(np.array([c for c, _ in terms], dtype=np.int64)[:, None], shape)
+            weight = np.broadcast_to(np.array([w for _, w in terms])[:, None], shape)
+            np.testing.assert_array_equal(scorer(docs), index._exact_at(cols, weight, docs))  # its bits
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_scores_by_group_are_each_groups_own_scores_bit_for_bit(variant: str) -> None:
     # Each document on its own group's terms (as Index scores 今年: "2022" in a report of 2022).
     rng = random.Random(f"groups-{variant}")
