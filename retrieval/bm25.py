@@ -954,13 +954,16 @@ class GroupSource:
         return sum(len(self._postings(j)[0]) for j in range(len(self.postings)))
 
     def scan(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        found = []
-        for j in range(len(self.postings)):
-            docs, values = self._postings(j, read=True)
-            held = docs.astype(np.intp)
-            weights = np.take(self.weight_of, np.take(self.group_of, held)).astype(np.float32)
-            found.append((held, _as_float32(values) * weights))
-        return found
+        """One pair for all the columns: each group uses one column of the slot, so the documents of its
+        columns' postings (in their groups) are distinct. Why: 今年 reads "2000" … "2023", each in a few
+        hundred documents, and each pair read costs a dozen array operations (0.9 ms for 25 of them)."""
+        read = [self._postings(j, read=True) for j in range(len(self.postings))]
+        if not read:
+            return []
+        held = np.concatenate([docs.astype(np.intp) for docs, _ in read])
+        values = np.concatenate([_as_float32(values) for _, values in read])
+        weights = np.take(self.weight_of, np.take(self.group_of, held)).astype(np.float32)
+        return [(held, values * weights)]
 
     def _postings(self, j: int, read: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Column j's postings in its groups' documents, when kept or read; else all of them."""
