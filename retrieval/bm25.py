@@ -107,6 +107,7 @@ READ_ALL = 1 << 15
 LOOKUP_FACTOR = 10
 RESCORE_MAX = 64
 SAMPLE = 4096  # candidates counted at most, at each read, to choose between reading and looking up
+READ_KEPT_MIN = 4096  # shortest posting list ReadPostings keeps as read: shorter ones cost little to convert
 
 _ARRAYS = ("indptr", "indices", "tf", "weights", "doc_len", "doc_norm", "doc_freq", "idf", "absent",
            "max_diff", "hot_slot", "hot")
@@ -303,18 +304,28 @@ class SparseBM25:
         return self.exact_scorer(weights)(docs)
 
     def exact_scorer(self, weights: Mapping[str, float]) -> Callable[[np.ndarray], np.ndarray]:
-        """exact_scores(weights, ·), with the terms looked up once (a question rescores several times)."""
+        """exact_scores(weights, ·), with the terms looked up once (a question rescores several times).
+
+        _exact_at's operations, per document and in the same order (the same bits), laid out as one row
+        per term: every document has the same terms here, so none of _exact_at's flattening and masking
+        is needed, and its ~30 array operations on a dozen documents were most of a rescoring's cost."""
         terms = self._weighted(weights)
-        cols = np.array([col for col, _ in terms], dtype=np.int64)[:, None]
+        cols = np.array([col for col, _ in terms], dtype=np.int64)
         weight = np.array([w for _, w in terms])[:, None]
+        idf = self._idf[cols][:, None]
+        weighted_absent = weight * self._absent[cols][:, None]  # what a term adds where it does not occur
 
         def scores(docs: np.ndarray) -> np.ndarray:
             docs = np.asarray(docs, dtype=np.int64)
-            where = np.empty((len(terms), len(docs)), dtype=np.int64)
-            for row, (col, _) in enumerate(terms):
-                where[row] = self._find_in(col, docs)
-            shape = (len(terms), len(docs))
-            return self._exact_at(np.broadcast_to(cols, shape), np.broadcast_to(weight, shape), docs, where)
+            where = self._find_each(cols, docs)
+            held = where >= 0
+            # Worked out where a term does not occur too (on a stand-in frequency), and not used there.
+            values = self._formula(idf, self._tf[np.where(held, where, 0)], self._doc_norm[docs])
+            added = np.where(held, weight * values, weighted_absent)
+            total = np.zeros(len(docs))
+            for row in added:
+                total = total + row
+            return total
 
         return scores
 
@@ -375,12 +386,15 @@ class SparseBM25:
         return float(score[0])
 
     def approximation(self, weights: Mapping[str, float], constant: float,
-                      scale: float = 1.0) -> Approximation:
+                      scale: float = 1.0, kept: ReadPostings | None = None) -> Approximation:
         """``scale × (get_weighted_scores(weights) − constant)`` as pruned_top_k sums it: one TermSource per
-        term, each a posting list of stored contributions, and the error of that sum (see Approximation)."""
+        term, each a posting list of stored contributions, and the error of that sum (see Approximation).
+        kept: where this index's long posting lists are kept as read, for the next questions (the caller's,
+        one per index)."""
         terms = self._weighted(weights)
         sources: list[Source] = [
-            TermSource(*self._postings(col), weight * scale, abs(weight * scale) * self._largest(col))
+            TermSource(*self._postings(col), weight * scale, abs(weight * scale) * self._largest(col),
+                       col, kept)
             for col, weight in terms]
         error, magnitude = self._error(terms, constant, scale)
         return Approximation(sources, error, magnitude, self._nonnegative(terms, scale))
@@ -652,6 +666,21 @@ class SparseBM25:
             found[asked] = self._find_in(int(ordered[a]), docs[asked])
         return found
 
+    def _find_each(self, cols: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """_find_in of the same docs in each term's posting list, as rows: one search per term, the rest
+        for all of them at once. Why: a question rescores a dozen documents on ten terms a few times, and
+        _find_in's four array operations per term cost more than its search."""
+        first, last = self._indptr[cols].astype(np.int64), self._indptr[cols + 1].astype(np.int64)
+        at = np.empty((len(cols), len(docs)), dtype=np.int64)
+        if not len(docs) or not np.all(last > first):
+            for row, col in enumerate(cols.tolist()):
+                at[row] = self._find_in(col, docs)
+            return at
+        for row, (a, b) in enumerate(zip(first.tolist(), last.tolist(), strict=True)):
+            at[row] = _search(self._indices[a:b], docs)
+        at = first[:, None] + np.minimum(at, (last - first - 1)[:, None])
+        return np.where(self._indices[at] == docs, at, -1)
+
     def _find_in(self, col: int, docs: np.ndarray) -> np.ndarray:
         """Where each of docs is in the term's posting list (an index of _indices); -1 if absent."""
         first, last = int(self._indptr[col]), int(self._indptr[col + 1])
@@ -859,29 +888,68 @@ class TermSource:
     values: np.ndarray  # stored approximate contributions
     weight: float
     bound: float
+    column: int = -1  # the list's in its index, for kept
+    kept: ReadPostings | None = None
 
     @property
     def size(self) -> int:
         return len(self.docs)
 
     def scan(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        # intp: numpy indexes with int32 at half the speed, converting them each time
-        added = _as_float32(self.values)
-        if self.weight != 1.0:
-            added *= np.float32(self.weight)
-        return [(self.docs.astype(np.intp), added)]
+        if self.kept is not None:
+            docs, values = self.kept.read(self.column, self.docs, self.values)
+        else:
+            docs, values = _as_read(self.docs, self.values)
+        # × 1.0 leaves every float32 as it is: a new array either way, never the one kept
+        return [(docs, values * np.float32(self.weight))]
 
     def lookup(self, docs: np.ndarray) -> np.ndarray:
         added = np.zeros(len(docs))
         if len(self.docs) and len(docs):
             at = np.minimum(_search(self.docs, docs), len(self.docs) - 1)
-            found = self.docs[at] == docs
-            added[found] = self.values[at[found]].astype(np.float64) * self.weight
+            found = np.take(self.docs, at) == docs
+            added[found] = np.take(self.values, np.compress(found, at)).astype(np.float64) * self.weight
         return added
 
     def restricted(self, starts: np.ndarray, stops: np.ndarray) -> TermSource:
         kept = _in_ranges(self.docs, starts, stops)
         return TermSource(self.docs[kept], self.values[kept], self.weight, self.bound)
+
+
+class ReadPostings:
+    """An index's long posting lists as pruned_top_k reads them (documents as intp, stored contributions as
+    float32), kept by column across questions up to a budget; emptied when full (races between threads
+    only cost a recomputation). One per index: columns are an index's own.
+
+    Why: converting a list is a sixth of reading it (a 50,000-posting list: 45 us of ~280), and
+    questions keep reading the same long lists: the words of how they ask (任务, 目标, 推进, 要求)."""
+
+    def __init__(self, budget_mb: float, shortest: int = READ_KEPT_MIN) -> None:
+        self.budget = int(budget_mb * 2**20)
+        self.shortest = shortest
+        self.used = 0
+        self._kept: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def read(self, column: int, docs: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Column's list (docs, values) as read: kept if it was, else converted (and kept if long)."""
+        found = self._kept.get(column)
+        if found is not None:
+            return found
+        found = _as_read(docs, values)
+        size = sum(array.nbytes for array in found)
+        if len(docs) >= self.shortest and size <= self.budget:
+            if self.used + size > self.budget:
+                self._kept.clear()
+                self.used = 0
+            self._kept[column] = found
+            self.used += size
+        return found
+
+
+def _as_read(docs: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A posting list as pruned_top_k reads it. intp: numpy indexes with int32 at half the speed,
+    converting them each time; float32: the sums' type."""
+    return docs.astype(np.intp), _as_float32(values)
 
 
 class GroupPostings:
@@ -929,13 +997,16 @@ class GroupSource:
         return sum(len(self._postings(j)[0]) for j in range(len(self.postings)))
 
     def scan(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        found = []
-        for j in range(len(self.postings)):
-            docs, values = self._postings(j, read=True)
-            held = docs.astype(np.intp)
-            weights = np.take(self.weight_of, np.take(self.group_of, held)).astype(np.float32)
-            found.append((held, _as_float32(values) * weights))
-        return found
+        """One pair for all the columns: each group uses one column of the slot, so the documents of its
+        columns' postings (in their groups) are distinct. Why: 今年 reads "2000" … "2023", each in a few
+        hundred documents, and each pair read costs a dozen array operations (0.9 ms for 25 of them)."""
+        read = [self._postings(j, read=True) for j in range(len(self.postings))]
+        if not read:
+            return []
+        held = np.concatenate([docs.astype(np.intp) for docs, _ in read])
+        values = np.concatenate([_as_float32(values) for _, values in read])
+        weights = np.take(self.weight_of, np.take(self.group_of, held)).astype(np.float32)
+        return [(held, values * weights)]
 
     def _postings(self, j: int, read: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Column j's postings in its groups' documents, when kept or read; else all of them."""
@@ -1126,14 +1197,15 @@ def pruned_top_k(sources: Sequence[Source], error: float, k: int, rescore: Calla
                     reaching = step * int(np.count_nonzero(acc[candidates[::step]] + rest >= line))
                     if not unread or unread[0].size > LOOKUP_FACTOR * reaching:
                         # looking the rest up for the candidates costs less than reading them
-                        candidates = candidates[acc[candidates] + rest >= line]
+                        # np.take, np.compress: as in _Reading.read, over up to every document read
+                        candidates = np.compress(np.take(acc, candidates) + rest >= line, candidates)
                         break
                 elif not unread:
                     break
                 reading.read(unread.pop(0))
             if candidates is None:  # all read, and the line at or below 0
                 candidates = reading.found()
-            partial = acc[candidates]
+            partial = np.take(acc, candidates)
         finally:
             reading.zero()
     left = sorted(unread, key=lambda s: -s.bound)  # looked up, the largest first: it narrows the most
@@ -1202,8 +1274,8 @@ class _Reading:
         """The k best of self.best and docs, whose sums are now sums."""
         assert self.best is not None
         if len(self.best) >= self.k:  # only documents at or above the lowest kept can enter
-            entering = np.flatnonzero(sums >= self.acc[self.best].min())
-            docs, sums = docs[entering], sums[entering]
+            entering = sums >= self.acc[self.best].min()
+            docs, sums = np.compress(entering, docs), np.compress(entering, sums)
         if len(docs) > self.k:
             docs = docs[_top(sums, self.k)]
         merged = np.unique(np.concatenate([self.best, docs]))
@@ -1215,7 +1287,7 @@ class _Reading:
             assert self.fresh is not None
             self.best = np.empty(0, dtype=np.intp)
             pool = _joined(self.fresh)
-            self.best = self._best_of(pool, self.acc[pool])
+            self.best = self._best_of(pool, np.take(self.acc, pool))
         return _kth(self.acc[self.best], self.k)
 
     def found(self) -> np.ndarray:
@@ -1225,8 +1297,9 @@ class _Reading:
         return found
 
     def zero(self) -> None:
-        """acc zeroed again: where written, or whole if that was much of it."""
-        if self.postings > len(self.acc) // 8:
+        """acc zeroed again: where written, or whole if that was much of it: zeroing one posting's sum, at
+        a random place, costs as much as filling ~18 sums in a row (≥ 52,000 postings at 1M documents)."""
+        if self.postings > len(self.acc) // 16:
             self.acc.fill(0.0)
         else:
             for docs in self.written:

@@ -27,6 +27,7 @@ from retrieval.bm25 import (
     Accumulators,
     Approximation,
     GroupPostings,
+    ReadPostings,
     Source,
     SparseBM25,
     Within,
@@ -48,6 +49,7 @@ BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
 DENSE_COLUMNS_MB = 0.0
 HEADING_WEIGHT = 1.0  # weight of the heading field relative to the body
 GROUP_POSTINGS_MB = 32.0  # per field, postings of year words kept across questions (bm25.GroupPostings)
+READ_POSTINGS_MB = 32.0  # per field, long posting lists kept as read across questions (bm25.ReadPostings)
 # A word of a document's name in more of its passages than this is content (xx in a speech about
 # xx区, 93% of the passages); in fewer, a name, even where the text often says it (西藏 in 70% of
 # Tibet's report's passages).
@@ -137,6 +139,7 @@ class WeightedBM25:
         self._unseen_idf = math.log(self.n_docs + 1.0)
         # Postings of year words in the passages of the years that use them (今年: "2022" in 2022's).
         self._group_postings = GroupPostings(GROUP_POSTINGS_MB)
+        self._read_postings = ReadPostings(READ_POSTINGS_MB)  # long posting lists as read
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         if self._bm25 is None:
@@ -182,7 +185,7 @@ class WeightedBM25:
         constant = self._constant(terms)
         if self._bm25.absent_score(terms) - constant != 0.0:
             return None
-        return self._bm25.approximation(terms, constant, scale)
+        return self._bm25.approximation(terms, constant, scale, self._read_postings)
 
     def group_approximation(self, groups: list[dict[str, float]], group_of: np.ndarray, scale: float,
                             spans: list[tuple[np.ndarray, np.ndarray]]) -> Approximation | None:

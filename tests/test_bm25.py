@@ -311,6 +311,29 @@ def test_approximate_scores_are_within_their_margin(variant: str, weight_dtype: 
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("weight_dtype", ["float16", "float32"])
+def test_exact_scorer_gives_full_scores_bit_for_bit_at_any_documents(variant: str, weight_dtype: str) -> None:
+    # The scorer works its terms out once and is asked several times (a question rescores its candidates
+    # more than once), at documents in any order, repeated, or none; its rows must be _exact_at's bits.
+    rng = random.Random(f"scorer-{variant}-{weight_dtype}")
+    for _ in range(60):
+        corpus = random_corpus(rng)
+        index = SparseBM25(corpus, variant, **random_params(rng, variant), weight_dtype=weight_dtype)
+        weights = random_weights(rng, corpus)
+        exact = index.get_weighted_scores(weights)
+        scorer = index.exact_scorer(weights)
+        for _ in range(3):
+            docs = np.array([rng.randrange(len(corpus)) for _ in range(rng.randint(0, 2 * len(corpus)))],
+                            dtype=np.int64)
+            np.testing.assert_array_equal(scorer(docs), exact[docs])
+            terms = index._weighted(weights)
+            shape = (len(terms), len(docs))
+            cols = np.broadcast_to(np.array([c for c, _ in terms], dtype=np.int64)[:, None], shape)
+            weight = np.broadcast_to(np.array([w for _, w in terms])[:, None], shape)
+            np.testing.assert_array_equal(scorer(docs), index._exact_at(cols, weight, docs))  # its bits
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_scores_by_group_are_each_groups_own_scores_bit_for_bit(variant: str) -> None:
     # Each document on its own group's terms (as Index scores 今年: "2022" in a report of 2022).
     rng = random.Random(f"groups-{variant}")
@@ -569,20 +592,24 @@ def test_pruned_top_k_is_a_stable_sort_of_exact_scores(pruning: str) -> None:
         if rng.random() < 0.5:  # groups in runs of documents (a report's passages), found by their ranges
             group_of.sort()
         kept = bm25.GroupPostings(1.0)  # for this grouping, across its questions, as an index keeps them
+        # and each field's posting lists as read, all or none of them (as WeightedBM25 keeps the long ones)
+        shortest = rng.choice([1, 1 << 20])
+        read = (bm25.ReadPostings(1.0, shortest), bm25.ReadPostings(1.0, shortest))
         for _ in range(3):
             weights = {t: w for t, w in random_weights(rng, corpus).items() if w >= 0}
             groups = [{t: 1.0 for t in random_weights(rng, corpus)} for _ in range(n_groups)]
             scale = rng.choice([1.0, 0.3])
-            assert_pruned_top_k_is_exact(rng, body, head, weights, groups, group_of, scale, kept)
+            assert_pruned_top_k_is_exact(rng, body, head, weights, groups, group_of, scale, kept, read)
 
 
 def assert_pruned_top_k_is_exact(rng: random.Random, body: SparseBM25, head: SparseBM25, weights: dict,
                                  groups: list[dict], group_of: np.ndarray, scale: float,
-                                 kept: bm25.GroupPostings) -> None:
+                                 kept: bm25.GroupPostings,
+                                 read: tuple[bm25.ReadPostings, bm25.ReadPostings]) -> None:
     n = body.n_docs
     no_term = [body.absent_score(g) for g in groups]
-    parts = [body.approximation(weights, body.absent_score(weights)),
-             head.approximation(weights, head.absent_score(weights), scale),
+    parts = [body.approximation(weights, body.absent_score(weights), kept=read[0]),
+             head.approximation(weights, head.absent_score(weights), scale, read[1]),
              body.group_approximation(groups, no_term, group_of, kept=kept)]
     assert all(part.nonnegative for part in parts)
 
@@ -688,3 +715,21 @@ def test_the_best_documents_are_found_when_the_stored_contributions_rank_them_lo
                                         - index.absent_score(weights), bm25.Accumulators(len(corpus)))
         assert top.tolist() == stable_positive_top(full, k, everyone)
         assert scores.tobytes() == full[top].tobytes()
+
+
+def test_posting_lists_kept_as_read_are_the_lists_as_read() -> None:
+    # ReadPostings: a list kept (long enough) or not, read again, within the budget or past it (emptied).
+    rng = random.Random("read-postings")
+    corpus = random_corpus(rng) * 3
+    index = SparseBM25(corpus, "plus", **random_params(rng, "plus"))
+    sizes = [len(index._postings(col)[0]) for col in range(len(index.vocabulary))]
+    kept = bm25.ReadPostings(budget_mb=12 * max(sizes) / 2**20, shortest=2)
+    for _ in range(200):
+        col = rng.randrange(len(sizes))
+        docs, values = index._postings(col)
+        read_docs, read_values = kept.read(col, docs, values)
+        assert read_docs.dtype == np.intp and read_values.dtype == np.float32
+        np.testing.assert_array_equal(read_docs, docs)
+        np.testing.assert_array_equal(read_values, values.astype(np.float32))
+        assert (col in kept._kept) == (sizes[col] >= 2)
+        assert kept.used <= kept.budget
