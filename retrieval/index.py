@@ -604,6 +604,11 @@ class Index:
 
 # Passages below which a question scoped to a few documents scores them all, exactly, at once.
 EXACT_MAX = 1024
+# Up to this many passages every passage is scored exactly once and the best selected from all:
+# at 42,733 passages (1,000 speeches) that is 1.7 ms for "今年经济增长的预期目标是多少", where
+# pruning, built for a million, paid its per-list and per-range overhead twice (4.5 ms over all
+# passages, 6.3 ms over the 333 documents the question names). The same passages and scores.
+FULL_SCORING_MAX = 200_000
 
 
 class QueryScores:
@@ -650,6 +655,8 @@ class QueryScores:
         position: the first k of a stable sort of Index.scores(query) that are > 0, among the passages
         `within` (one document's), or of the documents where `documents` (by number) is True, or all."""
         index = self.index
+        if len(index) <= FULL_SCORING_MAX:
+            return self._best_of_all(k, within, documents)
         positions = None
         if within is not None and len(within) <= EXACT_MAX:
             positions = np.arange(within.start, within.stop, dtype=np.int64)
@@ -699,19 +706,25 @@ class QueryScores:
         rounding = 2.0**-45 * (len(ready) + len(sources) + 10) * sum(part.magnitude for part in ready)
         return sources, sum(part.error for part in ready) + rounding
 
+    @cached_property
+    def _every_score(self) -> np.ndarray:
+        """Index.scores(query), once for the question's several selections."""
+        return self.index.scores(self.query)
+
     def _best_of_all(self, k: int, within: range | None,
                      documents: np.ndarray | None) -> list[tuple[int, float]]:
         """best, from every passage's exact score."""
-        scores = self.index.scores(self.query)
+        scores = self._every_score
         if within is not None:
-            positions = np.arange(within.start, within.stop)
+            asked = np.zeros(len(scores))
+            asked[within.start:within.stop] = scores[within.start:within.stop]
         elif documents is not None:
-            positions = np.flatnonzero(documents[self.index.document_of])
+            asked = np.where(documents[self.index.document_of], scores, 0.0)
         else:
-            positions = np.arange(len(scores))
-        above = positions[scores[positions] > 0]
-        top = above[np.argsort(-scores[above], kind="stable")[:k]]
-        return list(zip(top.tolist(), scores[top].tolist(), strict=True))
+            asked = scores
+        # The k best by a partial sort (SparseBM25.top_k: ties to the lower position), not a sort of all.
+        top = [int(i) for i in SparseBM25.top_k(asked, k) if asked[i] > 0]
+        return [(i, float(scores[i])) for i in top]
 
 
 def _ranges(first_passage: np.ndarray, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,5 +1,7 @@
 """Answer selection: the right passage, its best sentence, its outline — or no answer."""
 
+import pytest
+
 from retrieval.answer import answer
 from retrieval.index import Index
 from retrieval.models import Chunk, Document
@@ -217,7 +219,11 @@ def test_documents_named_are_those_and_in_the_order_a_share_per_document_gives()
         assert list(named_documents(wanted, index).items()) == list(expected.items()), question
 
 
-def test_rank_judges_the_candidates_that_scoring_every_passage_selected():
+@pytest.mark.parametrize("full_scoring_max", [0, 10**9])  # pruned as for a million passages, or not
+def test_rank_judges_the_candidates_that_scoring_every_passage_selected(monkeypatch, full_scoring_max):
+    import retrieval.index as index_module
+
+    monkeypatch.setattr(index_module, "FULL_SCORING_MAX", full_scoring_max)
     # rank finds its candidates without scoring every passage (Index.scoring): the same passages with the
     # same BM25 scores, bit for bit, as selecting them from every passage's score, for a library and for
     # a question scoped to one document.

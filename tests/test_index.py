@@ -174,7 +174,11 @@ def test_a_questions_best_passages_are_the_first_of_a_stable_sort_of_every_score
     import retrieval.index as index_module
 
     rng = random.Random(5)
-    for exact_max, read_all, lookup_factor in [(1024, 1 << 15, 10), (0, 0, 10), (0, 0, 0), (0, 0, 10**9)]:
+    # FULL_SCORING_MAX 0: these small indexes take the paths of a large one (pruning); 10**9: every
+    # passage scored, the best selected from all.
+    for exact_max, read_all, lookup_factor, full_max in [(1024, 1 << 15, 10, 0), (0, 0, 10, 0), (0, 0, 0, 0),
+                                                         (0, 0, 10**9, 0), (1024, 1 << 15, 10, 10**9)]:
+        monkeypatch.setattr(index_module, "FULL_SCORING_MAX", full_max)
         monkeypatch.setattr(index_module, "EXACT_MAX", exact_max)
         monkeypatch.setattr(bm25, "READ_ALL", read_all)
         monkeypatch.setattr(bm25, "LOOKUP_FACTOR", lookup_factor)
