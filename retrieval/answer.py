@@ -184,6 +184,13 @@ def as_document_says(wanted: Wanted, document: int, index: Index) -> Wanted:
     return replace(wanted, terms=tuple(terms)) if changed else wanted
 
 
+def asked_of_passage(wanted: Wanted, position: int, index: Index) -> Wanted:
+    """The question as asked of a passage: without the names of its document (Wanted.within),
+    in that document's words (as_document_says)."""
+    document = int(index.document_of[position])
+    return as_document_says(wanted.within(index.entries[position].named), document, index)
+
+
 def _names(forms: tuple[tuple[str, float], ...], link: YearLink | None, named: frozenset[str]) -> bool:
     return link is None and bool(forms) and forms[0][0] in named
 
@@ -418,7 +425,7 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
     def within(position: int) -> Wanted:
         key = (index.entries[position].named, int(index.document_of[position]))
         if key not in asked_of:
-            asked_of[key] = as_document_says(wanted.within(key[0]), key[1], index)
+            asked_of[key] = asked_of_passage(wanted, position, index)
         return asked_of[key]
 
     candidates = [judge_passage(query, within(i), i, scores[i], index,
@@ -673,9 +680,7 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
     ranked = rank(query, wanted, index, doc, named, keep=max(top_k, 1))
 
     def passage(judged: Judged) -> Passage:
-        entry = index.entries[judged.position]
-        asked = as_document_says(wanted.within(entry.named), int(index.document_of[judged.position]), index)
-        return to_passage(judged, query, asked, index)
+        return to_passage(judged, query, asked_of_passage(wanted, judged.position, index), index)
 
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if (not ranked or not _answers(ranked[0], query, index) or _names_an_unknown_code(query, index)

@@ -88,7 +88,7 @@ def teach(words: frozenset[str]) -> None:
         _taught = words
         _cutter.cache_clear()
         _rjieba_dictionary.cache_clear()
-        _jieba_dictionary.cache_clear()
+        _jieba_tokenizer.cache_clear()
         jieba_cutter.cache_clear()
 
 
@@ -107,7 +107,12 @@ def is_dictionary_word(word: str) -> bool:
     "减税降费" yes; "固投涨", which jieba's HMM made up of unknown characters, no."""
     if _backend() == "rjieba":
         return bool(_rjieba_dictionary().has_word(word))
-    return word in _jieba_dictionary()
+    return jieba_has_word(word)
+
+
+def jieba_has_word(word: str) -> bool:
+    """is_dictionary_word as the jieba backend answers it (loads jieba's dictionary)."""
+    return bool(_jieba_tokenizer().FREQ.get(word))
 
 
 @lru_cache(maxsize=1)
@@ -115,15 +120,6 @@ def _rjieba_dictionary() -> Any:
     """The one rjieba tokenizer of the process, with the user words: it cuts, and it is asked
     which words it holds."""
     return _rjieba_tokenizer()
-
-
-@lru_cache(maxsize=1)
-def _jieba_dictionary() -> frozenset[str]:
-    """jieba's words and the user words (loads jieba's dictionary: the fallback backend only)."""
-    tokenizer = import_jieba().Tokenizer()
-    tokenizer.initialize()
-    user_words = {w for w, _ in rules.user_words()} | _taught
-    return frozenset(w for w, freq in tokenizer.FREQ.items() if freq) | user_words
 
 
 def backend_name() -> str:
@@ -263,12 +259,18 @@ def _symbol_block_cut(block: str, tokenizer: Any) -> list[str]:
 @lru_cache(maxsize=1)
 def jieba_cutter() -> Cutter:
     """The reference: jieba's own Tokenizer with the user words added in file order."""
+    search = _jieba_tokenizer().cut_for_search
+    return lambda text: list(search(text, HMM=True))
+
+
+@lru_cache(maxsize=1)
+def _jieba_tokenizer() -> Any:
+    """jieba's own Tokenizer with the user words, once per process (and per set of taught words)."""
     tokenizer = import_jieba().Tokenizer()
     tokenizer.initialize()
     for word, freq in [*rules.user_words(), *((w, None) for w in sorted(_taught))]:
         tokenizer.add_word(word, freq)
-    search = tokenizer.cut_for_search
-    return lambda text: list(search(text, HMM=True))
+    return tokenizer
 
 
 def rjieba_class() -> type[rjieba.Jieba]:
