@@ -174,6 +174,21 @@ def test_a_passage_of_a_document_without_headings_is_read_under_its_first_senten
     assert library.ask("伊洛瓦底江主要在什么时候觅食").answer is None  # another entry's subject
 
 
+def test_a_name_asked_with_who_finds_its_entry():
+    """"潘淑是谁的皇后": jieba reads 潘淑是 as one word, which left only 谁 and 皇后 to search
+    with, and the entry on another empress (who said 谁) won; the name now finds its entry."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    pan = ("潘淑（？－252年），会稽句章人，三国时期东吴大帝孙权的皇后，孙亮的生母。"
+           "她容貌美丽，在宫中很受宠爱。")
+    teng = "滕芳兰，北海剧县人，东吴末帝孙皓的皇后。孙皓问左右：“谁能比得上她？”"
+    library = Library((build_document("潘淑.txt", pan), build_document("滕芳兰.txt", teng)))
+    reply = library.ask("潘淑是谁的皇后")
+    assert reply.answer is not None and reply.answer.doc == "潘淑.txt"
+    assert "孙权的皇后" in reply.answer.highlight
+
+
 def test_documents_named_are_those_and_in_the_order_a_share_per_document_gives():
     # named_documents reads a word naming every document (年, 报告: a share of 0) only to place the
     # documents it names first; the result must be that of adding every share to every document.

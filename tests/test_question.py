@@ -112,6 +112,18 @@ def test_setting_as_a_question_is_cut_not_a_verb_ending_in_ding(question: str, k
     assert not cut or cut not in terms
 
 
+@pytest.mark.parametrize(("question", "terms"), [
+    ("潘淑是谁的皇后", ("潘淑", "皇后")),  # jieba alone: 潘淑是 / 谁 / 皇后
+    ("王沈是哪里人？", ("王沈", "人")),
+    ("今年GDP目标是多少", ("今年", "gdp", "目标")),
+    ("贫困县脱贫主体责任谁来担", ("贫困", "贫困县", "脱贫", "主体", "责任", "来担")),
+])
+def test_who_and_the_copula_before_a_question_word_are_cut(question: str, terms: tuple[str, ...]) -> None:
+    """An unknown name glued to the 是 after it (潘淑是) is a word no passage holds; 谁 asks for
+    a person and is no word of the answer ("孙权的皇后潘淑…")."""
+    assert parse_question(question).own_terms == terms
+
+
 def test_spaces_typed_between_chinese_keywords_separate_them() -> None:
     """"河南固投 社零 目标": without the spaces jieba cuts 固投社 and 零."""
     query = parse_question("河南固投 社零 目标")
