@@ -43,6 +43,7 @@ def report():
     ("最后一部分讲了什么",
      ["三、全面加强政府自身建设", "（四）保障和改善民生", "三是坚持廉洁从政，驰而不息纠治“四风”"]),
     ("倒数第二条", ["二、2025年重点任务", "（三）深化改革开放", "二是坚持依法行政"]),
+    ("第二大项第（二）项是什么", ["（二）发展新质生产力"]),  # 大项: an item of an assessment list
 ])
 def test_a_position_finds_its_section(report, question, headings):
     query = parse_question(question)
