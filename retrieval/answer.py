@@ -586,11 +586,18 @@ def _part_candidates(query: Query, index: Index, doc: str | None, named: dict[in
     return list(islice(found, CANDIDATES))
 
 
+def _quotes_section(query: Query) -> bool:
+    """Whether the answer quotes a section with its items (list_passage): for a list question,
+    and for one pointing at a part ("十条方针里第五条讲的什么"), whose heading and lead-in alone
+    ("五、分批进行企业的全面整顿…当前要特别注意做好以下四项工作：") leave out what it says."""
+    return query.is_list or query.part is not None or bool(query.position)
+
+
 def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Passage:
     entry = index.entries[judged.position]
     path, text, outline, highlight = entry.chunk.path, entry.chunk.text, entry.chunk.outline, judged.highlight
     section = entry.chunk.section
-    if query.is_list:
+    if _quotes_section(query):
         expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk,
                                 lambda heading: wanted.share_found(normalize(heading), None), highlight,
                                 part_asked=judged.part_depth > 0)
@@ -605,7 +612,7 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
         section=path,
         text=text,
         highlight=highlight,
-        outline=outline if query.is_list else (),
+        outline=outline if _quotes_section(query) else (),
         score=judged.score,
         title=entry.title,
         section_id=section,

@@ -1,4 +1,4 @@
-"""For a list question, quote a section together with its enumerated items.
+"""For a list question (or one pointing at a part), quote a section together with its enumerated items.
 
 "最后提了哪几点要求" matches the short lead-in "最后，我给今天参加会议的同志们提3点要求。",
 but the answer is that lead-in with the items under it (一要…二要…三要…). When the best

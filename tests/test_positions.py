@@ -73,6 +73,25 @@ def test_the_library_quotes_the_section_at_a_position(report, question, expected
     assert answer is not None and answer.doc == "报告.txt" and expected in answer.text
 
 
+def test_a_part_pointed_at_is_quoted_with_its_items():
+    """"十条方针里第五条讲的什么": the part's heading and lead-in ("…做好以下四项工作：") say
+    nothing of what it asks; its items do, so they are quoted with it, and outlined."""
+    text = ("某年政府工作报告\n各位代表：\n"
+            "四、继续调整农业结构\n农业是基础。要因地制宜发展多种经营。\n"
+            "五、分批进行企业的全面整顿\n企业的全面整顿，当前要特别注意做好以下两项工作：\n"
+            "一是整顿和完善经济责任制，改进企业经营管理。\n"
+            "二是整顿劳动组织，按定员定额组织生产。\n"
+            "六、提高科学技术水平\n科学技术是生产力。\n")
+    library = Library((build_document("报告.txt", text),))
+    answer = library.ask("十条方针里第五条讲的什么").answer
+    assert answer is not None and answer.section[-1] == "五、分批进行企业的全面整顿"
+    assert "一是整顿和完善经济责任制" in answer.text and "二是整顿劳动组织" in answer.text
+    assert [line[:5] for line in answer.outline] == ["一是整顿和", "二是整顿劳"]
+    # A question that points nowhere is still answered by its sentence's passage alone.
+    plain = library.ask("农业要因地制宜发展什么").answer
+    assert plain is not None and plain.outline == ()
+
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
