@@ -542,6 +542,8 @@ def _position_candidates(query: Query, wanted: Wanted, index: Index, doc: str | 
     found: dict[int, int] = {}
     for name in names:
         for section in sections_at(index.documents[name], position, query.list_size):
+            if not section.heading.startswith(query.item_marker):
+                continue
             opening = index.opening(name, section.id)
             if opening is not None:
                 found.setdefault(opening, section.level)
@@ -564,6 +566,8 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str])
             if asked.share_found(normalize(topic.heading), document.year) < NAMED_SECTION_SHARE:
                 continue
             for section in sections_below(document, topic, query.position):
+                if not section.heading.startswith(query.item_marker):
+                    continue
                 at = index.opening(name, section.id)
                 if at is not None:
                     found.setdefault(at, section.level)

@@ -60,6 +60,9 @@ class Query:
     # "倒数第二条" → (-2,), "最后一部分" → (-1,). Not used by ranking yet.
     position: tuple[int, ...] = ()
     list_size: int | None = None  # how many items the list pointed into has: "九个方面里第五个" → 9
+    # The item marker the position ends with ("…工作，二是讲的啥" → "二是"): the section meant is an
+    # item headed so, not a part numbered 二 in another style ("二、", "（二）"). "": none.
+    item_marker: str = ""
     reference: str = ""  # the words that named `part` ("第二个问题"), left out of the search
     commitments: CommitmentsIntent | None = None  # a list question about commitments
     # Documents named by year and kind: "2023年全国政府工作报告…" → ((2023, "报告"),)
@@ -112,6 +115,7 @@ class _Patterns:
 _CHINESE = CHINESE_NUMERAL.pattern
 _NUMERAL_CHARACTERS = "零〇一二两三四五六七八九十百千万亿"
 _NUMBER = rf"{_CHINESE}|\d+"
+_ITEM_ASKED = "讲|说|是|啥|什么|指的|具体|包括|的内容"  # after an item marker: 二是讲的啥, 二要是什么
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +128,9 @@ def _patterns() -> _Patterns:
     step = (rf"(?:{from_end})第(?P<from_end>{_NUMBER})(?:{noun})"  # 倒数第二条
             rf"|第[（(]?(?P<ordinal>{_NUMBER})[）)]?(?:{noun})"  # 第三部分, 第（二）项
             rf"|(?P<last>{last})(?:{noun})"  # 最后一部分
-            rf"|(?P<marker>{_CHINESE})、|[（(](?P<paren>{_NUMBER})[）)]")  # 二、 （二）; not "1、2月"
+            rf"|(?P<marker>{_CHINESE})、|[（(](?P<paren>{_NUMBER})[）)]"  # 二、 （二）; not "1、2月"
+            # An item marker asked about: "回顾去年的工作，二是讲的啥"; not "统一是", "二是指标".
+            rf"|(?:(?<![\u4e00-\u9fff])|(?<=[里中的]))(?P<item>{_CHINESE})[是要](?={_ITEM_ASKED})")
     return _Patterns(
         asks_time=rules.any_of(groups["asks_time"]),
         asks_quantity=rules.any_of(groups["asks_quantity"]),
@@ -187,7 +193,7 @@ def _step_value(match: re.Match[str]) -> int | None:
     if match.group("from_end"):
         value = _number(match.group("from_end"))
         return -value if value else None
-    number = match.group("ordinal") or match.group("marker") or match.group("paren")
+    number = match.group("ordinal") or match.group("marker") or match.group("paren") or match.group("item")
     return _number(number) if number else None
 
 
@@ -324,6 +330,7 @@ def parse_question(question: str) -> Query:
         years=tuple(sorted(years_in(normalized))),
         part=part[0] if part else None,
         position=tuple(value for value, _ in steps),
+        item_marker=steps[-1][1] if steps and steps[-1][1][-1] in "是要" else "",
         list_size=list_size(normalized) if steps else None,
         reference=part[1] if part else "",
         commitments=commitments_intent(question),

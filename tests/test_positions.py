@@ -92,6 +92,29 @@ def test_a_part_pointed_at_is_quoted_with_its_items():
     assert plain is not None and plain.outline == ()
 
 
+@pytest.mark.parametrize(("question", "position", "marker"), [
+    ("回顾去年的工作，二是讲的啥", (2,), "二是"),
+    ("“一要聚焦主线”后面，二要是啥", (2,), "二要"),  # 一要 inside the quote points nowhere
+    ("统一是什么意思", (), ""),
+    ("第三部分里的二是讲了什么", (3, 2), "二是"),
+])
+def test_an_item_marker_asked_about_is_a_position(question, position, marker):
+    query = parse_question(question)
+    assert query.position == position and query.item_marker == marker
+
+
+def test_an_item_marker_points_at_the_item_headed_so():
+    """"…自身建设，二是讲的啥" means the item "二是坚持依法行政", not 二、 nor （二）; where the
+    document says its 二要 inside a paragraph, the words find that paragraph."""
+    text = REPORT.replace("名词解释\n", "四、2025年工作要求\n实现全年目标，要把握以下几点。一要稳字当头。"
+                                       "二要创新驱动，培育新动能。\n名词解释\n")
+    library = Library((build_document("报告.txt", text),))
+    item = library.ask("政府自身建设，二是讲的啥").answer
+    assert item is not None and item.section[-1] == "二是坚持依法行政"
+    inline = library.ask("实现全年目标“一要稳字当头”后面，二要是啥").answer
+    assert inline is not None and "二要创新驱动" in inline.highlight + inline.text
+
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
