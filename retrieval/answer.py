@@ -326,6 +326,11 @@ class PassageJudged:
         sentence = best_sentence(entry, self.held, query.answer_type, opening)
         share = _with_part(sentence.share, self.pointed, self.in_part, self.held.total)
         value = score(self.judged, share, sentence.typed) if score else 0.0
+        if self.pointed and self.judged.part_heading_here:
+            # It opens the part pointed at ("第三部分第六点是啥"): that part's heading says what it
+            # is ("第六，不失时机抓好春季农业生产。"), not the sentence holding most of its words.
+            heading = _heading_sentence(entry, self.judged.part_depth)
+            sentence = replace(sentence, text=heading or sentence.text)
         if not index.documents[entry.chunk.doc].sections:
             # Ranked as read alone, quoted and judged as read under its first sentence.
             sentence = best_sentence(entry, self.held, query.answer_type, opening, unheaded=True)
@@ -343,6 +348,17 @@ class PassageJudged:
             return None
         share = self.held.share(tuple(1.0 if forms or link else 0.0 for _, forms, link in self.held.terms))
         return _with_part(share, self.pointed, self.in_part, self.held.total), query.answer_type is not None
+
+
+def _heading_sentence(entry: Entry, depth: int) -> str | None:
+    """The passage's sentence that opens with the heading at that depth of its path (its own
+    heading for 0), verbatim; None if its path is not that deep or no sentence does."""
+    path = entry.chunk.path
+    if not path or depth > len(path):
+        return None
+    heading = normalize(path[depth - 1 if depth else -1])[:12]
+    return next((verbatim for verbatim, normalized in entry.sentences if normalized.startswith(heading)),
+                None)
 
 
 def _with_part(share: float, pointed: bool, in_part: bool, total: float) -> float:

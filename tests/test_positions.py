@@ -73,6 +73,18 @@ def test_the_library_quotes_the_section_at_a_position(report, question, expected
     assert answer is not None and answer.doc == "报告.txt" and expected in answer.text
 
 
+@pytest.mark.parametrize("question", ["春耕生产部署会讲话第二部分第一点是啥",
+                                      "部署会讲话第二部分第一点讲的什么"])
+def test_a_part_pointed_at_is_highlighted_by_its_heading(question):
+    """The heading says what the part is. A sentence of its body that holds more of the question's
+    words (those naming the speech) is no answer to "第一点是啥"."""
+    speech = ("在全省春耕生产部署会上的讲话\n同志们：\n一、关于形势\n今年春耕形势总体较好。\n二、关于任务\n"
+              "第一，抓好备耕工作。各地要把这次春耕生产部署会的精神传达到基层，抓紧检修农机。\n"
+              "第二，稳定粮食面积。确保粮食播种面积稳中有增。\n")
+    answer = Library((build_document("讲话.txt", speech),)).ask(question).answer
+    assert answer is not None and answer.highlight == "第一，抓好备耕工作。"
+
+
 def test_a_part_pointed_at_is_quoted_with_its_items():
     """"十条方针里第五条讲的什么": the part's heading and lead-in ("…做好以下四项工作：") say
     nothing of what it asks; its items do, so they are quoted with it, and outlined."""
