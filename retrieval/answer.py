@@ -31,6 +31,7 @@ from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
 from retrieval.text.numerals import numeral_variants
+from retrieval.text.places import places_named_by
 from retrieval.text.sentences import split_sentences
 from retrieval.text.tokens import equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
@@ -684,6 +685,16 @@ def _names_an_unknown_code(query: Query, index: Index) -> bool:
     return any(not index.seen(code) and not all(map(index.seen, phrase_words(code))) for code in codes)
 
 
+def _names_another_place(best: Judged, query: Query, index: Index) -> bool:
+    """Whether the question names a city or county by its full name that the answer's passage
+    never mentions, and that does not name the answer's document: "广东省政府工作报告里深圳市2024年
+    GDP是多少" is not answered by the province's figure, "包头市数字政府建设考评办法的文号" is
+    answered by the Baotou notice, which says 全市."""
+    entry = index.entries[best.position]
+    return any(stem not in entry.matchable and word not in entry.named and stem not in entry.named
+               for word, stem in places_named_by(query.own_terms))
+
+
 def _holds_years_asked(best: Judged, query: Query, index: Index) -> bool:
     """Whether the answer's passage (with its heading path) holds each year the question names
     outright, as written or as its document says it: "脱贫座谈会讲话里2019年底贫困人口还剩多少"
@@ -711,6 +722,7 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
 
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if (not ranked or not _answers(ranked[0], query, index) or _names_an_unknown_code(query, index)
+            or _names_another_place(ranked[0], query, index)
             or not _from_named(ranked[0], _referenced(query, wanted, index), index)):
         return NoAnswer(query.text, results)
     asked_of_one = doc is not None or bool(named)

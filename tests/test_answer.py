@@ -294,6 +294,24 @@ def test_a_thing_named_by_a_code_no_passage_uses_is_not_answered_from_its_neighb
     assert library.ask("北京PM2.5年均浓度多少").answer is not None  # a measure with a point is no code
 
 
+def test_a_city_the_passage_never_mentions_is_not_answered_with_the_provinces_figure():
+    """"广东报告里深圳市2024年GDP是多少": the province's 地区生产总值 is no answer; a city the
+    passage does mention is answered, and so is a city that is the document's own place."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2025年广东省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "2024年全省地区生产总值14.16万亿元，增长3.5%。\n"
+              "广州市地区生产总值3.1万亿元，增长2.1%。\n")
+    notice = ("包头市数字政府建设考评办法\n包府办发〔2022〕43号\n一、考评对象\n"
+              "全市各旗县区人民政府及市直各部门。\n")
+    library = Library((build_document("广东.txt", report), build_document("包头.txt", notice)))
+    assert library.ask("广东报告里深圳市2024年GDP是多少").answer is None
+    assert library.ask("广东报告里2024年GDP是多少").answer is not None
+    assert library.ask("广东报告里广州市2024年GDP是多少").answer is not None
+    assert library.ask("包头市数字政府考评对象是谁").answer is not None
+
+
 def yearly_report(year: int, place: str, review: str = "") -> Document:
     """A province's report of a year: its review of the year before (with `review` added), its targets."""
     from retrieval.document import build_document

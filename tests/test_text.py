@@ -208,3 +208,11 @@ def test_spaces_go_as_the_two_space_rules_took_them():
     texts += ["a b", " a b ", "a  \n b", "x\x00y", "ab 12 中 c", "a \x00 b", "\x00 a", "a\u3000b", "Ａ b",
               "new 2022", "2022 年", "x\t\ty\n"]
     assert [module._normalized(t) for t in texts] == [reference(t) for t in texts]
+
+
+def test_the_places_a_question_names_by_full_name():
+    from retrieval.text.places import places_named_by
+
+    words = ["湖北省", "武汉市", "去年", "gdp", "大型超市", "全县", "环县", "凉山彝族自治州", "自贸区", "县"]
+    # 环县: a name of one character is too short to look for in a passage.
+    assert places_named_by(words) == [("武汉市", "武汉"), ("凉山彝族自治州", "凉山彝族")]

@@ -1,0 +1,43 @@
+"""Places a question names by their full name: "武汉市", "凉山彝族自治州".
+
+The words come from data/rules/places.txt, the file the document profile reads too
+(retrieval/profile.py): its provinces, and its words that only end like a place (全县, 大型超市
+ends in 超市). This module reads just those groups, so that answering a question does not import
+the profile's code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from retrieval.rules import RULES_DIR, parse_rule_groups
+
+# Suffixes of a place a question names by its full name ("武汉市", "环县"): not 区, which ends too
+# many words that are no place of their own (核心区, 自贸区…). Longest first.
+SUFFIXES = ("自治州", "自治县", "市", "县", "州", "旗", "盟")
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """Every name of a province, the words that only end like a place, the phrases before a suffix."""
+    groups = parse_rule_groups((RULES_DIR / "places.txt").read_text(encoding="utf-8").splitlines())
+    provinces = frozenset(name for line in groups["provinces"] for name in line.split())
+    return provinces, tuple(groups["not_places"]), tuple(groups["not_place_starts"])
+
+
+def places_named_by(words: Iterable[str]) -> list[tuple[str, str]]:
+    """(word, its name without the suffix) for each word that names a city, county or prefecture
+    by its full name: "武汉市" → ("武汉市", "武汉"). Not a word that only ends like one (大型超市,
+    全县, 这次县), a province (湖北省), nor a name of one character (环县: 环 is in too many
+    words to be looked for)."""
+    provinces, not_places, not_place_starts = _rules()
+    found = []
+    for word in words:
+        suffix = next((s for s in SUFFIXES if word.endswith(s)), None)
+        if suffix is None or len(word) <= len(suffix) + 1 or word in provinces:
+            continue
+        if word.endswith(not_places) or word.startswith(not_place_starts):
+            continue
+        found.append((word, word[: -len(suffix)]))
+    return found
