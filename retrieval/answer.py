@@ -126,8 +126,11 @@ class Wanted:
             for (weight, forms, link), importance in zip(
                 (_wanted_term(t, index) for t in query.own_terms), query.own_weights, strict=True)
         )
-        naming = tuple(w >= 1.0 or t in query.naming_words for t, w in zip(query.own_terms, query.own_weights,
-                                                                          strict=True))
+        # A year asked of a report named by another ("2022年政府工作报告说2021年粮食产量多少") is
+        # what that report speaks of; it names no document (the 2021 report's 2021 targets).
+        asked = {str(year) for year in query.years_asked} if query.named_by_year else set()
+        naming = tuple((w >= 1.0 and t not in asked) or t in query.naming_words
+                       for t, w in zip(query.own_terms, query.own_weights, strict=True))
         return cls(terms, sum(weight for weight, _, _ in terms), naming)
 
     def naming_terms(self) -> Iterable[tuple[float, tuple[tuple[str, float], ...], YearLink | None]]:

@@ -63,3 +63,17 @@ def test_a_report_named_by_year_is_not_answered_from_another_years_report():
     assert isinstance(reports.ask("2021年政府工作报告个人所得税起征点提到多少"), PassageAnswer)
     declined = reports.ask("2022年政府工作报告个人所得税起征点提到多少")
     assert isinstance(declined, NoAnswer) and declined.results, "the 2022 report does not say"
+
+
+def test_a_year_asked_of_a_report_named_by_another_year_names_no_document():
+    """"2022年政府工作报告说2021年粮食产量多少": 2021 is what the 2022 report reviews; it does not
+    name the 2021 report, whose target for 2021 holds the same words and its year in its heading."""
+    def national(year: int, review: str, target: str) -> str:
+        return (f"{year}年政府工作报告\n各位代表：\n一、{year - 1}年工作回顾\n{review}\n"
+                f"二、{year}年重点工作\n{target}\n")
+
+    reports = library(
+        ("2021.txt", national(2021, "粮食产量1.34万亿斤。", "2021年粮食产量保持在1.3万亿斤以上。")),
+        ("2022.txt", national(2022, "粮食产量1.37万亿斤，创历史新高。", "粮食产量保持在1.3万亿斤以上。")))
+    answer = reports.ask("2022年政府工作报告说2021年粮食产量多少斤").answer
+    assert answer is not None and answer.doc == "2022.txt" and "1.37万亿斤" in answer.highlight
