@@ -677,8 +677,9 @@ class SparseBM25:
             for row, col in enumerate(cols.tolist()):
                 at[row] = self._find_in(col, docs)
             return at
+        keys = docs.astype(self._indices.dtype, copy=False)  # as _search would, once for every term
         for row, (a, b) in enumerate(zip(first.tolist(), last.tolist(), strict=True)):
-            at[row] = _search(self._indices[a:b], docs)
+            at[row] = np.searchsorted(self._indices[a:b], keys)
         at = first[:, None] + np.minimum(at, (last - first - 1)[:, None])
         return np.where(self._indices[at] == docs, at, -1)
 
@@ -1043,13 +1044,14 @@ class GroupSource:
         if found is not None or not read:
             return found if found is not None else self.postings[j]
         docs, values = self.postings[j]
-        # The ranges of the groups using it, joined only now: most columns are kept, or never read (a
-        # column of 今年 in 20 years' reports joins thousands of ranges).
-        starts, stops = _joined_spans([self.spans[g] for g in self.keys[j][1]])
+        groups = self.keys[j][1]
         # Found by their ranges (a few searches) where there are far fewer ranges than postings, else
-        # by each posting's group.
-        kept = _in_ranges(docs, starts, stops) if 8 * len(starts) < len(docs) \
-            else np.flatnonzero(self.uses[j][self.group_of[docs]])
+        # by each posting's group. The ranges are joined only then: a column of 今年 in 20 years'
+        # reports joins thousands of them.
+        if 8 * sum(len(self.spans[g][0]) for g in groups) < len(docs):
+            kept = _in_ranges(docs, *_joined_spans([self.spans[g] for g in groups]))
+        else:
+            kept = np.flatnonzero(self.uses[j][self.group_of[docs]])
         found = docs[kept], values[kept]
         self.kept.keep(self.keys[j], found)
         return found
