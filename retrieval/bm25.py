@@ -929,8 +929,9 @@ class ReadPostings:
     ones takes their place, the least read first, and a list read no more often than those kept waits
     until it is. Emptying a full budget instead converted the most asked lists again after every few
     questions: at 1M passages the lists 220 questions read are 123 MB (body), 33 MB (heading); a
-    third of the conversions at a 32 MB budget. Races between threads only cost a recomputation.
-    The lists kept are read-only: a reader that wrote to one would change what later questions read."""
+    third of the conversions at a 32 MB budget. A lock keeps the counts and the budget right between
+    threads (two converting one list at once only cost a recomputation). The lists kept are read-only:
+    a reader that wrote to one would change what later questions read."""
 
     def __init__(self, budget_mb: float, shortest: int = READ_KEPT_MIN) -> None:
         self.budget = int(budget_mb * 2**20)
@@ -939,24 +940,27 @@ class ReadPostings:
         self._kept: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # reads by column, of the lists long enough to keep (a few thousand columns)
         self._reads: defaultdict[int, int] = defaultdict(int)
+        self._lock = threading.Lock()
 
     def read(self, column: int, docs: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Column's list (docs, values) as read: kept if it was, else converted (and kept if it can be)."""
         found = self._kept.get(column)
         if len(docs) < self.shortest:
             return found if found is not None else _as_read(docs, values)
-        self._reads[column] += 1
+        with self._lock:
+            self._reads[column] += 1
         if found is None:
             found = _as_read(docs, values)
             for array in found:
                 array.flags.writeable = False
-            self._keep(column, found)
+            with self._lock:
+                self._keep(column, found)
         return found
 
     def _keep(self, column: int, found: tuple[np.ndarray, np.ndarray]) -> None:
         """Keep column's list, in place of kept ones read less often (the least first) if need be."""
         size = sum(array.nbytes for array in found)
-        if size > self.budget:
+        if size > self.budget or column in self._kept:  # too long, or kept by another thread meanwhile
             return
         reads = self._reads[column]
         if self.used + size > self.budget:

@@ -756,6 +756,38 @@ def test_posting_lists_read_most_often_stay_kept() -> None:
     assert kept.read(0, docs, values)[0] is first[0]  # kept, not converted again
 
 
+def test_posting_lists_kept_by_several_threads_stay_within_the_budget() -> None:
+    # Threads answering at once read and keep lists through one ReadPostings: every list read is the list,
+    # and what is kept is what is counted, within the budget.
+    import threading
+
+    rng = random.Random("read-postings-threads")
+    corpus = random_corpus(rng) * 4
+    index = SparseBM25(corpus, "plus", **random_params(rng, "plus"))
+    columns = range(len(index.vocabulary))
+    sizes = [len(index._postings(col)[0]) for col in columns]
+    kept = bm25.ReadPostings(budget_mb=5 * max(sizes) * 12 / 2**20, shortest=2)
+    wrong: list[int] = []
+
+    def reader(seed: int) -> None:
+        picks = random.Random(seed)
+        for _ in range(300):
+            col = picks.choice(columns)
+            docs, values = index._postings(col)
+            read_docs, read_values = kept.read(col, docs, values)
+            same = np.array_equal(read_docs, docs) and np.array_equal(read_values, values.astype(np.float32))
+            if not same:
+                wrong.append(col)
+
+    threads = [threading.Thread(target=reader, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not wrong
+    assert kept.used == sum(a.nbytes for pair in kept._kept.values() for a in pair) <= kept.budget
+
+
 def test_sums_are_zeroed_float32_one_per_document() -> None:
     # Accumulators' arrays, on huge pages or not: zeroed, float32, writable, one per document.
     for n in (1, 1000, (bm25.HUGE_PAGE // 4) + 12_345):
