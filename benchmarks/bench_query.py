@@ -29,7 +29,9 @@ questions with Library.ask (measure_library; --skip-library to leave it out).
     .venv/bin/python benchmarks/bench_query.py --segmenter     # jieba vs retrieval/segmenter.py
 
 The last line printed is one JSON object for the largest N; ask_p50_ms and ask_p99_ms are the
-whole answer's (Library.ask), the rest of "library" how it was built.
+whole answer's (Library.ask), the rest of "library" how it was built; replies_sha256 names every
+reply (passages and exact scores), so that two versions of the code can be compared (--replies
+writes them out, one line per question).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from retrieval.index import BM25_PARAMS, Prepared, prepare  # noqa: E402
 from retrieval.library import Library  # noqa: E402
 from retrieval.models import Chunk, Document, Profile, Section  # noqa: E402
 from retrieval.reader import read_text  # noqa: E402
+from retrieval.reply import NoAnswer, PassageAnswer, Reply  # noqa: E402
 from retrieval.text.tokens import tokenize, tokenizer_fingerprint  # noqa: E402
 
 T = TypeVar("T")
@@ -124,6 +127,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--skip-peers", action="store_true", help="only the project's index")
     parser.add_argument("--skip-save", action="store_true", help="do not time save/load")
     parser.add_argument("--skip-library", action="store_true", help="do not measure Library.ask")
+    parser.add_argument("--replies", type=Path,
+                        help="write every Library.ask reply (passages, exact scores) here, one JSON line "
+                             "each, to compare two versions of the code question by question")
     parser.add_argument("--library-passes", type=int, default=2,
                         help="timed passes of Library.ask over every question")
     parser.add_argument("--segmenter", action="store_true",
@@ -325,6 +331,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
               f"{args.library_passes}, {extra['answered']} answered); built in {library.build_s:.1f} s "
               f"({extra['prepare_s']:.1f} s making documents ready), resident {library.rss_mb:.0f} MB, "
               f"build peak {library.build_peak_mb:.0f} MB, index files {extra['index_files_mb']:.0f} MB")
+        print(f"    replies (passages, exact scores) of every question: sha256 {extra['replies_sha256']}")
         result.update(ask_p50_ms=round(library.p50_ms, 3), ask_p99_ms=round(library.p99_ms, 3),
                       library=rounded({k: v for k, v in {**asdict(library), **extra}.items()
                                        if k not in ("extra", "same_top5")}))
@@ -337,6 +344,8 @@ def run_child(name: str, n: int, args: argparse.Namespace) -> Measured:
                "--library-passes", str(args.library_passes)]
     if args.skip_save:
         command.append("--skip-save")
+    if args.replies:
+        command += ["--replies", str(args.replies)]
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return Measured(**json.loads(out.splitlines()[-1]))
 
@@ -394,7 +403,8 @@ def measure_library(sentences: list[str], tokens: list[list[str]], rng: random.R
         gc.collect()
         measured = Measured(build_s=build_s, build_peak_mb=status_mb("VmHWM") - before)
         asked = QUESTIONS + [question for question, _ in questions(sentences, args.queries, rng)]
-        answered = sum(library.ask(q, top_k=3).answer is not None for q in asked)  # the untimed pass
+        replies = [reply_record(library.ask(q, top_k=3)) for q in asked]  # the untimed pass
+        answered = sum(reply["answer"] is not None for reply in replies)
         times = []
         for _ in range(args.library_passes):
             for question in asked:
@@ -407,8 +417,22 @@ def measure_library(sentences: list[str], tokens: list[list[str]], rng: random.R
         index_files = sum(f.stat().st_size for f in Path(cache).rglob("*.npy"))
         measured.extra = {"prepare_s": prepare_s, "documents": len(documents), "answered": answered,
                           "passages": len(library.index), "chars": chars,
-                          "index_files_mb": index_files / 2**20}
+                          "index_files_mb": index_files / 2**20,
+                          "replies_sha256": hashlib.sha256(json.dumps(replies).encode()).hexdigest()}
+        if args.replies:
+            args.replies.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in replies),
+                                    encoding="utf-8")
     return measured
+
+
+def reply_record(reply: Reply) -> dict:
+    """A reply as compared between versions of the code: its kind, and each passage it quotes (answer,
+    alternatives or results, other documents) by document, section, highlight and exact score (hex)."""
+    passages = reply.results if isinstance(reply, NoAnswer) else reply.passages
+    also = reply.also if isinstance(reply, PassageAnswer) else ()
+    return {"question": reply.question, "kind": type(reply).__name__,
+            "answer": reply.answer.doc if reply.answer else None,
+            "passages": [(p.doc, p.section_id, p.highlight, p.score.hex()) for p in (*passages, *also)]}
 
 
 def measure_ours(corpus: list[list[str]], queries: list[list[str]], args: argparse.Namespace) -> Measured:

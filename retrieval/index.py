@@ -631,8 +631,10 @@ class QueryScores:
 
     def at(self, positions: np.ndarray) -> np.ndarray:
         """Index.scores(query)[positions], bit for bit: the same operations, for those passages only."""
-        body, head, years = self._scorers
         positions = np.asarray(positions, dtype=np.int64)
+        if not len(positions):  # rank asks the passages found by their place, most often none: ~100 array
+            return np.zeros(0)  # operations (a search per term and field) for nothing
+        body, head, years = self._scorers
         total = body(positions) + HEADING_WEIGHT * head(positions)
         if years:
             group_of = self.index._year_number[positions]

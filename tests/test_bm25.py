@@ -682,7 +682,7 @@ def test_stored_contributions_widen_to_float32_as_astype_does() -> None:
         assert bm25._as_float32(values).tobytes() == values.astype(np.float32).tobytes()
     wide = np.random.default_rng(0).random(100).astype(np.float32)
     widened = bm25._as_float32(wide)
-    assert widened.tobytes() == wide.tobytes() and widened is not wide  # a copy: scan scales it in place
+    assert widened.tobytes() == wide.tobytes() and widened is not wide  # a copy: kept ones are read-only
 
 
 def test_approximations_refuse_terms_that_could_lower_a_score() -> None:
@@ -718,7 +718,8 @@ def test_the_best_documents_are_found_when_the_stored_contributions_rank_them_lo
 
 
 def test_posting_lists_kept_as_read_are_the_lists_as_read() -> None:
-    # ReadPostings: a list kept (long enough) or not, read again, within the budget or past it (emptied).
+    # ReadPostings: a list kept (long enough) or not, read again, within the budget or past it; kept
+    # lists read-only, and never more kept than the budget.
     rng = random.Random("read-postings")
     corpus = random_corpus(rng) * 3
     index = SparseBM25(corpus, "plus", **random_params(rng, "plus"))
@@ -731,5 +732,67 @@ def test_posting_lists_kept_as_read_are_the_lists_as_read() -> None:
         assert read_docs.dtype == np.intp and read_values.dtype == np.float32
         np.testing.assert_array_equal(read_docs, docs)
         np.testing.assert_array_equal(read_values, values.astype(np.float32))
-        assert (col in kept._kept) == (sizes[col] >= 2)
-        assert kept.used <= kept.budget
+        if sizes[col] < 2:
+            assert col not in kept._kept
+        assert kept.used == sum(a.nbytes for pair in kept._kept.values() for a in pair) <= kept.budget
+        assert all(not a.flags.writeable for pair in kept._kept.values() for a in pair)
+
+
+def test_posting_lists_read_most_often_stay_kept() -> None:
+    # A budget for two of three lists: the two read most often stay, whatever the order of the reads;
+    # a list read as often as those kept waits, one read more often takes the place of the least read.
+    docs = np.arange(0, 3000, 3, dtype=np.int32)
+    values = np.ones(len(docs), dtype=np.float16)
+    size = len(docs) * (np.dtype(np.intp).itemsize + 4)
+    kept = bm25.ReadPostings(budget_mb=2.5 * size / 2**20, shortest=1)
+    for col in (0, 0, 0, 1, 1, 2):
+        kept.read(col, docs, values)
+    assert set(kept._kept) == {0, 1}
+    kept.read(2, docs, values)  # read twice, as often as 1: not kept in its place
+    assert set(kept._kept) == {0, 1}
+    kept.read(2, docs, values)  # three times: more often than 1
+    assert set(kept._kept) == {0, 2}
+    first = kept.read(0, docs, values)
+    assert kept.read(0, docs, values)[0] is first[0]  # kept, not converted again
+
+
+def test_posting_lists_kept_by_several_threads_stay_within_the_budget() -> None:
+    # Threads answering at once read and keep lists through one ReadPostings: every list read is the list,
+    # and what is kept is what is counted, within the budget.
+    import threading
+
+    rng = random.Random("read-postings-threads")
+    corpus = random_corpus(rng) * 4
+    index = SparseBM25(corpus, "plus", **random_params(rng, "plus"))
+    columns = range(len(index.vocabulary))
+    sizes = [len(index._postings(col)[0]) for col in columns]
+    kept = bm25.ReadPostings(budget_mb=5 * max(sizes) * 12 / 2**20, shortest=2)
+    wrong: list[int] = []
+
+    def reader(seed: int) -> None:
+        picks = random.Random(seed)
+        for _ in range(300):
+            col = picks.choice(columns)
+            docs, values = index._postings(col)
+            read_docs, read_values = kept.read(col, docs, values)
+            same = np.array_equal(read_docs, docs) and np.array_equal(read_values, values.astype(np.float32))
+            if not same:
+                wrong.append(col)
+
+    threads = [threading.Thread(target=reader, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not wrong
+    assert kept.used == sum(a.nbytes for pair in kept._kept.values() for a in pair) <= kept.budget
+
+
+def test_sums_are_zeroed_float32_one_per_document() -> None:
+    # Accumulators' arrays, on huge pages or not: zeroed, float32, writable, one per document.
+    for n in (1, 1000, (bm25.HUGE_PAGE // 4) + 12_345):
+        sums = bm25._zeroed_sums(n)
+        assert sums.dtype == np.float32 and sums.shape == (n,) and sums.flags.writeable
+        assert not sums.any()
+        sums[::7] += 1.5
+        assert float(sums.sum()) == 1.5 * len(range(0, n, 7))
