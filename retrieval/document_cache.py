@@ -125,6 +125,11 @@ def keep_document(cache_dir: Path | None, key: str, document: Document) -> None:
     _remember(key, document)
 
 
+def store_document(cache_dir: Path, key: str, pickled: bytes) -> None:
+    """Store a Document already pickled (a parse worker sends it so) in the cache folder, as it is."""
+    _store(cache_dir, key, pickled, pickled=True)
+
+
 # The documents read recently, by key: a /reload reads every file but unpickles none it has
 # already (1,000 documents: 0.9 s), and the new library shares them with the old one.
 _RECENT: OrderedDict[str, Document] = OrderedDict()

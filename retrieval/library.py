@@ -39,6 +39,7 @@ from retrieval.document_cache import (
     read_file,
     save_manifest,
     store_commitments,
+    store_document,
     store_prepared,
     store_prepared_pickles,
     without_words,
@@ -439,9 +440,17 @@ def _read(data_dir: Path, cache_dir: Path | None,
         from retrieval.parse_workers import ParseJob, parse_all
 
         jobs = [ParseJob(name, data, corrections.get(name)) for name, data, _ in missing]
-        for (name, _, key), result in zip(missing, parse_all(jobs, limits), strict=True):
+        stored: set[int] = set()
+
+        def store(number: int, pickled: bytes) -> None:  # a worker's Document, stored as it arrives
+            assert cache_dir is not None
+            store_document(cache_dir, missing[number][2], pickled)
+            stored.add(number)
+
+        results = parse_all(jobs, limits, pickled=store if cache_dir else None)
+        for number, ((name, _, key), result) in enumerate(zip(missing, results, strict=True)):
             if isinstance(result, Document):
-                keep_document(cache_dir, key, result)
+                keep_document(None if number in stored else cache_dir, key, result)
                 found[name] = (result, key)
             else:
                 found[name] = result
