@@ -40,10 +40,12 @@ from retrieval.index import Earlier, Prepared, is_saved, packed, unpacked
 from retrieval.models import Document, DocumentError
 from retrieval.reader import MAX_FILE_BYTES
 from retrieval.rules import RULES_DIR
+from retrieval.words import NO_WORDS, Words
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 3  # bump when what is stored changes shape (3: sentences as spans of the passage)
+# Bump when what is stored changes shape (3: sentences as spans of the passage; 4: words numbered).
+CACHE_FORMAT = 4
 _SUFFIX, _PREPARED, _WORDS = ".document.pickle", ".prepared.pickle", ".words.pickle"
 _COMMITMENTS = ".commitments.pickle"  # a document's commitments (retrieval/commitments.py)
 _ENTRIES = (_SUFFIX, _PREPARED, _WORDS, _COMMITMENTS)
@@ -169,7 +171,8 @@ def load_prepared(cache_dir: Path, key: str, document: Document, with_words: boo
     if not with_words:
         return found
     words = _load(cache_dir, key, _WORDS)
-    if not (isinstance(words, tuple) and len(words) == 2):
+    if not (isinstance(words, tuple) and len(words) == 2
+            and all(isinstance(w, Words) and w.is_valid() and len(w) == len(found.entries) for w in words)):
         return None
     return dataclasses.replace(found, body=words[0], head=words[1])
 
@@ -204,7 +207,7 @@ def store_prepared_pickles(cache_dir: Path, key: str, pickles: PreparedPickles) 
 
 
 def without_words(prepared: Prepared) -> Prepared:
-    return dataclasses.replace(prepared, body=(), head=())
+    return dataclasses.replace(prepared, body=NO_WORDS, head=NO_WORDS)
 
 
 @lru_cache(maxsize=1)

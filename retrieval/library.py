@@ -280,7 +280,7 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
     for key, document in zip(keys, documents, strict=True):
         wanted = with_words if isinstance(with_words, bool) else key in with_words
         ready = _RECENT.get(key)
-        if ready is not None and ready.body == () and ready.entries and wanted:
+        if ready is not None and not len(ready.body) and ready.entries and wanted:
             ready = load_prepared(cache_dir, key, document) if cache_dir else None  # the words are on disk
         elif ready is not None and cache_dir and not has_prepared(cache_dir, key):
             store_prepared(cache_dir, key, ready)  # remembered, but not yet on disk
