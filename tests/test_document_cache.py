@@ -130,16 +130,28 @@ def test_a_new_cache_format_gives_every_entry_a_new_key(monkeypatch):
 
 
 def test_words_stored_as_strings_before_they_were_numbered_are_not_read(folders, counted, monkeypatch):
-    """The words entry of a document in the layout before CACHE_FORMAT 4 (each passage's words as
-    strings) is refused, so the document's words are made again."""
+    """A prepared entry whose words are in the layout before CACHE_FORMAT 4 (each passage's words
+    as strings) is refused, so the document's words are made again. Each entry is one file."""
     data, cache = folders
     library, _ = load_library(data, cache)
+    assert not list(cache.glob("*.words.pickle")), "the words are in the prepared entry's file"
     key, document = library.keys[0], library.documents[0]
     stored = document_cache.load_prepared(cache, key, document)
     assert stored is not None and list(stored.body) == [tuple(tokenize(c.text)) for c in document.chunks]
-    (cache / f"{key}.words.pickle").write_bytes(pickle.dumps((tuple(stored.body), tuple(stored.head))))
+    entry = cache / f"{key}.prepared.pickle"
+    with entry.open("rb") as file:
+        rest = pickle.load(file)
+    entry.write_bytes(pickle.dumps(rest) + pickle.dumps((tuple(stored.body), tuple(stored.head))))
     assert document_cache.load_prepared(cache, key, document) is None
     assert document_cache.load_prepared(cache, key, document, with_words=False) is not None
+
+
+def test_words_files_of_the_layout_before_are_pruned(folders):
+    data, cache = folders
+    cache.mkdir()
+    (cache / f"{'0' * 64}.words.pickle").write_bytes(b"words apart, CACHE_FORMAT 3")
+    load_library(data, cache)
+    assert not list(cache.glob("*.words.pickle"))
 
 
 def test_an_unreadable_entry_is_built_again(folders, counted, monkeypatch):
