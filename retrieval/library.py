@@ -322,7 +322,8 @@ def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None
                 store_prepared(cache_dir, key, made[key])
         return made
     job = _PrepareJob(tuple(missing), cache_dir, fingerprint)
-    batch = max(1, len(missing) // (workers * 16))  # small batches: no worker idles long at the end
+    # Small batches: no worker idles long at the end (1,000 documents: 7 a batch, ~0.1 s of work).
+    batch = max(1, len(missing) // (workers * 64))
     with gc_paused(), worker_pool(workers, tokenize, _start_preparing, (os.getpid(), job)) as pool:
         results = pool.map(_prepare_in_worker, range(len(missing)), chunksize=batch)
         made = {key: from_pickles(document, pickles)
