@@ -129,13 +129,49 @@ class SparseBM25:
     def __init__(self, corpus: Sequence[Sequence[str]], variant: Variant, *, k1: float = 1.5,
                  b: float = 0.75, epsilon: float = 0.25, delta: float | None = None,
                  hot_memory_mb: float = HOT_MEMORY_MB, weight_dtype: WeightType = WEIGHT_DTYPE) -> None:
-        _check_parameters(corpus, variant, k1, b)
+        _check_parameters(len(corpus), variant, k1, b)
+        columns: defaultdict[str, int] = defaultdict()
+        columns.default_factory = columns.__len__  # looked up while missing: the terms before it
+        doc_len = np.fromiter(map(len, corpus), dtype=np.int32, count=len(corpus))
+
+        def batch_columns(first: int, last: int, total: int) -> np.ndarray:
+            return np.fromiter(map(columns.__getitem__, chain.from_iterable(corpus[first:last])),
+                               dtype=np.int64, count=total)
+
+        self._build(columns, doc_len, batch_columns, variant, k1, b, epsilon, delta, hot_memory_mb,
+                    weight_dtype)
+
+    @classmethod
+    def numbered(cls, terms: Sequence[str], columns: np.ndarray, doc_len: np.ndarray, variant: Variant, *,
+                 k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25, delta: float | None = None,
+                 hot_memory_mb: float = HOT_MEMORY_MB,
+                 weight_dtype: WeightType = WEIGHT_DTYPE) -> SparseBM25:
+        """The index of a corpus given as numbers: document i is the next doc_len[i] entries of
+        `columns`, each the position of its term in `terms`. Terms numbered in order of first
+        appearance (retrieval/words.py number_all) give the index SparseBM25(corpus) builds, bit
+        for bit, without a lookup per token: the same vocabulary, postings and scores."""
+        _check_parameters(len(doc_len), variant, k1, b)
+        index = cls.__new__(cls)
+        doc_len = np.asarray(doc_len, dtype=np.int32)
+        bounds = np.concatenate(([0], np.cumsum(doc_len, dtype=np.int64)))
+        index._build({term: column for column, term in enumerate(terms)}, doc_len,
+                     lambda first, last, total: columns[bounds[first]:bounds[last]],
+                     variant, k1, b, epsilon, delta, hot_memory_mb, weight_dtype)
+        return index
+
+    def _build(self, vocabulary: Mapping[str, int], doc_len: np.ndarray, batch_columns: BatchColumns,
+               variant: Variant, k1: float, b: float, epsilon: float, delta: float | None,
+               hot_memory_mb: float, weight_dtype: WeightType) -> None:
+        """Count the postings (batch_columns(first, last, total): the columns of the tokens of
+        documents first to last, total of them; it may fill the vocabulary as it goes), then derive
+        the rest."""
         self.variant = variant
         self.k1, self.b, self.epsilon = k1, b, epsilon
         self.delta = DEFAULT_DELTA[variant] if delta is None else delta
-        self.n_docs = len(corpus)
-
-        self.vocabulary, self.doc_len, batches = _count_batches(corpus)
+        self.n_docs = len(doc_len)
+        self.doc_len = doc_len
+        batches = _count_batches(doc_len, batch_columns)
+        self.vocabulary = dict(vocabulary)
         self._doc_freq, self._indptr, self._indices, self._tf = _scatter(batches, len(self.vocabulary))
         del batches
         self._derive(hot_memory_mb, weight_dtype)
@@ -177,7 +213,7 @@ class SparseBM25:
         if int(is_fresh.sum()) != len(fresh) or not ordered:
             raise ValueError("old_ids must list kept documents in increasing order, fresh one list per -1")
         n_new = len(old_ids)
-        _check_parameters([()] * n_new, self.variant, self.k1, self.b)
+        _check_parameters(n_new, self.variant, self.k1, self.b)
         new_of_old = np.full(self.n_docs, -1, dtype=np.int32)
         new_of_old[kept] = np.flatnonzero(~is_fresh)
 
@@ -1559,10 +1595,10 @@ def _merged_postings(indptr: np.ndarray, indices: np.ndarray, tf: np.ndarray, ne
     return docs_out[:filled], tf_out[:filled], doc_freq
 
 
-def _check_parameters(corpus: Sequence[Sequence[str]], variant: str, k1: float, b: float) -> None:
+def _check_parameters(n_docs: int, variant: str, k1: float, b: float) -> None:
     if variant not in DEFAULT_DELTA:
         raise ValueError(f"unknown BM25 variant {variant!r}; expected one of {sorted(DEFAULT_DELTA)}")
-    if not corpus:
+    if not n_docs:
         raise ValueError("cannot index an empty corpus")
     if not k1 > 0 or not 0 <= b <= 1:
         raise ValueError(f"need k1 > 0 and 0 <= b <= 1, got k1={k1}, b={b}")
@@ -1571,37 +1607,35 @@ def _check_parameters(corpus: Sequence[Sequence[str]], variant: str, k1: float, 
 Batch = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # terms, their counts, documents, tf
 
 
-def _count_batches(corpus: Sequence[Sequence[str]]) -> tuple[dict[str, int], np.ndarray, list[Batch]]:
-    """Vocabulary (term → column, in order of first appearance), document lengths, postings per batch.
+BatchColumns = Callable[[int, int, int], np.ndarray]  # (first, last document, tokens) → their columns
 
-    The order of first appearance is rank_bm25's order too, which fixes the
-    order in which Okapi sums idfs for its average. Each batch's postings are
-    sorted by term, then document, and hold only what the final arrays need.
 
-    Mapping tokens to numbers is the one step that runs per token in Python, so
-    it is a single dict operation: a lookup in a defaultdict whose default is its
-    own length gives a new term the next column, and a known term its own.
+def _count_batches(doc_len: np.ndarray, batch_columns: BatchColumns) -> list[Batch]:
+    """Postings per batch of BUILD_BATCH_DOCS documents, each batch's sorted by term, then document,
+    holding only what the final arrays need; batch_columns gives a batch's tokens as columns.
 
-    Columns, not positions in the token stream, so that a batch's (column,
-    document) keys fit in 32 bits whenever columns × documents do (a vocabulary
-    of up to 131,072 terms at BUILD_BATCH_DOCS): sorting them, most of a build's
-    time after the lookups, then takes half as long as sorting 64-bit keys.
+    The columns are given in order of first appearance (SparseBM25 numbers its corpus so, and
+    retrieval/words.py number_all): rank_bm25's order, which fixes the order in which Okapi sums
+    idfs for its average. Mapping tokens to numbers is the one step that runs per token in
+    Python, so SparseBM25 does it with a single dict operation per token: a lookup in a
+    defaultdict whose default is its own length gives a new term the next column, and a known
+    term its own.
+
+    Columns, not positions in the token stream, so that a batch's (column, document) keys fit in
+    32 bits whenever columns × documents do (a vocabulary of up to 131,072 terms at
+    BUILD_BATCH_DOCS): sorting them, most of a build's time after the lookups, then takes half
+    as long as sorting 64-bit keys.
     """
-    columns: defaultdict[str, int] = defaultdict()
-    columns.default_factory = columns.__len__  # looked up while missing: the number of terms before it
-    doc_len = np.empty(len(corpus), dtype=np.int32)
     batches = []
-    for first in range(0, len(corpus), BUILD_BATCH_DOCS):
-        docs = corpus[first:first + BUILD_BATCH_DOCS]
-        n = len(docs)
-        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=n)
-        doc_len[first:first + n] = lengths
+    for first in range(0, len(doc_len), BUILD_BATCH_DOCS):
+        n = min(BUILD_BATCH_DOCS, len(doc_len) - first)
+        lengths = doc_len[first:first + n].astype(np.int64)
         total = int(lengths.sum())
         if total == 0:
             continue
-        keys = np.fromiter(map(columns.__getitem__, chain.from_iterable(docs)), dtype=np.int64, count=total)
-        key_type = np.uint32 if len(columns) * n <= KEY32_LIMIT else np.int64  # keys < columns × n
-        keys = keys.astype(key_type, copy=False)
+        columns = batch_columns(first, first + n, total)
+        key_type = np.uint32 if (int(columns.max()) + 1) * n <= KEY32_LIMIT else np.int64  # keys < that
+        keys: np.ndarray = np.array(columns, dtype=key_type)  # a copy: the columns may be the caller's
         keys *= n
         keys += np.repeat(np.arange(n, dtype=key_type), lengths)
         keys.sort()
@@ -1616,7 +1650,7 @@ def _count_batches(corpus: Sequence[Sequence[str]]) -> tuple[dict[str, int], np.
         tf_type = np.uint16 if tf.max() <= np.iinfo(np.uint16).max else np.uint32
         batches.append((terms[term_starts].astype(np.int32), counts.astype(np.int32), doc,
                         tf.astype(tf_type)))
-    return dict(columns), doc_len, batches
+    return batches
 
 
 def _scatter(batches: list[Batch], n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

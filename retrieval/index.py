@@ -16,7 +16,7 @@ import logging
 import math
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -41,6 +41,7 @@ from retrieval.text.normalize import normalize, normalize_each
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.tokens import tokenize
 from retrieval.text.years import YEAR, relative_words
+from retrieval.words import NO_WORDS, Words, number_all
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
 # A question finds its candidates from the postings (QueryScores, bm25.pruned_top_k) and scores only
@@ -303,8 +304,8 @@ class Prepared:
     Library keeps it in the document cache, so a restart tokenizes and normalizes nothing."""
 
     document: Document
-    body: tuple[tuple[str, ...], ...]  # each passage's terms
-    head: tuple[tuple[str, ...], ...]  # each passage's heading-field terms (names + path)
+    body: Words  # each passage's terms (NO_WORDS: not loaded)
+    head: Words  # each passage's heading-field terms (names + path)
     entries: tuple[Entry, ...]
     name_words: tuple[str, ...]  # the words that name the document (Index.documents_named_by)
 
@@ -327,24 +328,20 @@ def unpacked(document: Document, stored: PackedPrepared) -> Prepared:
     entries, name_words = stored
     if len(entries) != len(document.chunks):
         raise ValueError("the stored entries are not this document's passages")
-    return Prepared(document=document, body=(), head=(), name_words=name_words, entries=tuple(
+    return Prepared(document=document, body=NO_WORDS, head=NO_WORDS, name_words=name_words, entries=tuple(
         Entry(chunk, document.title, document.year, *fields)
         for chunk, fields in zip(document.chunks, entries, strict=True)))
 
 
-def prepare(document: Document, body: list[list[str]] | None = None) -> Prepared:
-    """A document made ready to index; body: its passages' terms when already known."""
+def prepare(document: Document, body: Words | Sequence[Sequence[str]] | None = None) -> Prepared:
+    """A document made ready to index; body: its passages' terms when already known.
+
+    The words are kept numbered (retrieval/words.py): each distinct word of the document once,
+    not one string per occurrence, less to pickle to the cache and from a worker process
+    (library.prepare_all), and numbered for the index where they are made."""
     names = document_words(document)
     heading_of = [" ".join((names, *c.path)) for c in document.chunks]
-    # One string object per distinct word of the document, not one per occurrence (7 M words at
-    # 1,000 documents, 1.5 M distinct within their documents): ~300 MB less while a library is
-    # built, and less to pickle to the cache and from a worker process (library.prepare_all).
-    vocabulary: dict[str, str] = {}
-
-    def shared(words: list[str]) -> tuple[str, ...]:
-        return tuple([vocabulary.setdefault(w, w) for w in words])
-
-    heading_tokens = {h: shared(tokenize(h)) for h in set(heading_of)}  # many passages share one heading
+    heading_tokens = {h: tokenize(h) for h in set(heading_of)}  # many passages share one heading
     bodies = [normalize(c.text) for c in document.chunks]
     named = naming_words(document, bodies)
     path_fields = _path_fields(document)
@@ -353,8 +350,8 @@ def prepare(document: Document, body: list[list[str]] | None = None) -> Prepared
         body = [tokenize(c.text) for c in document.chunks]
     return Prepared(
         document=document,
-        body=tuple(map(shared, body)),
-        head=tuple(heading_tokens[h] for h in heading_of),
+        body=body if isinstance(body, Words) else Words.of(body),
+        head=Words.of([heading_tokens[h] for h in heading_of]),
         entries=tuple(_entry(c, document, named, b, path_fields)
                       for c, b in zip(document.chunks, bodies, strict=True)),
         name_words=tuple(dict.fromkeys(words)),
@@ -406,12 +403,13 @@ def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None,
         # built arrays of both fields are never in memory at once.
         made = _reused_field(prepared, earlier, old[number], field) if earlier and old else None
         if made is None:
-            if any(len(p.body) != len(p.entries) for p in prepared):
+            if any(len(p.body) != len(p.entries) or len(p.head) != len(p.entries) for p in prepared):
                 raise MissingWords("the passages' words are needed to build the index")
-            corpus = [words for p in prepared for words in getattr(p, field)]
-            made = SparseBM25(corpus, "plus", k1=BM25_PARAMS["k1"], b=BM25_PARAMS["b"],
-                              delta=BM25_PARAMS["delta"], hot_memory_mb=DENSE_COLUMNS_MB) if corpus else None
-            del corpus
+            terms, numbers, lengths = number_all(getattr(p, field) for p in prepared)
+            made = SparseBM25.numbered(terms, numbers, lengths, "plus", k1=BM25_PARAMS["k1"],
+                                       b=BM25_PARAMS["b"], delta=BM25_PARAMS["delta"],
+                                       hot_memory_mb=DENSE_COLUMNS_MB) if len(lengths) else None
+            del terms, numbers, lengths
         if old:
             old[number] = None  # the earlier index's pages of this field are no longer needed
         if folder is not None and made is not None:
@@ -446,9 +444,9 @@ def _reused_field(prepared: tuple[Prepared, ...], earlier: Earlier, old: SparseB
     words: list[tuple[str, ...]] = []
     for ready in prepared:
         if fresh[first:first + len(ready.entries)].any():
-            if len(ready.body) != len(ready.entries):
+            if len(ready.body) != len(ready.entries) or len(ready.head) != len(ready.entries):
                 return None
-            words += getattr(ready, field)
+            words += getattr(ready, field)  # a few documents' words, as strings
         first += len(ready.entries)
     try:
         return old.reused(earlier.old_ids, words, hot_memory_mb=DENSE_COLUMNS_MB)

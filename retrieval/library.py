@@ -39,6 +39,7 @@ from retrieval.document_cache import (
     read_file,
     save_manifest,
     store_commitments,
+    store_document,
     store_prepared,
     store_prepared_pickles,
     without_words,
@@ -279,7 +280,7 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
     for key, document in zip(keys, documents, strict=True):
         wanted = with_words if isinstance(with_words, bool) else key in with_words
         ready = _RECENT.get(key)
-        if ready is not None and ready.body == () and ready.entries and wanted:
+        if ready is not None and not len(ready.body) and ready.entries and wanted:
             ready = load_prepared(cache_dir, key, document) if cache_dir else None  # the words are on disk
         elif ready is not None and cache_dir and not has_prepared(cache_dir, key):
             store_prepared(cache_dir, key, ready)  # remembered, but not yet on disk
@@ -321,7 +322,8 @@ def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None
                 store_prepared(cache_dir, key, made[key])
         return made
     job = _PrepareJob(tuple(missing), cache_dir, fingerprint)
-    batch = max(1, len(missing) // (workers * 16))  # small batches: no worker idles long at the end
+    # Small batches: no worker idles long at the end (1,000 documents: 7 a batch, ~0.1 s of work).
+    batch = max(1, len(missing) // (workers * 64))
     with gc_paused(), worker_pool(workers, tokenize, _start_preparing, (os.getpid(), job)) as pool:
         results = pool.map(_prepare_in_worker, range(len(missing)), chunksize=batch)
         made = {key: from_pickles(document, pickles)
@@ -439,9 +441,17 @@ def _read(data_dir: Path, cache_dir: Path | None,
         from retrieval.parse_workers import ParseJob, parse_all
 
         jobs = [ParseJob(name, data, corrections.get(name)) for name, data, _ in missing]
-        for (name, _, key), result in zip(missing, parse_all(jobs, limits), strict=True):
+        stored: set[int] = set()
+
+        def store(number: int, pickled: bytes) -> None:  # a worker's Document, stored as it arrives
+            assert cache_dir is not None
+            store_document(cache_dir, missing[number][2], pickled)
+            stored.add(number)
+
+        results = parse_all(jobs, limits, pickled=store if cache_dir else None)
+        for number, ((name, _, key), result) in enumerate(zip(missing, results, strict=True)):
             if isinstance(result, Document):
-                keep_document(cache_dir, key, result)
+                keep_document(None if number in stored else cache_dir, key, result)
                 found[name] = (result, key)
             else:
                 found[name] = result

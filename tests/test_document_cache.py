@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import retrieval.document_cache as document_cache
 import retrieval.library as library_module
 from retrieval.bm25 import SparseBM25
 from retrieval.library import load_library
+from retrieval.text.tokens import tokenize
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
 OTHER = "某县2023年经济工作会议讲话\n同志们：\n一、2023年重点工作\n一是推进基础配套。修建道路10公里。\n"
@@ -115,6 +117,41 @@ def test_the_fingerprint_covers_every_module_the_cached_things_are_made_with():
     modules = document_cache.pipeline_modules()
     assert {Path(f).resolve() for f in loaded if not f.endswith("__init__.py")} <= modules
     assert not {"answer.py", "library.py", "reply.py", "commitments.py"} & {p.name for p in modules}
+
+
+def test_a_new_cache_format_gives_every_entry_a_new_key(monkeypatch):
+    before = document_cache.pipeline_fingerprint()
+    document_cache.pipeline_fingerprint.cache_clear()
+    monkeypatch.setattr(document_cache, "CACHE_FORMAT", document_cache.CACHE_FORMAT + 1)
+    try:
+        assert document_cache.pipeline_fingerprint() != before
+    finally:
+        document_cache.pipeline_fingerprint.cache_clear()
+
+
+def test_words_stored_as_strings_before_they_were_numbered_are_not_read(folders, counted, monkeypatch):
+    """A prepared entry whose words are in the layout before CACHE_FORMAT 4 (each passage's words
+    as strings) is refused, so the document's words are made again. Each entry is one file."""
+    data, cache = folders
+    library, _ = load_library(data, cache)
+    assert not list(cache.glob("*.words.pickle")), "the words are in the prepared entry's file"
+    key, document = library.keys[0], library.documents[0]
+    stored = document_cache.load_prepared(cache, key, document)
+    assert stored is not None and list(stored.body) == [tuple(tokenize(c.text)) for c in document.chunks]
+    entry = cache / f"{key}.prepared.pickle"
+    with entry.open("rb") as file:
+        rest = pickle.load(file)
+    entry.write_bytes(pickle.dumps(rest) + pickle.dumps((tuple(stored.body), tuple(stored.head))))
+    assert document_cache.load_prepared(cache, key, document) is None
+    assert document_cache.load_prepared(cache, key, document, with_words=False) is not None
+
+
+def test_words_files_of_the_layout_before_are_pruned(folders):
+    data, cache = folders
+    cache.mkdir()
+    (cache / f"{'0' * 64}.words.pickle").write_bytes(b"words apart, CACHE_FORMAT 3")
+    load_library(data, cache)
+    assert not list(cache.glob("*.words.pickle"))
 
 
 def test_an_unreadable_entry_is_built_again(folders, counted, monkeypatch):

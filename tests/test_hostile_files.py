@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -165,6 +166,16 @@ def test_documents_read_in_workers_are_the_documents_read_here():
     here = [build_document(j.name, decode_bytes(j.data, j.name), j.corrections) for j in jobs]
     assert parse_all(jobs) == here
     assert here[1].year == 2019, "the corrections travel with the job"
+
+
+def test_a_document_read_in_a_worker_comes_with_its_pickle_for_the_cache():
+    seed = SEED_PATH.read_bytes()
+    jobs = [ParseJob("a.txt", seed * 20), ParseJob("空.pdf", pdf_with_text([" "])),
+            ParseJob("b.txt", seed * 21)]
+    pickles: dict[int, bytes] = {}
+    results = parse_all(jobs, workers=2, pickled=pickles.__setitem__)
+    assert sorted(pickles) == [0, 2], "one pickle per document read, none for a refusal"
+    assert all(pickle.loads(data) == results[number] for number, data in pickles.items())
 
 
 def test_refusals_are_the_same_in_a_worker():

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import retrieval.library as library_module
 from retrieval.document import build_document, load_document
 from retrieval.document_cache import load_prepared, prepared_key
-from retrieval.index import Prepared, prepare
+from retrieval.index import Prepared, document_words, prepare
 from retrieval.library import prepare_all
 from retrieval.models import Document
 from retrieval.reader import SUPPORTED_SUFFIXES
+from retrieval.text.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -107,10 +109,17 @@ def test_what_the_workers_stored_is_read_back_alike(documents, serial, counted_p
     same(prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0), serial)
 
 
-def test_a_document_holds_each_distinct_word_once(documents, serial, counted_prepare):
-    """Its words are one string object each, however often they occur (memory while building,
-    bytes pickled from a worker and to the cache), also after the way back from a worker."""
+def test_a_document_holds_each_distinct_word_once_and_its_passages_as_numbers(documents, serial,
+                                                                              counted_prepare):
+    """Each field's words are numbered (retrieval/words.py): each distinct word once (memory while
+    building, bytes pickled from a worker and to the cache), and the numbers decode to the words
+    the tokenizer gives each passage, also after the way back from a worker."""
     for made in (serial, prepare_all(documents, None, workers=2, min_parallel_chars=0)):
         for ready in made:
-            words = [w for field in (ready.body, ready.head) for terms in field for w in terms]
-            assert len({id(w) for w in words}) == len(set(words)), ready.document.name
+            name, chunks = ready.document.name, ready.document.chunks
+            for field in (ready.body, ready.head):
+                assert len(set(field.terms)) == len(field.terms), name
+                assert field.numbers.dtype == np.int32 and len(field) == len(chunks), name
+            assert list(ready.body) == [tuple(tokenize(c.text)) for c in chunks], name
+            names = document_words(ready.document)
+            assert list(ready.head) == [tuple(tokenize(" ".join((names, *c.path)))) for c in chunks], name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
 from collections import Counter
 from pathlib import Path
@@ -12,12 +13,14 @@ import pytest
 from retrieval import token_cache
 from retrieval.text.tokens import tokenize
 from retrieval.token_cache import (
+    CACHE_FORMAT,
     document_key,
     fingerprint_files,
     prune_cache,
     tokenize_all,
     tokenize_documents,
 )
+from retrieval.words import Words
 
 CALLS: Counter[str] = Counter()
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -45,18 +48,23 @@ def expected_tokens(docs: list[list[str]]) -> list[list[list[str]]]:
     return [[text.split() for text in chunks] for chunks in docs]
 
 
+def strings(documents: list[Words]) -> list[list[list[str]]]:
+    """Numbered tokens (retrieval/words.py) as the tokenizer gave them."""
+    return [[list(words) for words in document] for document in documents]
+
+
 def cache_files(cache_dir: Path) -> list[str]:
     return sorted(p.name for p in cache_dir.iterdir())
 
 
 def test_without_cache_dir_tokens_are_computed_and_nothing_is_written(tmp_path: Path) -> None:
-    assert tokenize_all(DOCS, counting_tokenize, None, "v1") == expected_tokens(DOCS)
+    assert strings(tokenize_all(DOCS, counting_tokenize, None, "v1")) == expected_tokens(DOCS)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_cache_hit_returns_identical_tokens_without_calling_the_tokenizer(tmp_path: Path) -> None:
     first = tokenize_all(DOCS, counting_tokenize, tmp_path, "v1")
-    assert first == expected_tokens(DOCS)
+    assert strings(first) == expected_tokens(DOCS)
     assert sum(CALLS.values()) == 6  # every chunk, the empty one included
     CALLS.clear()
     assert tokenize_all(DOCS, counting_tokenize, tmp_path, "v1") == first
@@ -67,7 +75,7 @@ def test_only_the_changed_document_is_tokenized_again(tmp_path: Path) -> None:
     tokenize_all(DOCS, counting_tokenize, tmp_path, "v1")
     CALLS.clear()
     changed = [DOCS[0], ["城市 建设", "", "产业 园区"], DOCS[2], DOCS[3], ["新 文件"]]
-    assert tokenize_all(changed, counting_tokenize, tmp_path, "v1") == expected_tokens(changed)
+    assert strings(tokenize_all(changed, counting_tokenize, tmp_path, "v1")) == expected_tokens(changed)
     assert dict(CALLS) == {"城市 建设": 1, "": 1, "产业 园区": 1, "新 文件": 1}
 
 
@@ -86,10 +94,14 @@ def test_chunk_boundaries_are_part_of_the_key() -> None:
 
 @pytest.mark.parametrize("damage", [
     b"",
-    b'{"format": 1, "key": "',
+    b'{"format": 2, "key": "',
     b"\xff\xfe not utf-8",
-    b'{"format": 1, "key": "wrong", "tokens": [["x"]]}',
-    b'{"format": 1, "key": "KEY", "tokens": [["only one chunk"]]}',
+    b'{"format": 2, "key": "wrong", "terms": ["x"], "lengths": [1, 0], "numbers": "AAAAAA=="}',
+    b'{"format": 2, "key": "KEY", "terms": ["x"], "lengths": [1], "numbers": "AAAAAA=="}',  # one chunk of two
+    b'{"format": 2, "key": "KEY", "terms": ["x"], "lengths": [1, 0], "numbers": "AQAAAA=="}',  # word 1 of 1
+    b'{"format": 2, "key": "KEY", "terms": ["x"], "lengths": [2, 0], "numbers": "AAAAAA=="}',  # 1 number of 2
+    b'{"format": 2, "key": "KEY", "terms": ["x"], "lengths": [1, 0], "numbers": "not base64!"}',
+    '{"format": 1, "key": "KEY", "tokens": [["发展", "经济"], ["基础", "配套"]]}'.encode(),  # format 1
     b"[1, 2, 3]",
 ])
 def test_a_corrupt_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage: bytes,
@@ -100,12 +112,22 @@ def test_a_corrupt_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage: b
     token_cache.cache_path(tmp_path, key).write_bytes(damage.replace(b"KEY", key.encode()))
     CALLS.clear()
     with caplog.at_level(logging.WARNING):
-        assert tokenize_all(docs, counting_tokenize, tmp_path, "v1") == expected_tokens(docs)
+        assert strings(tokenize_all(docs, counting_tokenize, tmp_path, "v1")) == expected_tokens(docs)
     assert sum(CALLS.values()) == 2
     assert "token cache: ignoring" in caplog.text
     CALLS.clear()
-    assert tokenize_all(docs, counting_tokenize, tmp_path, "v1") == expected_tokens(docs)
+    assert strings(tokenize_all(docs, counting_tokenize, tmp_path, "v1")) == expected_tokens(docs)
     assert sum(CALLS.values()) == 0  # the rewritten file is good
+
+
+def test_a_cache_file_holds_the_words_numbered(tmp_path: Path) -> None:
+    docs = [["发展 经济 发展", "经济 配套"]]
+    [stored] = tokenize_all(docs, counting_tokenize, tmp_path, "v1")
+    assert stored.terms == ("发展", "经济", "配套")
+    assert stored.numbers.tolist() == [0, 1, 0, 1, 2] and stored.lengths.tolist() == [3, 2]
+    payload = json.loads(token_cache.cache_path(tmp_path, document_key("v1", docs[0])).read_bytes())
+    assert payload["format"] == CACHE_FORMAT == 2 and payload["terms"] == ["发展", "经济", "配套"]
+    assert strings(tokenize_all(docs, counting_tokenize, tmp_path, "v1")) == expected_tokens(docs)
 
 
 def test_writes_leave_only_complete_files(tmp_path: Path) -> None:
@@ -120,7 +142,7 @@ def test_a_failed_write_leaves_no_file_and_does_not_fail_the_load(tmp_path: Path
         raise OSError("disk full")
 
     monkeypatch.setattr(token_cache.os, "replace", failing_replace)
-    assert tokenize_all(DOCS, counting_tokenize, tmp_path, "v1") == expected_tokens(DOCS)
+    assert strings(tokenize_all(DOCS, counting_tokenize, tmp_path, "v1")) == expected_tokens(DOCS)
     assert cache_files(tmp_path) == []
 
 
@@ -137,7 +159,7 @@ def test_parallel_tokenizing_gives_the_serial_result() -> None:
     docs = [[f"第{i}段 内容 {j}" for j in range(i % 4)] for i in range(50)]
     serial = tokenize_documents(docs, str.split, workers=1)
     assert tokenize_documents(docs, str.split, workers=2, min_parallel_chars=0) == serial
-    assert serial == expected_tokens(docs)
+    assert strings(serial) == expected_tokens(docs)
 
 
 def test_parallel_tokenizing_with_the_project_tokenizer(tmp_path: Path) -> None:
@@ -145,7 +167,7 @@ def test_parallel_tokenizing_with_the_project_tokenizer(tmp_path: Path) -> None:
     paragraphs = [p for p in text.split("\n") if p.strip()]
     docs = [paragraphs[i::3] for i in range(3)]
     serial = tokenize_all(docs, tokenize, None, "v1", workers=1)
-    assert serial == [[tokenize(p) for p in chunks] for chunks in docs]
+    assert strings(serial) == [[tokenize(p) for p in chunks] for chunks in docs]
     parallel = tokenize_all(docs, tokenize, tmp_path, "v1", workers=2, min_parallel_chars=0)
     assert parallel == serial
     assert tokenize_all(docs, tokenize, tmp_path, "v1") == serial  # and back from the cache

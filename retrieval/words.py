@@ -1,0 +1,98 @@
+"""A document's passages' words, numbered: each distinct word once, each passage as numbers.
+
+Why: 1,000 speech-size documents hold ~7 million words, ~1.5 million distinct within their
+documents. As strings they were pickled by the worker that tokenized them, unpickled by the
+loading process and looked up there one by one to number them for the index: ~2 s of that
+process's CPU, after the workers were done. Numbered in the worker, a document's words are
+a few arrays (cheap to pickle and to store in the caches), and the loading process looks up
+each document's distinct words only (number_all).
+
+Numbers follow the order in which the passages first use a word, so number_all numbers a
+library's words in the order a count over their strings would (bm25.SparseBM25).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
+
+import numpy as np
+
+
+class Words:
+    """The words of a document's passages (one field's), as `terms` and each passage's numbers.
+
+    Passage i is terms[numbers[k]] for k over its lengths[i] numbers, the passages one after
+    another. Iterated, a Words gives each passage's words as a tuple of strings.
+    """
+
+    __slots__ = ("terms", "numbers", "lengths")
+
+    def __init__(self, terms: tuple[str, ...], numbers: np.ndarray, lengths: np.ndarray) -> None:
+        """terms: each word once, in order of first use; numbers: int32; lengths: int32, per passage."""
+        self.terms, self.numbers, self.lengths = terms, numbers, lengths
+
+    @classmethod
+    def of(cls, passages: Sequence[Sequence[str]]) -> Words:
+        """The passages' words numbered (one dict operation per word, in C: a lookup in a dict whose
+        default is its own length gives a new word the next number)."""
+        numbers_of: defaultdict[str, int] = defaultdict()
+        numbers_of.default_factory = numbers_of.__len__
+        lengths = np.fromiter(map(len, passages), dtype=np.int32, count=len(passages))
+        numbers = np.fromiter(map(numbers_of.__getitem__, chain.from_iterable(passages)), dtype=np.int32,
+                              count=int(lengths.sum(dtype=np.int64)))
+        return cls(tuple(numbers_of), numbers, lengths)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        terms, numbers = self.terms, self.numbers.tolist()
+        start = 0
+        for length in self.lengths.tolist():
+            yield tuple(terms[n] for n in numbers[start:start + length])
+            start += length
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Words):
+            return NotImplemented
+        return (self.terms == other.terms and np.array_equal(self.lengths, other.lengths)
+                and np.array_equal(self.numbers, other.numbers))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable arrays inside
+
+    def __getstate__(self) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+        return self.terms, self.numbers, self.lengths
+
+    def __setstate__(self, state: tuple[tuple[str, ...], np.ndarray, np.ndarray]) -> None:
+        self.terms, self.numbers, self.lengths = state
+
+    def is_valid(self) -> bool:
+        """Whether the parts fit together (what a cache file read back must show)."""
+        return (isinstance(self.terms, tuple) and isinstance(self.numbers, np.ndarray)
+                and isinstance(self.lengths, np.ndarray) and self.numbers.ndim == 1 and self.lengths.ndim == 1
+                and int(self.lengths.sum(dtype=np.int64)) == len(self.numbers)
+                and bool((self.lengths >= 0).all())
+                and (not len(self.numbers)
+                     or (int(self.numbers.min()) >= 0 and int(self.numbers.max()) < len(self.terms))))
+
+
+NO_WORDS = Words((), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))  # of no passage
+
+
+def number_all(documents: Iterable[Words]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The passages of all the documents, in order, numbered across them: (terms, each word's
+    number, each passage's length); terms in order of first use, as Words.of would number the
+    passages' strings. One lookup per document's distinct word; the rest is array indexing."""
+    numbers_of: defaultdict[str, int] = defaultdict()
+    numbers_of.default_factory = numbers_of.__len__
+    numbers, lengths = [], []
+    for words in documents:
+        renumbered = np.fromiter(map(numbers_of.__getitem__, words.terms), dtype=np.int32,
+                                 count=len(words.terms))
+        numbers.append(renumbered[words.numbers])
+        lengths.append(words.lengths)
+    if not numbers:
+        return [], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    return list(numbers_of), np.concatenate(numbers), np.concatenate(lengths)

@@ -1,0 +1,72 @@
+"""Numbered words (retrieval/words.py) decode to the words they were made of, and an index built
+from them is the index built from the strings, bit for bit."""
+
+from __future__ import annotations
+
+import pickle
+import random
+
+import numpy as np
+import pytest
+from test_bm25 import WORDS, random_corpus
+
+from retrieval.bm25 import SparseBM25
+from retrieval.words import NO_WORDS, Words, number_all
+
+PASSAGES = [["发展", "经济", "发展"], [], ["经济", "配套", "2022", "年"]]
+
+
+def test_words_are_numbered_in_order_of_first_use_and_decode_to_the_passages():
+    words = Words.of(PASSAGES)
+    assert words.terms == ("发展", "经济", "配套", "2022", "年")
+    assert words.numbers.tolist() == [0, 1, 0, 1, 2, 3, 4] and words.numbers.dtype == np.int32
+    assert words.lengths.tolist() == [3, 0, 4]
+    assert len(words) == 3 and list(words) == [tuple(p) for p in PASSAGES]
+    assert words.is_valid() and NO_WORDS.is_valid() and len(NO_WORDS) == 0 and list(NO_WORDS) == []
+
+
+def test_words_survive_a_pickle_and_compare_by_content():
+    words = Words.of(PASSAGES)
+    back = pickle.loads(pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == words and list(back) == list(words)
+    assert words != Words.of(PASSAGES[:2]) and words != Words.of([["经济"], [], []])
+
+
+@pytest.mark.parametrize("parts", [
+    Words(("a",), np.array([1], dtype=np.int32), np.array([1], dtype=np.int32)),  # no word 1
+    Words(("a",), np.array([0], dtype=np.int32), np.array([2], dtype=np.int32)),  # 1 number for 2
+    Words(("a",), np.array([-1], dtype=np.int32), np.array([1], dtype=np.int32)),
+])
+def test_parts_that_do_not_fit_together_are_not_valid(parts):
+    assert not parts.is_valid()
+
+
+def test_a_library_is_numbered_across_its_documents_as_its_strings_would_be():
+    rng = random.Random(7)
+    documents = [[[rng.choice(WORDS) for _ in range(rng.randint(0, 9))] for _ in range(rng.randint(0, 5))]
+                 for _ in range(30)]
+    passages = [p for document in documents for p in document]
+    terms, numbers, lengths = number_all(Words.of(d) for d in documents)
+    whole = Words.of(passages)
+    assert terms == list(whole.terms)
+    np.testing.assert_array_equal(numbers, whole.numbers)
+    np.testing.assert_array_equal(lengths, whole.lengths)
+    assert number_all([])[0] == []
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_an_index_built_from_numbers_is_the_index_built_from_strings(seed):
+    rng = random.Random(seed)
+    corpus = random_corpus(rng)
+    cut = sorted(rng.sample(range(len(corpus) + 1), 2))  # three documents of passages, some empty
+    documents = [corpus[:cut[0]], corpus[cut[0]:cut[1]], corpus[cut[1]:]]
+    variant = rng.choice(["okapi", "plus", "l"])
+    from_strings = SparseBM25(corpus, variant, hot_memory_mb=0.0)
+    terms, numbers, lengths = number_all(Words.of(d) for d in documents)
+    from_numbers = SparseBM25.numbered(terms, numbers, lengths, variant, hot_memory_mb=0.0)
+    assert from_numbers.vocabulary == from_strings.vocabulary
+    for name in ("_indptr", "_indices", "_tf", "_doc_freq", "_weights", "_idf", "doc_len"):
+        np.testing.assert_array_equal(getattr(from_numbers, name), getattr(from_strings, name), err_msg=name)
+        assert getattr(from_numbers, name).dtype == getattr(from_strings, name).dtype, name
+    query = [rng.choice(WORDS) for _ in range(4)]
+    np.testing.assert_array_equal(from_numbers.get_scores(query), from_strings.get_scores(query))
