@@ -25,7 +25,7 @@ import numpy as np
 from retrieval.answer_types import AnswerType, has_answer_type
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
-from retrieval.models import Passage
+from retrieval.models import Passage, Section
 from retrieval.positions import sections_at, sections_below
 from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
@@ -561,13 +561,20 @@ def _position_candidates(query: Query, wanted: Wanted, index: Index, doc: str | 
         return {}
     found: dict[int, int] = {}
     for name in names:
-        for section in sections_at(index.documents[name], position, query.list_size):
-            if not section.heading.startswith(query.item_marker):
-                continue
+        sections = sections_at(index.documents[name], position, query.list_size)
+        _add_openings(found, sections, name, query, index)
+    return found
+
+
+def _add_openings(found: dict[int, int], sections: Iterable[Section], name: str, query: Query,
+                  index: Index) -> None:
+    """Add the passage opening each section (position → the section's depth) that is headed by
+    the item marker asked for, if any ("二是讲的啥": 二是…, not 二、 nor （二）)."""
+    for section in sections:
+        if section.heading.startswith(query.item_marker):
             opening = index.opening(name, section.id)
             if opening is not None:
                 found.setdefault(opening, section.level)
-    return found
 
 
 def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str]) -> dict[int, int]:
@@ -585,12 +592,7 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str])
             asked = wanted.within(index.entries[opening].named)
             if asked.share_found(normalize(topic.heading), document.year) < NAMED_SECTION_SHARE:
                 continue
-            for section in sections_below(document, topic, query.position):
-                if not section.heading.startswith(query.item_marker):
-                    continue
-                at = index.opening(name, section.id)
-                if at is not None:
-                    found.setdefault(at, section.level)
+            _add_openings(found, sections_below(document, topic, query.position), name, query, index)
     return found
 
 
@@ -621,7 +623,8 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
     entry = index.entries[judged.position]
     path, text, outline, highlight = entry.chunk.path, entry.chunk.text, entry.chunk.outline, judged.highlight
     section = entry.chunk.section
-    if _quotes_section(query):
+    quotes_section = _quotes_section(query)
+    if quotes_section:
         expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk,
                                 lambda heading: wanted.share_found(normalize(heading), None), highlight,
                                 part_asked=judged.part_depth > 0)
@@ -636,7 +639,7 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
         section=path,
         text=text,
         highlight=highlight,
-        outline=outline if _quotes_section(query) else (),
+        outline=outline if quotes_section else (),
         score=judged.score,
         title=entry.title,
         section_id=section,

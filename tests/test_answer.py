@@ -110,15 +110,9 @@ def test_a_list_question_is_answered_by_a_passage_that_holds_it_across_sentences
 def test_judging_only_the_candidates_that_can_matter_ranks_as_judging_them_all():
     # rank finishes (finds the best sentence of) a candidate only while its best possible score
     # could still reach the top or the 也见于 line; the answer must be that of judging them all.
-    from pathlib import Path
-
     from retrieval.answer import Wanted, answered_elsewhere, judge_passage, named_documents, rank
-    from retrieval.document import load_document
 
-
-    data = Path(__file__).resolve().parents[1] / "data"
-    reports = (yearly_report(year, place) for year in (2023, 2024, 2025) for place in ("江苏省", "山东省"))
-    index = Index((load_document(data / "xx_district_2022_economic_work_speech.txt"), *reports))
+    index, _ = seed_and_reports(("江苏省", "山东省"))
     pruned = 0
     for question in ["今年经济增长目标是多少", "去年新增就业多少人", "2024年粮食产量", "招商引资有什么要求",
                      "基础配套有哪些任务", "第二个问题讲的是什么", "江苏省今年地区生产总值增长多少",
@@ -233,8 +227,6 @@ def test_rank_judges_the_candidates_that_scoring_every_passage_selected(monkeypa
     # rank finds its candidates without scoring every passage (Index.scoring): the same passages with the
     # same BM25 scores, bit for bit, as selecting them from every passage's score, for a library and for
     # a question scoped to one document.
-    from pathlib import Path
-
     import numpy as np
 
     from retrieval.answer import (
@@ -247,7 +239,6 @@ def test_rank_judges_the_candidates_that_scoring_every_passage_selected(monkeypa
         rank,
     )
     from retrieval.bm25 import SparseBM25
-    from retrieval.document import load_document
 
     def selected(query, wanted: Wanted, index: Index, doc: str | None,
                  named: dict[int, float]) -> dict[int, float]:
@@ -263,11 +254,7 @@ def test_rank_judges_the_candidates_that_scoring_every_passage_selected(monkeypa
         order += [i for i in _position_candidates(query, wanted, index, doc, named, order) if i not in order]
         return {i: float(scores[i]) for i in order}
 
-
-    data = Path(__file__).resolve().parents[1] / "data"
-    reports = [yearly_report(year, place, "去年完成基础配套项目。")
-               for year in (2023, 2024, 2025) for place in ("江苏省", "山东省", "云南省")]
-    index = Index((load_document(data / "xx_district_2022_economic_work_speech.txt"), *reports))
+    index, reports = seed_and_reports(("江苏省", "山东省", "云南省"), "去年完成基础配套项目。")
     for question in ["今年经济增长目标是多少", "去年新增就业多少人", "2024年粮食产量", "招商引资有什么要求",
                      "基础配套有哪些任务", "第二个问题讲的是什么", "江苏省今年地区生产总值增长多少",
                      "云南2024年城镇新增就业", "报告最后一部分讲了啥", "今年收储土地多少亩"]:
@@ -310,6 +297,17 @@ def test_a_city_the_passage_never_mentions_is_not_answered_with_the_provinces_fi
     assert library.ask("广东报告里2024年GDP是多少").answer is not None
     assert library.ask("广东报告里广州市2024年GDP是多少").answer is not None
     assert library.ask("包头市数字政府考评对象是谁").answer is not None
+
+
+def seed_and_reports(places: tuple[str, ...], review: str = "") -> tuple[Index, list[Document]]:
+    """The index of the seed speech and each place's reports of 2023–2025 (yearly_report), and those."""
+    from pathlib import Path
+
+    from retrieval.document import load_document
+
+    reports = [yearly_report(year, place, review) for year in (2023, 2024, 2025) for place in places]
+    data = Path(__file__).resolve().parents[1] / "data"
+    return Index((load_document(data / "xx_district_2022_economic_work_speech.txt"), *reports)), reports
 
 
 def yearly_report(year: int, place: str, review: str = "") -> Document:
