@@ -22,7 +22,7 @@ from itertools import islice
 
 import numpy as np
 
-from retrieval.answer_types import AnswerType, has_answer_type
+from retrieval.answer_types import AnswerType, has_answer_type, has_figure_in
 from retrieval.index import Entry, Index
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage, Section
@@ -650,6 +650,8 @@ def _answers(best: Judged, query: Query, index: Index) -> bool:
     """Whether the top passage answers the question, or there is no answer."""
     if best.other_year or not _holds_years_asked(best, query, index):
         return False
+    if query.unit and not has_figure_in(index.entries[best.position].matchable, query.unit):
+        return False  # "火神山医院有多少张床位": no figure in 张 in the passage
     if best.sentence_share < MIN_SENTENCE_SHARE:
         return query.is_list and best.coverage >= MIN_LIST_COVERAGE
     return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE

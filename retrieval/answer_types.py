@@ -6,12 +6,17 @@ Which kind a question wants is read by retrieval/question.py (data/rules/questio
 number ("全年多渠道融资 X 余亿元") is the answer. "三大主题公园什么时候建成" wants a time:
 "三大主题公园 X 月底前全部建成" beats a sentence without one. Official texts often hide the
 figures behind a placeholder X ("X 亿元"), which counts as a number.
+
+A quantity asked in a unit ("火神山医院有多少张床位", "门票多少钱") is answered only by a passage
+holding a figure in that unit: the report's account of an earthquake shares every other word of
+"定日地震遇难多少人" and gives no death toll.
 """
 
 from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
 
 class AnswerType(Enum):
@@ -42,3 +47,40 @@ def has_answer_type(sentence: str, answer_type: AnswerType | None) -> bool:
     if answer_type is AnswerType.QUANTITY:
         return bool(_HAS_QUANTITY.search(sentence))
     return False
+
+
+# The unit a question asks its quantity in, and the units a figure answering it is written in.
+# Only units that say what is counted: "多少个", "几项" and "多少" alone are asked of anything.
+#   "门票多少钱" → 元 ("票价60元"); "进出口总额多少亿元" → 元 (the unit's last word)
+#   "旅居云南今年目标多少人" → 人, 名, 位 ("43.5万名干部")
+#   "多少张床位" → 张; "粮食总产多少斤" → 斤 or 吨
+#   "企业整顿第一批先整多少家" → 家, 个, 户, 所, 间 ("近三百个企业")
+# Not "哪几块" (a list question) nor 块 ("拿了多少块金牌" is answered by "8金4银4铜").
+_ASKED_UNITS = {
+    "块钱": "元", "钱": "元", "元": "元", "人": "人|名|位", "名": "名|人|位", "亿": "亿", "万": "万|亿",
+    "吨": "吨", "斤": "斤|吨", "公里": "公里", "亩": "亩", "张": "张", "份": "份", "套": "套", "户": "户",
+    "座": "座", "家": "家|个|户|所|间", "所": "所|个", "支": "支", "台": "台", "辆": "辆", "架": "架",
+    "艘": "艘", "篇": "篇", "场": "场", "批": "批",
+}
+_ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)[万亿千百]*({'|'.join(_ASKED_UNITS)})")
+# A figure: a number ("43.5", "X", "三百"), its order of magnitude ("万", "亿"), "多"/"余".
+_FIGURE = r"(?:\d+(?:\.\d+)?|[xX]|[一二两三四五六七八九十百千万亿〇零]+)\s*[万亿千百]*"
+# A figure whose unit was said before it ("旅居人数达600万，") answers in any unit.
+_BARE_FIGURE = rf"{_FIGURE}(?<=[万亿])(?=[,.;:、)，。；：）]|$)"
+
+
+def asked_unit(question: str) -> str:
+    """The units a figure answering the (normalized) question is in ("人|名|位"), or "" if it
+    asks for no unit."""
+    match = _ASKED_UNIT.search(question)
+    return _ASKED_UNITS[match.group(1)] if match else ""
+
+
+def has_figure_in(text: str, units: str) -> bool:
+    """Whether the (normalized) text holds a figure in one of the units (asked_unit)."""
+    return _figure_pattern(units).search(text) is not None
+
+
+@lru_cache(maxsize=64)
+def _figure_pattern(units: str) -> re.Pattern[str]:
+    return re.compile(rf"{_FIGURE}\s*[多余]?\s*(?:{units})|{_BARE_FIGURE}")

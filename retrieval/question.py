@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Literal
 
 from retrieval import rules
-from retrieval.answer_types import AnswerType
+from retrieval.answer_types import AnswerType, asked_unit
 from retrieval.text.normalize import compact, normalize
 from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
 from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
@@ -54,6 +54,7 @@ class Query:
     year_offsets: tuple[int, ...]  # relative years named (今年 → 0, 去年 → -1)
     is_list: bool
     answer_type: AnswerType | None = None  # a quantity or a time, when the question asks for one
+    unit: str = ""  # the units a quantity asked for is in: "多少张床位" → "张" (answer_types.asked_unit)
     years: tuple[int, ...] = ()  # years named outright ("2022年")
     part: int | None = None  # the numbered part pointed at with 第: "第二个问题" → 2 (used by ranking)
     # The position pointed at, outermost first, negative from the end: "二、里的第三条" → (2, 3),
@@ -327,6 +328,7 @@ def parse_question(question: str) -> Query:
         year_offsets=relative_offsets(normalized),
         is_list=is_list_question(normalized),
         answer_type=wanted_type(normalized),
+        unit=asked_unit(normalized),
         years=tuple(sorted(years_in(normalized))),
         part=part[0] if part else None,
         position=tuple(value for value, _ in steps),

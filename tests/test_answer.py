@@ -299,6 +299,24 @@ def test_a_city_the_passage_never_mentions_is_not_answered_with_the_provinces_fi
     assert library.ask("包头市数字政府考评对象是谁").answer is not None
 
 
+def test_a_quantity_asked_in_a_unit_the_passage_has_no_figure_in_is_not_answered():
+    """"定日地震遇难多少人": the report tells of the earthquake and the rebuilding, and gives no
+    count of people; the same passage answers how many homes were rebuilt, which it gives in 户.
+    (A passage that gave any count in 人, of those moved say, would pass: the unit is checked,
+    not what is counted.)"""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2025年西藏自治区政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "今年1月7日，日喀则定日县发生6.8级地震，我们第一时间开展抢险救灾，"
+              "妥善安置受灾群众，恢复重建农房1.2万户。\n")
+    library = Library((build_document("西藏.txt", report),))
+    assert library.ask("定日地震后恢复重建农房多少户").answer is not None
+    assert library.ask("定日地震是几级").answer is not None  # 级 counts anything: not checked
+    assert library.ask("定日地震遇难多少人").answer is None
+    assert library.ask("定日地震后重建农房花了多少钱").answer is None
+
+
 def seed_and_reports(places: tuple[str, ...], review: str = "") -> tuple[Index, list[Document]]:
     """The index of the seed speech and each place's reports of 2023–2025 (yearly_report), and those."""
     from pathlib import Path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer_types import AnswerType, has_answer_type
+from retrieval.answer_types import AnswerType, asked_unit, has_answer_type, has_figure_in
 from retrieval.question import wanted_type
 
 
@@ -45,3 +45,33 @@ def test_wanted_type(question: str, kind: AnswerType | None) -> None:
 ])
 def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool) -> None:
     assert has_answer_type(sentence, kind) is expected
+
+
+@pytest.mark.parametrize(("question", "units"), [
+    ("火神山医院有多少张床位", "张"),
+    ("北京中轴线门票多少钱", "元"),
+    ("定日地震一共造成多少人遇难", "人|名|位"),
+    ("河南今年进出口总额目标定的多少亿元", "元"),  # the unit's last word
+    ("1981年全国粮食总产量是多少万吨", "吨"),
+    ("企业整顿第一批先整多少家", "家|个|户|所|间"),
+    ("今年办几件民生实事", ""),  # 件 counts anything
+    ("多少个县区摘帽", ""),
+    ("今年GDP增长多少", ""),
+    ("基础配套今年要搞哪几块", ""),  # a list question
+    ("广东运动员拿了多少块金牌", ""),  # "8金4银4铜": 块 is not said
+])
+def test_asked_unit(question: str, units: str) -> None:
+    assert asked_unit(question) == units
+
+
+@pytest.mark.parametrize(("text", "units", "expected"), [
+    ("累计选派43.5万名干部担任第一书记", "人|名|位", True),
+    ("组织330多支医疗队、41600多名医护人员驰援", "张", False),
+    ("总投资x亿元", "元", True),  # a placeholder figure (normalized: lower case)
+    ("减少到现在的二百七十六个", "家|个|户|所|间", True),
+    ("力争旅居人数达600万,加快打造", "人|名|位", True),  # the unit said before the figure
+    ("日喀则定日县发生6.8级地震,第一时间作出重要指示", "人|名|位", False),
+    ("世界文化遗产达到8处、居全球城市首位", "元", False),
+])
+def test_has_figure_in(text: str, units: str, expected: bool) -> None:
+    assert has_figure_in(text, units) is expected
