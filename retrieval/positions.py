@@ -26,11 +26,25 @@ def sections_at(document: Document, position: tuple[int, ...], size: int | None 
     if not position:
         return []
     groups = [document.children(None), *(document.children(s.id) for s in document.sections)]
-    sized = [g for g in groups if len([s for s in g if s.kind != BACK_MATTER]) == size]
+    lists = [run for group in groups for run in _lists(group)]
+    sized = [g for g in (*groups, *lists) if len([s for s in g if s.kind != BACK_MATTER]) == size]
     found = [s for group in (sized or groups) for s in _pick(group, position[0])]
     for step in position[1:]:
         found = [s for parent in found for s in _step(document, parent, step)]
     return found
+
+
+def _lists(siblings: tuple[Section, ...]) -> list[tuple[Section, ...]]:
+    """The lists among siblings: runs numbered in one style, when there are several. Under
+    Zhejiang's 二、 the eleven tasks （一）…（十一） are followed by ten 民生实事 1.…10.: "11方面重点
+    工作里第七项" counts in the first, "十方面民生实事第七个" in the second."""
+    runs: list[list[Section]] = []
+    for section in siblings:
+        if runs and runs[-1][-1].kind == section.kind:
+            runs[-1].append(section)
+        else:
+            runs.append([section])
+    return [tuple(run) for run in runs] if len(runs) > 1 else []
 
 
 def sections_below(document: Document, section: Section, position: tuple[int, ...]) -> list[Section]:

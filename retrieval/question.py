@@ -298,11 +298,13 @@ def parse_question(question: str) -> Query:
     for words_of_step in {part[1]} | {words for _, words in steps} if part else {w for _, w in steps}:
         # "第三部分" points; it is not looked for, nor the link before it ("重点任务里最后一个方面")
         asked = _patterns().position_link_before(words_of_step).sub(",", asked)
+    if steps:  # nor the size of the list it counts in: the 11方面 of "11方面重点工作，第七项讲什么"
+        asked = _patterns().list_size.sub(",", asked, count=1)
     reference, rest = document_reference(asked)
     # The document reference is searched apart from the rest: the 里 of "讲话里" is no word.
     words = question_terms(f"{reference},{rest}" if reference else asked)
     # A figure is one word, however the tokenizer splits it: "1.5万" finds "1.5万" and "15000".
-    own = list(dict.fromkeys([*words, *FIGURE.findall(normalized)]))
+    own = list(dict.fromkeys([*words, *FIGURE.findall(asked)]))
     weight = importance(own)
     naming = _reference_words(reference, rest, own, weight)
     for term in naming:

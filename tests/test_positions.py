@@ -57,6 +57,25 @@ def test_the_size_of_the_list_named_picks_the_list():
     assert [s.heading for s in sections_at(document, query.position, query.list_size)] == ["（一）扩大内需"]
 
 
+def test_the_size_of_the_list_named_picks_one_list_among_siblings():
+    """Under one part, three tasks （一）…（三） are followed, after an address, by four 民生实事
+    1.…4.: the part's children are two lists, each counted on its own."""
+    text = ("2025年某省政府工作报告\n一、2024年工作回顾\n（一）稳增长。\n（二）促改革。\n（三）惠民生。\n"
+            "二、2025年重点工作\n（一）扩大内需。\n（二）发展新质生产力。\n（三）深化改革开放。\n"
+            "各位代表，今年继续办好四方面民生实事。\n1.医疗方面。免费筛查。\n2.养老方面。新建食堂。\n"
+            "3.教育方面。新增学位。\n4.交通方面。新开公交。\n")
+    document = build_document("报告.txt", text)
+
+    def at(question: str) -> list[str]:
+        query = parse_question(question)
+        return [s.heading for s in sections_at(document, query.position, query.list_size)]
+
+    assert at("四方面民生实事第三个是啥") == ["3.教育方面"]
+    assert at("3方面重点工作，第三项讲什么") == ["（三）惠民生", "（三）深化改革开放"]
+    # The size only chooses the list; it is no word to search for.
+    assert "3" not in parse_question("3方面重点工作，第三项讲什么").own_terms
+
+
 @pytest.mark.parametrize(("question", "expected"), [
     ("第二部分第（二）项讲的啥", "培育未来产业"),
     ("政府工作报告最后一部分讲了什么", "全面加强政府自身建设"),
