@@ -570,6 +570,10 @@ def _add_openings(found: dict[int, int], sections: Iterable[Section], name: str,
                   index: Index) -> None:
     """Add the passage opening each section (position → the section's depth) that is headed by
     the item marker asked for, if any ("二是讲的啥": 二是…, not 二、 nor （二）)."""
+    document = index.documents[name]
+    if query.span > 1:  # "九个方面里前三个是啥": the list they are items of, quoted with its items
+        parents = dict.fromkeys(s.parent for s in sections if s.parent is not None)
+        sections = [document.sections[i] for i in parents]
     for section in sections:
         if section.heading.startswith(query.item_marker):
             opening = index.opening(name, section.id)

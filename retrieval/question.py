@@ -61,6 +61,7 @@ class Query:
     # "倒数第二条" → (-2,), "最后一部分" → (-1,). Not used by ranking yet.
     position: tuple[int, ...] = ()
     list_size: int | None = None  # how many items the list pointed into has: "九个方面里第五个" → 9
+    span: int = 1  # how many items from the position are asked for: "九个方面里前三个" → 3
     # The item marker the position ends with ("…工作，二是讲的啥" → "二是"): the section meant is an
     # item headed so, not a part numbered 二 in another style ("二、", "（二）"). "": none.
     item_marker: str = ""
@@ -126,9 +127,12 @@ def _patterns() -> _Patterns:
     last = "|".join(groups["position_last"])
     from_end = "|".join(groups["position_from_end"])
     not_after_from_end = "".join(f"(?<!{word})" for word in groups["position_from_end"])
+    first = "|".join(groups["position_first"])
+    not_a_time = "(?![月季年天周小星工多])"  # 前三个月, 头两年 are no items
     step = (rf"(?:{from_end})第(?P<from_end>{_NUMBER})(?:{noun})"  # 倒数第二条
             rf"|第[（(]?(?P<ordinal>{_NUMBER})[）)]?(?:{noun})"  # 第三部分, 第（二）项
-            rf"|(?P<last>{last})(?:{noun})"  # 最后一部分
+            rf"|(?:{first})(?P<first_few>{_NUMBER})(?:{noun}){not_a_time}"  # 前三个: 1 (of 3)
+            rf"|(?P<last>{last})(?P<last_few>{_NUMBER})?(?:{noun}){not_a_time}"  # 最后两条: -2 (of 2)
             rf"|(?P<marker>{_CHINESE})、|[（(](?P<paren>{_NUMBER})[）)]"  # 二、 （二）; not "1、2月"
             # An item marker asked about: "回顾去年的工作，二是讲的啥"; not "统一是", "二是指标".
             rf"|(?:(?<![\u4e00-\u9fff])|(?<=[里中的]))(?P<item>{_CHINESE})[是要](?={_ITEM_ASKED})")
@@ -143,7 +147,7 @@ def _patterns() -> _Patterns:
         # Ranking's part: 第 + number + what is numbered ("第一书记" is none: 书记 is not a part).
         part=re.compile(not_after_from_end + rf"第({_NUMBER})(?:{noun})"),
         # How many items the list has that a position counts in: "十条方针里第五条" → 10.
-        list_size=re.compile(rf"(?<![第\d{_NUMERAL_CHARACTERS}])({_NUMBER})(?:{noun})"),
+        list_size=re.compile(rf"(?<![第前头后\d{_NUMERAL_CHARACTERS}])({_NUMBER})(?:{noun})"),
         commitments_list=rules.any_of(groups["commitments_list"]),
         commitments_deadline=rules.any_of(groups["commitments_deadline"]),
         commitments_any_deadline=frozenset(groups["commitments_any_deadline"]),
@@ -189,8 +193,12 @@ def referenced_part(question: str) -> tuple[int, str] | None:
 
 
 def _step_value(match: re.Match[str]) -> int | None:
+    if match.group("first_few"):
+        return 1
     if match.group("last"):
-        return -1
+        few = match.group("last_few")
+        value = _number(few) if few else 1
+        return -value if value else None
     if match.group("from_end"):
         value = _number(match.group("from_end"))
         return -value if value else None
@@ -215,6 +223,16 @@ def position_steps(question: str) -> list[tuple[int, str]]:
         steps.append((value, match.group(0)))
         match = patterns.position_step.search(question, match.end())
     return steps
+
+
+def span_asked(question: str) -> int:
+    """How many items from its position the (normalized) question asks for: "九个方面里前三个是啥"
+    → 3, "最后两条" → 2; 1 for a single position."""
+    for match in _patterns().position_step.finditer(question):
+        few = match.group("first_few") or match.group("last_few")
+        if few:
+            return _number(few) or 1
+    return 1
 
 
 def list_size(question: str) -> int | None:
@@ -336,6 +354,7 @@ def parse_question(question: str) -> Query:
         position=tuple(value for value, _ in steps),
         item_marker=steps[-1][1] if steps and steps[-1][1][-1] in "是要" else "",
         list_size=list_size(normalized) if steps else None,
+        span=span_asked(normalized) if steps else 1,
         reference=part[1] if part else "",
         commitments=commitments_intent(question),
         named_by_year=tuple(sorted({(int(year), "讲话" if kind == "讲话" else "报告")

@@ -92,6 +92,13 @@ def test_the_library_quotes_the_section_at_a_position(report, question, expected
     assert answer is not None and answer.doc == "报告.txt" and expected in answer.text
 
 
+def test_the_first_few_items_are_quoted_with_their_list(report):
+    """"重点任务里前两个方面是啥": the part they are items of, with its items, not the first alone."""
+    answer = Library((report,)).ask("重点任务里前两个方面是啥").answer
+    assert answer is not None
+    assert "（一）扩大内需" in answer.text and "（二）发展新质生产力" in answer.text
+
+
 @pytest.mark.parametrize("question", ["春耕生产部署会讲话第二部分第一点是啥",
                                       "部署会讲话第二部分第一点讲的什么"])
 def test_a_part_pointed_at_is_highlighted_by_its_heading(question):

@@ -33,6 +33,26 @@ def test_position_is_a_path_of_ordinals(question: str, position: tuple[int, ...]
     assert parse_question(question).position == position
 
 
+@pytest.mark.parametrize(("question", "position", "span", "is_list"), [
+    ("九个方面里前三个是啥", (1,), 3, True),  # the first three items: from 1, three of them
+    ("头两条讲的什么", (1,), 2, True),
+    ("八个“聚力”，最后两个是啥", (-2,), 2, True),  # the last two: from the last but one
+    ("最后一部分讲了什么", (-1,), 1, False),
+    ("前两个月工业增长多少", (), 1, False),  # a time, not items
+    ("头两年完成多少投资", (), 1, False),
+])
+def test_the_first_or_last_few_items_are_a_span(question: str, position: tuple[int, ...], span: int,
+                                               is_list: bool) -> None:
+    query = parse_question(question)
+    assert (query.position, query.span, query.is_list) == (position, span, is_list)
+
+
+def test_the_first_few_size_no_list() -> None:
+    """"前三个" counts the items asked for; the list they are in may have any length."""
+    assert parse_question("去年工作回顾分了几个方面，前三个是啥").list_size is None
+    assert parse_question("九个方面里前三个是啥").list_size == 9
+
+
 def test_part_stays_the_first_number_named_with_di() -> None:
     """Ranking reads `part` as before: the first 第-reference, whose words leave the search."""
     query = parse_question("第三部分第（二）项讲什么")
