@@ -23,7 +23,7 @@ from itertools import islice
 import numpy as np
 
 from retrieval.answer_types import AnswerType, has_answer_type, has_figure_in
-from retrieval.index import Entry, Index
+from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage, Section
 from retrieval.positions import sections_at, sections_below
@@ -381,7 +381,10 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
     if resolved:
         in_part = at_position is not None
     else:
-        in_part = query.part is not None and query.part in entry.path_numbers
+        # "第四部分" is the shallowest part so numbered, not a 第四， inside 三、
+        in_part = query.part is not None and query.part in entry.path_numbers and (
+            not query.part_is_top
+            or numbered_depth(entry.path_numbers, query.part) == index.shallowest_depth(position, query.part))
     pointed = query.part is not None or resolved
     heading = wanted.share_found(entry.own_heading, entry.year)
     # "第二部分基础配套这块": the section of the part that the question's words name is where it

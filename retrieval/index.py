@@ -455,6 +455,13 @@ def _reused_field(prepared: tuple[Prepared, ...], earlier: Earlier, old: SparseB
         return None
 
 
+def numbered_depth(path_numbers: tuple[int | None, ...], number: int) -> int:
+    """How many numbered headings stand above the first heading numbered `number` on a path.
+    Unnumbered ones do not count: an attachment's 四、 (under 附件) is its fourth part, as the
+    report's own 四、 is; a speech's 第四， under 三、 is one level down."""
+    return sum(n is not None for n in path_numbers[:path_numbers.index(number)])
+
+
 class Index:
     """All passages of a set of documents, ready to score."""
 
@@ -501,6 +508,15 @@ class Index:
             for number in {n for n in entry.path_numbers if n is not None}:
                 under.setdefault(number, []).append((entry.path_numbers.index(number), position))
         self._under_number = {number: sorted(found) for number, found in under.items()}
+        # The least numbered_depth of each (document, number): "第四部分" is the shallowest 四.
+        self._shallowest: dict[tuple[int, int], int] = {}
+        paths = zip(self.document_of.tolist(), (e.path_numbers for e in self.entries), strict=True)
+        for document, numbers in set(paths):
+            for numbered in numbers:
+                if numbered is not None:
+                    depth = numbered_depth(numbers, numbered)
+                    key = (document, numbered)
+                    self._shallowest[key] = min(depth, self._shallowest.get(key, depth))
         self._distinct_years = sorted(set(self._years.tolist()) - {0})
         self._using: dict[str, frozenset[int] | None] = {}  # documents_using, as questions ask
 
@@ -561,6 +577,10 @@ class Index:
     def documents_named_by(self, word: str) -> set[int]:
         """The documents (by position in document_names) whose names hold the word."""
         return self._named_by.get(word, set())
+
+    def shallowest_depth(self, position: int, number: int) -> int | None:
+        """The least numbered_depth of a heading numbered `number` in the passage's document."""
+        return self._shallowest.get((int(self.document_of[position]), number))
 
     def under_number(self, number: int) -> list[tuple[int, int]]:
         """(depth, position) of the passages with a heading numbered `number` on their path, in

@@ -66,6 +66,8 @@ class Query:
     # item headed so, not a part numbered 二 in another style ("二、", "（二）"). "": none.
     item_marker: str = ""
     reference: str = ""  # the words that named `part` ("第二个问题"), left out of the search
+    # `part` names a part, not an item ("第四部分", not "第四点"): the shallowest heading so numbered
+    part_is_top: bool = False
     commitments: CommitmentsIntent | None = None  # a list question about commitments
     # Documents named by year and kind: "2023年全国政府工作报告…" → ((2023, "报告"),)
     named_by_year: tuple[tuple[int, str], ...] = ()
@@ -102,6 +104,7 @@ class _Patterns:
         """Words that point, with the position link before them, if any."""
         return re.compile(f"(?:{self.links})?{re.escape(words)}")
     part: re.Pattern[str]
+    top_noun: re.Pattern[str]
     list_size: re.Pattern[str]
     commitments_list: re.Pattern[str]
     commitments_deadline: re.Pattern[str]
@@ -147,6 +150,7 @@ def _patterns() -> _Patterns:
         # Ranking's part: 第 + number + what is numbered ("第一书记" is none: 书记 is not a part).
         part=re.compile(not_after_from_end + rf"第({_NUMBER})(?:{noun})"),
         # How many items the list has that a position counts in: "十条方针里第五条" → 10.
+        top_noun=re.compile(f"(?:{'|'.join(groups['position_top_nouns'])})$"),
         list_size=re.compile(rf"(?<![第前头后\d{_NUMERAL_CHARACTERS}])({_NUMBER})(?:{noun})"),
         commitments_list=rules.any_of(groups["commitments_list"]),
         commitments_deadline=rules.any_of(groups["commitments_deadline"]),
@@ -356,6 +360,7 @@ def parse_question(question: str) -> Query:
         list_size=list_size(normalized) if steps else None,
         span=span_asked(normalized) if steps else 1,
         reference=part[1] if part else "",
+        part_is_top=bool(part and _patterns().top_noun.search(part[1])),
         commitments=commitments_intent(question),
         named_by_year=tuple(sorted({(int(year), "讲话" if kind == "讲话" else "报告")
                                     for year, kind in _patterns().document_year.findall(normalized)})),

@@ -92,6 +92,25 @@ def test_the_library_quotes_the_section_at_a_position(report, question, expected
     assert answer is not None and answer.doc == "报告.txt" and expected in answer.text
 
 
+def test_a_part_is_the_shallowest_heading_so_numbered():
+    """"第四部分" of a speech whose 三、 holds 第一，…第四，: its 四、, though the question's words
+    are in 三、's 第四，. An attachment's 四、 (under 附件, unnumbered) counts as a part too."""
+    pad = "要把各项工作抓实抓细抓落地，确保取得实效。" * 8
+    parts = ["在疫情防控工作部署会议上的讲话\n同志们：", "一、关于前一段疫情防控工作\n工作有力。",
+             "二、关于当前重点工作\n要抓好几项工作。", "三、关于统筹推进经济社会发展工作",
+             "第一，落实复工复产。", "第二，加大宏观政策调节力度。", "第三，全面强化稳就业举措。",
+             "第四，坚决完成疫情防控下的脱贫攻坚任务。", "四、关于加强党的领导\n各级党组织要履行领导责任。",
+             "附件\n考评指标\n一、基础设施（10分）", "二、数据共享（10分）", "三、政务服务（20分）",
+             "四、考评指标里的政务公开（10分）"]
+    speech = "".join(f"{part}\n{pad}\n" for part in parts)
+    library = Library((build_document("讲话.txt", speech),))
+    answer = library.ask("疫情防控讲话第四部分讲的啥").answer
+    assert answer is not None and answer.section[0] == "四、关于加强党的领导"
+    answer = library.ask("考评指标第四部分讲的啥").answer
+    assert answer is not None and answer.section[-1] == "四、考评指标里的政务公开（10分）"
+    assert parse_question("第四部分讲的啥").part_is_top and not parse_question("第四点讲的啥").part_is_top
+
+
 def test_the_first_few_items_are_quoted_with_their_list(report):
     """"重点任务里前两个方面是啥": the part they are items of, with its items, not the first alone."""
     answer = Library((report,)).ask("重点任务里前两个方面是啥").answer
