@@ -54,7 +54,7 @@ from retrieval.index import (
     prepare,
 )
 from retrieval.models import Document, DocumentError
-from retrieval.question import CommitmentsIntent, parse_question
+from retrieval.question import CommitmentsIntent, Query, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
 from retrieval.reply import Listing, NoAnswer, PassageAnswer, Reply
 from retrieval.text.tokens import tokenize, tokenizer_fingerprint
@@ -72,6 +72,8 @@ if TYPE_CHECKING:
     from retrieval.parse_workers import ParseLimits
 
 MAX_QUESTION = 500  # characters of a question that are read; the rest is noise
+# The document kinds a question's "2022年报告" / "2022年讲话" names (question.named_by_year).
+_KINDS = {"报告": frozenset({"政府工作报告", "报告"}), "讲话": frozenset({"讲话"})}
 PROFILES_FILE = ".profiles.json"  # in DATA_DIR: admins' profile corrections, file name → fields
 
 logger = logging.getLogger(__name__)
@@ -150,6 +152,8 @@ class Library:
         if listing is not None:
             return listing
         found = answer(query, self.index, top_k=top_k, doc=scope)
+        if scope is None and query.named_by_year:
+            found = self._from_named_kind(query, found, top_k)
         if isinstance(found, PassageAnswer) and query.named_by_year and (
                 any(map(self._not_loaded, query.named_by_year))
                 or not self._of_named_year(found.answer.doc, query.named_by_year)):
@@ -158,6 +162,19 @@ class Library:
             # ("2022年报告个税起征点提到多少"). The closest passages are still shown.
             return NoAnswer(query.text, found.passages)
         return found
+
+    def _from_named_kind(self, query: Query, found: PassageAnswer | NoAnswer,
+                         top_k: int) -> PassageAnswer | NoAnswer:
+        """The answer from the documents the question names by year and kind, when another answered:
+        "2022年政府工作报告回顾2021年有哪些成绩" is not answered by the district's 2022 speech,
+        which reviews 2021 too, when the 2022 report is loaded."""
+        named = [d.name for d in self.documents if d.profile and any(
+            d.year == year and d.profile.kind in _KINDS[kind] for year, kind in query.named_by_year)]
+        if not named or (isinstance(found, PassageAnswer) and found.answer.doc in named):
+            return found
+        answers = [a for a in (answer(query, self.index, top_k=top_k, doc=n) for n in named)
+                   if isinstance(a, PassageAnswer)]
+        return max(answers, key=lambda a: a.answer.score) if answers else found
 
     def _of_named_year(self, name: str, named: tuple[tuple[int, str], ...]) -> bool:
         """Whether the document is of a year the question names it by, or no document of such a
@@ -171,8 +188,7 @@ class Library:
         """No document of that kind (报告: any report; 讲话: a speech) and year is loaded, and
         every one of that kind has a known year (one of unknown year may be the one asked for)."""
         year, kind = named
-        kinds = {"政府工作报告", "报告"} if kind == "报告" else {kind}
-        of_kind = [d.year for d in self.documents if d.profile and d.profile.kind in kinds]
+        of_kind = [d.year for d in self.documents if d.profile and d.profile.kind in _KINDS[kind]]
         return bool(of_kind) and None not in of_kind and year not in of_kind
 
     def _listing(self, question: str, intent: CommitmentsIntent, scope: str | None,

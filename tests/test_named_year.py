@@ -77,3 +77,18 @@ def test_a_year_asked_of_a_report_named_by_another_year_names_no_document():
         ("2022.txt", national(2022, "粮食产量1.37万亿斤，创历史新高。", "粮食产量保持在1.3万亿斤以上。")))
     answer = reports.ask("2022年政府工作报告说2021年粮食产量多少斤").answer
     assert answer is not None and answer.doc == "2022.txt" and "1.37万亿斤" in answer.highlight
+
+
+def test_a_report_named_by_year_and_kind_answers_before_a_speech_of_that_year():
+    """"2022年政府工作报告回顾2021年有哪些成绩": the district's 2022 speech reviews 2021 too, in more
+    of the question's words, but the question names the report."""
+    speech = ("在2022年全区经济工作会议上的讲话\n同志们：\n一、2021年工作回顾\n"
+              "回顾2021年，区政府工作在各方面都取得了成绩，各方面成绩来之不易，下面报告成绩。\n")
+    review = ("2022年某市政府工作报告\n各位代表：\n一、2021年工作回顾\n"
+              "回顾2021年，我们取得了新的成绩：全市生产总值增长5.5%，城镇新增就业5万人。\n")
+    loaded = library(("2022.txt", review), ("讲话.txt", speech))
+    assert loaded.documents[1].year == 2022
+    found = loaded.ask("2022年政府工作报告回顾2021年，都有哪些方面的成绩")
+    assert isinstance(found, PassageAnswer) and found.answer.doc == "2022.txt"
+    spoken = loaded.ask("2022年的讲话回顾2021年，都有哪些方面的成绩")
+    assert isinstance(spoken, PassageAnswer) and spoken.answer.doc == "讲话.txt"
