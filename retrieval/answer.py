@@ -301,9 +301,9 @@ def _best_of(sentences: Iterable[tuple[str, str]], path_text: str, year: int | N
 
 
 def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index,
-          at_position: int | None = None, resolved: bool = False) -> Judged:
+          at_position: Section | None = None, resolved: bool = False) -> Judged:
     """resolved: the question's position was found in the documents ("第三部分第（二）项",
-    "最后一部分"); at_position is then the depth of the section this passage opens, if it does."""
+    "最后一部分"); at_position is then the section at that position this passage opens, if it does."""
     return judge_passage(query, wanted, position, bm25, index, at_position, resolved).finish(query, index)
 
 
@@ -320,6 +320,7 @@ class PassageJudged:
     held: Wanted  # the question's words, those the passage does not hold counting as absent
     pointed: bool  # the question points at a numbered part or a position
     in_part: bool  # and the passage is in it
+    at_heading: str = ""  # the heading of the section at the position asked, which the passage opens
 
     def finish(self, query: Query, index: Index, score: Scoring | None = None) -> Judged:
         """Judged with its best sentence, and its score if given how to score it."""
@@ -333,7 +334,7 @@ class PassageJudged:
         if self.pointed and self.judged.part_heading_here:
             # It opens the part pointed at ("第三部分第六点是啥"): that part's heading says what it
             # is ("第六，不失时机抓好春季农业生产。"), not the sentence holding most of its words.
-            heading = _heading_sentence(entry, self.judged.part_depth)
+            heading = _heading_sentence(entry, self.judged.part_depth, self.at_heading)
             sentence = replace(sentence, text=heading or sentence.text)
         if not index.documents[entry.chunk.doc].sections:
             # Ranked as read alone, quoted and judged as read under its first sentence.
@@ -354,13 +355,17 @@ class PassageJudged:
         return _with_part(share, self.pointed, self.in_part, self.held.total), query.answer_type is not None
 
 
-def _heading_sentence(entry: Entry, depth: int) -> str | None:
+def _heading_sentence(entry: Entry, depth: int, heading: str = "") -> str | None:
     """The passage's sentence that opens with the heading at that depth of its path (its own
-    heading for 0), verbatim; None if its path is not that deep or no sentence does."""
+    heading for 0), or with the heading given (a short article the passage holds as a line of
+    its chapter: "第六条 市场主体登记实行告知承诺制…"), verbatim; None if its path is not that
+    deep or no sentence does."""
     path = entry.chunk.path
-    if not path or depth > len(path):
-        return None
-    heading = normalize(path[depth - 1 if depth else -1])[:12]
+    if not heading:
+        if not path or depth > len(path):
+            return None
+        heading = path[depth - 1 if depth else -1]
+    heading = normalize(heading)[:12]
     return next((verbatim for verbatim, normalized in entry.sentences if normalized.startswith(heading)),
                 None)
 
@@ -373,7 +378,7 @@ def _with_part(share: float, pointed: bool, in_part: bool, total: float) -> floa
 
 
 def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, index: Index,
-                  at_position: int | None = None, resolved: bool = False) -> PassageJudged:
+                  at_position: Section | None = None, resolved: bool = False) -> PassageJudged:
     """A candidate judged on all but its best sentence (see judge)."""
     entry = index.entries[position]
     years = query.years_meant(entry.year)
@@ -399,10 +404,11 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
         sentence_share=0.0,
         typed=False,
         other_year=bool(years and entry.path_years and not years & entry.path_years),
-        part_depth=at_position or (entry.path_numbers.index(query.part) + 1 if in_part and query.part else 0),
+        part_depth=at_position.level if at_position else (
+            entry.path_numbers.index(query.part) + 1 if in_part and query.part else 0),
         part_heading_here=at_position is not None or named_within
         or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
-    ), wanted.found_in(in_passage), pointed, in_part)
+    ), wanted.found_in(in_passage), pointed, in_part, at_position.heading if at_position else "")
 
 
 def _opens_its_section(entry: Entry) -> bool:
@@ -538,8 +544,8 @@ def named_documents(wanted: Wanted, index: Index, by_years: bool = True) -> dict
 
 
 def _position_candidates(query: Query, wanted: Wanted, index: Index, doc: str | None,
-                         named: dict[int, float], found_by_words: list[int]) -> dict[int, int]:
-    """The passages opening the sections a position points at (position → depth of the section),
+                         named: dict[int, float], found_by_words: list[int]) -> dict[int, Section]:
+    """The passages opening the sections a position points at (passage → the section),
     in the document asked, else the documents named, else those whose passages the question's
     words found, else the first MAX_POSITION_DOCUMENTS: "报告最后一部分讲了啥" → the last part
     of each report. Only for positions the heading numbers alone do not find: a path of two
@@ -560,18 +566,19 @@ def _position_candidates(query: Query, wanted: Wanted, index: Index, doc: str | 
         inside = _inside_topics(query, wanted, index, names)
         if inside:
             return inside
-    if len(position) == 1 and position[0] > 0 and query.part is not None and query.list_size is None:
+    if (len(position) == 1 and position[0] > 0 and query.part is not None and query.list_size is None
+            and index.under_number(query.part)):
         return {}
-    found: dict[int, int] = {}
+    found: dict[int, Section] = {}
     for name in names:
         sections = sections_at(index.documents[name], position, query.list_size)
         _add_openings(found, sections, name, query, index)
     return found
 
 
-def _add_openings(found: dict[int, int], sections: Iterable[Section], name: str, query: Query,
+def _add_openings(found: dict[int, Section], sections: Iterable[Section], name: str, query: Query,
                   index: Index) -> None:
-    """Add the passage opening each section (position → the section's depth) that is headed by
+    """Add the passage opening each section (passage → the section) that is headed by
     the item marker asked for, if any ("二是讲的啥": 二是…, not 二、 nor （二）)."""
     document = index.documents[name]
     if query.span > 1:  # "九个方面里前三个是啥": the list they are items of, quoted with its items
@@ -581,15 +588,15 @@ def _add_openings(found: dict[int, int], sections: Iterable[Section], name: str,
         if section.heading.startswith(query.item_marker):
             opening = index.opening(name, section.id)
             if opening is not None:
-                found.setdefault(opening, section.level)
+                found.setdefault(opening, section)
 
 
-def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str]) -> dict[int, int]:
+def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str]) -> dict[int, Section]:
     """For a question naming what it points into ("政府自身建设的第三条"), the sections at the
     position counted inside each section whose own heading holds NAMED_SECTION_SHARE of the
     question ("三、全面加强政府自身建设" → its "三是坚持依法行政…"), not that section itself,
     though it may be third too."""
-    found: dict[int, int] = {}
+    found: dict[int, Section] = {}
     for name in names:
         document = index.documents[name]
         for topic in document.sections:

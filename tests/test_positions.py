@@ -111,6 +111,29 @@ def test_a_part_is_the_shallowest_heading_so_numbered():
     assert parse_question("第四部分讲的啥").part_is_top and not parse_question("第四点讲的啥").part_is_top
 
 
+REGULATION = """某市优化营商环境条例
+第一章 总则
+第一条 为了持续优化营商环境，激发市场主体活力，制定本条例。
+第二条 本条例适用于本市行政区域内优化营商环境工作。
+第二章 市场主体保护
+第三条 市场主体依法享有经营自主权。
+第四条 市场主体登记实行告知承诺制，办理时限不超过1个工作日。
+第三章 政务服务
+第五条 设立12345政务服务便民热线，24小时受理诉求。
+"""
+
+
+@pytest.mark.parametrize(("question", "article"), [
+    ("第四条讲的什么", "第四条 市场主体登记实行告知承诺制"),
+    ("第5条", "第五条 设立12345政务服务便民热线"),
+])
+def test_a_short_article_is_found_in_its_chapters_passage(question, article):
+    """A one-line article is a line of its chapter's passage, not a passage of its own: "第四条
+    讲的什么" quotes the chapter with the article marked."""
+    answer = Library((build_document("条例.txt", REGULATION),)).ask(question).answer
+    assert answer is not None and answer.highlight.startswith(article)
+
+
 def test_the_first_few_items_are_quoted_with_their_list(report):
     """"重点任务里前两个方面是啥": the part they are items of, with its items, not the first alone."""
     answer = Library((report,)).ask("重点任务里前两个方面是啥").answer
