@@ -422,10 +422,10 @@ def _opens_with_numbered_heading(entry: Entry, number: int) -> bool:
     return entry.chunk.text.startswith(heading[:10])
 
 
-def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
+def rank(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | None = None,
          named: dict[int, float] | None = None, keep: int = CANDIDATES) -> list[Judged]:
-    """Candidates in answer order, best first, each with its score; named: named_documents, if
-    already known.
+    """Candidates in answer order, best first, each with its score, from the documents `docs`
+    only if given; named: named_documents, if already known.
 
     Only the candidates that can matter to the answer are listed: the best `keep`, and any
     other that could score ALSO_SHARE of the best (answered_elsewhere). Finding a passage's best
@@ -434,16 +434,21 @@ def rank(query: Query, wanted: Wanted, index: Index, doc: str | None = None,
     without scoring every passage (Index.scoring): the same passages and scores as from all of them.
     """
     scoring = index.scoring(query)
-    scores = dict(scoring.best(CANDIDATES, within=index.passages_of(doc) if doc is not None else None))
+    if docs is not None and len(docs) > 1:
+        asked = np.zeros(len(index.document_names), dtype=bool)
+        asked[[index.document_names.index(name) for name in docs]] = True
+        scores = dict(scoring.best(CANDIDATES, documents=asked))
+    else:
+        scores = dict(scoring.best(CANDIDATES, within=index.passages_of(docs[0]) if docs else None))
     if named is None:
         named = named_documents(wanted, index)
-    if named and doc is None:  # the passages of the documents the question names are candidates too
+    if named and docs is None:  # the passages of the documents the question names are candidates too
         most_named = _most_named(named, len(index.document_names))
         for position, value in scoring.best(CANDIDATES, documents=most_named):
             scores.setdefault(position, value)
     order = list(scores)
-    order += [i for i in _part_candidates(query, index, doc, named) if i not in scores]
-    at_position = _position_candidates(query, wanted, index, doc, named, order)
+    order += [i for i in _part_candidates(query, index, docs, named) if i not in scores]
+    at_position = _position_candidates(query, wanted, index, docs, named, order)
     order += [i for i in at_position if i not in order]
     if not order:
         return []
@@ -543,18 +548,18 @@ def named_documents(wanted: Wanted, index: Index, by_years: bool = True) -> dict
     return {number: min(share, 1.0) for number, share in found.items() if share > 0}
 
 
-def _position_candidates(query: Query, wanted: Wanted, index: Index, doc: str | None,
+def _position_candidates(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | None,
                          named: dict[int, float], found_by_words: list[int]) -> dict[int, Section]:
     """The passages opening the sections a position points at (passage → the section),
-    in the document asked, else the documents named, else those whose passages the question's
+    in the documents asked, else the documents named, else those whose passages the question's
     words found, else the first MAX_POSITION_DOCUMENTS: "报告最后一部分讲了啥" → the last part
     of each report. Only for positions the heading numbers alone do not find: a path of two
     steps or more, a count from the end, or a single number without 第 ("（八）讲的啥")."""
     position = query.position
     if not position:
         return {}
-    if doc is not None:
-        names = [doc]
+    if docs is not None:
+        names = list(docs)
     elif named:
         best = max(named.values())
         names = [index.document_names[d] for d, share in named.items() if share == best]
@@ -610,15 +615,16 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str])
     return found
 
 
-def _part_candidates(query: Query, index: Index, doc: str | None, named: dict[int, float]) -> list[int]:
+def _part_candidates(query: Query, index: Index, docs: tuple[str, ...] | None,
+                     named: dict[int, float]) -> list[int]:
     """Passages under a heading numbered as the question asks ("第六条" → "六、…"), shallowest first,
-    in the document asked, else in the documents the question names most ("包头考评指标第五部分":
+    in the documents asked, else in the documents the question names most ("包头考评指标第五部分":
     not the 五、 of every report in the library), else in any."""
     if query.part is None:
         return []
     found = (i for _, i in index.under_number(query.part))
-    if doc is not None:
-        found = (i for i in found if index.entries[i].chunk.doc == doc)
+    if docs is not None:
+        found = (i for i in found if index.entries[i].chunk.doc in docs)
     elif named:
         best = max(named.values())
         asked = {d for d, share in named.items() if share == best}
@@ -731,13 +737,14 @@ def _holds_years_asked(best: Judged, query: Query, index: Index) -> bool:
                for year in query.years_asked)
 
 
-def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> PassageAnswer | NoAnswer:
-    """The passage that answers the question (from document `doc` only, if given), or none."""
+def answer(query: Query, index: Index, top_k: int,
+           docs: tuple[str, ...] | None = None) -> PassageAnswer | NoAnswer:
+    """The passage that answers the question (from the documents `docs` only, if given), or none."""
     if (not query.own_terms and query.part is None and not query.position) or not len(index):
         return NoAnswer(query.text)
     wanted = Wanted.of(query, index)
     named = named_documents(wanted, index)
-    ranked = rank(query, wanted, index, doc, named, keep=max(top_k, 1))
+    ranked = rank(query, wanted, index, docs, named, keep=max(top_k, 1))
 
     def passage(judged: Judged) -> Passage:
         return to_passage(judged, query, asked_of_passage(wanted, judged.position, index), index)
@@ -747,7 +754,7 @@ def answer(query: Query, index: Index, top_k: int, doc: str | None = None) -> Pa
             or _names_another_place(ranked[0], query, index)
             or not _from_named(ranked[0], _referenced(query, wanted, index), index)):
         return NoAnswer(query.text, results)
-    asked_of_one = doc is not None or bool(named)
+    asked_of_one = docs is not None or bool(named)
     also = () if asked_of_one else tuple(passage(j) for j in answered_elsewhere(ranked, query, index))
     return PassageAnswer(query.text, results, also)
 

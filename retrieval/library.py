@@ -151,7 +151,7 @@ class Library:
         listing = self._listing(question, intent, scope, top_k) if intent and not intent.topic else None
         if listing is not None:
             return listing
-        found = answer(query, self.index, top_k=top_k, doc=scope)
+        found = answer(query, self.index, top_k=top_k, docs=(scope,) if scope is not None else None)
         if scope is None and query.named_by_year:
             found = self._from_named_kind(query, found, top_k)
         if isinstance(found, PassageAnswer) and query.named_by_year and (
@@ -172,9 +172,8 @@ class Library:
             d.year == year and d.profile.kind in _KINDS[kind] for year, kind in query.named_by_year)]
         if not named or (isinstance(found, PassageAnswer) and found.answer.doc in named):
             return found
-        answers = [a for a in (answer(query, self.index, top_k=top_k, doc=n) for n in named)
-                   if isinstance(a, PassageAnswer)]
-        return max(answers, key=lambda a: a.answer.score) if answers else found
+        again = answer(query, self.index, top_k=top_k, docs=tuple(named))
+        return again if isinstance(again, PassageAnswer) else found
 
     def _of_named_year(self, name: str, named: tuple[tuple[int, str], ...]) -> bool:
         """Whether the document is of a year the question names it by, or no document of such a

@@ -240,18 +240,18 @@ def test_rank_judges_the_candidates_that_scoring_every_passage_selected(monkeypa
     )
     from retrieval.bm25 import SparseBM25
 
-    def selected(query, wanted: Wanted, index: Index, doc: str | None,
+    def selected(query, wanted: Wanted, index: Index, docs: tuple[str, ...] | None,
                  named: dict[int, float]) -> dict[int, float]:
         scores = index.scores(query)
-        if doc is not None:
-            scores = np.where([e.chunk.doc == doc for e in index.entries], scores, 0.0)
+        if docs is not None:
+            scores = np.where([e.chunk.doc in docs for e in index.entries], scores, 0.0)
         order = [int(i) for i in SparseBM25.top_k(scores, CANDIDATES) if scores[i] > 0]
-        if named and doc is None:
+        if named and docs is None:
             in_named = np.where(_most_named(named, len(index.document_names))[index.document_of], scores, 0.0)
             order += [int(i) for i in SparseBM25.top_k(in_named, CANDIDATES)
                       if in_named[i] > 0 and i not in order]
-        order += [i for i in _part_candidates(query, index, doc, named) if i not in order]
-        order += [i for i in _position_candidates(query, wanted, index, doc, named, order) if i not in order]
+        order += [i for i in _part_candidates(query, index, docs, named) if i not in order]
+        order += [i for i in _position_candidates(query, wanted, index, docs, named, order) if i not in order]
         return {i: float(scores[i]) for i in order}
 
     index, reports = seed_and_reports(("江苏省", "山东省", "云南省"), "去年完成基础配套项目。")
@@ -261,10 +261,11 @@ def test_rank_judges_the_candidates_that_scoring_every_passage_selected(monkeypa
         query = parse_question(question)
         wanted = Wanted.of(query, index)
         named = named_documents(wanted, index)
-        for doc in (None, reports[4].name, index.document_names[0]):
-            ranked = rank(query, wanted, index, doc, named, keep=10**6)
-            expected = selected(query, wanted, index, doc, named)
-            assert {j.position: j.bm25 for j in ranked} == expected, (question, doc)
+        two = (reports[1].name, reports[5].name)
+        for docs in (None, (reports[4].name,), (index.document_names[0],), two):
+            ranked = rank(query, wanted, index, docs, named, keep=10**6)
+            expected = selected(query, wanted, index, docs, named)
+            assert {j.position: j.bm25 for j in ranked} == expected, (question, docs)
 
 
 def test_a_thing_named_by_a_code_no_passage_uses_is_not_answered_from_its_neighbours():

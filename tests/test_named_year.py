@@ -92,3 +92,26 @@ def test_a_report_named_by_year_and_kind_answers_before_a_speech_of_that_year():
     assert isinstance(found, PassageAnswer) and found.answer.doc == "2022.txt"
     spoken = loaded.ask("2022年的讲话回顾2021年，都有哪些方面的成绩")
     assert isinstance(spoken, PassageAnswer) and spoken.answer.doc == "讲话.txt"
+
+
+def test_a_year_and_kind_naming_many_documents_asks_them_all_again_at_once(monkeypatch):
+    """A library of one report per place and year: "2022年政府工作报告…" names each of them; they
+    are asked again together, in one answer, not one answer apiece."""
+    import retrieval.library as library_module
+
+    reports = [(f"{n}.txt", f"2022年第{n}市政府工作报告\n各位代表：\n一、民生\n今年新建学校10所。\n")
+               for n in range(7)]
+    speech = ("在2022年全县经济工作会议上的讲话\n同志们：\n一、关于发展目标\n"
+              "按照政府工作报告，全县生产总值增长目标为6%左右，政府工作报告提出的增长目标要完成。\n")
+    loaded = library(*reports, ("讲话.txt", speech))
+    calls: list[tuple[str, ...] | None] = []
+    original = library_module.answer
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("docs"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(library_module, "answer", counted)
+    found = loaded.ask("2022年政府工作报告生产总值增长目标是多少")
+    assert calls == [None, tuple(name for name, _ in reports)]
+    assert isinstance(found, PassageAnswer) and found.answer.doc == "讲话.txt"  # none of them says it
