@@ -36,6 +36,8 @@ from retrieval.text.sentences import split_sentences
 from retrieval.text.tokens import equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
+# A bare name the library writes with one of these after it somewhere is a city or county's (昆明: 昆明市).
+BARE_PLACE_SUFFIXES = ("市", "县", "州")
 CANDIDATES = 12  # passages re-ranked after BM25 (10–30 measured the same on every question set)
 COVERAGE_WEIGHT = 1.5
 SENTENCE_WEIGHT = 3.0
@@ -714,13 +716,24 @@ def _names_an_unknown_code(query: Query, index: Index) -> bool:
 
 
 def _names_another_place(best: Judged, query: Query, index: Index) -> bool:
-    """Whether the question names a city or county by its full name that the answer's passage
-    never mentions, and that does not name the answer's document: "广东省政府工作报告里深圳市2024年
-    GDP是多少" is not answered by the province's figure, "包头市数字政府建设考评办法的文号" is
-    answered by the Baotou notice, which says 全市."""
+    """Whether the question names a city or county that the answer's passage never mentions,
+    and that does not name the answer's document: "广东省政府工作报告里深圳市2024年GDP是多少" is
+    not answered by the province's figure, "包头市数字政府建设考评办法的文号" is answered by the
+    Baotou notice, which says 全市. A city is named by its full name (深圳市), or by its bare
+    name where the library writes it in full somewhere: "昆明地铁6号线什么时候通车" is not
+    answered by Beijing's 6号线 when the Yunnan report speaks of 昆明市."""
     entry = index.entries[best.position]
     return any(stem not in entry.matchable and word not in entry.named and stem not in entry.named
-               for word, stem in places_named_by(query.own_terms))
+               for word, stem in _places_asked(query, index))
+
+
+def _places_asked(query: Query, index: Index) -> list[tuple[str, str]]:
+    """(word, its name without the suffix) of each city or county the question names."""
+    full = places_named_by(query.own_terms)
+    bare = [(word, word) for word in query.own_terms
+            if len(word) >= 2 and not places_named_by([word])
+            and any(index.seen(word + suffix) for suffix in BARE_PLACE_SUFFIXES)]
+    return full + bare
 
 
 def _holds_years_asked(best: Judged, query: Query, index: Index) -> bool:

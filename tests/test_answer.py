@@ -300,6 +300,22 @@ def test_a_city_the_passage_never_mentions_is_not_answered_with_the_provinces_fi
     assert library.ask("包头市数字政府考评对象是谁").answer is not None
 
 
+def test_a_city_named_bare_is_a_city_where_the_library_names_it_in_full():
+    """"昆明地铁6号线什么时候通车" is not answered by Beijing's 6号线 when the Yunnan report speaks of
+    昆明市; a bare word the library never writes as a city (地铁) is no place."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    beijing = ("2025年北京市政府工作报告\n各位代表：\n一、重点任务\n"
+               "年底前开通地铁17号线全线和6号线南延，新增运营里程60公里。\n")
+    yunnan = ("2025年云南省政府工作报告\n各位代表：\n一、重点任务\n"
+              "支持昆明市建设区域性国际中心城市，推进滇中城市群一体化发展。\n")
+    library = Library((build_document("北京.txt", beijing), build_document("云南.txt", yunnan)))
+    assert library.ask("地铁6号线什么时候通车").answer is not None
+    assert library.ask("昆明地铁6号线什么时候通车").answer is None
+    assert library.ask("昆明要建设什么中心城市").answer is not None  # the passage names 昆明市
+
+
 def test_a_quantity_asked_in_a_unit_the_passage_has_no_figure_in_is_not_answered():
     """"定日地震遇难多少人": the report tells of the earthquake and the rebuilding, and gives no
     count of people; the same passage answers how many homes were rebuilt, which it gives in 户.
