@@ -24,7 +24,9 @@ from retrieval.text.sentences import sentence_spans
 LIST_LIMIT = 1500  # most non-space characters quoted for a list answer
 ELISION = "……"  # on a line of its own in an excerpt, where text is left out
 # A sentence that announces a list: "主要包括以下几个方面。", "提几点要求：".
-_ANNOUNCES = re.compile(r"以下[几一二三四五六七八九十\d]*[个项点条]?方面|以下几[点条项]|如下|[:：]\s*$")
+# Or that ends on how many items follow: "…继续谋划实施好十方面民生实事。" before 1.…10.
+_ANNOUNCES = re.compile(r"以下[几一二三四五六七八九十\d]*[个项点条]?方面|以下几[点条项]|如下|[:：]\s*$"
+                        r"|(?:\d+|[两三四五六七八九十]+)个?(?:方面|件|项|条)[\u4e00-\u9fff]{0,6}[。：:]\s*$")
 MIN_HEADING_MATCH = 0.4  # a section above is meant only if its heading holds this much of the question
 # The passage's own section is quoted for its items even when the quote cannot reach the passage
 # itself, if its heading holds this much of the question: "企业全面整顿眼下要抓哪几项工作" matching
@@ -109,7 +111,9 @@ def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str]
     if quoted is None or not quoted.text:
         return None
     if chunk.text not in quoted.text and heading_match(section.path[-1]) < MIN_OWN_SECTION_MATCH:
-        return None  # the quote cannot hold the passage that matched, and its section was not asked for
+        # The quote cannot hold the passage that matched, and its section was not asked for; the
+        # passage may announce items that follow it (after an address, "…十方面民生实事。" 1.…10.)
+        return _announced_run(document, chunk, highlight)
     items = _children(document, section)
     if (part_asked or _ANNOUNCES.search(highlight)) and chunk.end <= items[0].start:
         return _whole_list(document, section, items, quoted)  # the lead-in announcing the list matched
@@ -167,12 +171,21 @@ def _announced_run(document: Document, chunk: Chunk, highlight: str) -> ListPass
     if not announcing or not run:
         return None
     start = chunk.start + announcing[-1]
-    if _cut(document, start, run[-1].end) < run[-1].end:
-        return None  # only a list that can be quoted whole, not parts of a speech ("讲以下三个方面")
     items = tuple(s.path[-1] for s in run)
     owner = document.lineage(chunk.section)[-2:][0] if chunk.section is not None else None
-    return ListPassage(owner.path if owner else chunk.path, document.text[start:run[-1].end].strip(), items,
-                       owner.id if owner else None)
+    path, section = (owner.path, owner.id) if owner else (chunk.path, None)
+    if _cut(document, start, run[-1].end) == run[-1].end:
+        return ListPassage(path, document.text[start:run[-1].end].strip(), items, section)
+    # Too long to quote whole: the announcing sentence and each item's opening sentences, if
+    # they fit ("十方面民生实事" 1.医疗卫生方面。…); not whole parts of a speech ("讲以下三个方面").
+    pieces = [document.text[start:chunk.end].strip()]
+    budget = LIST_LIMIT // (len(run) + 1)
+    for item in run:
+        pieces.append(document.text[item.start:_cut(document, item.start, item.end, budget)].strip())
+    text = f"\n{ELISION}\n".join(pieces)
+    if not all(pieces) or _visible_length(text) > LIST_LIMIT:
+        return None
+    return ListPassage(path, text, items, section, excerpt=True)
 
 
 def _run_after(document: Document, chunk: Chunk) -> list[Section]:

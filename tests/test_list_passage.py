@@ -127,6 +127,32 @@ def test_an_announced_list_too_long_to_quote_whole_is_quoted_as_an_excerpt():
     assert "……" not in whole_item.text
 
 
+def test_a_list_announced_by_its_count_after_an_address_is_quoted_with_its_items():
+    """Zhejiang: the tasks （一）…（三）, then an address ("各位代表，…实施好四方面民生实事。") that
+    closes them, then 1.…4.: past long tasks, the address's passage is quoted with the items
+    that follow it, whole or, when they are too long, as an excerpt of each item's opening."""
+    def report(task: str, item: str = "") -> str:
+        return ("2025年某省政府工作报告\n二、2025年重点工作\n"
+                f"（一）扩大内需。{task}\n（二）发展新质生产力。{task}\n（三）深化改革开放。{task}\n"
+                "各位代表，我们坚持尽力而为、量力而行，继续谋划实施好四方面民生实事。\n"
+                f"1.医疗卫生方面。免费开展癌症筛查。{item}\n2.养老帮困方面。新增护理员8000人。{item}\n"
+                f"3.关爱儿童方面。新改建青少年宫200家。{item}\n4.交通出行方面。新建充电桩2万个。{item}\n")
+
+    question = "今年四方面民生实事都有哪些方面"
+    items = ("1.医疗卫生方面", "2.养老帮困方面", "3.关爱儿童方面", "4.交通出行方面")
+    short = Library((build_document("report.txt", report("")),)).ask(question).answer
+    assert short is not None and short.outline[-4:] == items  # 二、 fits whole, its items with it
+    filler = "各地要加强组织领导，强化督促检查。"
+    for item in ("", filler * 30):
+        library = Library((build_document("report.txt", report(filler * 30, item)),))
+        answer = library.ask(question).answer
+        assert answer is not None and answer.outline == items
+        assert answer.text.startswith("各位代表，我们坚持尽力而为")
+        pieces = answer.text.split("\n……\n")
+        assert len(pieces) == (5 if item else 1)
+        assert all(piece in library.documents[0].text for piece in pieces)
+
+
 def test_a_part_asked_for_by_number_is_quoted_with_every_item():
     filler = "各地区各部门要认真落实，加强组织领导，强化督促检查，确保取得实效。" * 20
     items = [f"第{n}，做好第{n}项工作。" for n in "一二三四五"]
