@@ -329,7 +329,13 @@ def parse_question(question: str) -> Query:
     own = list(dict.fromkeys([*words, *FIGURE.findall(asked)]))
     weight = importance(own)
     naming = _reference_words(reference, rest, own, weight)
-    for term in naming:
+    years_asked = tuple(sorted(years_in(_patterns().document_year.sub(",", rest))))
+    # A year naming a document by its kind ("（21年报告）") when the question asks of another
+    # year says which document, not which part of it: "2020年全国GDP增长了多少（2021年报告）"
+    # asks the review of 2020, not "三、2021年重点工作"; "2022年政府工作报告 赤字率" asks 2022's.
+    named_years = {year for year, _ in _patterns().document_year.findall(normalized)}
+    naming_years = named_years - set(map(str, years_asked)) if years_asked else set()
+    for term in naming | (naming_years & set(own)):
         weight[term] = min(weight[term], REFERENCE_WEIGHT)
     terms: dict[str, float] = {}
     for term in words:
@@ -366,7 +372,7 @@ def parse_question(question: str) -> Query:
                                     for year, kind in _patterns().document_year.findall(normalized)})),
         naming_words=naming,
         topic_first=_names_a_topic_first(normalized, part, steps),
-        years_asked=tuple(sorted(years_in(_patterns().document_year.sub(",", rest)))),
+        years_asked=years_asked,
     )
 
 

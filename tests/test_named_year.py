@@ -115,3 +115,17 @@ def test_a_year_and_kind_naming_many_documents_asks_them_all_again_at_once(monke
     found = loaded.ask("2022年政府工作报告生产总值增长目标是多少")
     assert calls == [None, tuple(name for name, _ in reports)]
     assert isinstance(found, PassageAnswer) and found.answer.doc == "讲话.txt"  # none of them says it
+
+
+def test_the_year_naming_the_report_does_not_pick_its_part_when_another_year_is_asked():
+    """"2020年全国GDP增长了多少（21年报告）": 2021 names the report; the answer is its review of
+    2020, not "二、2021年重点工作" with this year's target. Without another year asked, the year
+    also means the report's own year: "2021年政府工作报告 GDP增长目标" is its 2021 part."""
+    text = ("2021年政府工作报告\n各位代表：\n一、2020年工作回顾\n经过艰苦努力，全年国内生产总值增长2.3%。\n"
+            "二、2021年重点工作\n2021年全国国内生产总值增长目标为6%以上，2021年要保持宏观政策连续性，"
+            "国内生产总值增长6%以上，全国城镇新增就业1100万人以上。\n")
+    loaded = library(("2021.txt", text))
+    review = loaded.ask("2020年全国GDP增长了多少（21年报告）")
+    assert isinstance(review, PassageAnswer) and "2.3%" in review.answer.highlight
+    target = loaded.ask("2021年政府工作报告 全国GDP增长目标")
+    assert isinstance(target, PassageAnswer) and "6%以上" in target.answer.highlight
