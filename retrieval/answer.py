@@ -141,16 +141,25 @@ class Wanted:
 
     def credits(self, text: str, year: int | None) -> tuple[float, ...]:
         """For each question word, the credit its best form found in normalized text earns."""
-        found = []
-        for _, forms, link in self.terms:
-            credit = 0.0
-            for form, form_credit in forms:
-                if form_credit > credit and form in text:
-                    credit = form_credit
-            if link is not None and year and link.found(text, year):
-                credit = 1.0
-            found.append(credit)
+        forms, links = self._looked_for
+        found = [0.0] * len(self.terms)
+        for n, form, credit in forms:
+            if credit > found[n] and form in text:
+                found[n] = credit
+        if year:
+            for n, link in links:
+                if link.found(text, year):
+                    found[n] = 1.0
         return tuple(found)
+
+    @cached_property
+    def _looked_for(self) -> tuple[tuple[tuple[int, str, float], ...], tuple[tuple[int, YearLink], ...]]:
+        """Every word's forms, in order, as (word's place, form, credit), and the words' year links:
+        credits() reads every sentence of every candidate, mostly for a few words (found_in)."""
+        forms = tuple((n, form, credit) for n, (_, word_forms, _) in enumerate(self.terms)
+                      for form, credit in word_forms)
+        links = tuple((n, link) for n, (_, _, link) in enumerate(self.terms) if link is not None)
+        return forms, links
 
     def share(self, credits: tuple[float, ...]) -> float:
         """Share of the question's idf that the credits stand for."""
