@@ -17,8 +17,9 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
+from operator import mul
 
 import numpy as np
 
@@ -142,21 +143,35 @@ class Wanted:
 
     def credits(self, text: str, year: int | None) -> tuple[float, ...]:
         """For each question word, the credit its best form found in normalized text earns."""
-        found = []
-        for _, forms, link in self.terms:
-            credit = 0.0
-            for form, form_credit in forms:
-                if form_credit > credit and form in text:
-                    credit = form_credit
-            if link is not None and year and link.found(text, year):
-                credit = 1.0
-            found.append(credit)
+        forms, links = self._looked_for
+        found = [0.0] * len(self.terms)
+        for n, form, credit in forms:
+            if credit > found[n] and form in text:
+                found[n] = credit
+        if year:
+            for n, link in links:
+                if link.found(text, year):
+                    found[n] = 1.0
         return tuple(found)
+
+    @cached_property
+    def _looked_for(self) -> tuple[tuple[tuple[int, str, float], ...], tuple[tuple[int, YearLink], ...]]:
+        """Every word's forms, in order, as (word's place, form, credit), and the words' year links:
+        credits() reads every sentence of every candidate, mostly for a few words (found_in)."""
+        forms = tuple((n, form, credit) for n, (_, word_forms, _) in enumerate(self.terms)
+                      for form, credit in word_forms)
+        links = tuple((n, link) for n, (_, _, link) in enumerate(self.terms) if link is not None)
+        return forms, links
 
     def share(self, credits: tuple[float, ...]) -> float:
         """Share of the question's idf that the credits stand for."""
-        found = sum(weight * credit for (weight, _, _), credit in zip(self.terms, credits, strict=True))
+        found = sum(map(mul, self.weights, credits))  # the same sum, in the same order, as term by term
         return found / self.total if self.total else 0.0
+
+    @cached_property
+    def weights(self) -> tuple[float, ...]:
+        """Each word's idf, apart: share() is asked of every sentence of every candidate."""
+        return tuple(weight for weight, _, _ in self.terms)
 
     def share_found(self, text: str, year: int | None) -> float:
         return self.share(self.credits(text, year))
@@ -165,6 +180,8 @@ class Wanted:
         """The question as asked of one document: words that only name that document ("云南" of
         the Yunnan report, which says 全省) are not looked for in its passages. Years are kept:
         they also pick the part of a document (二、2022 年的重点工作)."""
+        if not named or not any(_names(forms, link, named) for _, forms, link in self.terms):
+            return self  # most passages: nothing to leave out, and nothing to build
         kept = tuple((0.0, forms, link) if _names(forms, link, named) else (weight, forms, link)
                      for weight, forms, link in self.terms)
         total = sum(weight for weight, _, _ in kept)
