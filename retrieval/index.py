@@ -508,15 +508,7 @@ class Index:
             for number in {n for n in entry.path_numbers if n is not None}:
                 under.setdefault(number, []).append((entry.path_numbers.index(number), position))
         self._under_number = {number: sorted(found) for number, found in under.items()}
-        # The least numbered_depth of each (document, number): "第四部分" is the shallowest 四.
-        self._shallowest: dict[tuple[int, int], int] = {}
-        paths = zip(self.document_of.tolist(), (e.path_numbers for e in self.entries), strict=True)
-        for document, numbers in set(paths):
-            for numbered in numbers:
-                if numbered is not None:
-                    depth = numbered_depth(numbers, numbered)
-                    key = (document, numbered)
-                    self._shallowest[key] = min(depth, self._shallowest.get(key, depth))
+        self._shallowest: dict[int, dict[int, int]] = {}  # shallowest_depth's, by document, as asked
         self._distinct_years = sorted(set(self._years.tolist()) - {0})
         self._using: dict[str, frozenset[int] | None] = {}  # documents_using, as questions ask
 
@@ -579,8 +571,20 @@ class Index:
         return self._named_by.get(word, set())
 
     def shallowest_depth(self, position: int, number: int) -> int | None:
-        """The least numbered_depth of a heading numbered `number` in the passage's document."""
-        return self._shallowest.get((int(self.document_of[position]), number))
+        """The least numbered_depth of a heading numbered `number` in the passage's document:
+        "第四部分" is the shallowest 四. Worked out for a document the first time it is asked."""
+        document = int(self.document_of[position])
+        depths = self._shallowest.get(document)
+        if depths is None:
+            depths = {}
+            first, end = int(self._first_passage[document]), int(self._first_passage[document + 1])
+            for numbers in {entry.path_numbers for entry in self.entries[first:end]}:
+                for numbered in numbers:
+                    if numbered is not None:
+                        depth = numbered_depth(numbers, numbered)
+                        depths[numbered] = min(depth, depths.get(numbered, depth))
+            self._shallowest[document] = depths
+        return depths.get(number)
 
     def under_number(self, number: int) -> list[tuple[int, int]]:
         """(depth, position) of the passages with a heading numbered `number` on their path, in
