@@ -22,7 +22,9 @@ build peak = VmHWM during the build (reset through /proc/self/clear_refs) minus 
 
 The whole answer is measured too (issue 13: p50 ≤ 3 ms, p99 ≤ 15 ms at 1M passages): the same
 passages as documents of a Library, asked bench_library's question mix and the queries as
-questions with Library.ask (measure_library; --skip-library to leave it out).
+questions with Library.ask (measure_library; --skip-library to leave it out), first in the
+process that built the library, then in a new process that loads it from its saved files as a
+restarted bot does (served_p50_ms, served_p99_ms; --skip-served to leave it out).
 
     .venv/bin/python benchmarks/bench_query.py                      # N = 1,000, 10,000, 100,000
     .venv/bin/python benchmarks/bench_query.py --chunks 1000000
@@ -43,6 +45,7 @@ import hashlib
 import importlib.util
 import json
 import math
+import pickle
 import random
 import re
 import subprocess
@@ -127,6 +130,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--skip-peers", action="store_true", help="only the project's index")
     parser.add_argument("--skip-save", action="store_true", help="do not time save/load")
     parser.add_argument("--skip-library", action="store_true", help="do not measure Library.ask")
+    parser.add_argument("--skip-served", action="store_true",
+                        help="do not measure Library.ask in a new process loading the saved library")
     parser.add_argument("--replies", type=Path,
                         help="write every Library.ask reply (passages, exact scores) here, one JSON line "
                              "each, to compare two versions of the code question by question")
@@ -136,6 +141,7 @@ def parse_args() -> argparse.Namespace:
                         help="instead: jieba against retrieval/segmenter.py on the same sentences")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-n", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--served-from", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
@@ -332,6 +338,14 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
               f"({extra['prepare_s']:.1f} s making documents ready), resident {library.rss_mb:.0f} MB, "
               f"build peak {library.build_peak_mb:.0f} MB, index files {extra['index_files_mb']:.0f} MB")
         print(f"    replies (passages, exact scores) of every question: sha256 {extra['replies_sha256']}")
+        if "served_p50_ms" in extra:
+            same = "the same replies" if extra["served_replies_sha256"] == extra["replies_sha256"] else \
+                "OTHER REPLIES"
+            print(f"  Library.ask in a new process that loaded the saved library in "
+                  f"{extra['served_load_s']:.1f} s (a restarted bot): p50 {extra['served_p50_ms']:.2f} ms, "
+                  f"p99 {extra['served_p99_ms']:.2f} ms, resident {extra['served_rss_mb']:.0f} MB, {same}")
+            result.update(served_p50_ms=round(extra["served_p50_ms"], 3),
+                          served_p99_ms=round(extra["served_p99_ms"], 3))
         result.update(ask_p50_ms=round(library.p50_ms, 3), ask_p99_ms=round(library.p99_ms, 3),
                       library=rounded({k: v for k, v in {**asdict(library), **extra}.items()
                                        if k not in ("extra", "same_top5")}))
@@ -344,6 +358,8 @@ def run_child(name: str, n: int, args: argparse.Namespace) -> Measured:
                "--library-passes", str(args.library_passes)]
     if args.skip_save:
         command.append("--skip-save")
+    if args.skip_served:
+        command.append("--skip-served")
     if args.replies:
         command += ["--replies", str(args.replies)]
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -352,6 +368,9 @@ def run_child(name: str, n: int, args: argparse.Namespace) -> Measured:
 
 def child_main(args: argparse.Namespace) -> None:
     """Build one implementation over the size's corpus and answer every query; print JSON."""
+    if args.child == "served":
+        serve_saved(args)
+        return
     sentences, tokens = sentence_pool(quiet=True)
     rng = random.Random(args.seed)
     if args.child == "library":
@@ -398,11 +417,16 @@ def measure_library(sentences: list[str], tokens: list[list[str]], rng: random.R
         documents, prepared, chars = synthetic_library(sentences, tokens, args.child_n, rng, args.seed)
         prepare_s = time.perf_counter() - start
         library = Library(documents, Path(cache), prepared=prepared)
-        del prepared
         build_s = time.perf_counter() - start
         gc.collect()
         measured = Measured(build_s=build_s, build_peak_mb=status_mb("VmHWM") - before)
         asked = QUESTIONS + [question for question, _ in questions(sentences, args.queries, rng)]
+        if not args.skip_served:  # for served(): the documents made ready, without their words
+            ready = tuple(dataclasses.replace(p, body=(), head=()) for p in prepared)
+            with open(Path(cache) / SERVED_FILE, "wb") as file:
+                pickle.dump((documents, ready, asked), file, protocol=pickle.HIGHEST_PROTOCOL)
+            del ready
+        del prepared
         replies = [reply_record(library.ask(q, top_k=3)) for q in asked]  # the untimed pass
         answered = sum(reply["answer"] is not None for reply in replies)
         times = []
@@ -419,10 +443,45 @@ def measure_library(sentences: list[str], tokens: list[list[str]], rng: random.R
                           "passages": len(library.index), "chars": chars,
                           "index_files_mb": index_files / 2**20,
                           "replies_sha256": hashlib.sha256(json.dumps(replies).encode()).hexdigest()}
+        if not args.skip_served:  # what a restarted bot does: a new process loads the saved library
+            del library
+            gc.collect()
+            measured.extra.update(served(cache, args))
         if args.replies:
             args.replies.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in replies),
                                     encoding="utf-8")
     return measured
+
+
+SERVED_FILE = "served.pickle"  # the documents, made ready without their words, and the questions
+
+
+def served(cache: str, args: argparse.Namespace) -> dict:
+    """Library.ask in a new process that loads the library as a restarted bot does: its documents
+    as the document cache gives them back, its index memory-mapped from the saved files."""
+    command = [sys.executable, __file__, "--child", "served", "--served-from", cache,
+               "--library-passes", str(args.library_passes)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def serve_saved(args: argparse.Namespace) -> None:
+    """The child of served(): load, one untimed pass, then the timed passes; print JSON."""
+    start = time.perf_counter()
+    with open(Path(args.served_from) / SERVED_FILE, "rb") as file:
+        documents, ready, asked = pickle.load(file)
+    library = Library(documents, Path(args.served_from), prepared=ready)
+    load_s = time.perf_counter() - start
+    replies = [reply_record(library.ask(q, top_k=3)) for q in asked]
+    times = []
+    for _ in range(args.library_passes):
+        for question in asked:
+            begin = time.perf_counter()
+            library.ask(question, top_k=3)
+            times.append((time.perf_counter() - begin) * 1000)
+    print(json.dumps({"served_load_s": load_s, "served_p50_ms": percentile(times, 50),
+                      "served_p99_ms": percentile(times, 99), "served_rss_mb": status_mb("VmRSS"),
+                      "served_replies_sha256": hashlib.sha256(json.dumps(replies).encode()).hexdigest()}))
 
 
 def reply_record(reply: Reply) -> dict:
