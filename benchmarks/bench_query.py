@@ -45,6 +45,7 @@ import hashlib
 import importlib.util
 import json
 import math
+import os
 import pickle
 import random
 import re
@@ -421,11 +422,8 @@ def measure_library(sentences: list[str], tokens: list[list[str]], rng: random.R
         gc.collect()
         measured = Measured(build_s=build_s, build_peak_mb=status_mb("VmHWM") - before)
         asked = QUESTIONS + [question for question, _ in questions(sentences, args.queries, rng)]
-        if not args.skip_served:  # for served(): the documents made ready, without their words
-            ready = tuple(dataclasses.replace(p, body=(), head=()) for p in prepared)
-            with open(Path(cache) / SERVED_FILE, "wb") as file:
-                pickle.dump((documents, ready, asked), file, protocol=pickle.HIGHEST_PROTOCOL)
-            del ready
+        if not args.skip_served:
+            save_for_serving(Path(cache), documents, prepared, asked)
         del prepared
         replies = [reply_record(library.ask(q, top_k=3)) for q in asked]  # the untimed pass
         answered = sum(reply["answer"] is not None for reply in replies)
@@ -454,6 +452,22 @@ def measure_library(sentences: list[str], tokens: list[list[str]], rng: random.R
 
 
 SERVED_FILE = "served.pickle"  # the documents, made ready without their words, and the questions
+
+
+def save_for_serving(cache: Path, documents: tuple[Document, ...], prepared: tuple[Prepared, ...],
+                     asked: list[str]) -> None:
+    """Write what served() loads: the documents, made ready without their words (the index has
+    them), and the questions. In a forked process, so that this one's memory figures stay the
+    library's own."""
+    pid = os.fork()
+    if pid == 0:
+        ready = tuple(dataclasses.replace(p, body=(), head=()) for p in prepared)
+        with open(cache / SERVED_FILE, "wb") as file:
+            pickle.dump((documents, ready, asked), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    if status:
+        sys.exit(f"could not save the library for serving (status {status})")
 
 
 def served(cache: str, args: argparse.Namespace) -> dict:
