@@ -109,7 +109,9 @@ def list_passage(document: Document, chunk: Chunk, heading_match: Callable[[str]
         return _announced_run(document, chunk, highlight)
     quoted = _quote(document, section, min(section.start, chunk.start))
     if quoted is None or not quoted.text:
-        return None
+        # Its lead-in alone fills the quote (Xizang's "2025年工作安排" before （一）…（九）): when
+        # the part itself was asked for, its heading and each item's opening.
+        return _excerpt(document, section, _children(document, section)) if part_asked else None
     if chunk.text not in quoted.text and heading_match(section.path[-1]) < MIN_OWN_SECTION_MATCH:
         # The quote cannot hold the passage that matched, and its section was not asked for; the
         # passage may announce items that follow it (after an address, "…十方面民生实事。" 1.…10.)

@@ -153,6 +153,21 @@ def test_a_list_announced_by_its_count_after_an_address_is_quoted_with_its_items
         assert all(piece in library.documents[0].text for piece in pieces)
 
 
+def test_a_part_asked_for_whose_lead_in_fills_the_quote_is_quoted_as_an_excerpt():
+    """Xizang's "2025年工作安排" opens with a lead-in longer than a quote: "九个方面，头两个是啥"
+    gets its heading and each item's opening, not the lead-in alone."""
+    lead = "今年是“十四五”规划收官之年，我们的机遇前所未有，我们的信心无比坚定。" * 60
+    text = ("2025年某自治区政府工作报告\n2024年工作回顾\n过去一年，经济稳中向好。\n2025年工作安排\n"
+            f"{lead}\n今年，将重点做好以下三个方面工作。\n"
+            "（一）坚决维护社会和谐稳定。扎实推进民族团结。\n（二）全力以赴稳预期促增长。落实增量政策。\n"
+            "（三）持续挖掘投资消费潜能。加快重大项目建设。\n")
+    library = Library((build_document("report.txt", text),))
+    answer = library.ask("今年重点做好的三个方面，头两个是啥").answer
+    assert answer is not None and "（一）坚决维护社会和谐稳定" in answer.text
+    assert "（二）全力以赴稳预期促增长" in answer.text and "\n……\n" in answer.text
+    assert all(piece in text for piece in answer.text.split("\n……\n"))
+
+
 def test_a_part_asked_for_by_number_is_quoted_with_every_item():
     filler = "各地区各部门要认真落实，加强组织领导，强化督促检查，确保取得实效。" * 20
     items = [f"第{n}，做好第{n}项工作。" for n in "一二三四五"]
