@@ -223,6 +223,7 @@ def test_a_part_and_a_topic_find_the_topics_section_within_the_part(seed_library
     ("全面加强政府自身建设的第三条是什么", True),
     ("重点任务里最后一个方面讲了什么", True),
     ("湖北报告里全面加强政府自身建设的第三条是什么", True),  # after the document reference
+    ("包头考评指标 政务服务一网通办下面第（三）项是啥", True),  # 下面 links too
     ("去年工作回顾第一部分总结了几点", False),  # no link: the words name the part pointed at
     ("第三部分政府自身建设第三条是什么", False),  # the position first
 ])
