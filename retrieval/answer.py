@@ -26,8 +26,8 @@ import numpy as np
 from retrieval.answer_types import AnswerType, has_answer_type, has_figure_in
 from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
-from retrieval.models import Passage, Section
-from retrieval.positions import sections_at, sections_below
+from retrieval.models import Document, Passage, Section
+from retrieval.positions import BACK_MATTER, sections_at, sections_below
 from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
@@ -39,6 +39,8 @@ from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
 # A bare name the library writes with one of these after it somewhere is a city or county's (昆明: 昆明市).
 BARE_PLACE_SUFFIXES = ("市", "县", "州")
+# A bare attachment heading, whose next line is its title: "附件", "附件2：".
+_BARE_ATTACHMENT = re.compile(r"(?:附件|附表|附录)\s*\d{0,2}[:：]?")
 CANDIDATES = 12  # passages re-ranked after BM25 (10–30 measured the same on every question set)
 COVERAGE_WEIGHT = 1.5
 SENTENCE_WEIGHT = 3.0
@@ -586,10 +588,11 @@ def _position_candidates(query: Query, wanted: Wanted, index: Index, docs: tuple
         names = list(dict.fromkeys(index.entries[i].chunk.doc for i in found_by_words))
     else:
         names = list(index.document_names[:MAX_POSITION_DOCUMENTS])
-    if query.topic_first:
-        inside = _inside_topics(query, wanted, index, names)
-        if inside:
-            return inside
+    # "政府自身建设的第三条" counts inside the section so named; so does "包头考评指标第四大项",
+    # without a link, inside an attachment its title line names ("附件" / "包头市数字政府建设考评指标").
+    inside = _inside_topics(query, wanted, index, names, attachments_only=not query.topic_first)
+    if inside:
+        return inside
     if (len(position) == 1 and position[0] > 0 and query.part is not None and query.list_size is None
             and index.under_number(query.part)):
         return {}
@@ -615,23 +618,37 @@ def _add_openings(found: dict[int, Section], sections: Iterable[Section], name: 
                 found.setdefault(opening, section)
 
 
-def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str]) -> dict[int, Section]:
+def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
+                   attachments_only: bool = False) -> dict[int, Section]:
     """For a question naming what it points into ("政府自身建设的第三条"), the sections at the
     position counted inside each section whose own heading holds NAMED_SECTION_SHARE of the
     question ("三、全面加强政府自身建设" → its "三是坚持依法行政…"), not that section itself,
-    though it may be third too."""
+    though it may be third too. attachments_only: only attachments, each named by its heading
+    and title line (a question naming one with no link: "包头考评指标第四大项")."""
     found: dict[int, Section] = {}
     for name in names:
         document = index.documents[name]
         for topic in document.sections:
+            title = _title_line(document, topic) if attachments_only else ""
+            if attachments_only and not title:
+                continue
             opening = index.opening(name, topic.id)
             if opening is None or not document.children(topic.id):
                 continue
             asked = wanted.within(index.entries[opening].named)
-            if asked.share_found(normalize(topic.heading), document.year) < NAMED_SECTION_SHARE:
+            if asked.share_found(normalize(topic.heading + title), document.year) < NAMED_SECTION_SHARE:
                 continue
             _add_openings(found, sections_below(document, topic, query.position), name, query, index)
     return found
+
+
+def _title_line(document: Document, section: Section) -> str:
+    """The line under a bare back-matter heading that names what it is ("附件" / "包头市数字政府
+    建设考评指标"), or ""."""
+    if section.kind != BACK_MATTER or not _BARE_ATTACHMENT.fullmatch(normalize(section.heading)):
+        return ""
+    line = document.text[section.body_start:].split("\n", 1)[0].strip()
+    return line if 0 < len(line) <= 40 and not any(c in line for c in "。；;！？") else ""
 
 
 def _part_candidates(query: Query, index: Index, docs: tuple[str, ...] | None,

@@ -134,6 +134,21 @@ def test_a_short_article_is_found_in_its_chapters_passage(question, article):
     assert answer is not None and answer.highlight.startswith(article)
 
 
+def test_a_position_after_an_attachments_title_counts_inside_the_attachment():
+    """"某市考评指标第四大项是啥": the attachment "附件" / "某市数字政府建设考评指标" holds the 大项;
+    the notice's own 四、 and its "（四）…考评指标大项" are not them."""
+    pad = "各单位要加强组织领导，按时报送材料，确保考评工作取得实效。" * 6
+    items = "".join(f"{numeral}、{name}（10分）\n{pad}\n" for numeral, name in
+                    (("一", "政务服务一网通办"), ("二", "政府治理一网统管"), ("三", "政府办公协同"),
+                     ("四", "强化基础设施支撑")))
+    notice = ("某市数字政府建设考评办法\n一、考评对象\n全市各部门。\n二、考评方式\n（一）日常监测。\n"
+              f"（四）对牵头考核单位相同的考评指标大项，由牵头单位明确分值。{pad}\n四、考评结果应用\n"
+              f"考评结果全市通报。{pad}\n附件\n某市数字政府建设考评指标\n{items}")
+    library = Library((build_document("办法.txt", notice),))
+    answer = library.ask("某市考评指标第四大项是啥").answer
+    assert answer is not None and answer.section[-1] == "四、强化基础设施支撑（10分）"
+
+
 def test_the_first_few_items_are_quoted_with_their_list(report):
     """"重点任务里前两个方面是啥": the part they are items of, with its items, not the first alone."""
     answer = Library((report,)).ask("重点任务里前两个方面是啥").answer
