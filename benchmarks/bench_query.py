@@ -425,14 +425,8 @@ def measure_library(sentences: list[str], tokens: list[list[str]], rng: random.R
         if not args.skip_served:
             save_for_serving(Path(cache), documents, prepared, asked)
         del prepared
-        replies = [reply_record(library.ask(q, top_k=3)) for q in asked]  # the untimed pass
+        replies, times = ask_all(library, asked, args.library_passes)
         answered = sum(reply["answer"] is not None for reply in replies)
-        times = []
-        for _ in range(args.library_passes):
-            for question in asked:
-                begin = time.perf_counter()
-                library.ask(question, top_k=3)
-                times.append((time.perf_counter() - begin) * 1000)
         measured.rss_mb = status_mb("VmRSS") - before
         measured.p50_ms, measured.p99_ms = percentile(times, 50), percentile(times, 99)
         measured.queries = len(asked)
@@ -486,16 +480,23 @@ def serve_saved(args: argparse.Namespace) -> None:
         documents, ready, asked = pickle.load(file)
     library = Library(documents, Path(args.served_from), prepared=ready)
     load_s = time.perf_counter() - start
+    replies, times = ask_all(library, asked, args.library_passes)
+    print(json.dumps({"served_load_s": load_s, "served_p50_ms": percentile(times, 50),
+                      "served_p99_ms": percentile(times, 99), "served_rss_mb": status_mb("VmRSS"),
+                      "served_replies_sha256": hashlib.sha256(json.dumps(replies).encode()).hexdigest()}))
+
+
+def ask_all(library: Library, asked: list[str], passes: int) -> tuple[list[dict], list[float]]:
+    """Every question's reply (reply_record) from an untimed pass, then milliseconds per
+    Library.ask over `passes` timed passes."""
     replies = [reply_record(library.ask(q, top_k=3)) for q in asked]
     times = []
-    for _ in range(args.library_passes):
+    for _ in range(passes):
         for question in asked:
             begin = time.perf_counter()
             library.ask(question, top_k=3)
             times.append((time.perf_counter() - begin) * 1000)
-    print(json.dumps({"served_load_s": load_s, "served_p50_ms": percentile(times, 50),
-                      "served_p99_ms": percentile(times, 99), "served_rss_mb": status_mb("VmRSS"),
-                      "served_replies_sha256": hashlib.sha256(json.dumps(replies).encode()).hexdigest()}))
+    return replies, times
 
 
 def reply_record(reply: Reply) -> dict:

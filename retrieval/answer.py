@@ -33,13 +33,15 @@ from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
 from retrieval.text.numerals import numeral_variants
 from retrieval.text.places import places_named_by
-from retrieval.text.sentences import split_sentences
+from retrieval.text.sentences import SENTENCE_ENDS, split_sentences
 from retrieval.text.tokens import equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
 # A bare name the library writes with one of these after it somewhere is a city or county's (昆明: 昆明市).
 BARE_PLACE_SUFFIXES = ("市", "县", "州")
-# A bare attachment heading, whose next line is its title: "附件", "附件2：".
+# A bare attachment heading, whose next line is its title (at most TITLE_LINE_MAX long, no
+# sentence): "附件", "附件2：" / "包头市数字政府建设考评指标".
+TITLE_LINE_MAX = 40
 _BARE_ATTACHMENT = re.compile(r"(?:附件|附表|附录)\s*\d{0,2}[:：]?")
 CANDIDATES = 12  # passages re-ranked after BM25 (10–30 measured the same on every question set)
 COVERAGE_WEIGHT = 1.5
@@ -648,7 +650,7 @@ def _title_line(document: Document, section: Section) -> str:
     if section.kind != BACK_MATTER or not _BARE_ATTACHMENT.fullmatch(normalize(section.heading)):
         return ""
     line = document.text[section.body_start:].split("\n", 1)[0].strip()
-    return line if 0 < len(line) <= 40 and not any(c in line for c in "。；;！？") else ""
+    return line if 0 < len(line) <= TITLE_LINE_MAX and not any(c in line for c in SENTENCE_ENDS) else ""
 
 
 def _part_candidates(query: Query, index: Index, docs: tuple[str, ...] | None,
