@@ -33,7 +33,7 @@ from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
 from retrieval.text.numerals import numeral_variants
 from retrieval.text.places import places_named_by
-from retrieval.text.sentences import SENTENCE_ENDS, split_sentences
+from retrieval.text.sentences import COLONS, COMMAS, SENTENCE_ENDS, split_sentences
 from retrieval.text.tokens import equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
@@ -763,6 +763,38 @@ def _names_another_place(best: Judged, query: Query, index: Index) -> bool:
                for word, stem in _places_asked(query, index))
 
 
+# A clause of a passage: what a figure in it is most likely a figure of.
+_CLAUSE = re.compile(f"[^{SENTENCE_ENDS}{COMMAS}{COLONS}]+")
+
+
+def _figure_of_another_place(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether a quantity asked of a city or county comes, in the answer's passage, only with
+    other places: "湖北报告里武汉市去年地区生产总值多少" is not answered by the province's
+    "地区生产总值…60013亿元" in a passage that says "武汉在副省级城市中增速靠前" elsewhere. Some
+    clause must hold the place, a figure and a word of what is asked ("…武汉…生产总值…亿元"),
+    unless the passage opens with the place, as one about it does ("固始站现有18趟列车…"), or the
+    place names its document (全市 of the Baotou notice)."""
+    if query.answer_type is not AnswerType.QUANTITY:
+        return False
+    entry = index.entries[best.position]
+    places = [(word, stem) for word, stem in _places_asked(query, index)
+              if word not in entry.named and stem not in entry.named]
+    if not places:
+        return False
+    opening = entry.matchable[: entry.matchable.find("。", entry.path_length) + 1 or None]
+    place_words = [word for place in places for word in place]
+    asked = asked_of_passage(wanted, best.position, index)
+    topic = [forms for (weight, forms, link), term in zip(asked.terms, query.own_terms, strict=True)
+             if weight > 0 and link is None and not any(term in w or w in term for w in place_words)]
+    clauses = _CLAUSE.findall(entry.matchable)
+    return any(
+        stem not in opening
+        and not any(stem in clause and has_answer_type(clause, AnswerType.QUANTITY)
+                    and (not topic or any(form in clause for forms in topic for form, _ in forms))
+                    for clause in clauses)
+        for _, stem in places)
+
+
 def _places_asked(query: Query, index: Index) -> list[tuple[str, str]]:
     """(word, its name without the suffix) of each city or county the question names."""
     full = places_named_by(query.own_terms)
@@ -801,6 +833,7 @@ def answer(query: Query, index: Index, top_k: int,
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if (not ranked or not _answers(ranked[0], query, index) or _names_an_unknown_code(query, index)
             or _names_another_place(ranked[0], query, index)
+            or _figure_of_another_place(ranked[0], query, wanted, index)
             or not _from_named(ranked[0], _referenced(query, wanted, index), index)):
         return NoAnswer(query.text, results)
     asked_of_one = docs is not None or bool(named)

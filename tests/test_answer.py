@@ -300,6 +300,27 @@ def test_a_city_the_passage_never_mentions_is_not_answered_with_the_provinces_fi
     assert library.ask("包头市数字政府考评对象是谁").answer is not None
 
 
+def test_a_figure_asked_of_a_city_is_not_answered_by_a_passage_that_gives_it_of_others():
+    """"湖北报告里武汉市去年地区生产总值多少": the passage mentions 武汉 (its growth rank, its
+    port) and gives the province's 生产总值; no clause gives 武汉's. A clause that does answers,
+    and so does a passage that opens with the city, as one about it does."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    review = ("地区生产总值增长5.8%、总量达到60013亿元。武汉在副省级城市中增速靠前，"
+              "襄阳、宜昌经济总量突破6000亿元，武汉港集装箱吞吐量达到350万标箱。\n")
+    report = "2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n" + review
+    answered = ("2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n" + review
+                + "二、城市发展\n宜昌市城市建设加快推进。武汉市地区生产总值突破2万亿元，增长5.2%。\n")
+    library = Library((build_document("湖北.txt", report),))
+    assert library.ask("湖北报告里武汉市去年地区生产总值多少").answer is None
+    assert library.ask("湖北报告里襄阳市经济总量多少").answer is not None  # "襄阳…经济总量…6000亿元"
+    assert library.ask("湖北去年地区生产总值多少").answer is not None  # the province's own
+    assert library.ask("武汉港集装箱吞吐量多少").answer is not None
+    answer = Library((build_document("湖北.txt", answered),)).ask("湖北报告里武汉市去年地区生产总值多少").answer
+    assert answer is not None and "2万亿元" in answer.text
+
+
 def test_a_city_named_bare_is_a_city_where_the_library_names_it_in_full():
     """"昆明地铁6号线什么时候通车" is not answered by Beijing's 6号线 when the Yunnan report speaks of
     昆明市; a bare word the library never writes as a city (地铁) is no place."""
