@@ -7,6 +7,9 @@ number ("全年多渠道融资 X 余亿元") is the answer. "三大主题公园�
 "三大主题公园 X 月底前全部建成" beats a sentence without one. Official texts often hide the
 figures behind a placeholder X ("X 亿元"), which counts as a number.
 
+"哪一年" asks for a year, and is answered only by a sentence that says one ("将2018年作为脱贫攻坚
+作风建设年"), not by "申办第十六届全国运动会" which says the bid and not its year.
+
 A quantity asked in a unit ("火神山医院有多少张床位", "门票多少钱") is answered only by a passage
 holding a figure in that unit: the report's account of an earthquake shares every other word of
 "定日地震遇难多少人" and gives no death toll.
@@ -84,3 +87,17 @@ def has_figure_in(text: str, units: str) -> bool:
 @lru_cache(maxsize=64)
 def _figure_pattern(units: str) -> re.Pattern[str]:
     return re.compile(rf"{_FIGURE}\s*[多余]?\s*(?:{units})|{_BARE_FIGURE}")
+
+
+# "哪一年", "哪年", "何年" ask for a year; "2018年", "光海君七年", "同年", "次年", "今年" say one.
+_WHICH_YEAR = re.compile(r"哪一?年|何年")
+_A_YEAR = re.compile(r"(?:\d{1,4}|[一二三四五六七八九十〇零元]{1,4})\s*年|[今明去当同次翌前后]年")
+
+
+def asks_which_year(question: str) -> bool:
+    return _WHICH_YEAR.search(question) is not None
+
+
+def says_a_year(text: str) -> bool:
+    """Whether the (normalized) text names a year."""
+    return _A_YEAR.search(text) is not None

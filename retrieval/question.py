@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Literal
 
 from retrieval import rules
-from retrieval.answer_types import AnswerType, asked_unit
+from retrieval.answer_types import AnswerType, asked_unit, asks_which_year
 from retrieval.text.normalize import compact, normalize
 from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
 from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
@@ -55,6 +55,7 @@ class Query:
     is_list: bool
     answer_type: AnswerType | None = None  # a quantity or a time, when the question asks for one
     unit: str = ""  # the units a quantity asked for is in: "多少张床位" → "张" (answer_types.asked_unit)
+    which_year: bool = False  # it asks "哪一年": the answer must say a year (answer_types.says_a_year)
     years: tuple[int, ...] = ()  # years named outright ("2022年")
     part: int | None = None  # the numbered part pointed at with 第: "第二个问题" → 2 (used by ranking)
     # The position pointed at, outermost first, negative from the end: "二、里的第三条" → (2, 3),
@@ -359,6 +360,7 @@ def parse_question(question: str) -> Query:
         is_list=is_list_question(normalized),
         answer_type=wanted_type(normalized),
         unit=asked_unit(normalized),
+        which_year=asks_which_year(normalized),
         years=tuple(sorted(years_in(normalized))),
         part=part[0] if part else None,
         position=tuple(value for value, _ in steps),

@@ -317,7 +317,8 @@ def test_a_figure_asked_of_a_city_is_not_answered_by_a_passage_that_gives_it_of_
     assert library.ask("湖北报告里襄阳市经济总量多少").answer is not None  # "襄阳…经济总量…6000亿元"
     assert library.ask("湖北去年地区生产总值多少").answer is not None  # the province's own
     assert library.ask("武汉港集装箱吞吐量多少").answer is not None
-    answer = Library((build_document("湖北.txt", answered),)).ask("湖北报告里武汉市去年地区生产总值多少").answer
+    answered_library = Library((build_document("湖北.txt", answered),))
+    answer = answered_library.ask("湖北报告里武汉市去年地区生产总值多少").answer
     assert answer is not None and "2万亿元" in answer.text
 
 
@@ -353,6 +354,21 @@ def test_a_quantity_asked_in_a_unit_the_passage_has_no_figure_in_is_not_answered
     assert library.ask("定日地震是几级").answer is not None  # 级 counts anything: not checked
     assert library.ask("定日地震遇难多少人").answer is None
     assert library.ask("定日地震后重建农房花了多少钱").answer is None
+
+
+def test_which_year_is_answered_only_by_a_sentence_that_says_a_year():
+    """"申办第十六届全国运动会，计划哪一年办": the report says the bid, not its year."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2025年湖北省政府工作报告\n各位代表：\n一、2025年重点工作\n"
+              "完善全民健身赛事体系，申办第十六届全国运动会。"
+              "将2025年作为营商环境提升年，办好第十五届全国运动会分赛区赛事。\n")
+    library = Library((build_document("湖北.txt", report),))
+    assert library.ask("申办第十六届全国运动会，计划哪一年办？").answer is None
+    assert library.ask("申办第十六届全国运动会要完善什么").answer is not None
+    answer = library.ask("哪一年是营商环境提升年").answer
+    assert answer is not None and "2025年" in answer.highlight
 
 
 def seed_and_reports(places: tuple[str, ...], review: str = "") -> tuple[Index, list[Document]]:
