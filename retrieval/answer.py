@@ -32,7 +32,7 @@ from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
 from retrieval.text.numerals import numeral_variants
-from retrieval.text.places import places_named_by
+from retrieval.text.places import places_named_by, things_named_in
 from retrieval.text.sentences import COLONS, COMMAS, SENTENCE_ENDS, split_sentences
 from retrieval.text.tokens import equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
@@ -765,36 +765,74 @@ def _names_another_place(best: Judged, query: Query, index: Index) -> bool:
                for word, stem in _places_asked(query, index))
 
 
-# A clause of a passage: what a figure in it is most likely a figure of.
+# The pieces of a passage a figure is read in. A clause names the place its figure is of ("武汉在
+# 副省级城市中增速靠前，襄阳、宜昌经济总量突破6000亿元"); a facility's figure may come a clause
+# after its name ("鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨"), so a sentence.
 _CLAUSE = re.compile(f"[^{SENTENCE_ENDS}{COMMAS}{COLONS}]+")
+_SENTENCE = re.compile(f"[^{SENTENCE_ENDS}]+")
 
 
-def _figure_of_another_place(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
-    """Whether a quantity asked of a city or county comes, in the answer's passage, only with
-    other places: "湖北报告里武汉市去年地区生产总值多少" is not answered by the province's
-    "地区生产总值…60013亿元" in a passage that says "武汉在副省级城市中增速靠前" elsewhere. Some
-    clause must hold the place, a figure and a word of what is asked ("…武汉…生产总值…亿元"),
-    unless the passage opens with the place, as one about it does ("固始站现有18趟列车…"), or the
-    place names its document (全市 of the Baotou notice)."""
+@dataclass(frozen=True)
+class _Subject:
+    """A place or thing a quantity is asked of: the words that name it in a passage, the question's
+    words that are its name (not what is asked of it), the pieces its figure is read in."""
+
+    names: tuple[str, ...]
+    said_as: str
+    pieces: re.Pattern[str]
+
+
+def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether a quantity asked of a city, county, project or facility comes, in the answer's
+    passage, only with other ones:
+    - "湖北报告里武汉市去年地区生产总值多少" is not answered by the province's "地区生产总值…60013
+      亿元" in a passage that says "武汉在副省级城市中增速靠前" elsewhere;
+    - "深中通道总投资是多少亿" is not answered by the 总投资 of 142 other projects in a passage
+      that names 深中通道 elsewhere.
+    Some clause (a place's) or sentence (a thing's) must hold its name, a figure (in the unit
+    asked) and a word of what is asked ("…武汉…生产总值…亿元"), unless the passage opens with it,
+    as one about it does ("固始站现有18趟列车…"). A place that names the document (全市 of the
+    Baotou notice) asks nothing of this kind."""
     if query.answer_type is not AnswerType.QUANTITY:
         return False
     entry = index.entries[best.position]
-    places = [(word, stem) for word, stem in _places_asked(query, index)
-              if word not in entry.named and stem not in entry.named]
-    if not places:
+    subjects = _subjects_asked(query, entry, index)
+    if not subjects:
         return False
     opening = entry.matchable[: entry.matchable.find("。", entry.path_length) + 1 or None]
-    place_words = [word for place in places for word in place]
     asked = asked_of_passage(wanted, best.position, index)
-    topic = [forms for (weight, forms, link), term in zip(asked.terms, query.own_terms, strict=True)
-             if weight > 0 and link is None and not any(term in w or w in term for w in place_words)]
-    clauses = _CLAUSE.findall(entry.matchable)
-    return any(
-        stem not in opening
-        and not any(stem in clause and has_answer_type(clause, AnswerType.QUANTITY)
-                    and (not topic or any(form in clause for forms in topic for form, _ in forms))
-                    for clause in clauses)
-        for _, stem in places)
+    for subject in subjects:
+        if any(name in opening for name in subject.names):
+            continue
+        topic = [forms for (weight, forms, link), term in zip(asked.terms, query.own_terms, strict=True)
+                 if weight > 0 and link is None and term not in subject.said_as
+                 and not any(name in term for name in subject.names)]
+        if not any(any(name in piece for name in subject.names) and _holds_figure(piece, query)
+                   and (not topic or any(form in piece for forms in topic for form, _ in forms))
+                   for piece in subject.pieces.findall(entry.matchable)):
+            return True
+    return False
+
+
+def _subjects_asked(query: Query, entry: Entry, index: Index) -> list[_Subject]:
+    """The places and things the question asks a quantity of, as the passage would name them: a
+    place by its name without the suffix (武汉), a thing by its rare words the passage holds
+    (深中通道 → 深中通道; not 环境 nor 治理 of 傅家河环境治理工程, which many passages use)."""
+    subjects = [_Subject((stem,), word, _CLAUSE) for word, stem in _places_asked(query, index)
+                if word not in entry.named and stem not in entry.named]
+    rare = NAME_RARITY * math.log(len(index) + 1)
+    for thing in things_named_in(normalize(query.text)):
+        names = tuple(term for term, weight in zip(query.own_terms, query.own_weights, strict=True)
+                      if weight > 0 and len(term) >= 2 and term in thing and term in entry.matchable
+                      and index.idf(term) >= rare)
+        if names:
+            subjects.append(_Subject(names, thing, _SENTENCE))
+    return subjects
+
+
+def _holds_figure(piece: str, query: Query) -> bool:
+    """Whether a piece of a passage holds a figure, in the unit asked if the question asks one."""
+    return has_figure_in(piece, query.unit) if query.unit else has_answer_type(piece, AnswerType.QUANTITY)
 
 
 def _places_asked(query: Query, index: Index) -> list[tuple[str, str]]:
@@ -835,7 +873,7 @@ def answer(query: Query, index: Index, top_k: int,
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if (not ranked or not _answers(ranked[0], query, index) or _names_an_unknown_code(query, index)
             or _names_another_place(ranked[0], query, index)
-            or _figure_of_another_place(ranked[0], query, wanted, index)
+            or _figure_of_something_else(ranked[0], query, wanted, index)
             or not _from_named(ranked[0], _referenced(query, wanted, index), index)):
         return NoAnswer(query.text, results)
     asked_of_one = docs is not None or bool(named)

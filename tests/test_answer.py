@@ -322,6 +322,25 @@ def test_a_figure_asked_of_a_city_is_not_answered_by_a_passage_that_gives_it_of_
     assert answer is not None and "2万亿元" in answer.text
 
 
+def test_a_figure_asked_of_a_project_is_not_answered_by_the_figures_of_others():
+    """"深中通道总投资是多少亿": the passage names 深中通道 and gives the 总投资 of other projects.
+    A sentence that gives the thing's own figure answers, even a clause after its name, and so
+    does a passage about the thing."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2025年广东省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "推进重点领域安全能力建设项目142个、总投资1514亿元。"
+              "国家重大工程深中通道通车运营，深圳到中山车程最短缩至30分钟。"
+              "鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨。\n"
+              "二、交通\n且末机场迁建工程开工。项目总投资约为5.81亿元，飞行区等级4C。\n")
+    library = Library((build_document("广东.txt", report),))
+    assert library.ask("深中通道总投资是多少亿").answer is None
+    assert library.ask("深中通道通车后深圳到中山车程缩到多少分钟").answer is not None
+    assert library.ask("花湖机场货邮吞吐量多少").answer is not None  # a clause after its name
+    assert library.ask("且末机场迁建工程总投资多少").answer is not None  # the passage opens with it
+
+
 def test_a_city_named_bare_is_a_city_where_the_library_names_it_in_full():
     """"昆明地铁6号线什么时候通车" is not answered by Beijing's 6号线 when the Yunnan report speaks of
     昆明市; a bare word the library never writes as a city (地铁) is no place."""

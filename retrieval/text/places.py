@@ -1,4 +1,5 @@
-"""Places a question names by their full name: "武汉市", "凉山彝族自治州".
+"""Places a question names by their full name: "武汉市", "凉山彝族自治州"; and the projects and
+facilities it names ("深中通道", "傅家河环境治理工程").
 
 The words come from data/rules/places.txt, the file the document profile reads too
 (retrieval/profile.py): its provinces, and its words that only end like a place (全县, 大型超市
@@ -8,6 +9,7 @@ the profile's code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -41,3 +43,18 @@ def places_named_by(words: Iterable[str]) -> list[tuple[str, str]]:
             continue
         found.append((word, word[: -len(suffix)]))
     return found
+
+
+@lru_cache(maxsize=1)
+def _facility() -> re.Pattern[str]:
+    """A run of Chinese characters ending in a facility suffix, as short as it can be."""
+    groups = parse_rule_groups((RULES_DIR / "places.txt").read_text(encoding="utf-8").splitlines())
+    return re.compile(rf"[\u4e00-\u9fff]{{2,10}}?(?:{'|'.join(map(re.escape, groups['facility_suffixes']))})")
+
+
+def things_named_in(text: str) -> list[str]:
+    """The projects and facilities the (normalized) text names, each with the words before its
+    suffix that may name it: "深中通道总投资是多少亿" → ["深中通道"]; "区里讲话提到的傅家河环境治理
+    工程总投资多少" → ["区里讲话提到的傅家河环境治理工程"] (which of its words name it is for the
+    caller to tell, by how rare they are)."""
+    return _facility().findall(text)
