@@ -23,7 +23,7 @@ from operator import mul
 
 import numpy as np
 
-from retrieval.answer_types import AnswerType, has_answer_type, has_figure_in, says_a_year
+from retrieval.answer_types import AnswerType, count_unlisted, has_answer_type, has_figure_in, says_a_year
 from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
 from retrieval.models import Document, Passage, Section
@@ -835,6 +835,17 @@ def _holds_figure(piece: str, query: Query) -> bool:
     return has_figure_in(piece, query.unit) if query.unit else has_answer_type(piece, AnswerType.QUANTITY)
 
 
+def _count_unlisted(query: Query, passage: Passage) -> bool:
+    """Whether the question asks for a count of items ("哪十项") and the passage's best sentence
+    names that count without listing them, nor do they follow in the quote: "河南十项重点民生实事
+    具体是哪十项" is not answered by "办好十项重点民生实事，着力解决群众的急难愁盼问题。"."""
+    if not query.count:
+        return False
+    sentence, text = normalize(passage.highlight), normalize(passage.text)
+    at = text.find(sentence)
+    return count_unlisted(sentence, text[at + len(sentence):] if at >= 0 else "", query.count)
+
+
 def _places_asked(query: Query, index: Index) -> list[tuple[str, str]]:
     """(word, its name without the suffix) of each city or county the question names."""
     full = places_named_by(query.own_terms)
@@ -874,6 +885,7 @@ def answer(query: Query, index: Index, top_k: int,
     if (not ranked or not _answers(ranked[0], query, index) or _names_an_unknown_code(query, index)
             or _names_another_place(ranked[0], query, index)
             or _figure_of_something_else(ranked[0], query, wanted, index)
+            or _count_unlisted(query, results[0])
             or not _from_named(ranked[0], _referenced(query, wanted, index), index)):
         return NoAnswer(query.text, results)
     asked_of_one = docs is not None or bool(named)

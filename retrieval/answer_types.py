@@ -10,6 +10,9 @@ figures behind a placeholder X ("X 亿元"), which counts as a number.
 "哪一年" asks for a year, and is answered only by a sentence that says one ("将2018年作为脱贫攻坚
 作风建设年"), not by "申办第十六届全国运动会" which says the bid and not its year.
 
+"具体是哪十项" asks for ten items: "办好十项重点民生实事，着力解决群众的急难愁盼问题。" names the
+count and lists nothing, and answers only if the items follow it.
+
 A quantity asked in a unit ("火神山医院有多少张床位", "门票多少钱") is answered only by a passage
 holding a figure in that unit: the report's account of an earthquake shares every other word of
 "定日地震遇难多少人" and gives no death toll.
@@ -20,6 +23,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 from functools import lru_cache
+
+from retrieval.text.numerals import numeral_variants, parse_number
 
 
 class AnswerType(Enum):
@@ -101,3 +106,30 @@ def asks_which_year(question: str) -> bool:
 def says_a_year(text: str) -> bool:
     """Whether the (normalized) text names a year."""
     return _A_YEAR.search(text) is not None
+
+
+# "哪十项", "哪五水", "哪3点" ask for that many items; from three on ("哪两种" is answered by "满族
+# 姓氏与汉族姓氏两种", a list with no list mark). Not "哪一年", "哪一步": one thing.
+_WHICH_COUNT = re.compile(r"哪([二两三四五六七八九十\d][一二两三四五六七八九十\d]{0,2})([\u4e00-\u9fff])")
+# A sentence that lists: "基础教育提升、医疗卫生发展、职业培训创新三项工程", "“八个增长”:国内…;".
+_LIST_MARK = re.compile(r"[：:、；;]")
+# The first item of a list after the sentence that counts them: "办好十件民生实事。…一是为老年人…",
+# "提3点要求。一要狠抓工作落实", "第一，", "（一）", "1." (not "第一轮", "1.5").
+_FIRST_ITEM = re.compile(r"一是|一要|第一[，,、：:]|[（(][一1][)）]|(?<![\d.])1[.．、](?!\d)")
+
+
+def count_asked(question: str) -> tuple[str, ...]:
+    """How the count of items the (normalized) question asks for is written, each way:
+    "河南十项民生实事具体是哪十项" → ("十项", "10项"); () if it asks for no count of three or more."""
+    match = _WHICH_COUNT.search(question)
+    if not match or (parse_number(match.group(1)) or 0) < 3:
+        return ()
+    number, noun = match.groups()
+    return (number + noun, *sorted(variant + noun for variant in numeral_variants(number)))
+
+
+def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
+    """Whether the (normalized) sentence names the count asked for and neither lists the items
+    nor is followed by a first item in the text after it: "持续推进“五水综改”。" for "哪五水"."""
+    return (any(words in sentence for words in count) and not _LIST_MARK.search(sentence)
+            and not _FIRST_ITEM.search(after))

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Literal
 
 from retrieval import rules
-from retrieval.answer_types import AnswerType, asked_unit, asks_which_year
+from retrieval.answer_types import AnswerType, asked_unit, asks_which_year, count_asked
 from retrieval.text.normalize import compact, normalize
 from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
 from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
@@ -56,6 +56,7 @@ class Query:
     answer_type: AnswerType | None = None  # a quantity or a time, when the question asks for one
     unit: str = ""  # the units a quantity asked for is in: "多少张床位" → "张" (answer_types.asked_unit)
     which_year: bool = False  # it asks "哪一年": the answer must say a year (answer_types.says_a_year)
+    count: tuple[str, ...] = ()  # it asks "哪十项": the count as written ("十项", "10项"), to be listed
     years: tuple[int, ...] = ()  # years named outright ("2022年")
     part: int | None = None  # the numbered part pointed at with 第: "第二个问题" → 2 (used by ranking)
     # The position pointed at, outermost first, negative from the end: "二、里的第三条" → (2, 3),
@@ -361,6 +362,7 @@ def parse_question(question: str) -> Query:
         answer_type=wanted_type(normalized),
         unit=asked_unit(normalized),
         which_year=asks_which_year(normalized),
+        count=count_asked(normalized),
         years=tuple(sorted(years_in(normalized))),
         part=part[0] if part else None,
         position=tuple(value for value, _ in steps),

@@ -341,6 +341,28 @@ def test_a_figure_asked_of_a_project_is_not_answered_by_the_figures_of_others():
     assert library.ask("且末机场迁建工程总投资多少").answer is not None  # the passage opens with it
 
 
+def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_the_count():
+    """"具体是哪十项": "办好十项重点民生实事，着力解决…。" names the count and lists nothing. A
+    sentence that lists them answers, and so does one whose items follow ("一是…二是…")."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    henan = ("2025年河南省政府工作报告\n各位代表：\n一、2025年重点工作\n"
+             "努力让社会保障更完善。加强低收入人口救助帮扶。办好十项重点民生实事，着力解决群众的急难愁盼问题。\n"
+             "二、改革\n深化土地要素改革。持续推进“五水综改”。统筹抓好集体林权、医药卫生、供销等领域改革。\n")
+    guangdong = ("2025年广东省政府工作报告\n各位代表：\n一、2025年重点工作\n"
+                 "办好十件民生实事。今年创新民生实事遴选机制。一是提升养老服务水平；二是提升兜底保障水平；"
+                 "三是提供稳定就业保障。\n二、协同发展\n深入开展基础教育提升、医疗卫生发展、职业培训创新三项工程。\n")
+    henan_library = Library((build_document("河南.txt", henan),))
+    assert henan_library.ask("河南今年十项重点民生实事具体是哪十项").answer is None
+    assert henan_library.ask("“五水综改”具体是哪五水").answer is None
+    assert henan_library.ask("河南今年办几项重点民生实事").answer is not None  # a count, not its items
+    library = Library((build_document("广东.txt", guangdong),))
+    answer = library.ask("广东今年要办哪十件民生实事").answer
+    assert answer is not None and "一是提升养老服务水平" in answer.text
+    assert library.ask("要开展哪三项工程").answer is not None
+
+
 def test_a_city_named_bare_is_a_city_where_the_library_names_it_in_full():
     """"昆明地铁6号线什么时候通车" is not answered by Beijing's 6号线 when the Yunnan report speaks of
     昆明市; a bare word the library never writes as a city (地铁) is no place."""
