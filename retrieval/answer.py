@@ -23,7 +23,7 @@ from operator import mul
 
 import numpy as np
 
-from retrieval.answer_types import AnswerType, count_unlisted, has_answer_type, has_figure_in, says_a_year
+from retrieval.answer_types import AnswerType, count_unlisted, has_answer_type, has_figure_in, says_time
 from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
 from retrieval.models import Document, Passage, Section
@@ -710,7 +710,7 @@ def _answers(best: Judged, query: Query, index: Index) -> bool:
         return False
     if query.unit and not has_figure_in(index.entries[best.position].matchable, query.unit):
         return False  # "火神山医院有多少张床位": no figure in 张 in the passage
-    if query.which_year and not says_a_year(normalize(best.highlight)):
+    if query.which_time and not says_time(normalize(best.highlight), query.which_time):
         return False  # "申办第十六届全国运动会，计划哪一年办": "申办第十六届全国运动会。"
     if best.sentence_share < MIN_SENTENCE_SHARE:
         return query.is_list and best.coverage >= MIN_LIST_COVERAGE

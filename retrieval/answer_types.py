@@ -7,8 +7,8 @@ number ("全年多渠道融资 X 余亿元") is the answer. "三大主题公园�
 "三大主题公园 X 月底前全部建成" beats a sentence without one. Official texts often hide the
 figures behind a placeholder X ("X 亿元"), which counts as a number.
 
-"哪一年" asks for a year, and is answered only by a sentence that says one ("将2018年作为脱贫攻坚
-作风建设年"), not by "申办第十六届全国运动会" which says the bid and not its year.
+"哪一年" asks for a year ("哪天" a day), and is answered only by a sentence that says one
+("将2018年作为脱贫攻坚作风建设年"), not by "申办第十六届全国运动会", the bid without its year.
 
 "具体是哪十项" asks for ten items: "办好十项重点民生实事，着力解决群众的急难愁盼问题。" names the
 count and lists nothing, and answers only if the items follow it.
@@ -95,17 +95,22 @@ def _figure_pattern(units: str) -> re.Pattern[str]:
 
 
 # "哪一年", "哪年", "何年" ask for a year; "2018年", "光海君七年", "同年", "次年", "今年" say one.
-_WHICH_YEAR = re.compile(r"哪一?年|何年")
-_A_YEAR = re.compile(r"(?:\d{1,4}|[一二三四五六七八九十〇零元]{1,4})\s*年|[今明去当同次翌前后]年")
+# "哪天", "哪一天", "几月几号", "何日" ask for a day; "1月22日", "3号", "当天", "次日" say one.
+_WHICH = {"年": re.compile(r"哪一?年|何年"), "日": re.compile(r"哪一?天|几月几[日号]|哪[日号]|何日")}
+_SAYS = {
+    "年": re.compile(r"(?:\d{1,4}|[一二三四五六七八九十〇零元]{1,4})\s*年|[今明去当同次翌前后]年"),
+    "日": re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]|[今明昨当同次翌]日|[今明昨当]天"),
+}
 
 
-def asks_which_year(question: str) -> bool:
-    return _WHICH_YEAR.search(question) is not None
+def which_time_asked(question: str) -> str:
+    """"年" if the (normalized) question asks which year, "日" if which day, else ""."""
+    return next((unit for unit, pattern in _WHICH.items() if pattern.search(question)), "")
 
 
-def says_a_year(text: str) -> bool:
-    """Whether the (normalized) text names a year."""
-    return _A_YEAR.search(text) is not None
+def says_time(text: str, unit: str) -> bool:
+    """Whether the (normalized) text names a year ("年") or a day ("日")."""
+    return _SAYS[unit].search(text) is not None
 
 
 # "哪十项", "哪五水", "哪3点" ask for that many items; from three on ("哪两种" is answered by "满族

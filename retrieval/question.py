@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Literal
 
 from retrieval import rules
-from retrieval.answer_types import AnswerType, asked_unit, asks_which_year, count_asked
+from retrieval.answer_types import AnswerType, asked_unit, count_asked, which_time_asked
 from retrieval.text.normalize import compact, normalize
 from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
 from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
@@ -55,7 +55,7 @@ class Query:
     is_list: bool
     answer_type: AnswerType | None = None  # a quantity or a time, when the question asks for one
     unit: str = ""  # the units a quantity asked for is in: "多少张床位" → "张" (answer_types.asked_unit)
-    which_year: bool = False  # it asks "哪一年": the answer must say a year (answer_types.says_a_year)
+    which_time: str = ""  # "年" for "哪一年", "日" for "哪天": the answer says one (answer_types.says_time)
     count: tuple[str, ...] = ()  # it asks "哪十项": the count as written ("十项", "10项"), to be listed
     years: tuple[int, ...] = ()  # years named outright ("2022年")
     part: int | None = None  # the numbered part pointed at with 第: "第二个问题" → 2 (used by ranking)
@@ -361,7 +361,7 @@ def parse_question(question: str) -> Query:
         is_list=is_list_question(normalized),
         answer_type=wanted_type(normalized),
         unit=asked_unit(normalized),
-        which_year=asks_which_year(normalized),
+        which_time=which_time_asked(normalized),
         count=count_asked(normalized),
         years=tuple(sorted(years_in(normalized))),
         part=part[0] if part else None,

@@ -397,19 +397,24 @@ def test_a_quantity_asked_in_a_unit_the_passage_has_no_figure_in_is_not_answered
     assert library.ask("定日地震后重建农房花了多少钱").answer is None
 
 
-def test_which_year_is_answered_only_by_a_sentence_that_says_a_year():
-    """"申办第十六届全国运动会，计划哪一年办": the report says the bid, not its year."""
+def test_which_year_or_day_is_answered_only_by_a_sentence_that_says_one():
+    """"申办第十六届全国运动会，计划哪一年办": the report says the bid, not its year; "庆祝大会哪天
+    开": it says the anniversary, not the day."""
     from retrieval.document import build_document
     from retrieval.library import Library
 
     report = ("2025年湖北省政府工作报告\n各位代表：\n一、2025年重点工作\n"
               "完善全民健身赛事体系，申办第十六届全国运动会。"
-              "将2025年作为营商环境提升年，办好第十五届全国运动会分赛区赛事。\n")
+              "将2025年作为营商环境提升年，办好第十五届全国运动会分赛区赛事。\n"
+              "二、民族团结\n今年是自治区成立60周年，隆重举办庆祝大会。1月22日，果断要求对人员外流实施严格管控。\n")
     library = Library((build_document("湖北.txt", report),))
     assert library.ask("申办第十六届全国运动会，计划哪一年办？").answer is None
     assert library.ask("申办第十六届全国运动会要完善什么").answer is not None
     answer = library.ask("哪一年是营商环境提升年").answer
     assert answer is not None and "2025年" in answer.highlight
+    assert library.ask("自治区成立60周年庆祝大会哪天开").answer is None
+    answer = library.ask("对人员外流实施严格管控是哪天定的").answer
+    assert answer is not None and "1月22日" in answer.highlight
 
 
 def seed_and_reports(places: tuple[str, ...], review: str = "") -> tuple[Index, list[Document]]:
