@@ -191,6 +191,12 @@ class Wanted:
         total = sum(weight for weight, _, _ in kept)
         return Wanted(kept, total, self.naming) if total else self
 
+    def only(self, kept: tuple[bool, ...]) -> Wanted:
+        """The question with only the words kept (the rest count as absent), if any has weight."""
+        terms = tuple(t if keep else (0.0, t[1], t[2]) for t, keep in zip(self.terms, kept, strict=True))
+        total = sum(weight for weight, _, _ in terms)
+        return Wanted(terms, total, self.naming) if total and total < self.total else self
+
     def found_in(self, credits: tuple[float, ...]) -> Wanted:
         """Only the words with credit (the rest count as absent): less to look for in sentences."""
         kept = tuple(t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True))
@@ -637,7 +643,7 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
             opening = index.opening(name, topic.id)
             if opening is None or not document.children(topic.id):
                 continue
-            asked = wanted.within(index.entries[opening].named)
+            asked = wanted.within(index.entries[opening].named).only(query.before_position)
             if asked.share_found(normalize(topic.heading + title), document.year) < NAMED_SECTION_SHARE:
                 continue
             _add_openings(found, sections_below(document, topic, query.position), name, query, index)

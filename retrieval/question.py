@@ -57,6 +57,9 @@ class Query:
     unit: str = ""  # the units a quantity asked for is in: "多少张床位" → "张" (answer_types.asked_unit)
     which_time: str = ""  # "年" for "哪一年", "日" for "哪天": the answer says one (answer_types.says_time)
     count: tuple[str, ...] = ()  # it asks "哪十项": the count as written ("十项", "10项"), to be listed
+    # Per own term: said before the position the question points at ("包头考评指标第四个大项是啥，几分":
+    # 包头, 考评, 指标, 大项 name what it points into, 几分 what it asks of it).
+    before_position: tuple[bool, ...] = ()
     years: tuple[int, ...] = ()  # years named outright ("2022年")
     part: int | None = None  # the numbered part pointed at with 第: "第二个问题" → 2 (used by ranking)
     # The position pointed at, outermost first, negative from the end: "二、里的第三条" → (2, 3),
@@ -356,6 +359,7 @@ def parse_question(question: str) -> Query:
         text=question,
         terms=terms,
         own_terms=tuple(own),
+        before_position=_said_before_position(normalized, steps, own, weight),
         own_weights=tuple(weight[t] for t in own),
         year_offsets=relative_offsets(normalized),
         is_list=is_list_question(normalized),
@@ -378,6 +382,16 @@ def parse_question(question: str) -> Query:
         topic_first=_names_a_topic_first(normalized, part, steps),
         years_asked=years_asked,
     )
+
+
+def _said_before_position(normalized: str, steps: list[tuple[int, str]], own: list[str],
+                          weight: dict[str, float]) -> tuple[bool, ...]:
+    """Per own word: said before the position, at full weight (a generic word such as the 工作 of
+    "九个方面工作里第五个" names no topic). All True if the question names nothing so."""
+    starts = [normalized.find(words) for _, words in steps if words in normalized]
+    before = normalized[:min(starts)] if starts else ""
+    kept = tuple(term in before and weight[term] >= 1.0 for term in own)
+    return kept if any(kept) else (True,) * len(own)
 
 
 def _names_a_topic_first(normalized: str, part: tuple[int, str] | None, steps: list[tuple[int, str]]) -> bool:
