@@ -862,17 +862,33 @@ def _places_asked(query: Query, index: Index) -> list[tuple[str, str]]:
 
 
 def _holds_years_asked(best: Judged, query: Query, index: Index) -> bool:
-    """Whether the answer's passage (with its heading path) holds each year the question names
-    outright, as written or as its document says it: "脱贫座谈会讲话里2019年底贫困人口还剩多少"
-    is not answered by a 2018 speech's "2017年底的3046万人", but "2021年国内生产总值达到多少" is
-    by "去年国内生产总值达到114万亿元" in the 2022 report. The passage, not the highlighted
-    sentence: the year is often said a sentence before the answer ("2011年…。他获得了…")."""
+    """Whether the answer's passage (with its heading path, and the title line of the attachment
+    it is in) holds each year the question names outright, as written or as its document says it:
+    "脱贫座谈会讲话里2019年底贫困人口还剩多少" is not answered by a 2018 speech's "2017年底的3046万
+    人", but "2021年国内生产总值达到多少" is by "去年国内生产总值达到114万亿元" in the 2022 report,
+    and "云南2025年10件惠民实事第七件" by the 七、 of the attachment "附件" / "2025年10件惠民实事".
+    The passage, not the highlighted sentence: the year is often said a sentence before the answer
+    ("2011年…。他获得了…")."""
     if not query.years_asked:
         return True
     entry = index.entries[best.position]
-    return all(str(year) in entry.matchable
+    text = entry.matchable + normalize(_attachment_title(entry, index))
+    return all(str(year) in text
                or (entry.year and YearLink(absolute=year).found(entry.matchable, entry.year))
                for year in query.years_asked)
+
+
+def _attachment_title(entry: Entry, index: Index) -> str:
+    """The title line of the attachment the entry's passage is in ("2025年10件惠民实事"), or ""."""
+    document = index.documents[entry.chunk.doc]
+    section_id = entry.chunk.section
+    while section_id is not None:
+        section = document.sections[section_id]
+        title = _title_line(document, section)
+        if title:
+            return title
+        section_id = section.parent
+    return ""
 
 
 def answer(query: Query, index: Index, top_k: int,

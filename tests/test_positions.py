@@ -151,6 +151,21 @@ def test_a_position_after_an_attachments_title_counts_inside_the_attachment():
         assert answer is not None and answer.section[-1] == "四、强化基础设施支撑（10分）", question
 
 
+def test_a_year_in_an_attachments_title_line_is_a_year_of_its_passages():
+    """"云南2025年10件惠民实事第七件是啥": the attachment "附件" / "2025年10件惠民实事" says the
+    year its 七、 is of, though the 七、 itself does not."""
+    pad = "各地各部门要压实责任，确保按期完成年度目标任务，让群众有更多获得感。" * 4
+    items = "".join(f"{numeral}、{name}\n年度目标：{pad}\n" for numeral, name in
+                    zip("一二三四五六七八九十", ("稳定和扩大就业", "深化一老一小关爱服务", "提升教育质量",
+                                          "提高医疗水平", "改善住房条件", "保障饮水安全",
+                                          "推动法律援助扩面提质", "丰富文化生活", "改善出行条件",
+                                          "实施交通惠民工程"), strict=True))
+    report = ("2025年云南省政府工作报告\n各位代表：\n一、2025年重点工作\n继续办好10件惠民实事。"
+              f"{pad}\n附件\n2025年10件惠民实事\n{items}")
+    answer = Library((build_document("云南.txt", report),)).ask("云南2025年10件惠民实事第七件是啥").answer
+    assert answer is not None and answer.section[-1] == "七、推动法律援助扩面提质"
+
+
 def test_the_first_few_items_are_quoted_with_their_list(report):
     """"重点任务里前两个方面是啥": the part they are items of, with its items, not the first alone."""
     answer = Library((report,)).ask("重点任务里前两个方面是啥").answer
