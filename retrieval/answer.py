@@ -31,7 +31,7 @@ from retrieval.positions import BACK_MATTER, sections_at, sections_below
 from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
-from retrieval.text.numerals import numeral_variants
+from retrieval.text.numerals import int_to_chinese, numeral_variants
 from retrieval.text.places import places_named_by, things_named_in
 from retrieval.text.sentences import COLONS, COMMAS, SENTENCE_ENDS, split_sentences
 from retrieval.text.tokens import equivalent_terms, phrase_words, related_terms
@@ -407,8 +407,10 @@ def _with_part(share: float, pointed: bool, in_part: bool, total: float) -> floa
 
 
 def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, index: Index,
-                  at_position: Section | None = None, resolved: bool = False) -> PassageJudged:
-    """A candidate judged on all but its best sentence (see judge)."""
+                  at_position: Section | None = None, resolved: bool = False,
+                  inline_items: bool = False) -> PassageJudged:
+    """A candidate judged on all but its best sentence (see judge). inline_items: no heading of its
+    document is at the position asked, which may then be an item the passage lists inline."""
     entry = index.entries[position]
     years = query.years_meant(entry.year)
     in_passage = wanted.credits(entry.matchable, entry.year)
@@ -420,6 +422,11 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
             not query.part_is_top
             or numbered_depth(entry.path_numbers, query.part) == index.shallowest_depth(position, query.part))
     pointed = query.part is not None or resolved
+    # "五个突破第二个是啥": a position no heading has, asked of a passage that lists its items inline
+    # ("“五个突破”:一是项目工作取得新突破。…二是工业发展取得新突破。…").
+    inline = _inline_item(entry, query) if inline_items else None
+    if inline:
+        in_part = pointed = True
     heading = wanted.share_found(entry.own_heading, entry.year)
     # "第二部分基础配套这块": the section of the part that the question's words name is where it
     # points, as much as the part's own opening ("二是进一步加强基础配套" under "二、…").
@@ -434,10 +441,29 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
         typed=False,
         other_year=bool(years and entry.path_years and not years & entry.path_years),
         part_depth=at_position.level if at_position else (
-            entry.path_numbers.index(query.part) + 1 if in_part and query.part else 0),
-        part_heading_here=at_position is not None or named_within
+            entry.path_numbers.index(query.part) + 1 if in_part and query.part and not inline else 0),
+        part_heading_here=at_position is not None or named_within or bool(inline)
         or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
-    ), wanted.found_in(in_passage), pointed, in_part, at_position.heading if at_position else "")
+    ), wanted.found_in(in_passage), pointed, in_part, at_position.heading if at_position else (inline or ""))
+
+
+def _inline_item(entry: Entry, query: Query) -> str | None:
+    """The sentence of the passage that opens with the item marker at the position asked ("二是…",
+    "七要…"), when the passage lists such items inline (a neighbour's marker is in it too), or
+    None. Not for a part ("第二部分"): that is a heading."""
+    if len(query.position) != 1 or query.position[0] < 1 or query.part_is_top:
+        return None
+    number = query.position[0]
+    styles = [query.item_marker[-1]] if query.item_marker else ["是", "要"]
+    for style in styles:
+        nth = f"{int_to_chinese(number)}{style}"
+        neighbours = [f"{int_to_chinese(k)}{style}" for k in {number - 1, number + 1, 1} - {number, 0}]
+        if not any(marker in entry.matchable for marker in neighbours):
+            continue
+        for verbatim, normalized in entry.sentences:
+            if normalized.startswith(nth):
+                return verbatim
+    return None
 
 
 def _opens_its_section(entry: Entry) -> bool:
@@ -491,8 +517,10 @@ def rank(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | Non
             asked_of[key] = asked_of_passage(wanted, position, index)
         return asked_of[key]
 
+    positioned = {int(index.document_of[i]) for i in at_position}
     candidates = [judge_passage(query, within(i), i, scores[i], index,
-                                at_position.get(i) if at_position else None, bool(at_position))
+                                at_position.get(i) if at_position else None, bool(at_position),
+                                int(index.document_of[i]) not in positioned)
                   for i in order]
     best = max(c.judged.bm25 for c in candidates) or 1.0
     newest = _newest_asked(query, named, [c.judged for c in candidates], index)

@@ -142,8 +142,9 @@ def _patterns() -> _Patterns:
             rf"|(?:{first})(?P<first_few>{_NUMBER})(?:{noun}){not_a_time}"  # 前三个: 1 (of 3)
             rf"|(?P<last>{last})(?P<last_few>{_NUMBER})?(?:{noun}){not_a_time}"  # 最后两条: -2 (of 2)
             rf"|(?P<marker>{_CHINESE})、|[（(](?P<paren>{_NUMBER})[）)]"  # 二、 （二）; not "1、2月"
-            # An item marker asked about: "回顾去年的工作，二是讲的啥"; not "统一是", "二是指标".
-            rf"|(?:(?<![\u4e00-\u9fff])|(?<=[里中的]))(?P<item>{_CHINESE})[是要](?={_ITEM_ASKED})")
+            # An item marker asked about: "回顾去年的工作，二是讲的啥", "基础配套里面第七要是啥";
+            # not "统一是", "二是指标".
+            rf"|(?:(?<![\u4e00-\u9fff])|(?<=[里中的面下]))第?(?P<item>{_CHINESE})[是要](?={_ITEM_ASKED})")
     return _Patterns(
         asks_time=rules.any_of(groups["asks_time"]),
         asks_quantity=rules.any_of(groups["asks_quantity"]),
@@ -370,7 +371,7 @@ def parse_question(question: str) -> Query:
         years=tuple(sorted(years_in(normalized))),
         part=part[0] if part else None,
         position=tuple(value for value, _ in steps),
-        item_marker=steps[-1][1] if steps and steps[-1][1][-1] in "是要" else "",
+        item_marker=steps[-1][1].lstrip("第") if steps and steps[-1][1][-1] in "是要" else "",
         list_size=list_size(normalized) if steps else None,
         span=span_asked(normalized) if steps else 1,
         reference=part[1] if part else "",

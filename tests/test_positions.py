@@ -209,6 +209,7 @@ def test_a_part_pointed_at_is_quoted_with_its_items():
     ("“一要聚焦主线”后面，二要是啥", (2,), "二要"),  # 一要 inside the quote points nowhere
     ("统一是什么意思", (), ""),
     ("第三部分里的二是讲了什么", (3, 2), "二是"),
+    ("基础配套里面第七要是啥", (7,), "七要"),
 ])
 def test_an_item_marker_asked_about_is_a_position(question, position, marker):
     query = parse_question(question)
@@ -225,6 +226,28 @@ def test_an_item_marker_points_at_the_item_headed_so():
     assert item is not None and item.section[-1] == "二是坚持依法行政"
     inline = library.ask("实现全年目标“一要稳字当头”后面，二要是啥").answer
     assert inline is not None and "二要创新驱动" in inline.highlight + inline.text
+
+
+def test_a_position_no_heading_has_is_an_item_its_passage_lists_inline():
+    """"五个突破第二个是啥": the speech lists its 五个突破 inside one paragraph (一是…二是…), and
+    no heading is second; the paragraph is quoted with its 二是 marked. So is "基础配套里面第三要"
+    where the 一要…八要 of 基础配套 run on in its paragraphs."""
+    speech = ("县委经济工作会议讲话\n一、认真总结成绩\n过去一年，全县经济保持较快发展。"
+              "“五个突破”:一是项目工作取得新突破。全年实施50万元以上项目210个,完成投资32亿元。"
+              "二是工业发展取得新突破。石油产能突破35万吨,刘园子煤矿实现了三井贯通。"
+              "三是“三农”工作取得新突破。粮食总产再创新高,农民人均纯收入2333元。\n")
+    library = Library((build_document("讲话.txt", speech),))
+    answer = library.ask("县经济工作会议讲话 五个突破第二个是啥").answer
+    assert answer is not None and answer.highlight == "二是工业发展取得新突破。"
+    district = ("xx区经济工作会上讲话\n一、2021年工作回顾\n全区经济稳中有进。\n二、2022年的重点工作\n"
+                "一是进一步坚持规划引领。科学的规划是核心价值所在，要严格实施规划，做到对号入座。\n"
+                "二是进一步加强基础配套。基础配套建设是城市建设和产业项目建设基础的基础。"
+                "一要推进路网配套，全力推进主干道路建设，打通断头路和瓶颈路。二要推进生态环境配套，"
+                "三大主题公园年底前全部建成并投入运营。三要推进社会事业配套，新建中小学和幼儿园各两所，"
+                "启动区医院迁建工程。四要推进商业配套，着力引进大型商超和连锁机构。\n")
+    library = Library((build_document("区.txt", district),))
+    answer = library.ask("2022重点工作第二是基础配套，里面第三要是啥").answer
+    assert answer is not None and answer.highlight.startswith("三要推进社会事业配套")
 
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
