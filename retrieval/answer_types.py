@@ -30,6 +30,7 @@ from retrieval.text.numerals import numeral_variants, parse_number
 class AnswerType(Enum):
     QUANTITY = "quantity"
     TIME = "time"
+    FORMULA = "formula"
 
 
 # Sentences. A number with or without a unit ("129亿元", "X 亩", "三大", "1500万人以上", "95%",
@@ -49,7 +50,13 @@ _HAS_TIME = re.compile(
 )
 
 
+# A way of computing: "年度考评分值=（上半年考评分值+下半年考评分值）÷2", "计算公式为…".
+_HAS_FORMULA = re.compile(r"[=＝÷×]|计算公式|计算方法")
+
+
 def has_answer_type(sentence: str, answer_type: AnswerType | None) -> bool:
+    if answer_type is AnswerType.FORMULA:
+        return bool(_HAS_FORMULA.search(sentence))
     if answer_type is AnswerType.TIME:
         return bool(_HAS_TIME.search(sentence))
     if answer_type is AnswerType.QUANTITY:

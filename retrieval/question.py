@@ -97,6 +97,8 @@ class Query:
 
 @dataclass(frozen=True)
 class _Patterns:
+    asks_formula: re.Pattern[str]
+    formula_question_words: re.Pattern[str]
     asks_time: re.Pattern[str]
     asks_quantity: re.Pattern[str]
     list_question: re.Pattern[str]
@@ -146,6 +148,8 @@ def _patterns() -> _Patterns:
             # not "统一是", "二是指标".
             rf"|(?:(?<![\u4e00-\u9fff])|(?<=[里中的面下]))第?(?P<item>{_CHINESE})[是要](?={_ITEM_ASKED})")
     return _Patterns(
+        asks_formula=rules.any_of(groups["asks_formula"] + groups["formula_question_words"]),
+        formula_question_words=rules.any_of(groups["formula_question_words"]),
         asks_time=rules.any_of(groups["asks_time"]),
         asks_quantity=rules.any_of(groups["asks_quantity"]),
         list_question=rules.any_of(groups["list_question"]),
@@ -176,6 +180,8 @@ def _patterns() -> _Patterns:
 def wanted_type(question: str) -> AnswerType | None:
     """The kind of answer a (normalized) question wants: "收储土地多少亩" → a quantity."""
     patterns = _patterns()
+    if patterns.asks_formula.search(question):
+        return AnswerType.FORMULA
     if patterns.asks_time.search(question):
         return AnswerType.TIME
     if patterns.asks_quantity.search(question):
@@ -328,6 +334,8 @@ def parse_question(question: str) -> Query:
         asked = _patterns().position_link_before(words_of_step).sub(",", asked)
     if steps:  # nor the size of the list it counts in: the 11方面 of "11方面重点工作，第七项讲什么"
         asked = _patterns().list_size.sub(",", asked, count=1)
+    # "分值咋算" asks for a formula, which says 分值 and not 算 ("年度考评分值=（上半年…）÷2").
+    asked = _patterns().formula_question_words.sub(",", asked)
     reference, rest = document_reference(asked)
     # The document reference is searched apart from the rest: the 里 of "讲话里" is no word.
     words = question_terms(f"{reference},{rest}" if reference else asked)

@@ -75,3 +75,21 @@ def test_asked_unit(question: str, units: str) -> None:
 ])
 def test_has_figure_in(text: str, units: str, expected: bool) -> None:
     assert has_figure_in(text, units) is expected
+
+
+def test_a_question_asking_how_a_figure_is_computed_is_answered_by_its_formula():
+    """"年度考评分值咋算": the formula line, not the sentence that says 计算 and shares more words;
+    咋算 asks, it is not looked for."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+    from retrieval.question import parse_question
+
+    query = parse_question("数字政府年度考评分值咋算")
+    assert query.answer_type is AnswerType.FORMULA and "算" not in query.own_terms
+    assert parse_question("计算公式是什么").own_terms  # a text may say 计算公式
+    notice = ("某市数字政府建设考评办法\n一、考评方式\n"
+              "（一）考评以日常监测、实地调研等方式进行。每半年考评一次。\n"
+              "半年考评分值=日常监测（60%）+实地调研（40%）\n年度考评分值=（上半年考评分值+下半年考评分值）÷2\n"
+              "（二）以各单位报送分值为基础，参考数字政府专班核实情况，计算各部门分值的平均分值。\n")
+    answer = Library((build_document("办法.txt", notice),)).ask("年度考评分值咋算").answer
+    assert answer is not None and answer.highlight.startswith("年度考评分值=")
