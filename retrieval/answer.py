@@ -669,13 +669,26 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
             if attachments_only and not title:
                 continue
             opening = index.opening(name, topic.id)
-            if opening is None or not document.children(topic.id):
+            children = document.children(topic.id)
+            if opening is None or not children:
                 continue
+            if query.list_size and len(children) != query.list_size:
+                continue  # "重点任务9个方面第七个" does not count in an attachment of 10 惠民实事
             asked = wanted.within(index.entries[opening].named).only(query.before_position)
-            if asked.share_found(normalize(topic.heading + title), document.year) < NAMED_SECTION_SHARE:
+            named_as = normalize(topic.heading + title)
+            if asked.share_found(named_as, document.year) < NAMED_SECTION_SHARE:
                 continue
+            if title and not _names_apart(asked, named_as, normalize(document.title)):
+                continue  # "考评办法正文第四部分": words of the document's own title name no attachment
             _add_openings(found, sections_below(document, topic, query.position), name, query, index)
     return found
+
+
+def _names_apart(wanted: Wanted, named_as: str, document_title: str) -> bool:
+    """Whether a question word found in an attachment's name is not in its document's title
+    ("包头考评指标…": 指标, in "包头市数字政府建设考评指标", not in "…考评办法")."""
+    return any(weight > 0 and any(form in named_as and form not in document_title for form, _ in forms)
+               for weight, forms, _ in wanted.terms)
 
 
 def _title_line(document: Document, section: Section) -> str:

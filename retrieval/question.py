@@ -395,11 +395,13 @@ def parse_question(question: str) -> Query:
 
 def _said_before_position(normalized: str, steps: list[tuple[int, str]], own: list[str],
                           weight: dict[str, float]) -> tuple[bool, ...]:
-    """Per own word: said before the position, at full weight (a generic word such as the 工作 of
-    "九个方面工作里第五个" names no topic). All True if the question names nothing so."""
+    """Per own word: said before the position, at full weight, and no year: a generic word (the 工作
+    of "九个方面工作里第五个") or a year (the 2025 of "云南2025年重点任务9个方面第七个") names no
+    topic. All True if the question names nothing so."""
     starts = [normalized.find(words) for _, words in steps if words in normalized]
     before = normalized[:min(starts)] if starts else ""
-    kept = tuple(term in before and weight[term] >= 1.0 for term in own)
+    kept = tuple(term in before and weight[term] >= 1.0 and len(term) > 1 and not term.isdigit()
+                 and term not in RELATIVE_YEARS for term in own)
     return kept if any(kept) else (True,) * len(own)
 
 

@@ -149,6 +149,9 @@ def test_a_position_after_an_attachments_title_counts_inside_the_attachment():
     for question in ("某市考评指标第四大项是啥", "某市考评指标第四个大项是啥，几分"):
         answer = library.ask(question).answer
         assert answer is not None and answer.section[-1] == "四、强化基础设施支撑（10分）", question
+    # The document's own title words (数字政府, 考评, 办法) name no attachment: its 正文's 四、.
+    answer = library.ask("某市数字政府考评办法正文第四部分 考评结果怎么用").answer
+    assert answer is not None and answer.section[-1] == "四、考评结果应用"
 
 
 def test_a_year_in_an_attachments_title_line_is_a_year_of_its_passages():
@@ -162,8 +165,22 @@ def test_a_year_in_an_attachments_title_line_is_a_year_of_its_passages():
                                           "实施交通惠民工程"), strict=True))
     report = ("2025年云南省政府工作报告\n各位代表：\n一、2025年重点工作\n继续办好10件惠民实事。"
               f"{pad}\n附件\n2025年10件惠民实事\n{items}")
-    answer = Library((build_document("云南.txt", report),)).ask("云南2025年10件惠民实事第七件是啥").answer
+    library = Library((build_document("云南.txt", report),))
+    answer = library.ask("云南2025年10件惠民实事第七件是啥").answer
     assert answer is not None and answer.section[-1] == "七、推动法律援助扩面提质"
+
+
+def test_a_list_of_another_size_or_a_year_alone_does_not_name_an_attachment():
+    """"2025年重点任务9个方面第七个": the nine tasks' （七）, not the 七、 of the attachment
+    "2025年10件惠民实事", whose title holds the year but lists ten."""
+    pad = "各地各部门要压实责任，确保按期完成年度目标任务，让群众有更多获得感。" * 4
+    tasks = "".join(f"（{numeral}）任务{numeral}\n{pad}\n" for numeral in "一二三四五六七八九")
+    items = "".join(f"{numeral}、实事{numeral}\n年度目标：{pad}\n" for numeral in "一二三四五六七八九十")
+    report = ("2025年云南省政府工作报告\n各位代表：\n一、2024年工作回顾\n全省经济稳中有进。\n"
+              f"二、2025年重点任务\n{tasks}附件\n2025年10件惠民实事\n{items}")
+    library = Library((build_document("云南.txt", report),))
+    answer = library.ask("云南政府工作报告 2025年重点任务9个方面 第七个是啥").answer
+    assert answer is not None and answer.section[-1] == "（七）任务七"
 
 
 def test_the_first_few_items_are_quoted_with_their_list(report):
