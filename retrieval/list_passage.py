@@ -23,9 +23,10 @@ from retrieval.text.sentences import sentence_spans
 
 LIST_LIMIT = 1500  # most non-space characters quoted for a list answer
 ELISION = "……"  # on a line of its own in an excerpt, where text is left out
-# A sentence that announces a list: "主要包括以下几个方面。", "提几点要求：".
+# A sentence that announces a list: "主要包括以下几个方面。", "我们主要做了以下工作。", "提几点要求：".
 # Or that ends on how many items follow: "…继续谋划实施好十方面民生实事。" before 1.…10.
-_ANNOUNCES = re.compile(r"以下[几一二三四五六七八九十\d]*[个项点条]?方面|以下几[点条项]|如下|[:：]\s*$"
+_ANNOUNCES = re.compile(r"以下[几一二三四五六七八九十\d]*[个项点条]?方面|以下[\u4e00-\u9fff]{0,6}[。：:]\s*$"
+                        r"|如下|[:：]\s*$"
                         r"|(?:\d+|[两三四五六七八九十]+)个?(?:方面|件|项|条)[\u4e00-\u9fff]{0,6}[。：:]\s*$")
 MIN_HEADING_MATCH = 0.4  # a section above is meant only if its heading holds this much of the question
 # The passage's own section is quoted for its items even when the quote cannot reach the passage

@@ -21,8 +21,9 @@ from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
 from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
 from retrieval.text.years import RELATIVE_YEARS, relative_offsets, years_in
 
-# A figure as written, decimal or with its magnitude: "1.5万", "3.2%", "2万".
-FIGURE = re.compile(r"(?<![\d.])\d+\.\d+[万亿]?|(?<![\d.])\d+[万亿]")
+# A figure as written, decimal or with its magnitude: "1.5万", "3.2%", "2万", "一万五千亿".
+FIGURE = re.compile(r"(?<![\d.])\d+\.\d+[万亿]?|(?<![\d.])\d+[万亿]"
+                    r"|(?<![一二两三四五六七八九十百千万亿])[一二两三四五六七八九十百千]+[万亿][一二两三四五六七八九十百千万亿]*")
 
 # Related words search at a lower weight than the question's own words, so a passage
 # that uses the user's exact word still ranks first.
@@ -141,7 +142,8 @@ def _patterns() -> _Patterns:
     not_a_time = "(?![月季年天周小星工多])"  # 前三个月, 头两年 are no items
     step = (rf"(?:{from_end})第(?P<from_end>{_NUMBER})(?:{noun})"  # 倒数第二条
             rf"|第[（(]?(?P<ordinal>{_NUMBER})[）)]?(?:{noun})"  # 第三部分, 第（二）项
-            rf"|(?:{first})(?P<first_few>{_NUMBER})(?:{noun}){not_a_time}"  # 前三个: 1 (of 3)
+            # 前三个: 1 (of 3); not "前一段" (a while ago: "前一段主要做了哪些工作")
+            rf"|(?:{first})(?!一段)(?P<first_few>{_NUMBER})(?:{noun}){not_a_time}"
             rf"|(?P<last>{last})(?P<last_few>{_NUMBER})?(?:{noun}){not_a_time}"  # 最后两条: -2 (of 2)
             rf"|(?P<marker>{_CHINESE})、|[（(](?P<paren>{_NUMBER})[）)]"  # 二、 （二）; not "1、2月"
             # An item marker asked about: "回顾去年的工作，二是讲的啥", "基础配套里面第七要是啥";

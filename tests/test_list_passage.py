@@ -1,5 +1,7 @@
 """List answers: a section's lead-in is quoted with the items under it."""
 
+import pytest
+
 from retrieval.document import build_document
 from retrieval.library import Library
 from retrieval.list_passage import LIST_LIMIT, list_passage
@@ -108,15 +110,19 @@ def test_an_announced_list_that_follows_the_passage_is_quoted_whole():
     assert "一是坚持党的领导" not in other.text
 
 
-def test_an_announced_list_too_long_to_quote_whole_is_quoted_as_an_excerpt():
+@pytest.mark.parametrize(("announcing", "question"), [
+    ("当前，要抓好以下几项重点工作。", "当前要抓哪几项重点工作"),
+    ("当前，我们要做好以下工作。", "当前要做好哪些工作"),  # 以下 + what follows, at the sentence end
+])
+def test_an_announced_list_too_long_to_quote_whole_is_quoted_as_an_excerpt(announcing, question):
     filler = "各地区各部门要认真落实，加强组织领导，强化督促检查，确保取得实效。"
     items = ["第一，坚决打好湖北保卫战。", "第二，全力做好北京疫情防控工作。", "第三，科学调配医疗力量。",
              "第四，加快科技研发攻关。", "第五，扩大国际和地区合作。"]
-    lead = "二、关于当前疫情防控重点工作\n疫情形势依然严峻复杂。当前，要抓好以下几项重点工作。"
+    lead = "二、关于当前疫情防控重点工作\n疫情形势依然严峻复杂。" + announcing
     text = ("在会议上的讲话\n" + lead + "\n"
             + "".join(item + filler * 20 + "\n" for item in items) + "三、关于经济工作\n经济运行总体平稳。\n")
     library = Library((build_document("speech.txt", text),))
-    answer = library.ask("当前要抓哪几项重点工作").answer
+    answer = library.ask(question).answer
     pieces = answer.text.split("\n……\n")
     assert len(pieces) == len(items) + 1
     assert pieces[0] == lead

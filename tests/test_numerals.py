@@ -18,3 +18,6 @@ def test_variants_of_a_term():
     assert numeral_variants("3点") == {"三点"}
     assert numeral_variants("2022") == set()  # years stay as they are
     assert numeral_variants("发展") == set()
+    # A whole figure in each magnitude it has: "是不是一万五千亿" finds "留抵退税约1.5万亿元".
+    assert {"1.5万亿", "15000亿"} <= numeral_variants("一万五千亿")
+    assert numeral_variants("3000亿") == {"三千亿", "300000000000"}  # no "0.3万亿", no "3e+07万"

@@ -40,6 +40,7 @@ def test_position_is_a_path_of_ordinals(question: str, position: tuple[int, ...]
     ("最后一部分讲了什么", (-1,), 1, False),
     ("前两个月工业增长多少", (), 1, False),  # a time, not items
     ("头两年完成多少投资", (), 1, False),
+    ("讲话里前一段主要做了哪些工作", (), 1, True),  # a while ago, not the first paragraph
 ])
 def test_the_first_or_last_few_items_are_a_span(question: str, position: tuple[int, ...], span: int,
                                                is_list: bool) -> None:

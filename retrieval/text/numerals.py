@@ -117,8 +117,9 @@ def numeral_variants(term: str) -> set[str]:
     """The term with its number written the other way; empty if it has none.
 
     "五年" ↔ "5年", "一百二十条" ↔ "120条", "二〇二二年" ↔ "2022年", and a figure with its
-    magnitude written out or not: "1.5万" ↔ "15000", "3亿" ↔ "300000000". A bare year stays as it
-    is ("2022"); decimals have no Chinese form here.
+    magnitude written out or not: "1.5万" ↔ "15000", "3亿" ↔ "300000000"; a whole figure also
+    in each magnitude it has: "一万五千亿" → "1.5万亿", "15000亿". A bare year stays as it is
+    ("2022"); decimals have no Chinese form here.
     """
     variants = set()
     for match in _MAGNITUDE.finditer(term):  # 1.5万 → 15000
@@ -145,5 +146,11 @@ def numeral_variants(term: str) -> set[str]:
             chinese = int_to_chinese(int(digits)) if not digits.startswith("0") else None
         if chinese:
             variants.add(term[:match.start()] + chinese + after)
+    value = parse_number(term)
+    if value is not None and value >= 10**4 and value == int(value):  # 一万五千亿 → 1.5万亿, 15000亿
+        for unit, scale in (("万亿", 10**12), ("亿", 10**8), ("万", 10**4)):
+            mantissa = value / scale
+            if 1 <= mantissa < 10**5 and mantissa == round(mantissa, 2):
+                variants.add(f"{mantissa:.2f}".rstrip("0").rstrip(".") + unit)
     variants.discard(term)
     return variants
