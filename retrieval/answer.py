@@ -32,7 +32,7 @@ from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
 from retrieval.text.numerals import int_to_chinese, numeral_variants
-from retrieval.text.places import places_named_by, things_named_in
+from retrieval.text.places import places_named_by, provinces_named_by, things_named_in
 from retrieval.text.sentences import COLONS, COMMAS, SENTENCE_ENDS, split_sentences
 from retrieval.text.tokens import equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
@@ -806,8 +806,13 @@ def _names_another_place(best: Judged, query: Query, index: Index) -> bool:
     not answered by the province's figure, "包头市数字政府建设考评办法的文号" is answered by the
     Baotou notice, which says 全市. A city is named by its full name (深圳市), or by its bare
     name where the library writes it in full somewhere: "昆明地铁6号线什么时候通车" is not
-    answered by Beijing's 6号线 when the Yunnan report speaks of 昆明市."""
+    answered by Beijing's 6号线 when the Yunnan report speaks of 昆明市. A province counts when
+    no document is of it: a provincial report does not name its own province (全省), but another
+    province's figures are not its own."""
     entry = index.entries[best.position]
+    if any(word not in entry.matchable and not index.documents_named_by(word)
+           for word in provinces_named_by(query.own_terms)):
+        return True  # "上海市2025年政府工作报告 GDP增长目标多少" with no Shanghai report loaded
     return any(stem not in entry.matchable and word not in entry.named and stem not in entry.named
                for word, stem in _places_asked(query, index))
 

@@ -70,11 +70,13 @@ def has_answer_type(sentence: str, answer_type: AnswerType | None) -> bool:
 #   "旅居云南今年目标多少人" → 人, 名, 位 ("43.5万名干部")
 #   "多少张床位" → 张; "粮食总产多少斤" → 斤 or 吨; "多少亩" → 亩 or 公顷
 #   "企业整顿第一批先整多少家" → 家, 个, 户, 所, 间 ("近三百个企业")
+#   "湖北累计确诊病例有多少例" → 例 ("确诊病例" alone gives no count)
 # Not "哪几块" (a list question) nor 块 ("拿了多少块金牌" is answered by "8金4银4铜").
 _ASKED_UNITS = {
     "块钱": "元", "钱": "元", "元": "元", "人": "人|名|位", "名": "名|人|位", "亿": "亿", "万": "万|亿",
     "吨": "吨|斤", "斤": "斤|吨", "公里": "公里|千米", "亩": "亩|公顷",
-    "张": "张", "份": "份", "套": "套", "户": "户", "座": "座|个", "家": "家|个|户|所|间", "所": "所|个",
+    "张": "张", "份": "份", "例": "例", "套": "套", "户": "户", "座": "座|个", "家": "家|个|户|所|间",
+    "所": "所|个",
     "支": "支", "台": "台", "辆": "辆", "架": "架", "艘": "艘", "篇": "篇", "场": "场", "批": "批",
 }
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)[万亿千百]*({'|'.join(_ASKED_UNITS)})")
@@ -103,20 +105,23 @@ def _figure_pattern(units: str) -> re.Pattern[str]:
 
 # "哪一年", "哪年", "何年" ask for a year; "2018年", "光海君七年", "同年", "次年", "今年" say one.
 # "哪天", "哪一天", "几月几号", "何日" ask for a day; "1月22日", "3号", "当天", "次日" say one.
-_WHICH = {"年": re.compile(r"哪一?年|何年"), "日": re.compile(r"哪一?天|几月几[日号]|哪[日号]|何日")}
+# "几月份", "哪个月" ask for a month; "6月", "X 月底前", "年底", "上半年" say one.
+_WHICH = {"年": re.compile(r"哪一?年|何年"), "日": re.compile(r"哪一?天|几月几[日号]|哪[日号]|何日"),
+          "月": re.compile(r"几月|哪个?月")}
 _SAYS = {
     "年": re.compile(r"(?:\d{1,4}|[一二三四五六七八九十〇零元]{1,4})\s*年|[今明去当同次翌前后]年"),
     "日": re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]|[今明昨当同次翌]日|[今明昨当]天"),
+    "月": re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[XＸx])\s*月|年[底初中末]|[上下]半年|季度"),
 }
 
 
 def which_time_asked(question: str) -> str:
-    """"年" if the (normalized) question asks which year, "日" if which day, else ""."""
+    """"年", "月" or "日" if the (normalized) question asks which year, month or day, else ""."""
     return next((unit for unit, pattern in _WHICH.items() if pattern.search(question)), "")
 
 
 def says_time(text: str, unit: str) -> bool:
-    """Whether the (normalized) text names a year ("年") or a day ("日")."""
+    """Whether the (normalized) text names a year ("年"), a month ("月") or a day ("日")."""
     return _SAYS[unit].search(text) is not None
 
 

@@ -363,6 +363,20 @@ def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_th
     assert library.ask("要开展哪三项工程").answer is not None
 
 
+def test_a_province_no_document_is_of_is_not_answered_by_another_provinces_report():
+    """"上海市2025年政府工作报告 GDP增长目标多少" with only Beijing's report loaded: its target is
+    not Shanghai's. A province whose report is loaded names it (and its text says 全市)."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    beijing = ("2025年北京市政府工作报告\n各位代表：\n一、2025年主要预期目标\n"
+               "今年经济社会发展主要预期目标是：地区生产总值增长5%左右。\n")
+    library = Library((build_document("北京.txt", beijing),))
+    assert library.ask("上海市2025年政府工作报告 GDP增长目标多少").answer is None
+    assert library.ask("北京市2025年政府工作报告 GDP增长目标多少").answer is not None
+    assert library.ask("2025年GDP增长目标多少").answer is not None
+
+
 def test_a_city_named_bare_is_a_city_where_the_library_names_it_in_full():
     """"昆明地铁6号线什么时候通车" is not answered by Beijing's 6号线 when the Yunnan report speaks of
     昆明市; a bare word the library never writes as a city (地铁) is no place."""

@@ -93,3 +93,24 @@ def test_a_question_asking_how_a_figure_is_computed_is_answered_by_its_formula()
               "（二）以各单位报送分值为基础，参考数字政府专班核实情况，计算各部门分值的平均分值。\n")
     answer = Library((build_document("办法.txt", notice),)).ask("年度考评分值咋算").answer
     assert answer is not None and answer.highlight.startswith("年度考评分值=")
+
+
+@pytest.mark.parametrize(("question", "unit", "answered_by", "not_by"), [
+    ("申办全运会计划哪一年办", "年", "将2018年作为作风建设年", "申办第十六届全国运动会"),
+    ("庆祝大会哪天开", "日", "1月22日，党中央果断要求", "今年是自治区成立60周年"),
+    ("十五运会开幕式定在几月几号", "日", "11月9日开幕", "办好第十五届全国运动会"),
+    ("17号线全线开通具体是几月份", "月", "三大主题公园 X 月底前全部建成", "开通地铁17号线全线"),
+    ("哪个月开工", "月", "力争上半年开工", "加快推进项目建设"),
+])
+def test_which_year_month_or_day_is_said_or_not(question, unit, answered_by, not_by):
+    from retrieval.answer_types import says_time, which_time_asked
+
+    assert which_time_asked(question) == unit
+    assert says_time(answered_by, unit) and not says_time(not_by, unit)
+
+
+def test_a_count_of_cases_is_asked_in_cases():
+    """"湖北累计确诊病例有多少例": 确诊病例 alone, or a count of counties, gives no count of cases."""
+    assert asked_unit("湖北累计确诊病例有多少例") == "例"
+    assert has_figure_in("累计确诊病例7.5万例", "例")
+    assert not has_figure_in("全国有1396个县（区）无确诊病例", "例")

@@ -45,6 +45,12 @@ def places_named_by(words: Iterable[str]) -> list[tuple[str, str]]:
     return found
 
 
+def provinces_named_by(words: Iterable[str]) -> list[str]:
+    """The words that name a province-level place, in full or short: "上海市", "上海", "西藏"."""
+    provinces = _rules()[0]
+    return [word for word in words if word in provinces and len(word) > 1]
+
+
 @lru_cache(maxsize=1)
 def _facility() -> re.Pattern[str]:
     """A run of Chinese characters ending in a facility suffix, as short as it can be."""
