@@ -424,7 +424,7 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
     pointed = query.part is not None or resolved
     # "五个突破第二个是啥": a position no heading has, asked of a passage that lists its items inline
     # ("“五个突破”:一是项目工作取得新突破。…二是工业发展取得新突破。…").
-    inline = _inline_item(entry, query) if inline_items else None
+    inline = _inline_item(entry, query) if inline_items and query.position else None
     if inline:
         in_part = pointed = True
     heading = wanted.share_found(entry.own_heading, entry.year)
@@ -800,7 +800,15 @@ def _names_an_unknown_code(query: Query, index: Index) -> bool:
     return any(not index.seen(code) and not all(map(index.seen, phrase_words(code))) for code in codes)
 
 
-def _names_another_place(best: Judged, query: Query, index: Index) -> bool:
+def _about_something_else(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether the answer is about another place or thing than the question names (the places
+    it names are looked up once for both checks)."""
+    places = _places_asked(query, index)
+    return (_names_another_place(best, query, index, places)
+            or _figure_of_something_else(best, query, wanted, index, places))
+
+
+def _names_another_place(best: Judged, query: Query, index: Index, places: list[tuple[str, str]]) -> bool:
     """Whether the question names a city or county that the answer's passage never mentions,
     and that does not name the answer's document: "广东省政府工作报告里深圳市2024年GDP是多少" is
     not answered by the province's figure, "包头市数字政府建设考评办法的文号" is answered by the
@@ -814,7 +822,7 @@ def _names_another_place(best: Judged, query: Query, index: Index) -> bool:
            for word in provinces_named_by(query.own_terms)):
         return True  # "上海市2025年政府工作报告 GDP增长目标多少" with no Shanghai report loaded
     return any(stem not in entry.matchable and word not in entry.named and stem not in entry.named
-               for word, stem in _places_asked(query, index))
+               for word, stem in places)
 
 
 # The pieces of a passage a figure is read in. A clause names the place its figure is of ("武汉在
@@ -834,7 +842,8 @@ class _Subject:
     pieces: re.Pattern[str]
 
 
-def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index: Index,
+                              places: list[tuple[str, str]]) -> bool:
     """Whether a quantity asked of a city, county, project or facility comes, in the answer's
     passage, only with other ones:
     - "湖北报告里武汉市去年地区生产总值多少" is not answered by the province's "地区生产总值…60013
@@ -848,7 +857,7 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
     if query.answer_type is not AnswerType.QUANTITY:
         return False
     entry = index.entries[best.position]
-    subjects = _subjects_asked(query, entry, index)
+    subjects = _subjects_asked(query, entry, index, places)
     if not subjects:
         return False
     opening = entry.matchable[: entry.matchable.find("。", entry.path_length) + 1 or None]
@@ -866,11 +875,12 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
     return False
 
 
-def _subjects_asked(query: Query, entry: Entry, index: Index) -> list[_Subject]:
+def _subjects_asked(query: Query, entry: Entry, index: Index,
+                    places: list[tuple[str, str]]) -> list[_Subject]:
     """The places and things the question asks a quantity of, as the passage would name them: a
     place by its name without the suffix (武汉), a thing by its rare words the passage holds
     (深中通道 → 深中通道; not 环境 nor 治理 of 傅家河环境治理工程, which many passages use)."""
-    subjects = [_Subject((stem,), word, _CLAUSE) for word, stem in _places_asked(query, index)
+    subjects = [_Subject((stem,), word, _CLAUSE) for word, stem in places
                 if word not in entry.named and stem not in entry.named]
     rare = NAME_RARITY * math.log(len(index) + 1)
     for thing in things_named_in(normalize(query.text)):
@@ -918,10 +928,10 @@ def _holds_years_asked(best: Judged, query: Query, index: Index) -> bool:
     if not query.years_asked:
         return True
     entry = index.entries[best.position]
-    text = entry.matchable + normalize(_attachment_title(entry, index))
-    return all(str(year) in text
-               or (entry.year and YearLink(absolute=year).found(entry.matchable, entry.year))
-               for year in query.years_asked)
+    missing = [year for year in query.years_asked if str(year) not in entry.matchable
+               and not (entry.year and YearLink(absolute=year).found(entry.matchable, entry.year))]
+    title = normalize(_attachment_title(entry, index)) if missing else ""
+    return all(str(year) in title for year in missing)
 
 
 def _attachment_title(entry: Entry, index: Index) -> str:
@@ -951,8 +961,7 @@ def answer(query: Query, index: Index, top_k: int,
 
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if (not ranked or not _answers(ranked[0], query, index) or _names_an_unknown_code(query, index)
-            or _names_another_place(ranked[0], query, index)
-            or _figure_of_something_else(ranked[0], query, wanted, index)
+            or _about_something_else(ranked[0], query, wanted, index)
             or _count_unlisted(query, results[0])
             or not _from_named(ranked[0], _referenced(query, wanted, index), index)):
         return NoAnswer(query.text, results)

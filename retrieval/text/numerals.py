@@ -111,6 +111,9 @@ def _is_year(number: str, after: str) -> bool:
 # A figure with a magnitude ("1.5万", "3亿") and a round figure without one ("15000").
 _MAGNITUDE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[万亿]")
 _ROUND = re.compile(r"(?<![\d.])[1-9]\d{4,}(?![\d.])")
+# A term that is a whole figure of ten thousand or more: "15000", "1.5万", "一万五千亿".
+_WHOLE_FIGURE = re.compile(r"\d{5,}|\d+(?:\.\d+)?[万亿]+"
+                           r"|[一二两三四五六七八九十百千零〇]+[万亿][一二两三四五六七八九十百千万亿零〇]*")
 
 
 def numeral_variants(term: str) -> set[str]:
@@ -146,7 +149,7 @@ def numeral_variants(term: str) -> set[str]:
             chinese = int_to_chinese(int(digits)) if not digits.startswith("0") else None
         if chinese:
             variants.add(term[:match.start()] + chinese + after)
-    value = parse_number(term)
+    value = parse_number(term) if _WHOLE_FIGURE.fullmatch(term) else None
     if value is not None and value >= 10**4 and value == int(value):  # 一万五千亿 → 1.5万亿, 15000亿
         for unit, scale in (("万亿", 10**12), ("亿", 10**8), ("万", 10**4)):
             mantissa = value / scale
