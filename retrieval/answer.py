@@ -28,7 +28,7 @@ from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
 from retrieval.models import Document, Passage, Section
 from retrieval.positions import BACK_MATTER, sections_at, sections_below
-from retrieval.question import Query
+from retrieval.question import REFERENCE_WEIGHT, Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
 from retrieval.text.numerals import int_to_chinese, numeral_variants
@@ -128,10 +128,11 @@ class Wanted:
 
     @classmethod
     def of(cls, query: Query, index: Index) -> Wanted:
+        importances = _with_terse_reference(query, index)
         terms = tuple(
             (weight * importance, forms, link)
             for (weight, forms, link), importance in zip(
-                (_wanted_term(t, index) for t in query.own_terms), query.own_weights, strict=True)
+                (_wanted_term(t, index) for t in query.own_terms), importances, strict=True)
         )
         # A year asked of a report named by another ("2022年政府工作报告说2021年粮食产量多少") is
         # what that report speaks of; it names no document (the 2021 report's 2021 targets).
@@ -266,6 +267,22 @@ def _wanted_term(term: str, index: Index) -> tuple[float, tuple[tuple[str, float
         forms = (*same, *((r, 1.0 if r in names else RELATED_CREDIT) for r in related))
         return index.idf(term), forms, _year_link(term)
     return min(weights.values()), (*same, *((r, 1.0) for r in related)), _year_link(term)
+
+
+def _with_terse_reference(query: Query, index: Index) -> tuple[float, ...]:
+    """The question's word weights, those of a terse document reference lowered: a first piece
+    set apart by a space whose words all name loaded documents ("包头数字政府建设考评 多久考评一次")
+    names the document, as "包头数字政府考评办法里…" would, and weighs REFERENCE_WEIGHT in the
+    search (the rest of the question still holding a word of full weight): every sentence of the
+    notice says 数字政府建设, and "每半年考评一次" is the answer."""
+    lead, weights = query.leading, query.own_weights
+    if not any(lead):
+        return weights
+    if not all(index.documents_named_by(t) for t, first in zip(query.own_terms, lead, strict=True) if first):
+        return weights
+    if not any(w >= 1.0 for w, first in zip(weights, lead, strict=True) if not first):
+        return weights
+    return tuple(min(w, REFERENCE_WEIGHT) if first else w for w, first in zip(weights, lead, strict=True))
 
 
 def _phrase_idf(phrase: str, index: Index) -> float | None:

@@ -61,6 +61,7 @@ class Query:
     # Per own term: said before the position the question points at ("包头考评指标第四个大项是啥，几分":
     # 包头, 考评, 指标, 大项 name what it points into, 几分 what it asks of it).
     before_position: tuple[bool, ...] = ()
+    leading: tuple[bool, ...] = ()  # per own term: only in a first piece set apart ("西藏 粮食 目标")
     years: tuple[int, ...] = ()  # years named outright ("2022年")
     part: int | None = None  # the numbered part pointed at with 第: "第二个问题" → 2 (used by ranking)
     # The position pointed at, outermost first, negative from the end: "二、里的第三条" → (2, 3),
@@ -371,6 +372,7 @@ def parse_question(question: str) -> Query:
         terms=terms,
         own_terms=tuple(own),
         before_position=_said_before_position(normalized, steps, own, weight),
+        leading=_leading(normalized, own),
         own_weights=tuple(weight[t] for t in own),
         year_offsets=relative_offsets(normalized),
         is_list=is_list_question(normalized),
@@ -405,6 +407,18 @@ def _said_before_position(normalized: str, steps: list[tuple[int, str]], own: li
     kept = tuple(term in before and weight[term] >= 1.0 and len(term) > 1 and not term.isdigit()
                  and term not in RELATIVE_YEARS for term in own)
     return kept if any(kept) else (True,) * len(own)
+
+
+def _leading(normalized: str, own: list[str]) -> tuple[bool, ...]:
+    """Per own word: only in the question's first piece, when a space or comma sets one apart
+    ("包头数字政府建设考评 多久考评一次"), and no year (it also picks the part of a report)."""
+    pieces = [p for p in re.split(r"[\s,，]+", normalized) if p]
+    if len(pieces) < 2:
+        return (False,) * len(own)
+    first = pieces[0]
+    rest = normalized[normalized.find(first) + len(first):]
+    return tuple(term in first and term not in rest and not term.isdigit() and term not in RELATIVE_YEARS
+                 for term in own)
 
 
 def _names_a_topic_first(normalized: str, part: tuple[int, str] | None, steps: list[tuple[int, str]]) -> bool:

@@ -363,6 +363,24 @@ def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_th
     assert library.ask("要开展哪三项工程").answer is not None
 
 
+def test_a_terse_document_reference_set_apart_by_a_space_weighs_as_a_reference():
+    """"某市数字政府建设考评 多久考评一次": the first piece names the notice, whose every sentence
+    says 数字政府建设; the answer is the sentence that says how often, "每半年考评一次"."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+    from retrieval.question import parse_question
+
+    assert parse_question("西藏 粮食 目标").leading == (True, False, False)
+    assert not any(parse_question("2022年报告 赤字率").leading[:1])  # a year is no reference: it picks a part
+    notice = ("某市2022年数字政府建设考评办法\n一、考评方式\n"
+              "（一）考评以日常监测、实地调研等方式进行。每半年考评一次。\n"
+              "日常监测：根据全市数字政府建设重点任务，监测考评对象推进数字政府建设的落实情况。\n"
+              "二、考评结果\n考评结果在全市数字政府建设工作会议上通报。\n")
+    library = Library((build_document("某市考评办法.txt", notice),))
+    answer = library.ask("某市数字政府建设考评 多久考评一次").answer
+    assert answer is not None and answer.highlight == "每半年考评一次。"
+
+
 def test_a_province_no_document_is_of_is_not_answered_by_another_provinces_report():
     """"上海市2025年政府工作报告 GDP增长目标多少" with only Beijing's report loaded: its target is
     not Shanghai's. A province whose report is loaded names it (and its text says 全市)."""
