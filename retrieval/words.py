@@ -14,8 +14,8 @@ library's words in the order a count over their strings would (bm25.SparseBM25).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, compress
 
 import numpy as np
 
@@ -43,6 +43,31 @@ class Words:
         numbers = np.fromiter(map(numbers_of.__getitem__, chain.from_iterable(passages)), dtype=np.int32,
                               count=int(lengths.sum(dtype=np.int64)))
         return cls(tuple(numbers_of), numbers, lengths)
+
+    @classmethod
+    def kept(cls, passages: Sequence[Sequence[str]], keep: Callable[[str], bool]) -> Words:
+        """Words.of([[w for w in p if keep(w)] for p in passages]), bit for bit; keep is asked
+        once per distinct word.
+
+        Why: tokenizing keeps only a passage's index terms from what the segmenter cut (~9
+        million words at 1,000 documents, ~7 million kept). Filtering them one by one and then
+        numbering what was kept looked every word up twice (~1.6 s of the workers' CPU); here
+        every word is numbered once, and the words not kept are dropped from the numbers as
+        arrays. The kept words keep their order of first use, so their numbers are Words.of's.
+        """
+        numbers_of: defaultdict[str, int] = defaultdict()
+        numbers_of.default_factory = numbers_of.__len__
+        counts = np.fromiter(map(len, passages), dtype=np.int64, count=len(passages))
+        every = np.fromiter(map(numbers_of.__getitem__, chain.from_iterable(passages)), dtype=np.int32,
+                            count=int(counts.sum()))
+        keeps = np.fromiter(map(keep, numbers_of), dtype=bool, count=len(numbers_of))
+        kept = keeps[every]  # per word of the passages
+        renumbered = (np.cumsum(keeps, dtype=np.int32) - 1).astype(np.int32, copy=False)
+        numbers = renumbered[every[kept]]
+        so_far = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))  # words kept before each word
+        ends = np.cumsum(counts)
+        lengths = (so_far[ends] - so_far[ends - counts]).astype(np.int32)
+        return cls(tuple(compress(numbers_of, keeps.tolist())), numbers, lengths)
 
     def __len__(self) -> int:
         return len(self.lengths)

@@ -32,6 +32,18 @@ def test_words_survive_a_pickle_and_compare_by_content():
     assert words != Words.of(PASSAGES[:2]) and words != Words.of([["经济"], [], []])
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_words_kept_are_the_kept_words_numbered_bit_for_bit(seed):
+    rng = random.Random(seed)
+    passages = [[rng.choice(WORDS[:12]) for _ in range(rng.randint(0, 9))] for _ in range(rng.randint(0, 6))]
+    keep = set(rng.sample(WORDS[:12], rng.randint(0, 12)))
+    kept = Words.kept(passages, keep.__contains__)
+    reference = Words.of([[w for w in p if w in keep] for p in passages])
+    assert pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL) == pickle.dumps(reference,
+                                                                                protocol=pickle.HIGHEST_PROTOCOL)
+    assert kept.is_valid() and list(kept) == list(reference)
+
+
 @pytest.mark.parametrize("parts", [
     Words(("a",), np.array([1], dtype=np.int32), np.array([1], dtype=np.int32)),  # no word 1
     Words(("a",), np.array([0], dtype=np.int32), np.array([2], dtype=np.int32)),  # 1 number for 2
