@@ -45,28 +45,32 @@ class Words:
         return cls(tuple(numbers_of), numbers, lengths)
 
     @classmethod
-    def kept(cls, passages: Sequence[Sequence[str]], keep: Callable[[str], bool]) -> Words:
-        """Words.of([[w for w in p if keep(w)] for p in passages]), bit for bit; keep is asked
-        once per distinct word.
+    def kept(cls, words: Sequence[str], keep: Callable[[str], bool], separator: str) -> Words:
+        """Words.of(passages), bit for bit, where the passages are the runs of words between two
+        separators (len(passages) = separators + 1), each run without the words keep does not
+        keep; keep is asked once per distinct word; a separator is never kept.
 
-        Why: tokenizing keeps only a passage's index terms from what the segmenter cut (~9
-        million words at 1,000 documents, ~7 million kept). Filtering them one by one and then
-        numbering what was kept looked every word up twice (~1.6 s of the workers' CPU); here
-        every word is numbered once, and the words not kept are dropped from the numbers as
-        arrays. The kept words keep their order of first use, so their numbers are Words.of's.
+        Why: tokenizing keeps a passage's index terms of what the segmenter cut, a document's
+        passages cut at once (segmenter.cut_each_for_search): ~9 million words at 1,000
+        documents, ~7 million kept. Filtering them one by one and then numbering what was kept
+        looked every word up twice (~1.6 s of the workers' CPU); here every word is numbered
+        once, and the words not kept (separators too) are dropped from the numbers as arrays.
+        The kept words keep their order of first use, so their numbers are Words.of's.
         """
         numbers_of: defaultdict[str, int] = defaultdict()
         numbers_of.default_factory = numbers_of.__len__
-        counts = np.fromiter(map(len, passages), dtype=np.int64, count=len(passages))
-        every = np.fromiter(map(numbers_of.__getitem__, chain.from_iterable(passages)), dtype=np.int32,
-                            count=int(counts.sum()))
+        every = np.fromiter(map(numbers_of.__getitem__, words), dtype=np.int32, count=len(words))
         keeps = np.fromiter(map(keep, numbers_of), dtype=bool, count=len(numbers_of))
-        kept = keeps[every]  # per word of the passages
+        separator_number = numbers_of.get(separator, -1)
+        if separator_number >= 0:
+            keeps[separator_number] = False
+        kept = keeps[every]  # per word
         renumbered = (np.cumsum(keeps, dtype=np.int32) - 1).astype(np.int32, copy=False)
         numbers = renumbered[every[kept]]
         so_far = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))  # words kept before each word
-        ends = np.cumsum(counts)
-        lengths = (so_far[ends] - so_far[ends - counts]).astype(np.int32)
+        breaks = np.flatnonzero(every == separator_number)
+        starts, ends = np.concatenate(([0], breaks + 1)), np.append(breaks, len(every))
+        lengths = (so_far[ends] - so_far[starts]).astype(np.int32)
         return cls(tuple(compress(numbers_of, keeps.tolist())), numbers, lengths)
 
     def __len__(self) -> int:

@@ -33,11 +33,12 @@ def test_words_survive_a_pickle_and_compare_by_content():
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_words_kept_are_the_kept_words_numbered_bit_for_bit(seed):
+def test_words_kept_are_the_kept_words_of_each_passage_numbered_bit_for_bit(seed):
     rng = random.Random(seed)
-    passages = [[rng.choice(WORDS[:12]) for _ in range(rng.randint(0, 9))] for _ in range(rng.randint(0, 6))]
-    keep = set(rng.sample(WORDS[:12], rng.randint(0, 12)))
-    kept = Words.kept(passages, keep.__contains__)
+    passages = [[rng.choice(WORDS[:12]) for _ in range(rng.randint(0, 9))] for _ in range(rng.randint(1, 6))]
+    keep = set(rng.sample(WORDS[:12], rng.randint(0, 12))) | {"|"}  # a separator is never kept
+    words = [w for number, p in enumerate(passages) for w in ([] if number == 0 else ["|"]) + p]
+    kept = Words.kept(words, keep.__contains__, "|")
     reference = Words.of([[w for w in p if w in keep] for p in passages])
     assert pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL) == pickle.dumps(reference,
                                                                                 protocol=pickle.HIGHEST_PROTOCOL)

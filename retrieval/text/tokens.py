@@ -97,9 +97,12 @@ def tokenize(text: str) -> list[str]:
 
 def tokenize_passages(texts: Sequence[str]) -> Words:
     """Words.of([tokenize(t) for t in texts]), bit for bit: a document's passages' index terms,
-    numbered. Each word the segmenter cuts is looked up once, not twice (Words.kept)."""
-    cut = segmenter.cut_for_search
-    return Words.kept([cut(normalize(text)) for text in texts], _terms().__getitem__)
+    numbered. The passages are cut at once (segmenter.cut_each_for_search), and each word cut
+    is looked up once (Words.kept)."""
+    if not texts:
+        return Words.of([])
+    words = segmenter.cut_each_for_search([normalize(text) for text in texts])
+    return Words.kept(words, _terms().__getitem__, segmenter.PASSAGE_BREAK)
 
 
 def _terms() -> _IndexTerms:
