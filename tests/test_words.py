@@ -83,3 +83,11 @@ def test_an_index_built_from_numbers_is_the_index_built_from_strings(seed):
         assert getattr(from_numbers, name).dtype == getattr(from_strings, name).dtype, name
     query = [rng.choice(WORDS) for _ in range(4)]
     np.testing.assert_array_equal(from_numbers.get_scores(query), from_strings.get_scores(query))
+
+
+@pytest.mark.parametrize("terms", [(), ("",), ("", ""), ("发展", "经济"), ("a\x00b", "c"), ("\x00",)])
+def test_terms_are_pickled_as_one_string_unless_one_holds_its_separator(terms):
+    words = Words(terms, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+    back = pickle.loads(pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back.terms == terms and isinstance(back.terms, tuple)
+    assert isinstance(words.__getstate__()[0], str) == ("\x00" not in "".join(terms))
