@@ -45,8 +45,9 @@ from retrieval.words import NO_WORDS, Words
 
 log = logging.getLogger(__name__)
 
-# Bump when what is stored changes shape (3: sentences as spans of the passage; 4: words numbered).
-CACHE_FORMAT = 4
+# Bump when what is stored changes shape (3: sentences as spans of the passage; 4: words numbered;
+# 5: a Words' terms pickled as one string, words.joined_terms).
+CACHE_FORMAT = 5
 _SUFFIX, _PREPARED = ".document.pickle", ".prepared.pickle"
 _WORDS = ".words.pickle"  # a prepared document's words apart, up to CACHE_FORMAT 3: only ever pruned
 _COMMITMENTS = ".commitments.pickle"  # a document's commitments (retrieval/commitments.py)

@@ -57,7 +57,7 @@ from retrieval.models import Document, DocumentError
 from retrieval.question import CommitmentsIntent, Query, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
 from retrieval.reply import Listing, NoAnswer, PassageAnswer, Reply
-from retrieval.text.tokens import tokenize, tokenizer_fingerprint
+from retrieval.text.tokens import tokenize, tokenize_passages, tokenizer_fingerprint
 from retrieval.text.years import expand_short_years
 from retrieval.token_cache import (
     PARALLEL_MIN_CHARS,
@@ -374,7 +374,7 @@ def _prepare_in_worker(number: int) -> PreparedPickles:
     assert _job is not None, "not a preparing worker"
     key, document = _job.documents[number]
     texts = [c.text for c in document.chunks]
-    pickles = prepared_pickles(prepare(document, document_tokens(texts, tokenize, _job.cache_dir,
+    pickles = prepared_pickles(prepare(document, document_tokens(texts, tokenize_passages, _job.cache_dir,
                                                                  _job.fingerprint)))
     if _job.cache_dir:
         store_prepared_pickles(_job.cache_dir, key, pickles)

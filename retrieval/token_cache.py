@@ -9,9 +9,10 @@ document's chunk texts. A changed document or a new tokenizer gives a new
 name; only those documents are tokenized again, in parallel when there is
 enough text to repay starting worker processes.
 
-A document's tokens are kept numbered (retrieval/words.py): each distinct word once and the
-passages' words as numbers, stored as an array of 32-bit integers (base64 in the JSON): writing
-7 million words as JSON strings cost the workers ~0.5 s of CPU at 1,000 documents.
+A document's tokens are kept numbered (retrieval/words.py): each distinct word once (all in one
+string, words.joined_terms) and the passages' words as numbers, stored as an array of 32-bit
+integers (base64 in the JSON): writing 7 million words as JSON strings cost the workers ~0.5 s
+of CPU at 1,000 documents.
 
 The cache is only ever an optimisation: a missing, unreadable or corrupt file
 is tokenized again and rewritten, and a failed write is logged and ignored.
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from retrieval.words import Words
+from retrieval.words import Words, joined_terms, split_terms
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +46,10 @@ log = logging.getLogger(__name__)
 
 Tokenizer = Callable[[str], list[str]]
 
-CACHE_FORMAT = 2  # bump when the file layout changes: old files then simply miss (2: numbered words)
+# Bump when the file layout changes: old files then simply miss (2: numbered words; 3: the terms as
+# one string, words.joined_terms, where no term holds its separator: writing ~3,000 strings one by
+# one cost as much as pickling them, ~0.3 s of CPU at 1,000 documents).
+CACHE_FORMAT = 3
 PARALLEL_MIN_CHARS = 200_000  # below this, starting worker processes costs more than it saves
 _WARM_UP_TEXT = "初始化分词词典"  # jieba loads its dictionary on first use
 _PREFIX, _SUFFIX, _TMP_PREFIX = "tokens-", ".json", ".tokens-"
@@ -79,14 +83,19 @@ def tokenize_all(texts_by_doc: Sequence[Sequence[str]], tokenize: Tokenizer, cac
     return [tokens if tokens is not None else fresh[key] for key, tokens in zip(keys, results, strict=True)]
 
 
-def document_tokens(texts: Sequence[str], tokenize: Tokenizer, cache_dir: Path | None,
+PassagesTokenizer = Callable[[Sequence[str]], Words]  # Words.of([tokenize(t) for t in texts]), made faster
+
+
+def document_tokens(texts: Sequence[str], tokenize_passages: PassagesTokenizer, cache_dir: Path | None,
                     fingerprint: str) -> Words:
     """One document's tokens (tokenize_all of one document, tokenized here): from the cache, or
-    tokenized and stored. For a worker process that does more with the document than tokenize it."""
+    tokenized and stored. For a worker process that does more with the document than tokenize it.
+    tokenize_passages: the tokenizer of tokenize_all, over a document's passages at once
+    (text.tokens.tokenize_passages)."""
     key = document_key(fingerprint, texts)
     tokens = load_cached(cache_dir, key, len(texts)) if cache_dir else None
     if tokens is None:
-        tokens = Words.of([tokenize(text) for text in texts])
+        tokens = tokenize_passages(texts)
         if cache_dir:
             store_cached(cache_dir, key, tokens)
     return tokens
@@ -215,7 +224,13 @@ def _words(payload: object, key: str) -> Words | None:
     """The Words a file of ours holds (store_cached), or None if it is not one."""
     if not isinstance(payload, dict) or payload.get("format") != CACHE_FORMAT or payload.get("key") != key:
         return None
-    terms, lengths, numbers = payload.get("terms"), payload.get("lengths"), payload.get("numbers")
+    terms, count = payload.get("terms"), payload.get("count")
+    lengths, numbers = payload.get("lengths"), payload.get("numbers")
+    if isinstance(terms, str) and isinstance(count, int):
+        try:
+            terms = list(split_terms(terms, count))
+        except ValueError:
+            return None
     if not (isinstance(terms, list) and all(isinstance(t, str) for t in terms) and isinstance(lengths, list)
             and all(isinstance(n, int) for n in lengths) and isinstance(numbers, str)):
         return None
@@ -230,8 +245,9 @@ def _words(payload: object, key: str) -> Words | None:
 def store_cached(cache_dir: Path, key: str, tokens: Words) -> None:
     """Write a document's tokens atomically (temporary file, then rename); failures are only logged."""
     numbers = base64.b64encode(tokens.numbers.astype("<i4").tobytes()).decode("ascii")
-    payload = {"format": CACHE_FORMAT, "key": key, "terms": list(tokens.terms),
-               "lengths": tokens.lengths.tolist(), "numbers": numbers}
+    joined = joined_terms(tokens.terms)
+    payload = {"format": CACHE_FORMAT, "key": key, "terms": list(tokens.terms) if joined is None else joined,
+               "count": len(tokens.terms), "lengths": tokens.lengths.tolist(), "numbers": numbers}
     tmp_name = None
     try:
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

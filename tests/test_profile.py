@@ -437,3 +437,29 @@ def test_json_round_trip_and_bad_json():
 
 def test_kinds_are_the_documented_set():
     assert KINDS == ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", "其他")
+
+
+@needs_shared
+def test_places_below_a_province_are_found_where_the_whole_line_finds_them():
+    """_local_places runs the place expression near suffixes only: the same matches as over the
+    whole text, on every corpus document (whole and line by line) and on random strings of
+    suffixes, boundaries and name characters."""
+    import random
+
+    from retrieval.profile import _local_places, _rules
+
+    pattern = _rules().local_place
+
+    def found(matches):
+        return [(m.span(), m.group("place")) for m in matches]
+
+    for path in sorted([*CORPUS.glob("*.txt"), *SEED.glob("*.txt")]):
+        text = read_text(path)
+        assert found(_local_places(text)) == found(pattern.finditer(text)), path.name
+        for line in text.splitlines():
+            assert found(_local_places(line)) == found(pattern.finditer(line))
+    rng = random.Random(5)
+    alphabet = "自治州县旗地区新市盟省在的和与及上年北京包头凉山彝族a1“ ，。"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert found(_local_places(text)) == found(pattern.finditer(text)), text

@@ -190,3 +190,23 @@ def test_whole_runs_cut_as_block_by_block() -> None:
     assert len(texts) > 4000
     assert [text[:40] for text in texts if whole(text) != blocks(text)] == []
     assert sum(1 for text in texts if segmenter._SYMBOL_BLOCK.search(text)) > 1000  # both paths were taken
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason=f"{SHARED}/corpus not present")
+def test_texts_cut_at_once_are_cut_as_each_alone() -> None:
+    """cut_each_for_search: each text's words, a line break between, as cutting each alone gives
+    them: on the corpus's passages and lines and CMRC 2018's paragraphs, normalized, 40 at a time,
+    and on texts that are cut one by one (a rare Han character, a line break, none at all)."""
+    contexts = [p["context"] for a in json.loads((SHARED / "corpus" / "cmrc2018_dev.json").read_text(
+        encoding="utf-8"))["data"] for p in a["paragraphs"]]
+    texts = [normalize(t) for t in [text for _, text in corpus_texts()] + contexts + LINES]
+    groups = [texts[i:i + 40] for i in range(0, len(texts), 40)]
+    groups += [["中国\u9fa6国家的", "增长3.5%"], ["一\n二", "三"], ["", ""], [""], [], ["-", "c++", "pm2.5"]]
+
+    def alone(group: list[str]) -> list[str]:
+        words: list[str] = []
+        for number, text in enumerate(group):
+            words += ([segmenter.PASSAGE_BREAK] if number else []) + segmenter.cut_for_search(text)
+        return words
+
+    assert [g[:1] for g in groups if segmenter.cut_each_for_search(g) != alone(g)] == []

@@ -94,13 +94,17 @@ def test_chunk_boundaries_are_part_of_the_key() -> None:
 
 @pytest.mark.parametrize("damage", [
     b"",
-    b'{"format": 2, "key": "',
+    b'{"format": 3, "key": "',
     b"\xff\xfe not utf-8",
-    b'{"format": 2, "key": "wrong", "terms": ["x"], "lengths": [1, 0], "numbers": "AAAAAA=="}',
-    b'{"format": 2, "key": "KEY", "terms": ["x"], "lengths": [1], "numbers": "AAAAAA=="}',  # one chunk of two
-    b'{"format": 2, "key": "KEY", "terms": ["x"], "lengths": [1, 0], "numbers": "AQAAAA=="}',  # word 1 of 1
-    b'{"format": 2, "key": "KEY", "terms": ["x"], "lengths": [2, 0], "numbers": "AAAAAA=="}',  # 1 number of 2
-    b'{"format": 2, "key": "KEY", "terms": ["x"], "lengths": [1, 0], "numbers": "not base64!"}',
+    b'{"format": 3, "key": "wrong", "terms": ["x"], "lengths": [1, 0], "numbers": "AAAAAA=="}',
+    b'{"format": 3, "key": "KEY", "terms": ["x"], "lengths": [1], "numbers": "AAAAAA=="}',  # one chunk of two
+    b'{"format": 3, "key": "KEY", "terms": ["x"], "lengths": [1, 0], "numbers": "AQAAAA=="}',  # word 1 of 1
+    b'{"format": 3, "key": "KEY", "terms": ["x"], "lengths": [2, 0], "numbers": "AAAAAA=="}',  # 1 number of 2
+    b'{"format": 3, "key": "KEY", "terms": ["x"], "lengths": [1, 0], "numbers": "not base64!"}',
+    b'{"format": 3, "key": "KEY", "terms": "x\\u0000y", "count": 1, "lengths": [1, 0],'  # 2 terms, not 1
+    b' "numbers": "AAAAAA=="}',
+    b'{"format": 3, "key": "KEY", "terms": "x", "lengths": [1, 0], "numbers": "AAAAAA=="}',  # no count
+    b'{"format": 2, "key": "KEY", "terms": ["x"], "lengths": [1, 0], "numbers": "AAAAAA=="}',  # format 2
     '{"format": 1, "key": "KEY", "tokens": [["发展", "经济"], ["基础", "配套"]]}'.encode(),  # format 1
     b"[1, 2, 3]",
 ])
@@ -126,7 +130,8 @@ def test_a_cache_file_holds_the_words_numbered(tmp_path: Path) -> None:
     assert stored.terms == ("发展", "经济", "配套")
     assert stored.numbers.tolist() == [0, 1, 0, 1, 2] and stored.lengths.tolist() == [3, 2]
     payload = json.loads(token_cache.cache_path(tmp_path, document_key("v1", docs[0])).read_bytes())
-    assert payload["format"] == CACHE_FORMAT == 2 and payload["terms"] == ["发展", "经济", "配套"]
+    assert payload["format"] == CACHE_FORMAT == 3 and payload["terms"] == "发展\x00经济\x00配套"
+    assert payload["count"] == 3
     assert strings(tokenize_all(docs, counting_tokenize, tmp_path, "v1")) == expected_tokens(docs)
 
 

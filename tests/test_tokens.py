@@ -4,6 +4,7 @@ from pathlib import Path
 
 from retrieval import rules
 from retrieval.text.tokens import normalize, question_terms, tokenize
+from retrieval.words import Words
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
 
@@ -108,3 +109,6 @@ def test_index_terms_are_the_terms_that_are_no_stopwords(monkeypatch):
     monkeypatch.setattr(tokens, "_index_terms", tokens._IndexTerms(rules.stopwords()))
     assert [tokenize(t) for t in texts] == [reference(t) for t in texts]
     assert len(tokens._index_terms) <= 50
+    # A document's passages at once: the same words, numbered as Words.of numbers them.
+    assert list(tokens.tokenize_passages(texts)) == [tuple(reference(t)) for t in texts]
+    assert tokens.tokenize_passages(texts) == Words.of([tokenize(t) for t in texts])

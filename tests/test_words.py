@@ -32,6 +32,19 @@ def test_words_survive_a_pickle_and_compare_by_content():
     assert words != Words.of(PASSAGES[:2]) and words != Words.of([["经济"], [], []])
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_words_kept_are_the_kept_words_of_each_passage_numbered_bit_for_bit(seed):
+    rng = random.Random(seed)
+    passages = [[rng.choice(WORDS[:12]) for _ in range(rng.randint(0, 9))] for _ in range(rng.randint(1, 6))]
+    keep = set(rng.sample(WORDS[:12], rng.randint(0, 12))) | {"|"}  # a separator is never kept
+    words = [w for number, p in enumerate(passages) for w in ([] if number == 0 else ["|"]) + p]
+    kept = Words.kept(words, keep.__contains__, "|")
+    reference = Words.of([[w for w in p if w in keep] for p in passages])
+    assert pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL) == pickle.dumps(reference,
+                                                                                protocol=pickle.HIGHEST_PROTOCOL)
+    assert kept.is_valid() and list(kept) == list(reference)
+
+
 @pytest.mark.parametrize("parts", [
     Words(("a",), np.array([1], dtype=np.int32), np.array([1], dtype=np.int32)),  # no word 1
     Words(("a",), np.array([0], dtype=np.int32), np.array([2], dtype=np.int32)),  # 1 number for 2
@@ -70,3 +83,11 @@ def test_an_index_built_from_numbers_is_the_index_built_from_strings(seed):
         assert getattr(from_numbers, name).dtype == getattr(from_strings, name).dtype, name
     query = [rng.choice(WORDS) for _ in range(4)]
     np.testing.assert_array_equal(from_numbers.get_scores(query), from_strings.get_scores(query))
+
+
+@pytest.mark.parametrize("terms", [(), ("",), ("", ""), ("发展", "经济"), ("a\x00b", "c"), ("\x00",)])
+def test_terms_are_pickled_as_one_string_unless_one_holds_its_separator(terms):
+    words = Words(terms, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+    back = pickle.loads(pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back.terms == terms and isinstance(back.terms, tuple)
+    assert isinstance(words.__getstate__()[0], str) == ("\x00" not in "".join(terms))

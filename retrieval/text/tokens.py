@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from retrieval import rules, segmenter
 from retrieval.text.normalize import normalize
 from retrieval.token_cache import fingerprint_files
+from retrieval.words import Words
 
 if TYPE_CHECKING:
     import jieba
@@ -89,12 +91,27 @@ def tokenize(text: str) -> list[str]:
     """Index terms of a passage: jieba search-mode words, whole words plus their dictionary sub-words
     (保障性/保障), from the fastest backend that cuts as jieba does (retrieval/segmenter.py: rjieba
     where installed); punctuation and stopwords removed."""
+    terms = _terms()
+    return [w for w in segmenter.cut_for_search(normalize(text)) if terms[w]]
+
+
+def tokenize_passages(texts: Sequence[str]) -> Words:
+    """Words.of([tokenize(t) for t in texts]), bit for bit: a document's passages' index terms,
+    numbered. The passages are cut at once (segmenter.cut_each_for_search), and each word cut
+    is looked up once (Words.kept)."""
+    if not texts:
+        return Words.of([])
+    words = segmenter.cut_each_for_search([normalize(text) for text in texts])
+    return Words.kept(words, _terms().__getitem__, segmenter.PASSAGE_BREAK)
+
+
+def _terms() -> _IndexTerms:
+    """The verdicts for the current stopword list (rules.stopwords(), built once per process)."""
     global _index_terms
     stop = rules.stopwords()
     if _index_terms.stop is not stop:
         _index_terms = _IndexTerms(stop)
-    terms = _index_terms
-    return [w for w in segmenter.cut_for_search(normalize(text)) if terms[w]]
+    return _index_terms
 
 
 def question_terms(question: str) -> list[str]:
