@@ -33,7 +33,7 @@ from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
 from retrieval.text.numerals import int_to_chinese, numeral_variants
 from retrieval.text.places import places_named_by, provinces_named_by, things_named_in
-from retrieval.text.sentences import COLONS, COMMAS, SENTENCE_ENDS, split_sentences
+from retrieval.text.sentences import SENTENCE_ENDS, clause_spans, phrase_spans, split_sentences
 from retrieval.text.tokens import equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
@@ -470,17 +470,22 @@ def _inline_item(entry: Entry, query: Query) -> str | None:
     None. Not for a part ("第二部分"): that is a heading."""
     if len(query.position) != 1 or query.position[0] < 1 or query.part_is_top:
         return None
-    number = query.position[0]
-    styles = [query.item_marker[-1]] if query.item_marker else ["是", "要"]
-    for style in styles:
-        nth = f"{int_to_chinese(number)}{style}"
-        neighbours = [f"{int_to_chinese(k)}{style}" for k in {number - 1, number + 1, 1} - {number, 0}]
+    for nth, neighbours in _item_markers(query.position[0], query.item_marker[-1:] or "是要"):
         if not any(marker in entry.matchable for marker in neighbours):
             continue
         for verbatim, normalized in entry.sentences:
             if normalized.startswith(nth):
                 return verbatim
     return None
+
+
+@lru_cache(maxsize=64)
+def _item_markers(number: int, styles: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """For each style (是, 要), the marker of item `number` ("二是") and of its neighbours and the
+    first ("一是", "三是"): worked out once, not for every candidate passage."""
+    others = sorted({number - 1, number + 1, 1} - {number, 0})
+    return tuple((f"{int_to_chinese(number)}{style}", tuple(f"{int_to_chinese(k)}{style}" for k in others))
+                 for style in styles)
 
 
 def _opens_its_section(entry: Entry) -> bool:
@@ -713,7 +718,8 @@ def _title_line(document: Document, section: Section) -> str:
     建设考评指标"), or ""."""
     if section.kind != BACK_MATTER or not _BARE_ATTACHMENT.fullmatch(normalize(section.heading)):
         return ""
-    line = document.text[section.body_start:].split("\n", 1)[0].strip()
+    end = document.text.find("\n", section.body_start)
+    line = document.text[section.body_start:end if end >= 0 else None].strip()
     return line if 0 < len(line) <= TITLE_LINE_MAX and not any(c in line for c in SENTENCE_ENDS) else ""
 
 
@@ -842,11 +848,11 @@ def _names_another_place(best: Judged, query: Query, index: Index, places: list[
                for word, stem in places)
 
 
-# The pieces of a passage a figure is read in. A clause names the place its figure is of ("武汉在
-# 副省级城市中增速靠前，襄阳、宜昌经济总量突破6000亿元"); a facility's figure may come a clause
-# after its name ("鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨"), so a sentence.
-_CLAUSE = re.compile(f"[^{SENTENCE_ENDS}{COMMAS}{COLONS}]+")
-_SENTENCE = re.compile(f"[^{SENTENCE_ENDS}]+")
+# The pieces of a passage a figure is read in (retrieval/text/sentences.py). A clause names the
+# place its figure is of ("武汉在副省级城市中增速靠前，襄阳、宜昌经济总量突破6000亿元"); a facility's
+# figure may come a clause after its name ("鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨"),
+# so a sentence.
+Pieces = Callable[[str], Iterable[tuple[int, int]]]
 
 
 @dataclass(frozen=True)
@@ -856,7 +862,7 @@ class _Subject:
 
     names: tuple[str, ...]
     said_as: str
-    pieces: re.Pattern[str]
+    pieces: Pieces
 
 
 def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index: Index,
@@ -887,7 +893,7 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
                  and not any(name in term for name in subject.names)]
         if not any(any(name in piece for name in subject.names) and _holds_figure(piece, query)
                    and (not topic or any(form in piece for forms in topic for form, _ in forms))
-                   for piece in subject.pieces.findall(entry.matchable)):
+                   for piece in (entry.matchable[a:b] for a, b in subject.pieces(entry.matchable))):
             return True
     return False
 
@@ -897,7 +903,7 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
     """The places and things the question asks a quantity of, as the passage would name them: a
     place by its name without the suffix (武汉), a thing by its rare words the passage holds
     (深中通道 → 深中通道; not 环境 nor 治理 of 傅家河环境治理工程, which many passages use)."""
-    subjects = [_Subject((stem,), word, _CLAUSE) for word, stem in places
+    subjects = [_Subject((stem,), word, phrase_spans) for word, stem in places
                 if word not in entry.named and stem not in entry.named]
     rare = NAME_RARITY * math.log(len(index) + 1)
     for thing in things_named_in(normalize(query.text)):
@@ -905,7 +911,7 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
                       if weight > 0 and len(term) >= 2 and term in thing and term in entry.matchable
                       and index.idf(term) >= rare)
         if names:
-            subjects.append(_Subject(names, thing, _SENTENCE))
+            subjects.append(_Subject(names, thing, clause_spans))
     return subjects
 
 

@@ -404,9 +404,15 @@ def _said_before_position(normalized: str, steps: list[tuple[int, str]], own: li
     topic. All True if the question names nothing so."""
     starts = [normalized.find(words) for _, words in steps if words in normalized]
     before = normalized[:min(starts)] if starts else ""
-    kept = tuple(term in before and weight[term] >= 1.0 and len(term) > 1 and not term.isdigit()
-                 and term not in RELATIVE_YEARS for term in own)
+    kept = tuple(term in before and weight[term] >= 1.0 and len(term) > 1 and not _is_year_word(term)
+                 for term in own)
     return kept if any(kept) else (True,) * len(own)
+
+
+def _is_year_word(term: str) -> bool:
+    """A year ("2022") or a relative one (今年, 去年): it names no document nor topic, it picks a
+    part of one."""
+    return term.isdigit() or term in RELATIVE_YEARS
 
 
 def _leading(normalized: str, own: list[str]) -> tuple[bool, ...]:
@@ -417,8 +423,7 @@ def _leading(normalized: str, own: list[str]) -> tuple[bool, ...]:
         return (False,) * len(own)
     first = pieces[0]
     rest = normalized[normalized.find(first) + len(first):]
-    return tuple(term in first and term not in rest and not term.isdigit() and term not in RELATIVE_YEARS
-                 for term in own)
+    return tuple(term in first and term not in rest and not _is_year_word(term) for term in own)
 
 
 def _names_a_topic_first(normalized: str, part: tuple[int, str] | None, steps: list[tuple[int, str]]) -> bool:
@@ -443,7 +448,7 @@ def _reference_words(reference: str, rest: str, own: list[str], weight: dict[str
         return frozenset()
     in_rest = set(question_terms(rest))
     naming = frozenset(t for t in question_terms(reference)
-                       if t in weight and t not in in_rest and t not in RELATIVE_YEARS and not t.isdigit())
+                       if t in weight and t not in in_rest and not _is_year_word(t))
     if not any(weight[t] >= 1.0 for t in own if t not in naming):
         return frozenset()
     return naming

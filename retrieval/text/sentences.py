@@ -9,6 +9,7 @@ Three ways to cut, one splitter (`split_at`):
   further at its semicolons, so "…生产总值 X 亿元;规模以上工业增加值达到 X%;…" (300
   characters) gives one clause per figure, while a short "…消除绝对贫困；确保…。" stays whole;
 - `clause_spans`: every 。！？；and line break ends a piece, terminator left out (commitments);
+- `phrase_spans`: a comma and a colon end one too (the place a figure in it is of);
 - `covering_spans`: sentences covering the text without gaps, blanks kept (for display).
 """
 
@@ -43,6 +44,7 @@ def ends_at(chars: str, closers: str = CLOSERS) -> str:
 _SENTENCE_END = re.compile(f"{ends_at(FULL_STOPS)}|{LINE_BREAK}")
 _CLAUSE_END = re.compile(ends_at(SEMICOLONS))
 _ANY_END = re.compile(char_class(SENTENCE_ENDS + LINE_BREAK))
+_PHRASE_END = re.compile(char_class(SENTENCE_ENDS + COMMAS + COLONS + LINE_BREAK))
 _COVERING_END = re.compile(f"{ends_at(SENTENCE_ENDS)}|{LINE_BREAK}")
 
 
@@ -95,6 +97,11 @@ def split_sentences(text: str) -> list[str]:
 def clause_spans(text: str) -> Iterator[tuple[int, int]]:
     """[start, end) of sentences and ；-clauses, the end character and surrounding whitespace excluded."""
     return split_at(text, _ANY_END, keep=False)
+
+
+def phrase_spans(text: str) -> Iterator[tuple[int, int]]:
+    """[start, end) of the pieces between any end, comma or colon, those characters excluded."""
+    return split_at(text, _PHRASE_END, keep=False)
 
 
 def covering_spans(text: str) -> list[tuple[int, int]]:
