@@ -23,7 +23,14 @@ from operator import mul
 
 import numpy as np
 
-from retrieval.answer_types import AnswerType, count_unlisted, has_answer_type, has_figure_in, says_time
+from retrieval.answer_types import (
+    AnswerType,
+    count_unlisted,
+    has_answer_type,
+    has_figure_in,
+    says_per_unit,
+    says_time,
+)
 from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
 from retrieval.models import Document, Passage, Section
@@ -782,6 +789,8 @@ def _answers(best: Judged, query: Query, index: Index) -> bool:
         return False  # "火神山医院有多少张床位": no figure in 张 in the passage
     if query.which_time and not says_time(normalize(best.highlight), query.which_time):
         return False  # "申办第十六届全国运动会，计划哪一年办": "申办第十六届全国运动会。"
+    if query.per_unit and not says_per_unit(normalize(best.highlight), query.per_unit):
+        return False  # "农资补贴每亩地多少钱": "对种粮农民一次性发放200亿元补贴。"
     if best.sentence_share < MIN_SENTENCE_SHARE:
         return query.is_list and best.coverage >= MIN_LIST_COVERAGE
     return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE

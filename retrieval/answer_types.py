@@ -103,6 +103,26 @@ def _figure_pattern(units: str) -> re.Pattern[str]:
     return re.compile(rf"{_FIGURE}\s*[多余]?\s*(?:{units})|{_BARE_FIGURE}")
 
 
+# A figure asked per unit ("每亩地多少钱", "人均可支配收入多少", "每人每月提到多少") is answered by a
+# sentence that says it per that unit: "对种粮农民一次性发放200亿元补贴" gives no 每亩; "从每人每月
+# 202元提高到209元" does. Each group is one unit, as questions and reports write it.
+_PER_UNIT = (
+    ("每人", "人均", "每名", "每位"), ("每户", "户均"), ("每亩", "亩均"), ("每生", "生均"),
+    ("每辆",), ("每台",), ("每吨", "吨均"), ("每平米", "每平方米"), ("每床", "床均"),
+    ("每天", "每日", "日均"), ("每月", "月均", "月标准"), ("年均",),
+)
+
+
+def per_unit_asked(question: str) -> tuple[tuple[str, ...], ...]:
+    """The units a figure is asked per, each as its ways of writing it ("每亩地" → ("每亩", "亩均"))."""
+    return tuple(group for group in _PER_UNIT if any(form in question for form in group))
+
+
+def says_per_unit(text: str, per_unit: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the (normalized) text gives a figure per each unit asked."""
+    return all(any(form in text for form in group) for group in per_unit)
+
+
 # "哪一年", "哪年", "何年" ask for a year; "2018年", "光海君七年", "同年", "次年", "今年" say one.
 # "哪天", "哪一天", "几月几号", "何日" ask for a day; "1月22日", "3号", "当天", "次日" say one.
 # "几月份", "哪个月" ask for a month; "6月", "X 月底前", "年底", "上半年" say one.

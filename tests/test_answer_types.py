@@ -109,6 +109,36 @@ def test_which_year_month_or_day_is_said_or_not(question, unit, answered_by, not
     assert says_time(answered_by, unit) and not says_time(not_by, unit)
 
 
+@pytest.mark.parametrize(("question", "answered_by", "not_by"), [
+    ("农资补贴每亩地多少钱", "补贴标准亩均120元", "对种粮农民一次性发放200亿元补贴"),
+    ("低保人均月标准提到多少", "低保、特困人均月标准分别提高到1167元、1937元", "提高城乡低保标准"),
+    ("残疾人生活补贴每人每月提到多少钱", "从每人每月202元提高到209元", "提高困难残疾人生活补贴"),
+    ("清洁取暖改造每户补贴多少", "户均补贴3000元", "北方地区清洁取暖率达到70%"),
+])
+def test_a_figure_asked_per_unit_is_given_per_that_unit(question, answered_by, not_by):
+    from retrieval.answer_types import per_unit_asked, says_per_unit
+
+    per_unit = per_unit_asked(question)
+    assert per_unit and says_per_unit(answered_by, per_unit) and not says_per_unit(not_by, per_unit)
+
+
+def test_a_figure_asked_per_unit_is_declined_without_it():
+    """"给种粮农民发的农资补贴，每亩地多少钱": the report gives the total, not a figure per mu."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+    from retrieval.question import parse_question
+
+    report = ("2022年政府工作报告\n各位代表：\n一、2021年工作回顾\n"
+              "加强农业生产，保障农资供应，对种粮农民一次性发放200亿元补贴。"
+              "国家助学贷款每人每年最高额度增加4000元。\n")
+    library = Library((build_document("报告.txt", report),))
+    assert library.ask("给种粮农民发的农资补贴一共多少钱").answer is not None
+    assert library.ask("给种粮农民发的农资补贴，每亩地多少钱？").answer is None
+    answer = library.ask("国家助学贷款每人每年最高额度增加了多少").answer
+    assert answer is not None and "4000元" in answer.highlight
+    assert parse_question("每亩地多少钱").per_unit and not parse_question("每亩地要种什么").per_unit
+
+
 def test_a_count_of_cases_is_asked_in_cases():
     """"湖北累计确诊病例有多少例": 确诊病例 alone, or a count of counties, gives no count of cases."""
     assert asked_unit("湖北累计确诊病例有多少例") == "例"
