@@ -99,6 +99,7 @@ def test_a_question_asking_how_a_figure_is_computed_is_answered_by_its_formula()
     ("申办全运会计划哪一年办", "年", "将2018年作为作风建设年", "申办第十六届全国运动会"),
     ("庆祝大会哪天开", "日", "1月22日，党中央果断要求", "今年是自治区成立60周年"),
     ("十五运会开幕式定在几月几号", "日", "11月9日开幕", "办好第十五届全国运动会"),
+    ("乌镇峰会 开幕日期", "日", "11月20日在乌镇开幕", "持续办好世界互联网大会乌镇峰会"),
     ("17号线全线开通具体是几月份", "月", "三大主题公园 X 月底前全部建成", "开通地铁17号线全线"),
     ("哪个月开工", "月", "力争上半年开工", "加快推进项目建设"),
 ])
@@ -106,6 +107,7 @@ def test_which_year_month_or_day_is_said_or_not(question, unit, answered_by, not
     from retrieval.answer_types import says_time, which_time_asked
 
     assert which_time_asked(question) == unit
+    assert not which_time_asked("急冻食品为什么还能大幅度延长食品的最佳食用日期？")
     assert says_time(answered_by, unit) and not says_time(not_by, unit)
 
 
