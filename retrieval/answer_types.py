@@ -151,17 +151,29 @@ def says_time(text: str, unit: str) -> bool:
 # "哪十项", "哪五水", "哪3点" ask for that many items; from three on ("哪两种" is answered by "满族
 # 姓氏与汉族姓氏两种", a list with no list mark). Not "哪一年", "哪一步": one thing.
 _WHICH_COUNT = re.compile(r"哪([二两三四五六七八九十\d][一二两三四五六七八九十\d]{0,2})([\u4e00-\u9fff])")
-# A sentence that lists: "基础教育提升、医疗卫生发展、职业培训创新三项工程", "“八个增长”:国内…;".
-_LIST_MARK = re.compile(r"[：:、；;]")
+# So does a count the question states when it asks which ones: "50个养老服务中心分别布局在哪几个区",
+# "55项民生实事中教育类具体有哪几项".
+_STATED_COUNT = re.compile(r"([二两三四五六七八九十\d][一二两三四五六七八九十百\d]{0,3})"
+                           r"([个项件座家条种类所])")
+_WHICH_ONES = re.compile(r"哪几|哪些|分别[是叫]|什么名字|叫啥|叫什么")
+# The count's own clause lists them: "人形机器人、商业航天…等20个未来产业", "“八个增长”:国内生产总值…".
+_CLAUSE_END = "，,；;。"
+_CLAUSE_LIST = re.compile(r"[、：:]")
+_ANNOUNCED = re.compile(r"[^，,。；;]{0,8}[：:]")
+# Items of a list within the sentence: "实施十项工程，即…、…、…".
+_ITEM_MARK = re.compile(r"[、；;]")
 # The first item of a list after the sentence that counts them: "办好十件民生实事。…一是为老年人…",
-# "提3点要求。一要狠抓工作落实", "第一，", "（一）", "1." (not "第一轮", "1.5").
+# "提3点要求。一要狠抓工作落实", "第一，", "（一）", "1." (not "第一轮", "1.5"); a heading "一、" right after.
 _FIRST_ITEM = re.compile(r"一是|一要|第一[，,、：:]|[（(][一1][)）]|(?<![\d.])1[.．、](?!\d)")
+_FIRST_HEADING = re.compile(r"[一1][、.．]")
 
 
 def count_asked(question: str) -> tuple[str, ...]:
     """How the count of items the (normalized) question asks for is written, each way:
     "河南十项民生实事具体是哪十项" → ("十项", "10项"); () if it asks for no count of three or more."""
     match = _WHICH_COUNT.search(question)
+    if not match and _WHICH_ONES.search(question):
+        match = _STATED_COUNT.search(question)
     if not match or (parse_number(match.group(1)) or 0) < 3:
         return ()
     number, noun = match.groups()
@@ -169,7 +181,18 @@ def count_asked(question: str) -> tuple[str, ...]:
 
 
 def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
-    """Whether the (normalized) sentence names the count asked for and neither lists the items
-    nor is followed by a first item in the text after it: "持续推进“五水综改”。" for "哪五水"."""
-    return (any(words in sentence for words in count) and not _LIST_MARK.search(sentence)
-            and not _FIRST_ITEM.search(after))
+    """Whether the (normalized) sentence names the count asked for and lists no items of it, nor is
+    followed by a first item in the text after it: "持续推进“五水综改”。" for "哪五水"; "今年继续实施
+    10大类55项民生实事，涵盖就业、教育、医疗…等领域" for "哪55项" (seven fields, in another clause)."""
+    found = [at for at in (sentence.find(words) for words in count) if at >= 0]
+    if not found or _FIRST_ITEM.search(after) or _FIRST_HEADING.match(after):
+        return False
+    at = min(found)
+    start = max(sentence.rfind(mark, 0, at) for mark in _CLAUSE_END) + 1
+    end = min((i for i in (sentence.find(mark, at) for mark in _CLAUSE_END) if i >= 0), default=len(sentence))
+    if _CLAUSE_LIST.search(sentence[start:end]) or _ANNOUNCED.match(sentence, at):
+        return False
+    size = parse_number(count[0][:-1]) or 0
+    return len(_ITEM_MARK.findall(sentence)) + 1 < size - 1
+
+

@@ -363,6 +363,30 @@ def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_th
     assert library.ask("要开展哪三项工程").answer is not None
 
 
+def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_clause_is_not_them():
+    """"55项民生实事具体是哪55项": "实施10大类55项民生实事，涵盖就业、教育…等领域" lists fields in
+    another clause, not the 55; "50个养老服务中心分别布局在哪几个区" states the count and asks which.
+    Items in the count's own clause ("…、…等20个未来产业") or announced by a colon answer."""
+    from retrieval.answer_types import count_asked, count_unlisted
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    assert count_asked("50个养老服务中心分别布局在哪几个区") == ("50个", "五十个")
+    assert count_asked("55项民生实事中教育类具体有哪几项")[0] == "55项"
+    assert count_asked("新建50个养老服务中心") == ()  # states a count, asks no items
+    assert not count_unlisted("重点培育人形机器人、商业航天、生物制造等20个未来产业", "", ("20个",))
+    assert not count_unlisted("“八个增长”:国内生产总值19.5亿元,增长15.6%;", "", ("八个", "8个"))
+    report = ("2025年湖北省政府工作报告\n各位代表：\n一、2025年重点工作\n"
+              "今年继续实施10大类55项民生实事，涵盖就业、教育、医疗、养老、育幼、安居、出行等领域。"
+              "在“老老人”数量较多的区域新建50个养老服务中心，优化养老助餐点布局。\n"
+              "二、产业\n重点培育人形机器人、商业航天、生物制造等20个未来产业。\n")
+    library = Library((build_document("湖北.txt", report),))
+    assert library.ask("湖北今年10大类55项民生实事具体是哪55项？").answer is None
+    assert library.ask("新建的50个养老服务中心，分别布局在哪几个区？").answer is None
+    assert library.ask("今年民生实事涵盖哪些领域").answer is not None
+    assert library.ask("重点培育的20个未来产业都有哪些").answer is not None
+
+
 def test_a_terse_document_reference_set_apart_by_a_space_weighs_as_a_reference():
     """"某市数字政府建设考评 多久考评一次": the first piece names the notice, whose every sentence
     says 数字政府建设; the answer is the sentence that says how often, "每半年考评一次"."""
