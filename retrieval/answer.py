@@ -41,7 +41,7 @@ from retrieval.text.normalize import normalize
 from retrieval.text.numerals import int_to_chinese, numeral_variants
 from retrieval.text.places import places_named_by, provinces_named_by, things_named_in
 from retrieval.text.sentences import SENTENCE_ENDS, clause_spans, phrase_spans, split_sentences
-from retrieval.text.tokens import equivalent_terms, phrase_words, related_terms
+from retrieval.text.tokens import compound_parts, equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
 # A bare name the library writes with one of these after it somewhere is a city or county's (昆明: 昆明市).
@@ -132,6 +132,12 @@ class Wanted:
     # Which words may name a document: not the generic request words ("办法" in "有哪些筹钱的
     #办法" does not name the 考评办法). Empty: all of them.
     naming: tuple[bool, ...] = ()
+    # A compound word the question's other words tile (贷款额度 = 贷款 + 额度), as (its place, the
+    # places of its parts): in a document that never writes the compound, it is found where all its
+    # parts are ("助学贷款每人每年最高额度"). `compounds` are all of them, `parts` those in force
+    # for the document asked (as_document_says).
+    compounds: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    parts: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     @classmethod
     def of(cls, query: Query, index: Index) -> Wanted:
@@ -146,7 +152,19 @@ class Wanted:
         asked = {str(year) for year in query.years_asked} if query.named_by_year else set()
         naming = tuple((w >= 1.0 and t not in asked) or t in query.naming_words
                        for t, w in zip(query.own_terms, query.own_weights, strict=True))
-        return cls(terms, sum(weight for weight, _, _ in terms), naming)
+        # "助学贷款额度" is cut into 贷款额度 and its pieces 贷款, 额度, and also 款额, 贷款额, which
+        # straddle them: those are no words of it, and count for nothing.
+        compounds, straddling = compound_parts(query.own_terms)
+        terms = tuple((0.0, forms, link) if n in straddling else (weight, forms, link)
+                      for n, (weight, forms, link) in enumerate(terms))
+        compounds = tuple((n, pieces) for n, pieces in compounds  # "北京地铁" is no compound: it names
+                          if not any(index.documents_named_by(query.own_terms[i]) for i in pieces))
+        return cls(terms, sum(weight for weight, _, _ in terms), naming, compounds=compounds)
+
+    @cached_property
+    def asked_of_document(self) -> dict[int, Wanted]:
+        """The question as asked of each document's passages (asked_of_passage), as worked out."""
+        return {}
 
     def naming_terms(self) -> Iterable[tuple[float, tuple[tuple[str, float], ...], YearLink | None]]:
         """The words that may name a document."""
@@ -164,6 +182,9 @@ class Wanted:
             for n, link in links:
                 if link.found(text, year):
                     found[n] = 1.0
+        for n, pieces in self.parts:
+            if found[n] < 1.0 and all(found[i] > 0 for i in pieces):
+                found[n] = max(found[n], min(found[i] for i in pieces))
         return tuple(found)
 
     @cached_property
@@ -197,24 +218,25 @@ class Wanted:
         kept = tuple((0.0, forms, link) if _names(forms, link, named) else (weight, forms, link)
                      for weight, forms, link in self.terms)
         total = sum(weight for weight, _, _ in kept)
-        return Wanted(kept, total, self.naming) if total else self
+        return replace(self, terms=kept, total=total) if total else self
 
     def only(self, kept: tuple[bool, ...]) -> Wanted:
         """The question with only the words kept (the rest count as absent), if any has weight."""
         terms = tuple(t if keep else (0.0, t[1], t[2]) for t, keep in zip(self.terms, kept, strict=True))
         total = sum(weight for weight, _, _ in terms)
-        return Wanted(terms, total, self.naming) if total and total < self.total else self
+        return replace(self, terms=terms, total=total) if total and total < self.total else self
 
     def found_in(self, credits: tuple[float, ...]) -> Wanted:
         """Only the words with credit (the rest count as absent): less to look for in sentences."""
         kept = tuple(t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True))
-        return Wanted(kept, self.total, self.naming)
+        return Wanted(kept, self.total, self.naming, self.compounds, self.parts)
 
 
 def as_document_says(wanted: Wanted, document: int, index: Index) -> Wanted:
     """The question as one document would say it: a word it never uses is found as its related
     words in full. "GDP" in a report that says 地区生产总值 though another report of the library
-    writes GDP (which is why GDP counted as a word of the documents, its related words at half)."""
+    writes GDP (which is why GDP counted as a word of the documents, its related words at half);
+    a compound it never writes is found as its parts ("贷款额度": 贷款…额度)."""
     terms, changed = [], False
     for weight, forms, link in wanted.terms:
         if len(forms) > 1 and any(credit < 1.0 for _, credit in forms):
@@ -222,14 +244,29 @@ def as_document_says(wanted: Wanted, document: int, index: Index) -> Wanted:
             if using is not None and document not in using:
                 forms, changed = tuple((form, 1.0) for form, _ in forms), True
         terms.append((weight, forms, link))
+    parts = tuple((n, pieces) for n, pieces in wanted.compounds
+                  if wanted.terms[n][1] and _unused(wanted.terms[n][1][0][0], document, index))
+    if parts != wanted.parts:
+        return replace(wanted, terms=tuple(terms), parts=parts)
     return replace(wanted, terms=tuple(terms)) if changed else wanted
+
+
+def _unused(term: str, document: int, index: Index) -> bool:
+    """Whether the document never uses a word that some others use (a word in nearly every
+    passage, 经济社会, is taken to be in every document)."""
+    using = index.documents_using(term)
+    return using is not None and document not in using
 
 
 def asked_of_passage(wanted: Wanted, position: int, index: Index) -> Wanted:
     """The question as asked of a passage: without the names of its document (Wanted.within),
     in that document's words (as_document_says)."""
     document = int(index.document_of[position])
-    return as_document_says(wanted.within(index.entries[position].named), document, index)
+    asked = wanted.asked_of_document.get(document)
+    if asked is None:  # the same for every passage of the document: worked out once
+        asked = as_document_says(wanted.within(index.entries[position].named), document, index)
+        wanted.asked_of_document[document] = asked
+    return asked
 
 
 def _names(forms: tuple[tuple[str, float], ...], link: YearLink | None, named: frozenset[str]) -> bool:

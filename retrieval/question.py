@@ -368,6 +368,7 @@ def parse_question(question: str) -> Query:
             for word in searched:
                 if word not in terms:
                     terms[word] = RELATED_WEIGHT / len(searched)
+    answer_type = wanted_type(normalized)
     return Query(
         text=question,
         terms=terms,
@@ -377,10 +378,10 @@ def parse_question(question: str) -> Query:
         own_weights=tuple(weight[t] for t in own),
         year_offsets=relative_offsets(normalized),
         is_list=is_list_question(normalized),
-        answer_type=wanted_type(normalized),
+        answer_type=answer_type,
         unit=asked_unit(normalized),
         which_time=which_time_asked(normalized),
-        per_unit=per_unit_asked(normalized) if wanted_type(normalized) is AnswerType.QUANTITY else (),
+        per_unit=per_unit_asked(normalized) if answer_type is AnswerType.QUANTITY else (),
         count=count_asked(normalized),
         years=tuple(sorted(years_in(normalized))),
         part=part[0] if part else None,

@@ -112,3 +112,32 @@ def test_index_terms_are_the_terms_that_are_no_stopwords(monkeypatch):
     # A document's passages at once: the same words, numbered as Words.of numbers them.
     assert list(tokens.tokenize_passages(texts)) == [tuple(reference(t)) for t in texts]
     assert tokens.tokenize_passages(texts) == Words.of([tokenize(t) for t in texts])
+
+
+def test_a_compound_is_tiled_by_the_question_words_inside_it_and_straddling_words_are_none():
+    """"助学贷款额度" is cut into 贷款额度 with 贷款, 额度 inside it, and also 款额, 贷款额, which straddle
+    the two; 湖北省政府 is 湖北 + 省政府 (the fewest pieces), and 湖北省 straddles them."""
+    from retrieval.text.tokens import compound_parts
+
+    words = ("国家", "助学", "贷款", "款额", "额度", "贷款额", "贷款额度", "提高")
+    compounds, straddling = compound_parts(words)
+    assert compounds == ((6, (2, 4)),)
+    assert {words[n] for n in straddling} == {"款额", "贷款额"}
+    words = ("湖北", "政府", "湖北省", "省政府", "湖北省政府", "加强")
+    compounds, straddling = compound_parts(words)
+    assert compounds == ((4, (0, 3)),) and {words[n] for n in straddling} == {"湖北省"}
+    assert compound_parts(("起征", "起征点", "提到")) == ((), set())  # 点 is no word of the question
+
+
+def test_a_compound_a_document_never_writes_is_found_where_all_its_parts_are():
+    """"国家助学贷款额度提高了多少": the report writes 助学贷款每人每年最高额度, never 贷款额度."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2022年政府工作报告\n各位代表：\n一、2021年工作回顾\n"
+              "国家助学贷款每人每年最高额度增加4000元，惠及500多万在校生。\n"
+              "二、2022年政府工作任务\n加大对企业贷款支持，普惠小微贷款额度增长。推进助学工作。\n")
+    other = "2022年某省政府工作报告\n各位代表：\n一、工作\n贷款额度稳步增长，全省贷款余额增加。\n"
+    library = Library((build_document("报告.txt", report), build_document("某省.txt", other)))
+    answer = library.ask("国家助学贷款额度提高了多少？").answer
+    assert answer is not None and "增加4000元" in answer.highlight

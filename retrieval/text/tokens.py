@@ -171,6 +171,46 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
     return (phrase,) if not words or phrase in words else tuple(dict.fromkeys(words))
 
 
+def compound_parts(words: Sequence[str]) -> tuple[tuple[tuple[int, tuple[int, ...]], ...], set[int]]:
+    """The question's compound words that its other words tile, and the words that straddle them.
+
+    Search-mode cutting gives a long word with the words inside it: "助学贷款额度" → 贷款额度, 贷款,
+    额度, and also 款额, 贷款额. Each compound tiled by the fewest other words is returned as (its
+    place, the places of its parts): (贷款额度, (贷款, 额度)). A word inside it that straddles two
+    parts (款额, 贷款额) is none of its words; its place is in the returned set.
+    """
+    place: dict[str, int] = {}
+    for n, word in enumerate(words):
+        place.setdefault(word, n)
+    compounds, straddling = [], set()
+    for n, word in enumerate(words):
+        pieces = _fewest_pieces(word, place) if len(word) >= 3 else ()
+        if len(pieces) < 2:
+            continue
+        compounds.append((n, tuple(place[piece] for piece in pieces)))
+        ends = {sum(map(len, pieces[: k + 1])) for k in range(len(pieces) - 1)}
+        for m, other in enumerate(words):
+            if m != n and len(other) >= 2 and other not in pieces and other in word:
+                start = word.find(other)
+                if any(start < end < start + len(other) for end in ends):
+                    straddling.add(m)
+    return tuple(compounds), straddling
+
+
+def _fewest_pieces(word: str, known: dict[str, int]) -> tuple[str, ...]:
+    """The word cut into the fewest known words other than itself, or () if they do not tile it."""
+    best: dict[int, tuple[str, ...]] = {0: ()}
+    for start in range(len(word)):
+        if start not in best:
+            continue
+        for end in range(start + 1, len(word) + 1):
+            piece = word[start:end]
+            fewer = end not in best or len(best[end]) > len(best[start]) + 1
+            if piece != word and piece in known and fewer:
+                best[end] = (*best[start], piece)
+    return best.get(len(word), ())
+
+
 def equivalent_terms(term: str) -> frozenset[str]:
     """Other names of the thing term names (an "=" line of the related-terms file)."""
     return rules.equivalents().get(term, frozenset())
