@@ -76,6 +76,7 @@ def _groups(name: str) -> dict[str, tuple[str, ...]]:
 class _Rules:
     province_of: dict[str, str]  # every name a text uses (≥ 2 characters) → the full name
     short_forms: dict[str, tuple[str, ...]]  # full name → its short forms of ≥ 2 characters
+    abbreviations: dict[str, str]  # full name → its one-character abbreviation (河南省 → 豫)
     province: re.Pattern[str]
     national: re.Pattern[str]
     suffixes: tuple[str, ...]
@@ -109,10 +110,12 @@ def _rules() -> _Rules:
     places, words = _groups("places.txt"), _groups("profile_words.txt")
     province_of: dict[str, str] = {}
     short_forms: dict[str, tuple[str, ...]] = {}
+    abbreviations: dict[str, str] = {}
     for line in places["provinces"]:
         full, *others = line.split()
         shorts = tuple(w for w in others if len(w) >= 2)  # "藏", "京": too ambiguous to look for
         short_forms[full] = shorts
+        abbreviations.update((full, w) for w in others if len(w) == 1)
         for form in (full, *shorts):
             province_of[form] = full
     suffixes = tuple(sorted(places["suffixes"], key=len, reverse=True))
@@ -137,6 +140,7 @@ def _rules() -> _Rules:
     return _Rules(
         province_of=province_of,
         short_forms=short_forms,
+        abbreviations=abbreviations,
         province=re.compile(_alternation(province_of)),
         national=re.compile(_alternation(places["national"])),
         suffixes=suffixes,
@@ -708,6 +712,17 @@ def short_place_names(place: str) -> tuple[str, ...]:
         if place.endswith(suffix) and len(place) - len(suffix) >= 2:
             return (place[: -len(suffix)],)
     return ()
+
+
+def abbreviated_names(place: str | None) -> tuple[str, ...]:
+    """The names a user may type for a province by its one-character abbreviation: "粤" and "粤省"
+    for 广东省 ("粤省今年安排了多少个省重点建设项目", "豫 2025 经济增长目标"). Not looked for in texts
+    (藏, 京 are in many words), only among a question's words, where a common one (台, 新) weighs
+    little as it does in every passage."""
+    abbreviation = _rules().abbreviations.get(place or "")
+    if not abbreviation:
+        return ()
+    return (abbreviation, f"{abbreviation}省") if place and place.endswith("省") else (abbreviation,)
 
 
 def occasion_of(title: str) -> str | None:

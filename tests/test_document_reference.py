@@ -58,3 +58,23 @@ def test_a_document_named_by_its_short_name_is_the_one_asked():
     assert loaded.ask("5年累计减贫多少人").answer.doc == "脱贫讲话.txt"
     assert loaded.ask("云南5年累计减贫多少人").answer is None  # the Yunnan report does not say
 
+
+
+def test_a_province_named_by_its_one_character_abbreviation_names_its_report():
+    """"豫 2025 经济增长目标", "粤省今年…": users type a province's abbreviation; the reports of two
+    provinces with the same target words are told apart by it."""
+    from retrieval.profile import abbreviated_names
+
+    assert abbreviated_names("河南省") == ("豫", "豫省") and abbreviated_names("西藏自治区") == ("藏",)
+    assert abbreviated_names("包头市") == () and abbreviated_names(None) == ()
+
+    def report(place: str, target: str) -> str:
+        return (f"2025年{place}政府工作报告\n各位代表：\n一、2025年主要目标\n"
+                f"今年主要预期目标是：经济增长{target}左右，城镇新增就业100万人以上。\n")
+
+    loaded = Library((build_document("河南.txt", report("河南省", "5.5%")),
+                      build_document("浙江.txt", report("浙江省", "5%"))))
+    assert loaded.index.documents_named_by("豫") and loaded.index.documents_named_by("浙省")
+    for question, target in (("豫 2025 经济增长目标", "5.5%"), ("浙 2025 经济增长目标", "5%")):
+        found = loaded.ask(question)
+        assert found.answer is not None and f"经济增长{target}" in found.answer.highlight
