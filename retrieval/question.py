@@ -165,7 +165,9 @@ def _patterns() -> _Patterns:
         part=re.compile(not_after_from_end + rf"第({_NUMBER})(?:{noun})"),
         # How many items the list has that a position counts in: "十条方针里第五条" → 10.
         top_noun=re.compile(f"(?:{'|'.join(groups['position_top_nouns'])})$"),
-        list_size=re.compile(rf"(?<![第前头后\d{_NUMERAL_CHARACTERS}])({_NUMBER})(?:{noun})"),
+        # Not inside a longer number; a year may come right before ("广东 2025 十二个方面…").
+        list_size=re.compile(rf"(?:(?<![第前头后{_NUMERAL_CHARACTERS}])(?=[{_NUMERAL_CHARACTERS}])"
+                             rf"|(?<![第前头后\d])(?=\d))({_NUMBER})(?:{noun})"),
         commitments_list=rules.any_of(groups["commitments_list"]),
         commitments_deadline=rules.any_of(groups["commitments_deadline"]),
         commitments_any_deadline=frozenset(groups["commitments_any_deadline"]),

@@ -54,6 +54,15 @@ def test_the_first_few_size_no_list() -> None:
     assert parse_question("九个方面里前三个是啥").list_size == 9
 
 
+def test_a_list_size_right_after_a_year_is_read() -> None:
+    """"广东 2025 十二个方面重点工作 倒数第三个": the year's digits end where the size begins; a
+    number inside a longer one ("第十二个方面", "第112条") is no size."""
+    assert parse_question("广东 2025 十二个方面重点工作 倒数第三个").list_size == 12
+    assert parse_question("2025年10件惠民实事第七件").list_size == 10
+    assert parse_question("第十二个方面第三条").list_size is None
+    assert parse_question("附件第112条第二款").list_size is None
+
+
 def test_part_stays_the_first_number_named_with_di() -> None:
     """Ranking reads `part` as before: the first 第-reference, whose words leave the search."""
     query = parse_question("第三部分第（二）项讲什么")
