@@ -731,7 +731,7 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
     for name in names:
         document = index.documents[name]
         for topic in document.sections:
-            title = _title_line(document, topic) if attachments_only else ""
+            title = _title_line(document, topic)
             if attachments_only and not title:
                 continue
             opening = index.opening(name, topic.id)

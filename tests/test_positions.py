@@ -170,6 +170,20 @@ def test_a_year_in_an_attachments_title_line_is_a_year_of_its_passages():
     assert answer is not None and answer.section[-1] == "七、推动法律援助扩面提质"
 
 
+def test_an_attachment_named_before_a_link_is_named_by_its_title_line_too():
+    """"云南惠民实事附件里倒数第二件是啥": the words before 里 name the attachment by its heading
+    ("附件") and its title line ("2025年10件惠民实事") together; the review's （七）, second to last
+    of its list, merely says "年度10件惠民实事全部办结"."""
+    path = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gov_report_2025_yunnan.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    from retrieval.document import load_document
+
+    library = Library((load_document(path),))
+    answer = library.ask("云南惠民实事附件里倒数第二件是啥").answer
+    assert answer is not None and answer.section[-1] == "九、持续整治提升农村人居环境"
+
+
 def test_a_list_of_another_size_or_a_year_alone_does_not_name_an_attachment():
     """"2025年重点任务9个方面第七个": the nine tasks' （七）, not the 七、 of the attachment
     "2025年10件惠民实事", whose title holds the year but lists ten."""
