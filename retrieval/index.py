@@ -56,6 +56,7 @@ READ_POSTINGS_MB = 32.0  # per field, long posting lists kept as read across que
 # xx区, 93% of the passages); in fewer, a name, even where the text often says it (西藏 in 70% of
 # Tibet's report's passages).
 NAMING_MAX_SHARE = 0.85
+TITLE_NAME_CHARS = 3  # a title word this long names the document (naming_words): 省政府, not 政府
 # A term in more than this share of the passages, and more than RARE_MIN of them, is taken to be
 # in every document (documents_using): what a term's documents are is then not worth working out.
 RARE_SHARE = 0.05
@@ -251,13 +252,15 @@ def naming_words(document: Document, passages: list[str]) -> frozenset[str]:
     not use: "云南" for the Yunnan report, which says 全省; "西藏" for Tibet's, which says it
     in many of them, but not throughout. They say which document a question is about, not what a
     passage is about: "西藏今年GDP目标多少" is answered by "主要预期目标是：地区生产总值增长7%以上", not by a
-    sentence that says 西藏 and 经济总量. Title words are no such names ("考评" of a 考评办法 is its
-    subject), nor a name the text uses throughout ("xx" in a speech about xx区)."""
+    sentence that says 西藏 and 经济总量. Nor is a name the text uses throughout ("xx" in a speech
+    about xx区), nor a title word it mostly uses ("考评" of a 考评办法 is its subject). A title's
+    long words are names ("湖北省政府" of "2025年湖北省政府工作报告", which writes 省政府 seldom)."""
     profile = document.profile
     if profile is None:
         return frozenset()
     names = (profile.place, profile.speaker, profile.kind, *profile.aliases)
     words = {normalize(w) for w in names if w}
+    words |= {w for w in tokenize(document.title) if len(w) >= TITLE_NAME_CHARS}
     limit = NAMING_MAX_SHARE * len(passages)
     return frozenset(w for w in words if len(w) > 1 and sum(w in p for p in passages) < limit)
 

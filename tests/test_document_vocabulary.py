@@ -52,6 +52,21 @@ def test_a_name_the_text_often_says_still_names_its_document_but_one_it_says_thr
     assert "西藏" not in naming_words(report, throughout)  # in every passage: what the text is about
 
 
+def test_a_titles_long_words_name_its_document_unless_the_text_says_them_throughout():
+    """"湖北省政府加强自身建设提出了哪几个坚持": 湖北省政府 of the title "2025年湖北省政府工作报告" names
+    the report, and is not looked for in its passages; 政府 (two characters) is a word of them."""
+    from retrieval.index import naming_words
+
+    passages = ["坚持依法行政，建设法治政府", "坚持人民至上", "省政府将加强自身建设", "坚持清正廉洁",
+                "全省经济向好"]
+    text = "2025年湖北省政府工作报告\n各位代表：\n" + "。\n".join(passages) + "。\n"
+    report = build_document("湖北.txt", text)
+    names = naming_words(report, passages)
+    assert {"湖北省政府", "省政府"} <= names and "政府" not in names
+    throughout = [f"省政府{p}" for p in passages]
+    assert "省政府" not in naming_words(report, throughout)
+
+
 def test_another_name_of_the_thing_counts_in_full_a_related_word_half():
     """"= GDP 生产总值 …" in the related-terms file: in Zhejiang's report, which writes GDP too, its
     生产总值 still says what "GDP增长目标" asks; 经济总量, only related, counts half."""
