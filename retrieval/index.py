@@ -36,7 +36,6 @@ from retrieval.bm25 import (
     release_freed_memory,
 )
 from retrieval.models import Chunk, Document
-from retrieval.profile import abbreviated_names
 from retrieval.question import Query
 from retrieval.text.normalize import normalize, normalize_each
 from retrieval.text.sentences import sentence_spans
@@ -350,6 +349,8 @@ def prepare(document: Document, body: Words | Sequence[Sequence[str]] | None = N
     named = naming_words(document, bodies)
     path_fields = _path_fields(document)
     words = tokenize(names) + [normalize(a) for a in _aliases(document)]
+    from retrieval.profile import abbreviated_names  # here: a warm start reads prepared documents only
+
     words += abbreviated_names(document.profile.place if document.profile else None)
     if body is None:
         body = [tokenize(c.text) for c in document.chunks]
