@@ -961,6 +961,54 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
     return subjects
 
 
+# Words that specify no kind of thing: question words, 之前 / 之后, and a measure word a count
+# glues to the next word ("多少个省重点建设项目" → 个省).
+_NO_SPECIFIER = ("之", "几", "哪", "多少", "什么")
+_COUNTED = r"(?:多少|几|[0-9一二三四五六七八九十两])"
+
+
+def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether a quantity asked of one thing of a kind ("个税起征点") is given, in the answer's
+    sentence, of another of that kind ("增值税起征点": another word ending in 税 right before
+    起征点), and the passage never names the one asked (个税, nor 个人所得税). The thing (起征点) and
+    the word that specifies it are rare words of the library, written together in the question;
+    the one before it in the sentence shares its last character (the kind: 税) and no more
+    ("第二轮土地承包" is the 农村土地承包 asked)."""
+    if query.answer_type is not AnswerType.QUANTITY:
+        return False
+    entry = index.entries[best.position]
+    text, sentence = normalize(query.text), normalize(best.highlight)
+    rare = NAME_RARITY * math.log(len(index) + 1)
+    terms = query.own_terms
+    for n, specifier in enumerate(terms):
+        if not _specifies(specifier, wanted.terms[n], query, entry, index, rare):
+            continue
+        forms = wanted.terms[n][1]
+        for k in range(n + 1, len(terms)):
+            thing, (weight, _, link) = terms[k], wanted.terms[k]
+            if (weight <= 0 or link is not None or len(thing) < 2 or specifier + thing not in text
+                    or index.idf(thing) < rare):
+                continue
+            at = sentence.find(thing)
+            if at > 0 and any(sentence[at - 1] == form[-1] and sentence[at - 2:at] != form[-2:]
+                              for form, _ in forms):
+                return True
+    return False
+
+
+def _specifies(word: str, term: tuple[float, tuple[tuple[str, float], ...], YearLink | None], query: Query,
+               entry: Entry, index: Index, rare: float) -> bool:
+    """Whether a question word may specify a thing (个税 of 个税起征点) and the passage lacks it."""
+    weight, forms, link = term
+    idfs = [index.idf(form) for form, _ in forms if index.seen(form)]
+    return (weight > 0 and link is None and len(word) >= 2 and bool(idfs) and max(idfs) >= rare
+            and not any(form in entry.matchable for form, _ in forms)
+            and not word.startswith(_NO_SPECIFIER)
+            and not re.search(_COUNTED + re.escape(word), normalize(query.text))
+            and word not in query.naming_words and word not in index.alias_words
+            and not index.documents_named_by(word))
+
+
 def _holds_figure(piece: str, query: Query) -> bool:
     """Whether a piece of a passage holds a figure, in the unit asked if the question asks one."""
     return has_figure_in(piece, query.unit) if query.unit else has_answer_type(piece, AnswerType.QUANTITY)
@@ -1031,6 +1079,7 @@ def answer(query: Query, index: Index, top_k: int,
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if (not ranked or not _answers(ranked[0], query, index) or _names_an_unknown_code(query, index)
             or _about_something_else(ranked[0], query, wanted, index)
+            or _of_another_kind(ranked[0], query, asked_of_passage(wanted, ranked[0].position, index), index)
             or _count_unlisted(query, results[0])
             or not _from_named(ranked[0], _referenced(query, wanted, index), index)):
         return NoAnswer(query.text, results)

@@ -363,6 +363,26 @@ def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_th
     assert library.ask("要开展哪三项工程").answer is not None
 
 
+def test_a_figure_of_another_thing_of_the_kind_asked_is_no_answer():
+    """"个税起征点今年提到多少": the report raises the 增值税起征点 (another 税), and that passage
+    never names 个税 nor 个人所得税; "农村土地承包期延长到多少年" is answered by "第二轮土地承包…
+    再延长30年" (土地 is the thing asked, said shorter)."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2021年政府工作报告\n各位代表：\n一、2021年重点工作\n"
+              "将小规模纳税人增值税起征点从月销售额10万元提高到15万元。"
+              "持续开展第二轮土地承包到期后再延长30年试点。\n二、民生\n提高城乡居民收入。"
+              "将3岁以下婴幼儿照护费用纳入个人所得税专项附加扣除。\n")
+    library = Library((build_document("报告.txt", report),
+                       build_document("讲话.txt", "在某会议上的讲话\n同志们：\n一、形势\n经济总体平稳。\n")))
+    assert library.ask("个税起征点今年提到多少").answer is None
+    answer = library.ask("增值税起征点今年提到多少").answer
+    assert answer is not None and "15万元" in answer.highlight
+    answer = library.ask("农村土地承包期延长到多少年").answer
+    assert answer is not None and "30年" in answer.highlight
+
+
 def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_clause_is_not_them():
     """"55项民生实事具体是哪55项": "实施10大类55项民生实事，涵盖就业、教育…等领域" lists fields in
     another clause, not the 55; "50个养老服务中心分别布局在哪几个区" states the count and asks which.
