@@ -1076,16 +1076,35 @@ def answer(query: Query, index: Index, top_k: int,
     def passage(judged: Judged) -> Passage:
         return to_passage(judged, query, asked_of_passage(wanted, judged.position, index), index)
 
+    referenced = _referenced(query, wanted, index)
+    ranked = _named_first(ranked, referenced, index)
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if (not ranked or not _answers(ranked[0], query, index) or _names_an_unknown_code(query, index)
             or _about_something_else(ranked[0], query, wanted, index)
             or _of_another_kind(ranked[0], query, asked_of_passage(wanted, ranked[0].position, index), index)
             or _count_unlisted(query, results[0])
-            or not _from_named(ranked[0], _referenced(query, wanted, index), index)):
+            or not _from_named(ranked[0], referenced, index)):
         return NoAnswer(query.text, results)
     asked_of_one = docs is not None or bool(named)
     also = () if asked_of_one else tuple(passage(j) for j in answered_elsewhere(ranked, query, index))
     return PassageAnswer(query.text, results, also)
+
+
+def _named_first(ranked: list[Judged], referenced: dict[int, float], index: Index) -> list[Judged]:
+    """The ranking with the best passage of the document the question names in full first, when
+    another document's ranks above it and it answers nearly as well (ALSO_SHARE of its score, as
+    another document must to be named as answering too): "浙江报告里十方面民生实事第8个方面" is
+    answered by Zhejiang's 8.交通出行方面, not by Guangdong's "八是…", which _from_named would
+    decline. A passage of the named document that answers much worse is no answer: the question is
+    declined ("云南5年累计减贫多少人" where only a speech gives a five-year figure)."""
+    if not ranked or _from_named(ranked[0], referenced, index):
+        return ranked
+    for n, judged in enumerate(ranked):
+        if judged.score < ALSO_SHARE * ranked[0].score:
+            break
+        if _from_named(judged, referenced, index):
+            return [judged, *ranked[:n], *ranked[n + 1:]]
+    return ranked
 
 
 def answered_elsewhere(ranked: list[Judged], query: Query, index: Index) -> list[Judged]:
