@@ -87,6 +87,7 @@ def test_spoken_framing_weighs_little_and_spoken_places_find_the_formal_ones():
     assert "全县" in related_terms("县里") and "当前" in related_terms("当时")
     assert "固定资产投资" in related_terms("固投") and "积累" in related_terms("攒下")
     assert "个人所得税" in related_terms("个税") and "个税" in question_terms("小孩照护费用能不能抵个税")
+    assert "一次" in related_terms("一回")  # "多长时间考一回": 每半年考评一次
     assert "首期" in related_terms("第一期") and "投入运营" in related_terms("投运")
     assert question_terms("那三个主题公园最晚几月份要建成") == ["三个", "主题", "公园", "主题公园", "建成"]
 
