@@ -1000,10 +1000,10 @@ def _specifies(word: str, term: tuple[float, tuple[tuple[str, float], ...], Year
                entry: Entry, index: Index, rare: float) -> bool:
     """Whether a question word may specify a thing (个税 of 个税起征点) and the passage lacks it."""
     weight, forms, link = term
+    if weight <= 0 or link is not None or len(word) < 2 or any(form in entry.matchable for form, _ in forms):
+        return False
     idfs = [index.idf(form) for form, _ in forms if index.seen(form)]
-    return (weight > 0 and link is None and len(word) >= 2 and bool(idfs) and max(idfs) >= rare
-            and not any(form in entry.matchable for form, _ in forms)
-            and not word.startswith(_NO_SPECIFIER)
+    return (bool(idfs) and max(idfs) >= rare and not word.startswith(_NO_SPECIFIER)
             and not re.search(_COUNTED + re.escape(word), normalize(query.text))
             and word not in query.naming_words and word not in index.alias_words
             and not index.documents_named_by(word))
