@@ -34,7 +34,7 @@ from retrieval.answer_types import (
 from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
 from retrieval.models import Document, Passage, Section
-from retrieval.positions import BACK_MATTER, sections_at, sections_below
+from retrieval.positions import BACK_MATTER, paragraph_points, sections_at, sections_below
 from retrieval.question import REFERENCE_WEIGHT, Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
@@ -469,9 +469,10 @@ def _with_part(share: float, pointed: bool, in_part: bool, total: float) -> floa
 
 def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, index: Index,
                   at_position: Section | None = None, resolved: bool = False,
-                  inline_items: bool = False) -> PassageJudged:
+                  inline_items: bool = False, point: str | None = None) -> PassageJudged:
     """A candidate judged on all but its best sentence (see judge). inline_items: no heading of its
-    document is at the position asked, which may then be an item the passage lists inline."""
+    document is at the position asked, which may then be an item the passage lists inline; point:
+    the opening sentence of the paragraph the position asked is (_point_candidates)."""
     entry = index.entries[position]
     years = query.years_meant(entry.year)
     in_passage = wanted.credits(entry.matchable, entry.year)
@@ -485,7 +486,7 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
     pointed = query.part is not None or resolved
     # "五个突破第二个是啥": a position no heading has, asked of a passage that lists its items inline
     # ("“五个突破”:一是项目工作取得新突破。…二是工业发展取得新突破。…").
-    inline = _inline_item(entry, query) if inline_items and query.position else None
+    inline = point or (_inline_item(entry, query) if inline_items and query.position else None)
     if inline:
         in_part = pointed = True
     heading = wanted.share_found(entry.own_heading, entry.year)
@@ -501,7 +502,7 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
         sentence_share=0.0,
         typed=False,
         other_year=bool(years and entry.path_years and not years & entry.path_years),
-        part_depth=at_position.level if at_position else (
+        part_depth=at_position.level if at_position else len(query.position) if point else (
             entry.path_numbers.index(query.part) + 1 if in_part and query.part and not inline else 0),
         part_heading_here=at_position is not None or named_within or bool(inline)
         or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
@@ -571,6 +572,9 @@ def rank(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | Non
     order += [i for i in _part_candidates(query, index, docs, named) if i not in scores]
     at_position = _position_candidates(query, wanted, index, docs, named, order)
     order += [i for i in at_position if i not in order]
+    points = {} if at_position or len(query.position) < 2 else _point_candidates(
+        query, index, _position_documents(index, docs, named, order))
+    order += [i for i in points if i not in order]
     if not order:
         return []
     others = order[len(scores):]  # found by their place, not their words: scored now
@@ -586,7 +590,7 @@ def rank(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | Non
     positioned = {int(index.document_of[i]) for i in at_position}
     candidates = [judge_passage(query, within(i), i, scores[i], index,
                                 at_position.get(i) if at_position else None, bool(at_position),
-                                int(index.document_of[i]) not in positioned)
+                                int(index.document_of[i]) not in positioned, points.get(i))
                   for i in order]
     best = max(c.judged.bm25 for c in candidates) or 1.0
     newest = _newest_asked(query, named, [c.judged for c in candidates], index)
@@ -681,15 +685,7 @@ def _position_candidates(query: Query, wanted: Wanted, index: Index, docs: tuple
     position = query.position
     if not position:
         return {}
-    if docs is not None:
-        names = list(docs)
-    elif named:
-        best = max(named.values())
-        names = [index.document_names[d] for d, share in named.items() if share == best]
-    elif found_by_words:
-        names = list(dict.fromkeys(index.entries[i].chunk.doc for i in found_by_words))
-    else:
-        names = list(index.document_names[:MAX_POSITION_DOCUMENTS])
+    names = _position_documents(index, docs, named, found_by_words)
     # "政府自身建设的第三条" counts inside the section so named; so does "包头考评指标第四大项",
     # without a link, inside an attachment its title line names ("附件" / "包头市数字政府建设考评指标").
     inside = _inside_topics(query, wanted, index, names, attachments_only=not query.topic_first)
@@ -702,6 +698,42 @@ def _position_candidates(query: Query, wanted: Wanted, index: Index, docs: tuple
     for name in names:
         sections = sections_at(index.documents[name], position, query.list_size)
         _add_openings(found, sections, name, query, index)
+    return found
+
+
+def _position_documents(index: Index, docs: tuple[str, ...] | None, named: dict[int, float],
+                        found_by_words: list[int]) -> list[str]:
+    """The documents a position is looked for in (see _position_candidates)."""
+    if docs is not None:
+        return list(docs)
+    if named:
+        best = max(named.values())
+        return [index.document_names[d] for d, share in named.items() if share == best]
+    if found_by_words:
+        return list(dict.fromkeys(index.entries[i].chunk.doc for i in found_by_words))
+    return list(index.document_names[:MAX_POSITION_DOCUMENTS])
+
+
+def _point_candidates(query: Query, index: Index, names: Iterable[str]) -> dict[int, str]:
+    """For a path whose last step no heading has ("（十一）下面第一点"), the passage opening each
+    section at the rest of the path that has no numbered parts but points as paragraphs
+    (positions.paragraph_points), with the opening sentence of the point asked."""
+    position = query.position
+    if len(position) < 2:
+        return {}
+    found: dict[int, str] = {}
+    for name in names:
+        document = index.documents[name]
+        if sections_at(document, position, query.list_size):
+            continue
+        for section in sections_at(document, position[:-1], query.list_size):
+            opening = index.opening(name, section.id)
+            if opening is None or document.children(section.id):
+                continue
+            points = paragraph_points(index.entries[opening].chunk.text)
+            step = position[-1]
+            if points and -len(points) <= step <= len(points) and step:
+                found[opening] = points[step - 1 if step > 0 else step]
     return found
 
 

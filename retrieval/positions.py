@@ -76,3 +76,21 @@ def _pick(siblings: tuple[Section, ...], step: int) -> list[Section]:
         body = [s for s in siblings if s.kind != BACK_MATTER]
         return [body[step]] if len(body) >= -step else []
     return [s for s in siblings if s.number == step]
+
+
+# A paragraph under a numbered heading that opens with a short sentence of its own is one of the
+# heading's points, as if it were numbered: under "（十一）提高城市本质安全水平…", "毫不放松抓好安全
+# 生产。全面深化…" is the first point and "深化城市韧性提升行动。…" the second; the paragraph that
+# opens "坚持未雨绸缪、防控结合，妥善防范化解各种风险挑战，…。" is the heading's lead-in, no point.
+POINT_LEAD_CHARS = 16
+
+
+def paragraph_points(text: str) -> list[str]:
+    """The opening sentences of the points a section's passage lists as paragraphs (its text, the
+    heading on the first line), in order; [] if its paragraphs do not open so."""
+    points = []
+    for paragraph in text.split("\n")[1:]:
+        lead = paragraph.strip().split("。", 1)[0]
+        if lead and len(lead) <= POINT_LEAD_CHARS and "，" not in lead and lead != paragraph.strip():
+            points.append(lead + "。")
+    return points

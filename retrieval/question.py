@@ -257,6 +257,12 @@ def span_asked(question: str) -> int:
     return 1
 
 
+def _inner_step(part: int, steps: list[tuple[int, str]]) -> bool:
+    """Whether the 第-reference is a step inside a path that starts elsewhere: "（十一）下面第一点"
+    points at the first point of （十一）, not at a part numbered 一."""
+    return len(steps) > 1 and steps[0][0] != part
+
+
 def list_size(question: str) -> int | None:
     """How many items the list a position counts in has, when the question says so:
     "九个方面里第五个" → 9, "十件民生实事里第五件" → 10; None when it does not."""
@@ -386,7 +392,7 @@ def parse_question(question: str) -> Query:
         per_unit=per_unit_asked(normalized) if answer_type is AnswerType.QUANTITY else (),
         count=count_asked(normalized),
         years=tuple(sorted(years_in(normalized))),
-        part=part[0] if part else None,
+        part=part[0] if part and not _inner_step(part[0], steps) else None,
         position=tuple(value for value, _ in steps),
         item_marker=steps[-1][1].lstrip("第") if steps and steps[-1][1][-1] in "是要" else "",
         list_size=list_size(normalized) if steps else None,

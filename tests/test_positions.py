@@ -315,3 +315,25 @@ def test_a_part_and_a_topic_find_the_topics_section_within_the_part(seed_library
 ])
 def test_a_topic_named_before_a_position_is_what_the_position_counts_in(question, topic_first):
     assert parse_question(question).topic_first is topic_first
+
+
+def test_a_point_is_a_paragraph_opening_with_a_short_sentence_under_a_heading_without_parts():
+    """"（十一）下面第一点是什么": （十一） has no numbered parts; its points are the paragraphs that open
+    with a short sentence of their own ("毫不放松抓好安全生产。"), after the lead-in paragraph."""
+    from retrieval.positions import paragraph_points
+
+    text = ("（十一）提高城市本质安全水平，切实维护首都和谐稳定\n"
+            "坚持未雨绸缪、防控结合，妥善防范化解各种风险挑战，确保首都政治安全、社会安定。\n"
+            "毫不放松抓好安全生产。全面深化安全生产治本攻坚，推动重大事故隐患动态清零。\n"
+            "深化城市韧性提升行动。建立健全首都韧性城市规划及标准体系。\n"
+            "构建大平安工作格局。坚持和发展新时代“枫桥经验”。\n")
+    assert paragraph_points(text) == ["毫不放松抓好安全生产。", "深化城市韧性提升行动。",
+                                      "构建大平安工作格局。"]
+    report = ("2025年某市政府工作报告\n各位代表：\n一、2024年工作回顾\n一是经济稳中向好。二是民生持续改善。\n"
+              "二、2025年重点任务\n（一）扩大内需\n实施消费提振行动。\n"
+              "（二）发展新质生产力\n培育未来产业。\n" + text)
+    library = Library((build_document("报告.txt", report),))
+    answer = library.ask("报告（十一）下面第二点是什么").answer
+    assert answer is not None and answer.highlight == "深化城市韧性提升行动。"
+    answer = library.ask("（十一）下面最后一点讲的啥").answer
+    assert answer is not None and answer.highlight == "构建大平安工作格局。"

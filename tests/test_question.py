@@ -64,11 +64,15 @@ def test_a_list_size_right_after_a_year_is_read() -> None:
 
 
 def test_part_stays_the_first_number_named_with_di() -> None:
-    """Ranking reads `part` as before: the first 第-reference, whose words leave the search."""
+    """Ranking reads `part` as before: the first 第-reference, whose words leave the search, unless
+    it is a step inside a path that starts before it ("二、里的第三条", "（十一）下面第一点": the
+    position path says where; a part numbered 三 or 一 elsewhere is no answer)."""
     query = parse_question("第三部分第（二）项讲什么")
     assert (query.part, query.reference) == (3, "第三部分")
     assert "第三部分" not in "".join(query.own_terms)
-    assert parse_question("二、里的第三条是什么").part == 3
+    assert parse_question("二、里的第三条是什么").part is None
+    query = parse_question("北京报告（十一）下面第一点是什么内容")
+    assert (query.part, query.position) == (None, (11, 1))
     assert parse_question("最后一部分讲了什么").part is None  # new forms: not used by ranking yet
     assert parse_question("倒数第二条是什么").part is None
     assert parse_question("第一书记累计派了多少人").part is None
