@@ -1004,8 +1004,8 @@ def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -
     sentence, of another of that kind ("增值税起征点": another word ending in 税 right before
     起征点), and the passage never names the one asked (个税, nor 个人所得税). The thing (起征点) and
     the word that specifies it are rare words of the library, written together in the question;
-    the one before it in the sentence shares its last character (the kind: 税) and no more
-    ("第二轮土地承包" is the 农村土地承包 asked)."""
+    the one before it in the sentence shares its last character (the kind: 税) and no other
+    ("第二轮土地承包" is the 农村土地承包 asked, "老年人免费接种" the 老人免费 asked)."""
     if query.answer_type is not AnswerType.QUANTITY:
         return False
     entry = index.entries[best.position]
@@ -1022,7 +1022,8 @@ def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -
                     or index.idf(thing) < rare):
                 continue
             at = sentence.find(thing)
-            if at > 0 and any(sentence[at - 1] == form[-1] and sentence[at - 2:at] != form[-2:]
+            before = sentence[max(at - 3, 0):at]
+            if at > 0 and any(before[-1:] == form[-1] and not set(form[:-1]) & set(before)
                               for form, _ in forms):
                 return True
     return False

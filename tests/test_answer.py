@@ -383,6 +383,24 @@ def test_a_figure_of_another_thing_of_the_kind_asked_is_no_answer():
     assert answer is not None and "30年" in answer.highlight
 
 
+def test_a_variant_of_the_word_asked_is_no_other_thing_of_its_kind(tmp_path):
+    """"浙江给多大年纪的老人免费打流感疫苗": "为全省60岁以上老年人免费接种流感疫苗" ends 老年人 as 老人
+    does, and shares its 老: the same thing, not another of the kind. Asked of the corpus's documents."""
+    import shutil
+    from pathlib import Path
+
+    from retrieval.library import load_library
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    documents = sorted([*corpus.glob("*.txt"), *corpus.glob("*.docx")])
+    if len(documents) < 10:
+        pytest.skip(f"{corpus} not available")
+    for path in documents:
+        shutil.copy(path, tmp_path)
+    answer = load_library(tmp_path)[0].ask("浙江给多大年纪的老人免费打流感疫苗？").answer
+    assert answer is not None and "60岁以上老年人" in answer.highlight
+
+
 def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_clause_is_not_them():
     """"55项民生实事具体是哪55项": "实施10大类55项民生实事，涵盖就业、教育…等领域" lists fields in
     another clause, not the 55; "50个养老服务中心分别布局在哪几个区" states the count and asks which.
