@@ -260,8 +260,12 @@ def naming_words(document: Document, passages: list[str]) -> frozenset[str]:
     names = (profile.place, profile.speaker, profile.kind, *profile.aliases)
     words = {normalize(w) for w in names if w}
     words |= {w for w in tokenize(document.title) if len(w) >= TITLE_NAME_CHARS}
+    from retrieval.profile import abbreviated_names  # here: a warm start reads prepared documents only
+
+    abbreviations = set(abbreviated_names(profile.place))  # 京: one character, but a name ("京 2025 …")
     limit = NAMING_MAX_SHARE * len(passages)
-    return frozenset(w for w in words if len(w) > 1 and sum(w in p for p in passages) < limit)
+    return frozenset(w for w in words | abbreviations if (len(w) > 1 or w in abbreviations)
+                     and sum(w in p for p in passages) < limit)
 
 
 def _aliases(document: Document) -> tuple[str, ...]:

@@ -78,6 +78,17 @@ def test_a_province_named_by_its_one_character_abbreviation_names_its_report():
     for question, target in (("豫 2025 经济增长目标", "5.5%"), ("浙 2025 经济增长目标", "5%")):
         found = loaded.ask(question)
         assert found.answer is not None and f"经济增长{target}" in found.answer.highlight
+    # A name of the document, not a word its passages are looked for by: "大京郊" is no answer.
+    beijing = ("2025年北京市政府工作报告\n各位代表：\n一、2025年主要目标\n"
+               "实现城镇新增就业不少于26万人，居民收入增长与经济增长同步。\n"
+               "二、乡村振兴\n坚持大城市带动大京郊、大京郊服务大城市，推动农业增效益、农民增收入。\n")
+    from retrieval.index import naming_words
+
+    document = build_document("北京.txt", beijing)
+    assert "京" in naming_words(document, [c.text for c in document.chunks])
+    loaded = Library((document, build_document("河南.txt", report("河南省", "5.5%"))))
+    found = loaded.ask("京 2025 城镇新增就业 目标")
+    assert found.answer is not None and "26万人" in found.answer.highlight
 
 
 def test_a_document_named_in_full_answers_though_another_ranks_a_little_above_it(tmp_path):
