@@ -865,15 +865,17 @@ def _answers(best: Judged, query: Query, index: Index) -> bool:
     return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE
 
 
-def _referenced(query: Query, wanted: Wanted, index: Index) -> dict[int, float]:
+def _referenced(query: Query, wanted: Wanted, index: Index, said: str = "") -> dict[int, float]:
     """The documents the question says it asks: by the reference it opens with ("西藏报告里…")
     or by a short name of a document ("云南…", "包头…"), not by years nor by other words its
     title happens to share ("去年经济社会发展取得了哪些成绩" is no question about the speech on
-    统筹推进疫情防控和经济社会发展)."""
+    统筹推进疫情防控和经济社会发展). said: the normalized text of the answer's passage; a short
+    name it says is what the passage is about, no reference ("党中央哪天要求湖北省对人员外流实施
+    全面严格管控" is asked of the speech that says so, not of Hubei's report)."""
     if len(index.document_names) < 2:
         return {}
-    naming = tuple(bool(forms) and (forms[0][0] in query.naming_words or forms[0][0] in index.alias_words)
-                   for _, forms, _ in wanted.terms)
+    naming = tuple(bool(forms) and (forms[0][0] in query.naming_words or (
+        forms[0][0] in index.alias_words and forms[0][0] not in said)) for _, forms, _ in wanted.terms)
     if not any(naming):
         return {}
     return named_documents(replace(wanted, naming=naming), index, by_years=False)
@@ -1109,7 +1111,8 @@ def answer(query: Query, index: Index, top_k: int,
     def passage(judged: Judged) -> Passage:
         return to_passage(judged, query, asked_of_passage(wanted, judged.position, index), index)
 
-    referenced = _referenced(query, wanted, index)
+    said = index.entries[ranked[0].position].matchable if ranked else ""
+    referenced = _referenced(query, wanted, index, said)
     ranked = _named_first(ranked, referenced, index)
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if (not ranked or not _answers(ranked[0], query, index) or _names_an_unknown_code(query, index)

@@ -111,3 +111,17 @@ def test_a_document_named_in_full_answers_though_another_ranks_a_little_above_it
     reply = load_library(tmp_path)[0].ask("浙江报告里十方面民生实事第8个方面讲的啥")
     assert reply.answer is not None and reply.answer.doc == "2025年浙江省政府工作报告.txt"
     assert "交通出行方面" in reply.answer.highlight
+
+
+def test_a_short_name_the_answers_passage_says_is_its_subject_not_a_reference():
+    """"党中央哪天要求湖北省对人员外流实施全面严格管控": 湖北省 names Hubei's report, but the speech's
+    passage says it: the question is about what the passage says of Hubei. A short name the
+    passage does not say still holds the answer to its document ("云南5年累计减贫多少人")."""
+    speech = ("在统筹推进疫情防控和经济社会发展工作部署会议上的讲话\n同志们：\n一、疫情防控\n"
+              "1月22日，党中央果断要求湖北省对人员外流实施全面严格管控。\n")
+    hubei = ("2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n湖北省经济总量达到60013亿元。"
+             "湖北省加强疫情防控常态化管理。\n二、2025年目标\n湖北省生产总值增长6%左右。\n")
+    loaded = Library((build_document("讲话.txt", speech), build_document("湖北.txt", hubei)))
+    assert "湖北省" in loaded.index.alias_words
+    found = loaded.ask("党中央哪天要求湖北省对人员外流实施全面严格管控")
+    assert found.answer is not None and "1月22日" in found.answer.highlight
