@@ -579,16 +579,8 @@ def rank(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | Non
         return []
     others = order[len(scores):]  # found by their place, not their words: scored now
     scores.update(zip(others, scoring.at(np.array(others, dtype=np.int64)).tolist(), strict=True))
-    asked_of: dict[tuple[frozenset[str], int], Wanted] = {}  # the question as asked of each document, once
-
-    def within(position: int) -> Wanted:
-        key = (index.entries[position].named, int(index.document_of[position]))
-        if key not in asked_of:
-            asked_of[key] = asked_of_passage(wanted, position, index)
-        return asked_of[key]
-
     positioned = {int(index.document_of[i]) for i in at_position}
-    candidates = [judge_passage(query, within(i), i, scores[i], index,
+    candidates = [judge_passage(query, asked_of_passage(wanted, i, index), i, scores[i], index,
                                 at_position.get(i) if at_position else None, bool(at_position),
                                 int(index.document_of[i]) not in positioned, points.get(i))
                   for i in order]
@@ -1015,7 +1007,7 @@ def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -
     rare = NAME_RARITY * math.log(len(index) + 1)
     terms = query.own_terms
     for n, specifier in enumerate(terms):
-        if not _specifies(specifier, wanted.terms[n], query, entry, index, rare):
+        if not _specifies(specifier, wanted.terms[n], query, text, entry, index, rare):
             continue
         forms = wanted.terms[n][1]
         for k in range(n + 1, len(terms)):
@@ -1032,14 +1024,15 @@ def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -
 
 
 def _specifies(word: str, term: tuple[float, tuple[tuple[str, float], ...], YearLink | None], query: Query,
-               entry: Entry, index: Index, rare: float) -> bool:
-    """Whether a question word may specify a thing (个税 of 个税起征点) and the passage lacks it."""
+               text: str, entry: Entry, index: Index, rare: float) -> bool:
+    """Whether a question word may specify a thing (个税 of 个税起征点) and the passage lacks it;
+    text: the question, normalized."""
     weight, forms, link = term
     if weight <= 0 or link is not None or len(word) < 2 or any(form in entry.matchable for form, _ in forms):
         return False
     idfs = [index.idf(form) for form, _ in forms if index.seen(form)]
     return (bool(idfs) and max(idfs) >= rare and not word.startswith(_NO_SPECIFIER)
-            and not re.search(_COUNTED + re.escape(word), normalize(query.text))
+            and not re.search(_COUNTED + re.escape(word), text)
             and word not in query.naming_words and word not in index.alias_words
             and not index.documents_named_by(word))
 

@@ -15,12 +15,30 @@ from bot.state import LibraryHolder
 from retrieval.library import Library, load_library
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 @pytest.fixture(scope="session")
 def seed_library() -> Library:
     """The repository's data/ loaded once (loading takes about a second)."""
     library, errors = load_library(DATA)
+    assert not errors
+    return library
+
+
+@pytest.fixture(scope="session")
+def corpus_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The documents of ../shared/corpus (.txt and .docx) loaded together once, as a library the
+    question sets ask all loaded; skipped where ../shared is not beside the repository."""
+    import shutil
+
+    documents = sorted([*CORPUS.glob("*.txt"), *CORPUS.glob("*.docx")])
+    if len(documents) < 10:
+        pytest.skip(f"{CORPUS} not available")
+    folder = tmp_path_factory.mktemp("corpus")
+    for path in documents:
+        shutil.copy(path, folder)
+    library, errors = load_library(folder)
     assert not errors
     return library
 

@@ -383,21 +383,10 @@ def test_a_figure_of_another_thing_of_the_kind_asked_is_no_answer():
     assert answer is not None and "30年" in answer.highlight
 
 
-def test_a_variant_of_the_word_asked_is_no_other_thing_of_its_kind(tmp_path):
+def test_a_variant_of_the_word_asked_is_no_other_thing_of_its_kind(corpus_library):
     """"浙江给多大年纪的老人免费打流感疫苗": "为全省60岁以上老年人免费接种流感疫苗" ends 老年人 as 老人
     does, and shares its 老: the same thing, not another of the kind. Asked of the corpus's documents."""
-    import shutil
-    from pathlib import Path
-
-    from retrieval.library import load_library
-
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    documents = sorted([*corpus.glob("*.txt"), *corpus.glob("*.docx")])
-    if len(documents) < 10:
-        pytest.skip(f"{corpus} not available")
-    for path in documents:
-        shutil.copy(path, tmp_path)
-    answer = load_library(tmp_path)[0].ask("浙江给多大年纪的老人免费打流感疫苗？").answer
+    answer = corpus_library.ask("浙江给多大年纪的老人免费打流感疫苗？").answer
     assert answer is not None and "60岁以上老年人" in answer.highlight
 
 

@@ -91,24 +91,11 @@ def test_a_province_named_by_its_one_character_abbreviation_names_its_report():
     assert found.answer is not None and "26万人" in found.answer.highlight
 
 
-def test_a_document_named_in_full_answers_though_another_ranks_a_little_above_it(tmp_path):
+def test_a_document_named_in_full_answers_though_another_ranks_a_little_above_it(corpus_library):
     """"浙江报告里十方面民生实事第8个方面讲的啥", asked of the corpus's reports: Guangdong's "八是提升
     县域医疗服务水平…" ranks a little above, but the question names Zhejiang's report, whose
     8.交通出行方面 answers; the reply declined before (an answer from an unnamed document is none)."""
-    import shutil
-    from pathlib import Path
-
-    import pytest
-
-    from retrieval.library import load_library
-
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    documents = sorted([*corpus.glob("*.txt"), *corpus.glob("*.docx")])
-    if len(documents) < 10:
-        pytest.skip(f"{corpus} not available")
-    for path in documents:
-        shutil.copy(path, tmp_path)
-    reply = load_library(tmp_path)[0].ask("浙江报告里十方面民生实事第8个方面讲的啥")
+    reply = corpus_library.ask("浙江报告里十方面民生实事第8个方面讲的啥")
     assert reply.answer is not None and reply.answer.doc == "2025年浙江省政府工作报告.txt"
     assert "交通出行方面" in reply.answer.highlight
 

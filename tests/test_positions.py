@@ -174,7 +174,7 @@ def test_an_attachment_named_before_a_link_is_named_by_its_title_line_too():
     """"云南惠民实事附件里倒数第二件是啥": the words before 里 name the attachment by its heading
     ("附件") and its title line ("2025年10件惠民实事") together; the review's （七）, second to last
     of its list, merely says "年度10件惠民实事全部办结"."""
-    path = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gov_report_2025_yunnan.txt"
+    path = SHARED / "gov_report_2025_yunnan.txt"
     if not path.exists():
         pytest.skip(f"{path} not available")
     from retrieval.document import load_document
