@@ -28,6 +28,7 @@ from retrieval.answer_types import (
     count_unlisted,
     has_answer_type,
     has_figure_in,
+    reports_result,
     says_per_unit,
     says_time,
 )
@@ -852,6 +853,8 @@ def _answers(best: Judged, query: Query, index: Index) -> bool:
         return False  # "申办第十六届全国运动会，计划哪一年办": "申办第十六届全国运动会。"
     if query.per_unit and not says_per_unit(normalize(best.highlight), query.per_unit):
         return False  # "农资补贴每亩地多少钱": "对种粮农民一次性发放200亿元补贴。"
+    if query.target and reports_result(index.entries[best.position].path_text, normalize(best.highlight)):
+        return False  # "县长讲话里明年GDP增长目标定了多少": last year's "国内生产总值19.5亿元,增长15.6%"
     if best.sentence_share < MIN_SENTENCE_SHARE:
         return query.is_list and best.coverage >= MIN_LIST_COVERAGE
     return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE

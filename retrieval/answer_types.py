@@ -13,6 +13,9 @@ figures behind a placeholder X ("X 亿元"), which counts as a number.
 "具体是哪十项" asks for ten items: "办好十项重点民生实事，着力解决群众的急难愁盼问题。" names the
 count and lists nothing, and answers only if the items follow it.
 
+A target asked ("今年GDP增长目标定的多少") is not answered by a result a review reports: in a
+part headed "一、认真总结成绩…", "国内生产总值19.5亿元,增长15.6%" is last year's outcome.
+
 A quantity asked in a unit ("火神山医院有多少张床位", "门票多少钱") is answered only by a passage
 holding a figure in that unit: the report's account of an earthquake shares every other word of
 "定日地震遇难多少人" and gives no death toll.
@@ -196,3 +199,23 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
     return len(_ITEM_MARK.findall(sentence)) + 1 < size - 1
 
 
+
+
+# A target or plan asked: "今年GDP增长目标定的多少", "预期增长多少", "计划增长多少", "打算建几个".
+_TARGET_ASKED = re.compile(r"目标|预期|计划|打算")
+# A review: a heading that looks back ("一、认真总结成绩,准确把握态势", "2024年工作回顾", "“十三五”
+# 时期发展成就") and not also ahead ("…成就和“十四五”时期主要目标任务", "…成绩和下一步工作安排").
+_REVIEW = re.compile(r"^(?!.*(?:目标|任务|安排|部署|重点工作)).*(?:回顾|总结|成绩|成就)")
+# A sentence that states a target, even within a review ("全面完成了年初确定的目标任务", "力争…").
+_TARGET_SAID = re.compile(r"目标|预期|力争|计划|确保")
+
+
+def asks_target(question: str) -> bool:
+    """Whether the (normalized) question asks for a target or plan."""
+    return _TARGET_ASKED.search(question) is not None
+
+
+def reports_result(heading_path: str, sentence: str) -> bool:
+    """Whether the (normalized) sentence, under that heading path, reports a result, not a target:
+    it stands in a review and says no target of its own."""
+    return _REVIEW.search(heading_path) is not None and _TARGET_SAID.search(sentence) is None

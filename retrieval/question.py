@@ -15,7 +15,14 @@ from functools import lru_cache
 from typing import Literal
 
 from retrieval import rules
-from retrieval.answer_types import AnswerType, asked_unit, count_asked, per_unit_asked, which_time_asked
+from retrieval.answer_types import (
+    AnswerType,
+    asked_unit,
+    asks_target,
+    count_asked,
+    per_unit_asked,
+    which_time_asked,
+)
 from retrieval.text.normalize import compact, normalize
 from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
 from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
@@ -58,6 +65,7 @@ class Query:
     unit: str = ""  # the units a quantity asked for is in: "多少张床位" → "张" (answer_types.asked_unit)
     which_time: str = ""  # "年" for "哪一年", "日" for "哪天": the answer says one (answer_types.says_time)
     per_unit: tuple[tuple[str, ...], ...] = ()  # "每亩地多少钱": the answer says 每亩 or 亩均 (says_per_unit)
+    target: bool = False  # it asks a target or plan ("增长目标定的多少"): a review's result is none
     count: tuple[str, ...] = ()  # it asks "哪十项": the count as written ("十项", "10项"), to be listed
     # Per own term: said before the position the question points at ("包头考评指标第四个大项是啥，几分":
     # 包头, 考评, 指标, 大项 name what it points into, 几分 what it asks of it).
@@ -390,6 +398,7 @@ def parse_question(question: str) -> Query:
         unit=asked_unit(normalized),
         which_time=which_time_asked(normalized),
         per_unit=per_unit_asked(normalized) if answer_type is AnswerType.QUANTITY else (),
+        target=asks_target(normalized),
         count=count_asked(normalized),
         years=tuple(sorted(years_in(normalized))),
         part=part[0] if part and not _inner_step(part[0], steps) else None,

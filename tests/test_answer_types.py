@@ -146,3 +146,33 @@ def test_a_count_of_cases_is_asked_in_cases():
     assert asked_unit("湖北累计确诊病例有多少例") == "例"
     assert has_figure_in("累计确诊病例7.5万例", "例")
     assert not has_figure_in("全国有1396个县（区）无确诊病例", "例")
+
+
+@pytest.mark.parametrize(("heading_path", "sentence", "result"), [
+    ("一、认真总结成绩,准确把握态势", "“八个增长”:国内生产总值19.5亿元,增长15.6%;", True),
+    ("一、认真总结成绩,准确把握态势", "全面完成了年初确定的目标任务。", False),  # it says a target
+    ("二、“十三五”时期发展成就和“十四五”时期主要目标任务", "森林覆盖率达到24.1%。", False),  # looks ahead too
+    ("二、2022年重点工作", "国内生产总值增长5.5%左右。", False),  # no review
+])
+def test_a_review_reports_results_not_targets(heading_path, sentence, result):
+    from retrieval.answer_types import reports_result
+
+    assert reports_result(heading_path, sentence) is result
+
+
+def test_a_target_asked_is_not_answered_by_a_reviews_result():
+    """"县长讲话里明年GDP增长目标定了多少": the county speech gives only last year's figures, in a
+    part that reviews the year; the growth it reports is no target."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    speech = ("在全县经济工作会议上的讲话\n同志们:\n一、认真总结成绩,准确把握态势\n"
+              "概括起来,就是实现了“八个增长”。\n"
+              "“八个增长”:国内生产总值19.5亿元,增长15.6%;固定资产投资33.6亿元,增长55%。\n"
+              "二、突出工作重点,全力推进跨越发展\n"
+              "今年全县招商引资到位资金力争达到20亿元。\n")
+    library = Library((build_document("讲话.txt", speech),))
+    assert library.ask("全县国内生产总值去年增长了多少").answer is not None
+    assert library.ask("县长讲话里明年GDP增长目标定了多少").answer is None
+    answer = library.ask("今年招商引资到位资金的目标是多少").answer
+    assert answer is not None and "20亿元" in answer.highlight
