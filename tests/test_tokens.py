@@ -59,6 +59,9 @@ def test_words_on_either_side_of_a_question_phrase_stay_apart():
 def test_framing_and_colloquial_question_words_are_cut():
     assert question_terms("报告里说当前面临哪些问题和挑战") == ["当前", "面临", "问题", "挑战"]
     assert question_terms("能源问题的方针是啥") == ["能源", "问题", "方针"]
+    # 些 of "了些啥" asks; it would find the 些 of "一些产业面临增长压力"
+    assert question_terms("北京去年养老服务 新建了些啥") == ["北京", "去年", "养老", "服务", "新建"]
+    assert "些" not in question_terms("都有些什么新政策")
 
 
 def test_doing_something_as_a_question_is_cut():
