@@ -90,6 +90,9 @@ MIN_UNTYPED_SHARE = 0.7
 # 执法各提了什么要求" finds each part of the question in a different sentence of one passage.
 # It also counts as answered when the passage (with its heading path) holds this much of it.
 MIN_LIST_COVERAGE = 0.5
+# A yes/no question ("外省牌照的车能不能参加") is answered by a sentence that says at least this
+# share of the clause it asks whether (_whether_unsaid).
+MIN_WHETHER_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -1056,6 +1059,23 @@ def _count_unlisted(query: Query, passage: Passage) -> bool:
     return count_unlisted(sentence, text[at + len(sentence):] if at >= 0 else "", query.count)
 
 
+def _whether_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether the answer's sentence, read with its passage's opening (which names what a passage
+    is about), says less than MIN_WHETHER_SHARE of the clause a yes/no question asks whether:
+    "河南汽车以旧换新，外省牌照的车能不能参加" is not answered by "汽车以旧换新超40万辆", which says
+    nothing of 外省牌照; "3岁以下婴幼儿照护费用能不能抵个税" is, by "将3岁以下婴幼儿照护费用纳入个人
+    所得税专项附加扣除"."""
+    if not any(query.whether):
+        return False
+    asked = asked_of_passage(wanted, best.position, index)
+    clause = asked.only(query.whether)
+    if clause is asked and not all(query.whether):
+        return False  # no word of the clause weighs anything
+    entry = index.entries[best.position]
+    opening = entry.matchable[: entry.matchable.find("。", entry.path_length) + 1 or None]
+    return clause.share_found(opening + normalize(best.highlight), entry.year) < MIN_WHETHER_SHARE
+
+
 def _places_asked(query: Query, index: Index) -> list[tuple[str, str]]:
     """(word, its name without the suffix) of each city or county the question names."""
     full = places_named_by(query.own_terms)
@@ -1115,6 +1135,7 @@ def answer(query: Query, index: Index, top_k: int,
             or _about_something_else(ranked[0], query, wanted, index)
             or _of_another_kind(ranked[0], query, asked_of_passage(wanted, ranked[0].position, index), index)
             or _count_unlisted(query, results[0])
+            or _whether_unsaid(ranked[0], query, wanted, index)
             or not _from_named(ranked[0], referenced, index)):
         return NoAnswer(query.text, results)
     asked_of_one = docs is not None or bool(named)

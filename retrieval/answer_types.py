@@ -16,6 +16,9 @@ count and lists nothing, and answers only if the items follow it.
 A target asked ("今年GDP增长目标定的多少") is not answered by a result a review reports: in a
 part headed "一、认真总结成绩…", "国内生产总值19.5亿元,增长15.6%" is last year's outcome.
 
+A yes/no question asks whether its clause holds ("河南汽车以旧换新，外省牌照的车能不能参加"): a
+sentence that says little of that clause ("汽车以旧换新超40万辆") does not answer it.
+
 A quantity asked in a unit ("火神山医院有多少张床位", "门票多少钱") is answered only by a passage
 holding a figure in that unit: the report's account of an earthquake shares every other word of
 "定日地震遇难多少人" and gives no death toll.
@@ -219,3 +222,19 @@ def reports_result(heading_path: str, sentence: str) -> bool:
     """Whether the (normalized) sentence, under that heading path, reports a result, not a target:
     it stands in a review and says no target of its own."""
     return _REVIEW.search(heading_path) is not None and _TARGET_SAID.search(sentence) is None
+
+
+# Yes/no questions: "外省牌照的车能不能参加", "个体工商户可不可以申请", "有没有硬指标", "是否纳入".
+_WHETHER = re.compile(r"能不能|可不可以|能否|可以不|会不会|有没有|是否|行不行|让不让")
+_CLAUSE_MARKS = ",，;；。?？"
+
+
+def whether_clause(question: str) -> str:
+    """The clause of the (normalized, separators typed) question that asks whether, or "":
+    "河南汽车以旧换新,外省牌照的车能不能参加" → "外省牌照的车能不能参加"."""
+    match = _WHETHER.search(question)
+    if not match:
+        return ""
+    start = max(question.rfind(mark, 0, match.start()) for mark in _CLAUSE_MARKS) + 1
+    ends = [at for at in (question.find(mark, match.end()) for mark in _CLAUSE_MARKS) if at >= 0]
+    return question[start:min(ends, default=len(question))]

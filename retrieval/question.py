@@ -21,6 +21,7 @@ from retrieval.answer_types import (
     asks_target,
     count_asked,
     per_unit_asked,
+    whether_clause,
     which_time_asked,
 )
 from retrieval.text.normalize import compact, normalize
@@ -65,6 +66,9 @@ class Query:
     unit: str = ""  # the units a quantity asked for is in: "多少张床位" → "张" (answer_types.asked_unit)
     which_time: str = ""  # "年" for "哪一年", "日" for "哪天": the answer says one (answer_types.says_time)
     per_unit: tuple[tuple[str, ...], ...] = ()  # "每亩地多少钱": the answer says 每亩 or 亩均 (says_per_unit)
+    # Per own term: in the clause a yes/no question asks whether ("…，外省牌照的车能不能参加": 外省,
+    # 牌照, 车, 参加); () if it asks no yes/no (answer_types.whether_clause).
+    whether: tuple[bool, ...] = ()
     target: bool = False  # it asks a target or plan ("增长目标定的多少"): a review's result is none
     count: tuple[str, ...] = ()  # it asks "哪十项": the count as written ("十项", "10项"), to be listed
     # Per own term: said before the position the question points at ("包头考评指标第四个大项是啥，几分":
@@ -398,6 +402,7 @@ def parse_question(question: str) -> Query:
         unit=asked_unit(normalized),
         which_time=which_time_asked(normalized),
         per_unit=per_unit_asked(normalized) if answer_type is AnswerType.QUANTITY else (),
+        whether=_in_clause(whether_clause(normalized), own),
         target=asks_target(normalized),
         count=count_asked(normalized),
         years=tuple(sorted(years_in(normalized))),
@@ -415,6 +420,10 @@ def parse_question(question: str) -> Query:
         topic_first=_names_a_topic_first(normalized, part, steps),
         years_asked=years_asked,
     )
+
+
+def _in_clause(clause: str, own: list[str]) -> tuple[bool, ...]:
+    return tuple(term in clause for term in own) if clause else ()
 
 
 def _said_before_position(normalized: str, steps: list[tuple[int, str]], own: list[str],

@@ -176,3 +176,31 @@ def test_a_target_asked_is_not_answered_by_a_reviews_result():
     assert library.ask("县长讲话里明年GDP增长目标定了多少").answer is None
     answer = library.ask("今年招商引资到位资金的目标是多少").answer
     assert answer is not None and "20亿元" in answer.highlight
+
+
+@pytest.mark.parametrize(("question", "clause"), [
+    ("河南汽车以旧换新,外省牌照的车能不能参加", "外省牌照的车能不能参加"),
+    ("3岁以下孩子的照护费用能不能抵个税", "3岁以下孩子的照护费用能不能抵个税"),
+    ("有没有清洁能源产业专项资金,第一期给了多少", "有没有清洁能源产业专项资金"),
+    ("清洁能源产业专项资金第一期给了多少", ""),
+])
+def test_the_clause_a_yes_no_question_asks(question, clause):
+    from retrieval.answer_types import whether_clause
+
+    assert whether_clause(question) == clause
+
+
+def test_a_yes_no_question_is_answered_only_by_a_sentence_saying_its_clause():
+    """"河南汽车以旧换新，外省牌照的车能不能参加": the report counts the cars traded in and says
+    nothing of plates from other provinces; "照护费用能不能抵个税" is answered."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2025年政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "318个“两重”项目全面开工，汽车以旧换新超40万辆、家电超450万台。\n"
+              "将3岁以下婴幼儿照护费用纳入个人所得税专项附加扣除。\n")
+    library = Library((build_document("报告.txt", report),))
+    assert library.ask("汽车以旧换新一共多少辆").answer is not None
+    assert library.ask("汽车以旧换新，外省牌照的车能不能参加？").answer is None
+    answer = library.ask("3岁以下婴幼儿照护费用能不能抵个税").answer
+    assert answer is not None and "专项附加扣除" in answer.highlight
