@@ -162,7 +162,9 @@ _WHICH_COUNT = re.compile(r"哪([二两三四五六七八九十\d][一二两三�
 _STATED_COUNT = re.compile(r"([二两三四五六七八九十\d][一二两三四五六七八九十百\d]{0,3})"
                            r"([个项件座家条种类所])")
 _WHICH_ONES = re.compile(r"哪几|哪些|分别[是叫]|什么名字|叫啥|叫什么")
-# The count's own clause lists them: "人形机器人、商业航天…等20个未来产业", "“八个增长”:国内生产总值…".
+# The count's own clause lists them, after the count ("“八个增长”:国内生产总值…") or before it, up to
+# 等 ("人形机器人、商业航天…等20个未来产业"); not "广州、深圳援助梅州建设4个小镇", whose list is of
+# those who built the four.
 _CLAUSE_END = "，,；;。"
 _CLAUSE_LIST = re.compile(r"[、：:]")
 _ANNOUNCED = re.compile(r"[^，,。；;]{0,8}[：:]")
@@ -196,7 +198,9 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
     at = min(found)
     start = max(sentence.rfind(mark, 0, at) for mark in _CLAUSE_END) + 1
     end = min((i for i in (sentence.find(mark, at) for mark in _CLAUSE_END) if i >= 0), default=len(sentence))
-    if _CLAUSE_LIST.search(sentence[start:end]) or _ANNOUNCED.match(sentence, at):
+    before = sentence[start:at]
+    listed = _CLAUSE_LIST.search(sentence[at:end]) or (_CLAUSE_LIST.search(before) and before.endswith("等"))
+    if listed or _ANNOUNCED.match(sentence, at):
         return False
     size = parse_number(count[0][:-1]) or 0
     return len(_ITEM_MARK.findall(sentence)) + 1 < size - 1

@@ -403,6 +403,8 @@ def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_cl
     assert count_asked("新建50个养老服务中心") == ()  # states a count, asks no items
     assert not count_unlisted("重点培育人形机器人、商业航天、生物制造等20个未来产业", "", ("20个",))
     assert not count_unlisted("“八个增长”:国内生产总值19.5亿元,增长15.6%;", "", ("八个", "8个"))
+    # the list before the count is of who built the four towns, not of the towns
+    assert count_unlisted("广州、深圳援助梅州建设4个小镇，受灾群众春节前将入住新居。", "", ("4个", "四个"))
     report = ("2025年湖北省政府工作报告\n各位代表：\n一、2025年重点工作\n"
               "今年继续实施10大类55项民生实事，涵盖就业、教育、医疗、养老、育幼、安居、出行等领域。"
               "在“老老人”数量较多的区域新建50个养老服务中心，优化养老助餐点布局。\n"
