@@ -12,9 +12,17 @@ found so far, then, if none is numbered so, one level deeper at a time. Back mat
 
 from __future__ import annotations
 
+import re
+
 from retrieval.models import Document, Section
+from retrieval.text.normalize import normalize
+from retrieval.text.sentences import SENTENCE_ENDS
 
 BACK_MATTER = "back"  # structure.HEADING_RULES kind of 名词解释 / 附件 headings
+# A bare attachment heading, whose next line is its title (at most TITLE_LINE_MAX long, no
+# sentence): "附件", "附件2：" / "包头市数字政府建设考评指标".
+TITLE_LINE_MAX = 40
+_BARE_ATTACHMENT = re.compile(r"(?:附件|附表|附录)\s*\d{0,2}[:：]?")
 
 
 def sections_at(document: Document, position: tuple[int, ...], size: int | None = None) -> list[Section]:
@@ -94,3 +102,13 @@ def paragraph_points(text: str) -> list[str]:
         if lead and len(lead) <= POINT_LEAD_CHARS and "，" not in lead and lead != paragraph.strip():
             points.append(lead + "。")
     return points
+
+
+def title_line(document: Document, section: Section) -> str:
+    """The line under a bare back-matter heading that names what it is ("附件" / "包头市数字政府
+    建设考评指标"), or ""."""
+    if section.kind != BACK_MATTER or not _BARE_ATTACHMENT.fullmatch(normalize(section.heading)):
+        return ""
+    end = document.text.find("\n", section.body_start)
+    line = document.text[section.body_start:end if end >= 0 else None].strip()
+    return line if 0 < len(line) <= TITLE_LINE_MAX and not any(c in line for c in SENTENCE_ENDS) else ""

@@ -189,8 +189,8 @@ def test_documents_named_are_those_and_in_the_order_a_share_per_document_gives()
     import math
     import random
 
-    from retrieval.answer import NAME_RARITY, Wanted, named_documents
     from retrieval.document import build_document
+    from retrieval.evidence import NAME_RARITY, Wanted, named_documents
 
     def every_share(wanted: Wanted, index: Index) -> dict[int, float]:  # the plain loop, as it was
         found: dict[int, float] = {}

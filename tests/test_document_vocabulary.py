@@ -3,8 +3,8 @@ that never writes GDP, its related 经济总量 is how that report says it."""
 
 from __future__ import annotations
 
-from retrieval.answer import Wanted, as_document_says
 from retrieval.document import build_document
+from retrieval.evidence import Wanted, as_document_says
 from retrieval.library import Library
 from retrieval.question import parse_question
 

@@ -1,0 +1,341 @@
+"""Whether the top passage answers the question, or there is no answer.
+
+A question is answered only when one sentence of the top passage holds enough of what it asks:
+"xx区有几家银行" finds passages about xx区 everywhere, but none holds 银行, the word that carries
+the question, so there is no answer. Then the answer must be of the kind asked (a figure in the
+unit asked, a year, a figure per unit), about the place or thing asked (not the province's GDP for
+a city's), of the document the question names, and say what a yes/no question asks whether.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from retrieval.answer_types import (
+    AnswerType,
+    count_unlisted,
+    has_answer_type,
+    has_figure_in,
+    reports_result,
+    says_per_unit,
+    says_time,
+)
+from retrieval.evidence import (
+    NAME_RARITY,
+    Judged,
+    Wanted,
+    YearLink,
+    asked_of_passage,
+    document_of,
+    named_documents,
+)
+from retrieval.index import Entry, Index
+from retrieval.models import Passage
+from retrieval.positions import title_line
+from retrieval.question import Query
+from retrieval.text.normalize import normalize
+from retrieval.text.places import places_named_by, provinces_named_by, things_named_in
+from retrieval.text.sentences import clause_spans, phrase_spans
+from retrieval.text.tokens import phrase_words
+
+# A bare name the library writes with one of these after it somewhere is a city or county's (昆明: 昆明市).
+BARE_PLACE_SUFFIXES = ("市", "县", "州")
+# No answer when the best sentence of the top passage (read under its heading path) holds less
+# than this share of the question's idf. A sentence rather than the whole passage: a passage
+# that mentions 今年, 标准 and 提高 in three places does not answer "今年低保标准提高到多少".
+MIN_SENTENCE_SHARE = 0.44
+# A question asking how much or when ("富强机场什么时候通航") is answered by a sentence that
+# holds a number or a time, or else by one that holds nearly all of the question: the
+# passage about the airport's relocation does not say when it opens.
+MIN_UNTYPED_SHARE = 0.7
+# A list question is answered by a passage, not one sentence: "规划引领方面对产业布局、城建指标和
+# 执法各提了什么要求" finds each part of the question in a different sentence of one passage.
+# It also counts as answered when the passage (with its heading path) holds this much of it.
+MIN_LIST_COVERAGE = 0.5
+# A yes/no question ("外省牌照的车能不能参加") is answered by a sentence that says at least this
+# share of the clause it asks whether (_whether_unsaid).
+MIN_WHETHER_SHARE = 0.5
+
+
+def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index: Index,
+             referenced: dict[int, float]) -> bool:
+    """Whether the top passage (judged as best, quoted as passage) is no answer to the question.
+    referenced: the documents the question names (referenced_documents)."""
+    return (not answers(best, query, index) or _names_an_unknown_code(query, index)
+            or _about_something_else(best, query, wanted, index)
+            or _of_another_kind(best, query, asked_of_passage(wanted, best.position, index), index)
+            or _count_unlisted(query, passage)
+            or _whether_unsaid(best, query, wanted, index)
+            or not from_named(best, referenced, index))
+
+
+def answers(best: Judged, query: Query, index: Index) -> bool:
+    """Whether the top passage answers the question, or there is no answer."""
+    if best.other_year or not _holds_years_asked(best, query, index):
+        return False
+    if query.unit and not has_figure_in(index.entries[best.position].matchable, query.unit):
+        return False  # "火神山医院有多少张床位": no figure in 张 in the passage
+    if query.which_time and not says_time(normalize(best.highlight), query.which_time):
+        return False  # "申办第十六届全国运动会，计划哪一年办": "申办第十六届全国运动会。"
+    if query.per_unit and not says_per_unit(normalize(best.highlight), query.per_unit):
+        return False  # "农资补贴每亩地多少钱": "对种粮农民一次性发放200亿元补贴。"
+    if query.target and reports_result(index.entries[best.position].path_text, normalize(best.highlight)):
+        return False  # "县长讲话里明年GDP增长目标定了多少": last year's "国内生产总值19.5亿元,增长15.6%"
+    if best.sentence_share < MIN_SENTENCE_SHARE:
+        return query.is_list and best.coverage >= MIN_LIST_COVERAGE
+    return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE
+
+
+def referenced_documents(query: Query, wanted: Wanted, index: Index, said: str = "") -> dict[int, float]:
+    """The documents the question says it asks: by the reference it opens with ("西藏报告里…")
+    or by a short name of a document ("云南…", "包头…"), not by years nor by other words its
+    title happens to share ("去年经济社会发展取得了哪些成绩" is no question about the speech on
+    统筹推进疫情防控和经济社会发展). said: the normalized text of the answer's passage; a short
+    name it says is what the passage is about, no reference ("党中央哪天要求湖北省对人员外流实施
+    全面严格管控" is asked of the speech that says so, not of Hubei's report)."""
+    if len(index.document_names) < 2:
+        return {}
+    naming = tuple(bool(forms) and (forms[0][0] in query.naming_words or (
+        forms[0][0] in index.alias_words and forms[0][0] not in said)) for _, forms, _ in wanted.terms)
+    if not any(naming):
+        return {}
+    return named_documents(replace(wanted, naming=naming), index, by_years=False)
+
+
+def from_named(best: Judged, named: dict[int, float], index: Index) -> bool:
+    """Whether the answer is from a document the question names in full, if it names one so:
+    "县经济工作会议讲话里全县粮食总产量是多少万吨" is not answered by a provincial report. Years
+    are no such name: "2018年那次研讨班上列了多少风险" is about a 2020 speech."""
+    if not named or max(named.values()) < 1.0:
+        return True
+    return named.get(document_of(best, index), 0.0) >= 1.0
+
+
+_RUN = re.compile(r"[0-9a-z.\-]+")
+_CODE = re.compile(r"(?=[0-9a-z-]*[a-z])(?=[0-9a-z-]*\d)[0-9a-z-]{3,}")  # m101, g318; not pm2.5
+
+
+def _names_an_unknown_code(query: Query, index: Index) -> bool:
+    """Whether the question names a thing by a code no passage uses: "北京地铁M101线今年能通车不"
+    is about a line the report never mentions. A code of letters and digits has no other name
+    to be said by; its neighbours (地铁, 通车) would find a passage about something else. Codes
+    with a decimal point (PM2.5) are measures, cut differently in different sentences."""
+    codes = (run for run in _RUN.findall(normalize(query.text)) if _CODE.fullmatch(run))
+    return any(not index.seen(code) and not all(map(index.seen, phrase_words(code))) for code in codes)
+
+
+def _about_something_else(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether the answer is about another place or thing than the question names (the places
+    it names are looked up once for both checks)."""
+    places = _places_asked(query, index)
+    return (_names_another_place(best, query, index, places)
+            or _figure_of_something_else(best, query, wanted, index, places))
+
+
+def _names_another_place(best: Judged, query: Query, index: Index, places: list[tuple[str, str]]) -> bool:
+    """Whether the question names a city or county that the answer's passage never mentions,
+    and that does not name the answer's document: "广东省政府工作报告里深圳市2024年GDP是多少" is
+    not answered by the province's figure, "包头市数字政府建设考评办法的文号" is answered by the
+    Baotou notice, which says 全市. A city is named by its full name (深圳市), or by its bare
+    name where the library writes it in full somewhere: "昆明地铁6号线什么时候通车" is not
+    answered by Beijing's 6号线 when the Yunnan report speaks of 昆明市. A province counts when
+    no document is of it: a provincial report does not name its own province (全省), but another
+    province's figures are not its own."""
+    entry = index.entries[best.position]
+    if any(word not in entry.matchable and not index.documents_named_by(word)
+           for word in provinces_named_by(query.own_terms)):
+        return True  # "上海市2025年政府工作报告 GDP增长目标多少" with no Shanghai report loaded
+    return any(stem not in entry.matchable and word not in entry.named and stem not in entry.named
+               for word, stem in places)
+
+
+# The pieces of a passage a figure is read in (retrieval/text/sentences.py). A clause names the
+# place its figure is of ("武汉在副省级城市中增速靠前，襄阳、宜昌经济总量突破6000亿元"); a facility's
+# figure may come a clause after its name ("鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨"),
+# so a sentence.
+Pieces = Callable[[str], Iterable[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """A place or thing a quantity is asked of: the words that name it in a passage, the question's
+    words that are its name (not what is asked of it), the pieces its figure is read in."""
+
+    names: tuple[str, ...]
+    said_as: str
+    pieces: Pieces
+
+
+def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index: Index,
+                              places: list[tuple[str, str]]) -> bool:
+    """Whether a quantity asked of a city, county, project or facility comes, in the answer's
+    passage, only with other ones:
+    - "湖北报告里武汉市去年地区生产总值多少" is not answered by the province's "地区生产总值…60013
+      亿元" in a passage that says "武汉在副省级城市中增速靠前" elsewhere;
+    - "深中通道总投资是多少亿" is not answered by the 总投资 of 142 other projects in a passage
+      that names 深中通道 elsewhere.
+    Some clause (a place's) or sentence (a thing's) must hold its name, a figure (in the unit
+    asked) and a word of what is asked ("…武汉…生产总值…亿元"), unless the passage opens with it,
+    as one about it does ("固始站现有18趟列车…"). A place that names the document (全市 of the
+    Baotou notice) asks nothing of this kind."""
+    if query.answer_type is not AnswerType.QUANTITY:
+        return False
+    entry = index.entries[best.position]
+    subjects = _subjects_asked(query, entry, index, places)
+    if not subjects:
+        return False
+    opening = entry.matchable[: entry.matchable.find("。", entry.path_length) + 1 or None]
+    asked = asked_of_passage(wanted, best.position, index)
+    for subject in subjects:
+        if any(name in opening for name in subject.names):
+            continue
+        topic = [forms for (weight, forms, link), term in zip(asked.terms, query.own_terms, strict=True)
+                 if weight > 0 and link is None and term not in subject.said_as
+                 and not any(name in term for name in subject.names)]
+        if not any(any(name in piece for name in subject.names) and _holds_figure(piece, query)
+                   and (not topic or any(form in piece for forms in topic for form, _ in forms))
+                   for piece in (entry.matchable[a:b] for a, b in subject.pieces(entry.matchable))):
+            return True
+    return False
+
+
+def _subjects_asked(query: Query, entry: Entry, index: Index,
+                    places: list[tuple[str, str]]) -> list[_Subject]:
+    """The places and things the question asks a quantity of, as the passage would name them: a
+    place by its name without the suffix (武汉), a thing by its rare words the passage holds
+    (深中通道 → 深中通道; not 环境 nor 治理 of 傅家河环境治理工程, which many passages use)."""
+    subjects = [_Subject((stem,), word, phrase_spans) for word, stem in places
+                if word not in entry.named and stem not in entry.named]
+    rare = NAME_RARITY * math.log(len(index) + 1)
+    for thing in things_named_in(normalize(query.text)):
+        names = tuple(term for term, weight in zip(query.own_terms, query.own_weights, strict=True)
+                      if weight > 0 and len(term) >= 2 and term in thing and term in entry.matchable
+                      and index.idf(term) >= rare)
+        if names:
+            subjects.append(_Subject(names, thing, clause_spans))
+    return subjects
+
+
+# Words that specify no kind of thing: question words, 之前 / 之后, and a measure word a count
+# glues to the next word ("多少个省重点建设项目" → 个省).
+_NO_SPECIFIER = ("之", "几", "哪", "多少", "什么")
+_COUNTED = r"(?:多少|几|[0-9一二三四五六七八九十两])"
+
+
+def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether a quantity asked of one thing of a kind ("个税起征点") is given, in the answer's
+    sentence, of another of that kind ("增值税起征点": another word ending in 税 right before
+    起征点), and the passage never names the one asked (个税, nor 个人所得税). The thing (起征点) and
+    the word that specifies it are rare words of the library, written together in the question;
+    the one before it in the sentence shares its last character (the kind: 税) and no other
+    ("第二轮土地承包" is the 农村土地承包 asked, "老年人免费接种" the 老人免费 asked)."""
+    if query.answer_type is not AnswerType.QUANTITY:
+        return False
+    entry = index.entries[best.position]
+    text, sentence = normalize(query.text), normalize(best.highlight)
+    rare = NAME_RARITY * math.log(len(index) + 1)
+    terms = query.own_terms
+    for n, specifier in enumerate(terms):
+        if not _specifies(specifier, wanted.terms[n], query, text, entry, index, rare):
+            continue
+        forms = wanted.terms[n][1]
+        for k in range(n + 1, len(terms)):
+            thing, (weight, _, link) = terms[k], wanted.terms[k]
+            if (weight <= 0 or link is not None or len(thing) < 2 or specifier + thing not in text
+                    or index.idf(thing) < rare):
+                continue
+            at = sentence.find(thing)
+            before = sentence[max(at - 3, 0):at]
+            if at > 0 and any(before[-1:] == form[-1] and not set(form[:-1]) & set(before)
+                              for form, _ in forms):
+                return True
+    return False
+
+
+def _specifies(word: str, term: tuple[float, tuple[tuple[str, float], ...], YearLink | None], query: Query,
+               text: str, entry: Entry, index: Index, rare: float) -> bool:
+    """Whether a question word may specify a thing (个税 of 个税起征点) and the passage lacks it;
+    text: the question, normalized."""
+    weight, forms, link = term
+    if weight <= 0 or link is not None or len(word) < 2 or any(form in entry.matchable for form, _ in forms):
+        return False
+    idfs = [index.idf(form) for form, _ in forms if index.seen(form)]
+    return (bool(idfs) and max(idfs) >= rare and not word.startswith(_NO_SPECIFIER)
+            and not re.search(_COUNTED + re.escape(word), text)
+            and word not in query.naming_words and word not in index.alias_words
+            and not index.documents_named_by(word))
+
+
+def _holds_figure(piece: str, query: Query) -> bool:
+    """Whether a piece of a passage holds a figure, in the unit asked if the question asks one."""
+    return has_figure_in(piece, query.unit) if query.unit else has_answer_type(piece, AnswerType.QUANTITY)
+
+
+def _count_unlisted(query: Query, passage: Passage) -> bool:
+    """Whether the question asks for a count of items ("哪十项") and the passage's best sentence
+    names that count without listing them, nor do they follow in the quote: "河南十项重点民生实事
+    具体是哪十项" is not answered by "办好十项重点民生实事，着力解决群众的急难愁盼问题。"."""
+    if not query.count:
+        return False
+    sentence, text = normalize(passage.highlight), normalize(passage.text)
+    at = text.find(sentence)
+    return count_unlisted(sentence, text[at + len(sentence):] if at >= 0 else "", query.count)
+
+
+def _whether_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether the answer's sentence, read with its passage's opening (which names what a passage
+    is about), says less than MIN_WHETHER_SHARE of the clause a yes/no question asks whether:
+    "河南汽车以旧换新，外省牌照的车能不能参加" is not answered by "汽车以旧换新超40万辆", which says
+    nothing of 外省牌照; "3岁以下婴幼儿照护费用能不能抵个税" is, by "将3岁以下婴幼儿照护费用纳入个人
+    所得税专项附加扣除"."""
+    if not any(query.whether):
+        return False
+    asked = asked_of_passage(wanted, best.position, index)
+    clause = asked.only(query.whether)
+    if clause is asked and not all(query.whether):
+        return False  # no word of the clause weighs anything
+    entry = index.entries[best.position]
+    opening = entry.matchable[: entry.matchable.find("。", entry.path_length) + 1 or None]
+    return clause.share_found(opening + normalize(best.highlight), entry.year) < MIN_WHETHER_SHARE
+
+
+def _places_asked(query: Query, index: Index) -> list[tuple[str, str]]:
+    """(word, its name without the suffix) of each city or county the question names."""
+    full = places_named_by(query.own_terms)
+    bare = [(word, word) for word in query.own_terms
+            if len(word) >= 2 and not places_named_by([word])
+            and any(index.seen(word + suffix) for suffix in BARE_PLACE_SUFFIXES)]
+    return full + bare
+
+
+def _holds_years_asked(best: Judged, query: Query, index: Index) -> bool:
+    """Whether the answer's passage (with its heading path, and the title line of the attachment
+    it is in) holds each year the question names outright, as written or as its document says it:
+    "脱贫座谈会讲话里2019年底贫困人口还剩多少" is not answered by a 2018 speech's "2017年底的3046万
+    人", but "2021年国内生产总值达到多少" is by "去年国内生产总值达到114万亿元" in the 2022 report,
+    and "云南2025年10件惠民实事第七件" by the 七、 of the attachment "附件" / "2025年10件惠民实事".
+    The passage, not the highlighted sentence: the year is often said a sentence before the answer
+    ("2011年…。他获得了…")."""
+    if not query.years_asked:
+        return True
+    entry = index.entries[best.position]
+    missing = [year for year in query.years_asked if str(year) not in entry.matchable
+               and not (entry.year and YearLink(absolute=year).found(entry.matchable, entry.year))]
+    title = normalize(_attachment_title(entry, index)) if missing else ""
+    return all(str(year) in title for year in missing)
+
+
+def _attachment_title(entry: Entry, index: Index) -> str:
+    """The title line of the attachment the entry's passage is in ("2025年10件惠民实事"), or ""."""
+    document = index.documents[entry.chunk.doc]
+    section_id = entry.chunk.section
+    while section_id is not None:
+        section = document.sections[section_id]
+        title = title_line(document, section)
+        if title:
+            return title
+        section_id = section.parent
+    return ""
