@@ -206,8 +206,6 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
     return len(_ITEM_MARK.findall(sentence)) + 1 < size - 1
 
 
-
-
 # A target or plan asked: "今年GDP增长目标定的多少", "预期增长多少", "计划增长多少", "打算建几个".
 _TARGET_ASKED = re.compile(r"目标|预期|计划|打算")
 # A review: a heading that looks back ("一、认真总结成绩,准确把握态势", "2024年工作回顾", "“十三五”
