@@ -196,8 +196,7 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
     if not found or _FIRST_ITEM.search(after) or _FIRST_HEADING.match(after):
         return False
     at = min(found)
-    start = max(sentence.rfind(mark, 0, at) for mark in _CLAUSE_END) + 1
-    end = min((i for i in (sentence.find(mark, at) for mark in _CLAUSE_END) if i >= 0), default=len(sentence))
+    start, end = _clause_around(sentence, at, at, _CLAUSE_END)
     before = sentence[start:at]
     listed = _CLAUSE_LIST.search(sentence[at:end]) or (_CLAUSE_LIST.search(before) and before.endswith("等"))
     if listed or _ANNOUNCED.match(sentence, at):
@@ -237,6 +236,13 @@ def whether_clause(question: str) -> str:
     match = _WHETHER.search(question)
     if not match:
         return ""
-    start = max(question.rfind(mark, 0, match.start()) for mark in _CLAUSE_MARKS) + 1
-    ends = [at for at in (question.find(mark, match.end()) for mark in _CLAUSE_MARKS) if at >= 0]
-    return question[start:min(ends, default=len(question))]
+    start, end = _clause_around(question, match.start(), match.end(), _CLAUSE_MARKS)
+    return question[start:end]
+
+
+def _clause_around(text: str, start: int, end: int, marks: str) -> tuple[int, int]:
+    """The bounds of the clause of text holding text[start:end]: from after the last mark before
+    it to the first mark after it (or the text's ends)."""
+    opening = max(text.rfind(mark, 0, start) for mark in marks) + 1
+    closing = min((at for at in (text.find(mark, end) for mark in marks) if at >= 0), default=len(text))
+    return opening, closing

@@ -187,7 +187,7 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
     subjects = _subjects_asked(query, entry, index, places)
     if not subjects:
         return False
-    opening = entry.matchable[: entry.matchable.find("。", entry.path_length) + 1 or None]
+    opening = _opening(entry)
     asked = asked_of_passage(wanted, best.position, index)
     for subject in subjects:
         if any(name in opening for name in subject.names):
@@ -298,7 +298,7 @@ def _whether_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) ->
     if clause is asked and not all(query.whether):
         return False  # no word of the clause weighs anything
     entry = index.entries[best.position]
-    opening = entry.matchable[: entry.matchable.find("。", entry.path_length) + 1 or None]
+    opening = _opening(entry)
     return clause.share_found(opening + normalize(best.highlight), entry.year) < MIN_WHETHER_SHARE
 
 
@@ -339,3 +339,8 @@ def _attachment_title(entry: Entry, index: Index) -> str:
             return title
         section_id = section.parent
     return ""
+
+
+def _opening(entry: Entry) -> str:
+    """The entry's heading path and first sentence (normalized): a passage about a thing opens with it."""
+    return entry.matchable[: entry.matchable.find("。", entry.path_length) + 1 or None]

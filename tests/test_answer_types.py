@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from retrieval.answer_types import AnswerType, asked_unit, has_answer_type, has_figure_in
 from retrieval.question import wanted_type
+
+if TYPE_CHECKING:
+    from retrieval.library import Library
+
+
+def _library_of(name: str, text: str) -> Library:
+    """A library of one document built from its text."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    return Library((build_document(name, text),))
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -80,8 +93,6 @@ def test_has_figure_in(text: str, units: str, expected: bool) -> None:
 def test_a_question_asking_how_a_figure_is_computed_is_answered_by_its_formula():
     """"年度考评分值咋算": the formula line, not the sentence that says 计算 and shares more words;
     咋算 asks, it is not looked for."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
     from retrieval.question import parse_question
 
     query = parse_question("数字政府年度考评分值咋算")
@@ -91,7 +102,7 @@ def test_a_question_asking_how_a_figure_is_computed_is_answered_by_its_formula()
               "（一）考评以日常监测、实地调研等方式进行。每半年考评一次。\n"
               "半年考评分值=日常监测（60%）+实地调研（40%）\n年度考评分值=（上半年考评分值+下半年考评分值）÷2\n"
               "（二）以各单位报送分值为基础，参考数字政府专班核实情况，计算各部门分值的平均分值。\n")
-    answer = Library((build_document("办法.txt", notice),)).ask("年度考评分值咋算").answer
+    answer = _library_of("办法.txt", notice).ask("年度考评分值咋算").answer
     assert answer is not None and answer.highlight.startswith("年度考评分值=")
 
 
@@ -126,14 +137,12 @@ def test_a_figure_asked_per_unit_is_given_per_that_unit(question, answered_by, n
 
 def test_a_figure_asked_per_unit_is_declined_without_it():
     """"给种粮农民发的农资补贴，每亩地多少钱": the report gives the total, not a figure per mu."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
     from retrieval.question import parse_question
 
     report = ("2022年政府工作报告\n各位代表：\n一、2021年工作回顾\n"
               "加强农业生产，保障农资供应，对种粮农民一次性发放200亿元补贴。"
               "国家助学贷款每人每年最高额度增加4000元。\n")
-    library = Library((build_document("报告.txt", report),))
+    library = _library_of("报告.txt", report)
     assert library.ask("给种粮农民发的农资补贴一共多少钱").answer is not None
     assert library.ask("给种粮农民发的农资补贴，每亩地多少钱？").answer is None
     answer = library.ask("国家助学贷款每人每年最高额度增加了多少").answer
@@ -163,15 +172,12 @@ def test_a_review_reports_results_not_targets(heading_path, sentence, result):
 def test_a_target_asked_is_not_answered_by_a_reviews_result():
     """"县长讲话里明年GDP增长目标定了多少": the county speech gives only last year's figures, in a
     part that reviews the year; the growth it reports is no target."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     speech = ("在全县经济工作会议上的讲话\n同志们:\n一、认真总结成绩,准确把握态势\n"
               "概括起来,就是实现了“八个增长”。\n"
               "“八个增长”:国内生产总值19.5亿元,增长15.6%;固定资产投资33.6亿元,增长55%。\n"
               "二、突出工作重点,全力推进跨越发展\n"
               "今年全县招商引资到位资金力争达到20亿元。\n")
-    library = Library((build_document("讲话.txt", speech),))
+    library = _library_of("讲话.txt", speech)
     assert library.ask("全县国内生产总值去年增长了多少").answer is not None
     assert library.ask("县长讲话里明年GDP增长目标定了多少").answer is None
     answer = library.ask("今年招商引资到位资金的目标是多少").answer
@@ -193,13 +199,10 @@ def test_the_clause_a_yes_no_question_asks(question, clause):
 def test_a_yes_no_question_is_answered_only_by_a_sentence_saying_its_clause():
     """"河南汽车以旧换新，外省牌照的车能不能参加": the report counts the cars traded in and says
     nothing of plates from other provinces; "照护费用能不能抵个税" is answered."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2025年政府工作报告\n各位代表：\n一、2024年工作回顾\n"
               "318个“两重”项目全面开工，汽车以旧换新超40万辆、家电超450万台。\n"
               "将3岁以下婴幼儿照护费用纳入个人所得税专项附加扣除。\n")
-    library = Library((build_document("报告.txt", report),))
+    library = _library_of("报告.txt", report)
     assert library.ask("汽车以旧换新一共多少辆").answer is not None
     assert library.ask("汽车以旧换新，外省牌照的车能不能参加？").answer is None
     answer = library.ask("3岁以下婴幼儿照护费用能不能抵个税").answer
