@@ -32,7 +32,7 @@ from retrieval.evidence import (
 from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage, Section
-from retrieval.positions import paragraph_points, sections_at, sections_below, title_line
+from retrieval.positions import lists_of_size, paragraph_points, sections_at, sections_below, title_line
 from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
@@ -439,7 +439,7 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
             children = document.children(topic.id)
             if opening is None or not children:
                 continue
-            if query.list_size and len(children) != query.list_size:
+            if query.list_size and not lists_of_size(children, query.list_size):
                 continue  # "重点任务9个方面第七个" does not count in an attachment of 10 惠民实事
             asked = wanted.within(index.entries[opening].named).only(query.before_position)
             named_as = normalize(topic.heading + title)
@@ -447,7 +447,8 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
                 continue
             if title and not _names_apart(asked, named_as, normalize(document.title)):
                 continue  # "考评办法正文第四部分": words of the document's own title name no attachment
-            _add_openings(found, sections_below(document, topic, query.position), name, query, index)
+            below = sections_below(document, topic, query.position, query.list_size)
+            _add_openings(found, below, name, query, index)
     return found
 
 

@@ -97,6 +97,12 @@ class Wanted:
         asked = {str(year) for year in query.years_asked} if query.named_by_year else set()
         naming = tuple((w >= 1.0 and t not in asked) or t in query.naming_words
                        for t, w in zip(query.own_terms, query.own_weights, strict=True))
+        # A year naming the document a position is counted in ("2018年脱贫座谈会讲话的第二个问题") is
+        # no year its passages speak of: 当年 in the second part's passages is not it.
+        naming_only = ({str(year) for year, _ in query.named_by_year} - set(map(str, query.years_asked))
+                       if query.position or query.part is not None else set())
+        terms = tuple((weight, forms, None if term in naming_only else link)
+                      for (weight, forms, link), term in zip(terms, query.own_terms, strict=True))
         # "助学贷款额度" is cut into 贷款额度 and its pieces 贷款, 额度, and also 款额, 贷款额, which
         # straddle them: those are no words of it, and count for nothing.
         compounds, straddling = compound_parts(query.own_terms)

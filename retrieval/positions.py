@@ -34,12 +34,19 @@ def sections_at(document: Document, position: tuple[int, ...], size: int | None 
     if not position:
         return []
     groups = [document.children(None), *(document.children(s.id) for s in document.sections)]
-    lists = [run for group in groups for run in _lists(group)]
-    sized = [g for g in (*groups, *lists) if len([s for s in g if s.kind != BACK_MATTER]) == size]
+    sized = [g for group in groups for g in lists_of_size(group, size)]
     found = [s for group in (sized or groups) for s in _pick(group, position[0])]
     for step in position[1:]:
         found = [s for parent in found for s in _step(document, parent, step)]
     return found
+
+
+def lists_of_size(siblings: tuple[Section, ...], size: int | None) -> list[tuple[Section, ...]]:
+    """The lists of `size` items among siblings (back matter not counted): all of them, or a run
+    numbered in one style (_lists)."""
+    if size is None:
+        return []
+    return [g for g in (siblings, *_lists(siblings)) if len([s for s in g if s.kind != BACK_MATTER]) == size]
 
 
 def _lists(siblings: tuple[Section, ...]) -> list[tuple[Section, ...]]:
@@ -55,11 +62,18 @@ def _lists(siblings: tuple[Section, ...]) -> list[tuple[Section, ...]]:
     return [tuple(run) for run in runs] if len(runs) > 1 else []
 
 
-def sections_below(document: Document, section: Section, position: tuple[int, ...]) -> list[Section]:
+def sections_below(document: Document, section: Section, position: tuple[int, ...],
+                   size: int | None = None) -> list[Section]:
     """The sections at that position counted inside one section ("重点任务里最后一个方面": the
-    last of 三、2025年重点任务's items), its children first, else deeper; [] if none."""
-    found = [section]
-    for step in position:
+    last of 三、2025年重点任务's items), its children first, else deeper; [] if none. With `size`,
+    the first step counts in the list of its children of that size: "11方面重点工作的最后一个" in
+    Zhejiang's 二、, whose eleven tasks （一）…（十一） are followed by ten 民生实事 1.…10."""
+    if not position:
+        return [section]
+    sized = lists_of_size(document.children(section.id), size)
+    first = position[0]
+    found = [s for group in sized for s in _pick(group, first)] if sized else _step(document, section, first)
+    for step in position[1:]:
         found = [s for parent in found for s in _step(document, parent, step)]
     return found
 

@@ -393,7 +393,7 @@ def parse_question(question: str) -> Query:
         text=question,
         terms=terms,
         own_terms=tuple(own),
-        before_position=_said_before_position(normalized, steps, own, weight),
+        before_position=_said_before_position(normalized, steps, own, weight, reference),
         leading=_leading(normalized, own),
         own_weights=tuple(weight[t] for t in own),
         year_offsets=relative_offsets(normalized),
@@ -427,14 +427,19 @@ def _in_clause(clause: str, own: list[str]) -> tuple[bool, ...]:
 
 
 def _said_before_position(normalized: str, steps: list[tuple[int, str]], own: list[str],
-                          weight: dict[str, float]) -> tuple[bool, ...]:
+                          weight: dict[str, float], reference: str) -> tuple[bool, ...]:
     """Per own word: said before the position, at full weight, and no year: a generic word (the 工作
     of "九个方面工作里第五个") or a year (the 2025 of "云南2025年重点任务9个方面第七个") names no
-    topic. All True if the question names nothing so."""
+    topic. All True if the question names nothing so. But when only the document reference it
+    opens with names something, the generic words said after it name the topic: "浙江省政府工作
+    报告11方面重点工作的最后一个" counts in the list under "…重点工作", not in the review's."""
     starts = [normalized.find(words) for _, words in steps if words in normalized]
     before = normalized[:min(starts)] if starts else ""
     kept = tuple(term in before and weight[term] >= 1.0 and len(term) > 1 and not _is_year_word(term)
                  for term in own)
+    after_reference = before[len(reference):] if reference and before.startswith(reference) else ""
+    if after_reference and not any(k and term in after_reference for k, term in zip(kept, own, strict=True)):
+        kept = tuple(term in after_reference and len(term) > 1 and not _is_year_word(term) for term in own)
     return kept if any(kept) else (True,) * len(own)
 
 

@@ -25,6 +25,9 @@ SPEECH = "在全县经济工作会议上的讲话\n同志们：\n一、关于发
     ("2018年的讲话说了什么", ((2018, "讲话"),)),
     ("2025年云南省政府工作报告粮食产量", ((2025, "报告"),)),
     ("2022年基础配套有哪些任务", ()),  # a year of the text, not of a document
+    ("2018年脱贫攻坚座谈会讲话的第二个问题讲的啥", ((2018, "讲话"),)),  # the meeting it was given at
+    ("2022年经济工作会议上的讲话里", ((2022, "讲话"),)),
+    ("2021年增长多少的报告", ()),  # a question between them: the year is asked
 ])
 def test_a_year_before_a_kind_of_document_names_the_document(question, named):
     assert parse_question(question).named_by_year == named

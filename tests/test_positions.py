@@ -92,6 +92,33 @@ def test_the_library_quotes_the_section_at_a_position(report, question, expected
     assert answer is not None and answer.doc == "报告.txt" and expected in answer.text
 
 
+def test_a_list_of_the_size_named_is_counted_in_under_the_topic_named_after_the_reference():
+    """"…报告3方面重点工作的最后一个": the review also has three items, but 重点工作 (generic words,
+    the only ones said after the document reference) names the part whose first list, not the
+    四方面民生实事 after it, has three."""
+    text = ("2025年某省政府工作报告\n一、2024年工作回顾\n（一）稳增长，某省经济稳中向好。\n（二）促改革。\n"
+            "（三）惠民生，某省政府办好民生实事。\n二、2025年目标任务和重点工作\n认真抓好3方面重点工作：\n"
+            "（一）扩大内需。\n（二）发展新质生产力。\n（三）深化改革开放。\n各位代表，今年继续办好四方面民生实事。\n"
+            "1.医疗方面。免费筛查。\n2.养老方面。新建食堂。\n3.教育方面。新增学位。\n4.交通方面。新开公交。\n")
+    other = build_document("讲话.txt", "在某会议上的讲话\n同志们：\n一、关于形势\n形势很好。\n")
+    library = Library((build_document("报告.txt", text), other))
+    answer = library.ask("某省政府工作报告3方面重点工作的最后一个是什么").answer
+    assert answer is not None and answer.highlight.startswith("（三）深化改革开放")
+
+
+def test_a_year_naming_the_speech_a_position_counts_in_picks_no_passage():
+    """"2018年脱贫座谈会讲话的第二个问题" names the speech of 2018; its year is no word the
+    second part's passages must say (a later passage saying 当年 is not the part's opening)."""
+    speech = ("在脱贫攻坚座谈会上的讲话（2018年2月12日）\n同志们：\n"
+              "第一个问题：认识脱贫攻坚的进展。\n进展很大。\n"
+              "第二个问题：把握脱贫攻坚的困难挑战。\n困难不少。\n第一，从任务看。任务艰巨。\n"
+              "第二，从工作看。有的把预期收入算成当年实际收入，搞数字脱贫。\n"
+              "第三个问题：打好脱贫攻坚战。\n要加强领导。\n")
+    library = Library((build_document("讲话.txt", speech), build_document("报告.txt", REPORT)))
+    answer = library.ask("2018年脱贫攻坚座谈会讲话的第二个问题讲的啥").answer
+    assert answer is not None and answer.highlight.startswith("第二个问题：把握脱贫攻坚的困难挑战")
+
+
 def test_a_part_is_the_shallowest_heading_so_numbered():
     """"第四部分" of a speech whose 三、 holds 第一，…第四，: its 四、, though the question's words
     are in 三、's 第四，. An attachment's 四、 (under 附件, unnumbered) counts as a part too."""
