@@ -37,12 +37,10 @@ from retrieval.models import Passage
 from retrieval.positions import title_line
 from retrieval.question import Query
 from retrieval.text.normalize import normalize
-from retrieval.text.places import places_named_by, provinces_named_by, things_named_in
+from retrieval.text.places import names_a_city, places_named_by, provinces_named_by, things_named_in
 from retrieval.text.sentences import clause_spans, phrase_spans
 from retrieval.text.tokens import phrase_words
 
-# A bare name the library writes with one of these after it somewhere is a city or county's (昆明: 昆明市).
-BARE_PLACE_SUFFIXES = ("市", "县", "州")
 # No answer when the best sentence of the top passage (read under its heading path) holds less
 # than this share of the question's idf. A sentence rather than the whole passage: a passage
 # that mentions 今年, 标准 and 提高 in three places does not answer "今年低保标准提高到多少".
@@ -140,8 +138,8 @@ def _names_another_place(best: Judged, query: Query, index: Index, places: list[
     and that does not name the answer's document: "广东省政府工作报告里深圳市2024年GDP是多少" is
     not answered by the province's figure, "包头市数字政府建设考评办法的文号" is answered by the
     Baotou notice, which says 全市. A city is named by its full name (深圳市), or by its bare
-    name where the library writes it in full somewhere: "昆明地铁6号线什么时候通车" is not
-    answered by Beijing's 6号线 when the Yunnan report speaks of 昆明市. A province counts when
+    name if it is a prefecture-level city's: "昆明地铁6号线什么时候通车" is not answered by
+    Beijing's 6号线. A province counts when
     no document is of it: a provincial report does not name its own province (全省), but another
     province's figures are not its own."""
     entry = index.entries[best.position]
@@ -207,8 +205,10 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
     """The places and things the question asks a quantity of, as the passage would name them: a
     place by its name without the suffix (武汉), a thing by its rare words the passage holds
     (深中通道 → 深中通道; not 环境 nor 治理 of 傅家河环境治理工程, which many passages use)."""
+    text = normalize(query.text)
     subjects = [_Subject((stem,), word, phrase_spans) for word, stem in places
-                if word not in entry.named and stem not in entry.named]
+                if word not in entry.named and stem not in entry.named
+                and not _said_with_a_thing(stem, text, entry.matchable)]
     rare = NAME_RARITY * math.log(len(index) + 1)
     for thing in things_named_in(normalize(query.text)):
         names = tuple(term for term, weight in zip(query.own_terms, query.own_weights, strict=True)
@@ -219,10 +219,28 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
     return subjects
 
 
+# How many characters after a place the question names must be said with it for the place to
+# be the start of a thing's name (_said_with_a_thing): "鄂州花湖" of "鄂州花湖机场".
+PLACE_CONTEXT = 2
+
 # Words that specify no kind of thing: question words, 之前 / 之后, and a measure word a count
 # glues to the next word ("多少个省重点建设项目" → 个省).
 _NO_SPECIFIER = ("之", "几", "哪", "多少", "什么")
 _COUNTED = r"(?:多少|几|[0-9一二三四五六七八九十两])"
+
+
+def _said_with_a_thing(place: str, question: str, passage: str) -> bool:
+    """Whether the passage names the place as the question does, at the start of a longer name
+    or in brackets after one: the 鄂州 of "鄂州花湖机场", the 郑州 of "中欧班列（郑州）", whose
+    figures are the thing's, not the city's (the place and the PLACE_CONTEXT characters of the
+    question after it, or the place in brackets)."""
+    if f"({place})" in question and f"({place})" in passage:
+        return True
+    for match in re.finditer(re.escape(place), question):
+        named = question[match.start():match.end() + PLACE_CONTEXT]
+        if len(named) == len(place) + PLACE_CONTEXT and named in passage:
+            return True
+    return False
 
 
 def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
@@ -303,11 +321,12 @@ def _whether_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) ->
 
 
 def _places_asked(query: Query, index: Index) -> list[tuple[str, str]]:
-    """(word, its name without the suffix) of each city or county the question names."""
+    """(word, its name without the suffix) of each city or county the question names: in full
+    (武汉市, 固始县), or by the bare name of a prefecture-level city (武汉; places.txt [cities]).
+    Not a bare word the library happens to write before a suffix: 贫困 of 贫困县 is no place."""
     full = places_named_by(query.own_terms)
     bare = [(word, word) for word in query.own_terms
-            if len(word) >= 2 and not places_named_by([word])
-            and any(index.seen(word + suffix) for suffix in BARE_PLACE_SUFFIXES)]
+            if len(word) >= 2 and not places_named_by([word]) and names_a_city(word)]
     return full + bare
 
 

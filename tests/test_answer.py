@@ -448,9 +448,9 @@ def test_a_province_no_document_is_of_is_not_answered_by_another_provinces_repor
     assert library.ask("2025年GDP增长目标多少").answer is not None
 
 
-def test_a_city_named_bare_is_a_city_where_the_library_names_it_in_full():
-    """"昆明地铁6号线什么时候通车" is not answered by Beijing's 6号线 when the Yunnan report speaks of
-    昆明市; a bare word the library never writes as a city (地铁) is no place."""
+def test_a_prefecture_level_city_named_bare_is_a_city():
+    """"昆明地铁6号线什么时候通车" is not answered by Beijing's 6号线, with or without the Yunnan
+    report that speaks of 昆明市; a bare word that is no city's name (地铁) is no place."""
     from retrieval.document import build_document
     from retrieval.library import Library
 
@@ -462,6 +462,27 @@ def test_a_city_named_bare_is_a_city_where_the_library_names_it_in_full():
     assert library.ask("地铁6号线什么时候通车").answer is not None
     assert library.ask("昆明地铁6号线什么时候通车").answer is None
     assert library.ask("昆明要建设什么中心城市").answer is not None  # the passage names 昆明市
+    assert Library((build_document("北京.txt", beijing),)).ask("昆明地铁6号线什么时候通车").answer is None
+
+
+def test_a_citys_figure_is_in_the_clause_naming_it_unless_it_names_a_thing_the_passage_names():
+    """"湖北省报告里武汉去年GDP是多少", with no document writing 武汉市, is not answered by the
+    province's passage naming 武汉 in a clause without its figure; "鄂州花湖机场" and "中欧班列
+    （郑州）" name things whose figures are theirs, a clause after their names; 贫困 (of 贫困县) is
+    no place."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    hubei = ("2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+             "过去一年，我们攻坚克难。全省地区生产总值增长5.8%，武汉在副省级城市中增速靠前，襄阳、宜昌经济总量突破6000亿元。"
+             "鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨。"
+             "高质量建设中欧班列（郑州）集结中心，开行班列4000班次。"
+             "全省农村贫困人口大幅减少，由2012年底的200万人减少到2017年底的60万人，20个贫困县摘帽。\n")
+    library = Library((build_document("湖北.txt", hubei),))
+    assert library.ask("湖北省报告里武汉去年GDP是多少").answer is None
+    assert library.ask("鄂州花湖机场去年货邮吞吐量多少万吨").answer is not None
+    assert library.ask("中欧班列（郑州）开行了多少班次").answer is not None
+    assert library.ask("农村贫困群众减少到了多少万人").answer is not None
 
 
 def test_a_quantity_asked_in_a_unit_the_passage_has_no_figure_in_is_not_answered():

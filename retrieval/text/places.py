@@ -20,10 +20,19 @@ from retrieval.rules import RULES_DIR, parse_rule_groups
 SUFFIXES = ("自治州", "自治县", "市", "县", "州", "旗", "盟")
 
 
+# What a prefecture-level city's full name ends in, after the bare name a question may use.
+CITY_SUFFIXES = ("市", "地区", "盟")
+
+
+@lru_cache(maxsize=1)
+def _groups() -> dict[str, tuple[str, ...]]:
+    return parse_rule_groups((RULES_DIR / "places.txt").read_text(encoding="utf-8").splitlines())
+
+
 @lru_cache(maxsize=1)
 def _rules() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
     """Every name of a province, the words that only end like a place, the phrases before a suffix."""
-    groups = parse_rule_groups((RULES_DIR / "places.txt").read_text(encoding="utf-8").splitlines())
+    groups = _groups()
     provinces = frozenset(name for line in groups["provinces"] for name in line.split())
     return provinces, tuple(groups["not_places"]), tuple(groups["not_place_starts"])
 
@@ -45,6 +54,17 @@ def places_named_by(words: Iterable[str]) -> list[tuple[str, str]]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _cities() -> frozenset[str]:
+    return frozenset(name for line in _groups()["cities"] for name in line.split())
+
+
+def names_a_city(word: str) -> bool:
+    """Whether a bare word is a prefecture-level city's name without its suffix: 武汉 (武汉市),
+    锡林郭勒 (锡林郭勒盟), though no document writes it in full."""
+    return any(word + suffix in _cities() for suffix in CITY_SUFFIXES)
+
+
 def provinces_named_by(words: Iterable[str]) -> list[str]:
     """The words that name a province-level place, in full or short: "上海市", "上海", "西藏"."""
     provinces = _rules()[0]
@@ -54,8 +74,8 @@ def provinces_named_by(words: Iterable[str]) -> list[str]:
 @lru_cache(maxsize=1)
 def _facility() -> re.Pattern[str]:
     """A run of Chinese characters ending in a facility suffix, as short as it can be."""
-    groups = parse_rule_groups((RULES_DIR / "places.txt").read_text(encoding="utf-8").splitlines())
-    return re.compile(rf"[\u4e00-\u9fff]{{2,10}}?(?:{'|'.join(map(re.escape, groups['facility_suffixes']))})")
+    suffixes = _groups()["facility_suffixes"]
+    return re.compile(rf"[\u4e00-\u9fff]{{2,10}}?(?:{'|'.join(map(re.escape, suffixes))})")
 
 
 def things_named_in(text: str) -> list[str]:
