@@ -104,7 +104,10 @@ def test_a_list_question_is_answered_by_a_passage_that_holds_it_across_sentences
     # 道路, 公园 and 学校 sit in three sentences of one passage; no sentence holds enough of it.
     result = ask("道路、公园和学校有哪些安排")
     assert result.answer is not None and result.answer.section[-1] == "二是进一步加强基础配套"
-    assert ask("道路、公园、学校分别怎么弄").answer is None  # a fact question needs one sentence
+    assert ask("道路、公园、学校怎么弄").answer is None  # a fact question needs one sentence
+    # Several things each asked about (分别, 各) are a list question.
+    answer = ask("道路、公园、学校分别怎么弄").answer
+    assert answer is not None and answer.section[-1] == "二是进一步加强基础配套"
 
 
 def test_judging_only_the_candidates_that_can_matter_ranks_as_judging_them_all():

@@ -1,5 +1,7 @@
 """List answers: a section's lead-in is quoted with the items under it."""
 
+from pathlib import Path
+
 import pytest
 
 from retrieval.document import build_document
@@ -212,3 +214,22 @@ def test_a_part_asked_for_by_number_is_quoted_whole_when_its_passage_opens_its_f
     assert asked.outline == ("（一）推进大数据中心建设（3分）", "（二）推进主题数据库建设（2分）")
     deepest = list_passage(document, opening, no_heading_match)
     assert deepest.path[-1] == "（一）推进大数据中心建设（3分）"
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not beside the repository")
+@pytest.mark.parametrize(("name", "question", "said"), [
+    ("gov_report_1981_national.txt", "82年计划里消费、积累、零售这些指标各是多少",
+     ("消费部分增长５．７％", "积累部分增长３．２％", "社会商品零售总额增长８％")),
+    ("gov_report_2022_national.txt", "去年经济成绩单：GDP、财政收入、新增就业各多少？",
+     ("国内生产总值达到114万亿元", "全国财政收入突破20万亿元", "城镇新增就业1269万人")),
+])
+def test_several_things_each_asked_its_figure_are_answered_by_the_passage_giving_them(name, question, said):
+    """"消费、积累、零售…各是多少" asks three figures, given in three sentences of one passage: the
+    passage answers as a list question's does, though no sentence holds enough of the question."""
+    from retrieval.document import load_document
+
+    answer = Library((load_document(CORPUS / name),)).ask(question).answer
+    assert answer is not None and all(text in answer.text for text in said)

@@ -23,6 +23,11 @@ def test_list_questions_are_recognised():
     assert parse_question("企业整顿要做好哪四项工作").is_list
     assert not parse_question("哪个部门牵头").is_list
     assert not parse_question("三大主题公园什么时候建成").is_list
+    # Several things, each asked its figure: the answer is the passage that gives them all.
+    assert parse_question("消费、积累、零售这些指标各是多少").is_list
+    assert parse_question("受教育年限、预期寿命分别咋定的").is_list
+    assert not parse_question("各级政府要做什么").is_list
+    assert not parse_question("城镇新增就业和失业率目标定了多少").is_list
 
 
 def test_empty_question_has_no_terms():
