@@ -84,7 +84,12 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
         return False  # "县长讲话里明年GDP增长目标定了多少": last year's "国内生产总值19.5亿元,增长15.6%"
     if best.sentence_share < MIN_SENTENCE_SHARE:
         return query.is_list and best.coverage >= MIN_LIST_COVERAGE
-    return best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE
+    if best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE:
+        return True
+    # Figures of a list ("就业、物价、粮食各是多少") are in the passage's other sentences: "就业、物价等
+    # 预期目标，体现了…要求" holds most words and no figure.
+    return (query.is_list and best.coverage >= MIN_LIST_COVERAGE
+            and has_answer_type(index.entries[best.position].matchable, query.answer_type))
 
 
 def referenced_documents(query: Query, wanted: Wanted, index: Index, said: str = "") -> dict[int, float]:

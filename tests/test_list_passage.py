@@ -233,3 +233,13 @@ def test_several_things_each_asked_its_figure_are_answered_by_the_passage_giving
 
     answer = Library((load_document(CORPUS / name),)).ask(question).answer
     assert answer is not None and all(text in answer.text for text in said)
+
+
+def test_a_list_of_figures_is_answered_by_a_passage_holding_them_though_its_best_sentence_has_none(
+        corpus_library: Library):
+    """"…就业、物价、粮食各是多少？", all documents loaded: the best sentence of the 2021 report's
+    targets passage ("经济增速、就业、物价等预期目标，体现了…") holds most words and no figure; its
+    other sentences give them."""
+    answer = corpus_library.ask("2021年报告今年主要预期目标里，就业、物价、粮食各是多少？").answer
+    assert answer is not None and answer.doc == "gov_report_2021_national.txt"
+    assert all(text in answer.text for text in ("城镇新增就业1100万人以上", "居民消费价格涨幅3%左右"))
