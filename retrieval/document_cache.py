@@ -27,6 +27,7 @@ import pickle
 import re
 import shutil
 import tempfile
+import time
 from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import suppress
@@ -55,6 +56,13 @@ _ENTRIES = (_SUFFIX, _PREPARED, _WORDS, _COMMITMENTS)
 _TMP_PREFIX = ".document-"
 _INDEX_PREFIX = "index-"  # a folder of saved BM25 indexes (body, head), one per library content
 _MANIFEST = "documents.json"  # in an index folder: [prepared key, passages] of each document, in order
+# Which entries each data folder's last load used (one JSON list per folder, named by its path's
+# hash): a prune keeps the entries of every folder loaded within LOAD_KEPT_DAYS, at most the
+# LOADS_KEPT most recent, so that `speechbot ask --data OTHER` or an evaluation loading each
+# document alone does not delete what the bot's next restart reads.
+_LOADS = "loads"
+LOAD_KEPT_DAYS = 30
+LOADS_KEPT = 50
 _PACKAGE = Path(__file__).resolve().parent  # retrieval/
 # What is cached is made by these modules and everything of retrieval/ they import.
 _PIPELINE_ROOTS = ("document_cache.py", "document.py", "index.py")
@@ -286,6 +294,29 @@ def earlier_index(cache_dir: Path, documents: Sequence[tuple[str, int]], exclude
         if shared > best_shared:
             best, best_shared = Earlier(folder, np.array(old_ids, dtype=np.int64)), shared
     return best
+
+
+def kept_by_loads(cache_dir: Path, data_dir: Path, keys: Collection[str]) -> set[str]:
+    """Record that a load of data_dir uses these entries, and return them with those of every
+    other folder loaded lately (see _LOADS): what a prune must keep. A folder's older records are
+    replaced, so a changed document's old entries are pruned at that folder's next load."""
+    folder = Path(cache_dir) / _LOADS
+    with suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    mine = folder / f"{hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:20]}.json"
+    _store_json(mine, sorted(keys))
+    kept, cutoff = set(keys), time.time() - LOAD_KEPT_DAYS * 86400
+    others = []
+    with suppress(OSError):
+        others = sorted(((p.stat().st_mtime, p) for p in folder.glob("*.json") if p != mine), reverse=True)
+    for n, (mtime, path) in enumerate(others):
+        if mtime < cutoff or n >= LOADS_KEPT - 1:
+            with suppress(OSError):
+                path.unlink()
+            continue
+        with suppress(OSError, ValueError):
+            kept.update(json.loads(path.read_text(encoding="utf-8")))
+    return kept
 
 
 def prune(cache_dir: Path, keep: Collection[str]) -> int:

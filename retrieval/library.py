@@ -32,6 +32,7 @@ from retrieval.document_cache import (
     has_prepared,
     index_folder,
     keep_document,
+    kept_by_loads,
     load_commitments,
     load_prepared,
     prepared_key,
@@ -484,12 +485,14 @@ def load_library(data_dir: Path, cache_dir: Path | None = None,
                  limits: ParseLimits | None = None) -> tuple[Library, list[DocumentError]]:
     """Load every supported file in data_dir into a Library (possibly empty: it then answers nothing).
 
-    cache_dir keeps what each document became across restarts; entries no loaded document
-    needs any more are deleted. limits: what reading one file may take (read_documents).
+    cache_dir keeps what each document became across restarts; entries no document of this
+    folder, nor of another folder loaded lately with the same cache, needs any more are deleted
+    (document_cache.kept_by_loads). limits: what reading one file may take (read_documents).
     """
     documents, errors, keys = _read(data_dir, cache_dir, limits)
     library = Library(documents, cache_dir)
     if cache_dir and Path(cache_dir).is_dir():
         saved = index_folder(cache_dir, library.fingerprint).name
-        prune_cache(cache_dir, keep={*keys, *library.keys, *library.commitment_keys, saved})
+        used = {*keys, *library.keys, *library.commitment_keys, saved}
+        prune_cache(cache_dir, keep=kept_by_loads(cache_dir, data_dir, used))
     return library, errors

@@ -243,3 +243,37 @@ def test_an_earlier_index_that_cannot_be_reused_is_built_again_in_full(folders, 
     assert "25公里" in library.ask("修建道路多少公里").answer.text
     question = "2022年基础配套有哪些任务"
     assert library.ask(question).to_json() == load_library(data)[0].ask(question).to_json()
+
+
+def test_loading_another_folder_with_the_same_cache_prunes_nothing_the_first_needs(
+        folders, counted, monkeypatch):
+    """`speechbot ask --data OTHER` (or an evaluation loading each document alone) shares the bot's
+    cache: it must not delete the entries the bot's next restart reads."""
+    data, cache = folders
+    load_library(data, cache)
+    other = data.parent / "other-data"
+    other.mkdir()
+    (other / "third.txt").write_text(OTHER.replace("某县", "某区"), encoding="utf-8")
+    load_library(other, cache)
+    counted[0].clear(), counted[1].clear()
+    forget(monkeypatch)
+    load_library(data, cache)
+    assert counted == ([], []), "the first folder's documents are read from the cache"
+
+
+def test_entries_of_a_folder_not_loaded_for_a_long_time_are_pruned(folders, monkeypatch):
+    import os
+    import time
+
+    data, cache = folders
+    load_library(data, cache)
+    other = data.parent / "other-data"
+    other.mkdir()
+    (other / "third.txt").write_text(OTHER.replace("某县", "某区"), encoding="utf-8")
+    before = set(cache.iterdir())
+    old = time.time() - (document_cache.LOAD_KEPT_DAYS + 1) * 86400
+    for record in (cache / "loads").iterdir():
+        os.utime(record, (old, old))
+    load_library(other, cache)
+    assert not any(p.name.endswith(".document.pickle") and p in before for p in cache.iterdir())
+    assert len(list((cache / "loads").iterdir())) == 1
