@@ -14,6 +14,7 @@ def test_relative_years_are_recognised():
     assert parse_question("今年收储土地多少亩").year_offsets == (0,)
     assert parse_question("去年完成了什么").year_offsets == (-1,)
     assert parse_question("2022年的目标").year_offsets == ()
+    assert parse_question("2021年报告：上一年城镇新增就业多少").year_offsets == (-1,)
 
 
 def test_list_questions_are_recognised():

@@ -33,6 +33,21 @@ def test_two_digit_years_of_loaded_documents_are_written_in_full(text, expanded)
     assert expand_short_years(text, KNOWN) == expanded
 
 
+@pytest.mark.parametrize(("text", "expanded"), [
+    ("二〇二二年政府工作报告里赤字率", "2022年政府工作报告里赤字率"),
+    ("二零二一年报告", "2021年报告"),
+    ("一九八一年的报告", "1981年的报告"),
+    ("八一年那个报告里，工农业总产值比上年涨了多少", "1981年那个报告里，工农业总产值比上年涨了多少"),
+    ("二二年报告", "2022年报告"),
+    ("三四年内完成", "三四年内完成"),  # no document of 2034: three or four years
+    ("十一年", "十一年"),  # 十 is no digit: eleven years
+    ("五年规划", "五年规划"),
+    ("三〇〇五年", "三〇〇五年"),  # no year of 19xx or 20xx
+])
+def test_years_in_chinese_digits_are_written_in_digits(text, expanded):
+    assert expand_short_years(text, KNOWN) == expanded
+
+
 def test_the_latest_of_several_matching_years_is_meant():
     assert expand_short_years("21年报告", {1921, 2021}) == "2021年报告"
 

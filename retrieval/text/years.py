@@ -15,9 +15,17 @@ YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # span of years: "30年来", "20年间", "15年内", "用25年时间", "40多年", "80年代" (a decade).
 SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})(\s*年)(?!\s*(?:来|间|内|多|时间|以来|左右|以上|之内|里|期间|代))")
 
+# A year written in Chinese digits, one character a digit: "二〇二二年", "一九八一年", and the
+# short "八一年", "二二年" (read as SHORT_YEAR is). Not "十一年" (eleven years: 十 is no digit) nor
+# a longer run ("一二三年").
+_CHINESE_DIGITS = "〇零一二三四五六七八九"
+_AS_DIGITS = str.maketrans(_CHINESE_DIGITS, "00123456789")
+CHINESE_YEAR = re.compile(rf"(?<![{_CHINESE_DIGITS}十百千万])"
+                          rf"([{_CHINESE_DIGITS}]{{4}}|[{_CHINESE_DIGITS}]{{2}})(?=\s*年)")
+
 # Relative year words → offset from the document's year.
 RELATIVE_YEARS: dict[str, int] = {
-    "今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1,
+    "今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1,
 }
 
 
@@ -46,4 +54,17 @@ def expand_short_years(text: str, known: set[int]) -> str:
         candidates = [year for year in known if year % 100 == int(match[1])]
         return f"{max(candidates)}{match[2]}" if candidates else match[0]
 
-    return SHORT_YEAR.sub(full, text)
+    return SHORT_YEAR.sub(full, _with_digit_years(text, known))
+
+
+def _with_digit_years(text: str, known: set[int]) -> str:
+    """Chinese-digit years in digits: "二〇二二年" → "2022年" (a year of 19xx or 20xx); "八一年" →
+    "81年" when a loaded document is of a year ending so (as SHORT_YEAR reads it), else as it was
+    ("三四年" is three or four years)."""
+    def digits(match: re.Match[str]) -> str:
+        value = match[1].translate(_AS_DIGITS)
+        if len(value) == 4:
+            return value if value.startswith(("19", "20")) else match[0]
+        return value if any(year % 100 == int(value) for year in known) else match[0]
+
+    return CHINESE_YEAR.sub(digits, text)
