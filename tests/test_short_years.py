@@ -65,3 +65,21 @@ def test_a_short_year_picks_the_report_of_that_year(tmp_path, asked, name):
     assert reply.question == asked, "the reply shows the question as the user typed it"
     assert isinstance(reply, PassageAnswer) and reply.answer.doc == name
     assert "赤字率" in reply.answer.highlight
+
+
+def test_a_relative_year_after_bi_is_a_comparisons_base_not_a_year_asked():
+    from retrieval.text.years import compared_years, relative_offsets
+
+    assert compared_years("工农业总产值比上年涨了多少") == {"上年"}
+    assert relative_offsets("工农业总产值比上年涨了多少") == ()
+    assert relative_offsets("去年粮食产量比上年增长多少") == (-1,)  # 去年 is asked, 上年 compared
+    assert compared_years("上年的产量比上年增长多少") == frozenset()  # 上年 also asked outright
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository")
+def test_growth_compared_with_the_year_before_is_this_years(tmp_path):
+    """"八一年那个报告里，工农业总产值比上年涨了多少" asks 1981's growth, which the report says "比上年
+    增长３％以上"; 上年 is no year 1980 to find ("１９８０年同…１９５２年相比，工农业总产值增长八点一倍")."""
+    shutil.copy(CORPUS / "gov_report_1981_national.txt", tmp_path)
+    answer = load_library(tmp_path)[0].ask("八一年那个报告里，工农业总产值比上年涨了多少").answer
+    assert answer is not None and "而且将比上年增长３％以上" in answer.highlight

@@ -35,8 +35,23 @@ def years_in(text: str) -> set[int]:
 
 
 def relative_offsets(text: str) -> tuple[int, ...]:
-    """Offsets of the relative years named, sorted: "去年和今年" → (-1, 0)."""
-    return tuple(sorted({offset for word, offset in RELATIVE_YEARS.items() if word in text}))
+    """Offsets of the relative years named, sorted: "去年和今年" → (-1, 0); not one only named
+    as what a change is measured against ("比上年涨了多少": compared_years)."""
+    compared = compared_years(text)
+    return tuple(sorted({offset for word, offset in RELATIVE_YEARS.items()
+                         if word in text and word not in compared}))
+
+
+# A relative year right after 比 or 较 is the base a change is measured against, not the year
+# asked about: "工农业总产值比上年涨了多少" asks this year's growth, said "比上年增长３％".
+_COMPARED = re.compile(rf"(?:比|较)({'|'.join(sorted(RELATIVE_YEARS, key=len, reverse=True))})")
+
+
+def compared_years(text: str) -> frozenset[str]:
+    """The relative year words the text names only as a comparison's base ("比上年")."""
+    compared = {m[1] for m in _COMPARED.finditer(text)}
+    return frozenset(word for word in compared
+                     if text.count(word) == len(re.findall(f"(?:比|较){word}", text)))
 
 
 def relative_words(asked: int, year: int) -> list[str]:
