@@ -28,6 +28,7 @@ from retrieval.evidence import (
     asked_of_passage,
     document_of,
     named_documents,
+    searched_as_spelled_out,
 )
 from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
@@ -515,6 +516,7 @@ def answer(query: Query, index: Index, top_k: int,
     """The passage that answers the question (from the documents `docs` only, if given), or none."""
     if (not query.own_terms and query.part is None and not query.position) or not len(index):
         return NoAnswer(query.text)
+    query = searched_as_spelled_out(query, index)
     wanted = Wanted.of(query, index)
     named = named_documents(wanted, index)
     ranked = rank(query, wanted, index, docs, named, keep=max(top_k, 1))

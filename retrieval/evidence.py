@@ -187,6 +187,22 @@ class Wanted:
         return Wanted(kept, self.total, self.naming, self.compounds, self.parts)
 
 
+def searched_as_spelled_out(query: Query, index: Index) -> Query:
+    """The question searching, for each numbered abbreviation it uses ("四早"), the words of the
+    list the passages spell it out as (早发现、早报告…), which share its weight: no passage uses the
+    abbreviation itself, so it would find none."""
+    extra: dict[str, float] = {}
+    for term in query.own_terms:
+        lists = index.spelled_out(term)
+        for spelled in lists:
+            words = list(dict.fromkeys(phrase_words(spelled.replace("、", ""))))
+            for word in words:
+                extra[word] = extra.get(word, 0.0) + query.terms.get(term, 1.0) / len(words) / len(lists)
+    if not extra:
+        return query
+    return replace(query, terms={**query.terms, **{w: query.terms.get(w, 0.0) + v for w, v in extra.items()}})
+
+
 def as_document_says(wanted: Wanted, document: int, index: Index) -> Wanted:
     """The question as one document would say it: a word it never uses is found as its related
     words in full. "GDP" in a report that says 地区生产总值 though another report of the library
@@ -259,6 +275,9 @@ def _wanted_term(term: str, index: Index) -> tuple[float, tuple[tuple[str, float
     weighs what that related word weighs rather than counting as an unknown word.
     """
     same = ((term, 1.0), *((v, 1.0) for v in sorted(numeral_variants(term))))  # 五年 = 5年
+    spelled = index.spelled_out(term)
+    if spelled:  # "四早" is found where it is spelled out (早发现、早报告、早隔离、早治疗): a sentence
+        same = tuple((form, 1.0) for form in spelled)  # only naming it ("落实“四早”要求") says nothing of it
     related = sorted(related_terms(term))
     weights = {r: w for r in related if (w := _phrase_idf(r, index)) is not None}
     if index.seen(term) or not weights:

@@ -37,6 +37,7 @@ from retrieval.bm25 import (
 )
 from retrieval.models import Chunk, Document
 from retrieval.question import Query
+from retrieval.text.abbreviations import abbreviation, spelled_out
 from retrieval.text.normalize import normalize, normalize_each
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.tokens import tokenize
@@ -61,6 +62,7 @@ TITLE_NAME_CHARS = 3  # a title word this long names the document (naming_words)
 RARE_SHARE = 0.05
 RARE_MIN = 10_000
 USING_CACHE = 10_000  # terms whose documents are remembered
+SPELLED_KEPT = 8  # ways of spelling out one abbreviation kept (spelled_out)
 
 
 GroupScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (passages' groups, passages) → their scores
@@ -521,6 +523,7 @@ class Index:
         self._shallowest: dict[int, dict[int, int]] = {}  # shallowest_depth's, by document, as asked
         self._distinct_years = sorted(set(self._years.tolist()) - {0})
         self._using: dict[str, frozenset[int] | None] = {}  # documents_using, as questions ask
+        self._spelled: dict[str, tuple[str, ...]] = {}  # spelled_out, as questions ask
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -575,6 +578,24 @@ class Index:
             rare = len(passages) <= max(RARE_SHARE * len(self.entries), RARE_MIN)
             self._using[term] = frozenset(np.unique(self.document_of[passages]).tolist()) if rare else None
         return self._using[term]
+
+    def spelled_out(self, term: str) -> tuple[str, ...]:
+        """How the passages spell out a numbered abbreviation ("四早": "早发现、早报告、早隔离、早治疗";
+        text/abbreviations.py), most written first; () for any other word. Worked out for a word the
+        first time a question uses it, over the passages holding its key."""
+        if term not in self._spelled:
+            found = abbreviation(term)
+            lists: dict[str, int] = {}
+            if found is not None:
+                count, key = found
+                for entry in self.entries:
+                    if key in entry.matchable:
+                        for spelled in spelled_out(count, key, entry.matchable):
+                            lists[spelled] = lists.get(spelled, 0) + 1
+            if len(self._spelled) >= USING_CACHE:
+                self._spelled.clear()
+            self._spelled[term] = tuple(sorted(lists, key=lambda s: -lists[s])[:SPELLED_KEPT])
+        return self._spelled[term]
 
     def documents_named_by(self, word: str) -> set[int]:
         """The documents (by position in document_names) whose names hold the word."""
