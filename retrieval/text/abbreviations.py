@@ -13,7 +13,8 @@ import re
 
 from retrieval.text.numerals import chinese_to_int
 
-# A count (两 to 十) and a key of one or two characters: 四早, 三区, 四集中. Not a count of a
+# A count and a key of one or two characters: 四早, 三区, 四集中 (abbreviation: three items or
+# more, fewer tell no list from a pair of words: 两新). Not a count of a
 # measure word (三个, 五项, 十大) nor a number (十四五).
 ABBREVIATION = re.compile(r"([两二三四五六七八九十])([\u4e00-\u9fff]{1,2})")
 NOT_KEYS = frozenset("个项条件点次大类种名位年月日天周倍成期批家所座部些")
