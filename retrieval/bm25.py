@@ -107,7 +107,8 @@ SAVE_FORMAT = 1
 READ_ALL = 1 << 15
 LOOKUP_FACTOR = 10
 RESCORE_MAX = 64
-SAMPLE = 4096  # candidates counted at most, at each read, to choose between reading and looking up
+SAMPLE = 1024  # candidates counted at most, at each read, to choose between reading and looking up (a
+# gather at random places: 4096 cost ~30 us a read, and the choice, by a factor LOOKUP_FACTOR, needs no more)
 HUGE_PAGE = 2 << 20  # bytes: Linux's transparent huge page on x86-64 and most arm64 (Accumulators)
 READ_KEPT_MIN = 4096  # shortest posting list ReadPostings keeps as read: shorter ones cost little to convert
 
@@ -1356,12 +1357,17 @@ class _Reading:
         self.bound += source.bound * (1 + 1e-9)
         for docs, added in source.scan():
             self.written.append(docs)
+            if self.postings:
+                before = np.take(acc, docs)  # np.take, np.compress: a third faster than acc[docs], docs[mask]
+                after = before + added
+                acc[docs] = after
+                if self.fresh is not None:
+                    self.fresh.append(np.compress((before == 0) & (added > 0), docs))
+            else:  # nothing read yet, every sum 0: the values are written, not added (a gather, an add fewer)
+                acc[docs] = after = added
+                if self.fresh is not None:
+                    self.fresh.append(docs[added > 0])  # most are: indexing beats compress on a dense mask
             self.postings += len(docs)
-            before = np.take(acc, docs)  # np.take, np.compress: a third faster than acc[docs], docs[mask]
-            after = before + added
-            acc[docs] = after
-            if self.fresh is not None:
-                self.fresh.append(np.compress((before == 0) & (added > 0), docs))
             if self.best is not None:
                 self.best = self._best_of(docs, after)
 
