@@ -1340,15 +1340,17 @@ def _sum_rounding(sources: Sequence[Source]) -> float:
 
 class _Reading:
     """Sources read into acc (pruned_top_k). Until candidates are drawn from them (found), it keeps the
-    documents whose sums rose above 0: each once, as sums only grow. Once asked for the k-th highest sum,
-    it keeps the k documents with the highest sums up to date at every read: a document this read did
-    not touch cannot have risen among them."""
+    documents whose sums rose above 0: each once, as sums only grow. It keeps the k documents with the
+    highest sums up to date at every read, from the first: a document this read did not touch cannot have
+    risen among them, and the sums a read adds are at hand. (Kept only once the k-th highest sum was asked,
+    the first ask gathered the sums of every document read so far, at random places: at 1M passages
+    ~60,000 of them at the median question, and p50 of a whole answer 3.36-3.45 -> 3.32-3.35 ms.)"""
 
     def __init__(self, acc: np.ndarray, k: int) -> None:
         self.acc, self.k = acc, k
         self.written: list[np.ndarray] = []
         self.fresh: list[np.ndarray] | None = []
-        self.best: np.ndarray | None = None  # distinct, in no order; None until kth is asked
+        self.best = np.empty(0, dtype=np.intp)  # distinct, in no order
         self.postings = 0
         self.bound = 0.0  # the sum of the bounds of the sources read: no sum is above it
 
@@ -1368,12 +1370,10 @@ class _Reading:
                 if self.fresh is not None:
                     self.fresh.append(docs[added > 0])  # most are: indexing beats compress on a dense mask
             self.postings += len(docs)
-            if self.best is not None:
-                self.best = self._best_of(docs, after)
+            self.best = self._best_of(docs, after)
 
     def _best_of(self, docs: np.ndarray, sums: np.ndarray) -> np.ndarray:
         """The k best of self.best and docs, whose sums are now sums."""
-        assert self.best is not None
         if len(self.best) >= self.k:  # only documents at or above the lowest kept can enter
             entering = sums >= self.acc[self.best].min()
             docs, sums = np.compress(entering, docs), np.compress(entering, sums)
@@ -1384,12 +1384,6 @@ class _Reading:
 
     def kth(self) -> float:
         """The k-th highest sum of a document read (-inf when fewer than k were read)."""
-        if self.best is None:
-            assert self.fresh is not None
-            self.best = np.empty(0, dtype=np.intp)
-            pool = _joined(self.fresh)
-            self.fresh = [pool]  # joined once: found() joins only what is read from now on
-            self.best = self._best_of(pool, np.take(self.acc, pool))
         return _kth(self.acc[self.best], self.k)
 
     def found(self) -> np.ndarray:
