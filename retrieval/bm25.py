@@ -1367,8 +1367,9 @@ class _Reading:
                     self.fresh.append(np.compress((before == 0) & (added > 0), docs))
             else:  # nothing read yet, every sum 0: the values are written, not added (a gather, an add fewer)
                 acc[docs] = after = added
-                if self.fresh is not None:
-                    self.fresh.append(docs[added > 0])  # most are: indexing beats compress on a dense mask
+                if self.fresh is not None:  # those it adds more than 0 to: all of them, but for underflow
+                    every = not len(added) or added.min() > 0  # then no copy (found() joins them anyway)
+                    self.fresh.append(docs if every else np.compress(added > 0, docs))
             self.postings += len(docs)
             self.best = self._best_of(docs, after)
 

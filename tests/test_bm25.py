@@ -689,6 +689,19 @@ def test_reading_keeps_the_k_best_sums_and_the_documents_read_from_the_first_rea
         assert sorted(found.tolist()) == np.flatnonzero(acc > 0).tolist()
 
 
+def test_reading_finds_only_the_documents_a_first_read_adds_more_than_0_to() -> None:
+    # A first read is written into the zeroed sums; a stored contribution that underflowed to 0 adds
+    # nothing, and its document is not one found (as when read after another list).
+    for values in ([0.5, 0.0, 2.0], [0.5, 1.0, 2.0]):
+        acc = np.zeros(10, dtype=np.float32)
+        reading = bm25._Reading(acc, 2)
+        docs = [1, 4, 7]
+        stored = np.array(values, dtype=np.float16)
+        reading.read(bm25.TermSource(np.array(docs, dtype=np.int32), stored, 1.0, 2.0))
+        assert acc[docs].tolist() == values
+        assert sorted(reading.found().tolist()) == [d for d, v in zip(docs, values, strict=True) if v > 0]
+
+
 def test_pruned_top_k_lends_its_sums_back_zeroed() -> None:
     corpus = [["发展", "经济"], ["经济"], ["项目", "发展", "发展"], []] * 50
     index = SparseBM25(corpus, "plus")
