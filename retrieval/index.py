@@ -576,7 +576,16 @@ class Index:
                 self._using.clear()
             passages = self._body.postings(term)
             rare = len(passages) <= max(RARE_SHARE * len(self.entries), RARE_MIN)
-            self._using[term] = frozenset(np.unique(self.document_of[passages]).tolist()) if rare else None
+            if rare:
+                # Ascending passages, and a document's passages follow each other: its documents ascend,
+                # each once per run. Where a run starts, not np.unique (hashing, then a sort): 50,000
+                # passages in 0.17 ms, not 3.3, the first time a question asks the term.
+                documents = self.document_of[passages]
+                starts = np.ones(len(documents), dtype=bool)
+                starts[1:] = documents[1:] != documents[:-1]
+                self._using[term] = frozenset(documents[starts].tolist())
+            else:
+                self._using[term] = None
         return self._using[term]
 
     def spelled_out(self, term: str) -> tuple[str, ...]:

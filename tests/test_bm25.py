@@ -661,6 +661,47 @@ def test_float32_sums_read_are_within_their_rounding_bound() -> None:
         assert np.all(np.abs(acc.astype(np.float64) - exact) <= bm25._sum_rounding(sources))
 
 
+def test_reading_keeps_the_k_best_sums_and_the_documents_read_from_the_first_read() -> None:
+    # _Reading keeps, after every read and without being asked first, the k documents with the highest
+    # sums (their k-th highest sum) and each document read above 0 once; its first read, into sums all 0,
+    # writes its values rather than adding them: the same sums.
+    rng = random.Random("reading")
+    for _ in range(30):
+        corpus = random_corpus(rng) * rng.randint(1, 4)
+        index = SparseBM25(corpus, "plus", **random_params(rng, "plus"))
+        weights = {t: w for t, w in random_weights(rng, corpus).items() if w > 0}
+        sources = index.approximation(weights, index.absent_score(weights)).sources
+        n, k = index.n_docs, rng.choice([1, 3, 12])
+        acc = np.zeros(n, dtype=np.float32)
+        expected = np.zeros(n, dtype=np.float32)
+        reading = bm25._Reading(acc, k)
+        for source in sources:
+            reading.read(source)
+            for docs, added in source.scan():
+                expected[docs] = expected[docs] + added
+            assert acc.tobytes() == expected.tobytes()
+            read = np.unique(np.concatenate([*reading.written, np.empty(0, dtype=np.intp)]))
+            sums = np.sort(acc[read])
+            # kept as read, before kth is first asked
+            assert len(set(reading.best.tolist())) == len(reading.best) == min(k, len(read))
+            assert reading.kth() == (float(sums[-k]) if len(read) >= k else -math.inf)
+        found = reading.found()
+        assert sorted(found.tolist()) == np.flatnonzero(acc > 0).tolist()
+
+
+def test_reading_finds_only_the_documents_a_first_read_adds_more_than_0_to() -> None:
+    # A first read is written into the zeroed sums; a stored contribution that underflowed to 0 adds
+    # nothing, and its document is not one found (as when read after another list).
+    for values in ([0.5, 0.0, 2.0], [0.5, 1.0, 2.0]):
+        acc = np.zeros(10, dtype=np.float32)
+        reading = bm25._Reading(acc, 2)
+        docs = [1, 4, 7]
+        stored = np.array(values, dtype=np.float16)
+        reading.read(bm25.TermSource(np.array(docs, dtype=np.int32), stored, 1.0, 2.0))
+        assert acc[docs].tolist() == values
+        assert sorted(reading.found().tolist()) == [d for d, v in zip(docs, values, strict=True) if v > 0]
+
+
 def test_pruned_top_k_lends_its_sums_back_zeroed() -> None:
     corpus = [["发展", "经济"], ["经济"], ["项目", "发展", "发展"], []] * 50
     index = SparseBM25(corpus, "plus")

@@ -214,3 +214,18 @@ def test_passages_of_a_document_follow_each_other() -> None:
     for name in index.document_names:
         assert [e.chunk.doc == name for e in index.entries].count(True) == len(index.passages_of(name))
         assert all(index.entries[i].chunk.doc == name for i in index.passages_of(name))
+
+
+def test_the_documents_using_a_term_are_those_with_a_passage_that_uses_it(monkeypatch) -> None:
+    # Several passages per document, a term in some passages of some documents (once or in a run),
+    # one in none: the documents found from where runs of passages start are exactly those.
+    import retrieval.index as index_module
+
+    docs = [make_doc(f"d{n}", [((), "土地收储" if n % 3 == 0 else "项目建设"), ((), "推进项目建设"),
+                              ((), "土地收储完成" if n % 2 == 0 else "生态环境")]) for n in range(7)]
+    index = Index(tuple(docs))
+    for term in ("土地", "项目", "生态", "天气"):
+        expected = {n for n, doc in enumerate(docs) if any(term in c.text for c in doc.chunks)}
+        assert index.documents_using(term) == expected
+    monkeypatch.setattr(index_module, "RARE_MIN", 0)  # in more passages than RARE_SHARE: every document's
+    assert Index(tuple(docs)).documents_using("项目") is None
