@@ -211,9 +211,11 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
     place by its name without the suffix (武汉), a thing by its rare words the passage holds
     (深中通道 → 深中通道; not 环境 nor 治理 of 傅家河环境治理工程, which many passages use)."""
     text = normalize(query.text)
-    subjects = [_Subject((stem,), word, phrase_spans) for word, stem in places
-                if word not in entry.named and stem not in entry.named
-                and not _said_with_a_thing(stem, text, entry.matchable)]
+    # A place named within a thing's name (鄂州花湖机场) is asked as the thing is: its figure may come
+    # a clause after the name, in the same sentence.
+    subjects = [_Subject((stem,), word, clause_spans if _said_with_a_thing(stem, text, entry.matchable)
+                         else phrase_spans)
+                for word, stem in places if word not in entry.named and stem not in entry.named]
     rare = NAME_RARITY * math.log(len(index) + 1)
     for thing in things_named_in(normalize(query.text)):
         names = tuple(term for term, weight in zip(query.own_terms, query.own_weights, strict=True)
@@ -237,8 +239,8 @@ _COUNTED = r"(?:多少|几|[0-9一二三四五六七八九十两])"
 def _said_with_a_thing(place: str, question: str, passage: str) -> bool:
     """Whether the passage names the place as the question does, at the start of a longer name
     or in brackets after one: the 鄂州 of "鄂州花湖机场", the 郑州 of "中欧班列（郑州）", whose
-    figures are the thing's, not the city's (the place and the PLACE_CONTEXT characters of the
-    question after it, or the place in brackets)."""
+    figures are the thing's, a clause after its name (the place and the PLACE_CONTEXT characters of
+    the question after it, or the place in brackets)."""
     if f"({place})" in question and f"({place})" in passage:
         return True
     for match in re.finditer(re.escape(place), question):

@@ -1,5 +1,7 @@
 """Answer selection: the right passage, its best sentence, its outline — or no answer."""
 
+from pathlib import Path
+
 import pytest
 
 from retrieval.answer import answer
@@ -30,6 +32,9 @@ def library_index() -> Index:
 
 def ask(question: str, top_k: int = 3):
     return answer(parse_question(question), library_index(), top_k=top_k)
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def test_fact_question_gets_its_passage_and_sentence():
@@ -486,6 +491,25 @@ def test_a_citys_figure_is_in_the_clause_naming_it_unless_it_names_a_thing_the_p
     assert library.ask("鄂州花湖机场去年货邮吞吐量多少万吨").answer is not None
     assert library.ask("中欧班列（郑州）开行了多少班次").answer is not None
     assert library.ask("农村贫困群众减少到了多少万人").answer is not None
+
+
+def test_a_place_within_a_things_name_needs_the_things_figure_in_its_sentence(corpus_library):
+    """"广州新机场总投资多少亿元": Guangdong's report names 广州新机场 (开工建设…) in a sentence with no
+    figure of it, and gives other projects' figures elsewhere in the passage."""
+    from retrieval.document import load_document
+    from retrieval.library import Library
+
+    guangdong = Library((load_document(CORPUS / "2025年广东省政府工作报告.docx"),))
+    assert guangdong.ask("广东今年开工建设的广州新机场总投资多少亿元？").answer is None
+    assert corpus_library.ask("广东今年开工建设的广州新机场总投资多少亿元？").answer is None
+
+
+def test_a_municipality_named_bare_is_a_city_another_reports_targets_do_not_answer(corpus_library):
+    """"北京2025年全社会固定资产投资增长目标是多少？": Beijing's report gives none; Tibet's does, and is
+    no answer (北京, like 北京市, is a city the answer's passage must name)."""
+    assert corpus_library.ask("北京2025年全社会固定资产投资增长目标是多少？").answer is None
+    answer = corpus_library.ask("西藏2025年全社会固定资产投资增长目标是多少？").answer
+    assert answer is not None and answer.doc == "gov_report_2025_xizang.txt"
 
 
 def test_a_quantity_asked_in_a_unit_the_passage_has_no_figure_in_is_not_answered():
