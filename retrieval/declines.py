@@ -217,7 +217,7 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
                          else phrase_spans)
                 for word, stem in places if word not in entry.named and stem not in entry.named]
     rare = NAME_RARITY * math.log(len(index) + 1)
-    for thing in things_named_in(normalize(query.text)):
+    for thing in things_named_in(text):
         names = tuple(term for term, weight in zip(query.own_terms, query.own_weights, strict=True)
                       if weight > 0 and len(term) >= 2 and term in thing and term in entry.matchable
                       and index.idf(term) >= rare)

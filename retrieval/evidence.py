@@ -17,10 +17,9 @@ from operator import mul
 
 from retrieval.index import Index
 from retrieval.question import REFERENCE_WEIGHT, Query
-from retrieval.text.normalize import normalize
 from retrieval.text.numerals import numeral_variants
 from retrieval.text.tokens import compound_parts, equivalent_terms, phrase_words, related_terms
-from retrieval.text.years import RELATIVE_YEARS, YEAR, compared_years, relative_words
+from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
 # A candidate's score (Judged.rank_score_with): BM25 against the best candidate's, plus these
 # times the share of the question in the passage, in its best sentence, in its own heading.
@@ -104,7 +103,7 @@ class Wanted:
                        if query.position or query.part is not None else set())
         # So is a relative year only named as a comparison's base: the 上年 of "比上年涨了多少" is found
         # as written ("比上年增长３％"), not as last year's number.
-        naming_only |= compared_years(normalize(query.text))
+        naming_only |= query.compared_years
         terms = tuple((weight, forms, None if term in naming_only else link)
                       for (weight, forms, link), term in zip(terms, query.own_terms, strict=True))
         # "助学贷款额度" is cut into 贷款额度 and its pieces 贷款, 额度, and also 款额, 贷款额, which

@@ -27,7 +27,7 @@ from retrieval.answer_types import (
 from retrieval.text.normalize import compact, normalize
 from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
 from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
-from retrieval.text.years import RELATIVE_YEARS, relative_offsets, years_in
+from retrieval.text.years import RELATIVE_YEARS, compared_years, relative_offsets, years_in
 
 # A figure as written, decimal or with its magnitude: "1.5万", "3.2%", "2万", "一万五千亿".
 FIGURE = re.compile(r"(?<![\d.])\d+\.\d+[万亿]?|(?<![\d.])\d+[万亿]"
@@ -100,6 +100,7 @@ class Query:
     # Years the answer must speak of: those named outright, but not in the document reference
     # ("2021年政府工作报告回顾2020年…" → (2020,)) nor naming a document by year and kind.
     years_asked: tuple[int, ...] = ()
+    compared_years: frozenset[str] = frozenset()  # relative years only said as a comparison's base: 比上年
 
     def years_meant(self, document_year: int | None) -> set[int]:
         """The years the question is about, in a document speaking from document_year."""
@@ -368,6 +369,7 @@ def parse_question(question: str) -> Query:
     weight = importance(own)
     naming = _reference_words(reference, rest, own, weight)
     years_asked = tuple(sorted(years_in(_patterns().document_year.sub(",", rest))))
+    compared = compared_years(normalized)
     # A year naming a document by its kind ("（21年报告）") when the question asks of another
     # year says which document, not which part of it: "2020年全国GDP增长了多少（2021年报告）"
     # asks the review of 2020, not "三、2021年重点工作"; "2022年政府工作报告 赤字率" asks 2022's.
@@ -396,7 +398,7 @@ def parse_question(question: str) -> Query:
         before_position=_said_before_position(normalized, steps, own, weight, reference),
         leading=_leading(normalized, own),
         own_weights=tuple(weight[t] for t in own),
-        year_offsets=relative_offsets(normalized),
+        year_offsets=relative_offsets(normalized, compared),
         is_list=is_list_question(normalized),
         answer_type=answer_type,
         unit=asked_unit(normalized),
@@ -419,6 +421,7 @@ def parse_question(question: str) -> Query:
         naming_words=naming,
         topic_first=_names_a_topic_first(normalized, part, steps),
         years_asked=years_asked,
+        compared_years=compared,
     )
 
 

@@ -16,7 +16,7 @@ from retrieval.text.numerals import chinese_to_int
 # A count and a key of one or two characters: 四早, 三区, 四集中 (abbreviation: three items or
 # more, fewer tell no list from a pair of words: 两新). Not a count of a
 # measure word (三个, 五项, 十大) nor a number (十四五).
-ABBREVIATION = re.compile(r"([两二三四五六七八九十])([\u4e00-\u9fff]{1,2})")
+ABBREVIATION = re.compile(r"([三四五六七八九十])([\u4e00-\u9fff]{1,2})")
 NOT_KEYS = frozenset("个项条件点次大类种名位年月日天周倍成期批家所座部些")
 # An item of the list is short: at most this many characters besides the key.
 ITEM_CHARS = 8
@@ -29,7 +29,7 @@ def abbreviation(term: str) -> tuple[int, str] | None:
     if match is None or match[2][0] in NOT_KEYS or any(c in "一二三四五六七八九十百千" for c in match[2]):
         return None
     count = chinese_to_int(match[1])
-    return (count, match[2]) if count and count >= 3 else None
+    return (count, match[2]) if count else None
 
 
 def spelled_out(count: int, key: str, text: str) -> list[str]:

@@ -34,10 +34,10 @@ def years_in(text: str) -> set[int]:
     return {int(y) for y in YEAR.findall(text)}
 
 
-def relative_offsets(text: str) -> tuple[int, ...]:
+def relative_offsets(text: str, compared: frozenset[str] | None = None) -> tuple[int, ...]:
     """Offsets of the relative years named, sorted: "去年和今年" → (-1, 0); not one only named
-    as what a change is measured against ("比上年涨了多少": compared_years)."""
-    compared = compared_years(text)
+    as what a change is measured against ("比上年涨了多少": compared_years(text), if not given)."""
+    compared = compared_years(text) if compared is None else compared
     return tuple(sorted({offset for word, offset in RELATIVE_YEARS.items()
                          if word in text and word not in compared}))
 
