@@ -181,9 +181,10 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
     - "深中通道总投资是多少亿" is not answered by the 总投资 of 142 other projects in a passage
       that names 深中通道 elsewhere.
     Some clause (a place's) or sentence (a thing's) must hold its name, a figure (in the unit
-    asked) and a word of what is asked ("…武汉…生产总值…亿元"), unless the passage opens with it,
-    as one about it does ("固始站现有18趟列车…"). A place that names the document (全市 of the
-    Baotou notice) asks nothing of this kind."""
+    asked) and a word of what is asked ("…武汉…生产总值…亿元"; not a word of the document's
+    name: the 年 of "1981年政府工作报告里葛洲坝水利枢纽工程总投资是多少" asks nothing), unless
+    the passage opens with it, as one about it does ("固始站现有18趟列车…"). A place that names
+    the document (全市 of the Baotou notice) asks nothing of this kind."""
     if query.answer_type is not AnswerType.QUANTITY:
         return False
     entry = index.entries[best.position]
@@ -197,7 +198,7 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
             continue
         topic = [forms for (weight, forms, link), term in zip(asked.terms, query.own_terms, strict=True)
                  if weight > 0 and link is None and term not in subject.said_as
-                 and not any(name in term for name in subject.names)]
+                 and term not in query.naming_words and not any(name in term for name in subject.names)]
         if not any(any(name in piece for name in subject.names) and _holds_figure(piece, query)
                    and (not topic or any(form in piece for forms in topic for form, _ in forms))
                    for piece in (entry.matchable[a:b] for a, b in subject.pieces(entry.matchable))):

@@ -351,6 +351,24 @@ def test_a_figure_asked_of_a_project_is_not_answered_by_the_figures_of_others():
     assert library.ask("且末机场迁建工程总投资多少").answer is not None  # the passage opens with it
 
 
+def test_a_projects_name_is_read_with_all_its_suffixes_and_the_documents_name_asks_nothing():
+    """"1981年政府工作报告里葛洲坝水利枢纽工程总投资是多少": the report says when the project opened
+    and its first unit's power, not its investment. The 工程 of its name (after 枢纽) and the 年 of
+    the document's name are no words of what is asked, though the sentence holds both."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+    from retrieval.text.places import things_named_in
+
+    assert things_named_in("葛洲坝水利枢纽工程总投资是多少") == ["葛洲坝水利枢纽工程"]
+    report = ("1981年政府工作报告\n各位代表：\n一、当前的经济形势\n"
+              "基本建设投资压缩到三百亿元。已经施工多年的葛洲坝水利枢纽第一期工程，加快了建设步伐，"
+              "今年６月已经通航，第一台十七万千瓦机组已经试运转。\n")
+    library = Library((build_document("1981.txt", report),))
+    assert library.ask("1981年政府工作报告里葛洲坝水利枢纽工程总投资是多少").answer is None
+    answer = library.ask("1981年政府工作报告里葛洲坝水利枢纽第一台机组多少千瓦").answer
+    assert answer is not None and "十七万千瓦" in answer.highlight
+
+
 def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_the_count():
     """"具体是哪十项": "办好十项重点民生实事，着力解决…。" names the count and lists nothing. A
     sentence that lists them answers, and so does one whose items follow ("一是…二是…")."""

@@ -73,9 +73,10 @@ def provinces_named_by(words: Iterable[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _facility() -> re.Pattern[str]:
-    """A run of Chinese characters ending in a facility suffix, as short as it can be."""
+    """A run of Chinese characters ending in facility suffixes, as short as it can be before them and
+    with every suffix that follows: "葛洲坝水利枢纽工程" (枢纽 then 工程), not "葛洲坝水利枢纽"."""
     suffixes = _groups()["facility_suffixes"]
-    return re.compile(rf"[\u4e00-\u9fff]{{2,10}}?(?:{'|'.join(map(re.escape, suffixes))})")
+    return re.compile(rf"[\u4e00-\u9fff]{{2,10}}?(?:{'|'.join(map(re.escape, suffixes))})+")
 
 
 def things_named_in(text: str) -> list[str]:
