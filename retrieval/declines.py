@@ -37,7 +37,13 @@ from retrieval.models import Passage
 from retrieval.positions import title_line
 from retrieval.question import Query
 from retrieval.text.normalize import normalize
-from retrieval.text.places import names_a_city, places_named_by, provinces_named_by, things_named_in
+from retrieval.text.places import (
+    names_a_city,
+    places_named_by,
+    provinces_named_by,
+    quoted_names,
+    things_named_in,
+)
 from retrieval.text.sentences import clause_spans, phrase_spans
 from retrieval.text.tokens import phrase_words
 
@@ -210,7 +216,8 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
                     places: list[tuple[str, str]]) -> list[_Subject]:
     """The places and things the question asks a quantity of, as the passage would name them: a
     place by its name without the suffix (武汉), a thing by its rare words the passage holds
-    (深中通道 → 深中通道; not 环境 nor 治理 of 傅家河环境治理工程, which many passages use)."""
+    (深中通道 → 深中通道; not 环境 nor 治理 of 傅家河环境治理工程, which many passages use), or by
+    the name the passage quotes (胖东来)."""
     text = normalize(query.text)
     # A place named within a thing's name (鄂州花湖机场) is asked as the thing is: its figure may come
     # a clause after the name, in the same sentence.
@@ -224,6 +231,11 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
                       and index.idf(term) >= rare)
         if names:
             subjects.append(_Subject(names, thing, clause_spans))
+    # A name the passage sets in quotes and the question says: "胖东来去年营业额多少" is not answered
+    # by "…旅游收入超万亿元，“胖东来”频频出圈", whose figures are the tourism's.
+    said = {name for subject in subjects for name in subject.names}
+    subjects += [_Subject((name,), name, clause_spans) for name in quoted_names(entry.matchable)
+                 if name in text and name not in said and not any(name in s.said_as for s in subjects)]
     return subjects
 
 

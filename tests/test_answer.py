@@ -369,6 +369,25 @@ def test_a_projects_name_is_read_with_all_its_suffixes_and_the_documents_name_as
     assert answer is not None and "十七万千瓦" in answer.highlight
 
 
+def test_a_figure_asked_of_a_name_the_passage_quotes_is_in_the_sentence_naming_it():
+    """"胖东来去年营业额多少": the passage quotes “胖东来” in a sentence whose figures are the tourism's.
+    A quoted name's own figure answers; a list's short name with its count (“八个增长”) is no name."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+    from retrieval.text.places import quoted_names
+
+    assert quoted_names("“胖东来”出圈，实现“八个增长”，落实“8+4”政策，接入“蒙速办”") == ["胖东来", "蒙速办"]
+    report = ("2025年河南省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "过去一年，全省经济稳中向好。文旅市场持续火热，接待游客突破10亿人次，旅游收入超万亿元，"
+              "“胖东来”频频出圈。政务服务事项接入“蒙速办”，累计办件120万件。\n"
+              "二、2025年主要目标\n实现“八个增长”：地区生产总值增长5.5%，城镇新增就业110万人。\n")
+    library = Library((build_document("河南.txt", report),))
+    assert library.ask("胖东来去年营业额多少").answer is None
+    assert library.ask("去年接待游客多少人次").answer is not None
+    assert library.ask("“蒙速办”累计办件多少万件").answer is not None
+    assert library.ask("“八个增长”里城镇新增就业多少").answer is not None
+
+
 def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_the_count():
     """"具体是哪十项": "办好十项重点民生实事，着力解决…。" names the count and lists nothing. A
     sentence that lists them answers, and so does one whose items follow ("一是…二是…")."""

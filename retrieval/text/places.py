@@ -1,5 +1,6 @@
-"""Places a question names by their full name: "武汉市", "凉山彝族自治州"; and the projects and
-facilities it names ("深中通道", "傅家河环境治理工程").
+"""Places a question names by their full name: "武汉市", "凉山彝族自治州"; the projects and
+facilities it names ("深中通道", "傅家河环境治理工程"); and the names a passage sets in quotes
+("“胖东来”频频出圈").
 
 The words come from data/rules/places.txt, the file the document profile reads too
 (retrieval/profile.py): its provinces, and its words that only end like a place (全县, 大型超市
@@ -85,3 +86,15 @@ def things_named_in(text: str) -> list[str]:
     工程总投资多少" → ["区里讲话提到的傅家河环境治理工程"] (which of its words name it is for the
     caller to tell, by how rare they are)."""
     return _facility().findall(text)
+
+
+# A name set in quotes ("“胖东来”频频出圈", "接入“蒙速办”"), not a list's short name with its count
+# ("“八个增长”", "“8+4”经济政策体系", "“十四五”"), which stands for the items it counts.
+_QUOTED = re.compile(r"[“\"「]([^“”\"「」]{2,12})[”\"」]")
+_COUNT = re.compile(r"[0-9一二三四五六七八九十百千两+]")
+
+
+def quoted_names(text: str) -> list[str]:
+    """The names the (normalized) text sets in quotes, once each, in order: "文旅市场持续火热，“胖东来”
+    频频出圈" → ["胖东来"]."""
+    return [name for name in dict.fromkeys(_QUOTED.findall(text)) if not _COUNT.search(name)]
