@@ -92,11 +92,19 @@ _FIGURE = r"(?:\d+(?:\.\d+)?|[xX]|[一二两三四五六七八九十百千万亿
 _BARE_FIGURE = rf"{_FIGURE}(?<=[万亿])(?=[,.;:、)，。；：）]|$)"
 
 
+# A rate asked ("本科录取率是多少", "青年失业率目标控制在多少", "参保率提高到多少") is a share: "高校毕业生
+# 超过1000万人" gives a count, no rate. Not 频率 ("考评频率是多少": "每半年考评一次").
+_RATE_ASKED = re.compile(r"(?<!频)率[\u4e00-\u9fff]{0,6}?(?:多少|几)")
+_RATE_UNITS = "%|个百分点|成"
+
+
 def asked_unit(question: str) -> str:
     """The units a figure answering the (normalized) question is in ("人|名|位"), or "" if it
     asks for no unit."""
     match = _ASKED_UNIT.search(question)
-    return _ASKED_UNITS[match.group(1)] if match else ""
+    if match:
+        return _ASKED_UNITS[match.group(1)]
+    return _RATE_UNITS if _RATE_ASKED.search(question) else ""
 
 
 def has_figure_in(text: str, units: str) -> bool:

@@ -592,6 +592,25 @@ def test_a_quantity_asked_in_a_unit_the_passage_has_no_figure_in_is_not_answered
     assert library.ask("定日地震后重建农房花了多少钱").answer is None
 
 
+def test_a_rate_asked_is_answered_by_a_share_not_a_count():
+    """"高校毕业生就业率目标是多少": the report counts the graduates (1000万人) and gives no rate;
+    "参保率提高到多少" is answered by 95%. 频率 is no share."""
+    from retrieval.answer_types import asked_unit
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    assert asked_unit("青年失业率目标控制在多少") == asked_unit("本科录取率是多少") != ""
+    assert asked_unit("考评频率是多少") == ""
+    report = ("2022年政府工作报告\n各位代表：\n一、就业\n"
+              "今年高校毕业生超过1000万人，要加强就业创业指导、政策支持和不断线服务。\n"
+              "二、社会保障\n健全多层次社会保障体系，基本养老保险参保率提高到95%。\n")
+    library = Library((build_document("2022.txt", report),))
+    assert library.ask("2022年报告定的高校毕业生就业率目标是多少").answer is None
+    assert library.ask("今年高校毕业生有多少人").answer is not None
+    answer = library.ask("基本养老保险参保率提高到多少").answer
+    assert answer is not None and "95%" in answer.highlight
+
+
 def test_which_year_or_day_is_answered_only_by_a_sentence_that_says_one():
     """"申办第十六届全国运动会，计划哪一年办": the report says the bid, not its year; "庆祝大会哪天
     开": it says the anniversary, not the day."""
