@@ -78,8 +78,9 @@ def has_answer_type(sentence: str, answer_type: AnswerType | None) -> bool:
 #   "企业整顿第一批先整多少家" → 家, 个, 户, 所, 间 ("近三百个企业")
 #   "湖北累计确诊病例有多少例" → 例 ("确诊病例" alone gives no count)
 # Not "哪几块" (a list question) nor 块 ("拿了多少块金牌" is answered by "8金4银4铜").
+_MONEY = "元|美元|欧元|英镑|日元|港元"  # "斥资77亿美元"
 _ASKED_UNITS = {
-    "块钱": "元", "钱": "元", "元": "元", "人": "人|名|位", "名": "名|人|位", "亿": "亿", "万": "万|亿",
+    "块钱": _MONEY, "钱": _MONEY, "元": _MONEY, "人": "人|名|位", "名": "名|人|位", "亿": "亿", "万": "万|亿",
     "吨": "吨|斤", "斤": "斤|吨", "公里": "公里|千米", "亩": "亩|公顷",
     "张": "张", "份": "份", "例": "例", "套": "套", "户": "户", "座": "座|个", "家": "家|个|户|所|间",
     "所": "所|个",
@@ -107,8 +108,24 @@ def asked_unit(question: str) -> str:
     return _RATE_UNITS if _RATE_ASKED.search(question) else ""
 
 
+# What a question asks: one thing ("中央财政专项扶贫资金一年是多少亿") or more ("经营主体有多少户，进出口
+# 总额多少", "要新接入多少家餐饮，谁牵头").
+_ASKS = re.compile(r"多少|几|谁|哪|什么|啥")
+
+
+def asks_one_thing(question: str) -> bool:
+    """Whether the (normalized) question asks one thing: its figure is then in one sentence."""
+    return len(_ASKS.findall(question)) == 1
+
+
+# A rate said as a bare number after its name: "首集收视率为7.07".
+_RATE_SAID = re.compile(r"率(?:为|是|达到?|提高到|降至|降到)?\s*\d")
+
+
 def has_figure_in(text: str, units: str) -> bool:
     """Whether the (normalized) text holds a figure in one of the units (asked_unit)."""
+    if units == _RATE_UNITS and _RATE_SAID.search(text):
+        return True
     return _figure_pattern(units).search(text) is not None
 
 

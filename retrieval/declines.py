@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from retrieval.answer_types import (
     AnswerType,
+    asks_one_thing,
     count_unlisted,
     has_answer_type,
     has_figure_in,
@@ -80,7 +81,7 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
     """Whether the top passage answers the question, or there is no answer."""
     if best.other_year or not _holds_years_asked(best, query, index):
         return False
-    if query.unit and not has_figure_in(index.entries[best.position].matchable, query.unit):
+    if query.unit and not has_figure_in(_read_for_unit(best, query, index), query.unit):
         return False  # "火神山医院有多少张床位": no figure in 张 in the passage
     if query.which_time and not says_time(normalize(best.highlight), query.which_time):
         return False  # "申办第十六届全国运动会，计划哪一年办": "申办第十六届全国运动会。"
@@ -96,6 +97,17 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
     # 预期目标，体现了…要求" holds most words and no figure.
     return (query.is_list and best.coverage >= MIN_LIST_COVERAGE
             and has_answer_type(index.entries[best.position].matchable, query.answer_type))
+
+
+def _read_for_unit(best: Judged, query: Query, index: Index) -> str:
+    """Where the figure a question asks in a unit must be (normalized): in the answer's sentence,
+    if the question asks one thing ("2018年脱贫座谈会讲话里中央财政专项扶贫资金一年是多少亿" is not
+    answered by "…年均增长22.7%" in a passage that gives other figures in 亿); else anywhere in its
+    passage: the figures of a list, of an item pointed at or of a question asking two things are
+    often in different sentences."""
+    if query.is_list or query.position or query.part is not None or not asks_one_thing(normalize(query.text)):
+        return index.entries[best.position].matchable
+    return normalize(best.highlight)
 
 
 def referenced_documents(query: Query, wanted: Wanted, index: Index, said: str = "") -> dict[int, float]:

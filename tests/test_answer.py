@@ -611,6 +611,27 @@ def test_a_rate_asked_is_answered_by_a_share_not_a_count():
     assert answer is not None and "95%" in answer.highlight
 
 
+def test_one_figure_asked_in_a_unit_is_in_the_answers_sentence():
+    """"中央财政专项扶贫资金一年是多少亿": the sentence naming the fund gives its growth (22.7%), and
+    another sentence of the passage a figure in 亿 of something else. A question asking two things
+    finds them in different sentences; a foreign currency is money; a rate may be a bare number."""
+    from retrieval.answer_types import asked_unit, asks_one_thing, has_figure_in
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    assert asks_one_thing("专项扶贫资金一年是多少亿")
+    assert not asks_one_thing("经营主体有多少户,进出口总额多少")
+    assert has_figure_in("斥资77亿美元收购", asked_unit("斥资多少钱"))
+    assert has_figure_in("首集收视率为7.07", asked_unit("收视率是多少"))
+    speech = ("在打好精准脱贫攻坚战座谈会上的讲话\n一、脱贫攻坚取得的成就\n"
+              "中央财政专项扶贫资金年均增长22.7%，省级财政专项扶贫资金年均增长26.9%。"
+              "全国农村贫困人口累计减少6853万人，易地扶贫搬迁投入资金超过6000亿元。\n")
+    library = Library((build_document("讲话.txt", speech),))
+    assert library.ask("中央财政专项扶贫资金一年是多少亿").answer is None
+    assert library.ask("易地扶贫搬迁投入资金多少亿").answer is not None
+    assert library.ask("中央财政专项扶贫资金年均增长多少，贫困人口减少多少万人").answer is not None
+
+
 def test_which_year_or_day_is_answered_only_by_a_sentence_that_says_one():
     """"申办第十六届全国运动会，计划哪一年办": the report says the bid, not its year; "庆祝大会哪天
     开": it says the anniversary, not the day."""

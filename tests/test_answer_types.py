@@ -62,9 +62,11 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
 
 @pytest.mark.parametrize(("question", "units"), [
     ("火神山医院有多少张床位", "张"),
-    ("北京中轴线门票多少钱", "元"),
+    ("北京中轴线门票多少钱", "元|美元|欧元|英镑|日元|港元"),  # money, in any currency
     ("定日地震一共造成多少人遇难", "人|名|位"),
-    ("河南今年进出口总额目标定的多少亿元", "元"),  # the unit's last word
+    ("河南今年进出口总额目标定的多少亿元", "元|美元|欧元|英镑|日元|港元"),  # the unit's last word
+    ("本科录取率是多少", "%|个百分点|成"),  # a rate is a share
+    ("考评频率是多少", ""),
     ("1981年全国粮食总产量是多少万吨", "吨|斤"),
     ("企业整顿第一批先整多少家", "家|个|户|所|间"),
     ("今年办几件民生实事", ""),  # 件 counts anything
