@@ -47,6 +47,9 @@ _NUMERAL = r"(?:\d+(?:[.．]\d+)?|[XＸx]|[一二两三四五六七八九十百�
 _UNIT = (r"(?:%|％|余|多|个|项|件|亿|万|千|百|元|亩|套|户|人|名|座|所|条|公里|吨|斤|倍|家|次|批|大"
          r"|种|类|期|台|辆|场|届|篇|本|张|只|头|匹|枚|颗|艘|架|首|份|位|间|处|支|株|棵|卷|集|话|岁"
          r"|米|公顷|公斤|千克|克|天|小时|分钟)")
+# A year or a day is a time, no quantity: "有力应对2008年以来最严重的低温雨雪冰冻灾害" gives no loss,
+# "1月7日，定日县发生地震" no toll.
+_DATES = re.compile(r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日")
 _HAS_QUANTITY = re.compile(rf"\d|[XＸ]\s*{_UNIT}|{_NUMERAL}\s*{_UNIT}")
 # A time: "X 月底前", "6月", "年底", "上半年", "秋季", "2025年", "今年内", "用半年时间", or how
 # long something takes ("车程缩至30分钟", "用二十年的时间", "3个工作日内"): "多久" asks either.
@@ -66,7 +69,7 @@ def has_answer_type(sentence: str, answer_type: AnswerType | None) -> bool:
     if answer_type is AnswerType.TIME:
         return bool(_HAS_TIME.search(sentence))
     if answer_type is AnswerType.QUANTITY:
-        return bool(_HAS_QUANTITY.search(sentence))
+        return bool(_HAS_QUANTITY.search(_DATES.sub("", sentence)))
     return False
 
 

@@ -46,6 +46,10 @@ def test_wanted_type(question: str, kind: AnswerType | None) -> None:
     ("进一步优化营商环境，激发市场活力", AnswerType.QUANTITY, False),
     ("他一生只发表了三篇学术论文", AnswerType.QUANTITY, True),  # a measure word
     ("经济一度下滑，新一轮改革启动", AnswerType.QUANTITY, False),  # idioms with a numeral
+    ("有力应对2008年以来最严重的低温雨雪冰冻灾害", AnswerType.QUANTITY, False),  # a year is a time
+    ("1月7日，定日县发生地震", AnswerType.QUANTITY, False),  # so is a day
+    ("2024年粮食产量1.3万亿斤", AnswerType.QUANTITY, True),
+    ("有力应对2008年以来最严重的低温雨雪冰冻灾害", AnswerType.TIME, True),
     ("三大主题公园 X 月底前全部建成", AnswerType.TIME, True),
     ("用半年或者更多一点的时间整顿完毕", AnswerType.TIME, True),
     ("力争上半年开工", AnswerType.TIME, True),
