@@ -452,6 +452,10 @@ def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_cl
     assert not count_unlisted("“八个增长”:国内生产总值19.5亿元,增长15.6%;", "", ("八个", "8个"))
     # the list before the count is of who built the four towns, not of the towns
     assert count_unlisted("广州、深圳援助梅州建设4个小镇，受灾群众春节前将入住新居。", "", ("4个", "四个"))
+    # the list after the count, far from it, is of what else was done
+    assert count_unlisted("过境免签扩展到9个州(市)并延长至240小时、入境游客增长50%。", "", ("9个", "九个"))
+    assert not count_unlisted("有三个众所周知的显微镜学分支:光学,电子,和扫描探针显微镜。", "", ("三个",))
+    assert not count_unlisted("推进“三区”、产业集聚区、现代城市新区、城乡统筹示范区建设", "", ("三区",))
     report = ("2025年湖北省政府工作报告\n各位代表：\n一、2025年重点工作\n"
               "今年继续实施10大类55项民生实事，涵盖就业、教育、医疗、养老、育幼、安居、出行等领域。"
               "在“老老人”数量较多的区域新建50个养老服务中心，优化养老助餐点布局。\n"
