@@ -192,15 +192,13 @@ _WHICH_COUNT = re.compile(r"哪([二两三四五六七八九十\d][一二两三�
 _STATED_COUNT = re.compile(r"([二两三四五六七八九十\d][一二两三四五六七八九十百\d]{0,3})"
                            r"([个项件座家条种类所])")
 _WHICH_ONES = re.compile(r"哪几|哪些|分别[是叫]|什么名字|叫啥|叫什么")
-# The count's own clause lists them, right after the count ("三区、…"), after a colon ("有三个众所周知的
-# 显微镜学分支：光学，电子…", "“八个增长”:国内生产总值…") or
-# before it, up to 等 ("人形机器人、商业航天…等20个未来产业"); not "广州、深圳援助梅州建设4个小镇", whose
-# list is of those who built the four, nor "过境免签扩展到9个州（市）并延长至240小时、…", whose list is
-# of what else was done.
+# The count's own clause lists them: right after the count ("“三区”、产业集聚区…"), after a colon ("有
+# 三个众所周知的显微镜学分支：光学，电子…", "“八个增长”:国内生产总值…") or before it, up to 等 ("人形
+# 机器人、商业航天…等20个未来产业"). Not "广州、深圳援助梅州建设4个小镇", whose list is of those who
+# built the four, nor "过境免签扩展到9个州（市）并延长至240小时、…", whose list is of what else was done.
 _CLAUSE_END = "，,；;。"
 _CLAUSE_LIST = re.compile(r"[、：:]")
 _LISTED_AFTER = re.compile(r"[^，,。；;]{0,10}、|[^，,。；;]*[：:]")
-_ANNOUNCED = re.compile(r"[^，,。；;]{0,8}[：:]")
 # Items of a list within the sentence: "实施十项工程，即…、…、…".
 _ITEM_MARK = re.compile(r"[、；;]")
 # The first item of a list after the sentence that counts them: "办好十件民生实事。…一是为老年人…",
@@ -232,7 +230,7 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
     start, _ = _clause_around(sentence, at, at, _CLAUSE_END)
     before = sentence[start:at]
     listed = _LISTED_AFTER.match(sentence, at) or (_CLAUSE_LIST.search(before) and before.endswith("等"))
-    if listed or _ANNOUNCED.match(sentence, at):
+    if listed:
         return False
     size = parse_number(count[0][:-1]) or 0
     return len(_ITEM_MARK.findall(sentence)) + 1 < size - 1
