@@ -349,6 +349,15 @@ def importance(terms: list[str]) -> dict[str, float]:
     return {t: GENERIC_WEIGHT if t in generic else 1.0 for t in terms}
 
 
+def _after_position(normalized: str, part: tuple[int, str] | None, steps: list[tuple[int, str]]) -> str:
+    """What the question asks of the position it points at, if it points at one: "精准脱贫座谈会上
+    总结的几条经验，第四条是啥" asks what the fourth says (是啥), not how many there are (几条);
+    "“五个突破”的第二个突破是啥？石油产能到多少了" asks a figure."""
+    pointers = [words for _, words in steps] + ([part[1]] if part else [])
+    ends = [normalized.find(words) + len(words) for words in pointers if words in normalized]
+    return normalized[max(ends):] if ends else normalized
+
+
 def parse_question(question: str) -> Query:
     normalized = normalize(typed_separators(question))
     part = referenced_part(normalized)
@@ -390,7 +399,7 @@ def parse_question(question: str) -> Query:
             for word in searched:
                 if word not in terms:
                     terms[word] = RELATED_WEIGHT / len(searched)
-    answer_type = wanted_type(normalized)
+    answer_type = wanted_type(_after_position(normalized, part, steps))
     return Query(
         text=question,
         terms=terms,
