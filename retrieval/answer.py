@@ -539,11 +539,13 @@ def answer(query: Query, index: Index, top_k: int,
     referenced = referenced_documents(query, wanted, index, said)
     ranked = _named_first(ranked, referenced, index)
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
-    if ranked and declined(ranked[0], results[0], query, wanted, index, referenced):
-        ranked = _without_phrases_if_answered(ranked, query, wanted, index, referenced, passage)
-        results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
-    if not ranked or declined(ranked[0], results[0], query, wanted, index, referenced):
+    if not ranked:
         return NoAnswer(query.text, results)
+    if declined(ranked[0], results[0], query, wanted, index, referenced):
+        plain = _without_phrases_if_answered(ranked, query, wanted, index, referenced, passage)
+        if plain is ranked:
+            return NoAnswer(query.text, results)
+        ranked, results = plain, tuple(passage(j) for j in plain[: max(top_k, 1)])
     asked_of_one = docs is not None or bool(named)
     also = () if asked_of_one else tuple(passage(j) for j in answered_elsewhere(ranked, query, index))
     return PassageAnswer(query.text, results, also)
@@ -553,8 +555,9 @@ def _without_phrases_if_answered(ranked: list[Judged], query: Query, wanted: Wan
                                  referenced: dict[int, float],
                                  passage: Callable[[Judged], Passage]) -> list[Judged]:
     """The ranking without the phrase bonus, if its best passage answers where the phrases' best
-    does not: a phrase reorders answers ("今年地方专项债给了多少额度" is not declined because a
-    passage saying "地方专项债额度均居全国前列" without a figure holds both its phrases)."""
+    does not (else `ranked` itself): a phrase reorders answers ("今年地方专项债给了多少额度" is not
+    declined because a passage saying "地方专项债额度均居全国前列" without a figure holds both its
+    phrases)."""
     if not query.phrases:
         return ranked
     def plain_score(j: Judged) -> float:
