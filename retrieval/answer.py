@@ -308,12 +308,13 @@ def rank(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | Non
                   for i in order]
     best = max(c.judged.bm25 for c in candidates) or 1.0
     newest = _newest_asked(query, named, [c.judged for c in candidates], index)
+    phrased = {i: phrase_share(query, index.entries[i]) for i in order} if query.phrases else {}
 
     def score(j: Judged, sentence_share: float, typed: bool) -> float:
         return (j.rank_score_with(best, sentence_share, typed)
                 + DOCUMENT_WEIGHT * named.get(document_of(j, index), 0.0)
                 + RECENT_WEIGHT * (index.entries[j.position].year == newest)
-                + PHRASE_WEIGHT * phrase_share(query, index.entries[j.position]))
+                + PHRASE_WEIGHT * phrased.get(j.position, 0.0))
 
     bounds = []
     for candidate in candidates:

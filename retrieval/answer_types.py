@@ -69,8 +69,19 @@ def has_answer_type(sentence: str, answer_type: AnswerType | None) -> bool:
     if answer_type is AnswerType.TIME:
         return bool(_HAS_TIME.search(sentence))
     if answer_type is AnswerType.QUANTITY:
-        return bool(_HAS_QUANTITY.search(_DATES.sub("", sentence)))
+        return _holds_quantity(sentence)
     return False
+
+
+@lru_cache(maxsize=1 << 16)
+def _holds_quantity(sentence: str) -> bool:
+    """Whether the sentence holds a quantity, its dates left out (asked of the same sentences by
+    question after question: remembered)."""
+    if not _HAS_QUANTITY.search(sentence):
+        return False
+    if "年" not in sentence and "日" not in sentence:  # no date to leave out
+        return True
+    return _HAS_QUANTITY.search(_DATES.sub("", sentence)) is not None
 
 
 # The unit a question asks its quantity in, and the units a figure answering it is written in.
