@@ -1364,7 +1364,11 @@ class _Reading:
                 after = before + added
                 acc[docs] = after
                 if self.fresh is not None:
-                    self.fresh.append(np.compress((before == 0) & (added > 0), docs))
+                    # Where every value adds more than 0 (all but underflowed ones do), the documents whose
+                    # sums were 0 are those it raises: a minimum and one comparison, not two and an and.
+                    positive = not len(added) or added.min() > 0
+                    self.fresh.append(np.compress(before == 0 if positive else (before == 0) & (added > 0),
+                                                  docs))
             else:  # nothing read yet, every sum 0: the values are written, not added (a gather, an add fewer)
                 acc[docs] = after = added
                 if self.fresh is not None:  # those it adds more than 0 to: all of them, but for underflow
