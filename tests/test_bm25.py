@@ -702,6 +702,22 @@ def test_reading_finds_only_the_documents_a_first_read_adds_more_than_0_to() -> 
         assert sorted(reading.found().tolist()) == [d for d, v in zip(docs, values, strict=True) if v > 0]
 
 
+def test_reading_finds_only_the_documents_a_later_read_adds_more_than_0_to() -> None:
+    # Read after another list, a value that underflowed to 0 raises no sum: its document, 0 before, is not
+    # found; one the first list raised is found once, whatever the second adds to it.
+    for values in ([0.5, 0.0, 2.0], [0.5, 1.0, 2.0]):
+        acc = np.zeros(10, dtype=np.float32)
+        reading = bm25._Reading(acc, 2)
+        reading.read(bm25.TermSource(np.array([1, 2], dtype=np.int32), np.array([1.0, 3.0], dtype=np.float16),
+                                     1.0, 3.0))
+        docs = [2, 4, 7]
+        reading.read(bm25.TermSource(np.array(docs, dtype=np.int32), np.array(values, dtype=np.float16),
+                                     1.0, 2.0))
+        assert acc[docs].tolist() == [3.0 + values[0], *values[1:]]
+        raised = [d for d, v in zip(docs[1:], values[1:], strict=True) if v > 0]
+        assert sorted(reading.found().tolist()) == [1, 2, *raised]
+
+
 def test_pruned_top_k_lends_its_sums_back_zeroed() -> None:
     corpus = [["发展", "经济"], ["经济"], ["项目", "发展", "发展"], []] * 50
     index = SparseBM25(corpus, "plus")
