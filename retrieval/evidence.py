@@ -18,7 +18,7 @@ from operator import mul
 from retrieval.index import Index
 from retrieval.question import REFERENCE_WEIGHT, Query
 from retrieval.text.numerals import numeral_variants
-from retrieval.text.places import names_a_city, provinces_named_by
+from retrieval.text.places import names_a_city, places_named_by, provinces_named_by
 from retrieval.text.tokens import compound_parts, equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
@@ -319,8 +319,8 @@ def document_of(judged: Judged, index: Index) -> int:
 
 
 def _names_a_place(word: str) -> bool:
-    """Whether the word is a province's or a prefecture-level city's name (湖北, 湖北省, 包头)."""
-    return bool(provinces_named_by([word])) or names_a_city(word)
+    """Whether the word is a province's, a city's or a county's name (湖北, 湖北省, 包头, 包头市)."""
+    return bool(provinces_named_by([word]) or places_named_by([word])) or names_a_city(word)
 
 
 def named_documents(wanted: Wanted, index: Index, by_years: bool = True) -> dict[int, float]:

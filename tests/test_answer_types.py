@@ -71,6 +71,9 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
     ("河南今年进出口总额目标定的多少亿元", "元|美元|欧元|英镑|日元|港元"),  # the unit's last word
     ("本科录取率是多少", "%|个百分点|成"),  # a rate is a share
     ("考评频率是多少", ""),
+    ("人民币汇率是多少", ""),  # no share
+    ("全省率先建成多少个国家级创新示范区", ""),  # 率先 is no rate
+    ("劳动生产率提高了几倍", ""),  # a multiple
     ("1981年全国粮食总产量是多少万吨", "吨|斤"),
     ("企业整顿第一批先整多少家", "家|个|户|所|间"),
     ("今年办几件民生实事", ""),  # 件 counts anything
@@ -120,6 +123,8 @@ def test_a_question_asking_how_a_figure_is_computed_is_answered_by_its_formula()
     ("17号线全线开通具体是几月份", "月", "三大主题公园 X 月底前全部建成", "开通地铁17号线全线"),
     ("17号线全线具体哪天开通", "日", "定于12月30号开通", "开通地铁17号线全线和6号线南延"),
     ("一号文件哪天发布", "日", "2月3号发布", "落实中央1号文件，出台3号令"),
+    ("嫦娥六号哪天返回", "日", "6月25日返回地球", "嫦娥六号实现世界首次月背采样返回"),
+    ("2号航站楼哪天投用", "日", "定于3月5号投用", "拉萨贡嘎机场2号航站楼投入使用"),
     ("哪个月开工", "月", "力争上半年开工", "加快推进项目建设"),
 ])
 def test_which_year_month_or_day_is_said_or_not(question, unit, answered_by, not_by):

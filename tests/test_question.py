@@ -95,6 +95,7 @@ def test_referenced_position_reads_normalized_text() -> None:
     ("第三点要求是什么", None, False),  # one item, pointed at
     ("精准脱贫座谈会上总结的几条经验,第四条是啥", None, False),  # 几条 before the position asks nothing
     ("“五个突破”的第二个突破是啥?石油产能到多少了", AnswerType.QUANTITY, False),  # after it, a figure
+    ("哪一年提出了第二个百年奋斗目标", AnswerType.TIME, False),  # nothing asked after it: the whole question
     ("一个问题", None, False),
 ])
 def test_answer_type_and_list(question: str, answer_type: AnswerType | None, is_list: bool) -> None:
