@@ -123,14 +123,22 @@ def asked_unit(question: str) -> str:
     return _RATE_UNITS if _RATE_ASKED.search(question) else ""
 
 
-# What a question asks: one thing ("中央财政专项扶贫资金一年是多少亿") or more ("经营主体有多少户，进出口
-# 总额多少", "要新接入多少家餐饮，谁牵头").
-_ASKS = re.compile(r"多少|几|谁|哪|什么|啥")
+# Question words: where one stands, a question asks something ("…第二个问题是啥"), and with one only it
+# asks one thing ("中央财政专项扶贫资金一年是多少亿"), not more ("经营主体有多少户，进出口总额多少",
+# "要新接入多少家餐饮，谁牵头").
+_QUESTION_WORD = re.compile(r"多少|几|谁|哪|什么|啥")
+_QUESTION_END = re.compile(r"(?:咋|怎|如何|吗|呢|[?？])")
 
 
 def asks_one_thing(question: str) -> bool:
     """Whether the (normalized) question asks one thing: its figure is then in one sentence."""
-    return len(_ASKS.findall(question)) == 1
+    return len(_QUESTION_WORD.findall(question)) == 1
+
+
+def asks_something(text: str) -> bool:
+    """Whether a piece of a (normalized) question asks anything: a question word, 咋, 怎, 如何, or a
+    question's particle or mark ("…第四条呢?")."""
+    return _QUESTION_WORD.search(text) is not None or _QUESTION_END.search(text) is not None
 
 
 # A rate said as a bare number after its name: "首集收视率为7.07".
@@ -139,14 +147,13 @@ _RATE_SAID = re.compile(r"率(?:为|是|达到?|提高到|降至|降到)?\s*\d")
 
 def has_figure_in(text: str, units: str) -> bool:
     """Whether the (normalized) text holds a figure in one of the units (asked_unit)."""
-    if units == _RATE_UNITS and _RATE_SAID.search(text):
-        return True
     return _figure_pattern(units).search(text) is not None
 
 
 @lru_cache(maxsize=64)
 def _figure_pattern(units: str) -> re.Pattern[str]:
-    return re.compile(rf"{_FIGURE}\s*[多余]?\s*(?:{units})|{_BARE_FIGURE}")
+    rate_said = f"|{_RATE_SAID.pattern}" if units == _RATE_UNITS else ""
+    return re.compile(rf"{_FIGURE}\s*[多余]?\s*(?:{units})|{_BARE_FIGURE}{rate_said}")
 
 
 # A figure asked per unit ("每亩地多少钱", "人均可支配收入多少", "每人每月提到多少") is answered by a

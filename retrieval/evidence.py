@@ -18,7 +18,7 @@ from operator import mul
 from retrieval.index import Index
 from retrieval.question import REFERENCE_WEIGHT, Query
 from retrieval.text.numerals import numeral_variants
-from retrieval.text.places import names_a_city, places_named_by, provinces_named_by
+from retrieval.text.places import names_a_place
 from retrieval.text.tokens import compound_parts, equivalent_terms, phrase_words, related_terms
 from retrieval.text.years import RELATIVE_YEARS, YEAR, relative_words
 
@@ -318,11 +318,6 @@ def document_of(judged: Judged, index: Index) -> int:
     return int(index.document_of[judged.position])
 
 
-def _names_a_place(word: str) -> bool:
-    """Whether the word is a province's, a city's or a county's name (湖北, 湖北省, 包头, 包头市)."""
-    return bool(provinces_named_by([word]) or places_named_by([word])) or names_a_city(word)
-
-
 def named_documents(wanted: Wanted, index: Index, by_years: bool = True) -> dict[int, float]:
     """How much of the question names each document (by its title, place, speaker, kind or short
     names), as a share of the question's idf: "云南今年粮食产量目标" names the Yunnan report.
@@ -346,7 +341,7 @@ def named_documents(wanted: Wanted, index: Index, by_years: bool = True) -> dict
         # word every passage uses (发展 in a title about 经济社会发展) names little, unless it is a
         # place: 湖北 names Hubei's report fully, though the epidemic speech says 湖北 throughout.
         word = forms[0][0] if forms else ""
-        rarity = (1.0 if _names_a_place(word) else min(1.0, index.idf(word) / rare)) if named else 0.0
+        rarity = (1.0 if names_a_place(word) else min(1.0, index.idf(word) / rare)) if named else 0.0
         share = rarity * math.log(total / len(named)) / math.log(total) if named else 0.0  # each document's
         shares.append((named, share))
     listed = set().union(*(named for named, share in shares if share > 0))

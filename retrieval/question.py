@@ -18,6 +18,7 @@ from retrieval import rules
 from retrieval.answer_types import (
     AnswerType,
     asked_unit,
+    asks_something,
     asks_target,
     count_asked,
     per_unit_asked,
@@ -362,10 +363,6 @@ def _phrases(asked: str, words: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in pairs if len(p) >= 3 and p in asked and p not in words))
 
 
-# A question word: what a question asks is said where one stands.
-_ASKS = re.compile(r"多少|几|谁|哪|什么|啥|咋|怎|如何|吗|呢|[?？]")
-
-
 def _after_position(normalized: str, part: tuple[int, str] | None, steps: list[tuple[int, str]]) -> str:
     """What the question asks of the position it points at, if it points at one: "精准脱贫座谈会上
     总结的几条经验，第四条是啥" asks what the fourth says (是啥), not how many there are (几条);
@@ -373,7 +370,7 @@ def _after_position(normalized: str, part: tuple[int, str] | None, steps: list[t
     pointers = [words for _, words in steps] + ([part[1]] if part else [])
     ends = [normalized.find(words) + len(words) for words in pointers if words in normalized]
     after = normalized[max(ends):] if ends else normalized
-    return after if _ASKS.search(after) else normalized  # "哪一年提出了第二个百年奋斗目标" asks a year
+    return after if asks_something(after) else normalized  # "哪一年提出了第二个百年奋斗目标" asks a year
 
 
 def parse_question(question: str) -> Query:

@@ -214,7 +214,7 @@ def test_documents_named_are_those_and_in_the_order_a_share_per_document_gives()
 
     from retrieval.document import build_document
     from retrieval.evidence import NAME_RARITY, Wanted, named_documents
-    from retrieval.text.places import names_a_city, provinces_named_by
+    from retrieval.text.places import names_a_place
 
     def every_share(wanted: Wanted, index: Index) -> dict[int, float]:  # the plain loop, as it was
         found: dict[int, float] = {}
@@ -222,7 +222,7 @@ def test_documents_named_are_those_and_in_the_order_a_share_per_document_gives()
         rare = NAME_RARITY * math.log(len(index) + 1)
         for weight, forms, _ in wanted.naming_terms():
             named = index.documents_named_by(forms[0][0]) if weight and forms else set()
-            place = bool(provinces_named_by([forms[0][0]])) or names_a_city(forms[0][0])
+            place = names_a_place(forms[0][0])
             rarity = (1.0 if place else min(1.0, index.idf(forms[0][0]) / rare)) if named else 0.0
             share = rarity * math.log(total / len(named)) / math.log(total) if named else 0.0
             for number in named:

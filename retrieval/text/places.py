@@ -66,6 +66,11 @@ def names_a_city(word: str) -> bool:
     return any(word + suffix in _cities() for suffix in CITY_SUFFIXES)
 
 
+def names_a_place(word: str) -> bool:
+    """Whether the word is a province's, a city's or a county's name: 湖北, 湖北省, 包头, 包头市."""
+    return bool(provinces_named_by([word]) or places_named_by([word])) or names_a_city(word)
+
+
 def provinces_named_by(words: Iterable[str]) -> list[str]:
     """The words that name a province-level place, in full or short: "上海市", "上海", "西藏"."""
     provinces = _rules()[0]
