@@ -81,6 +81,9 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
     ("今年GDP增长多少", ""),
     ("基础配套今年要搞哪几块", ""),  # a list question
     ("广东运动员拿了多少块金牌", ""),  # "8金4银4铜": 块 is not said
+    ("定日地震一共倒塌了多少间房屋", "间"),  # a classifier says what is counted
+    ("免费打的HPV疫苗是几价的", "价"),
+    ("进入决赛的乐队共有几只", ""),  # 只 counts anything ("共十二队")
 ])
 def test_asked_unit(question: str, units: str) -> None:
     assert asked_unit(question) == units
@@ -161,6 +164,20 @@ def test_a_figure_asked_per_unit_is_declined_without_it():
     answer = library.ask("国家助学贷款每人每年最高额度增加了多少").answer
     assert answer is not None and "4000元" in answer.highlight
     assert parse_question("每亩地多少钱").per_unit and not parse_question("每亩地要种什么").per_unit
+
+
+def test_a_count_in_rooms_or_valences_is_declined_without_one():
+    """"倒塌了多少间房屋" is not answered by the earthquake's magnitude (6.8级), nor "几价" by the
+    vaccine's name; a count of rooms is."""
+    report = ("2025年政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "今年1月7日，日喀则定日县发生6.8级地震，我们第一时间开展救援。"
+              "为全省符合条件的初一在校女生免费接种国产HPV疫苗。\n"
+              "二、2025年工作安排\n完成受损房屋修缮1.2万间，确保群众安全过冬。\n")
+    library = _library_of("报告.txt", report)
+    assert library.ask("定日地震一共倒塌了多少间房屋").answer is None
+    assert library.ask("给初一女生免费打的HPV疫苗是几价的").answer is None
+    answer = library.ask("今年要修缮多少间受损房屋").answer
+    assert answer is not None and "1.2万间" in answer.highlight
 
 
 def test_a_count_of_cases_is_asked_in_cases():
