@@ -71,7 +71,7 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
     referenced: the documents the question names (referenced_documents)."""
     return (not answers(best, query, index) or _names_an_unknown_code(query, index)
             or _about_something_else(best, query, wanted, index)
-            or _of_another_kind(best, query, asked_of_passage(wanted, best.position, index), index)
+            or _of_another_thing(best, query, asked_of_passage(wanted, best.position, index), index)
             or _count_unlisted(query, passage)
             or _whether_unsaid(best, query, wanted, index)
             or not from_named(best, referenced, index))
@@ -255,6 +255,10 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
 # be the start of a thing's name (_said_with_a_thing): "鄂州花湖" of "鄂州花湖机场".
 PLACE_CONTEXT = 2
 
+# How often a document says a word in one passage for the word to be one of its topics
+# (_never_said_together): the 2022 report's passage on 国防和军队建设 says 国防 seven times.
+TOPIC_MENTIONS = 3
+
 # Words that specify no kind of thing: question words, 之前 / 之后, and a measure word a count
 # glues to the next word ("多少个省重点建设项目" → 个省).
 _NO_SPECIFIER = ("之", "几", "哪", "多少", "什么")
@@ -273,6 +277,13 @@ def _said_with_a_thing(place: str, question: str, passage: str) -> bool:
         if len(named) == len(place) + PLACE_CONTEXT and named in passage:
             return True
     return False
+
+
+def _of_another_thing(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether a quantity is asked of a thing the answer's passage does not name, its figure being
+    another thing's (wanted: as asked of the answer's passage)."""
+    return (_of_another_kind(best, query, wanted, index)
+            or _never_said_together(best, query, wanted, index))
 
 
 def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
@@ -302,6 +313,36 @@ def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -
             if at > 0 and any(before[-1:] == form[-1] and not set(form[:-1]) & set(before)
                               for form, _ in forms):
                 return True
+    return False
+
+
+def _never_said_together(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether a quantity is asked of a thing named by two words ("国防预算", "国防支出") that the
+    answer's document never says together: the 2022 report speaks of 国防 in a passage of its
+    own and of 预算 and 支出 in others, so "2022年报告国防预算增长多少" is not answered by "…调入预算
+    稳定调节基金等，支出规模比去年扩大2万亿元以上", which lacks 国防. The first word is one the
+    passage lacks, rare in the library (as _specifies), and a topic of the document (said at least
+    TOPIC_MENTIONS times in one passage, so not a word said in passing); the second is in the
+    answer's sentence; no passage of the document holds both."""
+    if query.answer_type is not AnswerType.QUANTITY:
+        return False
+    entry = index.entries[best.position]
+    text, sentence = normalize(query.text), normalize(best.highlight)
+    rare = NAME_RARITY * math.log(len(index) + 1)
+    terms = query.own_terms
+    passages: list[str] | None = None
+    for n in range(len(terms) - 1):
+        first, second = terms[n], terms[n + 1]
+        weight, _, link = wanted.terms[n + 1]
+        if (weight <= 0 or link is not None or first + second not in text or second not in sentence
+                or not _specifies(first, wanted.terms[n], query, text, entry, index, rare)):
+            continue
+        if passages is None:
+            passages = [index.entries[i].matchable
+                        for i in index.passages_of(index.document_names[document_of(best, index)])]
+        if (max(passage.count(first) for passage in passages) >= TOPIC_MENTIONS
+                and not any(first in passage and second in passage for passage in passages)):
+            return True
     return False
 
 

@@ -445,6 +445,29 @@ def test_a_figure_of_another_thing_of_the_kind_asked_is_no_answer():
     assert answer is not None and "30年" in answer.highlight
 
 
+def test_a_thing_named_by_two_words_the_document_never_says_together_is_no_answer():
+    """"国防预算增长多少": the report speaks of 国防 in a passage of its own and of 预算 in another,
+    whose "调入预算稳定调节基金…支出规模扩大2万亿元" is no figure of 国防; a report that says 国防预算
+    with its figure answers, and so does a question whose words the finance passage holds."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    finance = ("一、2022年政府工作任务\n（一）提升积极的财政政策效能。调入预算稳定调节基金等，"
+               "支出规模比去年扩大2万亿元以上。今年安排中央本级支出增长3.9%。\n")
+    defence = ("（二）国防和军队建设。加强国防科技创新，深化国防和军队改革，完善国防动员体系，"
+               "强化全民国防教育。\n（三）民生。提高城乡居民收入。\n")
+    opening = "2022年政府工作报告\n各位代表：\n"
+    report = Library((build_document("2022年报告.txt", opening + finance + defence),))
+    assert report.ask("国防预算增长多少").answer is None
+    assert report.ask("国防支出增长多少").answer is None
+    answer = report.ask("中央本级支出增长多少").answer
+    assert answer is not None and "3.9%" in answer.highlight
+    said = defence.replace("完善国防动员体系", "国防预算增长7.1%，完善国防动员体系")
+    other = Library((build_document("2022年报告.txt", opening + finance + said),))
+    answer = other.ask("国防预算增长多少").answer
+    assert answer is not None and "7.1%" in answer.highlight
+
+
 def test_a_variant_of_the_word_asked_is_no_other_thing_of_its_kind(corpus_library):
     """"浙江给多大年纪的老人免费打流感疫苗": "为全省60岁以上老年人免费接种流感疫苗" ends 老年人 as 老人
     does, and shares its 老: the same thing, not another of the kind. Asked of the corpus's documents."""
