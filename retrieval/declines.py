@@ -286,6 +286,14 @@ def _of_another_thing(best: Judged, query: Query, wanted: Wanted, index: Index) 
             or _never_said_together(best, query, wanted, index))
 
 
+def _written_together(first: str, second: str, terms: tuple[str, ...], text: str) -> bool:
+    """Whether the (normalized) question writes one word right before another, or within words
+    it is cut into: 国防 before 预算 in "国防费预算" (国防费), 旅游 before 收入 in "旅游总收入" (总收入)."""
+    return (first + second in text
+            or any(term.startswith(first) and term + second in text for term in terms)
+            or any(term.endswith(second) and first + term in text for term in terms))
+
+
 def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
     """Whether a quantity asked of one thing of a kind ("个税起征点") is given, in the answer's
     sentence, of another of that kind ("增值税起征点": another word ending in 税 right before
@@ -331,10 +339,12 @@ def _never_said_together(best: Judged, query: Query, wanted: Wanted, index: Inde
     rare = NAME_RARITY * math.log(len(index) + 1)
     terms = query.own_terms
     passages: list[str] | None = None
-    for n in range(len(terms) - 1):
-        first, second = terms[n], terms[n + 1]
-        weight, _, link = wanted.terms[n + 1]
-        if (weight <= 0 or link is not None or first + second not in text or second not in sentence
+    pairs = ((n, k) for n in range(len(terms)) for k in range(n + 1, min(n + 3, len(terms))))
+    for n, k in pairs:
+        first, second = terms[n], terms[k]
+        weight, _, link = wanted.terms[k]
+        if (weight <= 0 or link is not None or second not in sentence
+                or not _written_together(first, second, terms, text)
                 or not _specifies(first, wanted.terms[n], query, text, entry, index, rare)):
             continue
         if passages is None:

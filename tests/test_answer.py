@@ -460,12 +460,26 @@ def test_a_thing_named_by_two_words_the_document_never_says_together_is_no_answe
     report = Library((build_document("2022年报告.txt", opening + finance + defence),))
     assert report.ask("国防预算增长多少").answer is None
     assert report.ask("国防支出增长多少").answer is None
+    assert report.ask("国防费预算比上年增长多少").answer is None  # 国防 within 国防费
     answer = report.ask("中央本级支出增长多少").answer
     assert answer is not None and "3.9%" in answer.highlight
     said = defence.replace("完善国防动员体系", "国防预算增长7.1%，完善国防动员体系")
     other = Library((build_document("2022年报告.txt", opening + finance + said),))
     answer = other.ask("国防预算增长多少").answer
     assert answer is not None and "7.1%" in answer.highlight
+
+
+@pytest.mark.parametrize(("first", "second", "question", "together"), [
+    ("国防", "预算", "2022年国防费预算比上年增长多少", True),  # within 国防费
+    ("旅游", "收入", "今年旅游总收入目标是多少", True),  # within 总收入
+    ("贫困户", "因病", "建档立卡贫困户里因病、因残致贫的占比", False),  # 里 between them
+])
+def test_words_written_together_within_the_words_a_question_is_cut_into(first, second, question, together):
+    from retrieval.declines import _written_together
+    from retrieval.question import parse_question
+
+    terms = parse_question(question).own_terms
+    assert _written_together(first, second, terms, question) is together
 
 
 def test_a_variant_of_the_word_asked_is_no_other_thing_of_its_kind(corpus_library):
