@@ -4,7 +4,6 @@ headings stay on lines of their own."""
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -269,25 +268,6 @@ def test_top_paragraphs_are_the_cleaned_paragraphs_of_the_top_read_once(seed_raw
     top = seed_raw[:3000]
     assert top_paragraphs(top) == tuple(join_broken_lines(body_lines(top)))
     assert top_paragraphs(seed_raw[:3000]) is top_paragraphs(top)  # the title and the header share it
-
-
-def test_seed_cleans_in_a_few_milliseconds(seed_raw):
-    assert best_time(clean_text, seed_raw) < 0.01
-
-
-def test_a_100_kb_document_cleans_well_under_50_ms():
-    raw = "\n\n".join(corpus_text(name) for name in CORPUS_CASES)
-    raw = (raw * 2)[:100_000]
-    assert best_time(clean_text, raw) < 0.05
-
-
-def best_time(function, argument) -> float:
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        function(argument)
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 # --- The corpus -------------------------------------------------------------------------------
