@@ -73,6 +73,7 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
             or _about_something_else(best, query, wanted, index)
             or _of_another_thing(best, query, asked_of_passage(wanted, best.position, index), index)
             or _count_unlisted(query, passage)
+            or _only_the_figure_given(best, query)
             or _whether_unsaid(best, query, wanted, index)
             or not from_named(best, referenced, index))
 
@@ -284,6 +285,28 @@ def _of_another_thing(best: Judged, query: Query, wanted: Wanted, index: Index) 
     another thing's (wanted: as asked of the answer's passage)."""
     return (_of_another_kind(best, query, wanted, index)
             or _never_said_together(best, query, wanted, index))
+
+
+# A figure a question states ("高校毕业生超1000万，其中研究生有多少"): digits with their order of
+# magnitude; not a code (5G, PM2.5, M2, "1·22", 12345热线: five digits or more without 万/亿) nor a date.
+_STATED = re.compile(r"(?<![0-9a-z.·])\d+(?:\.\d+)?[万亿千百]*(?![0-9a-z.·年月日号\-+])")
+_CODE_DIGITS = 5
+
+
+def _only_the_figure_given(best: Judged, query: Query) -> bool:
+    """Whether a question asking a quantity states a figure and the answer's sentence holds that
+    figure and no other: "2022年高校毕业生超1000万，其中研究生有多少" is not answered by
+    "今年高校毕业生超过1000万人，要加强就业创业指导…", which says the total the question starts from."""
+    if query.answer_type is not AnswerType.QUANTITY:
+        return False
+    sentence = normalize(best.highlight)
+    stated = [figure for figure in _STATED.findall(normalize(query.text))
+              if figure in sentence and not (figure.isdigit() and len(figure) >= _CODE_DIGITS)]
+    if not stated:
+        return False
+    for figure in stated:
+        sentence = sentence.replace(figure, "")
+    return not has_answer_type(sentence, AnswerType.QUANTITY)
 
 
 def _written_together(first: str, second: str, terms: tuple[str, ...], text: str) -> bool:

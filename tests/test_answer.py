@@ -469,6 +469,23 @@ def test_a_thing_named_by_two_words_the_document_never_says_together_is_no_answe
     assert answer is not None and "7.1%" in answer.highlight
 
 
+def test_a_figure_the_question_states_is_no_answer_to_the_quantity_it_asks():
+    """"高校毕业生超1000万，其中研究生有多少" starts from the total the report gives; the sentence that
+    says only that total does not answer it. One that gives another figure does ("从202元提高到209元")."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2022年政府工作报告\n各位代表：\n一、2022年政府工作任务\n"
+              "今年高校毕业生超过1000万人，要加强就业创业指导、政策支持和不断线服务。"
+              "困难残疾人生活补贴每人每月从202元提高到209元。\n二、民生\n提高城乡居民收入。\n")
+    library = Library((build_document("报告.txt", report),))
+    assert library.ask("2022年高校毕业生超1000万，其中研究生有多少").answer is None
+    answer = library.ask("今年高校毕业生有多少").answer
+    assert answer is not None and "1000万人" in answer.highlight
+    answer = library.ask("困难残疾人生活补贴每人每月从202元提到多少").answer
+    assert answer is not None and "209元" in answer.highlight
+
+
 @pytest.mark.parametrize(("first", "second", "question", "together"), [
     ("国防", "预算", "2022年国防费预算比上年增长多少", True),  # within 国防费
     ("旅游", "收入", "今年旅游总收入目标是多少", True),  # within 总收入
