@@ -74,6 +74,7 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
             or _of_another_thing(best, query, asked_of_passage(wanted, best.position, index), index)
             or _count_unlisted(query, passage)
             or _only_the_figure_given(best, query)
+            or _cumulative_for_one_year(best, query)
             or _whether_unsaid(best, query, wanted, index)
             or not from_named(best, referenced, index))
 
@@ -307,6 +308,21 @@ def _only_the_figure_given(best: Judged, query: Query) -> bool:
     for figure in stated:
         sentence = sentence.replace(figure, "")
     return not has_answer_type(sentence, AnswerType.QUANTITY)
+
+
+# A figure asked for one year ("2024年当年", "一整年", "全年"), and a running total ("累计发送旅客超4500万
+# 人次"): a sentence that gives the total and says no year's figure does not answer.
+_ONE_YEAR = re.compile(r"当年|一整年|全年|一年里|这一年|年度")
+_CUMULATIVE = re.compile(r"累计[^,;。]{0,8}?(?:\d|[一二三四五六七八九十两]+[万亿千百])")
+
+
+def _cumulative_for_one_year(best: Judged, query: Query) -> bool:
+    """Whether a quantity asked for one year is answered only by a running total: "中老铁路2024年
+    当年发送旅客多少万人次" is not answered by "中老铁路累计发送旅客超4500万人次", since it opened."""
+    if query.answer_type is not AnswerType.QUANTITY or not _ONE_YEAR.search(normalize(query.text)):
+        return False
+    sentence = normalize(best.highlight)
+    return _CUMULATIVE.search(sentence) is not None and _ONE_YEAR.search(sentence) is None
 
 
 def _written_together(first: str, second: str, terms: tuple[str, ...], text: str) -> bool:

@@ -486,6 +486,23 @@ def test_a_figure_the_question_states_is_no_answer_to_the_quantity_it_asks():
     assert answer is not None and "209元" in answer.highlight
 
 
+def test_a_running_total_is_no_answer_to_one_years_figure():
+    """"中老铁路2024年当年发送旅客多少万人次": "累计发送旅客超4500万人次" is the total since it opened;
+    asked without a year, or with a year's figure said, it answers."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2025年政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "开通中国首列跨境旅游列车，中老铁路累计发送旅客超4500万人次、货物超5000万吨。"
+              "全年接待游客10亿人次，累计增长8%。\n二、2025年工作安排\n提高城乡居民收入。\n")
+    library = Library((build_document("报告.txt", report),))
+    assert library.ask("中老铁路2024年当年发送旅客多少万人次").answer is None
+    answer = library.ask("中老铁路累计发送旅客多少万人次").answer
+    assert answer is not None and "4500万人次" in answer.highlight
+    answer = library.ask("2024年全年接待游客多少人次").answer
+    assert answer is not None and "10亿人次" in answer.highlight
+
+
 @pytest.mark.parametrize(("first", "second", "question", "together"), [
     ("国防", "预算", "2022年国防费预算比上年增长多少", True),  # within 国防费
     ("旅游", "收入", "今年旅游总收入目标是多少", True),  # within 总收入
