@@ -50,6 +50,11 @@ MAX_POSITION_DOCUMENTS = 20
 # the answer's score; at most MAX_ALSO of them are named.
 ALSO_SHARE = 0.9
 MAX_ALSO = 4
+# A passage of the year asked, answering in place of a better ranked one of another year
+# (_this_year_if_answered): it holds this share of the words the other's sentence holds, and its
+# own sentence at most this much less of the question.
+YEAR_SAME_THING = 0.7
+YEAR_SENTENCE_SLACK = 0.1
 # A passage of a document the question names ("云南…"), times the share of the question that names it.
 DOCUMENT_WEIGHT = 1.0
 # A section inside the part pointed at whose own heading holds this share of the question's
@@ -545,6 +550,8 @@ def answer(query: Query, index: Index, top_k: int,
     if declined(ranked[0], results[0], query, wanted, index, referenced):
         plain = _without_phrases_if_answered(ranked, query, wanted, index, referenced, passage)
         if plain is ranked:
+            plain = _this_year_if_answered(ranked, query, wanted, index, referenced, passage)
+        if plain is ranked:
             return NoAnswer(query.text, results)
         ranked, results = plain, tuple(passage(j) for j in plain[: max(top_k, 1)])
     asked_of_one = docs is not None or bool(named)
@@ -568,6 +575,37 @@ def _without_phrases_if_answered(ranked: list[Judged], query: Query, wanted: Wan
     if plain is ranked[0] or declined(plain, passage(plain), query, wanted, index, referenced):
         return ranked
     return [plain, *(j for j in ranked if j is not plain)]
+
+
+def _this_year_if_answered(ranked: list[Judged], query: Query, wanted: Wanted, index: Index,
+                           referenced: dict[int, float],
+                           passage: Callable[[Judged], Passage]) -> list[Judged]:
+    """The ranking with a passage of the year asked first, if the best passage is of another year
+    (and so declined) and one of the same document about the same thing answers nearly as well:
+    "河南今年整车和新能源汽车产量目标是多少" ranks last year's "汽车整车产量突破110万辆，新能源汽车产量
+    突破70万辆" first (it says 汽车产量 twice), and this year's "力争整车产量200万辆、新能源汽车140万辆"
+    answers. About the same thing: its passage holds YEAR_SAME_THING of the question's words (by
+    idf) that the declined sentence holds, and its own sentence nearly as much of the question
+    (within YEAR_SENTENCE_SLACK); a passage of this year about something else ("确保粮食产量稳定在
+    100万吨以上" for "今年旅游接待人次目标") is no answer. Else `ranked` itself."""
+    top = ranked[0]
+    if not top.other_year:
+        return ranked
+    sentence = normalize(top.highlight)
+    held = [(term, index.idf(term)) for term in query.own_terms
+            if term in sentence and not term.isdigit() and term != "年"]
+    for judged in ranked[1:]:
+        if judged.score < ALSO_SHARE * top.score:
+            break
+        if (judged.other_year or document_of(judged, index) != document_of(top, index)
+                or judged.sentence_share < top.sentence_share - YEAR_SENTENCE_SLACK):
+            continue
+        text = index.entries[judged.position].matchable
+        if sum(idf for term, idf in held if term in text) < YEAR_SAME_THING * sum(idf for _, idf in held):
+            continue
+        if not declined(judged, passage(judged), query, wanted, index, referenced):
+            return [judged, *(j for j in ranked if j is not judged)]
+    return ranked
 
 
 def _named_first(ranked: list[Judged], referenced: dict[int, float], index: Index) -> list[Judged]:

@@ -132,3 +132,20 @@ def test_the_year_naming_the_report_does_not_pick_its_part_when_another_year_is_
     assert isinstance(review, PassageAnswer) and "2.3%" in review.answer.highlight
     target = loaded.ask("2021年政府工作报告 全国GDP增长目标")
     assert isinstance(target, PassageAnswer) and "6%以上" in target.answer.highlight
+
+
+def test_this_years_target_answers_where_last_years_result_ranks_first():
+    """Henan's 2025 report: "河南今年整车和新能源汽车产量目标是多少" ranks last year's "汽车整车产量突破
+    110万辆，新能源汽车产量突破70万辆" first (it says 汽车产量 twice), which is of another year and
+    declined; this year's "力争整车产量200万辆、新能源汽车140万辆" of the same report answers. A target
+    the report does not set for this year is still declined."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "2025年河南省政府工作报告.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    library = Library((build_document(path.name, path.read_text(encoding="utf-8")),))
+    reply = library.ask("河南今年整车和新能源汽车产量目标是多少")
+    assert isinstance(reply, PassageAnswer) and "整车产量200万辆" in reply.passages[0].highlight
+    assert reply.passages[1].highlight.startswith("汽车整车产量突破110万辆")  # ranked below it now
+    assert isinstance(library.ask("河南今年旅游接待人次目标是多少"), NoAnswer)
