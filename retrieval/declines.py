@@ -83,11 +83,11 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
     """Whether the top passage answers the question, or there is no answer."""
     if best.other_year or not _holds_years_asked(best, query, index):
         return False
-    if query.unit and not has_figure_in(_read_for_unit(best, query, index), query.unit):
+    if query.unit and not has_figure_in(_where_answer_is(best, query, index), query.unit):
         return False  # "火神山医院有多少张床位": no figure in 张 in the passage
-    if query.which_time and not says_time(normalize(best.highlight), query.which_time):
+    if query.which_time and not says_time(_where_answer_is(best, query, index), query.which_time):
         return False  # "申办第十六届全国运动会，计划哪一年办": "申办第十六届全国运动会。"
-    if query.per_unit and not says_per_unit(normalize(best.highlight), query.per_unit):
+    if query.per_unit and not says_per_unit(_where_answer_is(best, query, index), query.per_unit):
         return False  # "农资补贴每亩地多少钱": "对种粮农民一次性发放200亿元补贴。"
     if query.target and reports_result(index.entries[best.position].path_text, normalize(best.highlight)):
         return False  # "县长讲话里明年GDP增长目标定了多少": last year's "国内生产总值19.5亿元,增长15.6%"
@@ -101,12 +101,13 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
             and has_answer_type(index.entries[best.position].matchable, query.answer_type))
 
 
-def _read_for_unit(best: Judged, query: Query, index: Index) -> str:
-    """Where the figure a question asks in a unit must be (normalized): in the answer's sentence,
-    if the question asks one thing ("2018年脱贫座谈会讲话里中央财政专项扶贫资金一年是多少亿" is not
-    answered by "…年均增长22.7%" in a passage that gives other figures in 亿); else anywhere in its
-    passage: the figures of a list, of an item pointed at or of a question asking two things are
-    often in different sentences."""
+def _where_answer_is(best: Judged, query: Query, index: Index) -> str:
+    """Where the answer of the kind asked (a figure in a unit, a time, a figure per unit) must be
+    (normalized): in the answer's sentence, if the question asks one thing ("2018年脱贫座谈会讲话里
+    中央财政专项扶贫资金一年是多少亿" is not answered by "…年均增长22.7%" in a passage that gives
+    other figures in 亿); else anywhere in its passage: the figures of a list, of an item pointed at
+    ("第三个问题的第六点，把哪一年定成了什么年": its sentence is the heading "第六，加强作风建设。", the
+    year comes after) or of a question asking two things are often in different sentences."""
     if query.is_list or query.position or query.part is not None or not asks_one_thing(normalize(query.text)):
         return index.entries[best.position].matchable
     return normalize(best.highlight)

@@ -35,3 +35,17 @@ def test_a_part_named_only_by_its_number_is_quoted():
     answer = library.ask("第二个问题讲的是什么").answer
     assert answer.section == ("第二个问题：清醒把握打赢脱贫攻坚战的困难挑战",)
     assert library.ask("第三个问题有哪些要求").answer.section[0].startswith("第三个问题")
+
+
+def test_a_time_asked_of_an_item_pointed_at_is_read_in_its_passage():
+    """"第三个问题的第六点，把哪一年定成了什么年": the item's best sentence is its heading "第六，加强作风
+    建设。"; the year it names comes after, in the passage. An item that names no year is declined."""
+    speech = ("关于脱贫攻坚的讲话\n第一个问题：深刻认识脱贫攻坚取得的决定性进展\n"
+              "五年来，农村贫困人口大幅减少。\n"
+              "第二个问题：清醒把握打赢脱贫攻坚战的困难挑战\n深度贫困地区脱贫难度大。\n"
+              "第三个问题：全面打好脱贫攻坚战\n第五，加强组织领导。要压实责任。\n"
+              "第六，加强作风建设。党中央决定，把2018年作为脱贫攻坚作风建设年。\n")
+    library = Library((build_document("speech.txt", speech),))
+    answer = library.ask("第三个问题的第六点，把哪一年定成了什么年").answer
+    assert answer is not None and "2018年作为脱贫攻坚作风建设年" in answer.text
+    assert library.ask("第三个问题的第五点，把哪一年定成了什么年").answer is None
