@@ -47,3 +47,17 @@ def test_a_question_by_abbreviation_is_answered_where_it_is_spelled_out(question
     """Not by the sentence that only names it ("落实“四早”要求"), which says nothing of what it is."""
     answer = Library((build_document("讲话.txt", SPEECH),)).ask(question).answer
     assert answer is not None and "早发现、早报告、早隔离、早治疗" in answer.highlight
+
+
+def test_the_count_asked_after_which_is_no_word_the_document_misses():
+    """"防控要求里的“四早”指哪四个", asked of the speech alone: it never says 四个, which asks which
+    ones (the count listed) and is no word a sentence must hold."""
+    from pathlib import Path
+
+    path = (Path(__file__).resolve().parents[2] / "shared" / "corpus"
+            / "speech_2020_xi_epidemic_and_economy_deployment_meeting.txt")
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    library = Library((build_document(path.name, path.read_text(encoding="utf-8")),))
+    answer = library.ask("防控要求里的“四早”指哪四个").answer
+    assert answer is not None and "早发现、早报告、早隔离、早治疗" in answer.highlight
