@@ -49,3 +49,18 @@ def test_a_time_asked_of_an_item_pointed_at_is_read_in_its_passage():
     answer = library.ask("第三个问题的第六点，把哪一年定成了什么年").answer
     assert answer is not None and "2018年作为脱贫攻坚作风建设年" in answer.text
     assert library.ask("第三个问题的第五点，把哪一年定成了什么年").answer is None
+
+
+def test_a_figure_asked_of_an_item_pointed_at_is_highlighted_not_its_heading():
+    """"十个方面里第五个，今年城中村和老旧小区各改造多少个" asks a figure of the fifth item: the sentence
+    giving it is marked, not the item's heading; "第五个是啥" still marks the heading."""
+    report = ("2025年政府工作报告\n各位代表：\n一、2024年工作回顾\n经济稳中向好。\n二、2025年重点工作\n"
+              + "".join(f"（{n}）第{n}方面的工作。做好第{n}方面的事情。\n" for n in "一二三四")
+              + "（五）更大力度推动新型城镇化。深入实施城市更新行动，"
+              "今年改造城中村300个、老旧小区2000个。加快县城建设。\n"
+              + "".join(f"（{n}）第{n}方面的工作。做好第{n}方面的事情。\n" for n in "六七八九十"))
+    library = Library((build_document("报告.txt", report),))
+    answer = library.ask("十个方面重点工作里第五个，今年城中村和老旧小区各改造多少个").answer
+    assert answer is not None and "改造城中村300个" in answer.highlight
+    answer = library.ask("十个方面重点工作里第五个是啥").answer
+    assert answer is not None and answer.highlight.startswith("（五）更大力度推动新型城镇化")
