@@ -152,7 +152,7 @@ class PassageJudged:
             # It opens the part pointed at ("第三部分第六点是啥"): that part's heading says what it
             # is ("第六，不失时机抓好春季农业生产。"), not the sentence holding most of its words;
             # unless the question asks a kind of answer of it that the best sentence holds ("十个方面
-            #里第五个，今年城中村和老旧小区各改造多少个": "…今年改造城中村300个、老旧小区2000个").
+            # 里第五个，今年城中村和老旧小区各改造多少个": "…今年改造城中村300个、老旧小区2000个").
             heading = _heading_sentence(entry, self.judged.part_depth, self.at_heading)
             sentence = replace(sentence, text=heading or sentence.text)
         if not index.documents[entry.chunk.doc].sections:

@@ -268,6 +268,22 @@ _REVIEW = re.compile(r"^(?!.*(?:目标|任务|安排|部署|重点工作)).*(?:�
 _TARGET_SAID = re.compile(r"目标|预期|力争|计划|确保")
 
 
+# A result asked ("二〇二二年全国GDP最后实际增长了多少", "最终完成了多少"), and a sentence that gives only
+# a target ("今年发展主要预期目标是：国内生产总值增长5.5%左右"), which does not answer it.
+_RESULT_ASKED = re.compile(r"实际|最终|最后.{0,3}(?:增长|完成|达到)")
+_TARGET_STATED = re.compile(r"预期目标|目标是|目标为|左右")
+
+
+def asks_result(question: str) -> bool:
+    """Whether the (normalized) question asks what was achieved, not what was planned."""
+    return _RESULT_ASKED.search(question) is not None and not asks_target(question)
+
+
+def states_target(sentence: str) -> bool:
+    """Whether the (normalized) sentence states a target."""
+    return _TARGET_STATED.search(sentence) is not None
+
+
 def asks_target(question: str) -> bool:
     """Whether the (normalized) question asks for a target or plan."""
     return _TARGET_ASKED.search(question) is not None

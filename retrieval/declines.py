@@ -17,12 +17,14 @@ from dataclasses import dataclass, replace
 from retrieval.answer_types import (
     AnswerType,
     asks_one_thing,
+    asks_result,
     count_unlisted,
     has_answer_type,
     has_figure_in,
     reports_result,
     says_per_unit,
     says_time,
+    states_target,
 )
 from retrieval.evidence import (
     NAME_RARITY,
@@ -91,6 +93,9 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
         return False  # "农资补贴每亩地多少钱": "对种粮农民一次性发放200亿元补贴。"
     if query.target and reports_result(index.entries[best.position].path_text, normalize(best.highlight)):
         return False  # "县长讲话里明年GDP增长目标定了多少": last year's "国内生产总值19.5亿元,增长15.6%"
+    if (asks_result(normalize(query.text)) and states_target(normalize(best.highlight))
+            and not reports_result(index.entries[best.position].path_text, normalize(best.highlight))):
+        return False  # "二〇二二年全国GDP最后实际增长了多少": "今年…预期目标是：国内生产总值增长5.5%左右"
     if best.sentence_share < MIN_SENTENCE_SHARE:
         return query.is_list and best.coverage >= MIN_LIST_COVERAGE
     if best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE:

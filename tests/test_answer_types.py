@@ -237,3 +237,23 @@ def test_a_yes_no_question_is_answered_only_by_a_sentence_saying_its_clause():
     assert library.ask("汽车以旧换新，外省牌照的车能不能参加？").answer is None
     answer = library.ask("3岁以下婴幼儿照护费用能不能抵个税").answer
     assert answer is not None and "专项附加扣除" in answer.highlight
+
+
+def test_a_result_asked_is_not_answered_by_a_target():
+    """"二〇二二年全国GDP最后实际增长了多少" asks what was achieved; the 2022 report gives only the target
+    "国内生产总值增长5.5%左右". The target asked, or last year's result asked, is answered."""
+    from retrieval.answer_types import asks_result, states_target
+
+    assert asks_result("2022年gdp最后实际增长了多少") and asks_result("最终完成了多少")
+    assert not asks_result("今年gdp增长目标是多少") and not asks_result("最后一部分讲了啥")
+    assert states_target("今年发展主要预期目标是:国内生产总值增长5.5%左右;")
+    report = ("2022年政府工作报告\n各位代表：\n一、2021年工作回顾\n"
+              "国内生产总值增长8.1%，经济发展保持全球领先。\n"
+              "二、2022年经济社会发展总体要求\n今年发展主要预期目标是：国内生产总值增长5.5%左右；"
+              "城镇新增就业1100万人以上。\n")
+    library = _library_of("报告.txt", report)
+    assert library.ask("二〇二二年全国GDP最后实际增长了多少").answer is None
+    answer = library.ask("2022年GDP增长目标是多少").answer
+    assert answer is not None and "5.5%左右" in answer.highlight
+    answer = library.ask("2021年GDP实际增长了多少").answer
+    assert answer is not None and "8.1%" in answer.highlight
