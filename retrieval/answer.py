@@ -62,7 +62,7 @@ DOCUMENT_WEIGHT = 1.0
 NAMED_SECTION_SHARE = 0.5
 # A sentence holding the kind of answer asked for wins the highlight over one that holds a little
 # more of the question.
-TYPE_BONUS = 0.1
+TYPE_BONUS = 0.15
 # A passage holding the question's phrases (Query.phrases: "发展水平") as written, times the share of
 # them it holds: words said together in the question are a phrase, not words anywhere apart.
 PHRASE_WEIGHT = 0.5

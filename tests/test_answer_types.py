@@ -257,3 +257,15 @@ def test_a_result_asked_is_not_answered_by_a_target():
     assert answer is not None and "5.5%左右" in answer.highlight
     answer = library.ask("2021年GDP实际增长了多少").answer
     assert answer is not None and "8.1%" in answer.highlight
+
+
+def test_a_sentence_with_the_figure_asked_is_marked_over_one_with_a_little_more_of_the_question():
+    """The 2022 report alone: "2022年留抵退税规模多大" marks "预计全年退税减税约2.5万亿元，其中留抵退税约
+    1.5万亿元…", not "…今年对留抵税额提前实行大规模退税。", which holds 规模 and no figure."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gov_report_2022_national.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    answer = _library_of(path.name, path.read_text(encoding="utf-8")).ask("2022年留抵退税规模多大").answer
+    assert answer is not None and "其中留抵退税约1.5万亿元" in answer.highlight
