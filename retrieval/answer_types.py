@@ -284,6 +284,34 @@ def states_target(sentence: str) -> bool:
     return _TARGET_STATED.search(sentence) is not None
 
 
+# A figure a question states ("高校毕业生超1000万，其中研究生有多少"): digits with their order of
+# magnitude; not a code (5G, PM2.5, M2, "1·22", 12345热线: five digits or more without 万/亿) nor a date.
+_STATED = re.compile(r"(?<![0-9a-z.·])\d+(?:\.\d+)?[万亿千百]*(?![0-9a-z.·年月日号\-+])")
+_CODE_DIGITS = 5
+
+
+def stated_figures(question: str) -> list[str]:
+    """The figures the (normalized) question states: "高校毕业生超1000万,其中研究生有多少" → ["1000万"]."""
+    return [figure for figure in _STATED.findall(question)
+            if not (figure.isdigit() and len(figure) >= _CODE_DIGITS)]
+
+
+# A figure asked for one year ("2024年当年", "一整年", "全年"), and a running total ("累计发送旅客超4500万
+# 人次"): a sentence that gives the total and says no year's figure does not answer.
+_ONE_YEAR = re.compile(r"当年|一整年|全年|一年里|这一年|年度")
+_CUMULATIVE = re.compile(r"累计[^,;。]{0,8}?(?:\d|[一二三四五六七八九十两]+[万亿千百])")
+
+
+def asks_one_year(question: str) -> bool:
+    """Whether the (normalized) question asks a figure for one year."""
+    return _ONE_YEAR.search(question) is not None
+
+
+def gives_running_total(sentence: str) -> bool:
+    """Whether the (normalized) sentence gives a running total (累计…) and no year's figure."""
+    return _CUMULATIVE.search(sentence) is not None and _ONE_YEAR.search(sentence) is None
+
+
 def asks_target(question: str) -> bool:
     """Whether the (normalized) question asks for a target or plan."""
     return _TARGET_ASKED.search(question) is not None

@@ -17,13 +17,16 @@ from dataclasses import dataclass, replace
 from retrieval.answer_types import (
     AnswerType,
     asks_one_thing,
+    asks_one_year,
     asks_result,
     count_unlisted,
+    gives_running_total,
     has_answer_type,
     has_figure_in,
     reports_result,
     says_per_unit,
     says_time,
+    stated_figures,
     states_target,
 )
 from retrieval.evidence import (
@@ -294,12 +297,6 @@ def _of_another_thing(best: Judged, query: Query, wanted: Wanted, index: Index) 
             or _never_said_together(best, query, wanted, index))
 
 
-# A figure a question states ("高校毕业生超1000万，其中研究生有多少"): digits with their order of
-# magnitude; not a code (5G, PM2.5, M2, "1·22", 12345热线: five digits or more without 万/亿) nor a date.
-_STATED = re.compile(r"(?<![0-9a-z.·])\d+(?:\.\d+)?[万亿千百]*(?![0-9a-z.·年月日号\-+])")
-_CODE_DIGITS = 5
-
-
 def _only_the_figure_given(best: Judged, query: Query) -> bool:
     """Whether a question asking a quantity states a figure and the answer's sentence holds that
     figure and no other: "2022年高校毕业生超1000万，其中研究生有多少" is not answered by
@@ -307,8 +304,7 @@ def _only_the_figure_given(best: Judged, query: Query) -> bool:
     if query.answer_type is not AnswerType.QUANTITY:
         return False
     sentence = normalize(best.highlight)
-    stated = [figure for figure in _STATED.findall(normalize(query.text))
-              if figure in sentence and not (figure.isdigit() and len(figure) >= _CODE_DIGITS)]
+    stated = [figure for figure in stated_figures(normalize(query.text)) if figure in sentence]
     if not stated:
         return False
     for figure in stated:
@@ -316,19 +312,11 @@ def _only_the_figure_given(best: Judged, query: Query) -> bool:
     return not has_answer_type(sentence, AnswerType.QUANTITY)
 
 
-# A figure asked for one year ("2024年当年", "一整年", "全年"), and a running total ("累计发送旅客超4500万
-# 人次"): a sentence that gives the total and says no year's figure does not answer.
-_ONE_YEAR = re.compile(r"当年|一整年|全年|一年里|这一年|年度")
-_CUMULATIVE = re.compile(r"累计[^,;。]{0,8}?(?:\d|[一二三四五六七八九十两]+[万亿千百])")
-
-
 def _cumulative_for_one_year(best: Judged, query: Query) -> bool:
     """Whether a quantity asked for one year is answered only by a running total: "中老铁路2024年
     当年发送旅客多少万人次" is not answered by "中老铁路累计发送旅客超4500万人次", since it opened."""
-    if query.answer_type is not AnswerType.QUANTITY or not _ONE_YEAR.search(normalize(query.text)):
-        return False
-    sentence = normalize(best.highlight)
-    return _CUMULATIVE.search(sentence) is not None and _ONE_YEAR.search(sentence) is None
+    return (query.answer_type is AnswerType.QUANTITY and asks_one_year(normalize(query.text))
+            and gives_running_total(normalize(best.highlight)))
 
 
 def _written_together(first: str, second: str, terms: tuple[str, ...], text: str) -> bool:

@@ -107,13 +107,13 @@ class Wanted:
         naming_only |= query.compared_years
         terms = tuple((weight, forms, None if term in naming_only else link)
                       for (weight, forms, link), term in zip(terms, query.own_terms, strict=True))
-        # "助学贷款额度" is cut into 贷款额度 and its pieces 贷款, 额度, and also 款额, 贷款额, which
-        # straddle them: those are no words of it, and count for nothing.
         # The count a question asks the items of ("指哪四个") is its question word: looked for where the
         # documents say it ("做好以下四项工作"), but no word the question misses where none does.
         terms = tuple((0.0, forms, link) if term in query.count and not index.seen(term)
                       else (weight, forms, link)
                       for (weight, forms, link), term in zip(terms, query.own_terms, strict=True))
+        # "助学贷款额度" is cut into 贷款额度 and its pieces 贷款, 额度, and also 款额, 贷款额, which
+        # straddle them: those are no words of it, and count for nothing.
         compounds, straddling = compound_parts(query.own_terms)
         terms = tuple((0.0, forms, link) if n in straddling else (weight, forms, link)
                       for n, (weight, forms, link) in enumerate(terms))
