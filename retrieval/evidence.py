@@ -128,19 +128,31 @@ class Wanted:
 
     def credits(self, text: str, year: int | None) -> tuple[float, ...]:
         """For each question word, the credit its best form found in normalized text earns."""
-        forms, links = self._looked_for
+        return tuple(self.credit_list(text, self._looked_for[0], self.year_needles(year)))
+
+    def credit_list(self, text: str, forms: tuple[tuple[int, str, float], ...],
+                    needles: tuple[tuple[int, tuple[str, ...]], ...]) -> list[float]:
+        """credits(text, year) as a list, looking only for `forms` of _looked_for's (all of them, or
+        those a text the given text is a piece of holds: forms_in), needles: year_needles(year)."""
         found = [0.0] * len(self.terms)
         for n, form, credit in forms:
             if credit > found[n] and form in text:
                 found[n] = credit
-        if year:
-            for n, link in links:
-                if link.found(text, year):
-                    found[n] = 1.0
+        for n, words in needles:
+            if any(word in text for word in words):
+                found[n] = 1.0
         for n, pieces in self.parts:
             if found[n] < 1.0 and all(found[i] > 0 for i in pieces):
                 found[n] = max(found[n], min(found[i] for i in pieces))
-        return tuple(found)
+        return found
+
+    def year_needles(self, year: int | None) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """Per word with a year link, what a text of a document of that year holds when it holds the
+        word (YearLink.found: any of them); () for a document without a year."""
+        links = self._looked_for[1]
+        if not year or not links:
+            return ()
+        return tuple((n, link.needles(year)) for n, link in links)
 
     @cached_property
     def _looked_for(self) -> tuple[tuple[tuple[int, str, float], ...], tuple[tuple[int, YearLink], ...]]:
@@ -184,7 +196,19 @@ class Wanted:
     def found_in(self, credits: tuple[float, ...]) -> Wanted:
         """Only the words with credit (the rest count as absent): less to look for in sentences."""
         kept = tuple(t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True))
-        return Wanted(kept, self.total, self.naming, self.compounds, self.parts)
+        held = Wanted(kept, self.total, self.naming, self.compounds, self.parts)
+        # The same weights, and the forms and links of the words kept, taken from this question's
+        # rather than worked out again: a dozen candidates a question are judged, each holding some.
+        forms, links = self._looked_for
+        cached = held.__dict__
+        cached["weights"] = self.weights
+        cached["_looked_for"] = (tuple(form for form in forms if credits[form[0]] > 0),
+                                 tuple(link for link in links if credits[link[0]] > 0))
+        return held
+
+    def forms_in(self, text: str) -> tuple[tuple[int, str, float], ...]:
+        """The forms (as _looked_for's) that the normalized text holds: those its pieces can hold."""
+        return tuple(form for form in self._looked_for[0] if form[1] in text)
 
 
 def searched_as_spelled_out(query: Query, index: Index) -> Query:
@@ -254,9 +278,13 @@ class YearLink:
     absolute: int | None = None
 
     def found(self, text: str, year: int) -> bool:
+        return any(word in text for word in self.needles(year))
+
+    def needles(self, year: int) -> tuple[str, ...]:
+        """What a text of a document of that year holds, any of them, when it holds the year."""
         if self.offset is not None:
-            return str(year + self.offset) in text
-        return self.absolute is not None and any(word in text for word in relative_words(self.absolute, year))
+            return (str(year + self.offset),)
+        return tuple(relative_words(self.absolute, year)) if self.absolute is not None else ()
 
 
 def _year_link(term: str) -> YearLink | None:
