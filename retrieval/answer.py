@@ -247,8 +247,7 @@ class PassageJudged:
             # Ranked as read alone, quoted and judged as read under its first sentence.
             sentence = best_sentence(entry, self.held, query.answer_type, opening, unheaded=True)
             share = _with_part(sentence.share, self.pointed, self.in_part, self.held.total)
-        return replace(self.judged, highlight=sentence.text, sentence_share=share, typed=sentence.typed,
-                       score=value)
+        return self.judged.finished(sentence.text, share, sentence.typed, value)
 
     def best_possible(self, query: Query) -> tuple[float, bool] | None:
         """The best sentence it could have, as (sentence_share, typed): one holding, in full,
@@ -291,7 +290,6 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
     document is at the position asked, which may then be an item the passage lists inline; point:
     the opening sentence of the paragraph the position asked is (_point_candidates)."""
     entry = index.entries[position]
-    years = query.years_meant(entry.year)
     in_passage = wanted.credits(entry.matchable, entry.year)
     if resolved:
         in_part = at_position is not None
@@ -318,12 +316,18 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
         highlight="",
         sentence_share=0.0,
         typed=False,
-        other_year=bool(years and entry.path_years and not years & entry.path_years),
+        other_year=bool(entry.path_years) and _of_other_years(query, entry),
         part_depth=at_position.level if at_position else len(query.position) if point else (
             entry.path_numbers.index(query.part) + 1 if in_part and query.part and not inline else 0),
         part_heading_here=at_position is not None or named_within or bool(inline)
         or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
     ), wanted.found_in(in_passage), pointed, in_part, at_position.heading if at_position else (inline or ""))
+
+
+def _of_other_years(query: Query, entry: Entry) -> bool:
+    """Whether the years the question means, if any, are none of those the passage's heading path names."""
+    years = query.years_meant(entry.year)
+    return bool(years) and not years & entry.path_years
 
 
 def _inline_item(entry: Entry, query: Query) -> str | None:
