@@ -255,9 +255,9 @@ class PassageJudged:
         rank_score_with them is at least that of finish() (the score only grows with the
         sentence's share and type, and so do its floating-point sums); None if the question's
         words do not all weigh ≥ 0 (no such bound)."""
-        if any(weight < 0 for weight, _, _ in self.held.terms):
+        if min(self.held.weights, default=0.0) < 0:
             return None
-        share = self.held.share(tuple(1.0 if forms or link else 0.0 for _, forms, link in self.held.terms))
+        share = self.held.share(tuple([1.0 if forms or link else 0.0 for _, forms, link in self.held.terms]))
         return _with_part(share, self.pointed, self.in_part, self.held.total), query.answer_type is not None
 
 
@@ -594,8 +594,15 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
     section = entry.chunk.section
     quotes_section = _quotes_section(query)
     if quotes_section:
-        expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk,
-                                lambda heading: wanted.share_found(normalize(heading), None), highlight,
+        matched: dict[str, float] = {}  # list_passage asks of some headings twice
+
+        def heading_match(heading: str) -> float:
+            share = matched.get(heading)
+            if share is None:
+                share = matched[heading] = wanted.share_found(normalize(heading), None)
+            return share
+
+        expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk, heading_match, highlight,
                                 part_asked=judged.part_depth > 0)
         if expanded:
             path, text, outline, section = expanded.path, expanded.text, expanded.outline, expanded.section

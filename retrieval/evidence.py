@@ -213,15 +213,9 @@ class Wanted:
 
     def found_in(self, credits: tuple[float, ...]) -> Wanted:
         """Only the words with credit (the rest count as absent): less to look for in sentences."""
-        kept = tuple(t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True))
+        kept = tuple([t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True)])
         held = Wanted(kept, self.total, self.naming, self.compounds, self.parts)
-        # The same weights, and the forms and links of the words kept, taken from this question's
-        # rather than worked out again: a dozen candidates a question are judged, each holding some.
-        forms, links = self._looked_for
-        cached = held.__dict__
-        cached["weights"] = self.weights
-        cached["_looked_for"] = (tuple(form for form in forms if credits[form[0]] > 0),
-                                 tuple(link for link in links if credits[link[0]] > 0))
+        held.__dict__["weights"] = self.weights  # the same: not worked out again for each candidate
         return held
 
     def forms_in(self, text: str) -> tuple[tuple[int, str, float], ...]:
