@@ -13,10 +13,12 @@ documents would say it (Wanted) and a judged candidate (Judged) are in retrieval
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice
+from operator import mul
 
 import numpy as np
 
@@ -89,9 +91,26 @@ def best_sentence(entry: Entry, wanted: Wanted, answer_type: AnswerType | None,
     and is read under its first sentence, which names what it is about as a heading would:
     "沼鹿（学名：…），又名泽鹿，是原住于印度及尼泊尔的鹿。" for the sentences on its habits.
     """
-    sentences = [s for s in entry.sentences if not (opening and s[1] and s[1] in opening)]
-    lead = sentences[0][1] if unheaded and sentences else ""
-    return _best_of(sentences, f"{entry.path_text}\n{lead}", entry.year, wanted, answer_type)
+    if entry.unmatched:
+        sentences = [s for s in entry.sentences if not (opening and s[1] and s[1] in opening)]
+        lead = sentences[0][1] if unheaded and sentences else ""
+        return _best_of(sentences, f"{entry.path_text}\n{lead}", entry.year, wanted, answer_type)
+    # Every normalized sentence is a piece of the normalized passage (none was kept whole:
+    # Entry.unmatched): (verbatim, normalized, its start and end in the normalized passage).
+    text, matchable, spans = entry.chunk.text, entry.matchable, memoryview(entry.spans).cast("I")
+    kept, ordered, last = [], True, 0
+    for i in range(0, len(spans), 4):
+        start, end = spans[i + 2], spans[i + 3]
+        normalized = matchable[start:end]
+        if not (opening and normalized and normalized in opening):
+            kept.append((text[spans[i]:spans[i + 1]], normalized, start, end))
+            ordered, last = ordered and start >= last, end
+    lead = kept[0][1] if unheaded and kept else ""
+    path_text = f"{entry.path_text}\n{lead}"
+    if not ordered:
+        return _best_of([(v, n) for v, n, _, _ in kept], path_text, entry.year, wanted, answer_type,
+                        wanted.forms_in(matchable))
+    return _best_in_passage(kept, matchable, path_text, entry.year, wanted, answer_type)
 
 
 @lru_cache(maxsize=1024)
@@ -101,20 +120,96 @@ def opening_text(title: str, header: tuple[str, ...]) -> str:
 
 
 def _best_of(sentences: Iterable[tuple[str, str]], path_text: str, year: int | None, wanted: Wanted,
-             answer_type: AnswerType | None) -> Sentence:
-    """best_sentence over (verbatim, normalized) sentences read under a normalized heading path."""
-    in_path = wanted.credits(path_text, year)
+             answer_type: AnswerType | None,
+             forms: tuple[tuple[int, str, float], ...] | None = None) -> Sentence:
+    """best_sentence over (verbatim, normalized) sentences read under a normalized heading path.
+    forms: the only forms of the question's words the path and sentences can hold (Wanted.forms_in).
+
+    Wanted.credits and Wanted.share for each sentence, worked out inline (the same sums in the
+    same order): this loop reads every sentence of every candidate finished."""
+    if forms is None:
+        forms = wanted._looked_for[0]
+    credit_list, needles = wanted.credit_list, wanted.year_needles(year)
+    weights, total = wanted.weights, wanted.total
+    in_path = credit_list(path_text, forms, needles)
     best, best_key = None, (-1.0, -1.0)
     for sentence, normalized in sentences:
-        own = wanted.credits(normalized, year)
-        typed = has_answer_type(normalized, answer_type)
-        if not any(own) and best is not None and not typed:
+        own = credit_list(normalized, forms, needles)
+        typed = answer_type is not None and has_answer_type(normalized, answer_type)
+        if best is not None and not typed and not any(own):
             continue  # holds nothing of the question: cannot beat the sentence already found
-        share, own_share = wanted.share(tuple(map(max, in_path, own))), wanted.share(own)
+        if total:
+            share = sum(map(mul, weights, map(max, in_path, own))) / total
+            own_share = sum(map(mul, weights, own)) / total
+        else:
+            share = own_share = 0.0
         key = (round(share + TYPE_BONUS * typed, 9), round(own_share, 9))
         if key > best_key:
             best, best_key = Sentence(sentence, share, own_share, typed), key
     return best or Sentence("", 0.0, 0.0, False)
+
+
+def _best_in_passage(sentences: list[tuple[str, str, int, int]], matchable: str, path_text: str,
+                     year: int | None, wanted: Wanted, answer_type: AnswerType | None) -> Sentence:
+    """_best_of over sentences that are pieces of the normalized passage `matchable` (verbatim,
+    normalized, its start and end there), in order, none overlapping the next; path_text holds only
+    pieces of it too. The same sentence, shares and type, with less work: each form of the question
+    the passage holds is found once in it and credited to the sentence each place it is found is in,
+    where _best_of looks for every form in every sentence (most sentences hold none; their shares
+    are worked out once)."""
+    forms = wanted.forms_in(matchable)
+    needles, parts, size = wanted.year_needles(year), wanted.parts, len(wanted.terms)
+    starts = [start for _, _, start, _ in sentences]
+    held: dict[int, list[float]] = {}  # by sentence: the credits of the forms it holds
+    for n, form, credit in forms:
+        at = matchable.find(form)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            if k >= 0 and at + len(form) <= sentences[k][3]:
+                own = held.get(k)
+                if own is None:
+                    own = held[k] = [0.0] * size
+                if credit > own[n]:
+                    own[n] = credit
+            at = matchable.find(form, at + 1)
+    weights, total = wanted.weights, wanted.total
+    in_path = wanted.credit_list(path_text, forms, needles)
+    none = [0.0] * size
+    unheld: tuple[float, float] | None = None  # (share, own_share) of a sentence holding nothing
+    best, best_key = None, (-1.0, -1.0)
+    for k, (sentence, normalized, _, _) in enumerate(sentences):
+        own = held.get(k)
+        if needles:  # as Wanted.credit_list: forms, then year links, then compounds' parts
+            for n, words in needles:
+                if any(word in normalized for word in words):
+                    if own is None:
+                        own = held[k] = [0.0] * size
+                    own[n] = 1.0
+        if own is not None:
+            for n, pieces in parts:
+                if own[n] < 1.0 and all(own[i] > 0 for i in pieces):
+                    own[n] = max(own[n], min(own[i] for i in pieces))
+        typed = answer_type is not None and has_answer_type(normalized, answer_type)
+        if own is None or not any(own):
+            if best is not None and not typed:
+                continue  # holds nothing of the question: cannot beat the sentence already found
+            if unheld is None:
+                unheld = _shares(weights, total, in_path, none)
+            share, own_share = unheld
+        else:
+            share, own_share = _shares(weights, total, in_path, own)
+        key = (round(share + TYPE_BONUS * typed, 9), round(own_share, 9))
+        if key > best_key:
+            best, best_key = Sentence(sentence, share, own_share, typed), key
+    return best or Sentence("", 0.0, 0.0, False)
+
+
+def _shares(weights: tuple[float, ...], total: float, in_path: list[float],
+            own: list[float]) -> tuple[float, float]:
+    """Wanted.share of a sentence's credits read under its heading path, and alone."""
+    if not total:
+        return 0.0, 0.0
+    return sum(map(mul, weights, map(max, in_path, own))) / total, sum(map(mul, weights, own)) / total
 
 
 def judge(query: Query, wanted: Wanted, position: int, bm25: float, index: Index,
@@ -159,8 +254,7 @@ class PassageJudged:
             # Ranked as read alone, quoted and judged as read under its first sentence.
             sentence = best_sentence(entry, self.held, query.answer_type, opening, unheaded=True)
             share = _with_part(sentence.share, self.pointed, self.in_part, self.held.total)
-        return replace(self.judged, highlight=sentence.text, sentence_share=share, typed=sentence.typed,
-                       score=value)
+        return self.judged.finished(sentence.text, share, sentence.typed, value)
 
     def best_possible(self, query: Query) -> tuple[float, bool] | None:
         """The best sentence it could have, as (sentence_share, typed): one holding, in full,
@@ -168,9 +262,9 @@ class PassageJudged:
         rank_score_with them is at least that of finish() (the score only grows with the
         sentence's share and type, and so do its floating-point sums); None if the question's
         words do not all weigh ≥ 0 (no such bound)."""
-        if any(weight < 0 for weight, _, _ in self.held.terms):
+        if min(self.held.weights, default=0.0) < 0:
             return None
-        share = self.held.share(tuple(1.0 if forms or link else 0.0 for _, forms, link in self.held.terms))
+        share = self.held.share(tuple([1.0 if forms or link else 0.0 for _, forms, link in self.held.terms]))
         return _with_part(share, self.pointed, self.in_part, self.held.total), query.answer_type is not None
 
 
@@ -203,7 +297,6 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
     document is at the position asked, which may then be an item the passage lists inline; point:
     the opening sentence of the paragraph the position asked is (_point_candidates)."""
     entry = index.entries[position]
-    years = query.years_meant(entry.year)
     in_passage = wanted.credits(entry.matchable, entry.year)
     if resolved:
         in_part = at_position is not None
@@ -230,12 +323,18 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
         highlight="",
         sentence_share=0.0,
         typed=False,
-        other_year=bool(years and entry.path_years and not years & entry.path_years),
+        other_year=bool(entry.path_years) and _of_other_years(query, entry),
         part_depth=at_position.level if at_position else len(query.position) if point else (
             entry.path_numbers.index(query.part) + 1 if in_part and query.part and not inline else 0),
         part_heading_here=at_position is not None or named_within or bool(inline)
         or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
     ), wanted.found_in(in_passage), pointed, in_part, at_position.heading if at_position else (inline or ""))
+
+
+def _of_other_years(query: Query, entry: Entry) -> bool:
+    """Whether the years the question means, if any, are none of those the passage's heading path names."""
+    years = query.years_meant(entry.year)
+    return bool(years) and not years & entry.path_years
 
 
 def _inline_item(entry: Entry, query: Query) -> str | None:
@@ -502,8 +601,15 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
     section = entry.chunk.section
     quotes_section = _quotes_section(query)
     if quotes_section:
-        expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk,
-                                lambda heading: wanted.share_found(normalize(heading), None), highlight,
+        matched: dict[str, float] = {}  # list_passage asks of some headings twice
+
+        def heading_match(heading: str) -> float:
+            share = matched.get(heading)
+            if share is None:
+                share = matched[heading] = wanted.share_found(normalize(heading), None)
+            return share
+
+        expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk, heading_match, highlight,
                                 part_asked=judged.part_depth > 0)
         if expanded:
             path, text, outline, section = expanded.path, expanded.text, expanded.outline, expanded.section

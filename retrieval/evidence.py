@@ -53,6 +53,12 @@ class Judged:
     part_heading_here: bool = False  # and the passage opens with that heading
     score: float = 0.0  # rank_score against the best BM25 among the candidates, set by rank()
 
+    def finished(self, highlight: str, sentence_share: float, typed: bool, score: float) -> Judged:
+        """The candidate with its best sentence and score: replace() of those fields, without its
+        look at every field (a dozen candidates a question)."""
+        return Judged(self.position, self.bm25, self.coverage, self.heading, highlight, sentence_share, typed,
+                      self.other_year, self.part_depth, self.part_heading_here, score)
+
     def rank_score(self, best_bm25: float) -> float:
         return self.rank_score_with(best_bm25, self.sentence_share, self.typed)
 
@@ -133,19 +139,31 @@ class Wanted:
 
     def credits(self, text: str, year: int | None) -> tuple[float, ...]:
         """For each question word, the credit its best form found in normalized text earns."""
-        forms, links = self._looked_for
+        return tuple(self.credit_list(text, self._looked_for[0], self.year_needles(year)))
+
+    def credit_list(self, text: str, forms: tuple[tuple[int, str, float], ...],
+                    needles: tuple[tuple[int, tuple[str, ...]], ...]) -> list[float]:
+        """credits(text, year) as a list, looking only for `forms` of _looked_for's (all of them, or
+        those a text the given text is a piece of holds: forms_in), needles: year_needles(year)."""
         found = [0.0] * len(self.terms)
         for n, form, credit in forms:
             if credit > found[n] and form in text:
                 found[n] = credit
-        if year:
-            for n, link in links:
-                if link.found(text, year):
-                    found[n] = 1.0
+        for n, words in needles:
+            if any(word in text for word in words):
+                found[n] = 1.0
         for n, pieces in self.parts:
             if found[n] < 1.0 and all(found[i] > 0 for i in pieces):
                 found[n] = max(found[n], min(found[i] for i in pieces))
-        return tuple(found)
+        return found
+
+    def year_needles(self, year: int | None) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """Per word with a year link, what a text of a document of that year holds when it holds the
+        word (YearLink.found: any of them); () for a document without a year."""
+        links = self._looked_for[1]
+        if not year or not links:
+            return ()
+        return tuple((n, link.needles(year)) for n, link in links)
 
     @cached_property
     def _looked_for(self) -> tuple[tuple[tuple[int, str, float], ...], tuple[tuple[int, YearLink], ...]]:
@@ -173,12 +191,24 @@ class Wanted:
         """The question as asked of one document: words that only name that document ("云南" of
         the Yunnan report, which says 全省) are not looked for in its passages. Years are kept:
         they also pick the part of a document (二、2022 年的重点工作)."""
-        if not named or not any(_names(forms, link, named) for _, forms, link in self.terms):
+        if not named or named.isdisjoint(self._name_words):
             return self  # most passages: nothing to leave out, and nothing to build
         kept = tuple((0.0, forms, link) if _names(forms, link, named) else (weight, forms, link)
                      for weight, forms, link in self.terms)
         total = sum(weight for weight, _, _ in kept)
         return replace(self, terms=kept, total=total) if total else self
+
+    @cached_property
+    def _name_words(self) -> tuple[str, ...]:
+        """The first form of each word that within() leaves out where it names the document (_names)."""
+        return tuple(forms[0][0] for _, forms, link in self.terms if link is None and forms)
+
+    @cached_property
+    def _said_otherwise(self) -> tuple[tuple[int, str], ...]:
+        """(place, word) of each word with related forms at less than full credit: a document that
+        never uses the word says it in those forms (as_document_says)."""
+        return tuple((n, forms[0][0]) for n, (_, forms, _) in enumerate(self.terms)
+                     if len(forms) > 1 and any(credit < 1.0 for _, credit in forms))
 
     def only(self, kept: tuple[bool, ...]) -> Wanted:
         """The question with only the words kept (the rest count as absent), if any has weight."""
@@ -188,8 +218,14 @@ class Wanted:
 
     def found_in(self, credits: tuple[float, ...]) -> Wanted:
         """Only the words with credit (the rest count as absent): less to look for in sentences."""
-        kept = tuple(t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True))
-        return Wanted(kept, self.total, self.naming, self.compounds, self.parts)
+        kept = tuple([t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True)])
+        held = Wanted(kept, self.total, self.naming, self.compounds, self.parts)
+        held.__dict__["weights"] = self.weights  # the same: not worked out again for each candidate
+        return held
+
+    def forms_in(self, text: str) -> tuple[tuple[int, str, float], ...]:
+        """The forms (as _looked_for's) that the normalized text holds: those its pieces can hold."""
+        return tuple(form for form in self._looked_for[0] if form[1] in text)
 
 
 def searched_as_spelled_out(query: Query, index: Index) -> Query:
@@ -213,18 +249,14 @@ def as_document_says(wanted: Wanted, document: int, index: Index) -> Wanted:
     words in full. "GDP" in a report that says 地区生产总值 though another report of the library
     writes GDP (which is why GDP counted as a word of the documents, its related words at half);
     a compound it never writes is found as its parts ("贷款额度": 贷款…额度)."""
-    terms, changed = [], False
-    for weight, forms, link in wanted.terms:
-        if len(forms) > 1 and any(credit < 1.0 for _, credit in forms):
-            using = index.documents_using(forms[0][0])
-            if using is not None and document not in using:
-                forms, changed = tuple((form, 1.0) for form, _ in forms), True
-        terms.append((weight, forms, link))
+    unused = {n for n, word in wanted._said_otherwise if _unused(word, document, index)}
+    terms = tuple((weight, tuple((form, 1.0) for form, _ in forms) if n in unused else forms, link)
+                  for n, (weight, forms, link) in enumerate(wanted.terms)) if unused else wanted.terms
     parts = tuple((n, pieces) for n, pieces in wanted.compounds
                   if wanted.terms[n][1] and _unused(wanted.terms[n][1][0][0], document, index))
     if parts != wanted.parts:
-        return replace(wanted, terms=tuple(terms), parts=parts)
-    return replace(wanted, terms=tuple(terms)) if changed else wanted
+        return replace(wanted, terms=terms, parts=parts)
+    return replace(wanted, terms=terms) if unused else wanted
 
 
 def _unused(term: str, document: int, index: Index) -> bool:
@@ -259,9 +291,13 @@ class YearLink:
     absolute: int | None = None
 
     def found(self, text: str, year: int) -> bool:
+        return any(word in text for word in self.needles(year))
+
+    def needles(self, year: int) -> tuple[str, ...]:
+        """What a text of a document of that year holds, any of them, when it holds the year."""
         if self.offset is not None:
-            return str(year + self.offset) in text
-        return self.absolute is not None and any(word in text for word in relative_words(self.absolute, year))
+            return (str(year + self.offset),)
+        return tuple(relative_words(self.absolute, year)) if self.absolute is not None else ()
 
 
 def _year_link(term: str) -> YearLink | None:
@@ -353,10 +389,16 @@ def named_documents(wanted: Wanted, index: Index, by_years: bool = True) -> dict
     found: dict[int, float] = {}
     for named, share in shares:
         if share > 0:
+            if not found:  # 0.0 + share is share: the first word's documents at once (hundreds for a year)
+                found = dict.fromkeys(named, share)
+                continue
+            get = found.get
             for number in named:
-                found[number] = found.get(number, 0.0) + share
+                found[number] = get(number, 0.0) + share
         elif len(found) < len(listed):  # adds nothing (x + 0.0 == x), but may name a listed one first
             for number in named:
                 if number in listed and number not in found:
                     found[number] = 0.0
+    if found and min(found.values()) > 0.0 and max(found.values()) <= 1.0:
+        return found  # what the comprehension below would make of it
     return {number: min(share, 1.0) for number, share in found.items() if share > 0}

@@ -144,7 +144,10 @@ class Library:
         if not any(ch.isalnum() for ch in question):
             return NoAnswer(question)
         # "22年的报告" means the 2022 report when one is loaded; the reply still shows the question as asked.
-        query = dataclasses.replace(parse_question(expand_short_years(question, self._years)), text=question)
+        expanded = expand_short_years(question, self._years)
+        query = parse_question(expanded)  # its text is the question as asked unless a year was written out
+        if expanded != question:
+            query = dataclasses.replace(query, text=question)
         # A question that only filters the commitments ("今年的量化指标有哪些") is answered by
         # them: no one passage holds them all. A topic's targets ("对城市建设有哪些规划指标要求")
         # are best quoted in their passage, the sentence marked.

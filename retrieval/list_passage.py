@@ -15,11 +15,19 @@ sees all seven items rather than the first two in full; 全文 shows the rest.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from retrieval.models import Chunk, Document, Section
-from retrieval.text.sentences import sentence_spans
+from retrieval.text.sentences import (
+    FULL_STOPS,
+    LINE_BREAK,
+    LONG_SENTENCE,
+    SEMICOLONS,
+    ends_at,
+    sentence_spans,
+    split_at,
+)
 
 LIST_LIMIT = 1500  # most non-space characters quoted for a list answer
 ELISION = "……"  # on a line of its own in an excerpt, where text is left out
@@ -43,13 +51,29 @@ def _children(document: Document, section: Section) -> list[Section]:
     return list(document.children(section.id))
 
 
+# sentence_spans' separators (retrieval/text/sentences.py), for _sentence_ends.
+_SENTENCE_END = re.compile(f"{ends_at(FULL_STOPS)}|{LINE_BREAK}")
+_CLAUSE_END = re.compile(ends_at(SEMICOLONS))
+
+
+def _sentence_ends(text: str) -> Iterator[int]:
+    """The end of each of sentence_spans(text), in order, found as they are read: _cut stops at
+    the first past its limit, often early in a part of a report of 20,000 characters."""
+    for start, end in split_at(text, _SENTENCE_END):
+        if end - start > LONG_SENTENCE:
+            for _, clause_end in split_at(text, _CLAUSE_END, start, end):
+                yield clause_end
+        else:
+            yield end
+
+
 def _cut(document: Document, start: int, end: int, limit: int = LIST_LIMIT) -> int:
     """The end of the last whole sentence of text[start:end] within `limit` visible characters."""
     text = document.text[start:end]
     if _visible_length(text) <= limit:
         return end
     best, counted, visible = start, 0, 0
-    for _, sentence_end in sentence_spans(text):
+    for sentence_end in _sentence_ends(text):
         visible += _visible_length(text[counted:sentence_end])
         counted = sentence_end
         if visible > limit:
