@@ -293,8 +293,23 @@ def _said_with_a_thing(place: str, question: str, passage: str) -> bool:
 def _of_another_thing(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
     """Whether a quantity is asked of a thing the answer's passage does not name, its figure being
     another thing's (wanted: as asked of the answer's passage)."""
-    return (_of_another_kind(best, query, wanted, index)
-            or _never_said_together(best, query, wanted, index))
+    if query.answer_type is not AnswerType.QUANTITY:
+        return False
+    read = _Read(index.entries[best.position], normalize(query.text), normalize(best.highlight),
+                 NAME_RARITY * math.log(len(index) + 1))
+    return (_of_another_kind(read, query, wanted, index)
+            or _never_said_together(read, document_of(best, index), query, wanted, index))
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What both checks of _of_another_thing read: the answer's passage, the question and the
+    answer's sentence (normalized), and the idf a rare word of the library has."""
+
+    entry: Entry
+    question: str
+    sentence: str
+    rare: float
 
 
 def _only_the_figure_given(best: Judged, query: Query) -> bool:
@@ -327,18 +342,14 @@ def _written_together(first: str, second: str, terms: tuple[str, ...], text: str
             or any(term.endswith(second) and first + term in text for term in terms))
 
 
-def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+def _of_another_kind(read: _Read, query: Query, wanted: Wanted, index: Index) -> bool:
     """Whether a quantity asked of one thing of a kind ("个税起征点") is given, in the answer's
     sentence, of another of that kind ("增值税起征点": another word ending in 税 right before
     起征点), and the passage never names the one asked (个税, nor 个人所得税). The thing (起征点) and
     the word that specifies it are rare words of the library, written together in the question;
     the one before it in the sentence shares its last character (the kind: 税) and no other
     ("第二轮土地承包" is the 农村土地承包 asked, "老年人免费接种" the 老人免费 asked)."""
-    if query.answer_type is not AnswerType.QUANTITY:
-        return False
-    entry = index.entries[best.position]
-    text, sentence = normalize(query.text), normalize(best.highlight)
-    rare = NAME_RARITY * math.log(len(index) + 1)
+    entry, text, sentence, rare = read.entry, read.question, read.sentence, read.rare
     terms = query.own_terms
     for n, specifier in enumerate(terms):
         if not _specifies(specifier, wanted.terms[n], query, text, entry, index, rare):
@@ -357,7 +368,7 @@ def _of_another_kind(best: Judged, query: Query, wanted: Wanted, index: Index) -
     return False
 
 
-def _never_said_together(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+def _never_said_together(read: _Read, document: int, query: Query, wanted: Wanted, index: Index) -> bool:
     """Whether a quantity is asked of a thing named by two words ("国防预算", "国防支出") that the
     answer's document never says together: the 2022 report speaks of 国防 in a passage of its
     own and of 预算 and 支出 in others, so "2022年报告国防预算增长多少" is not answered by "…调入预算
@@ -365,11 +376,7 @@ def _never_said_together(best: Judged, query: Query, wanted: Wanted, index: Inde
     passage lacks, rare in the library (as _specifies), and a topic of the document (said at least
     TOPIC_MENTIONS times in one passage, so not a word said in passing); the second is in the
     answer's sentence; no passage of the document holds both."""
-    if query.answer_type is not AnswerType.QUANTITY:
-        return False
-    entry = index.entries[best.position]
-    text, sentence = normalize(query.text), normalize(best.highlight)
-    rare = NAME_RARITY * math.log(len(index) + 1)
+    entry, text, sentence, rare = read.entry, read.question, read.sentence, read.rare
     terms = query.own_terms
     passages: list[str] | None = None
     pairs = ((n, k) for n in range(len(terms)) for k in range(n + 1, min(n + 3, len(terms))))
@@ -381,10 +388,10 @@ def _never_said_together(best: Judged, query: Query, wanted: Wanted, index: Inde
                 or not _specifies(first, wanted.terms[n], query, text, entry, index, rare)):
             continue
         if passages is None:
-            passages = [index.entries[i].matchable
-                        for i in index.passages_of(index.document_names[document_of(best, index)])]
-        if (max(passage.count(first) for passage in passages) >= TOPIC_MENTIONS
-                and not any(first in passage and second in passage for passage in passages)):
+            passages = [index.entries[i].matchable for i in index.passages_of(index.document_names[document])]
+        holding = [passage for passage in passages if first in passage]
+        if (max((passage.count(first) for passage in holding), default=0) >= TOPIC_MENTIONS
+                and not any(second in passage for passage in holding)):
             return True
     return False
 
