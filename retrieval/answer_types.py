@@ -296,6 +296,23 @@ def stated_figures(question: str) -> list[str]:
             if not (figure.isdigit() and len(figure) >= _CODE_DIGITS)]
 
 
+# The figure itself asked ("xx区2021年生产总值具体是多少亿", "到底是多少"), and a sentence whose figures
+# the text masks ("全年实现生产总值 X 亿元;…增长 X%"): a masked figure is no figure given. Without
+# 具体 or 到底 the masked sentence is still the answer ("全年多渠道融资多少": "…融资 X 余亿元").
+_EXACT_ASKED = re.compile(r"具体|到底|究竟|确切|准确|精确")
+_MASKED = re.compile(rf"(?<![0-9a-z])x(?![0-9a-z])\s*(?:余|多)?\s*{_UNIT}?")
+
+
+def asks_exact_figure(question: str) -> bool:
+    """Whether the (normalized) question insists on the figure itself."""
+    return _EXACT_ASKED.search(question) is not None
+
+
+def gives_only_masked_figures(sentence: str) -> bool:
+    """Whether the (normalized) sentence's only figures are masked as "x" (its dates left out)."""
+    return _MASKED.search(sentence) is not None and not _holds_quantity(_MASKED.sub("", sentence))
+
+
 # A figure asked for one year ("2024年当年", "一整年", "全年"), and a running total ("累计发送旅客超4500万
 # 人次"): a sentence that gives the total and says no year's figure does not answer.
 _ONE_YEAR = re.compile(r"当年|一整年|全年|一年里|这一年|年度")

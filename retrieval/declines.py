@@ -16,10 +16,12 @@ from dataclasses import dataclass, replace
 
 from retrieval.answer_types import (
     AnswerType,
+    asks_exact_figure,
     asks_one_thing,
     asks_one_year,
     asks_result,
     count_unlisted,
+    gives_only_masked_figures,
     gives_running_total,
     has_answer_type,
     has_figure_in,
@@ -80,6 +82,7 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
             or _count_unlisted(query, passage)
             or _only_the_figure_given(best, query)
             or _cumulative_for_one_year(best, query)
+            or _only_masked_figures(best, query)
             or _whether_unsaid(best, query, wanted, index)
             or not from_named(best, referenced, index))
 
@@ -332,6 +335,14 @@ def _cumulative_for_one_year(best: Judged, query: Query) -> bool:
     当年发送旅客多少万人次" is not answered by "中老铁路累计发送旅客超4500万人次", since it opened."""
     return (query.answer_type is AnswerType.QUANTITY and asks_one_year(normalize(query.text))
             and gives_running_total(normalize(best.highlight)))
+
+
+def _only_masked_figures(best: Judged, query: Query) -> bool:
+    """Whether a question insisting on a figure ("xx区2021年生产总值具体是多少亿") is answered by a
+    sentence whose figures are all masked ("全年实现生产总值 X 亿元;…增长 X%"), as scraped speeches
+    publish them: it gives no figure."""
+    return (query.answer_type is AnswerType.QUANTITY and asks_exact_figure(normalize(query.text))
+            and gives_only_masked_figures(normalize(best.highlight)))
 
 
 def _written_together(first: str, second: str, terms: tuple[str, ...], text: str) -> bool:

@@ -503,6 +503,26 @@ def test_a_running_total_is_no_answer_to_one_years_figure():
     assert answer is not None and "10亿人次" in answer.highlight
 
 
+def test_a_masked_figure_is_no_answer_to_a_question_asking_the_figure_itself():
+    """Scraped speeches publish figures as "X": "xx区2021年生产总值具体是多少亿" asks the figure itself
+    and "全年实现生产总值 X 亿元" does not give it; asked plainly, the masked sentence is the answer
+    (the seed's questions quote "全年多渠道融资 X 余亿元"), and a figure given answers either way."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    speech = ("xx区经济工作会议讲话\n一、2021 年工作回顾\n"
+              "2021 年,xx 区全年实现生产总值 X 亿元;实现财政总收入 X 亿元,增长 X%。"
+              "全年多渠道融资 12 亿元,建设资金矛盾得到化解。\n二、2022 年的重点工作\n"
+              "三大主题公园 X 月底前全部建成。\n")
+    library = Library((build_document("讲话.txt", speech),))
+    assert library.ask("xx区2021年生产总值具体是多少亿").answer is None
+    assert library.ask("xx区2021年GDP到底是多少亿？").answer is None
+    answer = library.ask("xx区2021年生产总值是多少亿").answer
+    assert answer is not None and "生产总值 X 亿元" in answer.highlight
+    answer = library.ask("全年多渠道融资具体是多少亿").answer
+    assert answer is not None and "12 亿元" in answer.highlight
+
+
 @pytest.mark.parametrize(("first", "second", "question", "together"), [
     ("国防", "预算", "2022年国防费预算比上年增长多少", True),  # within 国防费
     ("旅游", "收入", "今年旅游总收入目标是多少", True),  # within 总收入
