@@ -345,6 +345,26 @@ _WHETHER = re.compile(r"能不能|可不可以|能否|可以不|会不会|有没
 _CLAUSE_MARKS = ",，;；。?？"
 
 
+# A question that restates what a document says and then asks one thing of it: "湖北报告提到李德仁
+# 院士获国家最高科学技术奖，奖金是多少" (the last clause asks, the first only restates; asks_something
+# tells them apart). Not one whose last clause asks several things ("银龄人才计划今年引进留用3600名，
+# 各类别分别多少").
+_SEVERAL = re.compile(r"分别|各(?:是|有|要|自|占|为|项|部分|类)")
+
+
+def last_clause(question: str) -> tuple[str, str]:
+    """The (normalized) question before its last clause, and that clause: "李德仁院士获国家最高科学
+    技术奖,奖金是多少" → ("李德仁院士获国家最高科学技术奖,", "奖金是多少"); ("", question) if one clause."""
+    text = question.rstrip(_CLAUSE_MARKS)
+    start = max(text.rfind(mark) for mark in _CLAUSE_MARKS) + 1
+    return text[:start], text[start:]
+
+
+def asks_several(clause: str) -> bool:
+    """Whether the (normalized) clause asks several things at once (各是多少, 分别)."""
+    return _SEVERAL.search(clause) is not None
+
+
 def whether_clause(question: str) -> str:
     """The clause of the (normalized, separators typed) question that asks whether, or "":
     "河南汽车以旧换新,外省牌照的车能不能参加" → "外省牌照的车能不能参加"."""

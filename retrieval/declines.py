@@ -20,11 +20,14 @@ from retrieval.answer_types import (
     asks_one_thing,
     asks_one_year,
     asks_result,
+    asks_several,
+    asks_something,
     count_unlisted,
     gives_only_masked_figures,
     gives_running_total,
     has_answer_type,
     has_figure_in,
+    last_clause,
     reports_result,
     says_per_unit,
     says_time,
@@ -83,6 +86,7 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
             or _only_the_figure_given(best, query)
             or _cumulative_for_one_year(best, query)
             or _only_masked_figures(best, query)
+            or _asked_clause_unsaid(best, query, wanted, index)
             or _whether_unsaid(best, query, wanted, index)
             or not from_named(best, referenced, index))
 
@@ -343,6 +347,29 @@ def _only_masked_figures(best: Judged, query: Query) -> bool:
     publish them: it gives no figure."""
     return (query.answer_type is AnswerType.QUANTITY and asks_exact_figure(normalize(query.text))
             and gives_only_masked_figures(normalize(best.highlight)))
+
+
+def _asked_clause_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether a question that first restates what a document says and then asks a figure or a
+    time of it ("湖北报告提到李德仁院士获国家最高科学技术奖，奖金是多少") finds none of the words only
+    its last clause says (奖金) in the answer's passage: the passage matched the restatement and
+    says nothing of what is asked. Not what else a question asks: that is often said in other
+    words (CMRC: "这种庙宇被称为什么"). Not a list, an item pointed at, nor a question whose first
+    clauses ask too ("12345热线升级哪个单位牵头，啥时候要弄完") or whose last asks several things."""
+    if query.is_list or query.position or query.part is not None or query.answer_type is None:
+        return False
+    premise, clause = last_clause(normalize(query.text))
+    if not premise or asks_something(premise) or asks_several(clause):
+        return False
+    asked = asked_of_passage(wanted, best.position, index)
+    own = zip(query.own_terms, query.own_weights, asked.terms, strict=True)
+    kept = tuple(term in clause and term not in premise and len(term) > 1 and weight >= 1.0 and link is None
+                 for term, weight, (_, _, link) in own)
+    new = asked.only(kept)
+    if new is asked:
+        return False  # the last clause says nothing new, or everything
+    entry = index.entries[best.position]
+    return new.share_found(entry.matchable, entry.year) == 0
 
 
 def _written_together(first: str, second: str, terms: tuple[str, ...], text: str) -> bool:

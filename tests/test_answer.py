@@ -523,6 +523,26 @@ def test_a_masked_figure_is_no_answer_to_a_question_asking_the_figure_itself():
     assert answer is not None and "12 亿元" in answer.highlight
 
 
+def test_a_figure_asked_of_what_the_question_restates_must_be_said_of():
+    """"湖北报告提到李德仁院士获国家最高科学技术奖，奖金是多少" restates the report and asks what it
+    does not say (奖金): the passage matched the restatement. Asked of what the passage does say,
+    or with a first clause that asks too, it answers."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "李德仁院士获国家最高科学技术奖，全省研发投入增长12%。"
+              "“胖东来”频频出圈，全省接待游客突破10亿人次。\n二、2025年重点任务\n"
+              "设立科技创新基金，规模100亿元。\n")
+    library = Library((build_document("报告.txt", report),))
+    assert library.ask("湖北报告提到李德仁院士获国家最高科学技术奖，奖金是多少").answer is None
+    assert library.ask("河南报告说胖东来出圈了，那胖东来去年营业额到底多少？").answer is None
+    answer = library.ask("湖北报告提到李德仁院士获国家最高科学技术奖，研发投入增长多少").answer
+    assert answer is not None and "12%" in answer.highlight
+    answer = library.ask("要设立科技创新基金，规模多少").answer
+    assert answer is not None and "100亿元" in answer.highlight
+
+
 @pytest.mark.parametrize(("first", "second", "question", "together"), [
     ("国防", "预算", "2022年国防费预算比上年增长多少", True),  # within 国防费
     ("旅游", "收入", "今年旅游总收入目标是多少", True),  # within 总收入
