@@ -161,6 +161,17 @@ def test_who_and_the_copula_before_a_question_word_are_cut(question: str, terms:
     assert parse_question(question).own_terms == terms
 
 
+@pytest.mark.parametrize(("question", "terms"), [
+    ("半年分值由哪几块构成，各占多少", ("半年", "分值", "各")),
+    ("考评指标里一网通办占多少分", ("考评", "指标", "里", "网通", "一网通", "办", "分")),
+    ("全市由各区县组成", ("全市", "由", "各", "区县", "组成")),  # a statement: no question word after 由
+])
+def test_the_parts_and_share_asked_are_question_words(question: str, terms: tuple[str, ...]) -> None:
+    """"由哪几块构成" and "占多少" say what is asked (the parts, a share), not what it is about: the
+    formula "半年考评分值=日常监测（60%）+实地调研（20%）…" writes none of 由, 块, 构成 or 占."""
+    assert parse_question(question).own_terms == terms
+
+
 def test_spaces_typed_between_chinese_keywords_separate_them() -> None:
     """"河南固投 社零 目标": without the spaces jieba cuts 固投社 and 零."""
     query = parse_question("河南固投 社零 目标")
