@@ -543,6 +543,19 @@ def test_a_figure_asked_of_what_the_question_restates_must_be_said_of():
     assert answer is not None and "100亿元" in answer.highlight
 
 
+def test_a_whole_years_figure_is_asked_as_quanian_and_written_as_niandu():
+    """"全年的考评分怎么算出来": the notice writes the year's score as 年度考评分值 (related_terms.txt:
+    全年 年度), not the half-year's formula that shares 考评 and 分."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    notice = ("包头市数字政府建设考评办法\n一、考评方式\n考评每半年进行一次。"
+              "半年考评分值=日常监测（60%）+实地调研（20%）+民意调查（20%）。\n二、考评结果\n"
+              "年度考评分值=（上半年考评分值+下半年考评分值）÷2。考评结果报市委、市政府。\n")
+    answer = Library((build_document("办法.txt", notice),)).ask("全年的考评分怎么算出来").answer
+    assert answer is not None and "年度考评分值" in answer.highlight
+
+
 @pytest.mark.parametrize(("first", "second", "question", "together"), [
     ("国防", "预算", "2022年国防费预算比上年增长多少", True),  # within 国防费
     ("旅游", "收入", "今年旅游总收入目标是多少", True),  # within 总收入
