@@ -22,7 +22,7 @@ from operator import mul
 
 import numpy as np
 
-from retrieval.answer_types import AnswerType, has_answer_type
+from retrieval.answer_types import AnswerType, has_answer_type, reports_result
 from retrieval.declines import answers, declined, from_named, referenced_documents
 from retrieval.evidence import (
     Judged,
@@ -57,6 +57,10 @@ MAX_ALSO = 4
 # own sentence at most this much less of the question.
 YEAR_SAME_THING = 0.7
 YEAR_SENTENCE_SLACK = 0.1
+# A target asked where the best passage reports last year's result: a plan's passage answering in
+# its place may rank this much lower ("西藏 粮食 目标": the plan's "确保粮食产量稳定在100万吨以上" scores
+# 0.74 of the review's "粮食产量突破110万吨"). On every set 0.5, 0.6 and 0.7 answer the same; 0.9 as before.
+TARGET_SCORE_SHARE = 0.7
 # A passage of a document the question names ("云南…"), times the share of the question that names it.
 DOCUMENT_WEIGHT = 1.0
 # A section inside the part pointed at whose own heading holds this share of the question's
@@ -689,7 +693,8 @@ def _this_year_if_answered(ranked: list[Judged], query: Query, wanted: Wanted, i
                            referenced: dict[int, float],
                            passage: Callable[[Judged], Passage]) -> list[Judged]:
     """The ranking with a passage of the year asked first, if the best passage is of another year
-    (and so declined) and one of the same document about the same thing answers nearly as well:
+    or reports a result where a target is asked ("西藏 粮食 目标": "粮食产量突破110万吨" in the review;
+    so declined), and one of the same document about the same thing answers nearly as well:
     "河南今年整车和新能源汽车产量目标是多少" ranks last year's "汽车整车产量突破110万辆，新能源汽车产量
     突破70万辆" first (it says 汽车产量 twice), and this year's "力争整车产量200万辆、新能源汽车140万辆"
     answers. About the same thing: its passage holds YEAR_SAME_THING of the question's words (by
@@ -697,13 +702,17 @@ def _this_year_if_answered(ranked: list[Judged], query: Query, wanted: Wanted, i
     (within YEAR_SENTENCE_SLACK); a passage of this year about something else ("确保粮食产量稳定在
     100万吨以上" for "今年旅游接待人次目标") is no answer. Else `ranked` itself."""
     top = ranked[0]
-    if not top.other_year:
+    if not top.other_year and not query.target:
         return ranked
     sentence = normalize(top.highlight)
+    result = query.target and reports_result(index.entries[top.position].path_text, sentence)
+    if not top.other_year and not result:
+        return ranked
     held = [(term, index.idf(term)) for term in query.own_terms
             if term in sentence and not term.isdigit() and term != "年"]
+    lowest = (TARGET_SCORE_SHARE if result and not top.other_year else ALSO_SHARE) * top.score
     for judged in ranked[1:]:
-        if judged.score < ALSO_SHARE * top.score:
+        if judged.score < lowest:
             break
         if (judged.other_year or document_of(judged, index) != document_of(top, index)
                 or judged.sentence_share < top.sentence_share - YEAR_SENTENCE_SLACK):

@@ -556,6 +556,25 @@ def test_a_whole_years_figure_is_asked_as_quanian_and_written_as_niandu():
     assert answer is not None and "年度考评分值" in answer.highlight
 
 
+def test_a_target_asked_is_answered_by_the_plan_when_last_years_result_ranks_first():
+    """"西藏 粮食 目标": the review's "粮食产量突破110万吨" says 粮食产量 and ranks first; it is last
+    year's result, and the plan's "确保粮食产量稳定在100万吨以上" answers. Asked for the result, the
+    review answers."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2025年西藏自治区政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "打好农牧业提质增效攻坚战，粮食产量突破110万吨，粮食播种面积稳定在280万亩，第一产业增加值增长"
+              "10%以上。全面完成年度目标任务，地区生产总值增长6.3%。\n二、2025年工作安排\n"
+              "今年经济社会发展的主要预期目标是：地区生产总值增长7%左右，城镇调查失业率5.5%以内。\n"
+              "坚持稳粮、兴牧、强特色，确保粮食产量稳定在100万吨以上。\n三、加强政府自身建设\n锚定目标任务，狠抓工作落实。\n")
+    library = Library((build_document("西藏报告.txt", report),))
+    answer = library.ask("西藏 粮食 目标").answer
+    assert answer is not None and "确保粮食产量" in answer.highlight
+    answer = library.ask("西藏去年粮食产量多少").answer
+    assert answer is not None and "110万吨" in answer.highlight
+
+
 @pytest.mark.parametrize(("first", "second", "question", "together"), [
     ("国防", "预算", "2022年国防费预算比上年增长多少", True),  # within 国防费
     ("旅游", "收入", "今年旅游总收入目标是多少", True),  # within 总收入
