@@ -369,7 +369,10 @@ def _asked_clause_unsaid(best: Judged, query: Query, wanted: Wanted, index: Inde
     if new is asked:
         return False  # the last clause says nothing new, or everything
     entry = index.entries[best.position]
-    return new.share_found(entry.matchable, entry.year) == 0
+    # A sentence without the kind of answer asked answers by holding nearly all of the question
+    # (MIN_UNTYPED_SHARE): then what is asked must be in it, not anywhere in its passage.
+    said = entry.matchable if best.typed else _opening(entry) + normalize(best.highlight)
+    return new.share_found(said, entry.year) == 0
 
 
 def _written_together(first: str, second: str, terms: tuple[str, ...], text: str) -> bool:

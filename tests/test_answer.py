@@ -543,6 +543,23 @@ def test_a_figure_asked_of_what_the_question_restates_must_be_said_of():
     assert answer is not None and "100亿元" in answer.highlight
 
 
+def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure():
+    """A sentence without a figure answers a quantity only by holding nearly all of the question:
+    "…设立金融稳定保障基金，发挥存款保险制度…的作用" holds all the restatement of "2022年报告说要设立
+    金融稳定保障基金，基金规模是多少", and the 规模 of its passage is the budget's ("支出规模")."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    report = ("2022年政府工作报告\n各位代表：\n三、2022年政府工作任务\n（一）稳定宏观经济大盘\n"
+              "保持经济运行在合理区间。今年赤字率拟按2.8%左右安排，支出规模比去年扩大2万亿元以上。"
+              "加强风险预警、防控机制和能力建设，设立金融稳定保障基金，发挥存款保险制度和行业保障基金的作用。\n"
+              "（二）保障和改善民生\n提高城乡居民收入。\n")
+    library = Library((build_document("2022年报告.txt", report),))
+    assert library.ask("2022年报告说要设立金融稳定保障基金，基金规模是多少？").answer is None
+    answer = library.ask("2022年报告说要扩大支出，支出规模是多少？").answer
+    assert answer is not None and "2万亿元" in answer.highlight
+
+
 def test_a_whole_years_figure_is_asked_as_quanian_and_written_as_niandu():
     """"全年的考评分怎么算出来": the notice writes the year's score as 年度考评分值 (related_terms.txt:
     全年 年度), not the half-year's formula that shares 考评 and 分."""

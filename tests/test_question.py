@@ -172,6 +172,13 @@ def test_the_parts_and_share_asked_are_question_words(question: str, terms: tupl
     assert parse_question(question).own_terms == terms
 
 
+def test_a_hedge_is_a_generic_word() -> None:
+    """"留抵退税规模预计多大" asks the figure, however hedged: 预计 frames the question."""
+    query = parse_question("留抵退税规模预计多大")
+    weights = dict(zip(query.own_terms, query.own_weights, strict=True))
+    assert weights["预计"] < 1.0 and weights["规模"] == 1.0
+
+
 def test_spaces_typed_between_chinese_keywords_separate_them() -> None:
     """"河南固投 社零 目标": without the spaces jieba cuts 固投社 and 零."""
     query = parse_question("河南固投 社零 目标")
