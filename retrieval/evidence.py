@@ -10,6 +10,7 @@ evidence for ranking it: its BM25 score, the share of the question it holds, its
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -90,6 +91,10 @@ class Wanted:
     # for the document asked (as_document_says).
     compounds: tuple[tuple[int, tuple[int, ...]], ...] = ()
     parts: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    # The words of the document reference the question opens with (Query.naming_words): where a
+    # document's name holds one ("县委全委扩大会" in "在县委全委(扩大)会暨全县经济工作会议上的讲话"),
+    # it names that document, as a word equal to its name does (within).
+    reference: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, query: Query, index: Index) -> Wanted:
@@ -125,7 +130,8 @@ class Wanted:
                       for n, (weight, forms, link) in enumerate(terms))
         compounds = tuple((n, pieces) for n, pieces in compounds  # "北京地铁" is no compound: it names
                           if not any(index.documents_named_by(query.own_terms[i]) for i in pieces))
-        return cls(terms, sum(weight for weight, _, _ in terms), naming, compounds=compounds)
+        return cls(terms, sum(weight for weight, _, _ in terms), naming, compounds=compounds,
+                   reference=query.naming_words)
 
     @cached_property
     def asked_of_document(self) -> dict[int, Wanted]:
@@ -187,13 +193,16 @@ class Wanted:
     def share_found(self, text: str, year: int | None) -> float:
         return self.share(self.credits(text, year))
 
-    def within(self, named: frozenset[str]) -> Wanted:
+    def within(self, named: frozenset[str], inside: frozenset[str] = frozenset()) -> Wanted:
         """The question as asked of one document: words that only name that document ("云南" of
-        the Yunnan report, which says 全省) are not looked for in its passages. Years are kept:
-        they also pick the part of a document (二、2022 年的重点工作)."""
-        if not named or named.isdisjoint(self._name_words):
+        the Yunnan report, which says 全省) are not looked for in its passages, nor the words of
+        its reference that only the document's name says (inside: reference_inside). Years are
+        kept: they also pick the part of a document (二、2022 年的重点工作)."""
+        if not named:
+            return self
+        if not inside and named.isdisjoint(self._name_words):
             return self  # most passages: nothing to leave out, and nothing to build
-        kept = tuple((0.0, forms, link) if _names(forms, link, named) else (weight, forms, link)
+        kept = tuple((0.0, forms, link) if _names(forms, link, named | inside) else (weight, forms, link)
                      for weight, forms, link in self.terms)
         total = sum(weight for weight, _, _ in kept)
         return replace(self, terms=kept, total=total) if total else self
@@ -272,9 +281,30 @@ def asked_of_passage(wanted: Wanted, position: int, index: Index) -> Wanted:
     document = int(index.document_of[position])
     asked = wanted.asked_of_document.get(document)
     if asked is None:  # the same for every passage of the document: worked out once
-        asked = as_document_says(wanted.within(index.entries[position].named), document, index)
+        named = index.entries[position].named
+        asked = as_document_says(wanted.within(named, reference_inside(wanted, named, document, index)),
+                                 document, index)
         wanted.asked_of_document[document] = asked
     return asked
+
+
+_BRACKETS = re.compile(r"[()（）]")
+
+
+def reference_inside(wanted: Wanted, named: frozenset[str], document: int, index: Index) -> frozenset[str]:
+    """The words of the question's document reference that only the document's name says: held
+    by one of its names (brackets left out) and by at most one of its passages (the one opening
+    with its title). "县委全委扩大会上县长说…" names the speech "在县委全委(扩大)会暨全县经济工作会议上的
+    讲话" by 县委, 全委, 扩大会, which none of its passages about the economy says; the 脱贫攻坚 of
+    "打好精准脱贫攻坚战座谈会讲话" is said throughout the speech, and is looked for."""
+    if not wanted.reference:
+        return frozenset()
+    names = [_BRACKETS.sub("", name) for name in named]
+    words = [word for word in wanted.reference if any(word in name for name in names)]
+    if not words:
+        return frozenset()
+    passages = [index.entries[i].matchable for i in index.passages_of(index.document_names[document])]
+    return frozenset(word for word in words if sum(word in text for text in passages) <= 1)
 
 
 def _names(forms: tuple[tuple[str, float], ...], link: YearLink | None, named: frozenset[str]) -> bool:

@@ -112,3 +112,31 @@ def test_a_short_name_the_answers_passage_says_is_its_subject_not_a_reference():
     assert "湖北省" in loaded.index.alias_words
     found = loaded.ask("党中央哪天要求湖北省对人员外流实施全面严格管控")
     assert found.answer is not None and "1月22日" in found.answer.highlight
+
+
+def test_reference_words_only_the_documents_name_says_are_not_looked_for_in_its_passages() -> None:
+    """"县委全委扩大会上县长说全县生产总值多少" names the speech "在县委全委(扩大)会暨全县经济工作会议上
+    的讲话" by words its name holds (brackets left out) and none of its passages says: they are not
+    looked for there. A word its passages say too (经济, 全县) is."""
+    from retrieval.document import build_document
+    from retrieval.evidence import Wanted, reference_inside
+    from retrieval.library import Library
+    from retrieval.question import parse_question
+
+    speech = ("在县委全委(扩大)会暨全县经济工作会议上的讲话\n县长 张三\n"
+              "一、认真总结成绩\n过去一年全县经济稳中向好。“八个增长”:国内生产总值19.5亿元,增长15.6%。\n"
+              "二、明确目标任务\n今年全县经济工作要稳字当头，生产总值增长10%以上。\n")
+    report = "2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n全省地区生产总值增长5.8%。\n"
+    index = Library((build_document("县长讲话.txt", speech), build_document("湖北报告.txt", report))).index
+    document = index.document_names.index("县长讲话.txt")
+    named = index.entries[index.passages_of("县长讲话.txt")[1]].named
+
+    def inside(question: str) -> frozenset[str]:
+        return reference_inside(Wanted.of(parse_question(question), index), named, document, index)
+
+    assert {"县委", "全委", "扩大会"} <= inside("县委全委扩大会上县长说全县生产总值多少")
+    said = inside("全县经济工作会议讲话里生产总值多少")
+    assert "会议" in said and "经济" not in said and "全县" not in said
+    assert not reference_inside(Wanted.of(parse_question("县委全委扩大会上县长说全县生产总值多少"), index),
+                                index.entries[index.passages_of("湖北报告.txt")[0]].named,
+                                index.document_names.index("湖北报告.txt"), index)
