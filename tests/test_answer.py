@@ -592,6 +592,15 @@ def test_a_target_asked_is_answered_by_the_plan_when_last_years_result_ranks_fir
     assert answer is not None and "110万吨" in answer.highlight
 
 
+def test_a_zones_figure_must_be_given_of_the_zone(seed_library):
+    """"傅家河产业片区规划面积有多大": the seed names the zone (片区, places.txt facility_suffixes) in a
+    passage about attracting investment, whose area figure is the district core zone's ("xx 区核心区
+    X 平方公里"), not the zone's."""
+    assert seed_library.ask("傅家河产业片区规划面积有多大").answer is None
+    answer = seed_library.ask("xx区核心区开发建设了多少平方公里").answer
+    assert answer is not None and "平方公里" in answer.highlight
+
+
 @pytest.mark.parametrize(("first", "second", "question", "together"), [
     ("国防", "预算", "2022年国防费预算比上年增长多少", True),  # within 国防费
     ("旅游", "收入", "今年旅游总收入目标是多少", True),  # within 总收入
