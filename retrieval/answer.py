@@ -638,7 +638,7 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
         def heading_match(heading: str) -> float:
             share = matched.get(heading)
             if share is None:
-                share = matched[heading] = wanted.share_found(normalize(heading), None)
+                share = matched[heading] = wanted.share_found(_heading_form(heading), None)
             return share
 
         expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk, heading_match, highlight,
@@ -659,6 +659,10 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
         title=entry.title,
         section_id=section,
     )
+
+
+# normalize() of a heading list_passage weighs (the same few headings, question after question).
+_heading_form = lru_cache(maxsize=4096)(normalize)
 
 
 def phrase_share(query: Query, entry: Entry) -> float:
