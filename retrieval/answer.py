@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice
@@ -100,21 +100,23 @@ def best_sentence(entry: Entry, wanted: Wanted, answer_type: AnswerType | None,
         lead = sentences[0][1] if unheaded and sentences else ""
         return _best_of(sentences, f"{entry.path_text}\n{lead}", entry.year, wanted, answer_type)
     # Every normalized sentence is a piece of the normalized passage (none was kept whole:
-    # Entry.unmatched): (verbatim, normalized, its start and end in the normalized passage).
-    text, matchable, spans = entry.chunk.text, entry.matchable, memoryview(entry.spans).cast("I")
-    kept, ordered, last = [], True, 0
-    for i in range(0, len(spans), 4):
-        start, end = spans[i + 2], spans[i + 3]
-        normalized = matchable[start:end]
-        if not (opening and normalized and normalized in opening):
-            kept.append((text[spans[i]:spans[i + 1]], normalized, start, end))
-            ordered, last = ordered and start >= last, end
-    lead = kept[0][1] if unheaded and kept else ""
+    # Entry.unmatched): its start and end in the passage and in the normalized passage (Entry.spans).
+    text, matchable, spans = entry.chunk.text, entry.matchable, memoryview(entry.spans).cast("I").tolist()
+    kept = [i for i in range(0, len(spans), 4) if not (
+        opening and (normalized := matchable[spans[i + 2]:spans[i + 3]]) and normalized in opening)
+    ] if opening else range(0, len(spans), 4)
+    ordered, last = True, 0
+    for i in kept:
+        if spans[i + 2] < last:
+            ordered = False
+            break
+        last = spans[i + 3]
+    lead = matchable[spans[kept[0] + 2]:spans[kept[0] + 3]] if unheaded and kept else ""
     path_text = f"{entry.path_text}\n{lead}"
     if not ordered:
-        return _best_of([(v, n) for v, n, _, _ in kept], path_text, entry.year, wanted, answer_type,
-                        wanted.forms_in(matchable))
-    return _best_in_passage(kept, matchable, path_text, entry.year, wanted, answer_type)
+        return _best_of([(text[spans[i]:spans[i + 1]], matchable[spans[i + 2]:spans[i + 3]]) for i in kept],
+                        path_text, entry.year, wanted, answer_type, wanted.forms_in(matchable))
+    return _best_in_passage(text, matchable, spans, kept, path_text, entry.year, wanted, answer_type)
 
 
 @lru_cache(maxsize=1024)
@@ -153,59 +155,89 @@ def _best_of(sentences: Iterable[tuple[str, str]], path_text: str, year: int | N
     return best or Sentence("", 0.0, 0.0, False)
 
 
-def _best_in_passage(sentences: list[tuple[str, str, int, int]], matchable: str, path_text: str,
+def _best_in_passage(text: str, matchable: str, spans: list[int], kept: Sequence[int], path_text: str,
                      year: int | None, wanted: Wanted, answer_type: AnswerType | None) -> Sentence:
-    """_best_of over sentences that are pieces of the normalized passage `matchable` (verbatim,
-    normalized, its start and end there), in order, none overlapping the next; path_text holds only
-    pieces of it too. The same sentence, shares and type, with less work: each form of the question
-    the passage holds is found once in it and credited to the sentence each place it is found is in,
-    where _best_of looks for every form in every sentence (most sentences hold none; their shares
-    are worked out once)."""
+    """_best_of over the sentences of a passage that are pieces of its normalized text `matchable`:
+    those at `kept` in its spans (Entry.spans: start, end in `text`, then in `matchable`), in order,
+    none overlapping the next; path_text holds only pieces of it too. The same sentence, shares and
+    type, with less work: each form of the question the passage holds is found once in it and
+    credited to the sentence each place it is found is in, where _best_of looks for every form in
+    every sentence (most sentences hold none; their shares are worked out once); a sentence is cut
+    out of the passage only to be read (for a year, for the kind of answer), and the kind of answer
+    is looked for only in a sentence that could win with it."""
     forms = wanted.forms_in(matchable)
     needles, parts, size = wanted.year_needles(year), wanted.parts, len(wanted.terms)
-    starts = [start for _, _, start, _ in sentences]
+    starts = [spans[i + 2] for i in kept]
+    ends = [spans[i + 3] for i in kept]
     held: dict[int, list[float]] = {}  # by sentence: the credits of the forms it holds
-    for n, form, credit in forms:
+    # As Wanted.credit_list: forms, then year links (any of a link's words in full), then compounds'
+    # parts; a sentence holds a word where a place it is found in the passage is inside it.
+    for n, form, credit in (*forms, *((n, word, 1.0) for n, words in needles for word in words)):
+        if not form:  # in every sentence
+            for k in range(len(starts)):
+                every = held.setdefault(k, [0.0] * size)
+                every[n] = max(every[n], credit)
+            continue
         at = matchable.find(form)
         while at >= 0:
             k = bisect_right(starts, at) - 1
-            if k >= 0 and at + len(form) <= sentences[k][3]:
-                own = held.get(k)
-                if own is None:
-                    own = held[k] = [0.0] * size
-                if credit > own[n]:
-                    own[n] = credit
-            at = matchable.find(form, at + 1)
+            if k >= 0 and at < ends[k]:
+                if at + len(form) <= ends[k]:
+                    own = held.get(k)
+                    if own is None:
+                        own = held[k] = [0.0] * size
+                    if credit > own[n]:
+                        own[n] = credit
+                # Any later place in this sentence adds nothing: credited already, or, as this one,
+                # running past its end.
+                at = matchable.find(form, ends[k])
+            else:
+                at = matchable.find(form, at + 1)
     weights, total = wanted.weights, wanted.total
     in_path = wanted.credit_list(path_text, forms, needles)
     none = [0.0] * size
     unheld: tuple[float, float] | None = None  # (share, own_share) of a sentence holding nothing
-    best, best_key = None, (-1.0, -1.0)
-    for k, (sentence, normalized, _, _) in enumerate(sentences):
+    shared: dict[tuple[float, ...], tuple[float, float]] = {}  # of a sentence holding those credits
+    best, best_key, best_typed = -1, (-1.0, -1.0), False
+    for k, start in enumerate(starts):
         own = held.get(k)
-        if needles:  # as Wanted.credit_list: forms, then year links, then compounds' parts
-            for n, words in needles:
-                if any(word in normalized for word in words):
-                    if own is None:
-                        own = held[k] = [0.0] * size
-                    own[n] = 1.0
         if own is not None:
             for n, pieces in parts:
                 if own[n] < 1.0 and all(own[i] > 0 for i in pieces):
                     own[n] = max(own[n], min(own[i] for i in pieces))
-        typed = answer_type is not None and has_answer_type(normalized, answer_type)
         if own is None or not any(own):
-            if best is not None and not typed:
-                continue  # holds nothing of the question: cannot beat the sentence already found
             if unheld is None:
                 unheld = _shares(weights, total, in_path, none)
             share, own_share = unheld
+            found = False
         else:
-            share, own_share = _shares(weights, total, in_path, own)
-        key = (round(share + TYPE_BONUS * typed, 9), round(own_share, 9))
+            credits = tuple(own)
+            shares = shared.get(credits)
+            if shares is None:  # sentences holding the same words share the same shares
+                shares = shared[credits] = _shares(weights, total, in_path, own)
+            share, own_share = shares
+            found = True
+        typed = False
+        if answer_type is not None:
+            # Cannot win even holding the kind of answer asked (a rounded value is within 1e-9 of
+            # the value: most sentences are ruled out without rounding).
+            if share + TYPE_BONUS < best_key[0] - 1e-9 or (
+                    round(share + TYPE_BONUS, 9), round(own_share, 9)) <= best_key:
+                continue
+            typed = has_answer_type(matchable[start:ends[k]], answer_type)
+        if best >= 0 and not found and not typed:
+            continue  # holds nothing of the question: cannot beat the sentence already found
+        lead = share + TYPE_BONUS * typed
+        if lead < best_key[0] - 1e-9:
+            continue
+        key = (round(lead, 9), round(own_share, 9))
         if key > best_key:
-            best, best_key = Sentence(sentence, share, own_share, typed), key
-    return best or Sentence("", 0.0, 0.0, False)
+            best, best_key, best_typed = k, key, typed
+            best_share, best_own = share, own_share
+    if best < 0:
+        return Sentence("", 0.0, 0.0, False)
+    i = kept[best]
+    return Sentence(text[spans[i]:spans[i + 1]], best_share, best_own, best_typed)
 
 
 def _shares(weights: tuple[float, ...], total: float, in_path: list[float],
@@ -610,7 +642,7 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
         def heading_match(heading: str) -> float:
             share = matched.get(heading)
             if share is None:
-                share = matched[heading] = wanted.share_found(normalize(heading), None)
+                share = matched[heading] = wanted.share_found(_heading_form(heading), None)
             return share
 
         expanded = list_passage(index.documents[entry.chunk.doc], entry.chunk, heading_match, highlight,
@@ -631,6 +663,10 @@ def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Pa
         title=entry.title,
         section_id=section,
     )
+
+
+# normalize() of a heading list_passage weighs (the same few headings, question after question).
+_heading_form = lru_cache(maxsize=4096)(normalize)
 
 
 def phrase_share(query: Query, entry: Entry) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import mul
@@ -169,7 +169,15 @@ class Wanted:
         links = self._looked_for[1]
         if not year or not links:
             return ()
-        return tuple((n, link.needles(year)) for n, link in links)
+        needles = self._needles.get(year)
+        if needles is None:  # asked of every sentence of every candidate: worked out once a year
+            needles = self._needles[year] = tuple((n, link.needles(year)) for n, link in links)
+        return needles
+
+    @cached_property
+    def _needles(self) -> dict[int, tuple[tuple[int, tuple[str, ...]], ...]]:
+        """year_needles by year, as worked out."""
+        return {}
 
     @cached_property
     def _looked_for(self) -> tuple[tuple[tuple[int, str, float], ...], tuple[tuple[int, YearLink], ...]]:
@@ -225,12 +233,21 @@ class Wanted:
         total = sum(weight for weight, _, _ in terms)
         return replace(self, terms=terms, total=total) if total and total < self.total else self
 
-    def found_in(self, credits: tuple[float, ...]) -> Wanted:
+    def found_in(self, credits: Sequence[float]) -> Wanted:
         """Only the words with credit (the rest count as absent): less to look for in sentences."""
-        kept = tuple([t if c > 0 else (t[0], (), None) for t, c in zip(self.terms, credits, strict=True)])
-        held = Wanted(kept, self.total, self.naming, self.compounds, self.parts)
-        held.__dict__["weights"] = self.weights  # the same: not worked out again for each candidate
+        found = tuple([c > 0 for c in credits])
+        held = self._held.get(found)
+        if held is None:  # the same for every candidate holding the same words: made once
+            kept = tuple([t if c else (t[0], (), None) for t, c in zip(self.terms, found, strict=True)])
+            held = self._held[found] = Wanted(kept, self.total, self.naming, self.compounds, self.parts,
+                                             self.reference)
+            held.__dict__["weights"] = self.weights  # the same: not worked out again
         return held
+
+    @cached_property
+    def _held(self) -> dict[tuple[bool, ...], Wanted]:
+        """found_in by which words have credit, as made."""
+        return {}
 
     def forms_in(self, text: str) -> tuple[tuple[int, str, float], ...]:
         """The forms (as _looked_for's) that the normalized text holds: those its pieces can hold."""

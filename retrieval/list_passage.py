@@ -192,6 +192,8 @@ def _announced_run(document: Document, chunk: Chunk, highlight: str) -> ListPass
     """A passage that announces a list ("…积累了许多宝贵经验，主要包括以下几个方面。") followed
     at once by items numbered from one (一是…六是) that the structure placed beside it, as in a
     speech without line breaks: quote from the announcing sentence through the items."""
+    if not _ANNOUNCES.search(highlight) or highlight not in chunk.text:
+        return None  # no sentence of the passage is the highlight and announces (most passages)
     announcing = [start for start, end in sentence_spans(chunk.text)
                   if chunk.text[start:end] == highlight and _ANNOUNCES.search(chunk.text, start, end)]
     run = _run_after(document, chunk)
