@@ -10,7 +10,7 @@ Only modules outside the document cache's fingerprint may differ between the two
 (document_cache.pipeline_modules: index.py, bm25.py, question.py … build what both share);
 the script stops if one does.
 
-    .venv/bin/python benchmarks/ab_ask.py 223f366                      # /work/lib-like DATA, every set
+    .venv/bin/python benchmarks/ab_ask.py 223f366           # ../shared/corpus and the seed, every set
     .venv/bin/python benchmarks/ab_ask.py 223f366 --data DIR --passes 5
     .venv/bin/python benchmarks/ab_ask.py 223f366 --served-from DIR    # bench_query's saved library
 
@@ -25,9 +25,11 @@ import gc
 import json
 import pickle
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from pathlib import Path
@@ -71,6 +73,16 @@ def check_shared(commit: str) -> None:
         sys.exit(f"{commit} differs in modules both would share: {', '.join(differ)}")
 
 
+def library_folder() -> Path:
+    """A temporary folder holding ../shared/corpus's documents and the seed: the library the
+    question sets are asked of."""
+    folder = Path(tempfile.mkdtemp(prefix="ab_ask_"))
+    for path in [*(ROOT.parent / "shared" / "corpus").glob("*.txt"),
+                 *(ROOT.parent / "shared" / "corpus").glob("*.docx"), *(ROOT / "data").glob("*.txt")]:
+        shutil.copy(path, folder)
+    return folder
+
+
 def questions() -> list[str]:
     files = [f for pattern in QUESTION_SETS for f in sorted(ROOT.glob(pattern))]
     return [json.loads(line)["q"] for f in files for line in f.read_text(encoding="utf-8").splitlines()
@@ -81,7 +93,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("commit")
-    parser.add_argument("--data", type=Path, default=Path("/work/lib"), help="documents, all loaded together")
+    parser.add_argument("--data", type=Path, help="documents, all loaded together (default: copies of "
+                        "../shared/corpus's documents and the seed in a temporary folder)")
     parser.add_argument("--cache", type=Path, help="document cache folder (default: none)")
     parser.add_argument("--served-from", type=Path, help="a saved bench_query library instead")
     parser.add_argument("--passes", type=int, default=5)
@@ -95,7 +108,7 @@ def main() -> None:
         new = Library(documents, args.served_from, prepared=ready)
         del ready
     else:
-        new, asked = load_library(args.data, args.cache)[0], questions()
+        new, asked = load_library(args.data or library_folder(), args.cache)[0], questions()
     print(f"{len(new.index):,} passages loaded in {time.perf_counter() - start:.1f} s", flush=True)
     old = old_library.Library.__new__(old_library.Library)
     old.__dict__.update(new.__dict__)  # the same documents and Index
