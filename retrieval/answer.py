@@ -22,8 +22,8 @@ from operator import mul
 
 import numpy as np
 
-from retrieval.answer_types import AnswerType, has_answer_type, reports_result
-from retrieval.declines import answers, declined, from_named, referenced_documents
+from retrieval.answer_types import AnswerType, has_answer_type
+from retrieval.declines import answers, declined, from_named, referenced_documents, result_for_target
 from retrieval.evidence import (
     Judged,
     Wanted,
@@ -738,12 +738,10 @@ def _this_year_if_answered(ranked: list[Judged], query: Query, wanted: Wanted, i
     (within YEAR_SENTENCE_SLACK); a passage of this year about something else ("确保粮食产量稳定在
     100万吨以上" for "今年旅游接待人次目标") is no answer. Else `ranked` itself."""
     top = ranked[0]
-    if not top.other_year and not query.target:
-        return ranked
-    sentence = normalize(top.highlight)
-    result = query.target and reports_result(index.entries[top.position].path_text, sentence)
+    result = result_for_target(top, query, index)
     if not top.other_year and not result:
         return ranked
+    sentence = normalize(top.highlight)
     held = [(term, index.idf(term)) for term in query.own_terms
             if term in sentence and not term.isdigit() and term != "年"]
     lowest = (TARGET_SCORE_SHARE if result and not top.other_year else ALSO_SHARE) * top.score

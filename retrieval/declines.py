@@ -42,6 +42,7 @@ from retrieval.evidence import (
     asked_of_passage,
     document_of,
     named_documents,
+    passage_texts,
 )
 from retrieval.index import Entry, Index
 from retrieval.models import Passage
@@ -81,11 +82,8 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
     referenced: the documents the question names (referenced_documents)."""
     return (not answers(best, query, index) or _names_an_unknown_code(query, index)
             or _about_something_else(best, query, wanted, index)
-            or _of_another_thing(best, query, asked_of_passage(wanted, best.position, index), index)
+            or _another_figure(best, query, wanted, index)
             or _count_unlisted(query, passage)
-            or _only_the_figure_given(best, query)
-            or _cumulative_for_one_year(best, query)
-            or _only_masked_figures(best, query)
             or _asked_clause_unsaid(best, query, wanted, index)
             or _whether_unsaid(best, query, wanted, index)
             or not from_named(best, referenced, index))
@@ -101,10 +99,11 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
         return False  # "申办第十六届全国运动会，计划哪一年办": "申办第十六届全国运动会。"
     if query.per_unit and not says_per_unit(_where_answer_is(best, query, index), query.per_unit):
         return False  # "农资补贴每亩地多少钱": "对种粮农民一次性发放200亿元补贴。"
-    if query.target and reports_result(index.entries[best.position].path_text, normalize(best.highlight)):
+    if result_for_target(best, query, index):
         return False  # "县长讲话里明年GDP增长目标定了多少": last year's "国内生产总值19.5亿元,增长15.6%"
-    if (asks_result(normalize(query.text)) and states_target(normalize(best.highlight))
-            and not reports_result(index.entries[best.position].path_text, normalize(best.highlight))):
+    sentence = normalize(best.highlight)
+    if (asks_result(normalize(query.text)) and states_target(sentence)
+            and not reports_result(index.entries[best.position].path_text, sentence)):
         return False  # "二〇二二年全国GDP最后实际增长了多少": "今年…预期目标是：国内生产总值增长5.5%左右"
     if best.sentence_share < MIN_SENTENCE_SHARE:
         return query.is_list and best.coverage >= MIN_LIST_COVERAGE
@@ -114,6 +113,11 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
     # 预期目标，体现了…要求" holds most words and no figure.
     return (query.is_list and best.coverage >= MIN_LIST_COVERAGE
             and has_answer_type(index.entries[best.position].matchable, query.answer_type))
+
+
+def result_for_target(best: Judged, query: Query, index: Index) -> bool:
+    """Whether a target is asked and the answer's sentence reports a result under a review's heading."""
+    return query.target and reports_result(index.entries[best.position].path_text, normalize(best.highlight))
 
 
 def _where_answer_is(best: Judged, query: Query, index: Index) -> str:
@@ -297,15 +301,30 @@ def _said_with_a_thing(place: str, question: str, passage: str) -> bool:
     return False
 
 
-def _of_another_thing(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
-    """Whether a quantity is asked of a thing the answer's passage does not name, its figure being
-    another thing's (wanted: as asked of the answer's passage)."""
+def _another_figure(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether a quantity is asked and the answer's sentence gives another figure than the one
+    asked, or none of its own (the question and the sentence normalized once for all the checks):
+    another thing's (_of_another_thing); only the one the question states (_only_the_figure_given);
+    a running total for one year's ("中老铁路2024年当年发送旅客多少万人次": "中老铁路累计发送旅客超
+    4500万人次", since it opened); a masked one for the figure itself ("xx区2021年生产总值具体是多少亿":
+    "全年实现生产总值 X 亿元;…增长 X%", as scraped speeches publish them)."""
     if query.answer_type is not AnswerType.QUANTITY:
         return False
-    read = _Read(index.entries[best.position], normalize(query.text), normalize(best.highlight),
-                 NAME_RARITY * math.log(len(index) + 1))
-    return (_of_another_kind(read, query, wanted, index)
-            or _never_said_together(read, document_of(best, index), query, wanted, index))
+    question, sentence = normalize(query.text), normalize(best.highlight)
+    return (_of_another_thing(best, question, sentence, query, wanted, index)
+            or _only_the_figure_given(question, sentence)
+            or (asks_one_year(question) and gives_running_total(sentence))
+            or (asks_exact_figure(question) and gives_only_masked_figures(sentence)))
+
+
+def _of_another_thing(best: Judged, question: str, sentence: str, query: Query, wanted: Wanted,
+                      index: Index) -> bool:
+    """Whether the quantity is asked of a thing the answer's passage does not name, its figure
+    being another thing's."""
+    read = _Read(index.entries[best.position], question, sentence, NAME_RARITY * math.log(len(index) + 1))
+    asked = asked_of_passage(wanted, best.position, index)
+    return (_of_another_kind(read, query, asked, index)
+            or _never_said_together(read, document_of(best, index), query, asked, index))
 
 
 @dataclass(frozen=True)
@@ -319,34 +338,16 @@ class _Read:
     rare: float
 
 
-def _only_the_figure_given(best: Judged, query: Query) -> bool:
-    """Whether a question asking a quantity states a figure and the answer's sentence holds that
-    figure and no other: "2022年高校毕业生超1000万，其中研究生有多少" is not answered by
-    "今年高校毕业生超过1000万人，要加强就业创业指导…", which says the total the question starts from."""
-    if query.answer_type is not AnswerType.QUANTITY:
-        return False
-    sentence = normalize(best.highlight)
-    stated = [figure for figure in stated_figures(normalize(query.text)) if figure in sentence]
+def _only_the_figure_given(question: str, sentence: str) -> bool:
+    """Whether the (normalized) question states a figure and the answer's sentence holds that figure
+    and no other: "2022年高校毕业生超1000万，其中研究生有多少" is not answered by "今年高校毕业生超过
+    1000万人，要加强就业创业指导…", which says the total the question starts from."""
+    stated = [figure for figure in stated_figures(question) if figure in sentence]
     if not stated:
         return False
     for figure in stated:
         sentence = sentence.replace(figure, "")
     return not has_answer_type(sentence, AnswerType.QUANTITY)
-
-
-def _cumulative_for_one_year(best: Judged, query: Query) -> bool:
-    """Whether a quantity asked for one year is answered only by a running total: "中老铁路2024年
-    当年发送旅客多少万人次" is not answered by "中老铁路累计发送旅客超4500万人次", since it opened."""
-    return (query.answer_type is AnswerType.QUANTITY and asks_one_year(normalize(query.text))
-            and gives_running_total(normalize(best.highlight)))
-
-
-def _only_masked_figures(best: Judged, query: Query) -> bool:
-    """Whether a question insisting on a figure ("xx区2021年生产总值具体是多少亿") is answered by a
-    sentence whose figures are all masked ("全年实现生产总值 X 亿元;…增长 X%"), as scraped speeches
-    publish them: it gives no figure."""
-    return (query.answer_type is AnswerType.QUANTITY and asks_exact_figure(normalize(query.text))
-            and gives_only_masked_figures(normalize(best.highlight)))
 
 
 def _asked_clause_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
@@ -429,7 +430,7 @@ def _never_said_together(read: _Read, document: int, query: Query, wanted: Wante
                 or not _specifies(first, wanted.terms[n], query, text, entry, index, rare)):
             continue
         if passages is None:
-            passages = [index.entries[i].matchable for i in index.passages_of(index.document_names[document])]
+            passages = passage_texts(document, index)
         holding = [passage for passage in passages if first in passage]
         if (max((passage.count(first) for passage in holding), default=0) >= TOPIC_MENTIONS
                 and not any(second in passage for passage in holding)):

@@ -320,8 +320,13 @@ def reference_inside(wanted: Wanted, named: frozenset[str], document: int, index
     words = [word for word in wanted.reference if any(word in name for name in names)]
     if not words:
         return frozenset()
-    passages = [index.entries[i].matchable for i in index.passages_of(index.document_names[document])]
+    passages = passage_texts(document, index)
     return frozenset(word for word in words if sum(word in text for text in passages) <= 1)
+
+
+def passage_texts(document: int, index: Index) -> list[str]:
+    """The normalized texts of a document's passages (Entry.matchable), in order."""
+    return [index.entries[i].matchable for i in index.passages_of(index.document_names[document])]
 
 
 def _names(forms: tuple[tuple[str, float], ...], link: YearLink | None, named: frozenset[str]) -> bool:

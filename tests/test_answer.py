@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 
 from retrieval.answer import answer
+from retrieval.document import build_document
 from retrieval.index import Index
+from retrieval.library import Library
 from retrieval.models import Chunk, Document
 from retrieval.question import parse_question
 
@@ -19,6 +21,11 @@ PASSAGES = [
     (("二、2022 年的重点工作", "三是进一步突出产业支撑"),
      "三是进一步突出产业支撑。今年首先要明确招商方向，确保全年有两个以上水饮品产业项目落地。", ()),
 ]
+
+
+def library_of(name: str, text: str) -> Library:
+    """A library of one document built from text."""
+    return Library((build_document(name, text),))
 
 
 def library_index() -> Index:
@@ -162,9 +169,6 @@ def test_an_abbreviation_is_answered_where_the_documents_spell_it_out():
 def test_a_passage_of_a_document_without_headings_is_read_under_its_first_sentence():
     """An encyclopedia entry names its subject once: "沼鹿主要在什么时候觅食" is answered by
     "它们…主要在清晨和黄昏觅食…", read under "沼鹿（…），又名泽鹿，…的鹿。" as under a heading."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     entry = ("沼鹿（学名：Rucervus duvaucelii），又名泽鹿，是原住于印度及尼泊尔的鹿。"
              "它们喜欢在沼泽和草原地带成群生活，主要在清晨和黄昏觅食，以青草和水生植物为食。"
              "雄鹿的角有十至十五个分叉。")
@@ -179,9 +183,6 @@ def test_a_passage_of_a_document_without_headings_is_read_under_its_first_senten
 def test_a_name_asked_with_who_finds_its_entry():
     """"潘淑是谁的皇后": jieba reads 潘淑是 as one word, which left only 谁 and 皇后 to search
     with, and the entry on another empress (who said 谁) won; the name now finds its entry."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     pan = ("潘淑（？－252年），会稽句章人，三国时期东吴大帝孙权的皇后，孙亮的生母。"
            "她容貌美丽，在宫中很受宠爱。")
     teng = "滕芳兰，北海剧县人，东吴末帝孙皓的皇后。孙皓问左右：“谁能比得上她？”"
@@ -212,7 +213,6 @@ def test_documents_named_are_those_and_in_the_order_a_share_per_document_gives()
     import math
     import random
 
-    from retrieval.document import build_document
     from retrieval.evidence import NAME_RARITY, Wanted, named_documents
     from retrieval.text.places import names_a_place
 
@@ -295,13 +295,10 @@ def test_rank_judges_the_candidates_that_scoring_every_passage_selected(monkeypa
 
 def test_a_thing_named_by_a_code_no_passage_uses_is_not_answered_from_its_neighbours():
     """"地铁M101线" is a line the report never mentions; 地铁 and 通车 find another line."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2025年北京市政府工作报告\n各位代表：\n一、重点任务\n"
               "加快轨道交通建设，地铁3号线、12号线今年建成通车，新增运营里程60公里。\n"
               "PM2.5年均浓度降至30.5微克/立方米。\n")
-    library = Library((build_document("北京.txt", report),))
+    library = library_of("北京.txt", report)
     assert library.ask("北京地铁12号线今年能通车不").answer is not None
     assert library.ask("北京地铁M101线今年能通车不").answer is None
     assert library.ask("北京PM2.5年均浓度多少").answer is not None  # a measure with a point is no code
@@ -310,9 +307,6 @@ def test_a_thing_named_by_a_code_no_passage_uses_is_not_answered_from_its_neighb
 def test_a_city_the_passage_never_mentions_is_not_answered_with_the_provinces_figure():
     """"广东报告里深圳市2024年GDP是多少": the province's 地区生产总值 is no answer; a city the
     passage does mention is answered, and so is a city that is the document's own place."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2025年广东省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
               "2024年全省地区生产总值14.16万亿元，增长3.5%。\n"
               "广州市地区生产总值3.1万亿元，增长2.1%。\n")
@@ -329,20 +323,17 @@ def test_a_figure_asked_of_a_city_is_not_answered_by_a_passage_that_gives_it_of_
     """"湖北报告里武汉市去年地区生产总值多少": the passage mentions 武汉 (its growth rank, its
     port) and gives the province's 生产总值; no clause gives 武汉's. A clause that does answers,
     and so does a passage that opens with the city, as one about it does."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     review = ("地区生产总值增长5.8%、总量达到60013亿元。武汉在副省级城市中增速靠前，"
               "襄阳、宜昌经济总量突破6000亿元，武汉港集装箱吞吐量达到350万标箱。\n")
     report = "2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n" + review
     answered = ("2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n" + review
                 + "二、城市发展\n宜昌市城市建设加快推进。武汉市地区生产总值突破2万亿元，增长5.2%。\n")
-    library = Library((build_document("湖北.txt", report),))
+    library = library_of("湖北.txt", report)
     assert library.ask("湖北报告里武汉市去年地区生产总值多少").answer is None
     assert library.ask("湖北报告里襄阳市经济总量多少").answer is not None  # "襄阳…经济总量…6000亿元"
     assert library.ask("湖北去年地区生产总值多少").answer is not None  # the province's own
     assert library.ask("武汉港集装箱吞吐量多少").answer is not None
-    answered_library = Library((build_document("湖北.txt", answered),))
+    answered_library = library_of("湖北.txt", answered)
     answer = answered_library.ask("湖北报告里武汉市去年地区生产总值多少").answer
     assert answer is not None and "2万亿元" in answer.text
 
@@ -351,15 +342,12 @@ def test_a_figure_asked_of_a_project_is_not_answered_by_the_figures_of_others():
     """"深中通道总投资是多少亿": the passage names 深中通道 and gives the 总投资 of other projects.
     A sentence that gives the thing's own figure answers, even a clause after its name, and so
     does a passage about the thing."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2025年广东省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
               "推进重点领域安全能力建设项目142个、总投资1514亿元。"
               "国家重大工程深中通道通车运营，深圳到中山车程最短缩至30分钟。"
               "鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨。\n"
               "二、交通\n且末机场迁建工程开工。项目总投资约为5.81亿元，飞行区等级4C。\n")
-    library = Library((build_document("广东.txt", report),))
+    library = library_of("广东.txt", report)
     assert library.ask("深中通道总投资是多少亿").answer is None
     assert library.ask("深中通道通车后深圳到中山车程缩到多少分钟").answer is not None
     assert library.ask("花湖机场货邮吞吐量多少").answer is not None  # a clause after its name
@@ -370,15 +358,13 @@ def test_a_projects_name_is_read_with_all_its_suffixes_and_the_documents_name_as
     """"1981年政府工作报告里葛洲坝水利枢纽工程总投资是多少": the report says when the project opened
     and its first unit's power, not its investment. The 工程 of its name (after 枢纽) and the 年 of
     the document's name are no words of what is asked, though the sentence holds both."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
     from retrieval.text.places import things_named_in
 
     assert things_named_in("葛洲坝水利枢纽工程总投资是多少") == ["葛洲坝水利枢纽工程"]
     report = ("1981年政府工作报告\n各位代表：\n一、当前的经济形势\n"
               "基本建设投资压缩到三百亿元。已经施工多年的葛洲坝水利枢纽第一期工程，加快了建设步伐，"
               "今年６月已经通航，第一台十七万千瓦机组已经试运转。\n")
-    library = Library((build_document("1981.txt", report),))
+    library = library_of("1981.txt", report)
     assert library.ask("1981年政府工作报告里葛洲坝水利枢纽工程总投资是多少").answer is None
     answer = library.ask("1981年政府工作报告里葛洲坝水利枢纽第一台机组多少千瓦").answer
     assert answer is not None and "十七万千瓦" in answer.highlight
@@ -387,8 +373,6 @@ def test_a_projects_name_is_read_with_all_its_suffixes_and_the_documents_name_as
 def test_a_figure_asked_of_a_name_the_passage_quotes_is_in_the_sentence_naming_it():
     """"胖东来去年营业额多少": the passage quotes “胖东来” in a sentence whose figures are the tourism's.
     A quoted name's own figure answers; a list's short name with its count (“八个增长”) is no name."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
     from retrieval.text.places import quoted_names
 
     assert quoted_names("“胖东来”出圈，实现“八个增长”，落实“8+4”政策，接入“蒙速办”") == ["胖东来", "蒙速办"]
@@ -396,7 +380,7 @@ def test_a_figure_asked_of_a_name_the_passage_quotes_is_in_the_sentence_naming_i
               "过去一年，全省经济稳中向好。文旅市场持续火热，接待游客突破10亿人次，旅游收入超万亿元，"
               "“胖东来”频频出圈。政务服务事项接入“蒙速办”，累计办件120万件。\n"
               "二、2025年主要目标\n实现“八个增长”：地区生产总值增长5.5%，城镇新增就业110万人。\n")
-    library = Library((build_document("河南.txt", report),))
+    library = library_of("河南.txt", report)
     assert library.ask("胖东来去年营业额多少").answer is None
     assert library.ask("去年接待游客多少人次").answer is not None
     assert library.ask("“蒙速办”累计办件多少万件").answer is not None
@@ -406,20 +390,17 @@ def test_a_figure_asked_of_a_name_the_passage_quotes_is_in_the_sentence_naming_i
 def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_the_count():
     """"具体是哪十项": "办好十项重点民生实事，着力解决…。" names the count and lists nothing. A
     sentence that lists them answers, and so does one whose items follow ("一是…二是…")."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     henan = ("2025年河南省政府工作报告\n各位代表：\n一、2025年重点工作\n"
              "努力让社会保障更完善。加强低收入人口救助帮扶。办好十项重点民生实事，着力解决群众的急难愁盼问题。\n"
              "二、改革\n深化土地要素改革。持续推进“五水综改”。统筹抓好集体林权、医药卫生、供销等领域改革。\n")
     guangdong = ("2025年广东省政府工作报告\n各位代表：\n一、2025年重点工作\n"
                  "办好十件民生实事。今年创新民生实事遴选机制。一是提升养老服务水平；二是提升兜底保障水平；"
                  "三是提供稳定就业保障。\n二、协同发展\n深入开展基础教育提升、医疗卫生发展、职业培训创新三项工程。\n")
-    henan_library = Library((build_document("河南.txt", henan),))
+    henan_library = library_of("河南.txt", henan)
     assert henan_library.ask("河南今年十项重点民生实事具体是哪十项").answer is None
     assert henan_library.ask("“五水综改”具体是哪五水").answer is None
     assert henan_library.ask("河南今年办几项重点民生实事").answer is not None  # a count, not its items
-    library = Library((build_document("广东.txt", guangdong),))
+    library = library_of("广东.txt", guangdong)
     answer = library.ask("广东今年要办哪十件民生实事").answer
     assert answer is not None and "一是提升养老服务水平" in answer.text
     assert library.ask("要开展哪三项工程").answer is not None
@@ -429,9 +410,6 @@ def test_a_figure_of_another_thing_of_the_kind_asked_is_no_answer():
     """"个税起征点今年提到多少": the report raises the 增值税起征点 (another 税), and that passage
     never names 个税 nor 个人所得税; "农村土地承包期延长到多少年" is answered by "第二轮土地承包…
     再延长30年" (土地 is the thing asked, said shorter)."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2021年政府工作报告\n各位代表：\n一、2021年重点工作\n"
               "将小规模纳税人增值税起征点从月销售额10万元提高到15万元。"
               "持续开展第二轮土地承包到期后再延长30年试点。\n二、民生\n提高城乡居民收入。"
@@ -449,22 +427,19 @@ def test_a_thing_named_by_two_words_the_document_never_says_together_is_no_answe
     """"国防预算增长多少": the report speaks of 国防 in a passage of its own and of 预算 in another,
     whose "调入预算稳定调节基金…支出规模扩大2万亿元" is no figure of 国防; a report that says 国防预算
     with its figure answers, and so does a question whose words the finance passage holds."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     finance = ("一、2022年政府工作任务\n（一）提升积极的财政政策效能。调入预算稳定调节基金等，"
                "支出规模比去年扩大2万亿元以上。今年安排中央本级支出增长3.9%。\n")
     defence = ("（二）国防和军队建设。加强国防科技创新，深化国防和军队改革，完善国防动员体系，"
                "强化全民国防教育。\n（三）民生。提高城乡居民收入。\n")
     opening = "2022年政府工作报告\n各位代表：\n"
-    report = Library((build_document("2022年报告.txt", opening + finance + defence),))
+    report = library_of("2022年报告.txt", opening + finance + defence)
     assert report.ask("国防预算增长多少").answer is None
     assert report.ask("国防支出增长多少").answer is None
     assert report.ask("国防费预算比上年增长多少").answer is None  # 国防 within 国防费
     answer = report.ask("中央本级支出增长多少").answer
     assert answer is not None and "3.9%" in answer.highlight
     said = defence.replace("完善国防动员体系", "国防预算增长7.1%，完善国防动员体系")
-    other = Library((build_document("2022年报告.txt", opening + finance + said),))
+    other = library_of("2022年报告.txt", opening + finance + said)
     answer = other.ask("国防预算增长多少").answer
     assert answer is not None and "7.1%" in answer.highlight
 
@@ -472,13 +447,10 @@ def test_a_thing_named_by_two_words_the_document_never_says_together_is_no_answe
 def test_a_figure_the_question_states_is_no_answer_to_the_quantity_it_asks():
     """"高校毕业生超1000万，其中研究生有多少" starts from the total the report gives; the sentence that
     says only that total does not answer it. One that gives another figure does ("从202元提高到209元")."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2022年政府工作报告\n各位代表：\n一、2022年政府工作任务\n"
               "今年高校毕业生超过1000万人，要加强就业创业指导、政策支持和不断线服务。"
               "困难残疾人生活补贴每人每月从202元提高到209元。\n二、民生\n提高城乡居民收入。\n")
-    library = Library((build_document("报告.txt", report),))
+    library = library_of("报告.txt", report)
     assert library.ask("2022年高校毕业生超1000万，其中研究生有多少").answer is None
     answer = library.ask("今年高校毕业生有多少").answer
     assert answer is not None and "1000万人" in answer.highlight
@@ -489,13 +461,10 @@ def test_a_figure_the_question_states_is_no_answer_to_the_quantity_it_asks():
 def test_a_running_total_is_no_answer_to_one_years_figure():
     """"中老铁路2024年当年发送旅客多少万人次": "累计发送旅客超4500万人次" is the total since it opened;
     asked without a year, or with a year's figure said, it answers."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2025年政府工作报告\n各位代表：\n一、2024年工作回顾\n"
               "开通中国首列跨境旅游列车，中老铁路累计发送旅客超4500万人次、货物超5000万吨。"
               "全年接待游客10亿人次，累计增长8%。\n二、2025年工作安排\n提高城乡居民收入。\n")
-    library = Library((build_document("报告.txt", report),))
+    library = library_of("报告.txt", report)
     assert library.ask("中老铁路2024年当年发送旅客多少万人次").answer is None
     answer = library.ask("中老铁路累计发送旅客多少万人次").answer
     assert answer is not None and "4500万人次" in answer.highlight
@@ -507,14 +476,11 @@ def test_a_masked_figure_is_no_answer_to_a_question_asking_the_figure_itself():
     """Scraped speeches publish figures as "X": "xx区2021年生产总值具体是多少亿" asks the figure itself
     and "全年实现生产总值 X 亿元" does not give it; asked plainly, the masked sentence is the answer
     (the seed's questions quote "全年多渠道融资 X 余亿元"), and a figure given answers either way."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     speech = ("xx区经济工作会议讲话\n一、2021 年工作回顾\n"
               "2021 年,xx 区全年实现生产总值 X 亿元;实现财政总收入 X 亿元,增长 X%。"
               "全年多渠道融资 12 亿元,建设资金矛盾得到化解。\n二、2022 年的重点工作\n"
               "三大主题公园 X 月底前全部建成。\n")
-    library = Library((build_document("讲话.txt", speech),))
+    library = library_of("讲话.txt", speech)
     assert library.ask("xx区2021年生产总值具体是多少亿").answer is None
     assert library.ask("xx区2021年GDP到底是多少亿？").answer is None
     answer = library.ask("xx区2021年生产总值是多少亿").answer
@@ -527,14 +493,11 @@ def test_a_figure_asked_of_what_the_question_restates_must_be_said_of():
     """"湖北报告提到李德仁院士获国家最高科学技术奖，奖金是多少" restates the report and asks what it
     does not say (奖金): the passage matched the restatement. Asked of what the passage does say,
     or with a first clause that asks too, it answers."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
               "李德仁院士获国家最高科学技术奖，全省研发投入增长12%。"
               "“胖东来”频频出圈，全省接待游客突破10亿人次。\n二、2025年重点任务\n"
               "设立科技创新基金，规模100亿元。\n")
-    library = Library((build_document("报告.txt", report),))
+    library = library_of("报告.txt", report)
     assert library.ask("湖北报告提到李德仁院士获国家最高科学技术奖，奖金是多少").answer is None
     assert library.ask("河南报告说胖东来出圈了，那胖东来去年营业额到底多少？").answer is None
     answer = library.ask("湖北报告提到李德仁院士获国家最高科学技术奖，研发投入增长多少").answer
@@ -547,14 +510,11 @@ def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure()
     """A sentence without a figure answers a quantity only by holding nearly all of the question:
     "…设立金融稳定保障基金，发挥存款保险制度…的作用" holds all the restatement of "2022年报告说要设立
     金融稳定保障基金，基金规模是多少", and the 规模 of its passage is the budget's ("支出规模")."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2022年政府工作报告\n各位代表：\n三、2022年政府工作任务\n（一）稳定宏观经济大盘\n"
               "保持经济运行在合理区间。今年赤字率拟按2.8%左右安排，支出规模比去年扩大2万亿元以上。"
               "加强风险预警、防控机制和能力建设，设立金融稳定保障基金，发挥存款保险制度和行业保障基金的作用。\n"
               "（二）保障和改善民生\n提高城乡居民收入。\n")
-    library = Library((build_document("2022年报告.txt", report),))
+    library = library_of("2022年报告.txt", report)
     assert library.ask("2022年报告说要设立金融稳定保障基金，基金规模是多少？").answer is None
     answer = library.ask("2022年报告说要扩大支出，支出规模是多少？").answer
     assert answer is not None and "2万亿元" in answer.highlight
@@ -563,13 +523,10 @@ def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure()
 def test_a_whole_years_figure_is_asked_as_quanian_and_written_as_niandu():
     """"全年的考评分怎么算出来": the notice writes the year's score as 年度考评分值 (related_terms.txt:
     全年 年度), not the half-year's formula that shares 考评 and 分."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     notice = ("包头市数字政府建设考评办法\n一、考评方式\n考评每半年进行一次。"
               "半年考评分值=日常监测（60%）+实地调研（20%）+民意调查（20%）。\n二、考评结果\n"
               "年度考评分值=（上半年考评分值+下半年考评分值）÷2。考评结果报市委、市政府。\n")
-    answer = Library((build_document("办法.txt", notice),)).ask("全年的考评分怎么算出来").answer
+    answer = library_of("办法.txt", notice).ask("全年的考评分怎么算出来").answer
     assert answer is not None and "年度考评分值" in answer.highlight
 
 
@@ -577,15 +534,12 @@ def test_a_target_asked_is_answered_by_the_plan_when_last_years_result_ranks_fir
     """"西藏 粮食 目标": the review's "粮食产量突破110万吨" says 粮食产量 and ranks first; it is last
     year's result, and the plan's "确保粮食产量稳定在100万吨以上" answers. Asked for the result, the
     review answers."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2025年西藏自治区政府工作报告\n各位代表：\n一、2024年工作回顾\n"
               "打好农牧业提质增效攻坚战，粮食产量突破110万吨，粮食播种面积稳定在280万亩，第一产业增加值增长"
               "10%以上。全面完成年度目标任务，地区生产总值增长6.3%。\n二、2025年工作安排\n"
               "今年经济社会发展的主要预期目标是：地区生产总值增长7%左右，城镇调查失业率5.5%以内。\n"
               "坚持稳粮、兴牧、强特色，确保粮食产量稳定在100万吨以上。\n三、加强政府自身建设\n锚定目标任务，狠抓工作落实。\n")
-    library = Library((build_document("西藏报告.txt", report),))
+    library = library_of("西藏报告.txt", report)
     answer = library.ask("西藏 粮食 目标").answer
     assert answer is not None and "确保粮食产量" in answer.highlight
     answer = library.ask("西藏去年粮食产量多少").answer
@@ -626,8 +580,6 @@ def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_cl
     another clause, not the 55; "50个养老服务中心分别布局在哪几个区" states the count and asks which.
     Items in the count's own clause ("…、…等20个未来产业") or announced by a colon answer."""
     from retrieval.answer_types import count_asked, count_unlisted
-    from retrieval.document import build_document
-    from retrieval.library import Library
 
     assert count_asked("50个养老服务中心分别布局在哪几个区") == ("50个", "五十个")
     assert count_asked("55项民生实事中教育类具体有哪几项")[0] == "55项"
@@ -644,7 +596,7 @@ def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_cl
               "今年继续实施10大类55项民生实事，涵盖就业、教育、医疗、养老、育幼、安居、出行等领域。"
               "在“老老人”数量较多的区域新建50个养老服务中心，优化养老助餐点布局。\n"
               "二、产业\n重点培育人形机器人、商业航天、生物制造等20个未来产业。\n")
-    library = Library((build_document("湖北.txt", report),))
+    library = library_of("湖北.txt", report)
     assert library.ask("湖北今年10大类55项民生实事具体是哪55项？").answer is None
     assert library.ask("新建的50个养老服务中心，分别布局在哪几个区？").answer is None
     assert library.ask("今年民生实事涵盖哪些领域").answer is not None
@@ -654,8 +606,6 @@ def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_cl
 def test_a_terse_document_reference_set_apart_by_a_space_weighs_as_a_reference():
     """"某市数字政府建设考评 多久考评一次": the first piece names the notice, whose every sentence
     says 数字政府建设; the answer is the sentence that says how often, "每半年考评一次"."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
     from retrieval.question import parse_question
 
     assert parse_question("西藏 粮食 目标").leading == (True, False, False)
@@ -664,7 +614,7 @@ def test_a_terse_document_reference_set_apart_by_a_space_weighs_as_a_reference()
               "（一）考评以日常监测、实地调研等方式进行。每半年考评一次。\n"
               "日常监测：根据全市数字政府建设重点任务，监测考评对象推进数字政府建设的落实情况。\n"
               "二、考评结果\n考评结果在全市数字政府建设工作会议上通报。\n")
-    library = Library((build_document("某市考评办法.txt", notice),))
+    library = library_of("某市考评办法.txt", notice)
     answer = library.ask("某市数字政府建设考评 多久考评一次").answer
     assert answer is not None and answer.highlight == "每半年考评一次。"
 
@@ -672,12 +622,9 @@ def test_a_terse_document_reference_set_apart_by_a_space_weighs_as_a_reference()
 def test_a_province_no_document_is_of_is_not_answered_by_another_provinces_report():
     """"上海市2025年政府工作报告 GDP增长目标多少" with only Beijing's report loaded: its target is
     not Shanghai's. A province whose report is loaded names it (and its text says 全市)."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     beijing = ("2025年北京市政府工作报告\n各位代表：\n一、2025年主要预期目标\n"
                "今年经济社会发展主要预期目标是：地区生产总值增长5%左右。\n")
-    library = Library((build_document("北京.txt", beijing),))
+    library = library_of("北京.txt", beijing)
     assert library.ask("上海市2025年政府工作报告 GDP增长目标多少").answer is None
     assert library.ask("北京市2025年政府工作报告 GDP增长目标多少").answer is not None
     assert library.ask("2025年GDP增长目标多少").answer is not None
@@ -687,9 +634,6 @@ def test_a_province_names_its_report_though_another_document_speaks_of_it_throug
     """"湖北2025年一般公共预算收入增长目标是多少": Hubei's report gives no such target and Beijing's
     does, which is no answer. 湖北 names Hubei's report fully, though the epidemic speech says 湖北
     in most of its passages (a word many passages use names a document only in part)."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     beijing = ("2025年北京市政府工作报告\n各位代表：\n一、2025年主要预期目标\n"
                "今年主要预期目标是：地区生产总值增长5%左右，一般公共预算收入增长4%左右。\n")
     hubei = ("2025年湖北省政府工作报告\n各位代表：\n一、2025年主要预期目标\n"
@@ -709,9 +653,6 @@ def test_a_province_names_its_report_though_another_document_speaks_of_it_throug
 def test_a_prefecture_level_city_named_bare_is_a_city():
     """"昆明地铁6号线什么时候通车" is not answered by Beijing's 6号线, with or without the Yunnan
     report that speaks of 昆明市; a bare word that is no city's name (地铁) is no place."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     beijing = ("2025年北京市政府工作报告\n各位代表：\n一、重点任务\n"
                "年底前开通地铁17号线全线和6号线南延，新增运营里程60公里。\n")
     yunnan = ("2025年云南省政府工作报告\n各位代表：\n一、重点任务\n"
@@ -720,7 +661,7 @@ def test_a_prefecture_level_city_named_bare_is_a_city():
     assert library.ask("地铁6号线什么时候通车").answer is not None
     assert library.ask("昆明地铁6号线什么时候通车").answer is None
     assert library.ask("昆明要建设什么中心城市").answer is not None  # the passage names 昆明市
-    assert Library((build_document("北京.txt", beijing),)).ask("昆明地铁6号线什么时候通车").answer is None
+    assert library_of("北京.txt", beijing).ask("昆明地铁6号线什么时候通车").answer is None
 
 
 def test_a_citys_figure_is_in_the_clause_naming_it_unless_it_names_a_thing_the_passage_names():
@@ -728,15 +669,12 @@ def test_a_citys_figure_is_in_the_clause_naming_it_unless_it_names_a_thing_the_p
     province's passage naming 武汉 in a clause without its figure; "鄂州花湖机场" and "中欧班列
     （郑州）" name things whose figures are theirs, a clause after their names; 贫困 (of 贫困县) is
     no place."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     hubei = ("2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
              "过去一年，我们攻坚克难。全省地区生产总值增长5.8%，武汉在副省级城市中增速靠前，襄阳、宜昌经济总量突破6000亿元。"
              "鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨。"
              "高质量建设中欧班列（郑州）集结中心，开行班列4000班次。"
              "全省农村贫困人口大幅减少，由2012年底的200万人减少到2017年底的60万人，20个贫困县摘帽。\n")
-    library = Library((build_document("湖北.txt", hubei),))
+    library = library_of("湖北.txt", hubei)
     assert library.ask("湖北省报告里武汉去年GDP是多少").answer is None
     assert library.ask("鄂州花湖机场去年货邮吞吐量多少万吨").answer is not None
     assert library.ask("中欧班列（郑州）开行了多少班次").answer is not None
@@ -747,7 +685,6 @@ def test_a_place_within_a_things_name_needs_the_things_figure_in_its_sentence(co
     """"广州新机场总投资多少亿元": Guangdong's report names 广州新机场 (开工建设…) in a sentence with no
     figure of it, and gives other projects' figures elsewhere in the passage."""
     from retrieval.document import load_document
-    from retrieval.library import Library
 
     guangdong = Library((load_document(CORPUS / "2025年广东省政府工作报告.docx"),))
     assert guangdong.ask("广东今年开工建设的广州新机场总投资多少亿元？").answer is None
@@ -767,13 +704,10 @@ def test_a_quantity_asked_in_a_unit_the_passage_has_no_figure_in_is_not_answered
     count of people; the same passage answers how many homes were rebuilt, which it gives in 户.
     (A passage that gave any count in 人, of those moved say, would pass: the unit is checked,
     not what is counted.)"""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2025年西藏自治区政府工作报告\n各位代表：\n一、2024年工作回顾\n"
               "今年1月7日，日喀则定日县发生6.8级地震，我们第一时间开展抢险救灾，"
               "妥善安置受灾群众，恢复重建农房1.2万户。\n")
-    library = Library((build_document("西藏.txt", report),))
+    library = library_of("西藏.txt", report)
     assert library.ask("定日地震后恢复重建农房多少户").answer is not None
     assert library.ask("定日地震是几级").answer is not None  # 级 counts anything: not checked
     assert library.ask("定日地震遇难多少人").answer is None
@@ -784,15 +718,13 @@ def test_a_rate_asked_is_answered_by_a_share_not_a_count():
     """"高校毕业生就业率目标是多少": the report counts the graduates (1000万人) and gives no rate;
     "参保率提高到多少" is answered by 95%. 频率 is no share."""
     from retrieval.answer_types import asked_unit
-    from retrieval.document import build_document
-    from retrieval.library import Library
 
     assert asked_unit("青年失业率目标控制在多少") == asked_unit("本科录取率是多少") != ""
     assert asked_unit("考评频率是多少") == ""
     report = ("2022年政府工作报告\n各位代表：\n一、就业\n"
               "今年高校毕业生超过1000万人，要加强就业创业指导、政策支持和不断线服务。\n"
               "二、社会保障\n健全多层次社会保障体系，基本养老保险参保率提高到95%。\n")
-    library = Library((build_document("2022.txt", report),))
+    library = library_of("2022.txt", report)
     assert library.ask("2022年报告定的高校毕业生就业率目标是多少").answer is None
     assert library.ask("今年高校毕业生有多少人").answer is not None
     answer = library.ask("基本养老保险参保率提高到多少").answer
@@ -804,8 +736,6 @@ def test_one_figure_asked_in_a_unit_is_in_the_answers_sentence():
     another sentence of the passage a figure in 亿 of something else. A question asking two things
     finds them in different sentences; a foreign currency is money; a rate may be a bare number."""
     from retrieval.answer_types import asked_unit, asks_one_thing, has_figure_in
-    from retrieval.document import build_document
-    from retrieval.library import Library
 
     assert asks_one_thing("专项扶贫资金一年是多少亿")
     assert not asks_one_thing("经营主体有多少户,进出口总额多少")
@@ -814,7 +744,7 @@ def test_one_figure_asked_in_a_unit_is_in_the_answers_sentence():
     speech = ("在打好精准脱贫攻坚战座谈会上的讲话\n一、脱贫攻坚取得的成就\n"
               "中央财政专项扶贫资金年均增长22.7%，省级财政专项扶贫资金年均增长26.9%。"
               "全国农村贫困人口累计减少6853万人，易地扶贫搬迁投入资金超过6000亿元。\n")
-    library = Library((build_document("讲话.txt", speech),))
+    library = library_of("讲话.txt", speech)
     assert library.ask("中央财政专项扶贫资金一年是多少亿").answer is None
     assert library.ask("易地扶贫搬迁投入资金多少亿").answer is not None
     assert library.ask("中央财政专项扶贫资金年均增长多少，贫困人口减少多少万人").answer is not None
@@ -823,14 +753,11 @@ def test_one_figure_asked_in_a_unit_is_in_the_answers_sentence():
 def test_which_year_or_day_is_answered_only_by_a_sentence_that_says_one():
     """"申办第十六届全国运动会，计划哪一年办": the report says the bid, not its year; "庆祝大会哪天
     开": it says the anniversary, not the day."""
-    from retrieval.document import build_document
-    from retrieval.library import Library
-
     report = ("2025年湖北省政府工作报告\n各位代表：\n一、2025年重点工作\n"
               "完善全民健身赛事体系，申办第十六届全国运动会。"
               "将2025年作为营商环境提升年，办好第十五届全国运动会分赛区赛事。\n"
               "二、民族团结\n今年是自治区成立60周年，隆重举办庆祝大会。1月22日，果断要求对人员外流实施严格管控。\n")
-    library = Library((build_document("湖北.txt", report),))
+    library = library_of("湖北.txt", report)
     assert library.ask("申办第十六届全国运动会，计划哪一年办？").answer is None
     assert library.ask("申办第十六届全国运动会要完善什么").answer is not None
     answer = library.ask("哪一年是营商环境提升年").answer
@@ -853,8 +780,6 @@ def seed_and_reports(places: tuple[str, ...], review: str = "") -> tuple[Index, 
 
 def yearly_report(year: int, place: str, review: str = "") -> Document:
     """A province's report of a year: its review of the year before (with `review` added), its targets."""
-    from retrieval.document import build_document
-
     return build_document(f"{year}年{place}政府工作报告.txt", f"""{year}年{place}政府工作报告
 一、{year - 1}年工作回顾
 过去一年，全省经济稳中有进，新增就业{year % 100}万人，粮食产量稳定。{review}
