@@ -172,6 +172,16 @@ def test_the_parts_and_share_asked_are_question_words(question: str, terms: tupl
     assert parse_question(question).own_terms == terms
 
 
+@pytest.mark.parametrize(("question", "terms"), [
+    ("企业全面整顿当前要做好的几项工作分别是", ("企业", "全面", "整顿", "当前", "做好", "工作")),
+    ("残疾人两项补贴分别提到多少", ("残疾", "残疾人", "两项", "补贴", "分别", "提到")),
+])
+def test_asking_several_at_once_is_a_question_word(question: str, terms: tuple[str, ...]) -> None:
+    """"…分别是" asks the items, which a list introduces without 分别 ("当前要特别注意做好以下四项
+    工作："); the 分别 of "分别提到多少" is the sentence's own ("分别从每人每月202元…提高到…")."""
+    assert parse_question(question).own_terms == terms
+
+
 def test_a_hedge_is_a_generic_word() -> None:
     """"留抵退税规模预计多大" asks the figure, however hedged: 预计 frames the question."""
     query = parse_question("留抵退税规模预计多大")
@@ -220,6 +230,9 @@ def test_a_related_word_the_tokenizer_broke_is_kept_whole(question: str, kept: s
     ("西藏报告里二要是啥", "西藏报告"),
     ("2022年的政府工作报告说去年gdp多少万亿", "2022年的政府工作报告"),
     ("疫情部署会上说火神山医院有多少张床位", "疫情部署会"),
+    ("李殿勋代省长说今年民生实事是几大类几项", "李殿勋代省长"),  # a speaker, by office
+    ("殷勇市长提到的回天行动计划投资多少", "殷勇市长"),
+    ("第一书记精准有什么要求", ""),  # an office named, but nobody said anything
     ("统筹疫情防控和经济社会发展讲话最后提了哪3点要求", "统筹疫情防控和经济社会发展讲话"),
     ("抗疫中表现不好的干部,讲话点了哪几种情况", ""),  # never across a comma
     ("社会保障有哪些措施", ""),  # 社会 is no meeting

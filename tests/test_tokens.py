@@ -83,9 +83,11 @@ def test_spoken_framing_weighs_little_and_spoken_places_find_the_formal_ones():
     from retrieval.question import parse_question
     from retrieval.text.tokens import related_terms
 
-    query = parse_question("县长讲的八个增长具体是哪几个数")
+    query = parse_question("他讲的八个增长具体是哪几个数")
     weights = dict(zip(query.own_terms, query.own_weights, strict=True))
     assert weights["讲"] < 1.0 and weights["增长"] == 1.0
+    # "县长讲的…" names the speech by its speaker: 县长 names, 讲 is not looked for at all
+    assert "讲" not in parse_question("县长讲的八个增长具体是哪几个数").own_terms
     assert "讲" not in parse_question("十条方针里第六条讲的什么").own_terms  # 讲的什么 frames the question
     assert "全县" in related_terms("县里") and "当前" in related_terms("当时")
     assert "固定资产投资" in related_terms("固投") and "积累" in related_terms("攒下")
