@@ -360,6 +360,15 @@ def last_clause(question: str) -> tuple[str, str]:
     return text[:start], text[start:]
 
 
+# A person asked: "主教练是谁", "王书记全名叫什么", "由哪位院士牵头".
+_WHO = re.compile(r"谁|哪位|什么人|啥人|全名")
+
+
+def asks_who(clause: str) -> bool:
+    """Whether the (normalized) clause asks for a person."""
+    return _WHO.search(clause) is not None
+
+
 def asks_several(clause: str) -> bool:
     """Whether the (normalized) clause asks several things at once (各是多少, 分别)."""
     return _SEVERAL.search(clause) is not None

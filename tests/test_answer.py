@@ -506,6 +506,20 @@ def test_a_figure_asked_of_what_the_question_restates_must_be_said_of():
     assert answer is not None and "100亿元" in answer.highlight
 
 
+def test_a_person_asked_of_what_the_question_restates_must_be_said_of():
+    """"1981年报告提到女排第一次夺得世界冠军，主教练是谁": the report names the title, not the coach;
+    a person the passage does say (牵头 by whom) is answered. 名字 is not asked so: "用的什么名字"
+    is answered by a 化名 (CMRC)."""
+    report = ("1981年政府工作报告\n各位代表：\n一、当前的经济形势\n"
+              "我国女排第一次夺得世界冠军，全国人民受到鼓舞。科技攻关由国家科委牵头组织。\n"
+              "二、今后的方针\n县委王书记作了重要讲话。\n")
+    library = library_of("1981年报告.txt", report)
+    assert library.ask("1981年报告提到女排第一次夺得世界冠军，主教练是谁？").answer is None
+    assert library.ask("讲话里提到的王书记，全名叫什么？").answer is None
+    answer = library.ask("报告说要搞科技攻关，由谁牵头？").answer
+    assert answer is not None and "国家科委牵头" in answer.highlight
+
+
 def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure():
     """A sentence without a figure answers a quantity only by holding nearly all of the question:
     "…设立金融稳定保障基金，发挥存款保险制度…的作用" holds all the restatement of "2022年报告说要设立
