@@ -274,6 +274,23 @@ _RESULT_ASKED = re.compile(r"实际|最终|最后.{0,3}(?:增长|完成|达到)"
 _TARGET_STATED = re.compile(r"预期目标|目标是|目标为|左右")
 
 
+# A rank asked ("增速全国排第几", "哪个旗县区排第一", "第几名"), and a sentence that gives one ("增速
+# 全国第3", "居全国首位", "位居前列"). Not an item counted: "矛盾问题排第一个的是啥" points at a part.
+_RANK_ASKED = re.compile(r"排(?:在|名)?第(?:几|一)(?![个条项点件部块])|第几(?:名|位)|全国第几"
+                         r"|排名(?:怎么样|如何|多少)")
+_RANK_SAID = re.compile(r"第\s*[\d一二三四五六七八九十]+|首位|榜首|居首|之首|前列|前\s*\d|领先|冠军")
+
+
+def asks_rank(question: str) -> bool:
+    """Whether the (normalized) question asks where something ranks."""
+    return _RANK_ASKED.search(question) is not None
+
+
+def says_rank(text: str) -> bool:
+    """Whether the (normalized) text says where something ranks."""
+    return _RANK_SAID.search(text) is not None
+
+
 def asks_result(question: str) -> bool:
     """Whether the (normalized) question asks what was achieved, not what was planned."""
     return _RESULT_ASKED.search(question) is not None and not asks_target(question)

@@ -19,6 +19,7 @@ from retrieval.answer_types import (
     asks_exact_figure,
     asks_one_thing,
     asks_one_year,
+    asks_rank,
     asks_result,
     asks_several,
     asks_something,
@@ -31,6 +32,7 @@ from retrieval.answer_types import (
     last_clause,
     reports_result,
     says_per_unit,
+    says_rank,
     says_time,
     stated_figures,
     states_target,
@@ -100,6 +102,8 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
         return False  # "申办第十六届全国运动会，计划哪一年办": "申办第十六届全国运动会。"
     if query.per_unit and not says_per_unit(_where_answer_is(best, query, index), query.per_unit):
         return False  # "农资补贴每亩地多少钱": "对种粮农民一次性发放200亿元补贴。"
+    if asks_rank(normalize(query.text)) and not says_rank(_where_answer_is(best, query, index)):
+        return False  # "包头上一年度数字政府考评哪个旗县区排第一": "考评对象：各旗县区人民政府…"
     if result_for_target(best, query, index):
         return False  # "县长讲话里明年GDP增长目标定了多少": last year's "国内生产总值19.5亿元,增长15.6%"
     sentence = normalize(best.highlight)

@@ -520,6 +520,21 @@ def test_a_person_asked_of_what_the_question_restates_must_be_said_of():
     assert answer is not None and "国家科委牵头" in answer.highlight
 
 
+def test_a_rank_asked_must_be_said():
+    """"哪个旗县区排第一" asks a rank: the notice's "考评对象：各旗县区人民政府" gives none; "增速全国
+    第3" does. A part counted ("排第一个的是啥") asks no rank."""
+    notice = ("包头市数字政府建设考评办法\n一、考评对象\n各旗县区人民政府、稀土高新区管委会。\n"
+              "二、考评方式\n考评每半年进行一次。\n")
+    library = library_of("办法.txt", notice)
+    assert library.ask("包头上一年度数字政府考评哪个旗县区排第一？").answer is None
+    answer = library.ask("数字政府考评对象有哪些").answer
+    assert answer is not None and "各旗县区" in answer.highlight
+    report = ("2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "地区生产总值增长5.8％、增速全国第3，总量达到60013亿元。\n")
+    answer = library_of("报告.txt", report).ask("湖北去年经济增速多少，在全国排第几？").answer
+    assert answer is not None and "增速全国第3" in answer.highlight
+
+
 def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure():
     """A sentence without a figure answers a quantity only by holding nearly all of the question:
     "…设立金融稳定保障基金，发挥存款保险制度…的作用" holds all the restatement of "2022年报告说要设立
