@@ -23,6 +23,7 @@ from retrieval.answer_types import (
     asks_result,
     asks_several,
     asks_something,
+    asks_which_place,
     asks_who,
     count_unlisted,
     gives_only_masked_figures,
@@ -30,6 +31,7 @@ from retrieval.answer_types import (
     has_answer_type,
     has_figure_in,
     last_clause,
+    names_organization_or_person_asked,
     reports_result,
     says_per_unit,
     says_rank,
@@ -48,11 +50,12 @@ from retrieval.evidence import (
     passage_texts,
 )
 from retrieval.index import Entry, Index
-from retrieval.models import Passage
+from retrieval.models import OTHER_KIND, Passage
 from retrieval.positions import title_line
 from retrieval.question import Query
 from retrieval.text.normalize import normalize
 from retrieval.text.places import (
+    mentions_a_place,
     names_a_city,
     places_named_by,
     provinces_named_by,
@@ -104,6 +107,8 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
         return False  # "农资补贴每亩地多少钱": "对种粮农民一次性发放200亿元补贴。"
     if asks_rank(normalize(query.text)) and not says_rank(_where_answer_is(best, query, index)):
         return False  # "包头上一年度数字政府考评哪个旗县区排第一": "考评对象：各旗县区人民政府…"
+    if not _names_which_asked(best, query, index):
+        return False  # "政务云平台是哪家公司承建的": the passage on the platform names no company
     if result_for_target(best, query, index):
         return False  # "县长讲话里明年GDP增长目标定了多少": last year's "国内生产总值19.5亿元,增长15.6%"
     sentence = normalize(best.highlight)
@@ -118,6 +123,26 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
     # 预期目标，体现了…要求" holds most words and no figure.
     return (query.is_list and best.coverage >= MIN_LIST_COVERAGE
             and has_answer_type(index.entries[best.position].matchable, query.answer_type))
+
+
+def _official(best: Judged, index: Index) -> bool:
+    """Whether the answer is from an official document (a report, a speech, a notice…), which names
+    organizations, places and officials in full (names_kind_asked). Other texts need not: an
+    encyclopedia entry says "JR东日本" for a company (CMRC), with no suffix to know it by."""
+    profile = index.documents[index.entries[best.position].chunk.doc].profile
+    return profile is not None and profile.kind != OTHER_KIND
+
+
+def _names_which_asked(best: Judged, query: Query, index: Index) -> bool:
+    """Whether the answer names the organization, place or person by office the question asks which
+    of (True if it asks none): "政务云平台是哪家公司承建的" is not answered by the platform's passage,
+    which names no company. Only asked of official documents (_official)."""
+    if not _official(best, index):
+        return True
+    question, text = normalize(query.text), _where_answer_is(best, query, index)
+    if asks_which_place(question) and not mentions_a_place(text):
+        return False
+    return names_organization_or_person_asked(question, text)
 
 
 def result_for_target(best: Judged, query: Query, index: Index) -> bool:

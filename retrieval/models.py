@@ -69,6 +69,7 @@ class Chunk:
 
 
 PROFILE_FIELDS = ("title", "year", "place", "kind", "speaker", "date")  # what an admin may correct
+OTHER_KIND = "其他"  # the kind of a document no rule knows: an encyclopedia entry, a note
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Profile:
     title: str  # "2025年云南省政府工作报告", "2022年政府工作报告（国务院）"
     year: int | None = None  # the year the document speaks from, for 今年/去年
     place: str | None = None  # "云南省", "包头市", "xx区", "全国"
-    kind: str = "其他"  # one of profile.KINDS
+    kind: str = OTHER_KIND  # one of profile.KINDS
     speaker: str | None = None  # "李克强", "王予波", "县长"
     date: datetime.date | None = None  # the date the document gives for itself
     aliases: tuple[str, ...] = ()

@@ -42,11 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.clean import title_of_line, top_paragraphs, without_decoration
-from retrieval.models import PROFILE_FIELDS, Profile
+from retrieval.models import OTHER_KIND, PROFILE_FIELDS, Profile
 from retrieval.rules import RULES_DIR, parse_rule_groups
 from retrieval.text.normalize import nfkc
 
-KINDS = ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", "其他")
+KINDS = ("政府工作报告", "讲话", "通知", "办法", "规划", "意见", "报告", OTHER_KIND)
 NATIONAL = "全国"
 MIN_YEAR, MAX_YEAR = 1949, 2100
 MAX_TITLE_CHARS = 100
@@ -427,7 +427,7 @@ def kind_of(title: str, text: str) -> str:
     """One of KINDS: from the title's last word, else from the salutation that opens the body."""
     rules = _rules()
     kind = _kind_of_title(title)
-    if kind != "其他":
+    if kind != OTHER_KIND:
         return kind
     opening = text[:_OPENING_CHARS]
     first_lines = opening.split("\n")[:6]
@@ -435,7 +435,7 @@ def kind_of(title: str, text: str) -> str:
         return "政府工作报告" if _REPORT_OPENING.search(opening) else "报告"
     if any(line.startswith(rules.speech_salutations) for line in first_lines):
         return "讲话"
-    return "其他"
+    return OTHER_KIND
 
 
 def notice_inner(title: str) -> str | None:
@@ -445,7 +445,7 @@ def notice_inner(title: str) -> str | None:
     if quoted:
         return quoted.group("inner")
     bare = _BARE_NOTICE.search(title)
-    if bare and _kind_of_title(bare.group("inner")) != "其他":
+    if bare and _kind_of_title(bare.group("inner")) != OTHER_KIND:
         return bare.group("inner")
     return None
 
@@ -455,14 +455,14 @@ def _kind_of_title(title: str) -> str:
     inner = notice_inner(title)
     if inner:
         kind = _kind_of_title(inner)
-        return kind if kind != "其他" else "通知"
+        return kind if kind != OTHER_KIND else "通知"
     core = re.sub(r"[（(][^（）()]*[）)]$", "", title.strip()) or title  # "…规划（2021—2025年）"
     for tail in rules.title_tails:
         core = core.removesuffix(tail)
     for kind, endings in rules.kinds:
         if core.endswith(endings):
             return kind
-    return "其他"
+    return OTHER_KIND
 
 
 _CITY_SUFFIXES = ("市", "县", "州")

@@ -535,6 +535,27 @@ def test_a_rank_asked_must_be_said():
     assert answer is not None and "增速全国第3" in answer.highlight
 
 
+def test_which_organization_place_or_official_asked_must_be_named_in_an_official_document():
+    """An official document names organizations, places and officials in full: a passage naming
+    none of the kind asked ("哪家公司", "哪个城市", "哪位省领导") does not say which. An encyclopedia
+    entry need not (CMRC: "JR东日本" is a company), and is not held to it."""
+    speech = ("xx区2022年经济工作会上讲话\n同志们:\n一、2021 年工作回顾\n"
+              "建成政务云平台，全区部门全部上云。新上任的代市长徐启方同志带队来区里调研。"
+              "12345热线升级，牵头单位：区政府办公室。\n"
+              "二、2022 年的重点工作\n全力筹办第十届运动会，在杭州举办分赛区。\n")
+    library = library_of("讲话.txt", speech)
+    assert library.ask("政务云平台是哪家公司承建的").answer is None
+    assert library.ask("人才行动是哪位省领导牵头调研").answer is None
+    for question, said in (("12345热线升级哪个单位牵头", "区政府办公室"),
+                           ("哪位代市长带队来区里调研", "代市长徐启方"),
+                           ("第十届运动会分赛区在哪个城市举办", "在杭州举办")):
+        answer = library.ask(question).answer
+        assert answer is not None and said in answer.highlight, question
+    entry = "武藏浦和站\n武藏浦和站是一个位于埼玉县埼玉市南区的铁路车站，由JR东日本经营。\n"
+    answer = library_of("武藏浦和站.txt", entry).ask("武藏浦和站由什么公司经营？").answer
+    assert answer is not None and "JR东日本" in answer.highlight
+
+
 def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure():
     """A sentence without a figure answers a quantity only by holding nearly all of the question:
     "…设立金融稳定保障基金，发挥存款保险制度…的作用" holds all the restatement of "2022年报告说要设立

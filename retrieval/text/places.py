@@ -71,6 +71,21 @@ def names_a_place(word: str) -> bool:
     return bool(provinces_named_by([word]) or places_named_by([word])) or names_a_city(word)
 
 
+def mentions_a_place(text: str) -> bool:
+    """Whether the (normalized) text names a place: a province or a prefecture-level city, with or
+    without its suffix ("在杭州举办", "湖北"), or any name of two characters or more before a place
+    suffix ("蒙自市", "兰考县"; not 全县, 各市, 城市)."""
+    if _NAMED_PLACE.search(text):
+        return True
+    names = _rules()[0] | _cities()
+    return any(name in text for name in names if len(name) > 1) or any(
+        name[:-len(suffix)] in text for name in _cities() for suffix in CITY_SUFFIXES
+        if name.endswith(suffix) and len(name) - len(suffix) > 1)
+
+
+_NAMED_PLACE = re.compile(r"(?<![全各本我该每个两多城])[\u4e00-\u9fff]{2,}(?:省|市|县|区|州|旗|盟|镇|乡|村)")
+
+
 def provinces_named_by(words: Iterable[str]) -> list[str]:
     """The words that name a province-level place, in full or short: "上海市", "上海", "西藏"."""
     provinces = _rules()[0]
