@@ -404,13 +404,14 @@ def last_clause(question: str) -> tuple[str, str]:
     return text[:start], text[start:]
 
 
-# A person asked: "主教练是谁", "王书记全名叫什么", "由哪位院士牵头".
-_WHO = re.compile(r"谁|哪位|什么人|啥人|全名")
+# A person or a reason asked: "主教练是谁", "王书记全名叫什么", "由哪位院士牵头"; "入境游客增长186.8%，
+# 原因是啥", "为什么". Not the 为什么 of a name asked: "这种庙宇被称为什么".
+_PERSON_OR_REASON = re.compile(r"谁|哪位|什么人|啥人|全名|原因|为啥|(?<![称名作成改])为什么|为何")
 
 
-def asks_who(clause: str) -> bool:
-    """Whether the (normalized) clause asks for a person."""
-    return _WHO.search(clause) is not None
+def asks_person_or_reason(clause: str) -> bool:
+    """Whether the (normalized) clause asks for a person or a reason."""
+    return _PERSON_OR_REASON.search(clause) is not None
 
 
 def asks_several(clause: str) -> bool:

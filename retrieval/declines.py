@@ -19,12 +19,12 @@ from retrieval.answer_types import (
     asks_exact_figure,
     asks_one_thing,
     asks_one_year,
+    asks_person_or_reason,
     asks_rank,
     asks_result,
     asks_several,
     asks_something,
     asks_which_place,
-    asks_who,
     count_unlisted,
     gives_only_masked_figures,
     gives_running_total,
@@ -382,16 +382,16 @@ def _only_the_figure_given(question: str, sentence: str) -> bool:
 
 def _asked_clause_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
     """Whether a question that first restates what a document says and then asks a figure, a
-    time or a person of it ("湖北报告提到李德仁院士获国家最高科学技术奖，奖金是多少", "…女排第一次夺得
-    世界冠军，主教练是谁") finds none of the words only its last clause says (奖金, 主教练) in the
-    answer's passage: the passage matched the restatement and
+    time, a person or a reason of it ("湖北报告提到李德仁院士获国家最高科学技术奖，奖金是多少",
+    "…女排第一次夺得世界冠军，主教练是谁") finds none of the words only its last clause says (奖金,
+    主教练) in the answer's passage: the passage matched the restatement and
     says nothing of what is asked. Not what else a question asks: that is often said in other
     words (CMRC: "这种庙宇被称为什么"). Not a list, an item pointed at, nor a question whose first
     clauses ask too ("12345热线升级哪个单位牵头，啥时候要弄完") or whose last asks several things."""
     if query.is_list or query.position or query.part is not None:
         return False
     premise, clause = last_clause(normalize(query.text))
-    if query.answer_type is None and not asks_who(clause):
+    if query.answer_type is None and not asks_person_or_reason(clause):
         return False
     if not premise or asks_something(premise) or asks_several(clause):
         return False

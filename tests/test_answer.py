@@ -516,6 +516,7 @@ def test_a_person_asked_of_what_the_question_restates_must_be_said_of():
     library = library_of("1981年报告.txt", report)
     assert library.ask("1981年报告提到女排第一次夺得世界冠军，主教练是谁？").answer is None
     assert library.ask("讲话里提到的王书记，全名叫什么？").answer is None
+    assert library.ask("报告说女排第一次夺得世界冠军，原因是啥").answer is None
     answer = library.ask("报告说要搞科技攻关，由谁牵头？").answer
     assert answer is not None and "国家科委牵头" in answer.highlight
 
