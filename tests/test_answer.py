@@ -571,6 +571,14 @@ def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure()
     assert answer is not None and "2万亿元" in answer.highlight
 
 
+def test_put_to_use_is_asked_as_yunyong_and_written_as_yingyong():
+    """"考评结果怎么运用，报给谁": the notice heads it "四、考评结果应用" (related_terms.txt: 运用 应用)."""
+    notice = ("包头市数字政府建设考评办法\n一、考评方式\n考评每半年进行一次，考评结果按百分制计分。\n"
+              "二、考评结果应用\n考评结果全市通报并上报市委、市政府、市纪委监委。\n")
+    answer = library_of("办法.txt", notice).ask("包头数字政府考评结果怎么运用，报给谁？").answer
+    assert answer is not None and "上报市委" in answer.highlight
+
+
 def test_a_whole_years_figure_is_asked_as_quanian_and_written_as_niandu():
     """"全年的考评分怎么算出来": the notice writes the year's score as 年度考评分值 (related_terms.txt:
     全年 年度), not the half-year's formula that shares 考评 and 分."""
