@@ -285,7 +285,9 @@ class PassageJudged:
             # unless the question asks a kind of answer of it that the best sentence holds ("十个方面
             # 里第五个，今年城中村和老旧小区各改造多少个": "…今年改造城中村300个、老旧小区2000个").
             heading = _heading_sentence(entry, self.judged.part_depth, self.at_heading)
-            sentence = replace(sentence, text=heading or sentence.text)
+            if heading and not _says_more_of_what_is_asked(self.held, query, sentence.text, heading,
+                                                           entry.year):
+                sentence = replace(sentence, text=heading)
         if not index.documents[entry.chunk.doc].sections:
             # Ranked as read alone, quoted and judged as read under its first sentence.
             sentence = best_sentence(entry, self.held, query.answer_type, opening, unheaded=True)
@@ -302,6 +304,19 @@ class PassageJudged:
             return None
         share = self.held.share(tuple([1.0 if forms or link else 0.0 for _, forms, link in self.held.terms]))
         return _with_part(share, self.pointed, self.in_part, self.held.total), query.answer_type is not None
+
+
+def _says_more_of_what_is_asked(wanted: Wanted, query: Query, sentence: str, heading: str,
+                                year: int | None) -> bool:
+    """Whether the sentence by itself holds more than the heading sentence of the words the
+    question says after its position: "三、里面第六条抓春季农业生产，要持续防控哪些动物疫病" asks of
+    the item "第六，不失时机抓好春季农业生产。" what "要持续加强非洲猪瘟…等重大动物疫病防控" says. A
+    question saying nothing after it ("湖北报告第三部分政府自身建设，第四条是啥") asks the heading."""
+    after = query.after_position
+    if len(after) != len(wanted.terms) or not any(after):
+        return False
+    asked = wanted.only(after)
+    return asked.share_found(normalize(sentence), year) > asked.share_found(normalize(heading), year)
 
 
 def _heading_sentence(entry: Entry, depth: int, heading: str = "") -> str | None:

@@ -101,6 +101,9 @@ class Query:
     # The question names what it points into before it points: "政府自身建设的第三条",
     # "重点任务里最后一个方面" count inside the section so named, not in the whole document.
     topic_first: bool = False
+    # Per own word: said after the position the question points at ("三、里面第六条抓春季农业生产，
+    # 要持续防控哪些动物疫病": 抓…疫病), asked of the item there. All False if it points at none.
+    after_position: tuple[bool, ...] = ()
     # Years the answer must speak of: those named outright, but not in the document reference
     # ("2021年政府工作报告回顾2020年…" → (2020,)) nor naming a document by year and kind.
     years_asked: tuple[int, ...] = ()
@@ -363,6 +366,15 @@ def _phrases(asked: str, words: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in pairs if len(p) >= 3 and p in asked and p not in words))
 
 
+def _said_after_position(normalized: str, part: tuple[int, str] | None, steps: list[tuple[int, str]],
+                         own: list[str]) -> tuple[bool, ...]:
+    """Per own word: in the question after the words pointing at its position (none if none)."""
+    pointers = [words for _, words in steps] + ([part[1]] if part else [])
+    ends = [normalized.find(words) + len(words) for words in pointers if words in normalized]
+    after = normalized[max(ends):] if ends else ""
+    return tuple(bool(after) and len(term) > 1 and term in after for term in own)
+
+
 def _after_position(normalized: str, part: tuple[int, str] | None, steps: list[tuple[int, str]]) -> str:
     """What the question asks of the position it points at, if it points at one: "精准脱贫座谈会上
     总结的几条经验，第四条是啥" asks what the fourth says (是啥), not how many there are (几条);
@@ -445,6 +457,7 @@ def parse_question(question: str) -> Query:
                                     for year, kind in _patterns().document_year.findall(normalized)})),
         naming_words=naming,
         topic_first=_names_a_topic_first(normalized, part, steps),
+        after_position=_said_after_position(normalized, part, steps, own),
         years_asked=years_asked,
         compared_years=compared,
     )

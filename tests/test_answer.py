@@ -557,6 +557,24 @@ def test_which_organization_place_or_official_asked_must_be_named_in_an_official
     assert answer is not None and "JR东日本" in answer.highlight
 
 
+def test_what_is_asked_of_an_item_pointed_at_is_highlighted_not_its_heading():
+    """"三、里面第六条抓春季农业生产，要持续防控哪些动物疫病" asks of the sixth item what one of its
+    sentences says; "第三部分第六条是啥" asks the item itself: its heading."""
+    speech = ("在部署会议上的讲话\n同志们：\n一、关于疫情形势\n疫情形势总体向好。\n"
+              "三、关于统筹推进经济社会发展工作\n第一，落实分区分级精准复工复产。要尽快复工。\n"
+              "第二，加大宏观政策调节力度。积极的财政政策要更加积极有为。\n"
+              "第三，全面强化稳就业举措。要减负、稳岗、扩就业并举。\n"
+              "第四，坚决完成脱贫攻坚任务。要加大攻坚力度。\n"
+              "第五，推动企业复工复产。要落实分区分级精准防控。\n"
+              "第六，不失时机抓好春季农业生产。现在，春耕备耕已从南到北陆续展开。"
+              "要持续加强非洲猪瘟、高致病性禽流感等重大动物疫病防控，促进畜牧水产养殖业全面发展。\n")
+    library = library_of("讲话.txt", speech)
+    answer = library.ask("部署会讲话三、里面第六条抓春季农业生产，要持续防控哪些动物疫病？").answer
+    assert answer is not None and "非洲猪瘟" in answer.highlight
+    answer = library.ask("部署会讲话第三部分第六条是啥").answer
+    assert answer is not None and answer.highlight.startswith("第六，不失时机抓好春季农业生产")
+
+
 def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure():
     """A sentence without a figure answers a quantity only by holding nearly all of the question:
     "…设立金融稳定保障基金，发挥存款保险制度…的作用" holds all the restatement of "2022年报告说要设立
