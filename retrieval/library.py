@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,6 +94,11 @@ class Library:
                  prepared: tuple[Prepared, ...] | None = None) -> None:
         """prepared: each document made ready to index with its words (index.prepare), when the
         caller already has them (benchmarks of a million passages whose words are known)."""
+        with collected_once():
+            self._build(documents, cache_dir, prepared)
+
+    def _build(self, documents: tuple[Document, ...], cache_dir: Path | None,
+               prepared: tuple[Prepared, ...] | None) -> None:
         self.documents = documents
         self.cache_dir = cache_dir
         # The BM25 indexes of exactly these documents are saved once built: a restart loads them
@@ -441,6 +449,12 @@ def read_documents(data_dir: Path, cache_dir: Path | None = None,
 def _read(data_dir: Path, cache_dir: Path | None,
           limits: ParseLimits | None) -> tuple[tuple[Document, ...], list[DocumentError], list[str]]:
     """The documents, the files' errors, and the document cache keys of the files read."""
+    with collected_once():
+        return _read_files(data_dir, cache_dir, limits)
+
+
+def _read_files(data_dir: Path, cache_dir: Path | None,
+                limits: ParseLimits | None) -> tuple[tuple[Document, ...], list[DocumentError], list[str]]:
     corrections = read_corrections(data_dir)
     found: dict[str, tuple[Document, str] | DocumentError | None] = {}  # in name order; None: to read
     missing: list[tuple[str, bytes, str]] = []  # name, bytes, key
@@ -492,10 +506,35 @@ def load_library(data_dir: Path, cache_dir: Path | None = None,
     folder, nor of another folder loaded lately with the same cache, needs any more are deleted
     (document_cache.kept_by_loads). limits: what reading one file may take (read_documents).
     """
-    documents, errors, keys = _read(data_dir, cache_dir, limits)
-    library = Library(documents, cache_dir)
+    with collected_once():
+        documents, errors, keys = _read(data_dir, cache_dir, limits)
+        library = Library(documents, cache_dir)
     if cache_dir and Path(cache_dir).is_dir():
         saved = index_folder(cache_dir, library.fingerprint).name
         used = {*keys, *library.keys, *library.commitment_keys, saved}
         prune_cache(cache_dir, keep=kept_by_loads(cache_dir, data_dir, used))
     return library, errors
+
+
+@contextmanager
+def collected_once() -> Iterator[None]:
+    """The cyclic garbage collector paused while documents are read and a library is built, and
+    run once at the end over what was made (its two young generations, gc.collect(1)).
+
+    Why: a load makes ~300,000 containers (passages, sections, entries) that all stay alive,
+    and each full collection on the way rescans everything made so far: at 1,000 documents a
+    warm restart spent 0.38 s of its 2.1 s in five full and seventy young collections. Only
+    paused, the work would fall on the first questions instead (a 136 ms young collection, then
+    a 113 ms one); collected once here it is ~0.15 s, and what the load made sits in the oldest
+    generation, where questions do not rescan it. Nothing is missed: garbage in a cycle made
+    meanwhile is collected at the end. Nested (load_library → Library), only the outermost
+    collects; the collector is re-enabled only if it was enabled (as token_cache.gc_paused).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(1)
