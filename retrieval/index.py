@@ -474,6 +474,53 @@ def numbered_depth(path_numbers: tuple[int | None, ...], number: int) -> int:
     return sum(n is not None for n in path_numbers[:path_numbers.index(number)])
 
 
+class NumberedPassages:
+    """The passages under a heading of each number ("二、", "（二）", "第二个问题" → 2): for each
+    number, (depth, position) of every passage with such a heading on its path, depth being the
+    index of the first such heading in the path, in order of depth, then position.
+
+    Why arrays, and lists only as asked: built in a Python loop over every passage, with a list
+    per number, it was ~0.12 s of each restart and /reload at 1,000 documents. Paths are few
+    (the numbers on a path, not its words: a few hundred distinct), so each distinct path's
+    pairs are worked out once and spread to its passages by numpy, then sorted once.
+    """
+
+    def __init__(self, paths: Sequence[tuple[int | None, ...]]) -> None:
+        kinds: dict[tuple[int | None, ...], int] = {}
+        kind = np.fromiter((kinds.setdefault(path, len(kinds)) for path in paths), dtype=np.intp,
+                           count=len(paths))
+        # Each distinct path's (number, depth) pairs, path after path.
+        pair_count = np.zeros(len(kinds), dtype=np.intp)
+        numbers: list[int] = []
+        depths: list[int] = []
+        for path, k in kinds.items():
+            held = {n for n in path if n is not None}
+            numbers += held
+            depths += (path.index(n) for n in held)
+            pair_count[k] = len(held)
+        pair_start = np.cumsum(pair_count) - pair_count
+        # Every passage's pairs: passage p has its path's pair_count pairs, from its pair_start on.
+        per_passage = pair_count[kind]
+        position = np.repeat(np.arange(len(paths), dtype=np.intp), per_passage)
+        first_of_passage = np.cumsum(per_passage) - per_passage
+        pair = np.repeat(pair_start[kind] - first_of_passage, per_passage) + np.arange(len(position))
+        number = np.array(numbers, dtype=np.int64)[pair] if numbers else np.zeros(0, dtype=np.int64)
+        depth = np.array(depths, dtype=np.int64)[pair] if depths else np.zeros(0, dtype=np.int64)
+        order = np.lexsort((position, depth, number))  # by number, then depth, then position
+        self._number, self._depth, self._position = number[order], depth[order], position[order]
+        self._lists: dict[int, list[tuple[int, int]]] = {}
+
+    def passages(self, number: int) -> list[tuple[int, int]]:
+        """(depth, position) of the passages under a heading numbered `number`, shallowest first."""
+        found = self._lists.get(number)
+        if found is None:
+            start, end = np.searchsorted(self._number, [number, number + 1])
+            depths, positions = self._depth[start:end].tolist(), self._position[start:end].tolist()
+            found = list(zip(depths, positions, strict=True))
+            self._lists[number] = found
+        return found
+
+
 class Index:
     """All passages of a set of documents, ready to score."""
 
@@ -502,24 +549,14 @@ class Index:
             for word in ready.name_words:
                 self._named_by.setdefault(word, set()).add(number)
         position_of = {name: number for number, name in enumerate(self.document_names)}
-        # The passage each section's heading stands in (where "第三部分第（二）项" begins).
-        self._opening: dict[tuple[str, int], int] = {}
-        first = 0
-        for document in documents:
-            starts = [c.start for c in document.chunks]
-            for section in document.sections:
-                at = max(bisect_right(starts, section.start) - 1, 0)
-                self._opening[(document.name, section.id)] = first + at
-            first += len(document.chunks)
+        # The passage each section's heading stands in (where "第三部分第（二）项" begins), by
+        # document number: worked out for a document the first time a question asks (opening).
+        self._openings: dict[int, dict[int, int]] = {}
         self.document_of = np.array([position_of[e.chunk.doc] for e in self.entries], dtype=np.intp)
         self._years = np.array([e.year or 0 for e in self.entries])
         # Passages by the number of a heading on their path ("二、" → 2), shallowest heading first:
         # "第二个问题" finds its candidates without a pass over every passage.
-        under: dict[int, list[tuple[int, int]]] = {}
-        for position, entry in enumerate(self.entries):
-            for number in {n for n in entry.path_numbers if n is not None}:
-                under.setdefault(number, []).append((entry.path_numbers.index(number), position))
-        self._under_number = {number: sorted(found) for number, found in under.items()}
+        self._under = NumberedPassages([e.path_numbers for e in self.entries])
         self._shallowest: dict[int, dict[int, int]] = {}  # shallowest_depth's, by document, as asked
         self._distinct_years = sorted(set(self._years.tolist()) - {0})
         self._using: dict[str, frozenset[int] | None] = {}  # documents_using, as questions ask
@@ -558,8 +595,23 @@ class Index:
         return group_spans(self._year_number, len(self._distinct_years))
 
     def opening(self, document: str, section: int) -> int | None:
-        """The position of the passage that opens a section (holds its heading)."""
-        return self._opening.get((document, section))
+        """The position of the passage that opens a section (holds its heading).
+
+        Why worked out per document as asked: a table of every section of every document was
+        ~0.1 s of each restart and /reload at 1,000 documents (56,000 sections); a question
+        looks into the sections of a few."""
+        number = self._document_number.get(document)
+        if number is None:
+            return None
+        openings = self._openings.get(number)
+        if openings is None:
+            first = int(self._first_passage[number])
+            chunks = self.documents[document].chunks
+            starts = [c.start for c in chunks]
+            openings = {s.id: first + max(bisect_right(starts, s.start) - 1, 0)
+                        for s in self.documents[document].sections}
+            self._openings[number] = openings
+        return openings.get(section)
 
     @cached_property
     def alias_words(self) -> frozenset[str]:
@@ -629,7 +681,7 @@ class Index:
     def under_number(self, number: int) -> list[tuple[int, int]]:
         """(depth, position) of the passages with a heading numbered `number` on their path, in
         order of depth then position; depth is that heading's index in the path."""
-        return self._under_number.get(number, [])
+        return self._under.passages(number)
 
     def idf(self, term: str) -> float:
         return self._body.idf(term)
