@@ -755,13 +755,22 @@ class SparseBM25:
 
         doc_norm is _document_norms's per-document part, computed once with the
         same operations rank_bm25 repeats for every query term, so the same bits.
+        idf is one value, or one per posting or per term, never of more values than tf and
+        doc_norm make (BM25Plus writes the result over a temporary of their shape).
         """
         k1, delta = self.k1, self.delta
         tf = tf.astype(np.float64)
         if self.variant == "okapi":  # rank_bm25: tf * (k1 + 1) / (tf + k1 * length_norm)
             return idf * (tf * (k1 + 1) / (tf + doc_norm))
         if self.variant == "plus":  # rank_bm25: delta + (tf * (k1 + 1)) / (k1 * length_norm + tf)
-            return idf * (delta + (tf * (k1 + 1)) / (doc_norm + tf))
+            # idf * (delta + (tf * (k1 + 1)) / (doc_norm + tf)), each step written over the last
+            # (the same operations, so the same bits): a build or reload works out every posting,
+            # and fresh temporaries for each step were about a third of it.
+            below = doc_norm + tf
+            values = np.multiply(tf, k1 + 1, out=tf)
+            np.divide(values, below, out=values)
+            np.add(values, delta, out=values)  # delta + x: addition is commutative, bit for bit
+            return np.multiply(values, idf, out=values)
         ctd = tf / doc_norm  # rank_bm25: tf / length_norm
         return idf * tf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
 
@@ -813,13 +822,16 @@ class SparseBM25:
             start, end = self._indptr[first], self._indptr[last]
             counts = self._doc_freq[first:last]
             idf = np.repeat(self._idf[first:last], counts)
-            values = self._formula(idf, self._tf[start:end], self._doc_norm[self._indices[start:end]])
-            diff = values - np.repeat(self._absent[first:last], counts)
-            if dtype == np.float16 and len(diff) and np.abs(diff).max() > FLOAT16_LIMIT:
+            # np.take, not self._doc_norm[indices]: numpy indexes by an int32 array several times
+            # slower than it takes by one (0.9 against 0.24 ms for 131,072 postings)
+            diff = self._formula(idf, self._tf[start:end], np.take(self._doc_norm, self._indices[start:end]))
+            diff -= np.repeat(self._absent[first:last], counts)
+            size = np.abs(diff)
+            if dtype == np.float16 and len(size) and size.max() > FLOAT16_LIMIT:
                 return self._contributions(np.dtype(np.float32))
             weights[start:end] = diff
             starts = (self._indptr[first:last] - start).astype(np.intp)
-            max_diff[first:last] = np.maximum.reduceat(np.abs(diff), starts)
+            max_diff[first:last] = np.maximum.reduceat(size, starts)
             first = last
         return weights, max_diff
 
