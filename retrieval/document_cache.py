@@ -183,14 +183,14 @@ _PREPARED_KEYS: dict[int, tuple[Document, str, str]] = {}
 
 
 def has_prepared(cache_dir: Path, key: str) -> bool:
-    return (Path(cache_dir) / f"{key}{_PREPARED}").exists()
+    return os.path.exists(_entry_path(cache_dir, key, _PREPARED))
 
 
 def load_prepared(cache_dir: Path, key: str, document: Document, with_words: bool = True) -> Prepared | None:
     """What indexing made of a document (whose prepared_key is key). Its file holds two pickles,
     the rest, then the passages' words (most of the bytes), which are read only when asked for:
     a restart whose index is saved whole needs none."""
-    stored = _load_pickles(Path(cache_dir) / f"{key}{_PREPARED}", 2 if with_words else 1)
+    stored = _load_pickles(_entry_path(cache_dir, key, _PREPARED), 2 if with_words else 1)
     if stored is None or not (isinstance(stored[0], tuple) and len(stored[0]) == 2):
         return None
     try:
@@ -337,37 +337,56 @@ def kept_by_loads(cache_dir: Path, data_dir: Path, keys: Collection[str]) -> set
 
 
 def prune(cache_dir: Path, keep: Collection[str]) -> int:
-    """Delete entries not in keep (documents removed or changed) and temporary files left by a crash."""
+    """Delete entries not in keep (documents removed or changed) and temporary files left by a crash.
+
+    Read from the folder's listing (os.scandir: whether a name is a folder without a stat of
+    each): every restart and /reload prunes, and a Path and a stat per entry were ~0.05 s of
+    each at 1,000 documents (4,000 entries)."""
     removed = 0
-    with suppress(OSError):
-        for path in Path(cache_dir).iterdir():
-            suffix = next((s for s in _ENTRIES if path.name.endswith(s)), None)
-            stale = suffix is not None and path.name[: -len(suffix)] not in keep
-            if path.is_dir() and path.name.startswith(_INDEX_PREFIX) and path.name not in keep:
-                shutil.rmtree(path, ignore_errors=True)
+    with suppress(OSError), os.scandir(cache_dir) as entries:
+        for entry in entries:
+            name = entry.name
+            suffix = next((s for s in _ENTRIES if name.endswith(s)), None)
+            stale = suffix is not None and name[: -len(suffix)] not in keep
+            if name.startswith(_INDEX_PREFIX) and name not in keep and _is_dir(entry):
+                shutil.rmtree(entry.path, ignore_errors=True)
                 removed += 1
                 continue
-            if stale or (path.name.startswith(_TMP_PREFIX) and path.name.endswith(".tmp")):
+            if stale or (name.startswith(_TMP_PREFIX) and name.endswith(".tmp")):
                 with suppress(OSError):
-                    path.unlink()
+                    os.unlink(entry.path)
                     removed += 1
     return removed
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """As Path.is_dir: following a link, False when it cannot tell."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def _load(cache_dir: Path, key: str, suffix: str = "") -> object:
-    stored = _load_pickles(Path(cache_dir) / f"{key}{suffix or _SUFFIX}", 1)
+    stored = _load_pickles(_entry_path(cache_dir, key, suffix or _SUFFIX), 1)
     return None if stored is None else stored[0]
 
 
-def _load_pickles(path: Path, count: int) -> list[object] | None:
+def _entry_path(cache_dir: Path, key: str, suffix: str) -> str:
+    """Where an entry is, as a string: a restart opens two entries per document, and making a Path
+    for each cost ~25 µs (0.05 s at 1,000 documents), against 1 µs for joining strings."""
+    return os.path.join(cache_dir, f"{key}{suffix}")
+
+
+def _load_pickles(path: str, count: int) -> list[object] | None:
     """The first `count` pickles of a file, or None if it is missing or cannot be read."""
     try:
-        with path.open("rb") as file:
+        with open(path, "rb") as file:
             return [pickle.load(file) for _ in range(count)]
     except FileNotFoundError:
         return None
     except Exception as err:  # a truncated or foreign file: build the document again
-        log.warning("document cache: ignoring unreadable %s (%s)", path.name, err)
+        log.warning("document cache: ignoring unreadable %s (%s)", os.path.basename(path), err)
         return None
 
 

@@ -294,3 +294,18 @@ def test_a_documents_prepared_key_is_hashed_once_and_follows_the_pipeline(monkey
     assert prepared_key(twin) == key and len(hashed) == 1  # another object: hashed, the same key
     monkeypatch.setattr(document_cache, "pipeline_fingerprint", lambda: "rules edited")
     assert prepared_key(document) != key
+
+
+def test_a_prune_deletes_stale_entries_old_index_folders_and_leftover_temporary_files(tmp_path):
+    kept, stale = "a" * 64, "b" * 64
+    for name in (f"{kept}.document.pickle", f"{stale}.document.pickle", f"{stale}.prepared.pickle",
+                 ".document-x1.tmp", "tokens-c.json", "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "index-old" / "body").mkdir(parents=True)
+    (tmp_path / "index-new").mkdir()
+    (tmp_path / "index-file").write_bytes(b"not a folder")
+    removed = document_cache.prune(tmp_path, keep={kept, "index-new"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"{kept}.document.pickle", "index-file", "index-new", "notes.txt", "tokens-c.json"]
+    assert removed == 4
+    assert document_cache.prune(tmp_path / "missing", keep=set()) == 0
