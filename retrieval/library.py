@@ -29,8 +29,8 @@ from retrieval.document_cache import (
     PreparedPickles,
     cached_document,
     commitments_key,
-    document_key,
     earlier_index,
+    file_key,
     from_pickles,
     has_prepared,
     index_folder,
@@ -40,7 +40,6 @@ from retrieval.document_cache import (
     load_prepared,
     prepared_key,
     prepared_pickles,
-    read_file,
     save_manifest,
     store_commitments,
     store_document,
@@ -472,14 +471,17 @@ def _read_files(data_dir: Path, cache_dir: Path | None,
     missing: list[tuple[str, bytes, str]] = []  # name, bytes, key
     for path in document_paths(data_dir):
         try:
-            data = read_file(path)
+            key, data = file_key(path, corrections.get(path.name))
+            document = cached_document(cache_dir, key)
+            if document is None and data is None:  # known, but its Document is gone: read it
+                key, data = file_key(path, corrections.get(path.name), remembered=False)
+                document = cached_document(cache_dir, key)
         except DocumentError as err:
             found[path.name] = err
             continue
-        key = document_key(path.name, data, corrections.get(path.name))
-        document = cached_document(cache_dir, key)
         found[path.name] = None if document is None else (document, key)
         if document is None:
+            assert data is not None
             missing.append((path.name, data, key))
     if missing:
         # Imported only when something needs reading: a warm start starts no process.
