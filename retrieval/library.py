@@ -535,7 +535,7 @@ def collected_once() -> Iterator[None]:
     """The cyclic garbage collector paused while documents are read and a library is built, and
     run once at the end over what was made (its two young generations, gc.collect(1)).
 
-    Why: a load makes ~300,000 containers (passages, sections, entries) that all stay alive,
+    Why: a load makes ~400,000 containers (passages, sections, entries) that all stay alive,
     and each full collection on the way rescans everything made so far: at 1,000 documents a
     warm restart spent 0.38 s of its 2.1 s in five full and seventy young collections. Only
     paused, the work would fall on the first questions instead (a 136 ms young collection, then
