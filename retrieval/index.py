@@ -63,6 +63,7 @@ RARE_SHARE = 0.05
 RARE_MIN = 10_000
 USING_CACHE = 10_000  # terms whose documents are remembered
 SPELLED_KEPT = 8  # ways of spelling out one abbreviation kept (spelled_out)
+YEAR_SCORES_MB = 16.0  # the year parts of scores kept across questions (Index._by_document_year)
 
 
 GroupScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (passages' groups, passages) → their scores
@@ -474,6 +475,53 @@ def numbered_depth(path_numbers: tuple[int | None, ...], number: int) -> int:
     return sum(n is not None for n in path_numbers[:path_numbers.index(number)])
 
 
+class NumberedPassages:
+    """The passages under a heading of each number ("二、", "（二）", "第二个问题" → 2): for each
+    number, (depth, position) of every passage with such a heading on its path, depth being the
+    index of the first such heading in the path, in order of depth, then position.
+
+    Why arrays, and lists only as asked: built in a Python loop over every passage, with a list
+    per number, it was ~0.12 s of each restart and /reload at 1,000 documents. Paths are few
+    (the numbers on a path, not its words: a few hundred distinct), so each distinct path's
+    pairs are worked out once and spread to its passages by numpy, then sorted once.
+    """
+
+    def __init__(self, paths: Sequence[tuple[int | None, ...]]) -> None:
+        kinds: dict[tuple[int | None, ...], int] = {}
+        kind = np.fromiter((kinds.setdefault(path, len(kinds)) for path in paths), dtype=np.intp,
+                           count=len(paths))
+        # Each distinct path's (number, depth) pairs, path after path.
+        pair_count = np.zeros(len(kinds), dtype=np.intp)
+        numbers: list[int] = []
+        depths: list[int] = []
+        for path, k in kinds.items():
+            held = {n for n in path if n is not None}
+            numbers += held
+            depths += (path.index(n) for n in held)
+            pair_count[k] = len(held)
+        pair_start = np.cumsum(pair_count) - pair_count
+        # Every passage's pairs: passage p has its path's pair_count pairs, from its pair_start on.
+        per_passage = pair_count[kind]
+        position = np.repeat(np.arange(len(paths), dtype=np.intp), per_passage)
+        first_of_passage = np.cumsum(per_passage) - per_passage
+        pair = np.repeat(pair_start[kind] - first_of_passage, per_passage) + np.arange(len(position))
+        number = np.array(numbers, dtype=np.int64)[pair] if numbers else np.zeros(0, dtype=np.int64)
+        depth = np.array(depths, dtype=np.int64)[pair] if depths else np.zeros(0, dtype=np.int64)
+        order = np.lexsort((position, depth, number))  # by number, then depth, then position
+        self._number, self._depth, self._position = number[order], depth[order], position[order]
+        self._lists: dict[int, list[tuple[int, int]]] = {}
+
+    def passages(self, number: int) -> list[tuple[int, int]]:
+        """(depth, position) of the passages under a heading numbered `number`, shallowest first."""
+        found = self._lists.get(number)
+        if found is None:
+            start, end = np.searchsorted(self._number, [number, number + 1])
+            depths, positions = self._depth[start:end].tolist(), self._position[start:end].tolist()
+            found = list(zip(depths, positions, strict=True))
+            self._lists[number] = found
+        return found
+
+
 class Index:
     """All passages of a set of documents, ready to score."""
 
@@ -502,28 +550,20 @@ class Index:
             for word in ready.name_words:
                 self._named_by.setdefault(word, set()).add(number)
         position_of = {name: number for number, name in enumerate(self.document_names)}
-        # The passage each section's heading stands in (where "第三部分第（二）项" begins).
-        self._opening: dict[tuple[str, int], int] = {}
-        first = 0
-        for document in documents:
-            starts = [c.start for c in document.chunks]
-            for section in document.sections:
-                at = max(bisect_right(starts, section.start) - 1, 0)
-                self._opening[(document.name, section.id)] = first + at
-            first += len(document.chunks)
+        # The passage each section's heading stands in (where "第三部分第（二）项" begins), by
+        # document number: worked out for a document the first time a question asks (opening).
+        self._openings: dict[int, dict[int, int]] = {}
         self.document_of = np.array([position_of[e.chunk.doc] for e in self.entries], dtype=np.intp)
         self._years = np.array([e.year or 0 for e in self.entries])
         # Passages by the number of a heading on their path ("二、" → 2), shallowest heading first:
         # "第二个问题" finds its candidates without a pass over every passage.
-        under: dict[int, list[tuple[int, int]]] = {}
-        for position, entry in enumerate(self.entries):
-            for number in {n for n in entry.path_numbers if n is not None}:
-                under.setdefault(number, []).append((entry.path_numbers.index(number), position))
-        self._under_number = {number: sorted(found) for number, found in under.items()}
+        self._under = NumberedPassages([e.path_numbers for e in self.entries])
         self._shallowest: dict[int, dict[int, int]] = {}  # shallowest_depth's, by document, as asked
         self._distinct_years = sorted(set(self._years.tolist()) - {0})
         self._using: dict[str, frozenset[int] | None] = {}  # documents_using, as questions ask
         self._spelled: dict[str, tuple[str, ...]] = {}  # spelled_out, as questions ask
+        # _by_document_year's scores, by the words of each document year.
+        self._year_scores: dict[tuple[tuple[str, ...], ...], np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -540,10 +580,24 @@ class Index:
 
         One pass over those words' postings, not one pass over the index per year: a library
         of reports from 30 years would score every passage 30 times for a 今年.
+
+        Kept for the next question with the same words (a year's part of a score depends on
+        nothing else the question says): 今年, 去年 and the years asked recur, and their part was
+        a third of such a question's answer at 1,000 documents (2.8 of 9 ms). Read-only: callers
+        add it to their own arrays.
         """
-        groups = [dict.fromkeys(words_for(year), 1.0) for year in self._distinct_years]
-        return (self._body.scores_by_group(groups, self._year_number)
-                + HEADING_WEIGHT * self._head.scores_by_group(groups, self._year_number))
+        words = tuple(tuple(words_for(year)) for year in self._distinct_years)
+        kept = self._year_scores.get(words)
+        if kept is not None:
+            return kept
+        groups = [dict.fromkeys(year_words, 1.0) for year_words in words]
+        scores = (self._body.scores_by_group(groups, self._year_number)
+                  + HEADING_WEIGHT * self._head.scores_by_group(groups, self._year_number))
+        scores.flags.writeable = False
+        if len(self._year_scores) >= max(1, int(YEAR_SCORES_MB * 2**20) // max(1, scores.nbytes)):
+            self._year_scores.clear()
+        self._year_scores[words] = scores
+        return scores
 
     @cached_property
     def _year_number(self) -> np.ndarray:
@@ -558,8 +612,23 @@ class Index:
         return group_spans(self._year_number, len(self._distinct_years))
 
     def opening(self, document: str, section: int) -> int | None:
-        """The position of the passage that opens a section (holds its heading)."""
-        return self._opening.get((document, section))
+        """The position of the passage that opens a section (holds its heading).
+
+        Why worked out per document as asked: a table of every section of every document was
+        ~0.1 s of each restart and /reload at 1,000 documents (56,000 sections); a question
+        looks into the sections of a few."""
+        number = self._document_number.get(document)
+        if number is None:
+            return None
+        openings = self._openings.get(number)
+        if openings is None:
+            first = int(self._first_passage[number])
+            chunks = self.documents[document].chunks
+            starts = [c.start for c in chunks]
+            openings = {s.id: first + max(bisect_right(starts, s.start) - 1, 0)
+                        for s in self.documents[document].sections}
+            self._openings[number] = openings
+        return openings.get(section)
 
     @cached_property
     def alias_words(self) -> frozenset[str]:
@@ -629,7 +698,7 @@ class Index:
     def under_number(self, number: int) -> list[tuple[int, int]]:
         """(depth, position) of the passages with a heading numbered `number` on their path, in
         order of depth then position; depth is that heading's index in the path."""
-        return self._under_number.get(number, [])
+        return self._under.passages(number)
 
     def idf(self, term: str) -> float:
         return self._body.idf(term)

@@ -514,6 +514,8 @@ def test_a_reused_index_answers_as_one_built_from_the_new_corpus(variant: str, h
             theirs = slice(*built._indptr[built.vocabulary[term]:][:2])
             np.testing.assert_array_equal(index._indices[mine], built._indices[theirs])
             np.testing.assert_array_equal(index._tf[mine], built._tf[theirs])
+            np.testing.assert_array_equal(index._weights[mine], built._weights[theirs])  # bit for bit
+            assert index._max_diff[col] == built._max_diff[built.vocabulary[term]]
         expected = reference(corpus, variant, params)
         for _ in range(4):
             query = random_query(rng, corpus)

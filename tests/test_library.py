@@ -73,3 +73,33 @@ def test_documents_made_ready_by_the_caller_are_indexed_as_they_are(counted_toke
     built = Library(documents)
     for question in ["2022年基础配套有哪些任务", "第二个问题讲的是什么", "今天天气怎么样"]:
         assert library.ask(question).to_json() == built.ask(question).to_json()
+
+
+
+def test_a_load_collects_garbage_once_at_its_end_and_leaves_the_collector_on(tmp_path):
+    # A warm restart of 1,000 documents spent 0.38 s of 2.1 s in collections rescanning what it
+    # had made (five full, seventy young): the collector is paused while loading, run once after.
+    import gc
+
+    load_library(DATA, cache_dir=tmp_path)  # the cache filled: the next load is a warm restart
+    library_module._RECENT.clear()
+    collected: list[int] = []
+
+    def record(phase: str, info: dict) -> None:
+        if phase == "start":
+            collected.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        library, _ = load_library(DATA, cache_dir=tmp_path)
+        assert collected == [1] and gc.isenabled() and library.documents
+        with pytest.raises(FileNotFoundError):
+            load_library(tmp_path / "no such folder", cache_dir=tmp_path)
+        assert gc.isenabled()
+        gc.disable()
+        collected.clear()
+        load_library(DATA, cache_dir=tmp_path)  # a caller that paused it finds it paused still
+        assert collected == [] and not gc.isenabled()
+    finally:
+        gc.callbacks.remove(record)
+        gc.enable()

@@ -134,3 +134,13 @@ def test_a_link_to_a_file_outside_the_folder_is_skipped_with_a_log_line(tmp_path
     assert "跳过 链接.txt" in caplog.text and "文档目录之外" in caplog.text
     assert DocumentStore(data).names() == ["别名.txt", "报告.txt"]
     assert all("内部" not in d.text for d in documents)
+
+
+def test_links_to_nothing_to_a_folder_or_to_themselves_are_no_documents(tmp_path):
+    # document_paths resolves only links (resolving every path was ~0.09 s at 1,000 documents).
+    (tmp_path / "报告.txt").write_text("一、重点工作", encoding="utf-8")
+    (tmp_path / "断开.txt").symlink_to(tmp_path / "不存在.txt")
+    (tmp_path / "自己.txt").symlink_to(tmp_path / "自己.txt")
+    (tmp_path / "目录.txt").mkdir()
+    (tmp_path / "链接目录.md").symlink_to(tmp_path / "目录.txt")
+    assert document_paths(tmp_path) == [tmp_path / "报告.txt"]
