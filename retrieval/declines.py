@@ -127,7 +127,7 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
 
 def _official(best: Judged, index: Index) -> bool:
     """Whether the answer is from an official document (a report, a speech, a notice…), which names
-    organizations, places and officials in full (names_kind_asked). Other texts need not: an
+    organizations, places and officials in full (_names_which_asked). Other texts need not: an
     encyclopedia entry says "JR东日本" for a company (CMRC), with no suffix to know it by."""
     profile = index.documents[index.entries[best.position].chunk.doc].profile
     return profile is not None and profile.kind != OTHER_KIND
