@@ -542,13 +542,10 @@ def collected_once() -> Iterator[None]:
     a 113 ms one); collected once here it is ~0.15 s, and what the load made sits in the oldest
     generation, where questions do not rescan it. Nothing is missed: garbage in a cycle made
     meanwhile is collected at the end. Nested (load_library → Library), only the outermost
-    collects; the collector is re-enabled only if it was enabled (as token_cache.gc_paused).
+    collects: token_cache.gc_paused re-enables the collector only if it was enabled.
     """
     was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         yield
-    finally:
-        if was_enabled:
-            gc.enable()
-            gc.collect(1)
+    if was_enabled:
+        gc.collect(1)
