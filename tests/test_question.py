@@ -182,6 +182,25 @@ def test_asking_several_at_once_is_a_question_word(question: str, terms: tuple[s
     assert parse_question(question).own_terms == terms
 
 
+@pytest.mark.parametrize(("question", "terms", "is_list"), [
+    ("养老服务要建多少、转型多少，帮我列一下", ("养老", "服务", "要建", "转型"), True),
+    ("“八个增长”都有哪些指标，数给我列一下", ("八个", "增长", "指标"), True),
+    ("民生保障干成了哪些 给列一下数", ("民生", "保障", "干成"), True),
+    ("算账式那几种都列出来", ("算账", "式"), True),
+    ("中欧班列今年开多少列", ("中欧", "班列", "今年", "开", "列"), False),  # a name and a count
+])
+def test_a_request_to_list_is_a_question_phrase(question: str, terms: tuple[str, ...], is_list: bool) -> None:
+    """"帮我列一下" asks for a list and is no word of it: jieba's 我列 and 数给 are in no passage."""
+    query = parse_question(question)
+    assert (query.own_terms, query.is_list) == (terms, is_list)
+
+
+def test_a_count_pointed_back_at_asks_no_quantity() -> None:
+    """"那几种" points at the kinds just named ("算账式那几种都列出来"); "几种" alone asks how many."""
+    assert parse_question("算账式那几种都列出来").answer_type is None
+    assert parse_question("脱贫有几种方式").answer_type is AnswerType.QUANTITY
+
+
 def test_a_hedge_is_a_generic_word() -> None:
     """"留抵退税规模预计多大" asks the figure, however hedged: 预计 frames the question."""
     query = parse_question("留抵退税规模预计多大")
