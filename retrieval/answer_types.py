@@ -429,6 +429,22 @@ def whether_clause(question: str) -> str:
     return question[start:end]
 
 
+# A yes/no asked of what was done, at the end of a clause: "湖北申办第十六届全国运动会到底成功了没有"
+# asks whether it 成功, the word said before 了没有; the rest restates what a document says
+# ("申办第十六届全国运动会。", which does not answer).
+_DONE_YET = re.compile(r"了没有?(?![\u4e00-\u9fff])")
+
+
+def done_yet(question: str) -> str:
+    """The (normalized) question's words before a 了没有 ending its clause, or "": "湖北申办第十六届全国运动会
+    到底成功了没有" → "湖北申办第十六届全国运动会到底成功"."""
+    match = _DONE_YET.search(question)
+    if not match:
+        return ""
+    start, _ = _clause_around(question, match.start(), match.end(), _CLAUSE_MARKS)
+    return question[start:match.start()]
+
+
 def _clause_around(text: str, start: int, end: int, marks: str) -> tuple[int, int]:
     """The bounds of the clause of text holding text[start:end]: from after the last mark before
     it to the first mark after it (or the text's ends)."""

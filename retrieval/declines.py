@@ -26,6 +26,7 @@ from retrieval.answer_types import (
     asks_something,
     asks_which_place,
     count_unlisted,
+    done_yet,
     gives_only_masked_figures,
     gives_running_total,
     has_answer_type,
@@ -509,6 +510,9 @@ def _whether_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) ->
     所得税专项附加扣除"."""
     if not any(query.whether):
         return False
+    if done_yet(normalize(query.text)) and not any(
+            index.seen(term) for term, done in zip(query.own_terms, query.whether, strict=True) if done):
+        return False  # "燃煤电厂的可研过了没有": 研过 (jieba's word) is no document's word, asks nothing
     asked = asked_of_passage(wanted, best.position, index)
     clause = asked.only(query.whether)
     if clause is asked and not all(query.whether):

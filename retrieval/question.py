@@ -21,6 +21,7 @@ from retrieval.answer_types import (
     asks_something,
     asks_target,
     count_asked,
+    done_yet,
     per_unit_asked,
     whether_clause,
     which_time_asked,
@@ -68,7 +69,7 @@ class Query:
     which_time: str = ""  # "年" for "哪一年", "日" for "哪天": the answer says one (answer_types.says_time)
     per_unit: tuple[tuple[str, ...], ...] = ()  # "每亩地多少钱": the answer says 每亩 or 亩均 (says_per_unit)
     # Per own term: in the clause a yes/no question asks whether ("…，外省牌照的车能不能参加": 外省,
-    # 牌照, 车, 参加); () if it asks no yes/no (answer_types.whether_clause).
+    # 牌照, 车, 参加; of "…成功了没有" only 成功); () if it asks no yes/no (answer_types.whether_clause).
     whether: tuple[bool, ...] = ()
     target: bool = False  # it asks a target or plan ("增长目标定的多少"): a review's result is none
     count: tuple[str, ...] = ()  # it asks "哪十项": the count as written ("十项", "10项"), to be listed
@@ -441,7 +442,7 @@ def parse_question(question: str) -> Query:
         unit=asked_unit(normalized),
         which_time=which_time_asked(normalized),
         per_unit=per_unit_asked(normalized) if answer_type is AnswerType.QUANTITY else (),
-        whether=_in_clause(whether_clause(normalized), own),
+        whether=_whether(normalized, own),
         target=asks_target(normalized),
         count=count_asked(normalized),
         years=tuple(sorted(years_in(normalized))),
@@ -461,6 +462,18 @@ def parse_question(question: str) -> Query:
         years_asked=years_asked,
         compared_years=compared,
     )
+
+
+def _whether(normalized: str, own: list[str]) -> tuple[bool, ...]:
+    """Query.whether: the words of the clause asking whether, or of a 了没有 question only the word
+    done, the longest said right before it (成功 of "申办第十六届全国运动会到底成功了没有"; 批下来, not
+    下来, of "机场迁建手续批下来了没", a word no document holds, which asks nothing checked)."""
+    done = done_yet(normalized)
+    said = [term for term in own if done and done.endswith(term)]
+    if said:
+        verb = max(said, key=len)
+        return tuple(term == verb for term in own)
+    return _in_clause(whether_clause(normalized), own)
 
 
 def _in_clause(clause: str, own: list[str]) -> tuple[bool, ...]:
