@@ -370,6 +370,19 @@ def test_a_projects_name_is_read_with_all_its_suffixes_and_the_documents_name_as
     assert answer is not None and "十七万千瓦" in answer.highlight
 
 
+def test_a_mines_or_power_plants_figure_is_asked_of_it():
+    """"马坊川煤矿总投资多少": the county's speech says the mine's construction began, in a sentence
+    whose only figure is a power plant's capacity; the plant's capacity is answered."""
+    speech = ("在县委全委(扩大)会暨全县经济工作会议上的讲话\n同志们:\n一、认真总结成绩\n"
+              "全县完成国内生产总值19.5亿元,增长15.6%。"
+              "马坊川煤矿建设全面拉开,三大煤矿前期工作加快推进;2100万千瓦燃煤电厂可研通过专家评审。\n"
+              "二、明年的工作\n确保固定资产投资增长20%。\n三、加强作风建设\n要求真务实。\n")
+    library = library_of("讲话.txt", speech)
+    assert library.ask("马坊川煤矿总投资多少、设计产能多大？").answer is None
+    answer = library.ask("燃煤电厂装机多少千瓦").answer
+    assert answer is not None and "2100万千瓦" in answer.highlight
+
+
 def test_a_figure_asked_of_a_name_the_passage_quotes_is_in_the_sentence_naming_it():
     """"胖东来去年营业额多少": the passage quotes “胖东来” in a sentence whose figures are the tourism's.
     A quoted name's own figure answers; a list's short name with its count (“八个增长”) is no name."""
