@@ -169,9 +169,9 @@ def _patterns() -> _Patterns:
             rf"|(?:{first})(?!一段)(?P<first_few>{_NUMBER})(?:{noun}){not_a_time}"
             rf"|(?P<last>{last})(?P<last_few>{_NUMBER})?(?:{noun}){not_a_time}"  # 最后两条: -2 (of 2)
             rf"|(?P<marker>{_CHINESE})、|[（(](?P<paren>{_NUMBER})[）)]"  # 二、 （二）; not "1、2月"
-            # An item marker asked about: "回顾去年的工作，二是讲的啥", "基础配套里面第七要是啥";
-            # not "统一是", "二是指标".
-            rf"|(?:(?<![\u4e00-\u9fff])|(?<=[里中的面下]))第?(?P<item>{_CHINESE})[是要](?={_ITEM_ASKED})")
+            # An item marker asked about: "回顾去年的工作，二是讲的啥", "基础配套里面第七要是啥",
+            # quoted or not ("政府自身建设里面“四是”讲的啥"); not "统一是", "二是指标".
+            rf"|(?:(?<![\u4e00-\u9fff])|(?<=[里中的面下]))第?(?P<item>{_CHINESE})[是要][”\"']?(?={_ITEM_ASKED})")
     return _Patterns(
         asks_formula=rules.any_of(groups["asks_formula"] + groups["formula_question_words"]),
         formula_question_words=rules.any_of(groups["formula_question_words"]),
@@ -448,7 +448,7 @@ def parse_question(question: str) -> Query:
         years=tuple(sorted(years_in(normalized))),
         part=part[0] if part and not _inner_step(part[0], steps) else None,
         position=tuple(value for value, _ in steps),
-        item_marker=steps[-1][1].lstrip("第") if steps and steps[-1][1][-1] in "是要" else "",
+        item_marker=_item_marker(steps),
         list_size=list_size(normalized) if steps else None,
         span=span_asked(normalized) if steps else 1,
         reference=part[1] if part else "",
@@ -462,6 +462,12 @@ def parse_question(question: str) -> Query:
         years_asked=years_asked,
         compared_years=compared,
     )
+
+
+def _item_marker(steps: list[tuple[int, str]]) -> str:
+    """Query.item_marker: the last step's words if they are an item marker ("四是" of "“四是”")."""
+    words = steps[-1][1].lstrip("第").rstrip("”\"'") if steps else ""
+    return words if words[-1:] in ("是", "要") else ""
 
 
 def _whether(normalized: str, own: list[str]) -> tuple[bool, ...]:

@@ -21,6 +21,7 @@ from retrieval.question import CommitmentsIntent, parse_question, referenced_pos
     ("第三部分第（二）项讲什么", (3, 2)),
     ("第三部分里面的第二条", (3, 2)),
     ("二、里的第三条是什么", (2, 3)),
+    ("第三部分政府自身建设里面“四是”讲的啥", (3, 4)),  # a quoted item marker
     ("九个方面里第五个是什么", (5,)),
     ("最后一部分讲了什么", (-1,)),
     ("倒数第二条是什么", (-2,)),
@@ -76,6 +77,12 @@ def test_part_stays_the_first_number_named_with_di() -> None:
     assert parse_question("最后一部分讲了什么").part is None  # new forms: not used by ranking yet
     assert parse_question("倒数第二条是什么").part is None
     assert parse_question("第一书记累计派了多少人").part is None
+
+
+def test_an_item_marker_quoted_is_the_marker_asked() -> None:
+    assert parse_question("政府自身建设里面“四是”讲的啥").item_marker == "四是"
+    assert parse_question("基础配套里面第七要是啥").item_marker == "七要"
+    assert parse_question("第三部分第二条").item_marker == ""
 
 
 def test_referenced_position_reads_normalized_text() -> None:
