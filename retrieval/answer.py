@@ -285,8 +285,15 @@ class PassageJudged:
             # unless the question asks a kind of answer of it that the best sentence holds ("十个方面
             # 里第五个，今年城中村和老旧小区各改造多少个": "…今年改造城中村300个、老旧小区2000个").
             heading = _heading_sentence(entry, self.judged.part_depth, self.at_heading)
-            if heading and not _says_more_of_what_is_asked(self.held, query, sentence.text, heading,
-                                                           entry.year):
+            beyond = heading and _asked_beyond_heading(self.held, query, heading, entry.year)
+            if beyond:
+                # "民生实事第1条医疗卫生方面，AED要配到什么程度": the item's heading "1.医疗卫生方面。"
+                # restates what it is; "配置AED达每10万人45台" says what is asked of it.
+                found = best_sentence(entry, beyond, query.answer_type, opening)
+                if found.own_share > 0:
+                    sentence = replace(sentence, text=found.text)
+            elif heading and not _says_more_of_what_is_asked(self.held, query, sentence.text, heading,
+                                                             entry.year):
                 sentence = replace(sentence, text=heading)
         if not index.documents[entry.chunk.doc].sections:
             # Ranked as read alone, quoted and judged as read under its first sentence.
@@ -317,6 +324,21 @@ def _says_more_of_what_is_asked(wanted: Wanted, query: Query, sentence: str, hea
         return False
     asked = wanted.only(after)
     return asked.share_found(normalize(sentence), year) > asked.share_found(normalize(heading), year)
+
+
+def _asked_beyond_heading(wanted: Wanted, query: Query, heading: str, year: int | None) -> Wanted | None:
+    """When the question restates the item's name after its position and then asks something of
+    it, the words it asks with: those the item's heading sentence does not hold ("第1条医疗卫生方面，
+    AED要配到什么程度" → aed, 配到, 程度); else None. Words after the position that restate none of
+    the heading ask the heading itself: "第一个方面的标题是啥", "第（三）项是啥 几分"."""
+    after = query.after_position
+    if len(after) != len(wanted.terms) or not any(after):
+        return None
+    held = wanted.credits(normalize(heading), year)
+    if not any(a and c for a, c in zip(after, held, strict=True)):
+        return None
+    beyond = wanted.only(tuple(a and not c for a, c in zip(after, held, strict=True)))
+    return None if beyond is wanted else beyond
 
 
 def _heading_sentence(entry: Entry, depth: int, heading: str = "") -> str | None:

@@ -590,6 +590,21 @@ def test_what_is_asked_of_an_item_pointed_at_is_highlighted_not_its_heading():
     assert answer is not None and answer.highlight.startswith("第六，不失时机抓好春季农业生产")
 
 
+def test_what_is_asked_after_restating_an_items_heading_is_highlighted():
+    """"民生实事第1条医疗卫生方面，AED要配到什么程度": the question restates the item's heading
+    ("1.医疗卫生方面。") and asks what its sentence "配置AED达每10万人45台" says; "第1条的标题是啥"
+    restates none of it and asks the heading."""
+    report = ("2025年政府工作报告\n各位代表：\n二、2025年重点工作\n"
+              "今年继续办好十方面民生实事。\n1.医疗卫生方面。为全省重点人群免费开展结直肠癌筛查。"
+              "为全省60岁以上老年人免费接种流感疫苗。配置AED达每10万人45台。\n"
+              "2.养老服务方面。新增认知障碍照护床位5000张。\n")
+    library = library_of("报告.txt", report)
+    answer = library.ask("十方面民生实事第1条医疗卫生方面，AED要配到什么程度？").answer
+    assert answer is not None and answer.highlight.startswith("配置AED")
+    answer = library.ask("十方面民生实事第1条的标题是啥").answer
+    assert answer is not None and answer.highlight.startswith("1.医疗卫生方面")
+
+
 def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure():
     """A sentence without a figure answers a quantity only by holding nearly all of the question:
     "…设立金融稳定保障基金，发挥存款保险制度…的作用" holds all the restatement of "2022年报告说要设立
