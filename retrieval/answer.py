@@ -72,6 +72,8 @@ TYPE_BONUS = 0.15
 # A passage holding the question's phrases (Query.phrases: "发展水平") as written, times the share of
 # them it holds: words said together in the question are a phrase, not words anywhere apart.
 PHRASE_WEIGHT = 0.5
+# A bullet opening a paragraph as an item of a list that is not numbered (_dash_points).
+DASH_BULLET = "——"
 
 
 @dataclass(frozen=True)
@@ -482,7 +484,7 @@ def rank(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | Non
     scores.update(zip(others, scoring.at(np.array(others, dtype=np.int64)).tolist(), strict=True))
     positioned = {int(index.document_of[i]) for i in at_position}
     candidates = [judge_passage(query, asked_of_passage(wanted, i, index), i, scores[i], index,
-                                at_position.get(i) if at_position else None, bool(at_position),
+                                at_position.get(i) if at_position else None, bool(at_position or points),
                                 int(index.document_of[i]) not in positioned, points.get(i))
                   for i in order]
     best = max(c.judged.bm25 for c in candidates) or 1.0
@@ -584,11 +586,30 @@ def _point_candidates(query: Query, index: Index, names: Iterable[str]) -> dict[
             opening = index.opening(name, section.id)
             if opening is None or document.children(section.id):
                 continue
-            points = paragraph_points(index.entries[opening].chunk.text)
+            points = [(opening, point) for point in paragraph_points(index.entries[opening].chunk.text)]
+            if query.list_size is None or len(points) != query.list_size:
+                points = _dash_points(index, name, section.id) or points
             step = position[-1]
             if points and -len(points) <= step <= len(points) and step:
-                found[opening] = points[step - 1 if step > 0 else step]
+                passage, point = points[step - 1 if step > 0 else step]
+                found[passage] = point
     return found
+
+
+def _dash_points(index: Index, name: str, section: int) -> list[tuple[int, str]]:
+    """(passage, opening sentence) of each paragraph of the section that opens with a —— bullet, in
+    order, over all its passages: the 2021 report's "十四五" goals, nine paragraphs "——推动绿色发展，
+    促进人与自然和谐共生。…" under 二、 ("第二部分…那九条里的倒数第三条")."""
+    points = []
+    for position in index.passages_of(name):
+        chunk = index.entries[position].chunk
+        if chunk.section != section:
+            continue
+        for paragraph in chunk.text.split("\n"):
+            paragraph = paragraph.strip()
+            if paragraph.startswith(DASH_BULLET) and not paragraph.startswith(DASH_BULLET * 2):
+                points.append((position, paragraph.split("。", 1)[0] + "。"))
+    return points
 
 
 def _add_openings(found: dict[int, Section], sections: Iterable[Section], name: str, query: Query,

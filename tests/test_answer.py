@@ -605,6 +605,26 @@ def test_what_is_asked_after_restating_an_items_heading_is_highlighted():
     assert answer is not None and answer.highlight.startswith("1.医疗卫生方面")
 
 
+def test_a_position_counts_the_dash_bullets_of_a_part_without_numbered_items():
+    """The 2021 report lists its "十四五" goals as nine paragraphs opening with ——, under 二、 and
+    over several passages: "第二部分…那九条里的倒数第三条" is the seventh, "第二部分第一条" the first."""
+    goals = ["着力提升发展质量效益，保持经济持续健康发展", "坚持创新驱动发展，加快发展现代产业体系",
+             "形成强大国内市场，构建新发展格局", "全面推进乡村振兴，完善新型城镇化战略",
+             "优化区域经济布局，促进区域协调发展", "全面深化改革开放，持续增强发展动力和活力",
+             "推动绿色发展，促进人与自然和谐共生", "持续增进民生福祉，扎实推动共同富裕",
+             "统筹发展和安全，建设更高水平的平安中国"]
+    body = "".join(f"——{goal}。" + "围绕这一目标深化改革，落实各项举措。" * 12 + "\n" for goal in goals)
+    report = ("2021年政府工作报告\n各位代表：\n一、2020年工作回顾\n经济稳定恢复。\n"
+              "二、“十四五”时期主要目标任务\n“十四五”时期经济社会发展主要目标是：\n" + body
+              + "三、2021年重点工作\n（一）保持宏观政策连续性。\n（二）深入推进重点领域改革。\n")
+    library = library_of("2021年报告.txt", report)
+    assert len({p.text for p in library.ask("第二部分主要目标", top_k=12).passages if "——" in p.text}) > 1
+    answer = library.ask("2021年政府工作报告第二部分主要目标那九条里的倒数第三条是啥").answer
+    assert answer is not None and answer.highlight == "——推动绿色发展，促进人与自然和谐共生。"
+    answer = library.ask("第二部分九条目标里第一条是啥").answer
+    assert answer is not None and answer.highlight.startswith("——着力提升发展质量效益")
+
+
 def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure():
     """A sentence without a figure answers a quantity only by holding nearly all of the question:
     "…设立金融稳定保障基金，发挥存款保险制度…的作用" holds all the restatement of "2022年报告说要设立
