@@ -63,7 +63,7 @@ from retrieval.text.places import (
     quoted_names,
     things_named_in,
 )
-from retrieval.text.sentences import clause_spans, phrase_spans
+from retrieval.text.sentences import ENUMERATION_COMMA, clause_spans, neighbouring_phrases, phrase_spans
 from retrieval.text.tokens import phrase_words
 
 # No answer when the best sentence of the top passage (read under its heading path) holds less
@@ -228,8 +228,8 @@ def _names_another_place(best: Judged, query: Query, index: Index, places: list[
 
 # The pieces of a passage a figure is read in (retrieval/text/sentences.py). A clause names the
 # place its figure is of ("武汉在副省级城市中增速靠前，襄阳、宜昌经济总量突破6000亿元"); a facility's
-# figure may come a clause after its name ("鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨"),
-# so a sentence.
+# figure may come a phrase after its name ("鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨"),
+# so two neighbouring phrases, or a sentence (_subjects_asked).
 Pieces = Callable[[str], Iterable[tuple[int, int]]]
 
 
@@ -251,11 +251,11 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
       亿元" in a passage that says "武汉在副省级城市中增速靠前" elsewhere;
     - "深中通道总投资是多少亿" is not answered by the 总投资 of 142 other projects in a passage
       that names 深中通道 elsewhere.
-    Some clause (a place's) or sentence (a thing's) must hold its name, a figure (in the unit
-    asked) and a word of what is asked ("…武汉…生产总值…亿元"; not a word of the document's
-    name: the 年 of "1981年政府工作报告里葛洲坝水利枢纽工程总投资是多少" asks nothing), unless
-    the passage opens with it, as one about it does ("固始站现有18趟列车…"). A place that names
-    the document (全市 of the Baotou notice) asks nothing of this kind."""
+    Some clause (a place's) or two neighbouring phrases (a thing's, _subjects_asked) must hold its
+    name, a figure (in the unit asked) and a word of what is asked ("…武汉…生产总值…亿元"; not a
+    word of the document's name: the 年 of "1981年政府工作报告里葛洲坝水利枢纽工程总投资是多少" asks
+    nothing), unless the passage opens with it, as one about it does ("固始站现有18趟列车…"). A
+    place that names the document (全市 of the Baotou notice) asks nothing of this kind."""
     if query.answer_type is not AnswerType.QUANTITY:
         return False
     entry = index.entries[best.position]
@@ -290,12 +290,19 @@ def _subjects_asked(query: Query, entry: Entry, index: Index,
                          else phrase_spans)
                 for word, stem in places if word not in entry.named and stem not in entry.named]
     rare = NAME_RARITY * math.log(len(index) + 1)
+    # A thing the question's last clause asks one figure of has it said beside its name: in its
+    # phrase or the next ("拉萨贡嘎机场…开了几条国际航线" is not answered by "拉萨贡嘎机场升级为国际机场，
+    # …获批，…投运，…启动，14个传统边贸点恢复开放"). Else in its sentence: a thing the question restates
+    # ("云南一带一路南向大通道，中老铁路累计发送旅客多少了"), or several figures asked ("疏堵工程、停车位、
+    # 信号灯联网各安排了多少": "完成30项市级疏堵工程，打通20条断头路，…建设2.5万个停车位…").
+    asking = last_clause(text)[1]
     for thing in things_named_in(text):
         names = tuple(term for term, weight in zip(query.own_terms, query.own_weights, strict=True)
                       if weight > 0 and len(term) >= 2 and term in thing and term in entry.matchable
                       and index.idf(term) >= rare)
+        beside = thing in asking and not asks_several(asking) and ENUMERATION_COMMA not in asking
         if names:
-            subjects.append(_Subject(names, thing, clause_spans))
+            subjects.append(_Subject(names, thing, neighbouring_phrases if beside else clause_spans))
     # A name the passage sets in quotes and the question says: "胖东来去年营业额多少" is not answered
     # by "…旅游收入超万亿元，“胖东来”频频出圈", whose figures are the tourism's.
     said = {name for subject in subjects for name in subject.names}

@@ -15,6 +15,7 @@ from retrieval.text.sentences import (
     char_class,
     clause_spans,
     covering_spans,
+    neighbouring_phrases,
     phrase_spans,
     sentence_spans,
     split_sentences,
@@ -110,6 +111,9 @@ def test_clauses_leave_the_end_out_and_covering_spans_leave_no_gap() -> None:
     phrases = "武汉在副省级城市中增速靠前，襄阳经济总量突破6000亿元；港口：吞吐量350万标箱。"
     assert [phrases[s:e] for s, e in phrase_spans(phrases)] == [
         "武汉在副省级城市中增速靠前", "襄阳经济总量突破6000亿元", "港口", "吞吐量350万标箱"]
+    assert [phrases[s:e] for s, e in neighbouring_phrases(phrases)] == [
+        "武汉在副省级城市中增速靠前，襄阳经济总量突破6000亿元", "港口：吞吐量350万标箱"]
+    assert [text[s:e] for s, e in neighbouring_phrases(text)] == ["一要推进", "二要配套", "三要落实"]
     spans = covering_spans(text)
     assert "".join(text[s:e] for s, e in spans) == text
     assert covering_spans("") == [(0, 0)]

@@ -10,6 +10,7 @@ Three ways to cut, one splitter (`split_at`):
   characters) gives one clause per figure, while a short "…消除绝对贫困；确保…。" stays whole;
 - `clause_spans`: every 。！？；and line break ends a piece, terminator left out (commitments);
 - `phrase_spans`: a comma and a colon end one too (the place a figure in it is of);
+- `neighbouring_phrases`: two phrases side by side (the thing a figure in them is of);
 - `covering_spans`: sentences covering the text without gaps, blanks kept (for display).
 """
 
@@ -102,6 +103,18 @@ def clause_spans(text: str) -> Iterator[tuple[int, int]]:
 def phrase_spans(text: str) -> Iterator[tuple[int, int]]:
     """[start, end) of the pieces between any end, comma or colon, those characters excluded."""
     return split_at(text, _PHRASE_END, keep=False)
+
+
+def neighbouring_phrases(text: str) -> Iterator[tuple[int, int]]:
+    """[start, end) of every two neighbouring phrases of a clause (phrase_spans; one, if the clause
+    has one): where a thing's figure is said, its name's phrase and the next ("鄂州花湖机场开通国际国内货
+    线91条，货邮吞吐量达到128万吨"), not four phrases on ("…国际机场，…获批，…投运，…启动，14个…")."""
+    for start, end in clause_spans(text):
+        phrases = [(start + a, start + b) for a, b in phrase_spans(text[start:end])]
+        if len(phrases) == 1:
+            yield phrases[0]
+        for (first, _), (_, last) in zip(phrases, phrases[1:], strict=False):
+            yield first, last
 
 
 def covering_spans(text: str) -> list[tuple[int, int]]:
