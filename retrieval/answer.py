@@ -13,6 +13,7 @@ documents would say it (Wanted) and a judged candidate (Judged) are in retrieval
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -22,7 +23,7 @@ from operator import mul
 
 import numpy as np
 
-from retrieval.answer_types import AnswerType, has_answer_type
+from retrieval.answer_types import AnswerType, has_answer_type, says_time
 from retrieval.declines import answers, declined, from_named, referenced_documents, result_for_target
 from retrieval.evidence import (
     Judged,
@@ -297,6 +298,12 @@ class PassageJudged:
             elif heading and not _says_more_of_what_is_asked(self.held, query, sentence.text, heading,
                                                              entry.year):
                 sentence = replace(sentence, text=heading)
+        if query.which_time and not says_time(normalize(sentence.text), query.which_time):
+            # "考评办法是哪天印发的": the notice's passage asked of is signed with its date, on a line
+            # of its own ("2022年4月14日"), which holds no word of the question.
+            dated = _date_line(entry, query.which_time)
+            if dated:
+                sentence = replace(sentence, text=dated)
         if not index.documents[entry.chunk.doc].sections:
             # Ranked as read alone, quoted and judged as read under its first sentence.
             sentence = best_sentence(entry, self.held, query.answer_type, opening, unheaded=True)
@@ -326,6 +333,16 @@ def _says_more_of_what_is_asked(wanted: Wanted, query: Query, sentence: str, hea
         return False
     asked = wanted.only(after)
     return asked.share_found(normalize(sentence), year) > asked.share_found(normalize(heading), year)
+
+
+# A line that is only a date: a notice's or a letter's signature ("2022年4月14日").
+_DATE_LINE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+
+
+def _date_line(entry: Entry, unit: str) -> str | None:
+    """The passage's sentence that is only a date saying the unit asked ("日" of 哪天), verbatim."""
+    return next((verbatim for verbatim, normalized in entry.sentences
+                 if _DATE_LINE.fullmatch(normalized) and says_time(normalized, unit)), None)
 
 
 def _asked_beyond_heading(wanted: Wanted, query: Query, heading: str, year: int | None) -> Wanted | None:

@@ -627,6 +627,20 @@ def test_a_position_counts_the_dash_bullets_of_a_part_without_numbered_items():
     assert answer is not None and answer.highlight.startswith("——着力提升发展质量效益")
 
 
+def test_the_day_a_notice_was_issued_is_its_date_line():
+    """"包府办发〔2022〕43号这个考评办法是哪天印发的": the notice is signed "2022年4月14日" on a line of
+    its own, under the paragraph the question's words find (it cites another 包府办发 notice); that
+    line is marked."""
+    notice = ("包头市人民政府办公室关于印发《包头市2022年数字政府建设考评办法》的通知\n包府办发〔2022〕43号\n"
+              "各旗、县、区人民政府：\n按照市政府2022年第4次常务会议和《包头市人民政府办公室关于印发包头市"
+              "数字政府建设行动方案（2021—2023年）的通知》（包府办发〔2022〕10号）要求，经市人民政府同意，"
+              "将《包头市2022年数字政府建设考评办法》印发给你们，请认真抓好落实。\n2022年4月14日\n"
+              "一、考评对象\n各旗县区人民政府。\n二、考评方式\n考评采取日常监测、年度考评相结合的方式。\n")
+    library = library_of("通知.txt", notice)
+    answer = library.ask("包府办发〔2022〕43号这个考评办法是哪天印发的").answer
+    assert answer is not None and answer.highlight == "2022年4月14日"
+
+
 def test_what_a_restating_question_asks_must_be_in_a_sentence_without_a_figure():
     """A sentence without a figure answers a quantity only by holding nearly all of the question:
     "…设立金融稳定保障基金，发挥存款保险制度…的作用" holds all the restatement of "2022年报告说要设立
