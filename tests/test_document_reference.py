@@ -91,6 +91,25 @@ def test_a_province_named_by_its_one_character_abbreviation_names_its_report():
     assert found.answer is not None and "26万人" in found.answer.highlight
 
 
+def test_the_capital_names_beijings_report_and_cutting_is_said_as_reducing():
+    """"首都去年“三公”经费压减了几个点": 首都 names Beijing's report as 北京 does; 压减 is said 减少 and
+    "几个点" asks a percentage, no word of "“三公”经费减少4%". Guangdong's "公用经费压减5%" is not it."""
+    beijing = ("2025年北京市政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+               "出台过紧日子负面清单，“三公”经费减少4%。首都功能持续优化。\n二、2025年重点任务\n"
+               "加快建设国际科技创新中心。\n")
+    guangdong = ("2025年广东省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+                 "省直部门公用经费压减5%，政府购买服务支出下降7%。\n二、2025年重点任务\n"
+                 "加快建设制造强省。\n")
+    from retrieval.question import parse_question
+
+    query = parse_question("首都去年“三公”经费压减了几个点")
+    assert "点" not in query.own_terms and "减少" in query.terms
+    loaded = Library((build_document("北京.txt", beijing), build_document("广东.txt", guangdong)))
+    assert "首都" in loaded.index.alias_words
+    answer = loaded.ask("首都去年“三公”经费压减了几个点").answer
+    assert answer is not None and answer.doc == "北京.txt" and "减少4%" in answer.highlight
+
+
 def test_a_document_named_in_full_answers_though_another_ranks_a_little_above_it(corpus_library):
     """"浙江报告里十方面民生实事第8个方面讲的啥", asked of the corpus's reports: Guangdong's "八是提升
     县域医疗服务水平…" ranks a little above, but the question names Zhejiang's report, whose
