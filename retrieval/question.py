@@ -151,7 +151,8 @@ class _Patterns:
 _CHINESE = CHINESE_NUMERAL.pattern
 _NUMERAL_CHARACTERS = "零〇一二两三四五六七八九十百千万亿"
 _NUMBER = rf"{_CHINESE}|\d+"
-_ITEM_ASKED = "讲|说|是|啥|什么|指的|具体|包括|的内容"  # after an item marker: 二是讲的啥, 二要是什么
+# After an item marker, what asks about it: 二是讲的啥, 二要是什么, 四是哪条.
+_ITEM_ASKED = "讲|说|是|啥|什么|哪|指的|具体|包括|的内容"
 
 
 @lru_cache(maxsize=1)
