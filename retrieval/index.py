@@ -846,18 +846,35 @@ class QueryScores:
 
     def _best_of_all(self, k: int, within: range | None,
                      documents: np.ndarray | None) -> list[tuple[int, float]]:
-        """best, from every passage's exact score."""
+        """best, from every passage's exact score.
+
+        Selected among the passages asked only (their scores in order: the same ties to the lower
+        position), not among every score with the others set to 0: a question naming documents
+        selects again among theirs, and at 42,733 passages making the array of every score
+        (0 where not asked) and selecting from it cost ~0.4 ms for the few hundred asked."""
         scores = self._every_score
         if within is not None:
-            asked = np.zeros(len(scores))
-            asked[within.start:within.stop] = scores[within.start:within.stop]
+            positions = np.arange(within.start, within.stop)
         elif documents is not None:
-            asked = np.where(documents[self.index.document_of], scores, 0.0)
+            positions = _spans(*_ranges(self.index._first_passage, documents))
         else:
-            asked = scores
+            positions = None
+        asked = scores if positions is None else scores[positions]
         # The k best by a partial sort (SparseBM25.top_k: ties to the lower position), not a sort of all.
-        top = [int(i) for i in SparseBM25.top_k(asked, k) if asked[i] > 0]
-        return [(i, float(scores[i])) for i in top]
+        top = SparseBM25.top_k(asked, k)
+        top = top[asked[top] > 0]
+        if positions is not None:
+            top = positions[top]
+        return [(i, float(scores[i])) for i in top.tolist()]
+
+
+def _spans(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """The positions of the ranges [starts[i], stops[i]), in order, as one array."""
+    lengths = stops - starts
+    if not len(lengths):
+        return np.zeros(0, dtype=np.intp)
+    # Each position is its range's start plus its place in the range: one repeat and one arange.
+    return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
 
 
 def _ranges(first_passage: np.ndarray, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -288,3 +288,13 @@ def test_a_years_part_of_the_scores_is_kept_for_the_next_question_with_the_same_
     assert again.tobytes() == Index((old, new)).scores(parse_question("今年完成收储多少")).tobytes()
     index.scores(parse_question("去年收储土地多少亩"))
     assert len(index._year_scores) == 2  # 去年: other words in each document year
+
+
+def test_spans_are_the_positions_of_the_ranges_in_order() -> None:
+    import numpy as np
+
+    from retrieval.index import _spans
+
+    assert _spans(np.array([0, 5, 9]), np.array([2, 5, 12])).tolist() == [0, 1, 9, 10, 11]  # one empty
+    assert _spans(np.array([3, 7]), np.array([7, 8])).tolist() == [3, 4, 5, 6, 7]
+    assert _spans(np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)).tolist() == []
