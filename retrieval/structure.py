@@ -98,6 +98,10 @@ _MARKER_FIRST_CHARS = frozenset("#名附第一二三四五六七八九十百两�
 _TERMINAL = re.compile(rf"[{SENTENCE_ENDS}]")
 # Where a sentence starts inside a paragraph: after 。！？；： or a photo credit ("新华社记者 鞠鹏/摄").
 _SENTENCE_START = re.compile(rf"(?:(?<=[{SENTENCE_ENDS}{COLONS}])|(?<=/摄))\s*")
+# The same places, found from the character that ends the sentence before them: m.end() of one is
+# m.end() of the other. Why: _SENTENCE_START's look-behind is tried at every character, and finding
+# a passage's list items with it was 11% of reading a document (1.3 of 11.6 ms).
+_SENTENCE_END = re.compile(rf"(?:[{SENTENCE_ENDS}{COLONS}]|摄(?<=/摄))\s*")
 # Where an inline heading stops: the first 。！？；： or a space right after a Chinese character
 # ("一、2021 年工作回顾 2021 年,我们…" → "一、2021 年工作回顾").
 _HEADING_STOP = re.compile(rf"[{SENTENCE_ENDS}{COLONS}]|(?<=[\u4e00-\u9fff])\s+(?=\S)")
@@ -515,8 +519,10 @@ def _item_starts(text: str, start: int, end: int) -> Iterator[tuple[int, bool]]:
         line_end = end if newline < 0 else newline
         if pos != start:
             yield pos, True
-        for m in _SENTENCE_START.finditer(text, pos, line_end):
-            if pos < m.start() and m.end() < line_end:
+        # A sentence starts after each end found from pos on (_SENTENCE_END): one found before
+        # pos would start one at pos, the line's or the passage's own start, never yielded here.
+        for m in _SENTENCE_END.finditer(text, pos, line_end):
+            if m.end() < line_end:
                 yield m.end(), False
         pos = line_end + 1
 

@@ -472,6 +472,7 @@ def test_two_indexes_combine_into_one_exact_top_k() -> None:
 @pytest.mark.parametrize("cache_mb", [0.0, 16.0])
 def test_kept_posting_values_do_not_change_scores(cache_mb: float, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bm25, "VALUE_CACHE_MB", cache_mb)  # 0: the cache is emptied at every term
+    monkeypatch.setattr(bm25, "EXACT_COLUMN_MIN_FRACTION", math.inf)  # no term scored from a kept column
     rng = random.Random(4)
     vocab = [f"词{i}" for i in range(50)]
     corpus = [rng.choices(vocab, k=rng.randint(0, 20)) for _ in range(400)]
@@ -481,6 +482,41 @@ def test_kept_posting_values_do_not_change_scores(cache_mb: float, monkeypatch: 
         query = rng.choices(vocab, k=3)
         np.testing.assert_array_equal(index.get_scores(query), BM25Plus(corpus).get_scores(query))
     assert index._value_cache_bytes <= cache_mb * 2**20 + max(v.nbytes for v in index._value_cache.values())
+
+
+@pytest.mark.parametrize("fraction", [0.0, 1 / 16, math.inf])  # every term, the long ones, none
+def test_kept_exact_columns_do_not_change_scores(fraction: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bm25, "EXACT_COLUMN_MIN_FRACTION", fraction)
+    rng = random.Random(5)
+    vocab = [f"词{i}" for i in range(30)]
+    corpus = [rng.choices(vocab, k=rng.randint(0, 20)) for _ in range(300)]
+    index, reference_index = SparseBM25(corpus, "plus", hot_memory_mb=0.0), BM25Plus(corpus)
+    for _ in range(20):  # the same terms again: from the kept columns
+        weights = {t: rng.choice([1.0, 0.4, 2.5]) for t in rng.choices(vocab, k=4)}
+        expected = np.zeros(len(corpus))
+        for term, weight in weights.items():  # rank_bm25's sums, term after term, weighted
+            expected += weight * reference_index.get_scores([term])
+        np.testing.assert_array_equal(index.get_weighted_scores(weights), expected)
+        query = rng.choices(vocab, k=3)
+        np.testing.assert_array_equal(index.get_scores(query), reference_index.get_scores(query))
+    assert (index._exact_columns.nbytes > 0) == (fraction < math.inf)
+
+
+def test_exact_columns_are_made_once_and_kept_within_their_budget() -> None:
+    made: list[int] = []
+
+    def make(col: int) -> np.ndarray:
+        made.append(col)
+        return np.full(1024, float(col))  # 8 KiB
+
+    columns = bm25.ExactColumns(20 / 1024)  # 20 KiB: two columns
+    assert columns.get(1, make)[0] == 1.0 and columns.get(2, make)[0] == 2.0
+    assert columns.get(1, make)[0] == 1.0 and made == [1, 2] and columns.nbytes == 16 * 1024
+    assert columns.get(3, make)[0] == 3.0  # no room: the kept ones are let go, the new one kept
+    assert columns.nbytes == 8 * 1024 and columns.get(3, make)[0] == 3.0 and made == [1, 2, 3]
+    assert columns.get(1, make)[0] == 1.0 and made == [1, 2, 3, 1]
+    huge = bm25.ExactColumns(4 / 1024)  # a column over the whole budget is used, never kept
+    assert huge.get(7, make)[0] == 7.0 and huge.nbytes == 0
 
 
 @pytest.mark.parametrize("variant", ["plus", "l"])

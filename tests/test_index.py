@@ -288,3 +288,47 @@ def test_a_years_part_of_the_scores_is_kept_for_the_next_question_with_the_same_
     assert again.tobytes() == Index((old, new)).scores(parse_question("今年完成收储多少")).tobytes()
     index.scores(parse_question("去年收储土地多少亩"))
     assert len(index._year_scores) == 2  # 去年: other words in each document year
+
+
+def test_spans_are_the_positions_of_the_ranges_in_order() -> None:
+    import numpy as np
+
+    from retrieval.index import _spans
+
+    assert _spans(np.array([0, 5, 9]), np.array([2, 5, 12])).tolist() == [0, 1, 9, 10, 11]  # one empty
+    assert _spans(np.array([3, 7]), np.array([7, 8])).tolist() == [3, 4, 5, 6, 7]
+    assert _spans(np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)).tolist() == []
+
+
+def test_heading_words_are_the_words_of_each_heading_numbered_as_words_of_numbers_them() -> None:
+    """index.heading_words tokenizes each distinct heading once; a passage gets its heading's words."""
+    from retrieval.index import heading_words
+    from retrieval.text.tokens import tokenize
+    from retrieval.words import Words
+
+    headings = ["xx区 二、2022年的重点工作", "xx区 二、2022年的重点工作", "xx区 一、回顾", "",
+                "xx区 二、2022年的重点工作 （一）加强基础配套", "xx区 一、回顾", ""]
+    for some in (headings, headings[:1], headings[2:], []):
+        made, expected = heading_words(some), Words.of([tokenize(h) for h in some])
+        assert made == expected
+        assert (made.numbers.dtype, made.lengths.dtype) == (expected.numbers.dtype, expected.lengths.dtype)
+
+
+def test_prepare_reads_each_passages_heading_path_as_normalize_does() -> None:
+    """The sections' paths are normalized together (index._path_fields): the same forms, years and
+    numbers as normalizing each, shared by the passages of a section."""
+    from pathlib import Path
+
+    from retrieval.document import load_document
+    from retrieval.index import prepare
+    from retrieval.text.normalize import normalize
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
+    document = load_document(seed)
+    entries = prepare(document).entries
+    for entry in entries:
+        path = entry.chunk.path
+        assert entry.path_text == normalize(" ".join(path))
+        assert entry.own_heading == (normalize(path[-1]) if path else "")
+        assert entry.path_numbers == tuple(s.number for s in document.lineage(entry.chunk.section))
+    assert any(entry.path_years for entry in entries)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval import structure
 from retrieval.clean import clean_text
 from retrieval.models import Section
 from retrieval.structure import HEADING_RULES, find_enumeration, find_sections, match_heading
@@ -329,6 +330,30 @@ def test_enumeration_inside_a_paragraph():
             "二要推进生态环境配套，建成公园。三要推进社会事业配套。")
     assert [label for _, label in find_enumeration(text, 0, len(text))] == [
         "一要推进路网配套", "二要推进生态环境配套", "三要推进社会事业配套"]
+
+
+def test_list_items_start_after_every_sentence_end_as_the_look_behind_finds_them():
+    """_item_starts finds sentence starts from the end characters (structure._SENTENCE_END): the
+    same places as _SENTENCE_START's look-behind, tried at every character, within each line."""
+
+    def by_look_behind(text: str, start: int, end: int) -> list[tuple[int, bool]]:
+        found, pos = [], start
+        while pos < end:
+            newline = text.find("\n", pos, end)
+            line_end = end if newline < 0 else newline
+            if pos != start:
+                found.append((pos, True))
+            found += [(m.end(), False) for m in structure._SENTENCE_START.finditer(text, pos, line_end)
+                      if pos < m.start() and m.end() < line_end]
+            pos = line_end + 1
+        return found
+
+    texts = ["一是加强。 二是推进；三是：  四是！五是？\n六是。。七是", "新华社记者 鞠鹏/摄 二是", "x/摄",
+             "摄/摄。一是", "。\n。", "：  \n二是", load("speech_county_economic_work_conference_excerpt")]
+    for text in texts:
+        for start in range(min(len(text), 40)):  # an end just before start starts no sentence at start
+            for end in {len(text), min(len(text), start + 9)}:
+                assert list(structure._item_starts(text, start, end)) == by_look_behind(text, start, end)
 
 
 def test_enumeration_needs_two_items_in_sequence():

@@ -103,6 +103,11 @@ def test_sentences_keep_their_closers_and_long_ones_split_at_semicolons() -> Non
     assert split_sentences(text) == ["他说：“要抓落实。”", "下一句！", "第三句"]
     long = "；".join(["规模以上工业增加值增长百分之八左右"] * 6) + "。"
     assert len(sentence_spans(long)) == 6
+    # Blank pieces are skipped, whitespace (a full-width space too) trimmed; a sentence over 80
+    # characters is cut at its semicolons, the clauses trimmed too.
+    spaced = "  第一句。  \n\n 第二句！”  第三句；" + "长" * 81 + "；尾\u3000"
+    assert split_sentences(spaced) == ["第一句。", "第二句！”", "第三句；", "长" * 81 + "；", "尾"]
+    assert sentence_spans("") == [] and split_sentences(" \n。") == ["。"]
 
 
 def test_clauses_leave_the_end_out_and_covering_spans_leave_no_gap() -> None:

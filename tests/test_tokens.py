@@ -119,6 +119,10 @@ def test_index_terms_are_the_terms_that_are_no_stopwords(monkeypatch):
     # A document's passages at once: the same words, numbered as Words.of numbers them.
     assert list(tokens.tokenize_passages(texts)) == [tuple(reference(t)) for t in texts]
     assert tokens.tokenize_passages(texts) == Words.of([tokenize(t) for t in texts])
+    # Short texts normalized together too (a document's headings): the same words again.
+    headings = [*texts, "", "一、2022年 工作\n回顾", "ＧＤＰ 目标", "", "new 2022"]
+    assert tokens.tokenize_each(headings) == Words.of([tokenize(t) for t in headings])
+    assert tokens.tokenize_each([]) == Words.of([])
 
 
 def test_a_compound_is_tiled_by_the_question_words_inside_it_and_straddling_words_are_none():

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrieval import rules, segmenter
-from retrieval.text.normalize import normalize
+from retrieval.text.normalize import normalize, normalize_each
 from retrieval.token_cache import fingerprint_files
 from retrieval.words import Words
 
@@ -102,6 +102,16 @@ def tokenize_passages(texts: Sequence[str]) -> Words:
     if not texts:
         return Words.of([])
     words = segmenter.cut_each_for_search([normalize(text) for text in texts])
+    return Words.kept(words, _terms().__getitem__, segmenter.PASSAGE_BREAK)
+
+
+def tokenize_each(texts: Sequence[str]) -> Words:
+    """tokenize_passages(texts), bit for bit, for short texts (a document's headings): normalized
+    together too (normalize_each), not one by one. tokenize_passages normalizes each passage
+    alone, as normalize remembers a passage's form for index.prepare to read it again."""
+    if not texts:
+        return Words.of([])
+    words = segmenter.cut_each_for_search(normalize_each(list(texts)))
     return Words.kept(words, _terms().__getitem__, segmenter.PASSAGE_BREAK)
 
 
