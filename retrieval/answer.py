@@ -384,13 +384,17 @@ def _with_part(share: float, pointed: bool, in_part: bool, total: float) -> floa
 
 def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, index: Index,
                   at_position: Section | None = None, resolved: bool = False,
-                  inline_items: bool = False, point: str | None = None) -> PassageJudged:
+                  inline_items: bool = False, point: str | None = None,
+                  outside: bool = False) -> PassageJudged:
     """A candidate judged on all but its best sentence (see judge). inline_items: no heading of its
     document is at the position asked, which may then be an item the passage lists inline; point:
-    the opening sentence of the paragraph the position asked is (_point_candidates)."""
+    the opening sentence of the paragraph the position asked is (_point_candidates); outside: the
+    question names other documents than the passage's, whose positions it points at."""
     entry = index.entries[position]
     in_passage = wanted.credits(entry.matchable, entry.year)
-    if resolved:
+    if outside:
+        in_part = False
+    elif resolved:
         in_part = at_position is not None
     else:
         # "第四部分" is the shallowest part so numbered, not a 第四， inside 三、
@@ -500,9 +504,13 @@ def rank(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | Non
     others = order[len(scores):]  # found by their place, not their words: scored now
     scores.update(zip(others, scoring.at(np.array(others, dtype=np.int64)).tolist(), strict=True))
     positioned = {int(index.document_of[i]) for i in at_position}
+    # "县长讲话“八个增长”里的第五项" points into the speech it names in full (as from_named reads it),
+    # not at another report's （五）.
+    in_full = {d for d, share in named.items() if share >= 1.0}
     candidates = [judge_passage(query, asked_of_passage(wanted, i, index), i, scores[i], index,
                                 at_position.get(i) if at_position else None, bool(at_position or points),
-                                int(index.document_of[i]) not in positioned, points.get(i))
+                                int(index.document_of[i]) not in positioned, points.get(i),
+                                outside=bool(in_full) and int(index.document_of[i]) not in in_full)
                   for i in order]
     best = max(c.judged.bm25 for c in candidates) or 1.0
     newest = _newest_asked(query, named, [c.judged for c in candidates], index)

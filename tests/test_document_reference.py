@@ -110,6 +110,21 @@ def test_the_capital_names_beijings_report_and_cutting_is_said_as_reducing():
     assert answer is not None and answer.doc == "北京.txt" and "减少4%" in answer.highlight
 
 
+def test_a_position_points_into_the_document_named_not_at_anothers_numbered_part():
+    """"县长讲话“八个增长”里的第五项，城镇居民人均可支配收入是多少": the speech lists its eight growths
+    inline; a report's heading "（五）城乡区域协调发展" is numbered 五 but is not in the speech named."""
+    speech = ("县长在县委全委(扩大)会暨全县经济工作会议上的讲话\n同志们:\n一、认真总结成绩\n"
+              "概括起来,就是实现了“八个增长”:国内生产总值19.5亿元,增长15.6%;"
+              "城镇居民人均可支配收入10345元,增长12%;农民人均纯收入3010元,增长10%。\n"
+              "二、明年的工作\n确保固定资产投资增长20%。\n")
+    report = ("2025年云南省政府工作报告\n各位代表：\n一、2024年工作回顾\n（五）城乡区域协调发展。"
+              "城镇居民人均可支配收入增长4.5%，农村居民人均可支配收入增长6.4%。\n"
+              "（六）民生保障扎实有力。新增就业50万人。\n")
+    loaded = Library((build_document("讲话.txt", speech), build_document("云南.txt", report)))
+    answer = loaded.ask("县长讲话“八个增长”里的第五项，城镇居民人均可支配收入是多少？").answer
+    assert answer is not None and answer.doc == "讲话.txt" and "10345元" in answer.text
+
+
 def test_a_document_named_in_full_answers_though_another_ranks_a_little_above_it(corpus_library):
     """"浙江报告里十方面民生实事第8个方面讲的啥", asked of the corpus's reports: Guangdong's "八是提升
     县域医疗服务水平…" ranks a little above, but the question names Zhejiang's report, whose
