@@ -196,6 +196,7 @@ def test_asking_several_at_once_is_a_question_word(question: str, terms: tuple[s
     ("民生保障干成了哪些 给列一下数", ("民生", "保障", "干成"), True),
     ("算账式那几种都列出来", ("算账", "式"), True),
     ("中欧班列今年开多少列", ("中欧", "班列", "今年", "开", "列"), False),  # a name and a count
+    ("打算引进哪些大超市？麦德龙之外还有谁", ("打算", "引进", "大", "超市", "麦德龙"), True),  # the rest
 ])
 def test_a_request_to_list_is_a_question_phrase(question: str, terms: tuple[str, ...], is_list: bool) -> None:
     """"帮我列一下" asks for a list and is no word of it: jieba's 我列 and 数给 are in no passage."""
