@@ -283,6 +283,8 @@ def test_words_of_the_document_reference_weigh_little_but_name_the_document() ->
     # The 里 of "讲话里" is no word, and a year in the reference keeps its weight.
     county = parse_question("2024年县经济工作会议讲话里全县粮食总产量是多少万吨")
     assert "里" not in county.own_terms and "2024" not in county.naming_words
+    # Nor the 提 of "报告里提的", which a passage's 提速 would hold.
+    assert "提" not in parse_question("云南报告里提的渝昆高铁全线啥时候通车").own_terms
     # A question that is all reference keeps its words.
     assert not parse_question("精准脱贫攻坚战座谈会讲话讲了什么").naming_words
 
