@@ -314,10 +314,24 @@ def asks_which_place(question: str) -> bool:
 def names_organization_or_person_asked(question: str, text: str) -> bool:
     """Whether the (normalized) text names an organization, or a person by the office, that the
     (normalized) question asks which of; True if it asks neither."""
-    if _WHICH_ORGANIZATION.search(question) and not _ORGANIZATION.search(_ANY_ORGANIZATION.sub(",", text)):
+    if _WHICH_ORGANIZATION.search(question) and all(
+            _restated(name, question) for name in _ORGANIZATION.findall(_ANY_ORGANIZATION.sub(",", text))):
         return False
     person = _WHICH_PERSON.search(question)
     return person is None or person[1] in text
+
+
+def _restated(name: str, question: str) -> bool:
+    """Whether an organization's name is only the question's words again, so no name: "委托第三方机构"
+    for "考评委托的第三方评估机构是哪家公司" (委托, 第三方, 机构; at most one character of it not)."""
+    unsaid, at = 0, 0
+    while at < len(name):
+        size = next((n for n in range(len(name) - at, 1, -1) if name[at:at + n] in question), 0)
+        if size:
+            at += size
+        else:
+            unsaid, at = unsaid + 1, at + 1
+    return unsaid <= 1
 
 
 def asks_result(question: str) -> bool:

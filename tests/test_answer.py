@@ -559,11 +559,13 @@ def test_which_organization_place_or_official_asked_must_be_named_in_an_official
               "建成政务云平台，全区部门全部上云。新上任的代市长徐启方同志带队来区里调研。"
               "12345热线升级，牵头单位：区政府办公室。\n"
               "二、2022 年的重点工作\n全力筹办第十届运动会，在杭州举办分赛区。\n"
-              "时隔12年再夺奥运会金牌，全国运动会成绩居第1位。\n")
+              "时隔12年再夺奥运会金牌，全国运动会成绩居第1位。\n"
+              "三、考评方式\n第三方评估：委托第三方机构对全区数字政府建设工作开展评估，以评促改。\n")
     library = library_of("讲话.txt", speech)
     assert library.ask("政务云平台是哪家公司承建的").answer is None
     assert library.ask("人才行动是哪位省领导牵头调研").answer is None
     assert library.ask("时隔12年再夺奥运会金牌的是哪位运动员？").answer is None  # 运动员, not 运动
+    assert library.ask("数字政府考评委托的第三方评估机构是哪家公司？").answer is None  # its words again
     for question, said in (("12345热线升级哪个单位牵头", "区政府办公室"),
                            ("哪位代市长带队来区里调研", "代市长徐启方"),
                            ("第十届运动会分赛区在哪个城市举办", "在杭州举办")):
