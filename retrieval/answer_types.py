@@ -425,6 +425,26 @@ def last_clause(question: str) -> tuple[str, str]:
 _PERSON_OR_REASON = re.compile(r"谁|哪位|什么人|啥人|全名|原因|为啥|(?<![称名作成改])为什么|为何")
 
 
+# A full name asked of someone named by surname and office: "先讲话的王书记全名叫什么" is answered
+# only by a text that writes the name out ("王建国书记", "书记王建国"), not by "王书记作了重要讲话".
+_OFFICES = "书记|县长|市长|省长|区长|主任|局长|部长|主席|总理|同志"
+# Not a word before an office that is no surname: the 的 of "新上任的市长", the 代 of 代市长.
+_NO_SURNAME = "的代副新老前原这那该位常省市县区委"
+_FULL_NAME_ASKED = re.compile(rf"(?![{_NO_SURNAME}])([\u4e00-\u9fff])({_OFFICES})[^,，。?？]{{0,6}}?"
+                              r"(?:全名|全称|叫什么名字|叫啥名字)")
+
+
+def full_name_unsaid(question: str, text: str) -> bool:
+    """Whether the (normalized) question asks the full name of a surname and office ("王书记全名叫
+    什么") and the (normalized) text does not write it out."""
+    asked = _FULL_NAME_ASKED.search(question)
+    if asked is None:
+        return False
+    surname, office = asked[1], asked[2]
+    name = rf"{surname}[\u4e00-\u9fff]{{1,2}}"
+    return re.search(rf"(?<!{surname}){name}{office}|{office}{name}", text) is None
+
+
 def asks_person_or_reason(clause: str) -> bool:
     """Whether the (normalized) clause asks for a person or a reason."""
     return _PERSON_OR_REASON.search(clause) is not None

@@ -27,6 +27,7 @@ from retrieval.answer_types import (
     asks_which_place,
     count_unlisted,
     done_yet,
+    full_name_unsaid,
     gives_only_masked_figures,
     gives_running_total,
     has_answer_type,
@@ -110,6 +111,8 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
         return False  # "包头上一年度数字政府考评哪个旗县区排第一": "考评对象：各旗县区人民政府…"
     if not _names_which_asked(best, query, index):
         return False  # "政务云平台是哪家公司承建的": the passage on the platform names no company
+    if full_name_unsaid(normalize(query.text), index.entries[best.position].matchable):
+        return False  # "县委全委扩大会上先讲话的王书记全名叫什么": "前面,王书记作了非常重要的讲话"
     if result_for_target(best, query, index):
         return False  # "县长讲话里明年GDP增长目标定了多少": last year's "国内生产总值19.5亿元,增长15.6%"
     sentence = normalize(best.highlight)

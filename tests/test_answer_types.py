@@ -258,6 +258,23 @@ def test_a_done_yet_question_asks_the_word_before_le_meiyou():
     assert library.ask("燃煤电厂的可研过了没有").answer is not None
 
 
+def test_a_full_name_asked_of_a_surname_and_office_must_be_written_out():
+    """"先讲话的王书记全名叫什么": "前面,王书记作了非常重要的讲话" does not say it; "县委书记王建国"
+    does. "新上任的代市长叫什么名字" asks no surname's name (的, 代 are none)."""
+    from retrieval.answer_types import full_name_unsaid
+
+    assert full_name_unsaid("先讲话的王书记全名叫什么", "前面,王书记作了非常重要的讲话")
+    assert not full_name_unsaid("王书记全名叫什么", "县委书记王建国同志讲话")
+    assert not full_name_unsaid("王书记全名叫什么", "王建国书记讲话")
+    assert not full_name_unsaid("新上任的代市长叫什么名字", "代市长作了讲话")
+    speech = ("县长在县委全委(扩大)会暨全县经济工作会议上的讲话\n同志们:\n"
+              "前面,王书记作了非常重要的讲话,指明了今年及今后发展的方向和重点。\n"
+              "一、认真总结成绩\n全县完成国内生产总值19.5亿元。\n")
+    library = _library_of("讲话.txt", speech)
+    assert library.ask("县委全委扩大会上先讲话的王书记全名叫什么？").answer is None
+    assert library.ask("王书记作了什么讲话").answer is not None
+
+
 def test_a_result_asked_is_not_answered_by_a_target():
     """"二〇二二年全国GDP最后实际增长了多少" asks what was achieved; the 2022 report gives only the target
     "国内生产总值增长5.5%左右". The target asked, or last year's result asked, is answered."""
