@@ -13,7 +13,6 @@ documents would say it (Wanted) and a judged candidate (Judged) are in retrieval
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -42,6 +41,7 @@ from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
 from retrieval.text.numerals import int_to_chinese
 from retrieval.text.sentences import split_sentences
+from retrieval.text.years import DATE
 
 CANDIDATES = 12  # passages re-ranked after BM25 (10–30 measured the same on every question set)
 # 今年/去年 without a year or a document named: the newest document's passage, unless another
@@ -335,14 +335,11 @@ def _says_more_of_what_is_asked(wanted: Wanted, query: Query, sentence: str, hea
     return asked.share_found(normalize(sentence), year) > asked.share_found(normalize(heading), year)
 
 
-# A line that is only a date: a notice's or a letter's signature ("2022年4月14日").
-_DATE_LINE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
-
-
 def _date_line(entry: Entry, unit: str) -> str | None:
-    """The passage's sentence that is only a date saying the unit asked ("日" of 哪天), verbatim."""
+    """The passage's sentence that is only a date (a notice's signature, "2022年4月14日") saying the
+    unit asked ("日" of 哪天), verbatim."""
     return next((verbatim for verbatim, normalized in entry.sentences
-                 if _DATE_LINE.fullmatch(normalized) and says_time(normalized, unit)), None)
+                 if DATE.fullmatch(normalized) and says_time(normalized, unit)), None)
 
 
 def _asked_beyond_heading(wanted: Wanted, query: Query, heading: str, year: int | None) -> Wanted | None:
@@ -613,7 +610,7 @@ def _point_candidates(query: Query, index: Index, names: Iterable[str]) -> dict[
                 continue
             points = [(opening, point) for point in paragraph_points(index.entries[opening].chunk.text)]
             if query.list_size is None or len(points) != query.list_size:
-                points = _dash_points(index, name, section.id) or points
+                points = _dash_points(index, opening) or points
             step = position[-1]
             if points and -len(points) <= step <= len(points) and step:
                 passage, point = points[step - 1 if step > 0 else step]
@@ -621,15 +618,17 @@ def _point_candidates(query: Query, index: Index, names: Iterable[str]) -> dict[
     return found
 
 
-def _dash_points(index: Index, name: str, section: int) -> list[tuple[int, str]]:
-    """(passage, opening sentence) of each paragraph of the section that opens with a —— bullet, in
-    order, over all its passages: the 2021 report's "十四五" goals, nine paragraphs "——推动绿色发展，
-    促进人与自然和谐共生。…" under 二、 ("第二部分…那九条里的倒数第三条")."""
+def _dash_points(index: Index, opening: int) -> list[tuple[int, str]]:
+    """(passage, opening sentence) of each paragraph of a section without subsections that opens
+    with a —— bullet, in order, over all its passages (they follow the one opening it): the 2021
+    report's "十四五" goals, nine paragraphs "——推动绿色发展，促进人与自然和谐共生。…" under 二、
+    ("第二部分…那九条里的倒数第三条")."""
+    first = index.entries[opening].chunk
     points = []
-    for position in index.passages_of(name):
+    for position in range(opening, index.passages_of(first.doc).stop):
         chunk = index.entries[position].chunk
-        if chunk.section != section:
-            continue
+        if chunk.section != first.section:
+            break
         for paragraph in chunk.text.split("\n"):
             paragraph = paragraph.strip()
             if paragraph.startswith(DASH_BULLET) and not paragraph.startswith(DASH_BULLET * 2):

@@ -33,6 +33,7 @@ from enum import Enum
 from retrieval.models import Section
 from retrieval.text.numerals import chinese_to_int
 from retrieval.text.sentences import COLONS, COMMAS, SENTENCE_ENDS
+from retrieval.text.years import DATE
 
 
 class Role(Enum):
@@ -85,9 +86,6 @@ _CLOSING = HeadingRule("closing", Role.STRUCTURAL, re.compile("最后[，,：:]"
 _PLAIN = HeadingRule("plain", Role.STRUCTURAL, re.compile(""), "2025年工作安排")
 _PLAIN_MAX = 25
 _PUNCT = re.compile(r"[，,。.！!？?；;：:、“”\"'‘’《》（）()【】\[\]—…·/|]")
-_DATE_DIGIT = "[\\d〇零一二三四五六七八九十]"
-# A date line such as "2022年4月14日" is not a heading.
-_DATE_LINE = re.compile(rf"{_DATE_DIGIT}{{2,4}}年{_DATE_DIGIT}{{1,3}}月{_DATE_DIGIT}{{1,3}}日")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 _VOCATIVE = re.compile(r"(?:各位代表|各位委员|代表们|同志们|同志们、朋友们)[！!：:，,]")
@@ -296,7 +294,7 @@ def _plain_heading(text: str, start: int, end: int, prev: tuple[int, int] | None
     line = text[start:end]
     if prev is None or nxt is None or len(line) > _PLAIN_MAX or _PUNCT.search(line):
         return None
-    if not _HAN.search(line) or _DATE_LINE.fullmatch(line.replace(" ", "")):
+    if not _HAN.search(line) or DATE.fullmatch(line.replace(" ", "")):
         return None
     previous_ended = text[prev[1] - 1] in SENTENCE_ENDS + "”\"’"
     next_is_prose = _TERMINAL.search(text, nxt[0], nxt[1]) is not None

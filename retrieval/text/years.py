@@ -23,6 +23,12 @@ _AS_DIGITS = str.maketrans(_CHINESE_DIGITS, "00123456789")
 CHINESE_YEAR = re.compile(rf"(?<![{_CHINESE_DIGITS}十百千万])"
                           rf"([{_CHINESE_DIGITS}]{{4}}|[{_CHINESE_DIGITS}]{{2}})(?=\s*年)")
 
+# A full date, in digits or Chinese digits: "2022年4月14日", "二〇二二年四月十四日". A line that is only
+# one is a notice's signature, no heading (structure.py), and answers which day it was issued
+# (answer.py).
+_DATE_DIGIT = "[\\d〇零一二三四五六七八九十]"
+DATE = re.compile(rf"{_DATE_DIGIT}{{2,4}}年{_DATE_DIGIT}{{1,3}}月{_DATE_DIGIT}{{1,3}}日")
+
 # Relative year words → offset from the document's year.
 RELATIVE_YEARS: dict[str, int] = {
     "今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1,
