@@ -62,9 +62,16 @@ from retrieval.text.places import (
     places_named_by,
     provinces_named_by,
     quoted_names,
+    scope_words,
     things_named_in,
 )
-from retrieval.text.sentences import ENUMERATION_COMMA, clause_spans, neighbouring_phrases, phrase_spans
+from retrieval.text.sentences import (
+    ENUMERATION_COMMA,
+    clause_spans,
+    cut_before,
+    neighbouring_phrases,
+    phrase_spans,
+)
 from retrieval.text.tokens import phrase_words
 
 # No answer when the best sentence of the top passage (read under its heading path) holds less
@@ -275,7 +282,8 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
                  and term not in query.naming_words and not any(name in term for name in subject.names)]
         if not any(any(name in piece for name in subject.names) and _holds_figure(piece, query)
                    and (not topic or any(form in piece for forms in topic for form, _ in forms))
-                   for piece in (entry.matchable[a:b] for a, b in subject.pieces(entry.matchable))):
+                   for piece in (entry.matchable[a:b] for a, b in cut_before(
+                       subject.pieces(entry.matchable), entry.matchable, scope_words()))):
             return True
     return False
 

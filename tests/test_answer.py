@@ -402,6 +402,27 @@ def test_a_figure_asked_of_a_name_the_passage_quotes_is_in_the_sentence_naming_i
     assert library.ask("“八个增长”里城镇新增就业多少").answer is not None
 
 
+def test_a_figure_after_a_scope_word_is_the_whole_places_not_the_things_named_before_it():
+    """"明阳天成号的单机容量到底是多少兆瓦": "…“明阳天成号”在阳江投运，全省海上风电并网容量超1200万千瓦"
+    gives the province's capacity (全省), not the platform's. A figure in the thing's own phrase, or
+    in a next phrase without a scope word, still answers."""
+    from retrieval.text.sentences import clause_spans, cut_before
+
+    text = "平台“明阳天成号”投运,全省容量超1200万千瓦。下一句"
+    assert [text[a:b] for a, b in cut_before(clause_spans(text), text, ("全省",))] == [
+        "平台“明阳天成号”投运,", "全省容量超1200万千瓦", "下一句"]
+    report = ("2025年广东省政府工作报告\n各位代表：\n一、2024年工作回顾\n六是加强生态环境保护治理。"
+              "全球单体容量最大的漂浮式风电平台“明阳天成号”在阳江投运，全省海上风电并网容量超1200万千瓦、"
+              "跃居全国首位。“粤电一号”平台装机容量达到50万千瓦，年发电15亿千瓦时。\n"
+              "二、2025年工作安排\n全力稳增长。\n")
+    library = library_of("广东.txt", report)
+    assert library.ask("明阳天成号的单机容量到底是多少兆瓦？").answer is None
+    answer = library.ask("粤电一号的装机容量是多少千瓦？").answer
+    assert answer is not None and "50万千瓦" in answer.highlight
+    answer = library.ask("全省海上风电并网容量是多少？").answer
+    assert answer is not None and "1200万千瓦" in answer.highlight
+
+
 def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_the_count():
     """"具体是哪十项": "办好十项重点民生实事，着力解决…。" names the count and lists nothing. A
     sentence that lists them answers, and so does one whose items follow ("一是…二是…")."""

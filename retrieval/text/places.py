@@ -38,6 +38,13 @@ def _rules() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
     return provinces, tuple(groups["not_places"]), tuple(groups["not_place_starts"])
 
 
+@lru_cache(maxsize=1)
+def scope_words() -> tuple[str, ...]:
+    """The words a document uses for the whole of its own place or for the country ("全省", "我市",
+    "全国"): a phrase opening with one speaks of that whole, not of a thing named before it."""
+    return tuple(word for line in _groups()["scope"] for word in line.split()[1:])
+
+
 def places_named_by(words: Iterable[str]) -> list[tuple[str, str]]:
     """(word, its name without the suffix) for each word that names a city, county or prefecture
     by its full name: "武汉市" → ("武汉市", "武汉"). Not a word that only ends like one (大型超市,

@@ -17,7 +17,7 @@ Three ways to cut, one splitter (`split_at`):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 FULL_STOPS = "。！？!?"
 SEMICOLONS = "；;"
@@ -123,6 +123,20 @@ def neighbouring_phrases(text: str) -> Iterator[tuple[int, int]]:
             yield phrases[0]
         for (first, _), (_, last) in zip(phrases, phrases[1:], strict=False):
             yield first, last
+
+
+def cut_before(pieces: Iterable[tuple[int, int]], text: str,
+               openings: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """[start, end) of the given pieces of text, each cut before every phrase of it that opens with
+    one of `openings` (a phrase that names its own subject: "…“明阳天成号”在阳江投运，全省海上风电并网
+    容量超1200万千瓦" cut before 全省, whose figure is the province's)."""
+    for start, end in pieces:
+        cut = start
+        for a, _ in phrase_spans(text[start:end]):
+            if a and text.startswith(openings, start + a):
+                yield cut, start + a
+                cut = start + a
+        yield cut, end
 
 
 def covering_spans(text: str) -> list[tuple[int, int]]:
