@@ -27,6 +27,7 @@ holding a figure in that unit: the report's account of an earthquake shares ever
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from enum import Enum
 from functools import lru_cache
 
@@ -132,6 +133,24 @@ def asked_unit(question: str) -> str:
 # "要新接入多少家餐饮，谁牵头").
 _QUESTION_WORD = re.compile(r"多少|几|谁|哪|什么|啥")
 _QUESTION_END = re.compile(r"(?:咋|怎|如何|吗|呢|[?？])")
+
+
+# The phrases that ask a time or a quantity (question_patterns.txt [asks_time], [asks_quantity]), and
+# the words that may stand between one and the word it asks of: "规模预计多大", "计划哪年", "多少是".
+_TIME_OR_QUANTITY_ASKED = re.compile(
+    r"什么时候|啥时候|何时|哪一?天|哪一?年|几月|几号|多久|多长时间|多少|几|多大|多高|多长|多快")
+_BETWEEN = r"(?:是|有|为|达到?|要|到|了|共|一共|总共|约|大约|大概|预计|计划|打算|能|在|的|将|会|还)+"
+_BETWEEN_BEFORE = re.compile(_BETWEEN + "$")
+_BETWEEN_AFTER = re.compile("^" + _BETWEEN)
+
+
+def around_time_or_quantity_asked(question: str) -> Iterator[tuple[str, str]]:
+    """For each phrase of the (normalized) question asking a time or a quantity, the question before
+    it and after it, without the words between: "项目总投资多少、啥时候投产" → ("项目总投资", "、啥时候投产"),
+    ("项目总投资多少、", "投产")."""
+    for match in _TIME_OR_QUANTITY_ASKED.finditer(question):
+        yield (_BETWEEN_BEFORE.sub("", question[:match.start()]),
+               _BETWEEN_AFTER.sub("", question[match.end():]))
 
 
 def asks_one_thing(question: str) -> bool:

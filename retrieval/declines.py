@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from retrieval.answer_types import (
     AnswerType,
+    around_time_or_quantity_asked,
     asks_exact_figure,
     asks_one_thing,
     asks_one_year,
@@ -101,6 +102,7 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
             or _count_unlisted(query, passage)
             or _asked_clause_unsaid(best, query, wanted, index)
             or _whether_unsaid(best, query, wanted, index)
+            or _asked_word_unsaid(best, query, wanted, index)
             or not from_named(best, referenced, index))
 
 
@@ -583,3 +585,31 @@ def _attachment_title(entry: Entry, index: Index) -> str:
 def _opening(entry: Entry) -> str:
     """The entry's heading path and first sentence (normalized): a passage about a thing opens with it."""
     return entry.matchable[: entry.matchable.find("。", entry.path_length) + 1 or None]
+
+
+def _asked_word_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether an answer without the kind asked (no figure for "多少", no time for "啥时候"), taken
+    for holding nearly all of the question (MIN_UNTYPED_SHARE), lacks the word a question word asks
+    of: "河南漯河金海千亿级氟硅新材料项目总投资多少、啥时候投产" shares the project's rare name with
+    "…加快…漯河金海千亿级氟硅新材料项目建设。", which says nothing of 投资 nor of 投产; "金融稳定保障基金
+    规模有多大" with "设立金融稳定保障基金", no 规模. The word right before the question word or right
+    after it (past 是, 预计, 计划…), in any of its forms, in the sentence (or the passage, if it opens
+    with the sentence). Only asked of official documents (_official):
+    an encyclopedia says when a sea snake comes out ("扁尾海蛇通常在什么时候出没") in other words (CMRC)."""
+    if (best.typed or query.answer_type is None or best.sentence_share < MIN_UNTYPED_SHARE
+            or not _official(best, index)):
+        return False
+    text = normalize(query.text)
+    asked = asked_of_passage(wanted, best.position, index)
+    entry, sentence = index.entries[best.position], normalize(best.highlight)
+    # A passage about the thing opens with it, and may say the rest after: "且末机场迁建工程开工。项目
+    # 总投资约为5.81亿元".
+    said = entry.matchable if sentence in _opening(entry) else sentence
+    for before, after in around_time_or_quantity_asked(text):
+        own = zip(query.own_terms, query.own_weights, asked.terms, strict=True)
+        for term, weight, (_, forms, link) in own:
+            if (len(term) >= 2 and weight > 0 and link is None and term not in query.naming_words
+                    and (before.endswith(term) or after.startswith(term))
+                    and not any(form in said for form, _ in forms)):
+                return True
+    return False

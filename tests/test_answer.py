@@ -423,6 +423,19 @@ def test_a_figure_after_a_scope_word_is_the_whole_places_not_the_things_named_be
     assert answer is not None and "1200万千瓦" in answer.highlight
 
 
+def test_an_answer_without_the_kind_asked_must_say_the_word_the_question_word_asks_of():
+    """"漯河金海千亿级氟硅新材料项目总投资多少、啥时候投产" shares the project's rare name with a sentence
+    that gives neither a figure nor a time, nor says 投资 or 投产: no answer. A sentence without a
+    figure that says the word asked of (规模) still answers by holding nearly all of the question."""
+    report = ("2025年河南省政府工作报告\n各位代表：\n三、2025年重点工作\n（三）推动产业体系建设\n"
+              "支持企业做大做强，加快洛阳石化百万吨乙烯、漯河金海千亿级氟硅新材料项目建设。"
+              "稳步扩大省级金融稳定保障基金规模。\n（四）扩大内需\n全年新增消费200亿元。\n")
+    library = library_of("河南.txt", report)
+    assert library.ask("漯河金海千亿级氟硅新材料项目总投资多少、啥时候投产？").answer is None
+    answer = library.ask("省级金融稳定保障基金规模要扩大到多少？").answer
+    assert answer is not None and "基金规模" in answer.highlight
+
+
 def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_the_count():
     """"具体是哪十项": "办好十项重点民生实事，着力解决…。" names the count and lists nothing. A
     sentence that lists them answers, and so does one whose items follow ("一是…二是…")."""
