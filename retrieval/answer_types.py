@@ -311,16 +311,18 @@ def says_rank(text: str) -> bool:
 
 
 # Which one of a kind is asked: an organization ("政务云平台是哪家公司承建的", "12345热线升级哪个单位
-# 牵头"), a place ("那位县委书记是哪个县的", "“622”模式是哪个地方搞的"), a person by office or role
+# 牵头", "两个水饮品项目分别是哪两家企业"; not "哪两家" alone: "新设立的是哪两家交易所" asks no company), a
+# place ("那位县委书记是哪个县的", "“622”模式是哪个地方搞的", "在哪座城市举办"), a person by office or role
 # ("哪位代市长带队来调研", "哪位省领导牵头", "再夺奥运会金牌的是哪位运动员"). An organization is named
 # as one ends ("市政府办公室", "…有限公司", "省发展改革委"); a person asked so, by the office (the 代市长
 # of "代市长徐启方").
-_WHICH_ORGANIZATION = re.compile(r"哪家|哪个(?:部门|单位|机构|公司|企业)|什么(?:公司|企业|机构)")
+_WHICH_ORGANIZATION = re.compile(r"哪家|哪(?:[两几]家|个|两个|几个)(?:部门|单位|机构|公司|企业)"
+                                 r"|什么(?:公司|企业|机构)")
 _ORGANIZATION = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行|医院|大学|学院|研究院|研究所|局|委|办"
                            r"|办公室|厅|机构|单位|部门)")
 # Not an organization: all or each of them ("全区部门全部上云", "各单位", "有关部门").
 _ANY_ORGANIZATION = re.compile(r"(?:全|各|本|该|有关|相关|其他|所有)[省市区县]?(?:部门|单位|机构)")
-_WHICH_PLACE = re.compile(r"哪个(?:县|市|省|区|地方|城市|地区|州)|哪(?:些|几)个(?:县|市|省|地方|城市)")
+_WHICH_PLACE = re.compile(r"哪[个座](?:县|市|省|区|地方|城市|地区|州)|哪(?:些|几)个(?:县|市|省|地方|城市)")
 # The person's title ends as a title does (代市长, 省领导, 运动员, 院士, 总理), else is two characters.
 _WHICH_PERSON = re.compile(r"哪位([\u4e00-\u9fff]{1,3}?[长员士记导家师手任练官理]|[\u4e00-\u9fff]{2})")
 
