@@ -128,11 +128,12 @@ def asked_unit(question: str) -> str:
     return _RATE_UNITS if _RATE_ASKED.search(question) else ""
 
 
-# Question words: where one stands, a question asks something ("…第二个问题是啥"), and with one only it
-# asks one thing ("中央财政专项扶贫资金一年是多少亿"), not more ("经营主体有多少户，进出口总额多少",
-# "要新接入多少家餐饮，谁牵头").
+# Question words: where one stands, a question asks something ("…第二个问题是啥"), and in one clause
+# only it asks one thing ("中央财政专项扶贫资金一年是多少亿", "全运会计划哪年在哪座城市举办"), not more
+# ("经营主体有多少户，进出口总额多少", "要新接入多少家餐饮，谁牵头", "总投资多少、啥时候投产").
 _QUESTION_WORD = re.compile(r"多少|几|谁|哪|什么|啥")
 _QUESTION_END = re.compile(r"(?:咋|怎|如何|吗|呢|[?？])")
+_CLAUSE_SPLIT = re.compile(r"[,;、?!]")
 
 
 # The phrases that ask a time or a quantity (question_patterns.txt [asks_time], [asks_quantity]), and
@@ -155,7 +156,8 @@ def around_time_or_quantity_asked(question: str) -> Iterator[tuple[str, str]]:
 
 def asks_one_thing(question: str) -> bool:
     """Whether the (normalized) question asks one thing: its figure is then in one sentence."""
-    return len(_QUESTION_WORD.findall(question)) == 1
+    asking = [clause for clause in _CLAUSE_SPLIT.split(question) if _QUESTION_WORD.search(clause)]
+    return len(asking) == 1
 
 
 def asks_something(text: str) -> bool:

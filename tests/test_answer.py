@@ -915,11 +915,14 @@ def test_a_rate_asked_is_answered_by_a_share_not_a_count():
 def test_one_figure_asked_in_a_unit_is_in_the_answers_sentence():
     """"中央财政专项扶贫资金一年是多少亿": the sentence naming the fund gives its growth (22.7%), and
     another sentence of the passage a figure in 亿 of something else. A question asking two things
-    finds them in different sentences; a foreign currency is money; a rate may be a bare number."""
+    (in two clauses) finds them in different sentences; a foreign currency is money; a rate may be
+    a bare number."""
     from retrieval.answer_types import asked_unit, asks_one_thing, has_figure_in
 
     assert asks_one_thing("专项扶贫资金一年是多少亿")
     assert not asks_one_thing("经营主体有多少户,进出口总额多少")
+    assert not asks_one_thing("项目总投资多少、啥时候投产")
+    assert asks_one_thing("全运会计划哪年在哪座城市举办")  # two question words, one thing asked of
     assert has_figure_in("斥资77亿美元收购", asked_unit("斥资多少钱"))
     assert has_figure_in("首集收视率为7.07", asked_unit("收视率是多少"))
     speech = ("在打好精准脱贫攻坚战座谈会上的讲话\n一、脱贫攻坚取得的成就\n"
@@ -940,6 +943,9 @@ def test_which_year_or_day_is_answered_only_by_a_sentence_that_says_one():
               "二、民族团结\n今年是自治区成立60周年，隆重举办庆祝大会。1月22日，果断要求对人员外流实施严格管控。\n")
     library = library_of("湖北.txt", report)
     assert library.ask("申办第十六届全国运动会，计划哪一年办？").answer is None
+    # Two question words in one clause ask of one thing: its answer is one sentence, not the passage,
+    # whose other sentence says 2025年.
+    assert library.ask("湖北申办的第十六届全国运动会计划哪年在哪座城市举办？").answer is None
     assert library.ask("申办第十六届全国运动会要完善什么").answer is not None
     answer = library.ask("哪一年是营商环境提升年").answer
     assert answer is not None and "2025年" in answer.highlight
