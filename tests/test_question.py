@@ -208,6 +208,14 @@ def test_a_count_pointed_back_at_asks_no_quantity() -> None:
     """"那几种" points at the kinds just named ("算账式那几种都列出来"); "几种" alone asks how many."""
     assert parse_question("算账式那几种都列出来").answer_type is None
     assert parse_question("脱贫有几种方式").answer_type is AnswerType.QUANTITY
+    assert not parse_question("脱贫有几种方式").is_list
+
+
+def test_kinds_counted_then_asked_all_by_name_is_a_list() -> None:
+    """"批评的几种数字脱贫、虚假脱贫都叫啥式脱贫" asks the name of each kind (算账式, 指标式, …): a list,
+    whose items are in the passage's sentences, not in one."""
+    assert parse_question("讲话批评的几种数字脱贫、虚假脱贫都叫啥式脱贫？").is_list
+    assert parse_question("这几种情况都是什么原因").is_list is False  # 这几种 points back, asks no kinds
 
 
 def test_a_hedge_is_a_generic_word() -> None:
