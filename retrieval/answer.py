@@ -420,8 +420,18 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
         part_depth=at_position.level if at_position else len(query.position) if point else (
             entry.path_numbers.index(query.part) + 1 if in_part and query.part and not inline else 0),
         part_heading_here=at_position is not None or named_within or bool(inline)
-        or (in_part and _opens_with_numbered_heading(entry, query.part or 0)),
+        or (in_part and not _asks_within(query) and _opens_with_numbered_heading(entry, query.part or 0)),
     ), wanted.found_in(in_passage), pointed, in_part, at_position.heading if at_position else (inline or ""))
+
+
+def _asks_within(query: Query) -> bool:
+    """Whether the question asks a figure or a time of something within the part it points at, by words
+    after the position: "2021年报告第二部分“十四五”主要目标里，森林覆盖率要达到多少" asks the sentence of
+    the part that says 森林覆盖率, in a passage further down, not the part's opening (which the
+    bonus for opening with the part's heading would rank first). "第二部分讲的啥", "第四部分标题是啥"
+    and "第六条里讲了哪些筹钱的办法" ask the part itself."""
+    after = zip(query.after_position, query.own_weights, strict=True)
+    return query.answer_type is not None and any(asked and weight > 0 for asked, weight in after)
 
 
 def _of_other_years(query: Query, entry: Entry) -> bool:

@@ -612,6 +612,23 @@ def test_which_organization_place_or_official_asked_must_be_named_in_an_official
     assert answer is not None and "JR东日本" in answer.highlight
 
 
+def test_a_figure_asked_within_a_part_is_found_in_its_passage_not_at_the_parts_opening():
+    """"第二部分“十四五”主要目标里，森林覆盖率要达到多少" asks the sentence of part 二 saying 森林覆盖率,
+    a passage below the part's opening; "第二部分讲的啥" still gets the opening."""
+    filler = "坚持稳中求进工作总基调，统筹发展和安全，推动高质量发展取得新成效。" * 14
+    report = ("2021年政府工作报告\n各位代表：\n一、2020年工作回顾\n过去一年，经济增长2.3%。\n"
+              "二、“十三五”时期发展成就和“十四五”时期主要目标任务\n过去五年，国内生产总值增加到100万亿元，"
+              "生态环境明显改善。“十四五”时期主要目标要达到新水平。" + filler + "\n"
+              "——提高经济发展质量。国内生产总值年均增长保持在合理区间。" + filler + "\n"
+              "——推动绿色发展。构建自然保护地体系，森林覆盖率达到24.1%。" + filler + "\n"
+              "三、2021年重点工作\n今年发展主要预期目标是：国内生产总值增长6%以上。\n")
+    library = library_of("2021.txt", report)
+    answer = library.ask("第二部分“十四五”主要目标里，森林覆盖率要达到多少？").answer
+    assert answer is not None and "24.1%" in answer.highlight
+    answer = library.ask("第二部分讲的啥").answer
+    assert answer is not None and answer.highlight.startswith("二、")
+
+
 def test_what_is_asked_of_an_item_pointed_at_is_highlighted_not_its_heading():
     """"三、里面第六条抓春季农业生产，要持续防控哪些动物疫病" asks of the sixth item what one of its
     sentences says; "第三部分第六条是啥" asks the item itself: its heading."""
