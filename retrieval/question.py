@@ -535,6 +535,11 @@ def _names_a_topic_first(normalized: str, part: tuple[int, str] | None, steps: l
     return link is not None and bool(question_terms(before[:link.start()]))
 
 
+# A document's number (文号): "包府办发〔2022〕43号". Its 2022 and 43 name the document, as its other
+# words do; they are no year its passages speak of.
+_DOCUMENT_NUMBER = re.compile(r"[〔\[(]\d{4}[〕\])]\d{1,4}号")
+
+
 def _reference_words(reference: str, rest: str, own: list[str], weight: dict[str, float]) -> frozenset[str]:
     """The question's words found only in the document reference it opens with, if the rest of
     the question still has a word of full weight to search for. Years are kept out: "今年政府
@@ -542,8 +547,9 @@ def _reference_words(reference: str, rest: str, own: list[str], weight: dict[str
     if not reference:
         return frozenset()
     in_rest = set(question_terms(rest))
+    numbered = _DOCUMENT_NUMBER.search(reference) is not None
     naming = frozenset(t for t in question_terms(reference)
-                       if t in weight and t not in in_rest and not _is_year_word(t))
+                       if t in weight and t not in in_rest and (numbered or not _is_year_word(t)))
     if not any(weight[t] >= 1.0 for t in own if t not in naming):
         return frozenset()
     return naming

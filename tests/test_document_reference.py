@@ -174,3 +174,21 @@ def test_reference_words_only_the_documents_name_says_are_not_looked_for_in_its_
     assert not reference_inside(Wanted.of(parse_question("县委全委扩大会上县长说全县生产总值多少"), index),
                                 index.entries[index.passages_of("湖北报告.txt")[0]].named,
                                 index.document_names.index("湖北报告.txt"), index)
+
+
+def test_a_document_named_by_its_number_is_searched_without_it() -> None:
+    """"包府办发〔2022〕43号里，半年考评日常监测占多少权重" opens with the notice's 文号: all its words,
+    2022 and 43 too, name the document and are not looked for in the passage that answers, which
+    cites another notice (包府办发〔2022〕10号) in its preamble."""
+    from retrieval.question import parse_question
+
+    query = parse_question("包府办发〔2022〕43号里，半年考评日常监测占多少权重？")
+    assert {"包府", "办发", "2022", "43", "号"} <= query.naming_words
+    assert not query.years_asked
+    notice = ("包头市数字政府建设考评办法\n包府办发〔2022〕43号\n"
+              "按照《关于印发包头市数字政府建设行动方案的通知》（包府办发〔2022〕10号）要求，制定本办法。\n"
+              "一、考评方式\n考评以日常监测、实地调研等方式进行。每半年考评一次。\n"
+              "半年考评分值=日常监测（60%）+实地调研（40%）\n二、考评结果\n考评结果作为评先依据。\n")
+    answer = Library((build_document("包头考评办法.txt", notice),)).ask(
+        "包府办发〔2022〕43号里，半年考评日常监测占多少权重？").answer
+    assert answer is not None and "日常监测（60%）" in answer.highlight
