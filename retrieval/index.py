@@ -333,29 +333,32 @@ class Prepared:
     head: Words  # each passage's heading-field terms (names + path)
     entries: tuple[Entry, ...]
     name_words: tuple[str, ...]  # the words that name the document (Index.documents_named_by)
+    # The token cache's key for its passages' words (token_cache.document_key; "" when none was
+    # used): the token file a prune of the cache folder keeps while the document is loaded.
+    tokens_key: str = ""
 
 
 # What a Prepared keeps of each Entry beyond its passage, title and year (see packed).
 PackedEntry = tuple[frozenset[str], str, int, str, frozenset[int], tuple[int | None, ...], bytes,
                     tuple[str, ...]]
-PackedPrepared = tuple[tuple[PackedEntry, ...], tuple[str, ...]]  # entries, name words
+PackedPrepared = tuple[tuple[PackedEntry, ...], tuple[str, ...], str]  # entries, name words, tokens key
 
 
 def packed(prepared: Prepared) -> PackedPrepared:
     """A Prepared without its document (nor its words) for the cache, which holds the document
     apart: stored twice, every passage would be read twice and kept twice in memory."""
     return tuple((e.named, e.matchable, e.path_length, e.own_heading, e.path_years, e.path_numbers, e.spans,
-                  e.unmatched) for e in prepared.entries), prepared.name_words
+                  e.unmatched) for e in prepared.entries), prepared.name_words, prepared.tokens_key
 
 
 def unpacked(document: Document, stored: PackedPrepared) -> Prepared:
     """The Prepared that packed stored, its entries pointing at this document's passages again."""
-    entries, name_words = stored
+    entries, name_words, tokens_key = stored
     if len(entries) != len(document.chunks):
         raise ValueError("the stored entries are not this document's passages")
     return Prepared(document=document, body=NO_WORDS, head=NO_WORDS, name_words=name_words, entries=tuple(
         Entry(chunk, document.title, document.year, *fields)
-        for chunk, fields in zip(document.chunks, entries, strict=True)))
+        for chunk, fields in zip(document.chunks, entries, strict=True)), tokens_key=tokens_key)
 
 
 def prepare(document: Document, body: Words | Sequence[Sequence[str]] | None = None) -> Prepared:
