@@ -48,8 +48,8 @@ log = logging.getLogger(__name__)
 
 # Bump when what is stored changes shape (3: sentences as spans of the passage; 4: words numbered;
 # 5: a Words' terms pickled as one string, words.joined_terms; 6: a prepared entry names its
-# token cache file, Prepared.tokens_key).
-CACHE_FORMAT = 6
+# token cache file, Prepared.tokens_key; 7: no sentence spans, Entry works them out when read).
+CACHE_FORMAT = 7
 _SUFFIX, _PREPARED = ".document.pickle", ".prepared.pickle"
 _WORDS = ".words.pickle"  # a prepared document's words apart, up to CACHE_FORMAT 3: only ever pruned
 _COMMITMENTS = ".commitments.pickle"  # a document's commitments (retrieval/commitments.py)
