@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval import segmenter
+from retrieval import segmenter, token_cache
 from retrieval.index import Earlier, Prepared, is_saved, packed, unpacked
 from retrieval.models import Document, DocumentError
 from retrieval.reader import MAX_FILE_BYTES
@@ -47,8 +47,9 @@ from retrieval.words import NO_WORDS, Words
 log = logging.getLogger(__name__)
 
 # Bump when what is stored changes shape (3: sentences as spans of the passage; 4: words numbered;
-# 5: a Words' terms pickled as one string, words.joined_terms).
-CACHE_FORMAT = 5
+# 5: a Words' terms pickled as one string, words.joined_terms; 6: a prepared entry names its
+# token cache file, Prepared.tokens_key; 7: no sentence spans, Entry works them out when read).
+CACHE_FORMAT = 7
 _SUFFIX, _PREPARED = ".document.pickle", ".prepared.pickle"
 _WORDS = ".words.pickle"  # a prepared document's words apart, up to CACHE_FORMAT 3: only ever pruned
 _COMMITMENTS = ".commitments.pickle"  # a document's commitments (retrieval/commitments.py)
@@ -243,7 +244,7 @@ def load_prepared(cache_dir: Path, key: str, document: Document, with_words: boo
     the rest, then the passages' words (most of the bytes), which are read only when asked for:
     a restart whose index is saved whole needs none."""
     stored = _load_pickles(_entry_path(cache_dir, key, _PREPARED), 2 if with_words else 1)
-    if stored is None or not (isinstance(stored[0], tuple) and len(stored[0]) == 2):
+    if stored is None or not (isinstance(stored[0], tuple) and len(stored[0]) == 3):
         return None
     try:
         found = unpacked(document, stored[0])
@@ -390,6 +391,9 @@ def kept_by_loads(cache_dir: Path, data_dir: Path, keys: Collection[str]) -> set
 
 def prune(cache_dir: Path, keep: Collection[str]) -> int:
     """Delete entries not in keep (documents removed or changed) and temporary files left by a crash.
+    The token cache's files in the folder are entries too, kept by their key (token_cache.key_of,
+    Prepared.tokens_key): else each document changed, removed, or tokenized by another tokenizer
+    left one behind for good (~70 KB each of a speech-size document).
 
     Read from the folder's listing (os.scandir: whether a name is a folder without a stat of
     each): every restart and /reload prunes, and a Path and a stat per entry were ~0.05 s of
@@ -399,7 +403,8 @@ def prune(cache_dir: Path, keep: Collection[str]) -> int:
         for entry in entries:
             name = entry.name
             suffix = next((s for s in _ENTRIES if name.endswith(s)), None)
-            stale = suffix is not None and name[: -len(suffix)] not in keep
+            key = name[: -len(suffix)] if suffix is not None else token_cache.key_of(name)
+            stale = key is not None and key not in keep
             if name.startswith(_INDEX_PREFIX) and name not in keep and _is_dir(entry):
                 shutil.rmtree(entry.path, ignore_errors=True)
                 removed += 1

@@ -12,6 +12,7 @@ log((N+1)/df), stays positive, and its delta keeps long passages from being crus
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from array import array
@@ -79,6 +80,11 @@ class Entry:
     Memory decides the shape (1,000 documents are ~43,000 entries and ~340,000 sentences): the
     normalized passage is kept once, and each sentence, verbatim and normalized, is a span of
     the passage and of that normalized text, not two more strings (those were ~130 MB).
+
+    The sentences' spans are worked out when first read, not when the library is built: a
+    question reads those of a few dozen passages, and working them out for every passage was
+    ~4.5 ms of the ~33 ms of CPU a speech-size document cost to load (1,000 documents: ~4.5 s
+    on two cores, the same work again at every cold start), ~0.1 ms a passage when read.
     """
 
     chunk: Chunk
@@ -90,8 +96,27 @@ class Entry:
     own_heading: str  # normalized last heading of the path
     path_years: frozenset[int]  # years its heading path names ("二、2022 年的重点工作" → 2022)
     path_numbers: tuple[int | None, ...]  # the number each heading of its path opens with ("二、" → 2)
-    spans: bytes  # per sentence, as uint32: start, end in chunk.text; start, end in matchable
-    unmatched: tuple[str, ...] = ()  # normalized sentences found nowhere in matchable, in order
+    # spans and unmatched once read (sentence_spans_in of the fields above): not compared, not stored.
+    read_sentences: tuple[bytes, tuple[str, ...]] | None = dataclasses.field(default=None, compare=False,
+                                                                            repr=False)
+
+    @property
+    def spans(self) -> bytes:
+        """Per sentence, as uint32: start, end in chunk.text; start, end in matchable."""
+        return self._sentence_spans()[0]
+
+    @property
+    def unmatched(self) -> tuple[str, ...]:
+        """The normalized sentences found nowhere in matchable, in order (their spans there: UNMATCHED)."""
+        return self._sentence_spans()[1]
+
+    def _sentence_spans(self) -> tuple[bytes, tuple[str, ...]]:
+        """Worked out on first use and kept (threads that race work out the same)."""
+        found = self.read_sentences
+        if found is None:
+            found = sentence_spans_in(self.chunk.text, self.matchable, self.path_length)
+            object.__setattr__(self, "read_sentences", found)  # frozen: its value does not change
+        return found
 
     @property
     def path_text(self) -> str:
@@ -283,11 +308,9 @@ def _entry(chunk: Chunk, document: Document, named: frozenset[str], body: str,
            path_fields: PathFields) -> Entry:
     """body: normalize(chunk.text); path_fields: what its heading path gives (see _path_fields)."""
     path_text, own_heading, path_years, path_numbers = path_fields
-    matchable = path_text + body
-    spans, unmatched = sentence_spans_in(chunk.text, matchable, len(path_text))
-    return Entry(chunk=chunk, title=document.title, year=document.year, named=named, matchable=matchable,
-                 path_length=len(path_text), own_heading=own_heading, path_years=path_years,
-                 path_numbers=path_numbers, spans=spans, unmatched=unmatched)
+    return Entry(chunk=chunk, title=document.title, year=document.year, named=named,
+                 matchable=path_text + body, path_length=len(path_text), own_heading=own_heading,
+                 path_years=path_years, path_numbers=path_numbers)
 
 
 def _path_fields(document: Document) -> list[PathFields]:
@@ -333,29 +356,31 @@ class Prepared:
     head: Words  # each passage's heading-field terms (names + path)
     entries: tuple[Entry, ...]
     name_words: tuple[str, ...]  # the words that name the document (Index.documents_named_by)
+    # The token cache's key for its passages' words (token_cache.document_key; "" when none was
+    # used): the token file a prune of the cache folder keeps while the document is loaded.
+    tokens_key: str = ""
 
 
 # What a Prepared keeps of each Entry beyond its passage, title and year (see packed).
-PackedEntry = tuple[frozenset[str], str, int, str, frozenset[int], tuple[int | None, ...], bytes,
-                    tuple[str, ...]]
-PackedPrepared = tuple[tuple[PackedEntry, ...], tuple[str, ...]]  # entries, name words
+PackedEntry = tuple[frozenset[str], str, int, str, frozenset[int], tuple[int | None, ...]]
+PackedPrepared = tuple[tuple[PackedEntry, ...], tuple[str, ...], str]  # entries, name words, tokens key
 
 
 def packed(prepared: Prepared) -> PackedPrepared:
     """A Prepared without its document (nor its words) for the cache, which holds the document
     apart: stored twice, every passage would be read twice and kept twice in memory."""
-    return tuple((e.named, e.matchable, e.path_length, e.own_heading, e.path_years, e.path_numbers, e.spans,
-                  e.unmatched) for e in prepared.entries), prepared.name_words
+    return tuple((e.named, e.matchable, e.path_length, e.own_heading, e.path_years, e.path_numbers)
+                 for e in prepared.entries), prepared.name_words, prepared.tokens_key
 
 
 def unpacked(document: Document, stored: PackedPrepared) -> Prepared:
     """The Prepared that packed stored, its entries pointing at this document's passages again."""
-    entries, name_words = stored
+    entries, name_words, tokens_key = stored
     if len(entries) != len(document.chunks):
         raise ValueError("the stored entries are not this document's passages")
     return Prepared(document=document, body=NO_WORDS, head=NO_WORDS, name_words=name_words, entries=tuple(
         Entry(chunk, document.title, document.year, *fields)
-        for chunk, fields in zip(document.chunks, entries, strict=True)))
+        for chunk, fields in zip(document.chunks, entries, strict=True)), tokens_key=tokens_key)
 
 
 def prepare(document: Document, body: Words | Sequence[Sequence[str]] | None = None) -> Prepared:

@@ -64,6 +64,7 @@ from retrieval.text.tokens import tokenize, tokenize_passages, tokenizer_fingerp
 from retrieval.text.years import expand_short_years
 from retrieval.token_cache import (
     PARALLEL_MIN_CHARS,
+    document_key,
     document_tokens,
     gc_paused,
     start_worker,
@@ -124,6 +125,8 @@ class Library:
             was_saved = False
         if saved_in is not None and not was_saved:
             save_manifest(saved_in, contents)
+        # The token cache files holding its documents' words (kept by load_library's prune).
+        self.tokens_keys = tuple(p.tokens_key for p in prepared if p.tokens_key)
         self._positions = {d.name: i for i, d in enumerate(documents)}
         self._years = {d.year for d in documents if d.year}
         self._commitments: tuple[Commitment, ...] | None = None
@@ -342,9 +345,10 @@ def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None
     if workers <= 1 or sum(len(t) for chunks in texts for t in chunks) < min_parallel_chars:
         tokens = tokenize_all(texts, tokenize, cache_dir, fingerprint, workers=1)
         made = {}
-        for (key, document), body in zip(missing, tokens, strict=True):
+        for (key, document), body, chunks in zip(missing, tokens, texts, strict=True):
             made[key] = prepare(document, body)
-            if cache_dir:
+            if cache_dir:  # which token file holds its words: hashed again, a few documents only
+                made[key] = dataclasses.replace(made[key], tokens_key=document_key(fingerprint, chunks))
                 store_prepared(cache_dir, key, made[key])
         return made
     job = _PrepareJob(tuple(missing), cache_dir, fingerprint)
@@ -384,9 +388,10 @@ def _prepare_in_worker(number: int) -> PreparedPickles:
     of CPU at 1,000 documents)."""
     assert _job is not None, "not a preparing worker"
     key, document = _job.documents[number]
-    texts = [c.text for c in document.chunks]
-    pickles = prepared_pickles(prepare(document, document_tokens(texts, tokenize_passages, _job.cache_dir,
-                                                                 _job.fingerprint)))
+    tokens_key, body = document_tokens([c.text for c in document.chunks], tokenize_passages, _job.cache_dir,
+                                       _job.fingerprint)
+    pickles = prepared_pickles(dataclasses.replace(prepare(document, body),
+                                                   tokens_key=tokens_key if _job.cache_dir else ""))
     if _job.cache_dir:
         store_prepared_pickles(_job.cache_dir, key, pickles)
     return pickles
@@ -525,7 +530,7 @@ def load_library(data_dir: Path, cache_dir: Path | None = None,
         library = Library(documents, cache_dir)
     if cache_dir and Path(cache_dir).is_dir():
         saved = index_folder(cache_dir, library.fingerprint).name
-        used = {*keys, *library.keys, *library.commitment_keys, saved}
+        used = {*keys, *library.keys, *library.commitment_keys, *library.tokens_keys, saved}
         prune_cache(cache_dir, keep=kept_by_loads(cache_dir, data_dir, used))
     return library, errors
 

@@ -87,18 +87,19 @@ PassagesTokenizer = Callable[[Sequence[str]], Words]  # Words.of([tokenize(t) fo
 
 
 def document_tokens(texts: Sequence[str], tokenize_passages: PassagesTokenizer, cache_dir: Path | None,
-                    fingerprint: str) -> Words:
+                    fingerprint: str) -> tuple[str, Words]:
     """One document's tokens (tokenize_all of one document, tokenized here): from the cache, or
-    tokenized and stored. For a worker process that does more with the document than tokenize it.
-    tokenize_passages: the tokenizer of tokenize_all, over a document's passages at once
-    (text.tokens.tokenize_passages)."""
+    tokenized and stored; with the key they are cached under (document_key), which the caller
+    keeps to say which file a prune must keep. For a worker process that does more with the
+    document than tokenize it. tokenize_passages: the tokenizer of tokenize_all, over a
+    document's passages at once (text.tokens.tokenize_passages)."""
     key = document_key(fingerprint, texts)
     tokens = load_cached(cache_dir, key, len(texts)) if cache_dir else None
     if tokens is None:
         tokens = tokenize_passages(texts)
         if cache_dir:
             store_cached(cache_dir, key, tokens)
-    return tokens
+    return key, tokens
 
 
 @contextmanager
@@ -203,6 +204,12 @@ def cache_path(cache_dir: Path, key: str) -> Path:
     return Path(cache_dir) / f"{_PREFIX}{key}{_SUFFIX}"
 
 
+def key_of(name: str) -> str | None:
+    """The key of the cache file of that name (cache_path), or None if it is no cache file: a
+    prune of the folder (document_cache.prune) keeps it while a loaded document uses the key."""
+    return name[len(_PREFIX):-len(_SUFFIX)] if name.startswith(_PREFIX) and name.endswith(_SUFFIX) else None
+
+
 def load_cached(cache_dir: Path, key: str, n_chunks: int) -> Words | None:
     """The cached tokens of a document, or None when missing, unreadable or not what we wrote."""
     path = cache_path(cache_dir, key)
@@ -268,8 +275,8 @@ def prune_cache(cache_dir: Path, keep: Collection[str]) -> int:
     removed = 0
     for path in Path(cache_dir).iterdir():
         name = path.name
-        stale = name.startswith(_PREFIX) and name.endswith(_SUFFIX) and \
-            name[len(_PREFIX):-len(_SUFFIX)] not in keep
+        key = key_of(name)
+        stale = key is not None and key not in keep
         if stale or (name.startswith(_TMP_PREFIX) and name.endswith(".tmp")):
             with suppress(OSError):
                 path.unlink()

@@ -247,16 +247,48 @@ def test_an_earlier_index_that_cannot_be_reused_is_built_again_in_full(folders, 
     assert library.ask(question).to_json() == load_library(data)[0].ask(question).to_json()
 
 
+def token_files(cache: Path) -> set[str]:
+    return {p.name for p in cache.glob("tokens-*.json")}
+
+
+def test_token_files_are_pruned_with_their_documents(folders, counted, monkeypatch):
+    """A document's token cache file goes when the document is changed or removed, or is tokenized
+    by another tokenizer; a restart that reads no words keeps them all."""
+    data, cache = folders
+    load_library(data, cache)
+    first = token_files(cache)
+    assert len(first) == 2
+    forget(monkeypatch)
+    load_library(data, cache)
+    assert token_files(cache) == first
+    forget(monkeypatch)
+    (data / "other.txt").write_text(OTHER.replace("10公里", "25公里"), encoding="utf-8")
+    load_library(data, cache)
+    changed = token_files(cache)
+    assert len(changed) == 2 and len(changed & first) == 1, "the changed document's old file is gone"
+    forget(monkeypatch)
+    (data / "other.txt").unlink()
+    load_library(data, cache)
+    assert token_files(cache) == changed & first, "the removed document's file is gone"
+    forget(monkeypatch)
+    monkeypatch.setattr(document_cache, "pipeline_fingerprint", lambda: "rules edited")
+    monkeypatch.setattr(library_module, "tokenizer_fingerprint", lambda: "another tokenizer")
+    load_library(data, cache)
+    assert len(token_files(cache)) == 1 and not token_files(cache) & first, "the old tokenizer's file is gone"
+
+
 def test_loading_another_folder_with_the_same_cache_prunes_nothing_the_first_needs(
         folders, counted, monkeypatch):
     """`speechbot ask --data OTHER` (or an evaluation loading each document alone) shares the bot's
     cache: it must not delete the entries the bot's next restart reads."""
     data, cache = folders
     load_library(data, cache)
+    tokens = token_files(cache)
     other = data.parent / "other-data"
     other.mkdir()
     (other / "third.txt").write_text(OTHER.replace("某县", "某区"), encoding="utf-8")
     load_library(other, cache)
+    assert tokens <= token_files(cache), "nor the token files of its documents"
     counted[0].clear(), counted[1].clear()
     forget(monkeypatch)
     load_library(data, cache)
@@ -301,15 +333,15 @@ def test_a_documents_prepared_key_is_hashed_once_and_follows_the_pipeline(monkey
 def test_a_prune_deletes_stale_entries_old_index_folders_and_leftover_temporary_files(tmp_path):
     kept, stale = "a" * 64, "b" * 64
     for name in (f"{kept}.document.pickle", f"{stale}.document.pickle", f"{stale}.prepared.pickle",
-                 ".document-x1.tmp", "tokens-c.json", "notes.txt"):
+                 ".document-x1.tmp", f"tokens-{kept}.json", f"tokens-{stale}.json", "notes.txt"):
         (tmp_path / name).write_bytes(b"x")
     (tmp_path / "index-old" / "body").mkdir(parents=True)
     (tmp_path / "index-new").mkdir()
     (tmp_path / "index-file").write_bytes(b"not a folder")
     removed = document_cache.prune(tmp_path, keep={kept, "index-new"})
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        f"{kept}.document.pickle", "index-file", "index-new", "notes.txt", "tokens-c.json"]
-    assert removed == 4
+        f"{kept}.document.pickle", "index-file", "index-new", "notes.txt", f"tokens-{kept}.json"]
+    assert removed == 5
     assert document_cache.prune(tmp_path / "missing", keep=set()) == 0
 
 

@@ -1,5 +1,7 @@
 """Scoring on tiny corpora: the BM25 variant must behave on one document and on few passages."""
 
+from dataclasses import replace
+
 from retrieval.index import Index
 from retrieval.models import Chunk, Document
 from retrieval.question import parse_question
@@ -123,6 +125,26 @@ def test_a_normalized_sentence_not_found_in_the_normalized_passage_is_kept_whole
     spans, unmatched = sentence_spans_in("甲乙。丙丁。", "甲乙。")  # as if normalize lost the second
     assert unmatched == ("丙丁。",)
     assert list(memoryview(spans).cast("I")) == [0, 3, 0, 3, 3, 6, UNMATCHED, UNMATCHED]
+
+
+def test_a_passages_sentences_are_worked_out_when_first_read_and_kept(monkeypatch):
+    """Not when the library is built: a question reads the sentences of a few dozen passages."""
+    import retrieval.index as index_module
+    from retrieval.index import prepare
+    from retrieval.text.normalize import normalize
+    from retrieval.text.sentences import split_sentences
+
+    worked_out = []
+    real = index_module.sentence_spans_in
+    monkeypatch.setattr(index_module, "sentence_spans_in", lambda *a: worked_out.append(a) or real(*a))
+    document = make_doc("d", [(("一、重点工作",), "推进道路建设。修建道路10公里！"), ((), "改造学校3所。")])
+    entries = prepare(document).entries
+    assert worked_out == []
+    first = entries[0]
+    assert first.sentences == tuple((s, normalize(s)) for s in split_sentences(first.chunk.text))
+    assert (first.spans, first.unmatched) == real(first.chunk.text, first.matchable, first.path_length)
+    assert len(worked_out) == 1, "worked out once, for the passage read only"
+    assert first == replace(first, read_sentences=None), "a passage's value is the same, read or not"
 
 
 def test_scores_do_not_need_the_dense_columns_of_frequent_terms(monkeypatch):

@@ -8,6 +8,7 @@ worker, from the cache folder the workers filled, or from the token cache alone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from retrieval.library import prepare_all
 from retrieval.models import Document
 from retrieval.reader import SUPPORTED_SUFFIXES
 from retrieval.text.tokens import tokenize
+from retrieval.token_cache import key_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -72,7 +74,13 @@ def same(made: tuple[Prepared, ...], serial: tuple[Prepared, ...]) -> None:
         assert [e.sentences for e in got.entries] == [e.sentences for e in expected.entries], name
         assert all(e.chunk is c for e, c in zip(got.entries, got.document.chunks, strict=True)), \
             "entries point at this process's own passages"
-    assert made == serial
+    assert [replace(p, tokens_key="") for p in made] == list(serial)  # tokens_key: see token_files_named
+
+
+def token_files_named(made: tuple[Prepared, ...], cache: Path) -> bool:
+    """Whether each document names the token cache file holding its words (documents of the same
+    passages share one), and those are the files."""
+    return {p.tokens_key for p in made} == {key_of(f.name) for f in cache.glob("tokens-*.json")}
 
 
 def test_prepared_in_worker_processes_as_one_by_one(documents, serial, counted_prepare):
@@ -85,6 +93,14 @@ def test_prepared_here_alike_with_one_core(documents, serial, counted_prepare):
     made = prepare_all(documents, None, workers=1)
     assert counted_prepare == [d.name for d in documents]
     same(made, serial)
+
+
+def test_prepared_here_each_document_names_its_token_file(documents, serial, counted_prepare, tmp_path):
+    made = prepare_all(documents, tmp_path, workers=1)
+    same(made, serial)
+    assert token_files_named(made, tmp_path)
+    library_module._RECENT.clear()
+    assert {p.tokens_key for p in prepare_all(documents, None, workers=1)} == {""}, "no cache, no file"
 
 
 def test_a_small_batch_is_prepared_here(documents, serial, counted_prepare):
@@ -101,6 +117,7 @@ def test_what_the_workers_stored_is_read_back_alike(documents, serial, counted_p
     assert all(p is not None for p in stored)
     same(stored, serial)  # type: ignore[arg-type]
     assert list(tmp_path.glob("tokens-*.json")), "the token cache is filled too"
+    assert token_files_named(made, tmp_path) and token_files_named(stored, tmp_path)  # type: ignore[arg-type]
     # A new pipeline (another index.py) misses every prepared entry: the token cache still holds
     # the words, and what is prepared from them is the same.
     for path in tmp_path.glob("*.pickle"):
