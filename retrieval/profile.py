@@ -714,6 +714,19 @@ def short_place_names(place: str) -> tuple[str, ...]:
     return ()
 
 
+# How a place's own staff speak of it: "区里今年GDP增速目标定的多少" asks of the district's speech.
+_WITHIN = {"区": "区里", "县": "县里", "市": "市里", "旗": "旗里", "州": "州里"}
+
+
+def _said_from_within(place: str) -> tuple[str, ...]:
+    """"区里" for a district (xx区), "县里" for a county, "市里" for a city: not for a province nor an
+    autonomous region (西藏自治区 says 全区 too, but its staff say 区里 of their own 区 less than a
+    district's do)."""
+    if place in _rules().province_of.values() or place.endswith("自治区"):
+        return ()
+    return tuple(word for suffix, word in _WITHIN.items() if place.endswith(suffix))
+
+
 def abbreviated_names(place: str | None) -> tuple[str, ...]:
     """The names a user may type for a province by its one-character abbreviation: "粤" and "粤省"
     for 广东省 ("粤省今年安排了多少个省重点建设项目", "豫 2025 经济增长目标"). Not looked for in texts
@@ -743,7 +756,7 @@ def aliases_of(profile: Profile) -> tuple[str, ...]:
         found.append(NATIONAL)
     elif place:
         shorts = short_place_names(place)
-        found += [place, *shorts]
+        found += [place, *shorts, *_said_from_within(place)]
         if year:
             found.append(f"{year}年{shorts[0] if shorts else place}")
     if profile.speaker and not profile.speaker.endswith(rules.offices):  # 李克强, not 县长

@@ -192,3 +192,22 @@ def test_a_document_named_by_its_number_is_searched_without_it() -> None:
     answer = Library((build_document("包头考评办法.txt", notice),)).ask(
         "包府办发〔2022〕43号里，半年考评日常监测占多少权重？").answer
     assert answer is not None and "日常监测（60%）" in answer.highlight
+
+
+def test_a_districts_staff_saying_qu_li_ask_of_the_districts_document() -> None:
+    """"区里今年GDP增速目标定的多少" is asked by the district's own staff: 区里 names the xx区 speech
+    (as 县里 a county's, 市里 a city's), not a province's report with a growth target too. Not cut
+    into 区 and 里: "…报告里…" names no district."""
+    from retrieval.profile import aliases_of
+
+    speech = ("xx区2022年经济工作会上的讲话\n同志们：\n一、2021 年工作回顾\n全区生产总值增长8%。\n"
+              "二、2022 年的重点工作\n今年全区经济工作的主要预期目标是：地区生产总值增长7.5%左右。\n")
+    report = ("2022年云南省政府工作报告\n各位代表：\n一、2021年工作回顾\n全省生产总值增长7.3%。\n"
+              "二、2022年目标任务\n今年全省经济社会发展的主要预期目标是：地区生产总值增长7%左右。\n")
+    loaded = Library((build_document("xx区讲话.txt", speech), build_document("云南.txt", report)))
+    district = next(d for d in loaded.index.documents.values() if d.name == "xx区讲话.txt")
+    assert district.profile is not None and "区里" in aliases_of(district.profile)
+    answer = loaded.ask("区里今年GDP增速目标定的多少？").answer
+    assert answer is not None and answer.doc == "xx区讲话.txt" and "7.5%" in answer.highlight
+    answer = loaded.ask("云南报告里今年GDP增速目标定的多少？").answer
+    assert answer is not None and answer.doc == "云南.txt"
