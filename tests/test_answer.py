@@ -601,6 +601,7 @@ def test_which_organization_place_or_official_asked_must_be_named_in_an_official
     assert library.ask("时隔12年再夺奥运会金牌的是哪位运动员？").answer is None  # 运动员, not 运动
     assert library.ask("数字政府考评委托的第三方评估机构是哪家公司？").answer is None  # its words again
     assert library.ask("政务云平台分别是哪两家企业承建的").answer is None
+    assert library.ask("考评办法有没有说委托的第三方评估机构是哪一家？").answer is None
     for question, said in (("12345热线升级哪个单位牵头", "区政府办公室"),
                            ("哪位代市长带队来区里调研", "代市长徐启方"),
                            ("第十届运动会分赛区在哪个城市举办", "在杭州举办"),

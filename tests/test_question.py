@@ -215,6 +215,7 @@ def test_kinds_counted_then_asked_all_by_name_is_a_list() -> None:
     """"批评的几种数字脱贫、虚假脱贫都叫啥式脱贫" asks the name of each kind (算账式, 指标式, …): a list,
     whose items are in the passage's sentences, not in one."""
     assert parse_question("讲话批评的几种数字脱贫、虚假脱贫都叫啥式脱贫？").is_list
+    assert parse_question("讲话批评的数字脱贫、虚假脱贫，有几种“式”脱贫都说说").is_list
     assert parse_question("这几种情况都是什么原因").is_list is False  # 这几种 points back, asks no kinds
 
 
