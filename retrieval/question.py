@@ -285,6 +285,14 @@ def _inner_step(part: int, steps: list[tuple[int, str]]) -> bool:
     return len(steps) > 1 and steps[0][0] != part
 
 
+def _before_position(normalized: str, steps: list[tuple[int, str]]) -> str:
+    """The question before the first step of the position it points at: the list a position counts
+    in is named before it ("九个方面里第五个"); a count after it says what the item holds
+    ("考评指标第3条，12345热线升级要实现的五项功能分别说说")."""
+    at = normalized.find(steps[0][1]) if steps else -1
+    return normalized[:at] if at >= 0 else normalized
+
+
 def list_size(question: str) -> int | None:
     """How many items the list a position counts in has, when the question says so:
     "九个方面里第五个" → 9, "十件民生实事里第五件" → 10; None when it does not."""
@@ -450,7 +458,7 @@ def parse_question(question: str) -> Query:
         part=part[0] if part and not _inner_step(part[0], steps) else None,
         position=tuple(value for value, _ in steps),
         item_marker=_item_marker(steps),
-        list_size=list_size(normalized) if steps else None,
+        list_size=list_size(_before_position(normalized, steps)) if steps else None,
         span=span_asked(normalized) if steps else 1,
         reference=part[1] if part else "",
         part_is_top=bool(part and _patterns().top_noun.search(part[1])),

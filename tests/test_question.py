@@ -54,6 +54,8 @@ def test_the_first_few_size_no_list() -> None:
     """"前三个" counts the items asked for; the list they are in may have any length."""
     assert parse_question("去年工作回顾分了几个方面，前三个是啥").list_size is None
     assert parse_question("九个方面里前三个是啥").list_size == 9
+    # A count after the position says what the item holds, not the list it counts in.
+    assert parse_question("包头考评指标第3条，12345热线升级要实现的五项功能分别说说").list_size is None
 
 
 def test_a_list_size_right_after_a_year_is_read() -> None:
