@@ -35,7 +35,14 @@ from retrieval.evidence import (
 from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage, Section
-from retrieval.positions import lists_of_size, paragraph_points, sections_at, sections_below, title_line
+from retrieval.positions import (
+    lists_of_size,
+    numbered_below,
+    paragraph_points,
+    sections_at,
+    sections_below,
+    title_line,
+)
 from retrieval.question import Query
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
@@ -424,6 +431,13 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
     ), wanted.found_in(in_passage), pointed, in_part, at_position.heading if at_position else (inline or ""))
 
 
+def _asks_after_position(query: Query) -> bool:
+    """Whether words of full weight follow the position the question points at ("第3条，12345热线升级
+    要实现的五项功能"): they say which of several items so numbered is meant."""
+    after = zip(query.after_position, query.own_weights, strict=True)
+    return any(asked and weight >= 1.0 for asked, weight in after)
+
+
 def _asks_within(query: Query) -> bool:
     """Whether the question asks a figure or a time of something within the part it points at, by words
     after the position: "2021年报告第二部分“十四五”主要目标里，森林覆盖率要达到多少" asks the sentence of
@@ -688,6 +702,11 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
             if title and not _names_apart(asked, named_as, normalize(document.title)):
                 continue  # "考评办法正文第四部分": words of the document's own title name no attachment
             below = sections_below(document, topic, query.position, query.list_size)
+            # "考评指标第3条，12345热线升级…": an article (条) of an attachment numbered at three levels
+            # (三、, （三）, 3．) is any of them; the words after it pick the one meant.
+            if (len(query.position) == 1 and query.position[0] > 0 and query.reference.endswith("条")
+                    and _asks_after_position(query)):
+                below = numbered_below(document, topic, query.position[0])
             _add_openings(found, below, name, query, index)
     return found
 

@@ -78,6 +78,16 @@ def sections_below(document: Document, section: Section, position: tuple[int, ..
     return found
 
 
+def numbered_below(document: Document, section: Section, number: int) -> list[Section]:
+    """Every section inside `section`, at any depth, numbered `number`, in document order: "考评指标
+    第3条" may be the 三、, a （三） or the 3． of the attachment (words asked of it tell which)."""
+    found, level = [], list(document.children(section.id))
+    while level:
+        found += [s for s in level if s.number == number]
+        level = [child for s in level for child in document.children(s.id)]
+    return sorted(found, key=lambda s: s.start)
+
+
 def _step(document: Document, parent: Section, step: int) -> list[Section]:
     """The sections one step below parent: its children, else the nearest level that has a match."""
     level = [parent]

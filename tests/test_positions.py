@@ -181,6 +181,26 @@ def test_a_position_after_an_attachments_title_counts_inside_the_attachment():
     assert answer is not None and answer.section[-1] == "四、考评结果应用"
 
 
+def test_an_article_of_an_attachment_is_any_item_so_numbered_and_the_words_after_it_pick_one():
+    """"某市考评指标第3条，12345热线升级要实现哪些功能": the attachment numbers its 大项 三、, their
+    parts （三） and its articles 3． throughout; the article about 12345热线 is the one meant."""
+    pad = "各单位要加强组织领导，按时报送材料，确保考评工作取得实效。" * 6
+    indicators = ("附件\n某市数字政府建设考评指标\n一、政务服务一网通办（25分）\n（一）推进一网通办（3分）\n"
+                  f"1．推动政务服务事项全部进驻平台。{pad}\n2．推行告知承诺制。{pad}\n"
+                  "（二）政务服务便民热线升级（2分）\n3．全面提升12345政务热线服务水平，实现一单通达、"
+                  f"满意度回访、双向互动、保密联络和舆情监控五项功能。{pad}\n"
+                  f"（三）网站集约化平台升级（1.5分）\n4．统一建设门户网站。{pad}\n"
+                  f"二、政府治理一网统管（25分）\n（一）建设城市大脑（3分）\n5．建设城市运行管理平台。{pad}\n"
+                  f"三、政府办公协同（20分）\n（一）升级协同办公平台（3分）\n6．采用云平台构架。{pad}\n")
+    notice = ("某市数字政府建设考评办法\n一、考评对象\n全市各部门。\n二、考评方式\n"
+              f"日常监测。{pad}\n{indicators}")
+    library = Library((build_document("办法.txt", notice),))
+    answer = library.ask("某市考评指标第3条，12345热线升级要实现哪些功能？").answer
+    assert answer is not None and "一单通达" in answer.text
+    answer = library.ask("某市考评指标第三个大项是什么，占多少分").answer  # a 大项: the 三、
+    assert answer is not None and answer.section[-1].startswith("三、政府办公协同")
+
+
 def test_a_year_in_an_attachments_title_line_is_a_year_of_its_passages():
     """"云南2025年10件惠民实事第七件是啥": the attachment "附件" / "2025年10件惠民实事" says the
     year its 七、 is of, though the 七、 itself does not."""
