@@ -559,12 +559,14 @@ def _holds_years_asked(best: Judged, query: Query, index: Index) -> bool:
     人", but "2021年国内生产总值达到多少" is by "去年国内生产总值达到114万亿元" in the 2022 report,
     and "云南2025年10件惠民实事第七件" by the 七、 of the attachment "附件" / "2025年10件惠民实事".
     The passage, not the highlighted sentence: the year is often said a sentence before the answer
-    ("2011年…。他获得了…")."""
+    ("2011年…。他获得了…"). A question pointing at an item names its document's own year with it
+    ("包头2022年数字政府建设考评办法附件第47条…新增多少户"): the item need not say it."""
     if not query.years_asked:
         return True
     entry = index.entries[best.position]
     missing = [year for year in query.years_asked if str(year) not in entry.matchable
-               and not (entry.year and YearLink(absolute=year).found(entry.matchable, entry.year))]
+               and not (entry.year and YearLink(absolute=year).found(entry.matchable, entry.year))
+               and not (query.position and year == entry.year)]
     title = normalize(_attachment_title(entry, index)) if missing else ""
     return all(str(year) in title for year in missing)
 

@@ -199,6 +199,11 @@ def test_an_article_of_an_attachment_is_any_item_so_numbered_and_the_words_after
     assert answer is not None and "一单通达" in answer.text
     answer = library.ask("某市考评指标第三个大项是什么，占多少分").answer  # a 大项: the 三、
     assert answer is not None and answer.section[-1].startswith("三、政府办公协同")
+    # The document's own year, named with the item pointed at, need not be said by the item.
+    titled = notice.replace("某市数字政府建设考评办法", "某市2022年数字政府建设考评办法", 1)
+    titled_library = Library((build_document("办法.txt", titled),))
+    answer = titled_library.ask("某市2022年数字政府建设考评办法附件第3条，12345热线要实现几项功能？").answer
+    assert answer is not None and "五项功能" in answer.highlight
 
 
 def test_a_year_in_an_attachments_title_line_is_a_year_of_its_passages():
