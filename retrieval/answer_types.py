@@ -379,6 +379,16 @@ def stated_figures(question: str) -> list[str]:
             if not (figure.isdigit() and len(figure) >= _CODE_DIGITS)]
 
 
+# A number that is part of a project's name: an ordinal ("葛洲坝水利枢纽第一期工程") or a scale
+# ("千亿级氟硅新材料项目"). Said by the question, it is no figure an answer gives.
+_NUMBER_IN_NAME = re.compile(r"第[0-9一二两三四五六七八九十百千]+|[0-9一二两三四五六七八九十百千万亿]+级")
+
+
+def numbers_in_names(name: str) -> list[str]:
+    """The numbers in a (normalized) name: "葛洲坝水利枢纽第一期工程" → ["第一"]."""
+    return _NUMBER_IN_NAME.findall(name)
+
+
 # The figure itself asked ("xx区2021年生产总值具体是多少亿", "到底是多少"), and a sentence whose figures
 # the text masks ("全年实现生产总值 X 亿元;…增长 X%"): a masked figure is no figure given. Without
 # 具体 or 到底 the masked sentence is still the answer ("全年多渠道融资多少": "…融资 X 余亿元").

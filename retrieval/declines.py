@@ -35,6 +35,7 @@ from retrieval.answer_types import (
     has_figure_in,
     last_clause,
     names_organization_or_person_asked,
+    numbers_in_names,
     reports_result,
     says_per_unit,
     says_rank,
@@ -264,9 +265,10 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
     - "深中通道总投资是多少亿" is not answered by the 总投资 of 142 other projects in a passage
       that names 深中通道 elsewhere.
     Some clause (a place's) or two neighbouring phrases (a thing's, _subjects_asked) must hold its
-    name, a figure (in the unit asked) and a word of what is asked ("…武汉…生产总值…亿元"; not a
-    word of the document's name: the 年 of "1981年政府工作报告里葛洲坝水利枢纽工程总投资是多少" asks
-    nothing), unless the passage opens with it, as one about it does ("固始站现有18趟列车…"). A
+    name, a figure (in the unit asked; not a number of a project's name the question says too: the
+    第一期 of "葛洲坝水利枢纽第一期工程总投资是多少") and a word of what is asked ("…武汉…生产总值…亿元";
+    not a word of the document's name: the 年 of "1981年政府工作报告里葛洲坝水利枢纽工程总投资是多少"
+    asks nothing), unless the passage opens with it, as one about it does ("固始站现有18趟列车…"). A
     place that names the document (全市 of the Baotou notice) asks nothing of this kind."""
     if query.answer_type is not AnswerType.QUANTITY:
         return False
@@ -276,13 +278,16 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
         return False
     opening = _opening(entry)
     asked = asked_of_passage(wanted, best.position, index)
+    named_figures = [number for thing in things_named_in(normalize(query.text))
+                     for number in numbers_in_names(thing)]
     for subject in subjects:
         if any(name in opening for name in subject.names):
             continue
         topic = [forms for (weight, forms, link), term in zip(asked.terms, query.own_terms, strict=True)
                  if weight > 0 and link is None and term not in subject.said_as
                  and term not in query.naming_words and not any(name in term for name in subject.names)]
-        if not any(any(name in piece for name in subject.names) and _holds_figure(piece, query)
+        if not any(any(name in piece for name in subject.names)
+                   and _holds_figure(_without(piece, named_figures), query)
                    and (not topic or any(form in piece for forms in topic for form, _ in forms))
                    for piece in (entry.matchable[a:b] for a, b in cut_before(
                        subject.pieces(entry.matchable), entry.matchable, scope_words()))):
@@ -504,6 +509,13 @@ def _specifies(word: str, term: tuple[float, tuple[tuple[str, float], ...], Year
             and not re.search(_COUNTED + re.escape(word), text)
             and word not in query.naming_words and word not in index.alias_words
             and not index.documents_named_by(word))
+
+
+def _without(text: str, words: list[str]) -> str:
+    """The text without any of the words."""
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, "")
+    return text
 
 
 def _holds_figure(piece: str, query: Query) -> bool:

@@ -368,6 +368,8 @@ def test_a_projects_name_is_read_with_all_its_suffixes_and_the_documents_name_as
               "今年６月已经通航，第一台十七万千瓦机组已经试运转。\n")
     library = library_of("1981.txt", report)
     assert library.ask("1981年政府工作报告里葛洲坝水利枢纽工程总投资是多少").answer is None
+    # The 第一期 of the name the question says too is no figure of it.
+    assert library.ask("1981年报告里葛洲坝水利枢纽第一期工程总投资是多少？").answer is None
     answer = library.ask("1981年政府工作报告里葛洲坝水利枢纽第一台机组多少千瓦").answer
     assert answer is not None and "十七万千瓦" in answer.highlight
 
