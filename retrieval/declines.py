@@ -36,6 +36,7 @@ from retrieval.answer_types import (
     last_clause,
     names_organization_or_person_asked,
     numbers_in_names,
+    reason_unsaid,
     reports_result,
     says_per_unit,
     says_rank,
@@ -121,6 +122,8 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
         return False  # "包头上一年度数字政府考评哪个旗县区排第一": "考评对象：各旗县区人民政府…"
     if not _names_which_asked(best, query, index):
         return False  # "政务云平台是哪家公司承建的": the passage on the platform names no company
+    if _official(best, index) and reason_unsaid(normalize(query.text), normalize(best.highlight)):
+        return False  # "富强机场为啥要迁建": "富强机场迁建手续获得了…批复" gives no reason
     if full_name_unsaid(normalize(query.text), index.entries[best.position].matchable):
         return False  # "县委全委扩大会上先讲话的王书记全名叫什么": "前面,王书记作了非常重要的讲话"
     if result_for_target(best, query, index):

@@ -438,6 +438,23 @@ def test_an_answer_without_the_kind_asked_must_say_the_word_the_question_word_as
     assert answer is not None and "基金规模" in answer.highlight
 
 
+def test_a_reason_asked_is_answered_only_by_a_sentence_giving_one():
+    """"富强机场为啥要迁建" is not answered by "富强机场迁建手续获得了国务院和中央军委的批复": the speech
+    says the relocation was approved, not why. "为啥把增长目标定在6%左右" is, by the sentence saying
+    what the target took into account; "2018年定为啥年" asks a name, no reason."""
+    from retrieval.answer_types import reason_unsaid
+
+    assert not reason_unsaid("2018年定为啥年", "将2018年作为脱贫攻坚作风建设年")
+    speech = ("xx区2022年经济工作会上的讲话\n同志们：\n一、2021 年工作回顾\n二是项目建设快速推进。"
+              "富强机场迁建手续获得了国务院和中央军委的批复，试验段开工前期技术准备工作就绪。\n"
+              "二、2022 年的重点工作\n经济增长目标设定为6%左右，综合考虑了促就业、惠民生、稳预期的需要。\n")
+    library = library_of("讲话.txt", speech)
+    assert library.ask("xx区的富强机场为啥要迁建？").answer is None
+    answer = library.ask("为啥把增长目标定在6%左右？").answer
+    assert answer is not None and "综合考虑" in answer.highlight
+    assert library.ask("富强机场迁建手续获得了谁的批复").answer is not None
+
+
 def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_the_count():
     """"具体是哪十项": "办好十项重点民生实事，着力解决…。" names the count and lists nothing. A
     sentence that lists them answers, and so does one whose items follow ("一是…二是…")."""
