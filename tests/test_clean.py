@@ -393,3 +393,20 @@ def test_corpus_characters_are_kept_verbatim():
     cleaned = clean_text(raw)
     assert "１９８２年经济和社会发展计划要点（草案）" in cleaned  # full-width digits are not NFKC'd
     assert sorted(compact(cleaned)) == sorted(compact(body))  # the same characters, only breaks removed
+
+
+def test_line_ends_are_searched_near_the_end_only_with_the_same_verdicts():
+    """ends_sentence, ends_full_stop and ends_open search from the last place a match can start
+    (clean._search_end): the same verdict as searching the whole line, on every short line over
+    the characters that matter, a last "\\n" included."""
+    import itertools
+
+    from retrieval import clean
+
+    alphabet = ["。", "：", "）", ")", "”", "》", ".", "…", "，", "（", "字", "\n"]
+    for size in range(1, 6):
+        for chars in itertools.product(alphabet, repeat=size):
+            line = "".join(chars)
+            assert clean.ends_sentence(line) == bool(clean._SENTENCE_END.search(line)), line
+            assert clean.ends_full_stop(line) == bool(clean._FULL_STOP_END.search(line)), line
+            assert clean.ends_open(line) == bool(clean._OPEN_END.search(line)), line
