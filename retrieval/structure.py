@@ -94,6 +94,7 @@ _SEQ_NUMBER = {"首先": 1, "其次": 2, "再次": 3, "最后": None}
 _MARKER_FIRST_CHARS = frozenset("#名附第一二三四五六七八九十百两（(0123456789首其再最—")
 
 _TERMINAL = re.compile(rf"[{SENTENCE_ENDS}]")
+_PROSE = re.compile(rf"[{SENTENCE_ENDS}{COLONS}]")  # a paragraph holding one of these is prose
 # Where a sentence starts inside a paragraph: after 。！？；： or a photo credit ("新华社记者 鞠鹏/摄").
 _SENTENCE_START = re.compile(rf"(?:(?<=[{SENTENCE_ENDS}{COLONS}])|(?<=/摄))\s*")
 # The same places where a list item can start, found from the character that ends the sentence
@@ -204,10 +205,14 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
 
 
 def _breaks_sentence(text: str, start: int, end: int) -> bool:
-    """A prose paragraph (it has a 。 or ：) that stops in mid-sentence."""
+    """A prose paragraph (it has a 。 or ：) that stops in mid-sentence.
+
+    Its last character first: asked of every paragraph, and most end a sentence.
+    """
     last = text[end - 1]
-    is_prose = re.search(rf"[{SENTENCE_ENDS}{COLONS}]", text[start:end]) is not None
-    return is_prose and (_HAN.match(last) is not None or last.isalnum() or last in "，,、")
+    if not (_HAN.match(last) is not None or last.isalnum() or last in "，,、"):
+        return False
+    return _PROSE.search(text, start, end) is not None
 
 
 def _run_on_blocks(text: str, start: int, end: int) -> Iterator[Block]:
