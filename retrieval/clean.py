@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from retrieval.text.normalize import compact
+from retrieval.text.normalize import compact, compact_each
 from retrieval.text.sentences import (
     CLOSERS,
     COLONS,
@@ -431,7 +431,10 @@ def drop_title_lines(lines: list[str], title: str) -> list[str]:
     A dated title line ("…讲话（2018年2月12日）") is kept: it is the only place the date is given.
     """
     key = compact(title)
-    return [line for line in lines if not key or compact(without_decoration(line)) != key]
+    if not key:
+        return list(lines)
+    compared = compact_each([without_decoration(line) for line in lines])
+    return [line for line, form in zip(lines, compared, strict=True) if form != key]
 
 
 # --- The whole pass ---------------------------------------------------------------------------
