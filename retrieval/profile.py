@@ -495,8 +495,9 @@ def places_in(line: str, below: bool = True) -> list[_Place]:
         else:
             found.append(_Place(full, m.start(), m.end(), "省"))
             spans.append((m.start(), m.end()))
-    found += [_Place(NATIONAL, m.start(), m.end(), NATIONAL) for m in rules.national.finditer(line)]
-    spans += [(m.start(), m.end()) for m in rules.national.finditer(line)]
+    for m in rules.national.finditer(line):  # once: over a whole text each search costs ~0.1 ms
+        found.append(_Place(NATIONAL, m.start(), m.end(), NATIONAL))
+        spans.append((m.start(), m.end()))
     # The positions those names cover: a set, not a scan of every name per place (a 30,000-character
     # report names ~25 provinces and ~85 places, _place_by_scope: 0.2 s of CPU per 300 documents).
     covered = {i for start, end in spans for i in range(start, end)} if below else set()
