@@ -187,11 +187,23 @@ def strip_trailers(text: str) -> str:
     return text
 
 
+# Rules tried alone: a rule with a group (a back-reference, \1, counts it) or flags of its own
+# keeps its meaning only in its own expression.
+_ALONE_NOISE_RULES = tuple(rule for rule in NOISE_RULES
+                           if rule.pattern.groups or rule.pattern.flags != re.compile("").flags)
+# Whether any of the other rules matches a whole line: one attempt instead of one per rule, for
+# the lines no rule matches (almost all).
+_ANY_JOINED_NOISE = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in NOISE_RULES
+                                        if rule not in _ALONE_NOISE_RULES))
+
+
 def noise_rule_for(line: str) -> NoiseRule | None:
     """The first noise rule that matches the whole (stripped) line, if any."""
     if len(line) > _LINE_NOISE_MAX_CHARS:
         return None
-    for rule in NOISE_RULES:
+    # When none of the joined rules matches, the first rule that does, if any, is one tried alone.
+    rules = NOISE_RULES if _ANY_JOINED_NOISE.fullmatch(line) else _ALONE_NOISE_RULES
+    for rule in rules:
         if rule.pattern.fullmatch(line):
             return rule
     return None
@@ -391,6 +403,8 @@ def split_glued_header(text: str) -> str:
 
 def without_decoration(line: str) -> str:
     """The line without a markdown "#" prefix or a site tag in front."""
+    if not line.startswith(("#", "[")):  # most lines: neither expression would change them
+        return line.strip()
     return _SITE_TAG.sub("", _MARKDOWN_HEADING.sub("", line)).strip()
 
 
@@ -443,7 +457,10 @@ def drop_title_lines(lines: list[str], title: str) -> list[str]:
 def body_lines(raw: str) -> list[str]:
     """Stripped lines ("" for a blank line) without press trailers, noise lines and footers."""
     text = split_glued_header(strip_trailers(normalize_spacing(raw).strip()))
-    return drop_noise_lines([_SPACE_RUN.sub(" ", line.strip()) for line in text.split("\n")])
+    # Runs of spaces made one in the whole text, then each line stripped: the same lines as each
+    # stripped then its runs made one (a run reaches no line's text across its end or a line
+    # break), in one call instead of one per line.
+    return drop_noise_lines([line.strip() for line in _SPACE_RUN.sub(" ", text).split("\n")])
 
 
 def clean_text(raw: str, title: str | None = None) -> str:

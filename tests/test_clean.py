@@ -410,3 +410,29 @@ def test_line_ends_are_searched_near_the_end_only_with_the_same_verdicts():
             assert clean.ends_sentence(line) == bool(clean._SENTENCE_END.search(line)), line
             assert clean.ends_full_stop(line) == bool(clean._FULL_STOP_END.search(line)), line
             assert clean.ends_open(line) == bool(clean._OPEN_END.search(line)), line
+
+
+def test_noise_rules_spacing_and_decoration_as_written_one_by_one():
+    """noise_rule_for (joined rules tried at once, the others alone), body_lines (runs of spaces
+    made one in the whole text) and without_decoration (lines starting with neither # nor [ only
+    stripped) give what the rules and expressions give applied one by one, line by line, on every
+    line of the corpus, the seed and the rules' examples."""
+    from retrieval import clean
+
+    def first_rule(line: str) -> clean.NoiseRule | None:
+        fits = len(line) <= clean._LINE_NOISE_MAX_CHARS
+        return next((rule for rule in NOISE_RULES if fits and rule.pattern.fullmatch(line)), None)
+
+    corpus = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    texts = [SEED.read_text(encoding="utf-8"), *corpus,
+             "\n".join(rule.example for rule in NOISE_RULES), "  a   b  \n\n   \n 在 在 x xx 区 区 2022 ",
+             "# 标题\n## [站]标题\n[标签]正文\n #x\n[]\n#"]
+    for text in texts:
+        lines = text.split("\n")
+        for line in lines + [line.strip() for line in lines]:
+            assert noise_rule_for(line) == first_rule(line), line
+            assert clean.without_decoration(line) == clean._SITE_TAG.sub(
+                "", clean._MARKDOWN_HEADING.sub("", line)).strip(), line
+        spaced = clean.split_glued_header(clean.strip_trailers(normalize_spacing(text).strip()))
+        assert body_lines(text) == clean.drop_noise_lines(
+            [clean._SPACE_RUN.sub(" ", line.strip()) for line in spaced.split("\n")])
