@@ -436,3 +436,18 @@ def test_noise_rules_spacing_and_decoration_as_written_one_by_one():
         spaced = clean.split_glued_header(clean.strip_trailers(normalize_spacing(text).strip()))
         assert body_lines(text) == clean.drop_noise_lines(
             [clean._SPACE_RUN.sub(" ", line.strip()) for line in spaced.split("\n")])
+
+
+def test_spacing_is_the_table_applied_to_every_character():
+    """normalize_spacing replaces the characters a text holds one by one: the same text as
+    str.translate with its table, for every character the table maps, alone, side by side and
+    next to line ends, and for the corpus files as read."""
+    def translated(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING_TABLE)
+
+    mapped = "".join(map(chr, _SPACING_TABLE))
+    texts = [mapped, "中" + "中".join(mapped) + "\r\n\r\r", *(f"a{c}\r\n{c}b{c}" for c in mapped),
+             "\u3000\u3000第一\r\n\u200b第二\t\u00ad", "no change", ""]
+    texts += [path.read_bytes().decode("utf-8", "replace") for path in sorted(CORPUS.glob("*.txt"))]
+    for text in texts:
+        assert normalize_spacing(text) == translated(text), repr(text[:30])
