@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from retrieval.text.normalize import compact, compact_each
+from retrieval.text.normalize import compact, nfkc
 from retrieval.text.sentences import (
     CLOSERS,
     COLONS,
@@ -453,8 +453,27 @@ def drop_title_lines(lines: list[str], title: str) -> list[str]:
     key = compact(title)
     if not key:
         return list(lines)
-    compared = compact_each([without_decoration(line) for line in lines])
+    compared = compact_lines([without_decoration(line) for line in lines])
     return [line for line, form in zip(lines, compared, strict=True) if form != key]
+
+
+def compact_lines(lines: list[str]) -> list[str]:
+    """[compact(line) for line in lines], bit for bit, for lines without a line break.
+
+    Why: drop_title_lines compares every line of a document with its title, and most of
+    compact's time went into each call's fixed costs. The lines are joined with line breaks,
+    mapped to NFKC once and cut apart again: exact, because NFKC composes and reorders nothing
+    across a line break (see normalize.normalize_each) and maps nothing to one. A line holding a
+    line break, or a result that does not cut back into as many pieces, is worked out one by one.
+    Here, not in text/normalize.py: that file is in the tokenizer's fingerprint, and changing it
+    would make every token file stale.
+    """
+    if len(lines) < 2 or any("\n" in line for line in lines):
+        return [compact(line) for line in lines]
+    pieces = nfkc("\n".join(lines)).split("\n")
+    if len(pieces) != len(lines):
+        return [compact(line) for line in lines]
+    return ["".join(piece.split()) for piece in pieces]
 
 
 # --- The whole pass ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from retrieval.clean import (
     TRAILER_RULES,
     body_lines,
     clean_text,
+    compact_lines,
     guess_title,
     join_broken_lines,
     noise_rule_for,
@@ -451,3 +452,15 @@ def test_spacing_is_the_table_applied_to_every_character():
     texts += [path.read_bytes().decode("utf-8", "replace") for path in sorted(CORPUS.glob("*.txt"))]
     for text in texts:
         assert normalize_spacing(text) == translated(text), repr(text[:30])
+
+
+def test_compact_lines_is_compact_of_each_line_bit_for_bit() -> None:
+    """compact_lines works a document's lines out together: exactly what compact gives each, on
+    every line of the project's documents and the shared corpus, and on tricky texts (combining
+    accents, compatibility forms, spaces NFKC makes, separators str.split cuts at, line breaks)."""
+    files = [SEED, *sorted(CORPUS.glob("*.txt"))]
+    documents = [path.read_text(encoding="utf-8").split("\n") for path in files]
+    tricky = [["e", "\u0301 café", "ＡＢＣ，①⑴㈠Ⅻ"], [" 全角\u3000空格 ", "x \x1c y", "\u00a0%", "X ％"],
+              ["with\nbreak", "發"], ["単"], ["", "", "x"], ["\u2028a", "b\u0085c", "\ufb01 ﬁ"]]
+    for texts in tricky + documents:
+        assert compact_lines(texts) == [compact(t) for t in texts], texts

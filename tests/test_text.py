@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.text.markers import PART_STYLES, Style, heading_marker, without_marker
-from retrieval.text.normalize import compact, compact_each, nfkc, normalize, normalize_each
+from retrieval.text.normalize import compact, nfkc, normalize, normalize_each
 from retrieval.text.numerals import chinese_to_int, int_to_chinese, numeral_variants, parse_number
 from retrieval.text.sentences import (
     char_class,
@@ -74,20 +74,6 @@ def test_normalize_is_the_plain_definition_bit_for_bit() -> None:
     assert len(lines) > 1000 or not corpus.is_dir()
     for text in tricky + lines + [s for line in lines for s in split_sentences(line)]:
         assert normalize(text) == _normalize_as_written(text), text
-
-
-def test_compact_each_is_compact_of_each_text_bit_for_bit() -> None:
-    """compact_each works a document's lines out together: exactly what compact gives each, on
-    every line of the project's documents and the shared corpus, and on tricky texts (combining
-    accents, compatibility forms, spaces NFKC makes, separators str.split cuts at, line breaks)."""
-    root = Path(__file__).resolve().parent.parent
-    corpus = root.parent / "shared" / "corpus"
-    files = [*sorted((root / "data").glob("*.txt")), *sorted(corpus.glob("*.txt"))]
-    documents = [path.read_text(encoding="utf-8").split("\n") for path in files]
-    tricky = [["e", "\u0301 café", "ＡＢＣ，①⑴㈠Ⅻ"], [" 全角\u3000空格 ", "x \x1c y", "\u00a0%", "X ％"],
-              ["with\nbreak", "發"], ["単"], ["", "", "x"], ["\u2028a", "b\u0085c", "\ufb01 ﬁ"]]
-    for texts in tricky + documents:
-        assert compact_each(texts) == [compact(t) for t in texts], texts
 
 
 def test_normalize_each_is_normalize_of_each_text_bit_for_bit() -> None:

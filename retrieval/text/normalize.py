@@ -104,23 +104,6 @@ def compact(text: str) -> str:
     return "".join(nfkc(text).split())
 
 
-def compact_each(texts: list[str]) -> list[str]:
-    """[compact(t) for t in texts], bit for bit, for texts without a line break: a document's lines.
-
-    Why: cleaning compares every line of a document with its title (clean.drop_title_lines), and
-    most of compact's time went into each call's fixed costs. The texts are joined with line
-    breaks, mapped to NFKC once and cut apart again: exact, because NFKC composes and reorders
-    nothing across a line break (see normalize_each), and NFKC maps nothing to one. A text holding
-    a line break, or a result that does not cut back into as many pieces, is worked out one by one.
-    """
-    if len(texts) < 2 or any("\n" in t for t in texts):
-        return [compact(t) for t in texts]
-    pieces = nfkc("\n".join(texts)).split("\n")
-    if len(pieces) != len(texts):
-        return [compact(t) for t in texts]
-    return ["".join(piece.split()) for piece in pieces]
-
-
 def nfkc(text: str) -> str:
     """unicodedata.normalize("NFKC", text), about twice as fast on Chinese text.
 
