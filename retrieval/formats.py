@@ -37,7 +37,8 @@ def docx_to_text(data: bytes, name: str) -> str:
 
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = [docx_paragraph_line(p) for p in docx_paragraphs(document)]
+        style_names: dict[str | None, str] = {}
+        lines = [docx_paragraph_line(p, style_names) for p in docx_paragraphs(document)]
     except Exception as err:  # python-docx raises KeyError, ValueError, lxml errors… on bad parts
         raise DocumentError(name, "Word 文档已损坏，无法读取") from err
     return "\n".join(line for line in lines if line)
@@ -78,12 +79,23 @@ def docx_paragraphs(document: Any) -> Iterator[Any]:
                         yield from cell.paragraphs
 
 
-def docx_paragraph_line(paragraph: Any) -> str:
-    """The paragraph's text, prefixed with "# "… when its style is a heading."""
+def docx_paragraph_line(paragraph: Any, style_names: dict[str | None, str] | None = None) -> str:
+    """The paragraph's text, prefixed with "# "… when its style is a heading.
+
+    style_names: the names of the document's paragraph styles found so far, by style id
+    (None: no style of its own), kept by the caller for all of a document's paragraphs. Why:
+    python-docx finds a paragraph's style by an XPath search of the styles part every time
+    (~0.3 ms), 60% of reading a report's .docx; a style id names the same style throughout.
+    """
     text = paragraph.text.strip()
     if not text:
         return ""
-    level = heading_level(paragraph.style.name if paragraph.style is not None else "")
+    style_names = {} if style_names is None else style_names
+    style_id = paragraph._p.style  # what Paragraph.style looks the style up by
+    if style_id not in style_names:
+        style = paragraph.style
+        style_names[style_id] = style.name if style is not None else ""
+    level = heading_level(style_names[style_id])
     if level:
         return "#" * level + " " + " ".join(text.split())
     return text

@@ -87,6 +87,7 @@ class _Rules:
     not_place_starts: tuple[str, ...]
     not_place_endings: tuple[str, ...]
     scope: dict[str, tuple[str, ...]]  # level ("全国", "省", "市"…) → its scope words
+    not_scope: re.Pattern[str]  # a run of characters no scope word holds (scope_counts)
     kinds: tuple[tuple[str, tuple[str, ...]], ...]
     title_tails: tuple[str, ...]
     report_salutations: tuple[str, ...]
@@ -151,6 +152,8 @@ def _rules() -> _Rules:
         not_place_starts=places["not_place_starts"],
         not_place_endings=places["not_place_endings"],
         scope=scope,
+        not_scope=re.compile("[^" + "".join(sorted({re.escape(c) for words in scope.values() for w in words
+                                                     for c in w})) + "]+"),
         kinds=tuple(kinds),
         title_tails=words["title_tails"],
         report_salutations=words["report_salutations"],
@@ -492,8 +495,9 @@ def places_in(line: str, below: bool = True) -> list[_Place]:
         else:
             found.append(_Place(full, m.start(), m.end(), "省"))
             spans.append((m.start(), m.end()))
-    found += [_Place(NATIONAL, m.start(), m.end(), NATIONAL) for m in rules.national.finditer(line)]
-    spans += [(m.start(), m.end()) for m in rules.national.finditer(line)]
+    for m in rules.national.finditer(line):  # once: over a whole text each search costs ~0.1 ms
+        found.append(_Place(NATIONAL, m.start(), m.end(), NATIONAL))
+        spans.append((m.start(), m.end()))
     # The positions those names cover: a set, not a scan of every name per place (a 30,000-character
     # report names ~25 provinces and ~85 places, _place_by_scope: 0.2 s of CPU per 300 documents).
     covered = {i for start, end in spans for i in range(start, end)} if below else set()
@@ -578,10 +582,23 @@ def _main_place(found: list[_Place]) -> str | None:
     return first.name
 
 
+def scope_counts(text: str) -> dict[str, int]:
+    """How often each level's scope words (全省, 我省, 省委…) occur in text: the sum of their str.count.
+
+    Why: 34 words, each counted over a speech-size text, were a third of _place_by_scope. They are
+    counted in the text with every run of the characters no scope word holds made one line break:
+    ~6% as long, and the same counts, since every occurrence of a word lies within a run of its
+    characters, kept as it was, and no word holds a line break (a rules line is split at spaces).
+    """
+    rules = _rules()
+    scoped = rules.not_scope.sub("\n", text)
+    return {level: sum(scoped.count(w) for w in words) for level, words in rules.scope.items()}
+
+
 def _place_by_scope(text: str) -> str | None:
     rules = _rules()
     text = text[:_SCOPE_CHARS]
-    counts = {level: sum(text.count(w) for w in words) for level, words in rules.scope.items()}
+    counts = scope_counts(text)
     local = {level: n for level, n in counts.items() if level != NATIONAL and n >= _MIN_SCOPE_WORDS}
     if not local:
         return NATIONAL if counts.get(NATIONAL, 0) >= _MIN_SCOPE_WORDS else None

@@ -15,6 +15,7 @@ from retrieval.clean import (
     TRAILER_RULES,
     body_lines,
     clean_text,
+    compact_lines,
     guess_title,
     join_broken_lines,
     noise_rule_for,
@@ -393,3 +394,73 @@ def test_corpus_characters_are_kept_verbatim():
     cleaned = clean_text(raw)
     assert "１９８２年经济和社会发展计划要点（草案）" in cleaned  # full-width digits are not NFKC'd
     assert sorted(compact(cleaned)) == sorted(compact(body))  # the same characters, only breaks removed
+
+
+def test_line_ends_are_searched_near_the_end_only_with_the_same_verdicts():
+    """ends_sentence, ends_full_stop and ends_open search from the last place a match can start
+    (clean._search_end): the same verdict as searching the whole line, on every short line over
+    the characters that matter, a last "\\n" included."""
+    import itertools
+
+    from retrieval import clean
+
+    alphabet = ["。", "：", "）", ")", "”", "》", ".", "…", "，", "（", "字", "\n"]
+    for size in range(1, 6):
+        for chars in itertools.product(alphabet, repeat=size):
+            line = "".join(chars)
+            assert clean.ends_sentence(line) == bool(clean._SENTENCE_END.search(line)), line
+            assert clean.ends_full_stop(line) == bool(clean._FULL_STOP_END.search(line)), line
+            assert clean.ends_open(line) == bool(clean._OPEN_END.search(line)), line
+
+
+def test_noise_rules_spacing_and_decoration_as_written_one_by_one():
+    """noise_rule_for (joined rules tried at once, the others alone), body_lines (runs of spaces
+    made one in the whole text) and without_decoration (lines starting with neither # nor [ only
+    stripped) give what the rules and expressions give applied one by one, line by line, on every
+    line of the corpus, the seed and the rules' examples."""
+    from retrieval import clean
+
+    def first_rule(line: str) -> clean.NoiseRule | None:
+        fits = len(line) <= clean._LINE_NOISE_MAX_CHARS
+        return next((rule for rule in NOISE_RULES if fits and rule.pattern.fullmatch(line)), None)
+
+    corpus = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    texts = [SEED.read_text(encoding="utf-8"), *corpus,
+             "\n".join(rule.example for rule in NOISE_RULES), "  a   b  \n\n   \n 在 在 x xx 区 区 2022 ",
+             "# 标题\n## [站]标题\n[标签]正文\n #x\n[]\n#"]
+    for text in texts:
+        lines = text.split("\n")
+        for line in lines + [line.strip() for line in lines]:
+            assert noise_rule_for(line) == first_rule(line), line
+            assert clean.without_decoration(line) == clean._SITE_TAG.sub(
+                "", clean._MARKDOWN_HEADING.sub("", line)).strip(), line
+        spaced = clean.split_glued_header(clean.strip_trailers(normalize_spacing(text).strip()))
+        assert body_lines(text) == clean.drop_noise_lines(
+            [clean._SPACE_RUN.sub(" ", line.strip()) for line in spaced.split("\n")])
+
+
+def test_spacing_is_the_table_applied_to_every_character():
+    """normalize_spacing replaces the characters a text holds one by one: the same text as
+    str.translate with its table, for every character the table maps, alone, side by side and
+    next to line ends, and for the corpus files as read."""
+    def translated(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING_TABLE)
+
+    mapped = "".join(map(chr, _SPACING_TABLE))
+    texts = [mapped, "中" + "中".join(mapped) + "\r\n\r\r", *(f"a{c}\r\n{c}b{c}" for c in mapped),
+             "\u3000\u3000第一\r\n\u200b第二\t\u00ad", "no change", ""]
+    texts += [path.read_bytes().decode("utf-8", "replace") for path in sorted(CORPUS.glob("*.txt"))]
+    for text in texts:
+        assert normalize_spacing(text) == translated(text), repr(text[:30])
+
+
+def test_compact_lines_is_compact_of_each_line_bit_for_bit() -> None:
+    """compact_lines works a document's lines out together: exactly what compact gives each, on
+    every line of the project's documents and the shared corpus, and on tricky texts (combining
+    accents, compatibility forms, spaces NFKC makes, separators str.split cuts at, line breaks)."""
+    files = [SEED, *sorted(CORPUS.glob("*.txt"))]
+    documents = [path.read_text(encoding="utf-8").split("\n") for path in files]
+    tricky = [["e", "\u0301 café", "ＡＢＣ，①⑴㈠Ⅻ"], [" 全角\u3000空格 ", "x \x1c y", "\u00a0%", "X ％"],
+              ["with\nbreak", "發"], ["単"], ["", "", "x"], ["\u2028a", "b\u0085c", "\ufb01 ﬁ"]]
+    for texts in tricky + documents:
+        assert compact_lines(texts) == [compact(t) for t in texts], texts

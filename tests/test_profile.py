@@ -463,3 +463,16 @@ def test_places_below_a_province_are_found_where_the_whole_line_finds_them():
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert found(_local_places(text)) == found(pattern.finditer(text)), text
+
+
+def test_scope_words_are_counted_as_str_count_counts_them():
+    """scope_counts counts in the text reduced to the scope words' characters: the same counts as
+    str.count over the whole text, on every corpus document and on words side by side, overlapping
+    (全省委) or cut by other characters (全 省, 全\\n省)."""
+    from retrieval.profile import _rules, scope_counts
+
+    texts = ["全省委我省全省省委", "全 省，我\n省；本省。全国全國", "区委全区我区本区区区委", "",
+             "全" * 7 + "省" * 7, *(read_text(path) for path in sorted(CORPUS.glob("*.txt")))]
+    for text in texts:
+        expected = {level: sum(text.count(w) for w in words) for level, words in _rules().scope.items()}
+        assert scope_counts(text) == expected, text[:20]

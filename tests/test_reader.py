@@ -168,6 +168,27 @@ def sample_docx() -> bytes:
     return docx_bytes(document)
 
 
+def test_docx_styles_are_looked_up_once_per_style(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A .docx's paragraph styles are found once per style id (python-docx searches the styles part
+    for each: most of reading a report's .docx), and give the same lines."""
+    from docx.text.paragraph import Paragraph
+
+    looked_up: list[str | None] = []
+    style = Paragraph.style
+
+    def counted(paragraph: Paragraph) -> object:
+        looked_up.append(paragraph._p.style)
+        return style.fget(paragraph)
+
+    data = sample_docx()
+    monkeypatch.setattr(Paragraph, "style", property(counted))
+    lines = decode_bytes(data, "report.docx").split("\n")
+    assert lines[:5] == ["# 2025年政府工作报告", "# 一、2024年工作回顾", "过去一年，我们砥砺奋进。",
+                         "## （一）经济运行稳进提质", "### 1.稳增长"]
+    assert sorted(looked_up, key=str) == sorted(set(looked_up), key=str)  # each id once
+    assert len(looked_up) < len(lines)
+
+
 def test_docx_paragraphs_become_lines_and_headings_become_markdown():
     assert decode_bytes(sample_docx(), "report.docx").split("\n") == [
         "# 2025年政府工作报告",
