@@ -611,8 +611,8 @@ def _asked_word_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index)
     "…加快…漯河金海千亿级氟硅新材料项目建设。", which says nothing of 投资 nor of 投产; "金融稳定保障基金
     规模有多大" with "设立金融稳定保障基金", no 规模. The word right before the question word or right
     after it (past 是, 预计, 计划…), in any of its forms, in the sentence (or the passage, if it opens
-    with the sentence). Only asked of official documents (_official):
-    an encyclopedia says when a sea snake comes out ("扁尾海蛇通常在什么时候出没") in other words (CMRC)."""
+    with the sentence). Only asked of official documents (_official): an encyclopedia says when a
+    sea snake comes out ("扁尾海蛇通常在什么时候出没") in other words (CMRC)."""
     if (best.typed or query.answer_type is None or best.sentence_share < MIN_UNTYPED_SHARE
             or not _official(best, index)):
         return False

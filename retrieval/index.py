@@ -271,7 +271,7 @@ def document_words(document: Document) -> str:
     if profile is None:
         return document.title
     # Not "区里", "县里" (profile._said_from_within): cut into 区 and 里, they would name the document
-    # for every question saying "…计划里…"; named_words keeps them whole.
+    # for every question saying "…计划里…". prepare adds every alias whole to the heading words.
     aliases = (alias for alias in profile.aliases if not alias.endswith("里"))
     return " ".join(dict.fromkeys(w for w in (document.title, profile.place, profile.speaker, profile.kind,
                                                *aliases) if w))
