@@ -74,6 +74,7 @@ from retrieval.text.sentences import (
     cut_before,
     neighbouring_phrases,
     phrase_spans,
+    with_back_references,
 )
 from retrieval.text.tokens import phrase_words
 
@@ -292,8 +293,8 @@ def _figure_of_something_else(best: Judged, query: Query, wanted: Wanted, index:
         if not any(any(name in piece for name in subject.names)
                    and _holds_figure(_without(piece, named_figures), query)
                    and (not topic or any(form in piece for forms in topic for form, _ in forms))
-                   for piece in (entry.matchable[a:b] for a, b in cut_before(
-                       subject.pieces(entry.matchable), entry.matchable, scope_words()))):
+                   for piece in (entry.matchable[a:b] for a, b in cut_before(with_back_references(
+                       subject.pieces(entry.matchable), entry.matchable), entry.matchable, scope_words()))):
             return True
     return False
 

@@ -455,6 +455,23 @@ def test_a_reason_asked_is_answered_only_by_a_sentence_giving_one():
     assert library.ask("富强机场迁建手续获得了谁的批复").answer is not None
 
 
+def test_a_places_figure_may_be_said_in_the_next_sentence_pointing_back_at_it():
+    """"抚顺市制订了多少条减产不减收的措施": the report names 抚顺市, then says "他们…制订了减产不减收的
+    三十条措施" in the next sentence. A next sentence that does not point back is another subject's."""
+    from retrieval.text.sentences import clause_spans, with_back_references
+
+    text = "抚顺市的同志不这样看。他们制订了三十条措施。全国很多。"
+    assert [text[a:b] for a, b in with_back_references(clause_spans(text), text)][0] == (
+        "抚顺市的同志不这样看。他们制订了三十条措施")
+    report = ("1981年政府工作报告\n各位代表：\n一、今后的方针\n解决财政困难的办法是有的。"
+              "例如，抚顺市是以重工业为主体的。然而抚顺市财政经济部门的同志不这样看问题。他们千方百计发动群众挖掘潜力，制订了减产不减收的"
+              "三十条措施，取得了成效。全国有许多地方实行了二十条措施。\n二、其他\n要讲究用财之道。\n")
+    library = library_of("1981.txt", report)
+    answer = library.ask("抚顺市制订了多少条减产不减收的措施").answer
+    assert answer is not None and "三十条" in answer.highlight
+    assert library.ask("沈阳市制订了多少条减产不减收的措施").answer is None
+
+
 def test_a_count_of_items_asked_is_not_answered_by_a_sentence_that_only_names_the_count():
     """"具体是哪十项": "办好十项重点民生实事，着力解决…。" names the count and lists nothing. A
     sentence that lists them answers, and so does one whose items follow ("一是…二是…")."""

@@ -139,6 +139,24 @@ def cut_before(pieces: Iterable[tuple[int, int]], text: str,
         yield cut, end
 
 
+# A sentence that opens by pointing back at the subject of the one before: "然而抚顺市财政经济部门的同志
+# 不这样看问题。他们千方百计…，制订了减产不减收的三十条措施".
+_BACK_REFERENCE = ("他们", "它们", "该市", "该县", "该区", "该省", "该地", "这个市", "这个县", "其中")
+
+
+def with_back_references(pieces: Iterable[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:
+    """[start, end) of the given pieces of text, each reaching to the end of the next sentence when
+    that sentence opens by pointing back (他们, 该市…): what it says is still of the piece's subject."""
+    for start, end in pieces:
+        after = end
+        while after < len(text) and not text[after].isalnum() and text[after] not in "“\"":
+            after += 1
+        if text.startswith(_BACK_REFERENCE, after):
+            match = _ANY_END.search(text, after)
+            end = match.start() if match else len(text)
+        yield start, end
+
+
 def covering_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence or ；-clause with its closers, covering the text without gaps."""
     return list(split_at(text, _COVERING_END, trim=False)) or [(0, len(text))]
