@@ -431,11 +431,10 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
     ), wanted.found_in(in_passage), pointed, in_part, at_position.heading if at_position else (inline or ""))
 
 
-def _asks_after_position(query: Query) -> bool:
-    """Whether words of full weight follow the position the question points at ("第3条，12345热线升级
-    要实现的五项功能"): they say which of several items so numbered is meant."""
-    after = zip(query.after_position, query.own_weights, strict=True)
-    return any(asked and weight >= 1.0 for asked, weight in after)
+def _weights_after_position(query: Query) -> list[float]:
+    """The weights of the question's words said after the position it points at: words of full weight
+    there ("第3条，12345热线升级要实现的五项功能") say which of several items so numbered is meant."""
+    return [weight for asked, weight in zip(query.after_position, query.own_weights, strict=True) if asked]
 
 
 def _asks_within(query: Query) -> bool:
@@ -444,8 +443,7 @@ def _asks_within(query: Query) -> bool:
     the part that says 森林覆盖率, in a passage further down, not the part's opening (which the
     bonus for opening with the part's heading would rank first). "第二部分讲的啥", "第四部分标题是啥"
     and "第六条里讲了哪些筹钱的办法" ask the part itself."""
-    after = zip(query.after_position, query.own_weights, strict=True)
-    return query.answer_type is not None and any(asked and weight > 0 for asked, weight in after)
+    return query.answer_type is not None and max(_weights_after_position(query), default=0.0) > 0
 
 
 def _of_other_years(query: Query, entry: Entry) -> bool:
@@ -701,12 +699,13 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
                 continue
             if title and not _names_apart(asked, named_as, normalize(document.title)):
                 continue  # "考评办法正文第四部分": words of the document's own title name no attachment
-            below = sections_below(document, topic, query.position, query.list_size)
             # "考评指标第3条，12345热线升级…": an article (条) of an attachment numbered at three levels
             # (三、, （三）, 3．) is any of them; the words after it pick the one meant.
             if (len(query.position) == 1 and query.position[0] > 0 and query.reference.endswith("条")
-                    and _asks_after_position(query)):
+                    and max(_weights_after_position(query), default=0.0) >= 1.0):
                 below = numbered_below(document, topic, query.position[0])
+            else:
+                below = sections_below(document, topic, query.position, query.list_size)
             _add_openings(found, below, name, query, index)
     return found
 

@@ -405,9 +405,7 @@ def _only_the_figure_given(question: str, sentence: str) -> bool:
     stated = [figure for figure in stated_figures(question) if figure in sentence]
     if not stated:
         return False
-    for figure in stated:
-        sentence = sentence.replace(figure, "")
-    return not has_answer_type(sentence, AnswerType.QUANTITY)
+    return not has_answer_type(_without(sentence, stated), AnswerType.QUANTITY)
 
 
 def _asked_clause_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:

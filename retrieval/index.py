@@ -270,9 +270,11 @@ def document_words(document: Document) -> str:
     profile = document.profile
     if profile is None:
         return document.title
+    from retrieval.profile import SAID_FROM_WITHIN  # here: a warm start reads prepared documents only
+
     # Not "区里", "县里" (profile._said_from_within): cut into 区 and 里, they would name the document
     # for every question saying "…计划里…". prepare adds every alias whole to the heading words.
-    aliases = (alias for alias in profile.aliases if not alias.endswith("里"))
+    aliases = (alias for alias in profile.aliases if alias not in SAID_FROM_WITHIN)
     return " ".join(dict.fromkeys(w for w in (document.title, profile.place, profile.speaker, profile.kind,
                                                *aliases) if w))
 

@@ -733,6 +733,7 @@ def short_place_names(place: str) -> tuple[str, ...]:
 
 # How a place's own staff speak of it: "区里今年GDP增速目标定的多少" asks of the district's speech.
 _WITHIN = {"区": "区里", "县": "县里", "市": "市里", "旗": "旗里", "州": "州里"}
+SAID_FROM_WITHIN = frozenset(_WITHIN.values())
 
 
 def _said_from_within(place: str) -> tuple[str, ...]:
