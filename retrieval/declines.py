@@ -106,6 +106,7 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
             or _asked_clause_unsaid(best, query, wanted, index)
             or _whether_unsaid(best, query, wanted, index)
             or _asked_word_unsaid(best, query, wanted, index)
+            or _held_only_by_the_document_year(best, query, wanted, index)
             or not from_named(best, referenced, index))
 
 
@@ -629,3 +630,23 @@ def _asked_word_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index)
                     and not any(form in said for form, _ in forms)):
                 return True
     return False
+
+
+def _held_only_by_the_document_year(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether the answer's sentence holds enough of the question (MIN_SENTENCE_SHARE) only by saying
+    the year the question names its document by: "1981年政府工作报告里国防费安排了多少亿" is not
+    answered by "…１９８１年还会有一百几十亿元的赤字…" of the 1981 report, whose 1981 only says which
+    document it is in; without it, 国防费 and 安排 are missing. Not for lists (a list's answer is its
+    passage) nor positions (the year names the document the position is counted in)."""
+    if query.is_list or query.position or query.part is not None or best.sentence_share < MIN_SENTENCE_SHARE:
+        return False
+    entry = index.entries[best.position]
+    naming = {year for year, _ in query.named_by_year} - set(query.years_asked)
+    if entry.year not in naming:
+        return False
+    asked = asked_of_passage(wanted, best.position, index)
+    kept = tuple(not (forms and forms[0][0] == str(entry.year)) for _, forms, _ in asked.terms)
+    reduced = asked.only(kept)
+    if reduced is asked:
+        return False
+    return reduced.share_found(entry.path_text + normalize(best.highlight), entry.year) < MIN_SENTENCE_SHARE

@@ -1029,3 +1029,16 @@ def yearly_report(year: int, place: str, review: str = "") -> Document:
 （一）扩大有效需求。实施提振消费专项行动，推进基础配套项目建设。
 （二）发展现代化产业体系。培育新兴产业和未来产业，招商引资取得新成效。
 """)
+
+
+def test_the_year_naming_the_document_is_no_word_of_its_answer():
+    """"1981年政府工作报告里国防费安排了多少亿" is not answered by the 1981 report's sentence on the
+    year's deficit: its １９８１ and 亿 are the only words it shares, and the year only says which
+    report it is in. The same report's sentence on the deficit answers a question about the deficit."""
+    report = ("1981年国务院政府工作报告\n各位代表：\n（一）当前的经济形势\n"
+              "如果不采取有力措施加以解决，１９８１年还会有一百几十亿元的赤字，国家经济将陷入被动。\n"
+              "（二）今后的经济建设方针\n要加强农业，发展轻工业，搞好能源的节约和开发。\n")
+    library = library_of("1981.txt", report)
+    assert library.ask("1981年政府工作报告里国防费安排了多少亿").answer is None
+    answer = library.ask("1981年政府工作报告里赤字还会有多少亿？").answer
+    assert answer is not None and "赤字" in answer.highlight
