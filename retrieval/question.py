@@ -43,6 +43,12 @@ GENERIC_WEIGHT = 0.3
 # Words only of the document reference a question opens with ("西藏报告里…") weigh this much in
 # finding the passage: they name the document (Query.naming_words), they do not describe the passage.
 REFERENCE_WEIGHT = 0.3
+# The year of a document reference by year and kind ("2022年政府工作报告里…") weighs this much when
+# the question asks no other year: it says which document first, which part of it second. "2022年
+# 政府工作报告里说我国经济发展面临哪三重压力" is answered in the report's review of 2021; at full weight
+# the year drew the answer to "二、2022年…" ("今年我国发展面临的风险挑战明显增多"). Still enough to
+# prefer the year's part when the rest of the question fits both: "2022年国务院政府工作报告 赤字率".
+NAMING_YEAR_WEIGHT = 0.6
 
 Wants = Literal["deadline", "quantity", "target", "task"]
 
@@ -418,11 +424,16 @@ def parse_question(question: str) -> Query:
     compared = compared_years(normalized)
     # A year naming a document by its kind ("（21年报告）") when the question asks of another
     # year says which document, not which part of it: "2020年全国GDP增长了多少（2021年报告）"
-    # asks the review of 2020, not "三、2021年重点工作"; "2022年政府工作报告 赤字率" asks 2022's.
+    # asks the review of 2020, not "三、2021年重点工作". Asking no other year, it is also a weak
+    # hint of the part (NAMING_YEAR_WEIGHT); pointing at a position, it names the document the
+    # position is counted in, at full weight.
     named_years = {year for year, _ in _patterns().document_year.findall(normalized)}
-    naming_years = named_years - set(map(str, years_asked)) if years_asked else set()
+    naming_years = named_years - set(map(str, years_asked))
     for term in naming | (naming_years & set(own)):
-        weight[term] = min(weight[term], REFERENCE_WEIGHT)
+        if term in naming or years_asked:
+            weight[term] = min(weight[term], REFERENCE_WEIGHT)
+        elif not part and not steps:
+            weight[term] = min(weight[term], NAMING_YEAR_WEIGHT)
     terms: dict[str, float] = {}
     for term in words:
         terms[term] = terms.get(term, 0.0) + weight[term]

@@ -1042,3 +1042,17 @@ def test_the_year_naming_the_document_is_no_word_of_its_answer():
     assert library.ask("1981年政府工作报告里国防费安排了多少亿").answer is None
     answer = library.ask("1981年政府工作报告里赤字还会有多少亿？").answer
     assert answer is not None and "赤字" in answer.highlight
+
+
+def test_a_year_naming_the_report_is_a_weak_hint_of_its_part():
+    """"2022年政府工作报告里说我国经济发展面临哪三重压力" is answered in the 2022 report's review of
+    2021, which says so, not by the part on 2022, whose sentence shares 今年 (2022), 我国, 经济,
+    发展, 面临, 压力."""
+    report = ("2022年政府工作报告\n各位代表：\n一、2021年工作回顾\n过去一年，主要目标任务较好完成。"
+              "在肯定成绩的同时，我们也清醒看到面临的问题和挑战。"
+              "我国经济发展面临需求收缩、供给冲击、预期转弱三重压力。局部疫情时有发生。\n"
+              "二、2022年经济社会发展总体要求和政策取向\n综合研判国内外形势，今年我国经济发展面临的风险挑战"
+              "明显增多，压力不小，必须爬坡过坎。2022年发展主要预期目标是：国内生产总值增长5.5%左右。\n")
+    library = library_of("2022.txt", report)
+    answer = library.ask("2022年政府工作报告里说我国经济发展面临哪三重压力？").answer
+    assert answer is not None and "三重压力" in answer.highlight
