@@ -1056,3 +1056,28 @@ def test_a_year_naming_the_report_is_a_weak_hint_of_its_part():
     library = library_of("2022.txt", report)
     answer = library.ask("2022年政府工作报告里说我国经济发展面临哪三重压力？").answer
     assert answer is not None and "三重压力" in answer.highlight
+
+
+def test_medals_asked_as_gold_silver_bronze_are_a_quantity_asked():
+    """"拿了几金几银几铜" asks how many medals: its 几金, 几银, 几铜 are question words, not words to find
+    (no passage says them), and the answer is the sentence giving the count."""
+    report = ("2025年广东省政府工作报告\n各位代表：\n一、2024年工作回顾\n七是繁荣发展文化事业。"
+              "我省运动员在2024年巴黎奥运会上斩获8金4银4铜、金牌数奖牌数均居全国首位，在残奥会上斩获"
+              "12金8银4铜、多次打破世界纪录。\n二、2025年工作安排\n全力办好十五运会和残特奥会。\n")
+    library = library_of("广东.txt", report)
+    answer = library.ask("广东运动员在巴黎残奥会上拿了几金几银几铜？").answer
+    assert answer is not None and "12金8银4铜" in answer.highlight
+
+
+def test_an_event_named_by_its_day_in_quotes_says_the_day():
+    """镇雄“1·22”山体滑坡 happened on 22 January: "那次山体滑坡是哪天的" is answered by the sentence
+    naming it, not declined for saying no 日."""
+    from retrieval.answer_types import says_time
+
+    assert says_time("稳妥处置镇雄“1·22”山体滑坡灾害", "日")
+    assert not says_time("建成1.22万个5g基站", "日")
+    report = ("2025年云南省政府工作报告\n各位代表：\n一、2024年工作回顾\n（八）安全底板加固筑牢。"
+              "稳妥处置镇雄“1·22”山体滑坡灾害，高效处置15起森林火灾。\n")
+    library = library_of("云南.txt", report)
+    answer = library.ask("镇雄那次山体滑坡灾害是哪天的？").answer
+    assert answer is not None and "1·22" in answer.highlight
