@@ -282,6 +282,32 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
     return len(_ITEM_MARK.findall(sentence)) + 1 < size - 1
 
 
+# Which few things, asked at the end of a clause: "首批是哪几家", "约谈了哪几个省", "是哪两家". Not "哪些",
+# "哪几项", "哪几个方面": those ask for a part, whose items are its sub-headings or the next passages.
+_WHICH_FEW = re.compile(r"哪[几两](?:家|个)[\u4e00-\u9fff]?$")
+# Items listed in a clause ("钟祥明显陵、麻城龟峰山", "A和B", quoted names side by side), or in a
+# sentence of clauses set apart by ；or opened by a colon ("必须增强必胜之心，…；必须增强责任之心…").
+_LISTED_IN_CLAUSE = re.compile(r"、|和|与|及|”“")
+_LISTED_IN_SENTENCE = re.compile(r"[；;：:]")
+_CLAUSE = re.compile(r"[,，;；。]")
+# How far after the sentence a list it opens may start ("…组建了以下实验室：一是…").
+_LIST_START = 200
+
+
+def asks_which_few(clause: str) -> bool:
+    """Whether the (normalized) clause asks which few things, at its end."""
+    return _WHICH_FEW.search(clause) is not None
+
+
+def which_few_unlisted(sentence: str, after: str, words: list[str]) -> bool:
+    """Whether the (normalized) sentence lists nothing where it says any of the words (each clause
+    saying one; the whole sentence if none does), nor is followed by a first item in the text after it."""
+    if _FIRST_ITEM.search(after[:_LIST_START]) or _LISTED_IN_SENTENCE.search(sentence):
+        return False
+    clauses = [clause for clause in _CLAUSE.split(sentence) if any(word in clause for word in words)]
+    return not any(_LISTED_IN_CLAUSE.search(clause) for clause in clauses or [sentence])
+
+
 # A target or plan asked: "今年GDP增长目标定的多少", "预期增长多少", "计划增长多少", "打算建几个".
 _TARGET_ASKED = re.compile(r"目标|预期|计划|打算")
 # A review: a heading that looks back ("一、认真总结成绩,准确把握态势", "2024年工作回顾", "“十三五”

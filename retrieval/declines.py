@@ -25,6 +25,7 @@ from retrieval.answer_types import (
     asks_result,
     asks_several,
     asks_something,
+    asks_which_few,
     asks_which_place,
     count_unlisted,
     done_yet,
@@ -43,6 +44,7 @@ from retrieval.answer_types import (
     says_time,
     stated_figures,
     states_target,
+    which_few_unlisted,
 )
 from retrieval.evidence import (
     NAME_RARITY,
@@ -103,6 +105,7 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
             or _about_something_else(best, query, wanted, index)
             or _another_figure(best, query, wanted, index)
             or _count_unlisted(query, passage)
+            or _which_few_unlisted(query, passage)
             or _asked_clause_unsaid(best, query, wanted, index)
             or _whether_unsaid(best, query, wanted, index)
             or _asked_word_unsaid(best, query, wanted, index)
@@ -537,6 +540,21 @@ def _count_unlisted(query: Query, passage: Passage) -> bool:
     return count_unlisted(sentence, text[at + len(sentence):] if at >= 0 else "", query.count)
 
 
+def _which_few_unlisted(query: Query, passage: Passage) -> bool:
+    """Whether the question asks which few things ("首批是哪几家", "约谈了哪几个省") and the passage's
+    best sentence names none, nor do they follow in the quote: "2021年报告说成功组建首批国家实验室，首批
+    是哪几家" is not answered by "…，成功组建首批国家实验室。", which only says there are some. The
+    clauses of the sentence that say the question's words must list items (which_few_unlisted)."""
+    question = last_clause(normalize(query.text))[1]
+    if not asks_which_few(question):
+        return False
+    sentence, text = normalize(passage.highlight), normalize(passage.text)
+    at = text.find(sentence)
+    words = [term for term, weight in zip(query.own_terms, query.own_weights, strict=True)
+             if weight > 0 and len(term) >= 2 and term in question]
+    return which_few_unlisted(sentence, text[at + len(sentence):] if at >= 0 else "", words)
+
+
 def _whether_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
     """Whether the answer's sentence, read with its passage's opening (which names what a passage
     is about), says less than MIN_WHETHER_SHARE of the clause a yes/no question asks whether:
@@ -650,3 +668,4 @@ def _held_only_by_the_document_year(best: Judged, query: Query, wanted: Wanted, 
     if reduced is asked:
         return False
     return reduced.share_found(entry.path_text + normalize(best.highlight), entry.year) < MIN_SENTENCE_SHARE
+

@@ -1081,3 +1081,20 @@ def test_an_event_named_by_its_day_in_quotes_says_the_day():
     library = library_of("云南.txt", report)
     answer = library.ask("镇雄那次山体滑坡灾害是哪天的？").answer
     assert answer is not None and "1·22" in answer.highlight
+
+
+def test_which_few_asked_is_answered_only_by_a_sentence_that_lists_them():
+    """"首批是哪几家" is not answered by "成功组建首批国家实验室", which names none; "新增的两家5A级景区是
+    哪两家" is, by "新增钟祥明显陵、麻城龟峰山2家5A级景区", and "要增强哪几个心" by clauses set apart
+    by ；."""
+    report = ("2021年政府工作报告\n各位代表：\n一、2020年工作回顾\n五是大力促进科技创新。"
+              "建设国际科技创新中心和综合性国家科学中心，成功组建首批国家实验室。\n"
+              "六是扩大内需。着力促进文旅消费，新增钟祥明显陵、麻城龟峰山2家5A级景区，旅游收入增长15.2％。\n"
+              "七是加强干部队伍建设。领导干部必须增强必胜之心，勇当先锋；必须增强责任之心，主动担当；"
+              "必须增强谨慎之心，一抓到底。\n")
+    library = library_of("2021.txt", report)
+    assert library.ask("2021年报告说成功组建首批国家实验室，首批是哪几家？").answer is None
+    answer = library.ask("去年新增的两家5A级景区是哪两家？").answer
+    assert answer is not None and "麻城龟峰山" in answer.highlight
+    answer = library.ask("领导干部要增强哪几个心").answer
+    assert answer is not None and "必胜之心" in answer.text
