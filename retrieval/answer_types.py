@@ -407,6 +407,23 @@ def stated_figures(question: str) -> list[str]:
             if not (figure.isdigit() and len(figure) >= _CODE_DIGITS)]
 
 
+# A count the question states with its unit ("2个万卡智算集群", "三大化纤厂"), and a code of digits and
+# a letter ("5g", "g318"), which is no figure: said by a sentence, neither gives a figure of its own.
+# Not a figure with a unit in letters: "300mb", "50km".
+_STATED_UNIT = re.compile(rf"(?<![0-9a-z.哪第前“])(?:\d+|[一二两三四五六七八九十百千]+)\s*{_UNIT}")
+_DIGITS_OF_CODE = re.compile(r"(?<![0-9.])\d+(?=[a-z](?![a-z]))|(?<=[a-z])\d+")
+
+
+def stated_counts(question: str) -> list[str]:
+    """The counts with a unit the (normalized) question states: "四川三大化纤厂总投资" → ["三大"]."""
+    return _STATED_UNIT.findall(question)
+
+
+def without_codes(text: str) -> str:
+    """The (normalized) text without the digits of its codes: "推动全市5g移动网络" → "推动全市g移动网络"."""
+    return _DIGITS_OF_CODE.sub("", text)
+
+
 # A number that is part of a project's name: an ordinal ("葛洲坝水利枢纽第一期工程") or a scale
 # ("千亿级氟硅新材料项目"). Said by the question, it is no figure an answer gives.
 _NUMBER_IN_NAME = re.compile(r"第[0-9一二两三四五六七八九十百千]+|[0-9一二两三四五六七八九十百千万亿]+级")

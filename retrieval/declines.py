@@ -42,9 +42,11 @@ from retrieval.answer_types import (
     says_per_unit,
     says_rank,
     says_time,
+    stated_counts,
     stated_figures,
     states_target,
     which_few_unlisted,
+    without_codes,
 )
 from retrieval.evidence import (
     NAME_RARITY,
@@ -406,10 +408,10 @@ def _only_the_figure_given(question: str, sentence: str) -> bool:
     """Whether the (normalized) question states a figure and the answer's sentence holds that figure
     and no other: "2022年高校毕业生超1000万，其中研究生有多少" is not answered by "今年高校毕业生超过
     1000万人，要加强就业创业指导…", which says the total the question starts from."""
-    stated = [figure for figure in stated_figures(question) if figure in sentence]
+    stated = [figure for figure in stated_figures(question) + stated_counts(question) if figure in sentence]
     if not stated:
         return False
-    return not has_answer_type(_without(sentence, stated), AnswerType.QUANTITY)
+    return not has_answer_type(_without(without_codes(sentence), stated), AnswerType.QUANTITY)
 
 
 def _asked_clause_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:

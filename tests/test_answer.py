@@ -1098,3 +1098,19 @@ def test_which_few_asked_is_answered_only_by_a_sentence_that_lists_them():
     assert answer is not None and "麻城龟峰山" in answer.highlight
     answer = library.ask("领导干部要增强哪几个心").answer
     assert answer is not None and "必胜之心" in answer.text
+
+
+def test_a_sentence_whose_only_figures_are_the_question_s_gives_no_figure():
+    """"北京今年要建成的2个万卡智算集群…总投资多少" is not answered by "…推动全市5G移动网络深度覆盖，建成
+    2个万卡智算集群。": its 2个 is the question's, its 5G a code. A sentence with the investment does."""
+    from retrieval.answer_types import without_codes
+
+    assert without_codes("推动全市5g移动网络,g318国道") == "推动全市g移动网络,g国道"
+    assert without_codes("文件大小约300mb") == "文件大小约300mb"
+    report = ("2025年北京市政府工作报告\n各位代表：\n二、2025年重点任务\n（五）发展新质生产力。"
+              "提速建设光网之都、万兆之城，推动全市5G移动网络深度覆盖，建成2个万卡智算集群。\n"
+              "（六）扩大有效投资。推进3个重大水利工程，总投资120亿元。\n")
+    library = library_of("北京.txt", report)
+    assert library.ask("北京今年要建成的2个万卡智算集群分别落在哪个区、总投资多少？").answer is None
+    answer = library.ask("北京今年3个重大水利工程总投资多少？").answer
+    assert answer is not None and "120亿元" in answer.highlight
