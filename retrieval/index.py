@@ -398,9 +398,13 @@ def prepare(document: Document, body: Words | Sequence[Sequence[str]] | None = N
     bodies = [normalize(c.text) for c in document.chunks]
     named = naming_words(document, bodies)
     words = tokenize(names) + [normalize(a) for a in _aliases(document)]
-    from retrieval.profile import abbreviated_names  # here: a warm start reads prepared documents only
+    # Imported here: a warm start reads prepared documents only.
+    from retrieval.profile import abbreviated_names, congress_names
 
     words += abbreviated_names(document.profile.place if document.profile else None)
+    # The congress session a national report was given at names it, as its place does, but is no word
+    # of its headings: the heading text every passage is searched with stays the same.
+    words += tokenize(" ".join(congress_names(document.profile.header))) if document.profile else []
     if body is None:
         body = [tokenize(c.text) for c in document.chunks]
     return Prepared(

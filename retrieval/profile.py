@@ -762,6 +762,18 @@ def occasion_of(title: str) -> str | None:
     return match.group("occasion") if match else None
 
 
+# The session of the national people's congress a report was given at, as people shorten it: "在第十三届
+# 全国人民代表大会第四次会议上" → "十三届全国人大四次会议". Not a province's ("河南省第十四届人民代表大会
+# 第三次会议"): every provincial report of a year was given at its 十四届人大三次会议, which names none.
+_CONGRESS = re.compile(r"第?([一二三四五六七八九十]+)届全国人民代表大会第([一二三四五六七八九十]+)次会议")
+
+
+def congress_names(header: tuple[str, ...]) -> list[str]:
+    """The short names of the congress session the header lines say the document was given at."""
+    return [f"{nth}届全国人大{session}次会议" for line in header
+            for nth, session in _CONGRESS.findall(_nfkc(line))]
+
+
 def aliases_of(profile: Profile) -> tuple[str, ...]:
     """Short names for the document, for document-level ranking: place names, year + place,
     the speaker's name, the occasion of a speech, the title without its place and year."""

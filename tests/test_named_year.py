@@ -150,3 +150,25 @@ def test_this_years_target_answers_where_last_years_result_ranks_first():
     assert isinstance(reply, PassageAnswer) and "整车产量200万辆" in reply.passages[0].highlight
     assert reply.passages[1].highlight.startswith("汽车整车产量突破110万辆")  # ranked below it now
     assert isinstance(library.ask("河南今年旅游接待人次目标是多少"), NoAnswer)
+
+
+def national_report(year: int, session: str, poverty: str) -> str:
+    return (f"政府工作报告\n——{year}年3月5日在第十三届全国人民代表大会第{session}次会议上\n"
+            "国务院总理 李克强\n各位代表：\n"
+            f"一、过去一年工作回顾\n脱贫攻坚成果举世瞩目，{poverty}农村贫困人口实现脱贫。\n"
+            "二、今年工作安排\n今年发展主要预期目标是：国内生产总值增长6%以上。\n")
+
+
+def test_a_national_report_is_named_by_the_congress_session_it_was_given_at():
+    """"十三届全国人大四次会议上的政府工作报告说…" names the report given "在第十三届全国人民代表大会第
+    四次会议上", as people shorten it, not the one of the fifth session."""
+    from retrieval.profile import congress_names
+
+    header = ("——2021年3月5日在第十三届全国人民代表大会第四次会议上",)
+    assert congress_names(header) == ["十三届全国人大四次会议"]
+    lib = library(("2021年国务院政府工作报告.txt", national_report(2021, "四", "5575万")),
+                  ("2022年国务院政府工作报告.txt", national_report(2022, "五", "1000万")))
+    for session, doc, figure in (("四", "2021", "5575万"), ("五", "2022", "1000万")):
+        reply = lib.ask(f"十三届全国人大{session}次会议上的政府工作报告说，有多少农村贫困人口实现脱贫？")
+        assert isinstance(reply, PassageAnswer)
+        assert doc in reply.answer.doc and figure in reply.answer.highlight
