@@ -119,12 +119,19 @@ _RATE_ASKED = re.compile(r"(?<![频汇功统])率(?![先领])[\u4e00-\u9fff]{0,6
 _RATE_UNITS = "%|个百分点|成"
 
 
+# A unit written in letters ("多少GWh", "几MW"): the figure answering is in it.
+_ASKED_LETTER_UNIT = re.compile(r"(?:多少|(?<!哪)几)[万亿千百]*([a-z]{1,4})(?![a-z0-9])")
+
+
 def asked_unit(question: str) -> str:
     """The units a figure answering the (normalized) question is in ("人|名|位"), or "" if it
     asks for no unit."""
     match = _ASKED_UNIT.search(question)
     if match:
         return _ASKED_UNITS[match.group(1)]
+    letters = _ASKED_LETTER_UNIT.search(question)
+    if letters:
+        return letters.group(1)
     return _RATE_UNITS if _RATE_ASKED.search(question) else ""
 
 

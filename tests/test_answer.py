@@ -1114,3 +1114,20 @@ def test_a_sentence_whose_only_figures_are_the_question_s_gives_no_figure():
     assert library.ask("北京今年要建成的2个万卡智算集群分别落在哪个区、总投资多少？").answer is None
     answer = library.ask("北京今年3个重大水利工程总投资多少？").answer
     assert answer is not None and "120亿元" in answer.highlight
+
+
+def test_a_unit_asked_in_letters_needs_a_figure_in_it():
+    """"亿纬动力超级工厂设计产能是多少GWh" is not answered by a sentence that names the factory among
+    other projects with no figure in GWh; a sentence giving one does answer."""
+    from retrieval.answer_types import asked_unit
+
+    assert asked_unit("设计产能是多少gwh") == "gwh"
+    assert asked_unit("新建5g基站多少个") != "g"
+    report = ("2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n（一）聚力稳增长。"
+              "亿纬动力超级工厂、武汉新型显示面板等3296个重大项目加快建设，完成投资1.5万亿元。\n"
+              "（二）聚力新能源。全省新增储能装机规模达到500兆瓦，新建充电桩3万个。\n")
+    library = library_of("湖北.txt", report)
+    assert library.ask("湖北亿纬动力超级工厂设计产能是多少GWh？").answer is None
+    report2 = report.replace("新建充电桩3万个。", "新建充电桩3万个。宁德时代基地设计产能达到60GWh。")
+    answer = library_of("湖北.txt", report2).ask("宁德时代基地设计产能是多少GWh？").answer
+    assert answer is not None and "60GWh" in answer.highlight
