@@ -1131,3 +1131,17 @@ def test_a_unit_asked_in_letters_needs_a_figure_in_it():
     report2 = report.replace("新建充电桩3万个。", "新建充电桩3万个。宁德时代基地设计产能达到60GWh。")
     answer = library_of("湖北.txt", report2).ask("宁德时代基地设计产能是多少GWh？").answer
     assert answer is not None and "60GWh" in answer.highlight
+
+
+def test_staff_abbreviations_of_indicators_find_their_full_names():
+    """"长护险" is 长期护理保险 and "社消零" 社会消费品零售总额 (data/rules/related_terms.txt; 社消零 kept
+    whole by the user dictionary, or jieba reads 社消/零增长): last year's figure is in the review,
+    which writes the full name."""
+    report = ("2025年浙江省政府工作报告\n各位代表：\n一、2024年工作回顾\n（十）大力保障和改善民生。"
+              "长期护理保险参保人数4526万人，社会消费品零售总额增长4.5%。\n二、2025年目标任务\n"
+              "2.养老帮困方面。持续推进长护险提质扩面，新增参保人数1500万人。\n")
+    library = library_of("浙江.txt", report)
+    answer = library.ask("浙江长护险参保人数去年达到多少？").answer
+    assert answer is not None and "4526万人" in answer.highlight
+    answer = library.ask("去年社消零增长了多少？").answer
+    assert answer is not None and "4.5%" in answer.highlight
