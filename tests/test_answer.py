@@ -1145,3 +1145,14 @@ def test_staff_abbreviations_of_indicators_find_their_full_names():
     assert answer is not None and "4526万人" in answer.highlight
     answer = library.ask("去年社消零增长了多少？").answer
     assert answer is not None and "4.5%" in answer.highlight
+
+
+def test_a_rise_asked_as_zhangfu_is_found_as_shangzhang():
+    """"2020年 CPI 涨幅" asks the review's "居民消费价格上涨2.5％" (涨幅: related to 上涨, 增幅), not
+    next year's target "居民消费价格涨幅3%左右"."""
+    report = ("2021年政府工作报告\n各位代表：\n一、2020年工作回顾\n二是优先稳就业保民生。"
+              "城镇新增就业1186万人，居民消费价格上涨2.5％。\n三、2021年重点工作\n"
+              "今年发展主要预期目标是：城镇新增就业1100万人以上；居民消费价格涨幅3%左右。\n")
+    library = library_of("2021.txt", report)
+    answer = library.ask("21年报告 2020年 CPI 涨幅").answer
+    assert answer is not None and "2.5％" in answer.highlight
