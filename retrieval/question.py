@@ -170,8 +170,9 @@ def _patterns() -> _Patterns:
     not_after_from_end = "".join(f"(?<!{word})" for word in groups["position_from_end"])
     first = "|".join(groups["position_first"])
     not_a_time = "(?![月季年天周小星工多])"  # 前三个月, 头两年 are no items
+    not_a_rank = "".join(f"(?<!{word})" for word in groups["rank_scopes"])  # 全省第3个…镇
     step = (rf"(?:{from_end})第(?P<from_end>{_NUMBER})(?:{noun})"  # 倒数第二条
-            rf"|第[（(]?(?P<ordinal>{_NUMBER})[）)]?(?:{noun})"  # 第三部分, 第（二）项
+            rf"|{not_a_rank}第[（(]?(?P<ordinal>{_NUMBER})[）)]?(?:{noun})"  # 第三部分, 第（二）项
             # 前三个: 1 (of 3); not "前一段" (a while ago: "前一段主要做了哪些工作")
             rf"|(?:{first})(?!一段)(?P<first_few>{_NUMBER})(?:{noun}){not_a_time}"
             rf"|(?P<last>{last})(?P<last_few>{_NUMBER})?(?:{noun}){not_a_time}"  # 最后两条: -2 (of 2)
@@ -190,7 +191,7 @@ def _patterns() -> _Patterns:
         position_link_at_end=re.compile(f"(?:{'|'.join(groups['position_links'])})$"),
         links="|".join(groups["position_links"]),
         # Ranking's part: 第 + number + what is numbered ("第一书记" is none: 书记 is not a part).
-        part=re.compile(not_after_from_end + rf"第({_NUMBER})(?:{noun})"),
+        part=re.compile(not_after_from_end + not_a_rank + rf"第({_NUMBER})(?:{noun})"),
         # How many items the list has that a position counts in: "十条方针里第五条" → 10.
         top_noun=re.compile(f"(?:{'|'.join(groups['position_top_nouns'])})$"),
         # Not inside a longer number; a year may come right before ("广东 2025 十二个方面…").

@@ -28,11 +28,18 @@ from retrieval.question import CommitmentsIntent, parse_question, referenced_pos
     ("倒数第二条是什么", (-2,)),
     ("第一百二十条怎么规定", (120,)),
     ("第一书记累计派了多少人", ()),  # 书记 is not a kind of part
+    ("全省第3个GDP超千亿元的镇是哪个镇", ()),  # a rank in the province, not a position
     ("最后给参会的同志提了哪3点要求", ()),  # 最后 without a kind of part after it
     ("今年1、2月份工业增长多少", ()),  # digits before 、 are numbers, not a heading marker
 ])
 def test_position_is_a_path_of_ordinals(question: str, position: tuple[int, ...]) -> None:
     assert parse_question(question).position == position
+
+
+def test_a_rank_in_a_place_points_at_no_part() -> None:
+    """"全省第3个…镇" ranks a town in the province; it is no third part of the report."""
+    assert parse_question("全省第3个GDP超千亿元的镇是哪个镇？").part is None
+    assert parse_question("第3个方面讲了啥").part == 3
 
 
 @pytest.mark.parametrize(("question", "position", "span", "is_list"), [
