@@ -45,6 +45,7 @@ from retrieval.document_cache import (
     store_document,
     store_prepared,
     store_prepared_pickles,
+    stored_prepared_pickles,
     without_words,
 )
 from retrieval.document_cache import prune as prune_cache
@@ -356,10 +357,22 @@ def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None
     batch = max(1, len(missing) // (workers * 64))
     with gc_paused(), worker_pool(workers, tokenize, _start_preparing, (os.getpid(), job)) as pool:
         results = pool.map(_prepare_in_worker, range(len(missing)), chunksize=batch)
-        made = {key: from_pickles(document, pickles)
+        made = {key: from_pickles(document, pickles) if pickles is not None
+                else _stored_or_prepared(key, document, cache_dir, fingerprint)
                 for (key, document), pickles in zip(missing, results, strict=True)}
     logger.info("%d documents prepared in %d worker processes", len(missing), workers)
     return made
+
+
+def _stored_or_prepared(key: str, document: Document, cache_dir: Path | None, fingerprint: str) -> Prepared:
+    """A document a worker prepared and stored in the cache folder (_prepare_in_worker): read
+    from there; prepared here if its file cannot be read (deleted meanwhile)."""
+    pickles = stored_prepared_pickles(cache_dir, key) if cache_dir else None
+    if pickles is not None:
+        return from_pickles(document, pickles)
+    texts = [c.text for c in document.chunks]
+    tokens_key, body = document_tokens(texts, tokenize_passages, cache_dir, fingerprint)
+    return dataclasses.replace(prepare(document, body), tokens_key=tokens_key if cache_dir else "")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -381,19 +394,25 @@ def _start_preparing(parent_pid: int, job: _PrepareJob) -> None:
 
 
 
-def _prepare_in_worker(number: int) -> PreparedPickles:
+def _prepare_in_worker(number: int) -> PreparedPickles | None:
     """Document `number` of the job prepared, stored in the cache folder; the pickles the cache
     stores of it (document_cache.prepared_pickles), to be unpacked onto the caller's own document:
     pickled once for both (the cache's files and the reply were two pickles of the same, ~1 s
-    of CPU at 1,000 documents)."""
+    of CPU at 1,000 documents). None when they were stored: the caller reads them from the file.
+
+    Why not sent when stored: ~120 KB a speech-size document, a batch's ~1 MB went through the
+    pool's pipe, and a worker could start its next batch only once the loading process's
+    result thread, which shares the interpreter lock with the thread unpacking the documents
+    before, had read it all: each worker waited ~1 s in all at 1,000 documents. A file just
+    written is read back from the page cache in a few tens of microseconds."""
     assert _job is not None, "not a preparing worker"
     key, document = _job.documents[number]
     tokens_key, body = document_tokens([c.text for c in document.chunks], tokenize_passages, _job.cache_dir,
                                        _job.fingerprint)
     pickles = prepared_pickles(dataclasses.replace(prepare(document, body),
                                                    tokens_key=tokens_key if _job.cache_dir else ""))
-    if _job.cache_dir:
-        store_prepared_pickles(_job.cache_dir, key, pickles)
+    if _job.cache_dir and store_prepared_pickles(_job.cache_dir, key, pickles):
+        return None
     return pickles
 
 
