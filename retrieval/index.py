@@ -43,7 +43,7 @@ from retrieval.text.normalize import normalize, normalize_each
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.tokens import tokenize, tokenize_each
 from retrieval.text.years import YEAR, relative_words
-from retrieval.words import NO_WORDS, Words, number_all
+from retrieval.words import NO_WORDS, Numbering, Words, number_all
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "delta": 1.0}
 # A question finds its candidates from the postings (QueryScores, bm25.pruned_top_k) and scores only
@@ -448,8 +448,8 @@ class Earlier:
 FIELDS = ("body", "head")  # each passage's words, and its heading field's
 
 
-def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None,
-                 earlier: Earlier | None = None) -> tuple[WeightedBM25, WeightedBM25]:
+def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None, earlier: Earlier | None = None,
+                 numbered: Sequence[Numbering] | None = None) -> tuple[WeightedBM25, WeightedBM25]:
     saved = saved_fields(folder)
     if saved is not None:
         return WeightedBM25(saved[0]), WeightedBM25(saved[1])
@@ -462,7 +462,10 @@ def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None,
         if made is None:
             if any(len(p.body) != len(p.entries) or len(p.head) != len(p.entries) for p in prepared):
                 raise MissingWords("the passages' words are needed to build the index")
-            terms, numbers, lengths = number_all(getattr(p, field) for p in prepared)
+            if numbered is not None and len(numbered[number]) == len(prepared):
+                terms, numbers, lengths = numbered[number].result()
+            else:
+                terms, numbers, lengths = number_all(getattr(p, field) for p in prepared)
             made = SparseBM25.numbered(terms, numbers, lengths, "plus", k1=BM25_PARAMS["k1"],
                                        b=BM25_PARAMS["b"], delta=BM25_PARAMS["delta"],
                                        hot_memory_mb=DENSE_COLUMNS_MB) if len(lengths) else None
@@ -571,12 +574,14 @@ class Index:
 
     def __init__(self, documents: tuple[Document, ...], body_tokens: list[list[str]] | None = None,
                  prepared: tuple[Prepared, ...] | None = None, saved_in: Path | None = None,
-                 earlier: Earlier | None = None) -> None:
+                 earlier: Earlier | None = None, numbered: Sequence[Numbering] | None = None) -> None:
         """body_tokens: each passage's terms, in order, when already known; prepared: each
         document made ready (see prepare), which makes building the index cheap; saved_in: a
         folder where the BM25 indexes of exactly these documents are (loaded, memory-mapped) or
         are to be saved once built; earlier: a saved index to build from, sharing documents.
-        Prepared without words needs them saved in one of the two."""
+        Prepared without words needs them saved in one of the two. numbered: per field (FIELDS),
+        the prepared documents' words already numbered in order (words.Numbering), as number_all
+        would number them, to build the index from when there is none to load."""
         if prepared is None:
             bounds = [0]
             for d in documents:
@@ -585,7 +590,7 @@ class Index:
                              for d, a, b in zip(documents, bounds[:-1], bounds[1:], strict=True))
         self.documents = {d.name: d for d in documents}
         self.entries = tuple(e for p in prepared for e in p.entries)
-        self._body, self._head = _bm25_fields(prepared, saved_in, earlier)
+        self._body, self._head = _bm25_fields(prepared, saved_in, earlier, numbered)
         # Which documents a word names (their title, place, speaker, short names), for questions
         # that say which document they are about: "云南" → the Yunnan report.
         self.document_names = tuple(d.name for d in documents)

@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -51,6 +51,7 @@ from retrieval.document_cache import (
 )
 from retrieval.document_cache import prune as prune_cache
 from retrieval.index import (
+    FIELDS,
     Earlier,
     Index,
     MissingWords,
@@ -73,6 +74,7 @@ from retrieval.token_cache import (
     tokenize_all,
     worker_pool,
 )
+from retrieval.words import Numbering
 
 if TYPE_CHECKING:
     from retrieval.parse_workers import ParseLimits
@@ -118,10 +120,13 @@ class Library:
             with_words = True if earlier is None else {
                 key for (key, _), reused in zip(contents, _reused_documents(contents, earlier), strict=True)
                 if not reused}
+        # Building from every document's words: they are numbered as they come (Numbering).
+        numbered = (Numbering(), Numbering()) if with_words is True and prepared is None else None
         if prepared is None:
-            prepared = prepare_all(documents, cache_dir, with_words, self.keys)
+            prepared = prepare_all(documents, cache_dir, with_words, self.keys, numbered=numbered)
         try:
-            self.index = Index(documents, prepared=prepared, saved_in=saved_in, earlier=earlier)
+            self.index = Index(documents, prepared=prepared, saved_in=saved_in, earlier=earlier,
+                               numbered=numbered)
         except MissingWords:  # the saved or earlier index could not be read after all
             prepared = prepare_all(documents, cache_dir, True, self.keys)
             self.index = Index(documents, prepared=prepared, saved_in=saved_in)
@@ -298,7 +303,8 @@ def _reused_documents(contents: list[tuple[str, int]], earlier: Earlier) -> list
 def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
                 with_words: bool | set[str] = True,
                 keys: tuple[str, ...] | None = None, *, workers: int | None = None,
-                min_parallel_chars: int = PARALLEL_MIN_CHARS) -> tuple[Prepared, ...]:
+                min_parallel_chars: int = PARALLEL_MIN_CHARS,
+                numbered: Sequence[Numbering] | None = None) -> tuple[Prepared, ...]:
     """Every document made ready to index (index.prepare), from memory, the cache folder, or
     worked out (_prepare_missing: on all cores when there is enough text).
 
@@ -306,6 +312,9 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
     neither read nor kept; a set: only the words of the documents with those prepared keys.
     With a cache folder they are never kept in memory: it holds them. keys: the documents'
     prepared_key, when already known. workers, min_parallel_chars: as token_cache's.
+    numbered (with_words True): one Numbering per field (index.FIELDS), given every document's
+    words in order as soon as it and those before it are ready, most while workers prepare
+    the rest: the index numbers no word after the last one (index.Index's numbered).
     """
     keys = keys or tuple(map(prepared_key, documents))
     found: dict[str, Prepared] = {}
@@ -320,9 +329,11 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
             ready = load_prepared(cache_dir, key, document, wanted)
         if ready is not None:
             found[key] = ready
+    numbering = _numbering(keys, found, numbered) if numbered is not None else None
     missing = [(key, d) for key, d in zip(keys, documents, strict=True) if key not in found]
     if missing:
-        found.update(_prepare_missing(missing, cache_dir, workers or cores(), min_parallel_chars))
+        found.update(_prepare_missing(missing, cache_dir, workers or cores(), min_parallel_chars,
+                                      numbering))
     for key in keys:
         _RECENT[key] = without_words(found[key]) if cache_dir else found[key]
         _RECENT.move_to_end(key)
@@ -331,8 +342,30 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
     return tuple(found[key] for key in keys)
 
 
+def _numbering(keys: tuple[str, ...], found: dict[str, Prepared],
+               numbered: Sequence[Numbering]) -> Callable[[str, Prepared], None]:
+    """What to call with each document prepared (its key, its Prepared): it is put in `found`,
+    and the words of the documents ready in order from the first one not numbered yet are given
+    to `numbered`, a Numbering per field. Those found already are numbered at once."""
+    next_one = 0
+
+    def ready(key: str, prepared: Prepared) -> None:
+        nonlocal next_one
+        found[key] = prepared
+        while next_one < len(keys) and keys[next_one] in found:
+            done = found[keys[next_one]]
+            for numbering, field in zip(numbered, FIELDS, strict=True):
+                numbering.add(getattr(done, field))
+            next_one += 1
+
+    if keys and keys[0] in found:
+        ready(keys[0], found[keys[0]])
+    return ready
+
+
 def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None, workers: int,
-                     min_parallel_chars: int) -> dict[str, Prepared]:
+                     min_parallel_chars: int,
+                     ready: Callable[[str, Prepared], None] | None = None) -> dict[str, Prepared]:
     """prepare() of each (prepared key, document), its words from the token cache or tokenized,
     and stored in the cache folder.
 
@@ -341,6 +374,7 @@ def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None
     speech-size documents in one process. A worker sends back what the cache stores (packed:
     no passage text, which this process has) and the words; the same Prepared as made here.
     A few documents (a /reload, an upload) are prepared here: starting workers costs more.
+    ready: called with each (key, Prepared) as it is made, in order.
     """
     fingerprint = tokenizer_fingerprint()  # loads the tokenizer's rules
     texts = [[c.text for c in d.chunks] for _, d in missing]
@@ -353,15 +387,20 @@ def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None
             if cache_dir:  # which token file holds its words: hashed again, a few documents only
                 made[key] = dataclasses.replace(made[key], tokens_key=document_key(fingerprint, chunks))
                 store_prepared(cache_dir, key, made[key])
+            if ready is not None:
+                ready(key, made[key])
         return made
     job = _PrepareJob(tuple(missing), cache_dir, fingerprint)
     # Small batches: no worker idles long at the end (1,000 documents: 7 a batch, ~0.1 s of work).
     batch = max(1, len(missing) // (workers * 64))
     with gc_paused(), worker_pool(workers, tokenize, _start_preparing, (os.getpid(), job)) as pool:
         results = pool.map(_prepare_in_worker, range(len(missing)), chunksize=batch)
-        made = {key: from_pickles(document, pickles) if pickles is not None
-                else _stored_or_prepared(key, document, cache_dir, fingerprint)
-                for (key, document), pickles in zip(missing, results, strict=True)}
+        made = {}
+        for (key, document), pickles in zip(missing, results, strict=True):
+            made[key] = (from_pickles(document, pickles) if pickles is not None
+                         else _stored_or_prepared(key, document, cache_dir, fingerprint))
+            if ready is not None:
+                ready(key, made[key])
     logger.info("%d documents prepared in %d worker processes", len(missing), workers)
     return made
 

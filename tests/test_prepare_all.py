@@ -161,3 +161,32 @@ def test_a_worker_sends_back_only_what_it_could_not_store(documents, serial, cou
     same(made, serial)
     assert counted_prepare == [d.name for d in documents], "prepared here, their words from the token files"
     assert token_files_named(made, tmp_path)
+
+
+def test_the_words_are_numbered_in_order_as_the_documents_are_ready(documents, serial, counted_prepare,
+                                                                    tmp_path):
+    """prepare_all's numbered: each field's words numbered as number_all numbers the documents'
+    in order, whether the documents come from workers, from the cache folder, or both mixed."""
+    from retrieval.index import FIELDS
+    from retrieval.words import Numbering, number_all
+
+    def numbered_alike(numbered: tuple[Numbering, Numbering], made: tuple[Prepared, ...]) -> None:
+        for numbering, field in zip(numbered, FIELDS, strict=True):
+            assert len(numbering) == len(made)
+            terms, numbers, lengths = numbering.result()
+            expected = number_all(getattr(p, field) for p in made)
+            assert terms == expected[0]
+            assert np.array_equal(numbers, expected[1]) and np.array_equal(lengths, expected[2])
+
+    numbered = (Numbering(), Numbering())
+    made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0, numbered=numbered)
+    same(made, serial)
+    numbered_alike(numbered, made)
+    # Every other document's prepared entry gone: found and prepared ones alternate.
+    for document in documents[::2]:
+        (tmp_path / f"{prepared_key(document)}.prepared.pickle").unlink()
+    library_module._RECENT.clear()
+    numbered = (Numbering(), Numbering())
+    made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0, numbered=numbered)
+    same(made, serial)
+    numbered_alike(numbered, made)
