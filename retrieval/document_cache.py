@@ -284,9 +284,18 @@ def from_pickles(document: Document, pickles: PreparedPickles) -> Prepared:
     return dataclasses.replace(unpacked(document, rest), body=body, head=head)
 
 
-def store_prepared_pickles(cache_dir: Path, key: str, pickles: PreparedPickles) -> None:
-    """store_prepared of the Prepared whose prepared_pickles these are."""
-    _store(cache_dir, key, pickles, _PREPARED, pickled=True)
+def store_prepared_pickles(cache_dir: Path, key: str, pickles: PreparedPickles) -> bool:
+    """store_prepared of the Prepared whose prepared_pickles these are; whether they were stored."""
+    return _store(cache_dir, key, pickles, _PREPARED, pickled=True)
+
+
+def stored_prepared_pickles(cache_dir: Path, key: str) -> PreparedPickles | None:
+    """The bytes store_prepared_pickles stored under key, or None if they cannot be read."""
+    try:
+        with open(_entry_path(cache_dir, key, _PREPARED), "rb") as file:
+            return file.read()
+    except OSError:
+        return None
 
 
 def without_words(prepared: Prepared) -> Prepared:
@@ -459,9 +468,9 @@ def _store_json(path: Path, value: object) -> None:
             tmp.unlink()
 
 
-def _store(cache_dir: Path, key: str, document: object, suffix: str = "", *, pickled: bool = False) -> None:
-    """Write atomically (temporary file, then rename); a failure is only logged. pickled: the
-    document is already its pickle's bytes."""
+def _store(cache_dir: Path, key: str, document: object, suffix: str = "", *, pickled: bool = False) -> bool:
+    """Write atomically (temporary file, then rename); a failure is only logged (False). pickled:
+    the document is already its pickle's bytes."""
     tmp_name = None
     try:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
@@ -478,3 +487,5 @@ def _store(cache_dir: Path, key: str, document: object, suffix: str = "", *, pic
         if tmp_name:
             with suppress(OSError):
                 os.unlink(tmp_name)
+        return False
+    return True

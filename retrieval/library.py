@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import gc
 import hashlib
@@ -10,7 +11,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -45,10 +46,12 @@ from retrieval.document_cache import (
     store_document,
     store_prepared,
     store_prepared_pickles,
+    stored_prepared_pickles,
     without_words,
 )
 from retrieval.document_cache import prune as prune_cache
 from retrieval.index import (
+    FIELDS,
     Earlier,
     Index,
     MissingWords,
@@ -71,6 +74,7 @@ from retrieval.token_cache import (
     tokenize_all,
     worker_pool,
 )
+from retrieval.words import Numbering
 
 if TYPE_CHECKING:
     from retrieval.parse_workers import ParseLimits
@@ -96,6 +100,7 @@ class Library:
         caller already has them (benchmarks of a million passages whose words are known)."""
         with collected_once():
             self._build(documents, cache_dir, prepared)
+        _exit_without_collecting()
 
     def _build(self, documents: tuple[Document, ...], cache_dir: Path | None,
                prepared: tuple[Prepared, ...] | None) -> None:
@@ -115,10 +120,13 @@ class Library:
             with_words = True if earlier is None else {
                 key for (key, _), reused in zip(contents, _reused_documents(contents, earlier), strict=True)
                 if not reused}
+        # Building from every document's words: they are numbered as they come (Numbering).
+        numbered = (Numbering(), Numbering()) if with_words is True and prepared is None else None
         if prepared is None:
-            prepared = prepare_all(documents, cache_dir, with_words, self.keys)
+            prepared = prepare_all(documents, cache_dir, with_words, self.keys, numbered=numbered)
         try:
-            self.index = Index(documents, prepared=prepared, saved_in=saved_in, earlier=earlier)
+            self.index = Index(documents, prepared=prepared, saved_in=saved_in, earlier=earlier,
+                               numbered=numbered)
         except MissingWords:  # the saved or earlier index could not be read after all
             prepared = prepare_all(documents, cache_dir, True, self.keys)
             self.index = Index(documents, prepared=prepared, saved_in=saved_in)
@@ -295,7 +303,8 @@ def _reused_documents(contents: list[tuple[str, int]], earlier: Earlier) -> list
 def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
                 with_words: bool | set[str] = True,
                 keys: tuple[str, ...] | None = None, *, workers: int | None = None,
-                min_parallel_chars: int = PARALLEL_MIN_CHARS) -> tuple[Prepared, ...]:
+                min_parallel_chars: int = PARALLEL_MIN_CHARS,
+                numbered: Sequence[Numbering] | None = None) -> tuple[Prepared, ...]:
     """Every document made ready to index (index.prepare), from memory, the cache folder, or
     worked out (_prepare_missing: on all cores when there is enough text).
 
@@ -303,6 +312,9 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
     neither read nor kept; a set: only the words of the documents with those prepared keys.
     With a cache folder they are never kept in memory: it holds them. keys: the documents'
     prepared_key, when already known. workers, min_parallel_chars: as token_cache's.
+    numbered (with_words True): one Numbering per field (index.FIELDS), given every document's
+    words in order as soon as it and those before it are ready, most while workers prepare
+    the rest: the index numbers no word after the last one (index.Index's numbered).
     """
     keys = keys or tuple(map(prepared_key, documents))
     found: dict[str, Prepared] = {}
@@ -317,9 +329,11 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
             ready = load_prepared(cache_dir, key, document, wanted)
         if ready is not None:
             found[key] = ready
+    numbering = _numbering(keys, found, numbered) if numbered is not None else None
     missing = [(key, d) for key, d in zip(keys, documents, strict=True) if key not in found]
     if missing:
-        found.update(_prepare_missing(missing, cache_dir, workers or cores(), min_parallel_chars))
+        found.update(_prepare_missing(missing, cache_dir, workers or cores(), min_parallel_chars,
+                                      numbering))
     for key in keys:
         _RECENT[key] = without_words(found[key]) if cache_dir else found[key]
         _RECENT.move_to_end(key)
@@ -328,8 +342,30 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
     return tuple(found[key] for key in keys)
 
 
+def _numbering(keys: tuple[str, ...], found: dict[str, Prepared],
+               numbered: Sequence[Numbering]) -> Callable[[str, Prepared], None]:
+    """What to call with each document prepared (its key, its Prepared): it is put in `found`,
+    and the words of the documents ready in order from the first one not numbered yet are given
+    to `numbered`, a Numbering per field. Those found already are numbered at once."""
+    next_one = 0
+
+    def ready(key: str, prepared: Prepared) -> None:
+        nonlocal next_one
+        found[key] = prepared
+        while next_one < len(keys) and keys[next_one] in found:
+            done = found[keys[next_one]]
+            for numbering, field in zip(numbered, FIELDS, strict=True):
+                numbering.add(getattr(done, field))
+            next_one += 1
+
+    if keys and keys[0] in found:
+        ready(keys[0], found[keys[0]])
+    return ready
+
+
 def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None, workers: int,
-                     min_parallel_chars: int) -> dict[str, Prepared]:
+                     min_parallel_chars: int,
+                     ready: Callable[[str, Prepared], None] | None = None) -> dict[str, Prepared]:
     """prepare() of each (prepared key, document), its words from the token cache or tokenized,
     and stored in the cache folder.
 
@@ -338,6 +374,7 @@ def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None
     speech-size documents in one process. A worker sends back what the cache stores (packed:
     no passage text, which this process has) and the words; the same Prepared as made here.
     A few documents (a /reload, an upload) are prepared here: starting workers costs more.
+    ready: called with each (key, Prepared) as it is made, in order.
     """
     fingerprint = tokenizer_fingerprint()  # loads the tokenizer's rules
     texts = [[c.text for c in d.chunks] for _, d in missing]
@@ -350,16 +387,33 @@ def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None
             if cache_dir:  # which token file holds its words: hashed again, a few documents only
                 made[key] = dataclasses.replace(made[key], tokens_key=document_key(fingerprint, chunks))
                 store_prepared(cache_dir, key, made[key])
+            if ready is not None:
+                ready(key, made[key])
         return made
     job = _PrepareJob(tuple(missing), cache_dir, fingerprint)
     # Small batches: no worker idles long at the end (1,000 documents: 7 a batch, ~0.1 s of work).
     batch = max(1, len(missing) // (workers * 64))
     with gc_paused(), worker_pool(workers, tokenize, _start_preparing, (os.getpid(), job)) as pool:
         results = pool.map(_prepare_in_worker, range(len(missing)), chunksize=batch)
-        made = {key: from_pickles(document, pickles)
-                for (key, document), pickles in zip(missing, results, strict=True)}
+        made = {}
+        for (key, document), pickles in zip(missing, results, strict=True):
+            made[key] = (from_pickles(document, pickles) if pickles is not None
+                         else _stored_or_prepared(key, document, cache_dir, fingerprint))
+            if ready is not None:
+                ready(key, made[key])
     logger.info("%d documents prepared in %d worker processes", len(missing), workers)
     return made
+
+
+def _stored_or_prepared(key: str, document: Document, cache_dir: Path | None, fingerprint: str) -> Prepared:
+    """A document a worker prepared and stored in the cache folder (_prepare_in_worker): read
+    from there; prepared here if its file cannot be read (deleted meanwhile)."""
+    pickles = stored_prepared_pickles(cache_dir, key) if cache_dir else None
+    if pickles is not None:
+        return from_pickles(document, pickles)
+    texts = [c.text for c in document.chunks]
+    tokens_key, body = document_tokens(texts, tokenize_passages, cache_dir, fingerprint)
+    return dataclasses.replace(prepare(document, body), tokens_key=tokens_key if cache_dir else "")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -381,19 +435,25 @@ def _start_preparing(parent_pid: int, job: _PrepareJob) -> None:
 
 
 
-def _prepare_in_worker(number: int) -> PreparedPickles:
+def _prepare_in_worker(number: int) -> PreparedPickles | None:
     """Document `number` of the job prepared, stored in the cache folder; the pickles the cache
     stores of it (document_cache.prepared_pickles), to be unpacked onto the caller's own document:
     pickled once for both (the cache's files and the reply were two pickles of the same, ~1 s
-    of CPU at 1,000 documents)."""
+    of CPU at 1,000 documents). None when they were stored: the caller reads them from the file.
+
+    Why not sent when stored: ~120 KB a speech-size document, a batch's ~1 MB went through the
+    pool's pipe, and a worker could start its next batch only once the loading process's
+    result thread, which shares the interpreter lock with the thread unpacking the documents
+    before, had read it all: each worker waited ~1 s in all at 1,000 documents. A file just
+    written is read back from the page cache in a few tens of microseconds."""
     assert _job is not None, "not a preparing worker"
     key, document = _job.documents[number]
     tokens_key, body = document_tokens([c.text for c in document.chunks], tokenize_passages, _job.cache_dir,
                                        _job.fingerprint)
     pickles = prepared_pickles(dataclasses.replace(prepare(document, body),
                                                    tokens_key=tokens_key if _job.cache_dir else ""))
-    if _job.cache_dir:
-        store_prepared_pickles(_job.cache_dir, key, pickles)
+    if _job.cache_dir and store_prepared_pickles(_job.cache_dir, key, pickles):
+        return None
     return pickles
 
 
@@ -535,22 +595,69 @@ def load_library(data_dir: Path, cache_dir: Path | None = None,
     return library, errors
 
 
+_exit_hook = threading.Lock()
+_exit_registered = False
+
+
+def _exit_without_collecting() -> None:
+    """At this process's exit, the cyclic garbage collector collects its young generations once
+    and leaves the rest alone (_freeze_at_exit, registered once, when a first library is built).
+
+    Why: a library is ~400,000 containers (passages, sections, entries), and the interpreter's
+    shutdown runs full collections that traverse every one of them: a process that loaded
+    1,000 speech-size documents took ~0.36 s to exit, ~0.03 s so (the bot at every restart and
+    upgrade, `speechbot ask`, a benchmark's child). The operating system takes the memory back
+    whole. While the process runs the collector is as it was: a replaced library's garbage is
+    collected, as gc.freeze after a load would not let it be.
+    """
+    global _exit_registered
+    with _exit_hook:
+        if not _exit_registered:
+            atexit.register(_freeze_at_exit)
+            _exit_registered = True
+
+
+def _freeze_at_exit() -> None:
+    """Garbage made lately (the young generations: a few milliseconds) is collected, its
+    finalizers run, as the shutdown's collections would; everything older, the libraries above
+    all, is frozen: not traversed again. An unreachable cycle that survived into the oldest
+    generation keeps its memory until the process is gone, as any object alive at exit does
+    (the interpreter never promised those finalizers would run)."""
+    gc.collect(1)
+    gc.freeze()
+
+
 @contextmanager
 def collected_once() -> Iterator[None]:
     """The cyclic garbage collector paused while documents are read and a library is built, and
-    run once at the end over what was made (its two young generations, gc.collect(1)).
+    what was made then moved to its oldest generation at the end, without a collection
+    (_promoted).
 
     Why: a load makes ~400,000 containers (passages, sections, entries) that all stay alive,
     and each full collection on the way rescans everything made so far: at 1,000 documents a
     warm restart spent 0.38 s of its 2.1 s in five full and seventy young collections. Only
     paused, the work would fall on the first questions instead (a 136 ms young collection, then
-    a 113 ms one); collected once here it is ~0.15 s, and what the load made sits in the oldest
-    generation, where questions do not rescan it. Nothing is missed: garbage in a cycle made
-    meanwhile is collected at the end. Nested (load_library → Library), only the outermost
-    collects: token_cache.gc_paused re-enables the collector only if it was enabled.
+    a 113 ms one). Collected once at the end (gc.collect(1)) it was ~0.1 s of every load, cold,
+    warm or /reload, which found nothing to free (1,000 documents: 0 unreachable each time);
+    moved, what the load made sits in the oldest generation, where questions do not rescan it,
+    at no cost. Nested (load_library → Library), only the outermost moves them:
+    token_cache.gc_paused re-enables the collector only if it was enabled.
     """
     was_enabled = gc.isenabled()
     with gc_paused():
         yield
     if was_enabled:
+        _promoted()
+
+
+def _promoted() -> None:
+    """Every object the collector tracks moved to its oldest generation, none traversed: gc.freeze
+    then gc.unfreeze, each a splice of the generations' lists. Garbage in a cycle among them, if
+    any, is collected by the next full collection, as garbage that outlived two young ones is.
+    Where something else froze objects (a pre-forking server), a collection of the young
+    generations instead: unfreezing would unfreeze its objects too."""
+    if gc.get_freeze_count():
         gc.collect(1)
+        return
+    gc.freeze()
+    gc.unfreeze()

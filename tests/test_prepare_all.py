@@ -140,3 +140,53 @@ def test_a_document_holds_each_distinct_word_once_and_its_passages_as_numbers(do
             assert list(ready.body) == [tuple(tokenize(c.text)) for c in chunks], name
             names = document_words(ready.document)
             assert list(ready.head) == [tuple(tokenize(" ".join((names, *c.path)))) for c in chunks], name
+
+
+def test_a_worker_sends_back_only_what_it_could_not_store(documents, serial, counted_prepare, tmp_path,
+                                                          monkeypatch):
+    """With a cache folder a worker stores what it prepared and the loading process reads it from
+    the file, not from the worker's pipe; a file gone meanwhile is prepared here, alike."""
+    read = []
+    real = library_module.stored_prepared_pickles
+    monkeypatch.setattr(library_module, "stored_prepared_pickles",
+                        lambda cache_dir, key: read.append(key) or real(cache_dir, key))
+    made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0)
+    same(made, serial)
+    assert counted_prepare == [] and sorted(read) == sorted(prepared_key(d) for d in documents)
+    library_module._RECENT.clear()
+    for path in tmp_path.glob("*.pickle"):
+        path.unlink()
+    monkeypatch.setattr(library_module, "stored_prepared_pickles", lambda cache_dir, key: None)
+    made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0)
+    same(made, serial)
+    assert counted_prepare == [d.name for d in documents], "prepared here, their words from the token files"
+    assert token_files_named(made, tmp_path)
+
+
+def test_the_words_are_numbered_in_order_as_the_documents_are_ready(documents, serial, counted_prepare,
+                                                                    tmp_path):
+    """prepare_all's numbered: each field's words numbered as number_all numbers the documents'
+    in order, whether the documents come from workers, from the cache folder, or both mixed."""
+    from retrieval.index import FIELDS
+    from retrieval.words import Numbering, number_all
+
+    def numbered_alike(numbered: tuple[Numbering, Numbering], made: tuple[Prepared, ...]) -> None:
+        for numbering, field in zip(numbered, FIELDS, strict=True):
+            assert len(numbering) == len(made)
+            terms, numbers, lengths = numbering.result()
+            expected = number_all(getattr(p, field) for p in made)
+            assert terms == expected[0]
+            assert np.array_equal(numbers, expected[1]) and np.array_equal(lengths, expected[2])
+
+    numbered = (Numbering(), Numbering())
+    made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0, numbered=numbered)
+    same(made, serial)
+    numbered_alike(numbered, made)
+    # Every other document's prepared entry gone: found and prepared ones alternate.
+    for document in documents[::2]:
+        (tmp_path / f"{prepared_key(document)}.prepared.pickle").unlink()
+    library_module._RECENT.clear()
+    numbered = (Numbering(), Numbering())
+    made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0, numbered=numbered)
+    same(made, serial)
+    numbered_alike(numbered, made)
