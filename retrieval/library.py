@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import dataclasses
 import gc
 import hashlib
@@ -100,7 +99,6 @@ class Library:
         caller already has them (benchmarks of a million passages whose words are known)."""
         with collected_once():
             self._build(documents, cache_dir, prepared)
-        _exit_without_collecting()
 
     def _build(self, documents: tuple[Document, ...], cache_dir: Path | None,
                prepared: tuple[Prepared, ...] | None) -> None:
@@ -593,38 +591,6 @@ def load_library(data_dir: Path, cache_dir: Path | None = None,
         used = {*keys, *library.keys, *library.commitment_keys, *library.tokens_keys, saved}
         prune_cache(cache_dir, keep=kept_by_loads(cache_dir, data_dir, used))
     return library, errors
-
-
-_exit_hook = threading.Lock()
-_exit_registered = False
-
-
-def _exit_without_collecting() -> None:
-    """At this process's exit, the cyclic garbage collector collects its young generations once
-    and leaves the rest alone (_freeze_at_exit, registered once, when a first library is built).
-
-    Why: a library is ~400,000 containers (passages, sections, entries), and the interpreter's
-    shutdown runs full collections that traverse every one of them: a process that loaded
-    1,000 speech-size documents took ~0.36 s to exit, ~0.03 s so (the bot at every restart and
-    upgrade, `speechbot ask`, a benchmark's child). The operating system takes the memory back
-    whole. While the process runs the collector is as it was: a replaced library's garbage is
-    collected, as gc.freeze after a load would not let it be.
-    """
-    global _exit_registered
-    with _exit_hook:
-        if not _exit_registered:
-            atexit.register(_freeze_at_exit)
-            _exit_registered = True
-
-
-def _freeze_at_exit() -> None:
-    """Garbage made lately (the young generations: a few milliseconds) is collected, its
-    finalizers run, as the shutdown's collections would; everything older, the libraries above
-    all, is frozen: not traversed again. An unreachable cycle that survived into the oldest
-    generation keeps its memory until the process is gone, as any object alive at exit does
-    (the interpreter never promised those finalizers would run)."""
-    gc.collect(1)
-    gc.freeze()
 
 
 @contextmanager

@@ -109,37 +109,3 @@ def test_a_load_moves_what_it_made_to_the_oldest_generation_and_leaves_the_colle
     finally:
         gc.callbacks.remove(record)
         gc.enable()
-
-
-def test_a_process_that_loaded_a_library_exits_without_traversing_it(tmp_path):
-    """At exit the collector collects what was made lately and leaves the rest alone: the library
-    is not traversed again by the shutdown's full collections (library._freeze_at_exit)."""
-    import subprocess
-    import sys
-    import textwrap
-
-    code = textwrap.dedent(f"""
-        import atexit, gc, sys
-        from pathlib import Path
-        sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
-        # Registered first, so run last: what the shutdown's collections will find.
-        atexit.register(lambda: print("frozen", gc.get_freeze_count(), flush=True))
-        from retrieval.library import load_library
-        library, _ = load_library(Path({str(DATA)!r}), Path({str(tmp_path)!r}))
-
-        class Cycle:
-            def __del__(self):
-                print("finalized", flush=True)
-
-        late = Cycle()
-        late.me = late  # garbage in a cycle, made just before exit
-        del late
-        print("passages", len(library.index), flush=True)
-    """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         timeout=120).stdout.split("\n")
-    passages = int(next(line for line in out if line.startswith("passages")).split()[1])
-    frozen = int(next(line for line in out if line.startswith("frozen")).split()[1])
-    assert passages and frozen > 2 * passages, "the library's objects are left to the operating system"
-    assert "finalized" in out, "garbage made lately is still collected, its finalizer run"
-
