@@ -123,6 +123,12 @@ _RATE_UNITS = "%|个百分点|成"
 _ASKED_LETTER_UNIT = re.compile(r"(?:多少|(?<!哪)几)[万亿千百]*([a-z]{1,4})(?![a-z0-9])")
 
 
+def asked_units(question: str) -> list[str]:
+    """The units of each figure the (normalized) question asks in a unit: "方舱医院建了多少座、有多少张
+    床位" → ["座|个", "张"]; [] if none (asked_unit then says what it asks for, if anything)."""
+    return [_ASKED_UNITS[m.group(1)] for m in _ASKED_UNIT.finditer(question)]
+
+
 def asked_unit(question: str) -> str:
     """The units a figure answering the (normalized) question is in ("人|名|位"), or "" if it
     asks for no unit."""

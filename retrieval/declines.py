@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from retrieval.answer_types import (
     AnswerType,
     around_time_or_quantity_asked,
+    asked_units,
     asks_exact_figure,
     asks_one_thing,
     asks_one_year,
@@ -119,8 +120,9 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
     """Whether the top passage answers the question, or there is no answer."""
     if best.other_year or not _holds_years_asked(best, query, index):
         return False
-    if query.unit and not has_figure_in(_where_answer_is(best, query, index), query.unit):
-        return False  # "火神山医院有多少张床位": no figure in 张 in the passage
+    if query.unit and not all(has_figure_in(_where_answer_is(best, query, index), unit)
+                              for unit in asked_units(normalize(query.text)) or [query.unit]):
+        return False  # "火神山医院有多少张床位": no figure in 张 in the passage; each unit of several asked
     if query.which_time and not says_time(_where_answer_is(best, query, index), query.which_time):
         return False  # "申办第十六届全国运动会，计划哪一年办": "申办第十六届全国运动会。"
     if query.per_unit and not says_per_unit(_where_answer_is(best, query, index), query.per_unit):

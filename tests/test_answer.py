@@ -1156,3 +1156,15 @@ def test_a_rise_asked_as_zhangfu_is_found_as_shangzhang():
     library = library_of("2021.txt", report)
     answer = library.ask("21年报告 2020年 CPI 涨幅").answer
     assert answer is not None and "2.5％" in answer.highlight
+
+
+def test_each_unit_asked_needs_its_figure():
+    """"方舱医院一共建了多少座、有多少张床位" asks a figure in 座 and one in 张: a passage with figures in
+    支 and 名 (the medical teams sent) and none in 张 does not answer it; one with both does."""
+    speech = ("在部署会议上的讲话\n同志们：\n一、关于前一段疫情防控工作\n二是加强对武汉防疫的统一指挥。"
+              "调派330多支医疗队、41600多名医护人员驰援，迅速开设火神山、雷神山等集中收治医院和方舱医院，"
+              "千方百计增加床位供给，建成16个方舱医院。\n")
+    assert library_of("讲话.txt", speech).ask("方舱医院一共建了多少座、有多少张床位？").answer is None
+    answered = speech.replace("建成16个方舱医院。", "建成16个方舱医院，共1.3万张床位。")
+    answer = library_of("讲话.txt", answered).ask("方舱医院一共建了多少座、有多少张床位？").answer
+    assert answer is not None and "1.3万张" in answer.highlight
