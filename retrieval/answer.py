@@ -13,6 +13,7 @@ documents would say it (Wanted) and a judged candidate (Judged) are in retrieval
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +37,7 @@ from retrieval.index import Entry, Index, numbered_depth
 from retrieval.list_passage import list_passage
 from retrieval.models import Passage, Section
 from retrieval.positions import (
+    last_number_below,
     lists_of_size,
     numbered_below,
     paragraph_points,
@@ -701,13 +703,24 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
                 continue  # "考评办法正文第四部分": words of the document's own title name no attachment
             # "考评指标第3条，12345热线升级…": an article (条) of an attachment numbered at three levels
             # (三、, （三）, 3．) is any of them; the words after it pick the one meant.
-            if (len(query.position) == 1 and query.position[0] > 0 and query.reference.endswith("条")
+            if (len(query.position) == 1 and query.position[0] != 0 and _asks_an_article(query)
                     and max(_weights_after_position(query), default=0.0) >= 1.0):
-                below = numbered_below(document, topic, query.position[0])
+                below = numbered_below(document, topic, query.position[0] if query.position[0] > 0
+                                       else last_number_below(document, topic) + 1 + query.position[0])
             else:
                 below = sections_below(document, topic, query.position, query.list_size)
             _add_openings(found, below, name, query, index)
     return found
+
+
+# An article counted from the end: "考评指标倒数第二条".
+_ARTICLE_FROM_END = re.compile(r"倒数第[0-9一二两三四五六七八九十]+条")
+
+
+def _asks_an_article(query: Query) -> bool:
+    """Whether the question points at an article (条): "第3条", "倒数第二条"."""
+    return query.reference.endswith("条") or (
+        query.position[0] < 0 and _ARTICLE_FROM_END.search(normalize(query.text)) is not None)
 
 
 def _names_apart(wanted: Wanted, named_as: str, document_title: str) -> bool:

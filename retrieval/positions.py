@@ -88,6 +88,16 @@ def numbered_below(document: Document, section: Section, number: int) -> list[Se
     return sorted(found, key=lambda s: s.start)
 
 
+def last_number_below(document: Document, section: Section) -> int:
+    """The highest number of a section inside `section`, at any depth: the last article of an
+    attachment numbered 1．… 88． across its parts ("考评指标倒数第二条" is its 87．); 0 if none."""
+    highest, level = 0, list(document.children(section.id))
+    while level:
+        highest = max([highest, *(s.number for s in level if s.number is not None)])
+        level = [child for s in level for child in document.children(s.id)]
+    return highest
+
+
 def _step(document: Document, parent: Section, step: int) -> list[Section]:
     """The sections one step below parent: its children, else the nearest level that has a match."""
     level = [parent]

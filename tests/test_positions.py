@@ -389,3 +389,24 @@ def test_a_point_is_a_paragraph_opening_with_a_short_sentence_under_a_heading_wi
     assert answer is not None and answer.highlight == "深化城市韧性提升行动。"
     answer = library.ask("（十一）下面最后一点讲的啥").answer
     assert answer is not None and answer.highlight == "构建大平安工作格局。"
+
+
+def test_an_article_counted_from_the_end_is_the_attachment_s_last_numbers():
+    """"某市考评指标倒数第二条，牵头考核单位是谁": the attachment numbers its articles 1．… across its
+    大项 (四、 is the last 大项, （一） the last part): the second article from the end is its 5．,
+    not the second 大项 from the end."""
+    pad = "各单位要加强组织领导，按时报送材料，确保考评工作取得实效。" * 6
+    indicators = ("附件\n某市数字政府建设考评指标\n一、政务服务一网通办（25分）\n（一）推进一网通办（3分）\n"
+                  f"1．推动政务服务事项全部进驻平台。{pad}（牵头考核单位：市政务服务局）\n"
+                  f"2．推行告知承诺制。{pad}（牵头考核单位：市司法局）\n"
+                  f"二、政府治理一网统管（25分）\n（一）建设城市大脑（3分）\n3．建设城市运行管理平台。{pad}"
+                  "（牵头考核单位：市大数据局）\n"
+                  f"三、政府办公协同（20分）\n（一）升级协同办公平台（3分）\n4．采用云平台构架。{pad}"
+                  "（牵头考核单位：市政府办公室）\n"
+                  f"四、强化基础设施支撑（10分）\n（一）夯实网络基础（3分）\n5．提供标准化组件和运行环境。{pad}"
+                  f"（牵头考核单位：市工信局、市科技局）\n6．加强宣传推广。{pad}（牵头考核单位：市委宣传部）\n")
+    notice = ("某市数字政府建设考评办法\n一、考评对象\n全市各部门。\n二、考评方式\n"
+              f"日常监测。{pad}\n{indicators}")
+    library = Library((build_document("办法.txt", notice),))
+    answer = library.ask("某市考评指标倒数第二条，牵头考核单位是谁？").answer
+    assert answer is not None and "市工信局、市科技局" in answer.text
