@@ -375,6 +375,18 @@ def asks_which_place(question: str) -> bool:
     return _WHICH_PLACE.search(question) is not None
 
 
+# "哪个项目", "哪一个国家": which one of a kind, the kind named after it.
+_WHICH_ONE = re.compile(r"哪一?个")
+
+
+def which_kinds_asked(question: str) -> Iterator[str]:
+    """The (normalized) question after each "哪个" asking which one of a kind (the kind comes first
+    in it: "项目？"), not which place ("哪个市", "哪个地方": a place is named, not called 市)."""
+    for match in _WHICH_ONE.finditer(question):
+        if _WHICH_PLACE.match(question, match.start()) is None:
+            yield question[match.end():]
+
+
 def names_organization_or_person_asked(question: str, text: str) -> bool:
     """Whether the (normalized) text names an organization, or a person by the office, that the
     (normalized) question asks which of; True if it asks neither."""

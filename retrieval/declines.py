@@ -47,6 +47,7 @@ from retrieval.answer_types import (
     stated_figures,
     states_target,
     which_few_unlisted,
+    which_kinds_asked,
     without_codes,
 )
 from retrieval.evidence import (
@@ -112,6 +113,7 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
             or _asked_clause_unsaid(best, query, wanted, index)
             or _whether_unsaid(best, query, wanted, index)
             or _asked_word_unsaid(best, query, wanted, index)
+            or _kind_asked_unsaid(best, query, wanted, index)
             or _held_only_by_the_document_year(best, query, wanted, index)
             or not from_named(best, referenced, index))
 
@@ -673,3 +675,21 @@ def _held_only_by_the_document_year(best: Judged, query: Query, wanted: Wanted, 
         return False
     return reduced.share_found(entry.path_text + normalize(best.highlight), entry.year) < MIN_SENTENCE_SHARE
 
+
+
+def _kind_asked_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
+    """Whether a question asking which one of a kind ("那块金牌是哪个项目", "在哪个国家比的", "由哪个
+    部门牵头") is answered by a sentence that does not say the kind, in any of its forms: "我省选手在世界
+    技能大赛上获得1金1银" names no 项目. Official documents only (_official); not a position ("（六）
+    是哪个方面": the heading is the answer)."""
+    if not _official(best, index) or query.position or query.part is not None:
+        return False
+    asked = asked_of_passage(wanted, best.position, index)
+    sentence = normalize(best.highlight)
+    for after in which_kinds_asked(normalize(query.text)):
+        own = zip(query.own_terms, query.own_weights, asked.terms, strict=True)
+        for term, weight, (_, forms, link) in own:
+            if (len(term) >= 2 and weight > 0 and link is None and after.startswith(term)
+                    and not any(form in sentence for form, _ in forms)):
+                return True
+    return False

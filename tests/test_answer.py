@@ -1168,3 +1168,18 @@ def test_each_unit_asked_needs_its_figure():
     answered = speech.replace("建成16个方舱医院。", "建成16个方舱医院，共1.3万张床位。")
     answer = library_of("讲话.txt", answered).ask("方舱医院一共建了多少座、有多少张床位？").answer
     assert answer is not None and "1.3万张" in answer.highlight
+
+
+def test_a_kind_asked_by_which_one_must_be_said():
+    """"湖北选手在世界技能大赛上拿的那块金牌是哪个项目" is not answered by "我省选手在世界技能大赛上获得1金
+    1银", which names no 项目; "由哪个部门牵头" is, by a sentence naming the 部门; "哪个地方" asks a place,
+    which is named, not called 地方."""
+    report = ("2025年湖北省政府工作报告\n各位代表：\n一、2024年工作回顾\n（六）聚力惠民生。开展职业技能培训"
+              "59.2万人次，我省选手在世界技能大赛上获得1金1银、实现历史性突破。\n二、2025年工作安排\n"
+              "智慧城市建设由省数据局等部门牵头推进。\n“622”联农带农模式在恩施州推广。\n")
+    library = library_of("湖北.txt", report)
+    assert library.ask("湖北选手在世界技能大赛上拿的那块金牌是哪个项目？").answer is None
+    answer = library.ask("智慧城市建设由哪个部门牵头？").answer
+    assert answer is not None and "省数据局" in answer.highlight
+    answer = library.ask("“622”联农带农模式在哪个地方推广？").answer
+    assert answer is not None and "恩施州" in answer.highlight
