@@ -432,9 +432,10 @@ def stated_figures(question: str) -> list[str]:
             if not (figure.isdigit() and len(figure) >= _CODE_DIGITS)]
 
 
-# A count the question states with its unit ("2个万卡智算集群", "三大化纤厂"), and a code of digits and
-# a letter ("5g", "g318"), which is no figure: said by a sentence, neither gives a figure of its own.
-# Not a figure with a unit in letters: "300mb", "50km".
+# A count the question states with its unit ("2个万卡智算集群", "三大化纤厂"; not one it asks, "哪六个",
+# "前几个", nor the count in a quoted name, "“五个突破”"), and a code of digits and a letter ("5g",
+# "g318"), which is no figure: said by a sentence, neither gives a figure of its own. Not a figure with
+# a unit in letters: "300mb", "50km".
 _STATED_UNIT = re.compile(rf"(?<![0-9a-z.哪第前“])(?:\d+|[一二两三四五六七八九十百千]+)\s*{_UNIT}")
 _DIGITS_OF_CODE = re.compile(r"(?<![0-9.])\d+(?=[a-z](?![a-z]))|(?<=[a-z])\d+")
 

@@ -90,7 +90,7 @@ def numbered_below(document: Document, section: Section, number: int) -> list[Se
 
 def last_number_below(document: Document, section: Section) -> int:
     """The highest number of a section inside `section`, at any depth: the last article of an
-    attachment numbered 1．… 88． across its parts ("考评指标倒数第二条" is its 87．); 0 if none."""
+    attachment numbered 1．… 90． across its parts ("考评指标倒数第二条" is its 89．); 0 if none."""
     highest, level = 0, list(document.children(section.id))
     while level:
         highest = max([highest, *(s.number for s in level if s.number is not None)])
