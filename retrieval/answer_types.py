@@ -261,8 +261,10 @@ _LISTED_AFTER = re.compile(r"[^，,。；;]{0,10}、|[^，,。；;]*[：:]")
 # Items of a list within the sentence: "实施十项工程，即…、…、…".
 _ITEM_MARK = re.compile(r"[、；;]")
 # The first item of a list after the sentence that counts them: "办好十件民生实事。…一是为老年人…",
-# "提3点要求。一要狠抓工作落实", "第一，", "（一）", "1." (not "第一轮", "1.5"); a heading "一、" right after.
-_FIRST_ITEM = re.compile(r"一是|一要|第一[，,、：:]|[（(][一1][)）]|(?<![\d.])1[.．、](?!\d)")
+# "提3点要求。一要狠抓工作落实", "第一，", "（一）", "1." (not "第一轮", "1.5", nor a rank: "居全国第一，");
+# a heading "一、" right after.
+_FIRST_ITEM = re.compile(r"一是|一要|(?<![国省市区县球界])第一[，,、：:]|[（(][一1][)）]"
+                         r"|(?<![\d.])1[.．、](?!\d)")
 _FIRST_HEADING = re.compile(r"[一1][、.．]")
 
 

@@ -305,3 +305,13 @@ def test_a_sentence_with_the_figure_asked_is_marked_over_one_with_a_little_more_
         pytest.skip(f"{path} not available")
     answer = _library_of(path.name, path.read_text(encoding="utf-8")).ask("2022年留抵退税规模多大").answer
     assert answer is not None and "其中留抵退税约1.5万亿元" in answer.highlight
+
+
+def test_a_rank_is_no_first_item_of_a_list():
+    """"完成西直门等15个商圈改造升级" names one of fifteen; a "居全国第一，" later in the passage ranks
+    something, it starts no list of the others."""
+    from retrieval.answer_types import count_unlisted
+
+    sentence = "完成西直门等15个商圈改造升级,成功举办京彩灯会等系列大型活动。"
+    assert count_unlisted(sentence, "数字经济增加值占比居全国第一,营商环境持续优化。", ("15个", "十五个"))
+    assert not count_unlisted(sentence, "第一,西单商圈。第二,王府井商圈。", ("15个", "十五个"))
