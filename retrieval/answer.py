@@ -13,7 +13,6 @@ documents would say it (Wanted) and a judged candidate (Judged) are in retrieval
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -45,7 +44,7 @@ from retrieval.positions import (
     sections_below,
     title_line,
 )
-from retrieval.question import Query
+from retrieval.question import Query, position_steps
 from retrieval.reply import NoAnswer, PassageAnswer
 from retrieval.text.normalize import normalize
 from retrieval.text.numerals import int_to_chinese
@@ -713,14 +712,13 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
     return found
 
 
-# An article counted from the end: "考评指标倒数第二条".
-_ARTICLE_FROM_END = re.compile(r"倒数第[0-9一二两三四五六七八九十]+条")
-
-
 def _asks_an_article(query: Query) -> bool:
-    """Whether the question points at an article (条): "第3条", "倒数第二条"."""
-    return query.reference.endswith("条") or (
-        query.position[0] < 0 and _ARTICLE_FROM_END.search(normalize(query.text)) is not None)
+    """Whether the question points at an article (条): "第3条", "倒数第二条" (a step counted from the
+    end names no part: its words are read again from the question)."""
+    if query.reference.endswith("条"):
+        return True
+    steps = position_steps(normalize(query.text)) if query.position[0] < 0 else []
+    return bool(steps) and steps[-1][1].startswith("倒数") and steps[-1][1].endswith("条")
 
 
 def _names_apart(wanted: Wanted, named_as: str, document_title: str) -> bool:

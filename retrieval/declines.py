@@ -541,9 +541,15 @@ def _count_unlisted(query: Query, passage: Passage) -> bool:
     具体是哪十项" is not answered by "办好十项重点民生实事，着力解决群众的急难愁盼问题。"."""
     if not query.count:
         return False
+    return count_unlisted(*_highlight_and_after(passage), query.count)
+
+
+def _highlight_and_after(passage: Passage) -> tuple[str, str]:
+    """The passage's best sentence and the text after it in the quote (normalized): where a list the
+    sentence announces would follow."""
     sentence, text = normalize(passage.highlight), normalize(passage.text)
     at = text.find(sentence)
-    return count_unlisted(sentence, text[at + len(sentence):] if at >= 0 else "", query.count)
+    return sentence, text[at + len(sentence):] if at >= 0 else ""
 
 
 def _which_few_unlisted(query: Query, passage: Passage) -> bool:
@@ -554,11 +560,9 @@ def _which_few_unlisted(query: Query, passage: Passage) -> bool:
     question = last_clause(normalize(query.text))[1]
     if not asks_which_few(question):
         return False
-    sentence, text = normalize(passage.highlight), normalize(passage.text)
-    at = text.find(sentence)
     words = [term for term, weight in zip(query.own_terms, query.own_weights, strict=True)
              if weight > 0 and len(term) >= 2 and term in question]
-    return which_few_unlisted(sentence, text[at + len(sentence):] if at >= 0 else "", words)
+    return which_few_unlisted(*_highlight_and_after(passage), words)
 
 
 def _whether_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
@@ -646,14 +650,19 @@ def _asked_word_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index)
     # A passage about the thing opens with it, and may say the rest after: "且末机场迁建工程开工。项目
     # 总投资约为5.81亿元".
     said = entry.matchable if sentence in _opening(entry) else sentence
-    for before, after in around_time_or_quantity_asked(text):
-        own = zip(query.own_terms, query.own_weights, asked.terms, strict=True)
-        for term, weight, (_, forms, link) in own:
-            if (len(term) >= 2 and weight > 0 and link is None and term not in query.naming_words
-                    and (before.endswith(term) or after.startswith(term))
-                    and not any(form in said for form, _ in forms)):
-                return True
-    return False
+    return any(_word_beside_unsaid(query, asked, said, before, after)
+               for before, after in around_time_or_quantity_asked(text))
+
+
+def _word_beside_unsaid(query: Query, asked: Wanted, said: str, before: str, after: str) -> bool:
+    """Whether a word of the question (of two characters or more, searched, no year nor document
+    name) that the question says right before a question word (ending `before`) or right after it
+    (opening `after`) is in none of its forms in the normalized text `said`."""
+    own = zip(query.own_terms, query.own_weights, asked.terms, strict=True)
+    return any(len(term) >= 2 and weight > 0 and link is None and term not in query.naming_words
+               and (before.endswith(term) or after.startswith(term))
+               and not any(form in said for form, _ in forms)
+               for term, weight, (_, forms, link) in own)
 
 
 def _held_only_by_the_document_year(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
@@ -676,7 +685,6 @@ def _held_only_by_the_document_year(best: Judged, query: Query, wanted: Wanted, 
     return reduced.share_found(entry.path_text + normalize(best.highlight), entry.year) < MIN_SENTENCE_SHARE
 
 
-
 def _kind_asked_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
     """Whether a question asking which one of a kind ("那块金牌是哪个项目", "在哪个国家比的", "由哪个
     部门牵头") is answered by a sentence that does not say the kind, in any of its forms: "我省选手在世界
@@ -686,10 +694,5 @@ def _kind_asked_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index)
         return False
     asked = asked_of_passage(wanted, best.position, index)
     sentence = normalize(best.highlight)
-    for after in which_kinds_asked(normalize(query.text)):
-        own = zip(query.own_terms, query.own_weights, asked.terms, strict=True)
-        for term, weight, (_, forms, link) in own:
-            if (len(term) >= 2 and weight > 0 and link is None and after.startswith(term)
-                    and not any(form in sentence for form, _ in forms)):
-                return True
-    return False
+    return any(_word_beside_unsaid(query, asked, sentence, "", after)
+               for after in which_kinds_asked(normalize(query.text)))
