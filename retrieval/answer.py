@@ -713,12 +713,12 @@ def _inside_topics(query: Query, wanted: Wanted, index: Index, names: list[str],
 
 
 def _asks_an_article(query: Query) -> bool:
-    """Whether the question points at an article (条): "第3条", "倒数第二条" (a step counted from the
-    end names no part: its words are read again from the question)."""
+    """Whether the question points at an article (条): "第3条", "倒数第二条", "最后一条" (a step counted
+    from the end names no part: its words are read again from the question)."""
     if query.reference.endswith("条"):
         return True
     steps = position_steps(normalize(query.text)) if query.position[0] < 0 else []
-    return bool(steps) and steps[-1][1].startswith("倒数") and steps[-1][1].endswith("条")
+    return bool(steps) and steps[-1][1].endswith("条")
 
 
 def _names_apart(wanted: Wanted, named_as: str, document_title: str) -> bool:

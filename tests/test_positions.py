@@ -410,3 +410,5 @@ def test_an_article_counted_from_the_end_is_the_attachment_s_last_numbers():
     library = Library((build_document("办法.txt", notice),))
     answer = library.ask("某市考评指标倒数第二条，牵头考核单位是谁？").answer
     assert answer is not None and "市工信局、市科技局" in answer.text
+    answer = library.ask("某市考评指标最后一条的牵头考核单位是哪几个？").answer
+    assert answer is not None and "市委宣传部" in answer.highlight
