@@ -95,7 +95,7 @@ def _holds_quantity(sentence: str) -> bool:
 #   "倒塌了多少间房屋" → 间, "HPV疫苗是几价的" → 价: a classifier of one kind of thing (not 只, 处,
 #   条: "乐队共有几只" is answered by "共十二队", "世遗有几处" by "8项", "分几条" asks a list)
 # Not "哪几块" (a list question) nor 块 ("拿了多少块金牌" is answered by "8金4银4铜").
-_MONEY = "元|美元|欧元|英镑|日元|港元"  # "斥资77亿美元"
+_MONEY = "[美欧日港加澳新韩]?元|英镑|台币|卢布|法郎|马克|卢比|比索"  # "斥资77亿美元", "4亿5000万加元"
 _ASKED_UNITS = {
     "块钱": _MONEY, "钱": _MONEY, "元": _MONEY, "人": "人|名|位", "名": "名|人|位", "亿": "亿", "万": "万|亿",
     "吨": "吨|斤", "斤": "斤|吨", "公里": "公里|千米", "亩": "亩|公顷",
@@ -138,6 +138,8 @@ def asked_unit(question: str) -> str:
     letters = _ASKED_LETTER_UNIT.search(question)
     if letters:
         return letters.group(1)
+    if _MONEY_ASKED.search(question):
+        return _MONEY
     return _RATE_UNITS if _RATE_ASKED.search(question) else ""
 
 
@@ -156,6 +158,12 @@ _TIME_OR_QUANTITY_ASKED = re.compile(
 _BETWEEN = r"(?:是|有|为|达到?|要|到|了|共|一共|总共|约|大约|大概|预计|计划|打算|能|在|的|将|会|还)+"
 _BETWEEN_BEFORE = re.compile(_BETWEEN + "$")
 _BETWEEN_AFTER = re.compile("^" + _BETWEEN)
+
+
+# An amount of money asked without its unit: "总投资多少", "安排了多少财政资金", "货运收入有多少"
+# are answered in 元 ("总投资5.81亿元"), not by "二期" or "3个项目"; not "财政收入增长多少" (a rate).
+_MONEY_ASKED = re.compile(rf"(?:投资|资金|经费|收入|费用|金额|预算|造价|拨款)(?:{_BETWEEN})?多少"
+                          r"(?![万亿千百]*[\u4e00-\u9fffa-z])|多少(?:财政)?(?:投资|资金|经费|费用|钱)")
 
 
 def around_time_or_quantity_asked(question: str) -> Iterator[tuple[str, str]]:

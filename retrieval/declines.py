@@ -122,7 +122,7 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
     """Whether the top passage answers the question, or there is no answer."""
     if best.other_year or not _holds_years_asked(best, query, index):
         return False
-    if query.unit and not all(has_figure_in(_where_answer_is(best, query, index), unit)
+    if query.unit and not all(has_figure_in(_where_figure_is(best, query, index), unit)
                               for unit in asked_units(normalize(query.text)) or [query.unit]):
         return False  # "火神山医院有多少张床位": no figure in 张 in the passage; each unit of several asked
     if query.which_time and not says_time(_where_answer_is(best, query, index), query.which_time):
@@ -188,6 +188,16 @@ def _where_answer_is(best: Judged, query: Query, index: Index) -> str:
     if query.is_list or query.position or query.part is not None or not asks_one_thing(normalize(query.text)):
         return index.entries[best.position].matchable
     return normalize(best.highlight)
+
+
+def _where_figure_is(best: Judged, query: Query, index: Index) -> str:
+    """Where a figure in the unit asked must be (normalized): as _where_answer_is, or anywhere in a
+    passage that opens with the answer's sentence and that sentence gives no figure: a passage about
+    the thing names it, then gives its figures ("且末机场迁建工程开工。项目总投资约为5.81亿元")."""
+    entry, sentence = index.entries[best.position], normalize(best.highlight)
+    if sentence in _opening(entry) and not has_answer_type(sentence, AnswerType.QUANTITY):
+        return entry.matchable
+    return _where_answer_is(best, query, index)
 
 
 def referenced_documents(query: Query, wanted: Wanted, index: Index, said: str = "") -> dict[int, float]:

@@ -1183,3 +1183,15 @@ def test_a_kind_asked_by_which_one_must_be_said():
     assert answer is not None and "省数据局" in answer.highlight
     answer = library.ask("“622”联农带农模式在哪个地方推广？").answer
     assert answer is not None and "恩施州" in answer.highlight
+
+
+def test_an_amount_of_money_asked_without_a_unit_needs_a_figure_in_yuan():
+    """"六横佛渡千万级集装箱泊位群总投资是多少" asks an amount in 元: the sentence that names the berths
+    among projects ("3个万吨级码头") gives none; one giving the investment does answer."""
+    report = ("2025年浙江省政府工作报告\n各位代表：\n一、2025年主要任务\n（三）建设交通强省。"
+              "推进六横佛渡千万级集装箱泊位群、3个万吨级码头建设，新建港口泊位12个。\n"
+              "（四）扩大有效投资。全省重大项目完成投资1.2万亿元。\n")
+    assert library_of("浙江.txt", report).ask("六横佛渡千万级集装箱泊位群总投资是多少").answer is None
+    report2 = report.replace("3个万吨级码头建设，", "3个万吨级码头建设，泊位群总投资120亿元，")
+    answer = library_of("浙江.txt", report2).ask("六横佛渡千万级集装箱泊位群总投资是多少").answer
+    assert answer is not None and "120亿元" in answer.highlight

@@ -9,6 +9,8 @@ import pytest
 from retrieval.answer_types import AnswerType, asked_unit, has_answer_type, has_figure_in
 from retrieval.question import wanted_type
 
+MONEY = asked_unit("门票多少钱")  # the units an amount of money is written in
+
 if TYPE_CHECKING:
     from retrieval.library import Library
 
@@ -66,9 +68,12 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
 
 @pytest.mark.parametrize(("question", "units"), [
     ("火神山医院有多少张床位", "张"),
-    ("北京中轴线门票多少钱", "元|美元|欧元|英镑|日元|港元"),  # money, in any currency
     ("定日地震一共造成多少人遇难", "人|名|位"),
-    ("河南今年进出口总额目标定的多少亿元", "元|美元|欧元|英镑|日元|港元"),  # the unit's last word
+    ("河南今年进出口总额目标定的多少亿元", MONEY),  # the unit's last word
+    ("六横佛渡千万级集装箱泊位群总投资是多少", MONEY),  # an amount of money, asked with no unit
+    ("云南今年10件惠民实事总共要投多少财政资金", MONEY),
+    ("财政收入增长多少", ""),  # a growth rate, not the amount
+    ("总投资多少个项目", ""),
     ("本科录取率是多少", "%|个百分点|成"),  # a rate is a share
     ("考评频率是多少", ""),
     ("人民币汇率是多少", ""),  # no share
@@ -97,6 +102,10 @@ def test_asked_unit(question: str, units: str) -> None:
     ("力争旅居人数达600万,加快打造", "人|名|位", True),  # the unit said before the figure
     ("日喀则定日县发生6.8级地震,第一时间作出重要指示", "人|名|位", False),
     ("世界文化遗产达到8处、居全球城市首位", "元", False),
+    ("中轴线门票票价60元", MONEY, True),  # "门票多少钱" asks money, in any currency
+    ("斥资77亿美元收购", MONEY, True),
+    ("通过4亿5000万加元的经费来挹注为此计划", MONEY, True),
+    ("推进六横佛渡千万级集装箱泊位群、3个万吨级码头建设", MONEY, False),
 ])
 def test_has_figure_in(text: str, units: str, expected: bool) -> None:
     assert has_figure_in(text, units) is expected
