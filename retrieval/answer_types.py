@@ -515,7 +515,9 @@ def reports_result(heading_path: str, sentence: str) -> bool:
 
 
 # Yes/no questions: "外省牌照的车能不能参加", "个体工商户可不可以申请", "有没有硬指标", "是否纳入".
-_WHETHER = re.compile(r"能不能|可不可以|能否|可以不|会不会|有没有|是否|行不行|让不让")
+# Not a request put politely: "…分别要新增多少项,能不能说说", "可不可以帮我列一下".
+_WHETHER = re.compile(r"(?:能不能|可不可以|能否)(?!(?:给我|帮我|帮忙)?(?:说|讲|介绍|列|告诉|概括|总结|解释))"
+                      r"|可以不|会不会|有没有|是否|行不行|让不让")
 _CLAUSE_MARKS = ",，;；。?？"
 
 

@@ -228,6 +228,9 @@ def test_a_target_asked_is_not_answered_by_a_reviews_result():
     ("3岁以下孩子的照护费用能不能抵个税", "3岁以下孩子的照护费用能不能抵个税"),
     ("有没有清洁能源产业专项资金,第一期给了多少", "有没有清洁能源产业专项资金"),
     ("清洁能源产业专项资金第一期给了多少", ""),
+    ("京通京办今年分别要新增多少项 能不能说说", ""),  # a request put politely, no yes/no
+    ("考评对象有哪些,可不可以帮我列一下", ""),
+    ("有没有说具体压减多少个百分点", "有没有说具体压减多少个百分点"),  # asks whether it is said
 ])
 def test_the_clause_a_yes_no_question_asks(question, clause):
     from retrieval.answer_types import whether_clause
