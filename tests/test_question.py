@@ -167,6 +167,17 @@ def test_setting_as_a_question_is_cut_not_a_verb_ending_in_ding(question: str, k
 
 
 @pytest.mark.parametrize(("question", "terms"), [
+    ("老师好，考评对象有哪些？麻烦列一下", ("考评", "对象")),
+    ("领导好，麻烦帮我查一下今年GDP目标，谢谢", ("今年", "gdp", "目标")),
+    ("您好，考评对象都包括谁", ("考评", "对象", "包括")),
+    ("群众的麻烦事怎么解决", ("群众", "麻烦", "烦事", "麻烦事", "解决")),  # 麻烦 asks nothing of anyone here
+])
+def test_greetings_and_thanks_are_no_words_of_the_question(question: str, terms: tuple[str, ...]) -> None:
+    """"老师好，…麻烦列一下": staff greet and thank; a passage holding 老师 or 谢谢 is no better."""
+    assert parse_question(question).own_terms == terms
+
+
+@pytest.mark.parametrize(("question", "terms"), [
     ("潘淑是谁的皇后", ("潘淑", "皇后")),  # jieba alone: 潘淑是 / 谁 / 皇后
     ("王沈是哪里人？", ("王沈", "人")),
     ("今年GDP目标是多少", ("今年", "gdp", "目标")),
