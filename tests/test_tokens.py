@@ -140,6 +140,24 @@ def test_a_compound_is_tiled_by_the_question_words_inside_it_and_straddling_word
     assert compound_parts(("起征", "起征点", "提到")) == ((), set())  # 点 is no word of the question
 
 
+def test_the_words_inside_a_chinese_figure_are_none_of_the_question():
+    """"有一亿五千万吗" asks 1.5亿 (numeral_variants): 一亿, 五千, 千万 and 五千万 are pieces of the
+    figure, and a passage saying "实时人口1.5亿左右" holds none of them."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+    from retrieval.text.tokens import compound_parts
+
+    words = ("实时", "人口", "一亿", "五千", "千万", "五千万", "一亿五千万")
+    compounds, straddling = compound_parts(words)
+    assert compounds == () and {words[n] for n in straddling} == {"一亿", "五千", "千万", "五千万"}
+    report = ("2025年广东省政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+              "营商环境优良，实时人口1.5亿左右，新出生人口数量居全国第一。\n"
+              "二、2025年工作安排\n千万工程深入实施，新增就业五千人。\n")
+    library = Library((build_document("广东.txt", report),))
+    answer = library.ask("广东现在实时人口大概多少？有一亿五千万吗").answer
+    assert answer is not None and "1.5亿" in answer.highlight
+
+
 def test_a_compound_a_document_never_writes_is_found_where_all_its_parts_are():
     """"国家助学贷款额度提高了多少": the report writes 助学贷款每人每年最高额度, never 贷款额度."""
     from retrieval.document import build_document

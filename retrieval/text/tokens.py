@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from retrieval import rules, segmenter
 from retrieval.text.normalize import normalize, normalize_each
+from retrieval.text.numerals import chinese_to_int
 from retrieval.token_cache import fingerprint_files
 from retrieval.words import Words
 
@@ -187,13 +188,19 @@ def compound_parts(words: Sequence[str]) -> tuple[tuple[tuple[int, tuple[int, ..
     Search-mode cutting gives a long word with the words inside it: "助学贷款额度" → 贷款额度, 贷款,
     额度, and also 款额, 贷款额. Each compound tiled by the fewest other words is returned as (its
     place, the places of its parts): (贷款额度, (贷款, 额度)). A word inside it that straddles two
-    parts (款额, 贷款额) is none of its words; its place is in the returned set.
+    parts (款额, 贷款额) is none of its words; its place is in the returned set. Nor is any word
+    inside a Chinese figure ("一亿五千万": 一亿, 五千, 千万, 五千万), which is found as one number.
     """
     place: dict[str, int] = {}
     for n, word in enumerate(words):
         place.setdefault(word, n)
-    compounds, straddling = [], set()
+    compounds: list[tuple[int, tuple[int, ...]]] = []
+    straddling: set[int] = set()
     for n, word in enumerate(words):
+        if len(word) >= 3 and chinese_to_int(word) is not None:  # "一亿五千万" is 1.5亿, not 一亿 and
+            straddling.update(m for m, other in enumerate(words)  # 五千万 (nor 千万, a word of its own)
+                              if m != n and len(other) >= 2 and other in word)
+            continue
         pieces = _fewest_pieces(word, place) if len(word) >= 3 else ()
         if len(pieces) < 2:
             continue
