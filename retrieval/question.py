@@ -29,7 +29,7 @@ from retrieval.answer_types import (
 from retrieval.text.normalize import compact, normalize
 from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
 from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
-from retrieval.text.years import RELATIVE_YEARS, compared_years, relative_offsets, years_in
+from retrieval.text.years import RELATIVE_YEARS, compared_years, relative_offsets, years_asked_in, years_in
 
 # A figure as written, decimal or with its magnitude: "1.5万", "3.2%", "2万", "一万五千亿".
 FIGURE = re.compile(r"(?<![\d.])\d+\.\d+[万亿]?|(?<![\d.])\d+[万亿]"
@@ -421,7 +421,7 @@ def parse_question(question: str) -> Query:
     own = list(dict.fromkeys([*words, *FIGURE.findall(asked)]))
     weight = importance(own)
     naming = _reference_words(reference, rest, own, weight)
-    years_asked = tuple(sorted(years_in(_patterns().document_year.sub(",", rest))))
+    years_asked = tuple(sorted(years_asked_in(_patterns().document_year.sub(",", rest))))
     compared = compared_years(normalized)
     # A year naming a document by its kind ("（21年报告）") when the question asks of another
     # year says which document, not which part of it: "2020年全国GDP增长了多少（2021年报告）"

@@ -172,3 +172,16 @@ def test_a_national_report_is_named_by_the_congress_session_it_was_given_at():
         reply = lib.ask(f"十三届全国人大{session}次会议上的政府工作报告说，有多少农村贫困人口实现脱贫？")
         assert isinstance(reply, PassageAnswer)
         assert doc in reply.answer.doc and figure in reply.answer.highlight
+
+
+def test_a_year_a_span_starts_from_is_no_year_asked():
+    """"云南是不是1950年以来头一回汛期洪涝灾害人员零伤亡" asks of the span up to now: the 2024 review
+    answers it ("首次实现自1950年以来…零伤亡"), not being a passage about 1950."""
+    assert parse_question("1950年以来头一回汛期洪涝灾害人员零伤亡吗").years_asked == ()
+    assert parse_question("1950年汛期洪涝灾害有伤亡吗").years_asked == (1950,)
+    report = ("2025年云南省政府工作报告\n各位代表：\n一、2024年工作回顾\n（八）安全底板加固筑牢。"
+              "有效应对14轮强降雨，首次实现自1950年以来汛期洪涝灾害人员“零伤亡”。\n"
+              "二、2025年工作安排\n（一）防汛。完善汛期洪涝灾害防御体系，减少人员伤亡。\n")
+    library = Library((build_document("云南.txt", report),))
+    answer = library.ask("云南是不是1950年以来头一回汛期洪涝灾害人员零伤亡？").answer
+    assert answer is not None and "首次实现" in answer.highlight

@@ -40,6 +40,16 @@ def years_in(text: str) -> set[int]:
     return {int(y) for y in YEAR.findall(text)}
 
 
+# The year a span starts from: "云南是不是1950年以来头一回汛期零伤亡" asks of the span up to now,
+# which a review of 2024 tells ("首次实现自1950年以来…零伤亡"), not of the year 1950.
+_SINCE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年以来")
+
+
+def years_asked_in(text: str) -> set[int]:
+    """The years named outright as what the text asks about, not as where a span starts."""
+    return years_in(_SINCE_YEAR.sub(",", text))
+
+
 def relative_offsets(text: str, compared: frozenset[str] | None = None) -> tuple[int, ...]:
     """Offsets of the relative years named, sorted: "去年和今年" → (-1, 0); not one only named
     as what a change is measured against ("比上年涨了多少": compared_years(text), if not given)."""
