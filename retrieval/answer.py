@@ -390,11 +390,12 @@ def _with_part(share: float, pointed: bool, in_part: bool, total: float) -> floa
 def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, index: Index,
                   at_position: Section | None = None, resolved: bool = False,
                   inline_items: bool = False, point: str | None = None,
-                  outside: bool = False) -> PassageJudged:
+                  outside: bool = False, continues: bool = False) -> PassageJudged:
     """A candidate judged on all but its best sentence (see judge). inline_items: no heading of its
     document is at the position asked, which may then be an item the passage lists inline; point:
     the opening sentence of the paragraph the position asked is (_point_candidates); outside: the
-    question names other documents than the passage's, whose positions it points at."""
+    question names other documents than the passage's, whose positions it points at; continues: the
+    passage is further into the section at_position (_continuing), in it without opening it."""
     entry = index.entries[position]
     in_passage = wanted.credits(entry.matchable, entry.year)
     if outside:
@@ -427,7 +428,7 @@ def judge_passage(query: Query, wanted: Wanted, position: int, bm25: float, inde
         other_year=bool(entry.path_years) and _of_other_years(query, entry),
         part_depth=at_position.level if at_position else len(query.position) if point else (
             entry.path_numbers.index(query.part) + 1 if in_part and query.part and not inline else 0),
-        part_heading_here=at_position is not None or named_within or bool(inline)
+        part_heading_here=(at_position is not None and not continues) or named_within or bool(inline)
         or (in_part and not _asks_within(query) and _opens_with_numbered_heading(entry, query.part or 0)),
     ), wanted.found_in(in_passage), pointed, in_part, at_position.heading if at_position else (inline or ""))
 
@@ -524,12 +525,14 @@ def rank(query: Query, wanted: Wanted, index: Index, docs: tuple[str, ...] | Non
     others = order[len(scores):]  # found by their place, not their words: scored now
     scores.update(zip(others, scoring.at(np.array(others, dtype=np.int64)).tolist(), strict=True))
     positioned = {int(index.document_of[i]) for i in at_position}
+    continuing = _continuing(at_position, order, index) if at_position and _asks_within(query) else {}
     # "县长讲话“八个增长”里的第五项" points into the speech it names in full (as from_named reads it),
     # not at another report's （五）.
     in_full = {d for d, share in named.items() if share >= 1.0}
     candidates = [judge_passage(query, asked_of_passage(wanted, i, index), i, scores[i], index,
-                                at_position.get(i) if at_position else None, bool(at_position or points),
-                                int(index.document_of[i]) not in positioned, points.get(i),
+                                (at_position.get(i) or continuing.get(i)) if at_position else None,
+                                bool(at_position or points), int(index.document_of[i]) not in positioned,
+                                points.get(i), continues=i in continuing,
                                 outside=bool(in_full) and int(index.document_of[i]) not in in_full)
                   for i in order]
     best = max(c.judged.bm25 for c in candidates) or 1.0
@@ -599,6 +602,23 @@ def _position_candidates(query: Query, wanted: Wanted, index: Index, docs: tuple
     for name in names:
         sections = sections_at(index.documents[name], position, query.list_size)
         _add_openings(found, sections, name, query, index)
+    return found
+
+
+def _continuing(at_position: dict[int, Section], order: list[int], index: Index) -> dict[int, Section]:
+    """The candidates that continue a section at the position asked, after the passage opening it
+    (passage → the section): "十条方针第五条里，第一批先整顿的近三百个企业要用多长时间整顿完" asks a
+    sentence three passages into "五、分批进行企业的全面整顿和必要改组", in the part as much as its
+    opening, though not opening it."""
+    found: dict[int, Section] = {}
+    for position in order:
+        if position in at_position:
+            continue
+        chunk = index.entries[position].chunk
+        for opening, section in at_position.items():
+            first = index.entries[opening].chunk
+            if first.doc == chunk.doc and section.id == chunk.section and first.id < chunk.id:
+                found[position] = section
     return found
 
 

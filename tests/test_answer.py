@@ -1195,3 +1195,20 @@ def test_an_amount_of_money_asked_without_a_unit_needs_a_figure_in_yuan():
     report2 = report.replace("3个万吨级码头建设，", "3个万吨级码头建设，泊位群总投资120亿元，")
     answer = library_of("浙江.txt", report2).ask("六横佛渡千万级集装箱泊位群总投资是多少").answer
     assert answer is not None and "120亿元" in answer.highlight
+
+
+def test_a_figure_asked_within_an_item_pointed_at_is_found_further_into_its_section():
+    """"十条方针第五条里，第一批先整顿的近三百个企业要用多长时间整顿完": the answer is passages into
+    "五、分批进行企业的全面整顿", after its four 一是…四是; the passage opening the item, which holds
+    none of it, is no better for opening it."""
+    filler = "要坚持实事求是，一切从实际出发，量力而行，讲求实效，反对形式主义和官僚主义。" * 12
+    report = ("1981年政府工作报告\n（二）今后经济建设的方针\n四、积极发展对外贸易。\n" + filler + "\n"
+              "五、分批进行企业的全面整顿和必要改组\n必须分批地对现有企业进行全面整顿。" + filler + "\n"
+              "企业的全面整顿，当前要特别注意做好以下四项工作：\n一是整顿和完善经济责任制。" + filler + "\n"
+              "二是整顿劳动组织。" + filler + "\n"
+              "企业的整顿工作要点面结合，准备在两三年内分批完成。第一批先选择对国民经济有特别重大意义的"
+              "近三百个企业，用半年或者更多一点的时间整顿完毕。" + filler + "\n"
+              "六、以提高经济效益为中心。\n" + filler + "\n")
+    library = library_of("1981.txt", report)
+    answer = library.ask("十条方针第五条里，第一批先整顿的近三百个企业要用多长时间整顿完？").answer
+    assert answer is not None and "用半年或者更多一点的时间" in answer.highlight
