@@ -389,6 +389,21 @@ def asks_which_place(question: str) -> bool:
 _WHICH_ONE = re.compile(r"哪一?个")
 
 
+# Who is asked of a role said right before 谁, ending as a title does (as _WHICH_PERSON's): "女排
+# 当时主教练是谁", "牵头单位负责人是谁". Not a verb ("许可证发给了谁", "考评对象都包括谁").
+_WHO = re.compile(r"(?:是|叫|为)?谁")
+_TITLE_END = re.compile(r"[长员士记导家师手任练官理人]$")
+
+
+def before_who_asked(question: str) -> Iterator[str]:
+    """The (normalized) question before each 谁 asked of a role, without the words between ("当时
+    主教练是谁" → "当时主教练"): the role ends it, and an answer naming the person says it."""
+    for match in _WHO.finditer(question):
+        before = _BETWEEN_BEFORE.sub("", question[:match.start()])
+        if _TITLE_END.search(before):
+            yield before
+
+
 def which_kinds_asked(question: str) -> Iterator[str]:
     """The (normalized) question after each "哪个" asking which one of a kind (the kind comes first
     in it: "项目？"), not which place ("哪个市", "哪个地方": a place is named, not called 市)."""

@@ -28,6 +28,7 @@ from retrieval.answer_types import (
     asks_something,
     asks_which_few,
     asks_which_place,
+    before_who_asked,
     count_unlisted,
     done_yet,
     full_name_unsaid,
@@ -698,11 +699,14 @@ def _held_only_by_the_document_year(best: Judged, query: Query, wanted: Wanted, 
 def _kind_asked_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
     """Whether a question asking which one of a kind ("那块金牌是哪个项目", "在哪个国家比的", "由哪个
     部门牵头") is answered by a sentence that does not say the kind, in any of its forms: "我省选手在世界
-    技能大赛上获得1金1银" names no 项目. Official documents only (_official); not a position ("（六）
-    是哪个方面": the heading is the answer)."""
+    技能大赛上获得1金1银" names no 项目; or one asking who holds a role ("女排当时主教练是谁") by a
+    sentence that does not say the role ("女子排球队又第一次夺得了世界冠军"). Official documents only
+    (_official); not a position ("（六）是哪个方面": the heading is the answer)."""
     if not _official(best, index) or query.position or query.part is not None:
         return False
     asked = asked_of_passage(wanted, best.position, index)
     sentence = normalize(best.highlight)
-    return any(_word_beside_unsaid(query, asked, sentence, "", after)
-               for after in which_kinds_asked(normalize(query.text)))
+    question = normalize(query.text)
+    around = [*(("", after) for after in which_kinds_asked(question)),
+              *((before, "") for before in before_who_asked(question))]
+    return any(_word_beside_unsaid(query, asked, sentence, before, after) for before, after in around)

@@ -1212,3 +1212,19 @@ def test_a_figure_asked_within_an_item_pointed_at_is_found_further_into_its_sect
     library = library_of("1981.txt", report)
     answer = library.ask("十条方针第五条里，第一批先整顿的近三百个企业要用多长时间整顿完？").answer
     assert answer is not None and "用半年或者更多一点的时间" in answer.highlight
+
+
+def test_who_holds_a_role_is_answered_only_by_a_sentence_saying_the_role():
+    """"女子排球队第一次夺得世界冠军，当时主教练是谁": the report praises the team and names no coach;
+    a sentence saying 主教练 does answer. 谁 after a verb ("许可证发给了谁") asks no role."""
+    from retrieval.answer_types import before_who_asked
+
+    assert list(before_who_asked("女排当时主教练是谁")) == ["女排当时主教练"]
+    assert list(before_who_asked("首张生产许可证发给了谁")) == []
+    report = ("1981年政府工作报告\n（一）当前的经济形势\n体育战线今年以来捷报频传，最近女子排球队又第一次"
+              "夺得了世界冠军，这对全国各族人民是一个鼓舞。\n（二）今后的方针\n发展教育科学文化事业。\n")
+    question = "报告表扬的女子排球队第一次夺得世界冠军，当时主教练是谁？"
+    assert library_of("1981.txt", report).ask(question).answer is None
+    report2 = report.replace("这对全国", "主教练袁伟民功不可没，这对全国")
+    answer = library_of("1981.txt", report2).ask(question).answer
+    assert answer is not None and "主教练" in answer.highlight
