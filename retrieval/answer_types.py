@@ -375,7 +375,8 @@ _ORGANIZATION = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行|医院|�
                            r"|办公室|厅|机构|单位|部门)")
 # Not an organization: all or each of them ("全区部门全部上云", "各单位", "有关部门").
 _ANY_ORGANIZATION = re.compile(r"(?:全|各|本|该|有关|相关|其他|所有)[省市区县]?(?:部门|单位|机构)")
-_WHICH_PLACE = re.compile(r"哪[个座](?:县|市|省|区|地方|城市|地区|州)|哪(?:些|几)个(?:县|市|省|地方|城市)")
+_WHICH_PLACE = re.compile(r"哪[个座](?:县|市|省|区|地方|城市|地区|州|乡|镇|村)"
+                          r"|哪(?:些|几)个(?:县|市|省|地方|城市)")
 # The person's title ends as a title does (代市长, 省领导, 运动员, 院士, 总理), else is two characters.
 _WHICH_PERSON = re.compile(r"哪位([\u4e00-\u9fff]{1,3}?[长员士记导家师手任练官理]|[\u4e00-\u9fff]{2})")
 

@@ -1228,3 +1228,19 @@ def test_who_holds_a_role_is_answered_only_by_a_sentence_saying_the_role():
     report2 = report.replace("这对全国", "主教练袁伟民功不可没，这对全国")
     answer = library_of("1981.txt", report2).ask(question).answer
     assert answer is not None and "主教练" in answer.highlight
+
+
+def test_which_township_is_not_answered_by_a_sentence_naming_none():
+    """"打印费就花了10多万元的那个乡，到底是哪个乡": the speech says "有一个乡", which names no place
+    (一个乡, 某镇 are none); a sentence naming the township answers."""
+    from retrieval.answer_types import asks_which_place
+    from retrieval.text.places import mentions_a_place
+
+    assert asks_which_place("到底是哪个乡") and not mentions_a_place("有一个乡迎接各类扶贫检查团")
+    assert mentions_a_place("兰考县东坝头乡迎接检查")
+    speech = ("在打好精准脱贫攻坚战座谈会上的讲话\n第二，从脱贫攻坚工作看。媒体报道，有一个乡迎接各类扶贫"
+              "检查团，仅打印费就花了10多万元。\n第三，从贫困群众看。一些贫困群众等靠要思想严重。\n")
+    question = "扶贫检查光打印费就花了10多万元的那个乡，到底是哪个乡？"
+    assert library_of("讲话.txt", speech).ask(question).answer is None
+    answer = library_of("讲话.txt", speech.replace("有一个乡", "东坝头乡")).ask(question).answer
+    assert answer is not None and "东坝头乡" in answer.highlight

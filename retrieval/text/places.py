@@ -90,7 +90,9 @@ def mentions_a_place(text: str) -> bool:
         if name.endswith(suffix) and len(name) - len(suffix) > 1)
 
 
-_NAMED_PLACE = re.compile(r"(?<![全各本我该每个两多城])[\u4e00-\u9fff]{2,}(?:省|市|县|区|州|旗|盟|镇|乡|村)")
+# Not "有一个乡", "某镇": no name before the suffix.
+_NAMED_PLACE = re.compile(r"(?<![全各本我该每个两多城])[\u4e00-\u9fff]{2,}(?<![个某这那哪每])"
+                          r"(?:省|市|县|区|州|旗|盟|镇|乡|村)")
 
 
 def provinces_named_by(words: Iterable[str]) -> list[str]:
