@@ -328,7 +328,19 @@ def which_few_unlisted(sentence: str, after: str, words: list[str]) -> bool:
     if _FIRST_ITEM.search(after[:_LIST_START]) or _LISTED_IN_SENTENCE.search(sentence):
         return False
     clauses = [clause for clause in _CLAUSE.split(sentence) if any(word in clause for word in words)]
-    return not any(_LISTED_IN_CLAUSE.search(clause) for clause in clauses or [sentence])
+    return not any(_LISTED_IN_CLAUSE.search(_without_joined(clause, words))
+                   for clause in clauses or [sentence])
+
+
+def _without_joined(clause: str, words: list[str]) -> str:
+    """The clause without the question's own words joined by 和, 与, 及 or 、: they list nothing it
+    asks ("北迁的机关和企业总部单位有哪几家": "全力做好X余家机关和企业总部单位的北迁…")."""
+    for first in words:
+        for second in words:
+            if first != second:
+                for joint in "和与及、":
+                    clause = clause.replace(first + joint + second, ",")
+    return clause
 
 
 # A target or plan asked: "今年GDP增长目标定的多少", "预期增长多少", "计划增长多少", "打算建几个".

@@ -1100,6 +1100,18 @@ def test_which_few_asked_is_answered_only_by_a_sentence_that_lists_them():
     assert answer is not None and "必胜之心" in answer.text
 
 
+def test_the_question_s_own_words_joined_list_nothing_it_asks():
+    """"北迁的机关和企业总部单位具体有哪几家": "全力做好X余家机关和企业总部单位的北迁服务" joins two
+    words of the question with 和 and names no unit; a sentence naming them answers."""
+    speech = ("xx区2022年经济工作会议上的讲话\n二、2022年的重点工作\n八要推进城市重心北迁服务配套。在规划、"
+              "用地和环境保障上，全力做好X余家机关和企业总部单位的北迁建设各项服务工作。\n"
+              "三、切实加强组织领导，确保各项任务落到实处\n加强组织领导。\n")
+    question = "xx区今年要北迁的机关和企业总部单位具体有哪几家？"
+    assert library_of("xx区.txt", speech).ask(question).answer is None
+    listed = speech.replace("X余家机关", "区法院、区税务局等X余家机关")
+    assert library_of("xx区.txt", listed).ask(question).answer is not None
+
+
 def test_a_sentence_whose_only_figures_are_the_question_s_gives_no_figure():
     """"北京今年要建成的2个万卡智算集群…总投资多少" is not answered by "…推动全市5G移动网络深度覆盖，建成
     2个万卡智算集群。": its 2个 is the question's, its 5G a code. A sentence with the investment does."""
