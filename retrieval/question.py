@@ -379,7 +379,7 @@ def _phrases(asked: str, words: list[str]) -> tuple[str, ...]:
     年 after one ("年发展")."""
     words = [w for w in words if not _is_year_word(w) and w not in ("年", "月", "日")
              and not any(w != other and w in other for other in words)]  # 工农业, not its 工农, 农业
-    pairs = (a + b for a, b in zip(words, words[1:], strict=False))
+    pairs = (a + glue + b for a, b in zip(words, words[1:], strict=False) for glue in ("", "和", "与", "及"))
     return tuple(dict.fromkeys(p for p in pairs if len(p) >= 3 and p in asked and p not in words))
 
 

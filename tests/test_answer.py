@@ -199,6 +199,8 @@ def test_words_written_together_in_the_question_are_a_phrase_a_passage_holds(cor
     the figure, not declined for a passage holding both its phrases and no figure."""
     assert parse_question("2021年发展水平怎么样").phrases == ("发展水平",)  # not 年发展
     assert parse_question("第二部分发展水平怎么样").phrases == ()  # a position: the structure decides
+    # Two words joined by 和, 与 or 及 as written ("面临的困难和挑战"); not by 的 ("市场的关系"), too loose
+    assert parse_question("国内面临的困难和挑战都有哪些").phrases == ("国内面临", "困难和挑战")
     answer = corpus_library.ask("三大产业转型攻坚战打的是哪三个产业").answer
     assert answer is not None and answer.doc == "2025年湖北省政府工作报告.txt"
     answer = corpus_library.ask("就业增收有哪些措施").answer
