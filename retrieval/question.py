@@ -28,6 +28,7 @@ from retrieval.answer_types import (
 )
 from retrieval.text.normalize import compact, normalize
 from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
+from retrieval.text.places import with_province_spelled
 from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
 from retrieval.text.years import RELATIVE_YEARS, compared_years, relative_offsets, years_asked_in, years_in
 
@@ -403,7 +404,8 @@ def _after_position(normalized: str, part: tuple[int, str] | None, steps: list[t
 
 
 def parse_question(question: str) -> Query:
-    normalized = normalize(typed_separators(question))
+    # "滇 2024 GDP 总量 增速" is asked as "云南 2024 gdp 总量 增速": documents say 云南, not 滇.
+    normalized = with_province_spelled(normalize(typed_separators(question)))
     part = referenced_part(normalized)
     steps = position_steps(normalized)
     asked = normalized

@@ -185,3 +185,22 @@ def test_a_year_a_span_starts_from_is_no_year_asked():
     library = Library((build_document("云南.txt", report),))
     answer = library.ask("云南是不是1950年以来头一回汛期洪涝灾害人员零伤亡？").answer
     assert answer is not None and "首次实现" in answer.highlight
+
+
+def test_a_province_typed_by_its_abbreviation_names_its_report():
+    """"滇 2024 GDP 总量 增速" asks Yunnan's report as "云南 2024 …" would: documents say 云南, never
+    滇, so the abbreviation is spelled out at the start of a terse question; not the 鄂 of 鄂州."""
+    from retrieval.text.places import with_province_spelled
+
+    assert with_province_spelled("滇2024gdp总量,增速") == "云南2024gdp总量,增速"
+    assert with_province_spelled("豫今年整车产量") == "河南今年整车产量"
+    assert with_province_spelled("鄂州花湖机场") == "鄂州花湖机场"
+    assert with_province_spelled("京津冀协同发展") == "京津冀协同发展"
+    hubei = ("2025年湖北省政府工作报告\n一、2024年工作回顾\n全省地区生产总值增长5.8％、增速全国第3，总量达到"
+             "60013亿元；湖北经济稳中向好。\n二、2025年工作安排\n湖北要扩大有效投资。\n")
+    yunnan = ("2025年云南省政府工作报告\n一、2024年工作回顾\n全省地区生产总值总量达到31534亿元、增长3.3%，"
+              "规模以上工业增加值增长3.3%。云南生态环境持续改善。\n二、2025年工作安排\n云南要扩大有效投资。\n")
+    library = Library((build_document("2025年湖北省政府工作报告.txt", hubei),
+                       build_document("2025年云南省政府工作报告.txt", yunnan)))
+    answer = library.ask("滇 2024 GDP 总量 增速").answer
+    assert answer is not None and answer.doc == "2025年云南省政府工作报告.txt"

@@ -127,3 +127,29 @@ def quoted_names(text: str) -> list[str]:
     """The names the (normalized) text sets in quotes, once each, in order: "文旅市场持续火热，“胖东来”
     频频出圈" → ["胖东来"]."""
     return [name for name in dict.fromkeys(_QUOTED.findall(text)) if not _COUNT.search(name)]
+
+
+# A province typed by its one-character abbreviation at the start of a terse question, before a
+# space, a year or a relative year: "滇 2024 GDP 总量 增速", "豫今年整车产量要冲到多少", "粤2025目标".
+# Not the first character of a name: 鄂州, 京津冀, 沪昆高铁.
+_LEADING_ABBREVIATION = re.compile(r"^(\S)(?=\s|\d|今年|去年|明年|前年|上年)")
+
+
+@lru_cache(maxsize=1)
+def _short_names() -> dict[str, str]:
+    """Each province's one-character abbreviation → its short name: "滇" → "云南"."""
+    short = {}
+    for line in _groups()["provinces"]:
+        names = line.split()
+        abbreviations = [name for name in names if len(name) == 1]
+        if abbreviations and len(names) > 2:
+            short[abbreviations[0]] = names[1]
+    return short
+
+
+def with_province_spelled(question: str) -> str:
+    """The (normalized) question with a leading province abbreviation written as the province's
+    short name, which documents and their names use: "滇 2024 gdp 总量" → "云南 2024 gdp 总量"."""
+    match = _LEADING_ABBREVIATION.match(question)
+    name = _short_names().get(match[1]) if match else None
+    return name + question[1:] if name else question
