@@ -302,7 +302,13 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
     if listed:
         return False
     size = parse_number(count[0][:-1]) or 0
-    return len(_ITEM_MARK.findall(sentence)) + 1 < size - 1
+    # Items the sentence lists come before the count ("丛林、战俘营和机场为通关必须，即最少只打这三关")
+    # or in the clause after its last mention ("其中的三师，指的是「…」、「…」、「…」"), not clauses on
+    # ("严守“四道防线”，步步推进、层层深入，形成了全面动员、全面部署…").
+    last = max(sentence.rfind(words) for words in count)
+    _, end = _clause_around(sentence, last, last, _CLAUSE_END)
+    _, next_end = _clause_around(sentence, end + 1, end + 1, _CLAUSE_END)
+    return len(_ITEM_MARK.findall(sentence, 0, next_end)) + 1 < size - 1
 
 
 # Which few things, asked at the end of a clause: "首批是哪几家", "约谈了哪几个省", "是哪两家". Not "哪些",

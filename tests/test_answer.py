@@ -828,6 +828,12 @@ def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_cl
     # the list after the count, far from it, is of what else was done
     assert count_unlisted("过境免签扩展到9个州(市)并延长至240小时、入境游客增长50%。", "", ("9个", "九个"))
     assert not count_unlisted("有三个众所周知的显微镜学分支:光学,电子,和扫描探针显微镜。", "", ("三个",))
+    # items in clauses on are of something else; before the count, or after its last mention, its own
+    assert count_unlisted("加强分类指导,严守“四道防线”,步步推进、层层深入,形成了全面动员、全面部署、"
+                          "全面加强疫情防控的战略格局。", "", ("四道", "4道"))
+    assert not count_unlisted("其中丛林、战俘营和机场为通关必须,即最少可以只打这三关。", "", ("三关", "3关"))
+    assert not count_unlisted("需要有三师七证在场,其中的三师,指的是「出家阿阇梨」、「羯磨阿阇梨」、"
+                              "「教授阿阇梨」。", "", ("三师", "3师"))
     assert not count_unlisted("推进“三区”、产业集聚区、现代城市新区、城乡统筹示范区建设", "", ("三区",))
     report = ("2025年湖北省政府工作报告\n各位代表：\n一、2025年重点工作\n"
               "今年继续实施10大类55项民生实事，涵盖就业、教育、医疗、养老、育幼、安居、出行等领域。"
