@@ -103,7 +103,7 @@ _ASKED_UNITS = {
     "所": "所|个",
     "支": "支", "台": "台", "辆": "辆", "架": "架", "艘": "艘", "篇": "篇", "场": "场", "批": "批",
     "间": "间", "价": "价", "栋": "栋|幢", "幢": "幢|栋", "头": "头", "颗": "颗", "枚": "枚",
-    "株": "株|棵", "棵": "棵|株", "匹": "匹", "本": "本|册", "册": "册|本", "层": "层",
+    "株": "株|棵", "棵": "棵|株", "匹": "匹", "本": "本|册", "册": "册|本", "层": "层", "口": "口",
 }
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)[万亿千百]*({'|'.join(_ASKED_UNITS)})")
 # A figure: a number ("43.5", "X", "三百"), its order of magnitude ("万", "亿"), "多"/"余".
@@ -140,6 +140,9 @@ def asked_unit(question: str) -> str:
         return letters.group(1)
     if _MONEY_ASKED.search(question):
         return _MONEY
+    people = _PEOPLE_ASKED.search(question)
+    if people:  # or before the word itself: "我国有2.9亿在校学生"
+        return f"{_PEOPLE}|{people[1]}"
     return _RATE_UNITS if _RATE_ASKED.search(question) else ""
 
 
@@ -158,6 +161,14 @@ _TIME_OR_QUANTITY_ASKED = re.compile(
 _BETWEEN = r"(?:是|有|为|达到?|要|到|了|共|一共|总共|约|大约|大概|预计|计划|打算|能|在|的|将|会|还)+"
 _BETWEEN_BEFORE = re.compile(_BETWEEN + "$")
 _BETWEEN_AFTER = re.compile("^" + _BETWEEN)
+
+
+# People counted by what they are, the word ending as such words do ("招了多少学生", "接待了多少游客",
+# "培训多少名教师", "多少人才"): a figure of people answers ("招生3000人", "游客1.2亿人次", "2.9亿在校
+# 学生"), not "实施首批粤港高校联合资助计划".
+_PEOPLE_ASKED = re.compile(r"多少(?:名|位|个)?([\u4e00-\u9fff]{1,3}?[生客员工师者]|人才|人口|干部)"
+                           r"(?![\u4e00-\u9fff])")
+_PEOPLE = "人|名|位|人次|万人"
 
 
 # An amount of money asked without its unit: "总投资多少", "安排了多少财政资金", "货运收入有多少"

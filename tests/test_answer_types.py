@@ -89,6 +89,11 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
     ("定日地震一共倒塌了多少间房屋", "间"),  # a classifier says what is counted
     ("免费打的HPV疫苗是几价的", "价"),
     ("进入决赛的乐队共有几只", ""),  # 只 counts anything ("共十二队")
+    ("渤海、北部湾已经出油的探井一共有几口", "口"),  # 口 counts wells
+    ("秋季计划招多少学生", "人|名|位|人次|万人|学生"),  # people counted by what they are
+    ("去年接待了多少游客", "人|名|位|人次|万人|游客"),
+    ("今年引进多少人才", "人|名|位"),
+    ("建了多少卫生院", ""),
 ])
 def test_asked_unit(question: str, units: str) -> None:
     assert asked_unit(question) == units
@@ -106,6 +111,8 @@ def test_asked_unit(question: str, units: str) -> None:
     ("斥资77亿美元收购", MONEY, True),
     ("通过4亿5000万加元的经费来挹注为此计划", MONEY, True),
     ("推进六横佛渡千万级集装箱泊位群、3个万吨级码头建设", MONEY, False),
+    ("我国有2.9亿在校学生", asked_unit("有多少在校学生"), True),  # the figure before the word itself
+    ("渤海、北部湾已经有一批探井出油", "口", False),
 ])
 def test_has_figure_in(text: str, units: str, expected: bool) -> None:
     assert has_figure_in(text, units) is expected
