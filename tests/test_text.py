@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from retrieval.text.markers import PART_STYLES, Style, heading_marker, without_marker
-from retrieval.text.normalize import compact, nfkc, normalize, normalize_each
+from retrieval.text.normalize import _remembered as remember
+from retrieval.text.normalize import compact, nfkc, normalize, normalize_all, normalize_each
 from retrieval.text.numerals import chinese_to_int, int_to_chinese, numeral_variants, parse_number
 from retrieval.text.sentences import (
     char_class,
@@ -96,6 +97,32 @@ def test_normalize_each_is_normalize_of_each_text_bit_for_bit() -> None:
     # normalize skips for ASCII text and normalize_each does not.
     ascii_text = "".join(map(chr, range(128))).replace("\n", "")
     assert normalize_each([ascii_text, "發"]) == [normalize(ascii_text), "发"]
+
+
+def test_normalize_all_is_normalize_of_each_text_bit_for_bit_and_remembers_passages() -> None:
+    """normalize_all works a document's passages out together, line breaks in them: exactly what
+    normalize gives each, on every document of the project and the shared corpus (each file's
+    paragraphs as passages of one to three lines), and on tricky texts (line breaks beside
+    Latin words the space rule keeps apart, the final sigma across a line break, a combining
+    accent after one); the long ones are remembered for normalize to give back."""
+    root = Path(__file__).resolve().parent.parent
+    corpus = root.parent / "shared" / "corpus"
+    files = [*sorted((root / "data").glob("*.txt")), *sorted(corpus.glob("*.txt"))]
+    tricky = [["new\n2022", "ΑΣ\nb", "Σ\nσ", " x \n\n y ", "２０２２ 年\n開發", "\n", "", "a\n\u0301b"],
+              ["發展與變革。\nnew  2022\tGDP", "a\x00b\nc"], ["單"], ["x", "y"]]
+    groups = list(tricky)
+    for path in files:
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        groups.append(["\n".join(lines[i:i + 1 + i % 3]) for i in range(0, len(lines), 3)])
+    for texts in groups:
+        remember.clear()
+        expected = [normalize(t) for t in texts]
+        remember.clear()  # not read back from what normalize remembered
+        assert normalize_all(texts) == expected, texts
+    long = ["發展" * 150 + "\n第二行", "短"]
+    remember.clear()
+    forms = normalize_all(long)
+    assert remember[long[0]] is forms[0] and long[1] not in remember
 
 
 def test_sentences_keep_their_closers_and_long_ones_split_at_semicolons() -> None:

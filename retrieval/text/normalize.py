@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import opencc
@@ -67,6 +68,41 @@ def normalize_each(texts: list[str]) -> list[str]:
     if _SPACE_OR_NUL_NOT_NEWLINE.search(joined) is None:
         return pieces
     return [_spaced(piece) if _SPACE_OR_NUL.search(piece) else piece for piece in pieces]
+
+
+def normalize_all(texts: Sequence[str]) -> list[str]:
+    """[normalize(t) for t in texts], bit for bit, and remembered as normalize remembers them,
+    for texts that may hold line breaks: a document's passages, worked out together.
+
+    Why: tokenizing a document normalizes its ~45 passages, and one call each cost ~1.55 ms of
+    a speech-size document, ~0.4 ms of it each call's fixed costs (OpenCC's, the full-width
+    replacements of nfkc). Exact as normalize_each is: the texts are joined with line breaks,
+    and NFKC, lower() and OpenCC map a line break to itself and read nothing across one, so the
+    joined result cut at its line breaks gives every line of every text, each as alone; a
+    text's own lines are joined again. The space rule, which reads a text's line breaks as
+    spaces, is applied to each text alone. If the lines do not come back as many, one by one.
+    """
+    if len(texts) < 2:
+        return [normalize(t) for t in texts]
+    joined = nfkc("\n".join(texts)).lower()
+    if not joined.isascii():
+        joined = _T2S.convert(joined)
+    lines = joined.split("\n")
+    counts = [t.count("\n") + 1 for t in texts]
+    if len(lines) != sum(counts):
+        return [normalize(t) for t in texts]
+    forms, at = [], 0
+    for text, count in zip(texts, counts, strict=True):
+        form = lines[at] if count == 1 else "\n".join(lines[at:at + count])
+        at += count
+        if _SPACE_OR_NUL.search(form) is not None:
+            form = _spaced(form)
+        if len(text) >= REMEMBER_CHARS:
+            if len(_remembered) >= REMEMBER_TEXTS:
+                _remembered.clear()
+            _remembered[text] = form
+        forms.append(form)
+    return forms
 
 
 REMEMBER_CHARS = 200  # passages average 330 characters, sentences 41
