@@ -80,7 +80,7 @@ def same(made: tuple[Prepared, ...], serial: tuple[Prepared, ...]) -> None:
 def token_files_named(made: tuple[Prepared, ...], cache: Path) -> bool:
     """Whether each document names the token cache file holding its words (documents of the same
     passages share one), and those are the files."""
-    return {p.tokens_key for p in made} == {key_of(f.name) for f in cache.glob("tokens-*.json")}
+    return {p.tokens_key for p in made} == {key_of(f.name) for f in cache.glob("tokens-*.tokens")}
 
 
 def test_prepared_in_worker_processes_as_one_by_one(documents, serial, counted_prepare):
@@ -116,7 +116,7 @@ def test_what_the_workers_stored_is_read_back_alike(documents, serial, counted_p
     stored = tuple(load_prepared(tmp_path, prepared_key(d), d) for d in documents)
     assert all(p is not None for p in stored)
     same(stored, serial)  # type: ignore[arg-type]
-    assert list(tmp_path.glob("tokens-*.json")), "the token cache is filled too"
+    assert list(tmp_path.glob("tokens-*.tokens")), "the token cache is filled too"
     assert token_files_named(made, tmp_path) and token_files_named(stored, tmp_path)  # type: ignore[arg-type]
     # A new pipeline (another index.py) misses every prepared entry: the token cache still holds
     # the words, and what is prepared from them is the same.
