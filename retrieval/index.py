@@ -39,7 +39,7 @@ from retrieval.bm25 import (
 from retrieval.models import Chunk, Document
 from retrieval.question import Query
 from retrieval.text.abbreviations import abbreviation, spelled_out
-from retrieval.text.normalize import normalize, normalize_each
+from retrieval.text.normalize import normalize, normalize_each, normalized_passages
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.tokens import tokenize, tokenize_each
 from retrieval.text.years import YEAR, relative_words
@@ -397,7 +397,7 @@ def prepare(document: Document, body: Words | Sequence[Sequence[str]] | None = N
     not one string per occurrence, less to pickle to the cache and from a worker process
     (library.prepare_all), and numbered for the index where they are made."""
     names = document_words(document)
-    bodies = [normalize(c.text) for c in document.chunks]
+    bodies = normalized_passages([c.text for c in document.chunks])
     named = naming_words(document, bodies)
     words = tokenize(names) + [normalize(a) for a in _aliases(document)]
     # Imported here: a warm start reads prepared documents only.

@@ -10,7 +10,14 @@ import pytest
 
 from retrieval.text.markers import PART_STYLES, Style, heading_marker, without_marker
 from retrieval.text.normalize import _remembered as remember
-from retrieval.text.normalize import compact, nfkc, normalize, normalize_all, normalize_each
+from retrieval.text.normalize import (
+    compact,
+    nfkc,
+    normalize,
+    normalize_all,
+    normalize_each,
+    normalized_passages,
+)
 from retrieval.text.numerals import chinese_to_int, int_to_chinese, numeral_variants, parse_number
 from retrieval.text.sentences import (
     char_class,
@@ -104,7 +111,7 @@ def test_normalize_all_is_normalize_of_each_text_bit_for_bit_and_remembers_passa
     normalize gives each, on every document of the project and the shared corpus (each file's
     paragraphs as passages of one to three lines), and on tricky texts (line breaks beside
     Latin words the space rule keeps apart, the final sigma across a line break, a combining
-    accent after one); the long ones are remembered for normalize to give back."""
+    accent after one); the forms are remembered for normalized_passages to give back."""
     root = Path(__file__).resolve().parent.parent
     corpus = root.parent / "shared" / "corpus"
     files = [*sorted((root / "data").glob("*.txt")), *sorted(corpus.glob("*.txt"))]
@@ -119,10 +126,23 @@ def test_normalize_all_is_normalize_of_each_text_bit_for_bit_and_remembers_passa
         expected = [normalize(t) for t in texts]
         remember.clear()  # not read back from what normalize remembered
         assert normalize_all(texts) == expected, texts
-    long = ["發展" * 150 + "\n第二行", "短"]
+    passages = ["發展" * 150 + "\n第二行", "短", "Ｘ ％"]
     remember.clear()
-    forms = normalize_all(long)
-    assert remember[long[0]] is forms[0] and long[1] not in remember
+    forms = normalize_all(passages)
+    assert [remember[p] for p in passages] == forms  # short ones too, for normalized_passages
+    assert normalize(passages[0]) is forms[0]
+
+
+def test_normalized_passages_reads_back_what_normalize_all_worked_out() -> None:
+    """index.prepare reads the passages tokenizing just normalized (normalize_all) back, short
+    ones too, and works out those it did not (a document whose words came from the cache)."""
+    passages = ["發展與變革。\nnew  2022", "短", "乾隆"]
+    remember.clear()
+    forms = normalize_all(passages[:2])
+    assert normalized_passages(passages) == [normalize(p) for p in passages]
+    assert normalized_passages(passages)[:2] == forms and normalized_passages(passages)[1] is forms[1]
+    remember.clear()
+    assert normalized_passages(passages) == [normalize(p) for p in passages]
 
 
 def test_sentences_keep_their_closers_and_long_ones_split_at_semicolons() -> None:
