@@ -55,6 +55,7 @@ from retrieval.index import (
     Index,
     MissingWords,
     Prepared,
+    counting_numberings,
     is_saved,
     prepare,
 )
@@ -119,7 +120,7 @@ class Library:
                 key for (key, _), reused in zip(contents, _reused_documents(contents, earlier), strict=True)
                 if not reused}
         # Building from every document's words: they are numbered as they come (Numbering).
-        numbered = (Numbering(), Numbering()) if with_words is True and prepared is None else None
+        numbered = counting_numberings() if with_words is True and prepared is None else None
         if prepared is None:
             prepared = prepare_all(documents, cache_dir, with_words, self.keys, numbered=numbered)
         try:
