@@ -51,7 +51,7 @@ Tokenizer = Callable[[str], list[str]]
 # one cost as much as pickling them, ~0.3 s of CPU at 1,000 documents; 4: no JSON, _Layout).
 CACHE_FORMAT = 4
 PARALLEL_MIN_CHARS = 200_000  # below this, starting worker processes costs more than it saves
-_WARM_UP_TEXT = "初始化分词词典"  # jieba loads its dictionary on first use
+WARM_UP_TEXT = "初始化分词词典"  # jieba loads its dictionary on first use
 _PREFIX, _SUFFIX, _TMP_PREFIX = "tokens-", ".tokens", ".tokens-"
 _OLD_SUFFIX = ".json"  # the files of formats 1 to 3: never read, only pruned (key_of)
 # A file's header: magic, CACHE_FORMAT, the key (sha256 hex), how many terms, passages and words,
@@ -176,7 +176,7 @@ def worker_pool(workers: int, tokenize: Tokenizer, initializer: Callable[..., ob
     loads, and initargs as they are in memory, not pickled (a library's documents, to work on
     by number).
     """
-    tokenize(_WARM_UP_TEXT)
+    tokenize(WARM_UP_TEXT)
     import multiprocessing  # ~0.01 s a warm start skips
     from concurrent.futures import ProcessPoolExecutor
 
@@ -200,7 +200,7 @@ def start_worker(parent_pid: int, tokenize: Tokenizer) -> None:
     from retrieval.child_process import become_worker
 
     become_worker(parent_pid)
-    tokenize(_WARM_UP_TEXT)
+    tokenize(WARM_UP_TEXT)
 
 
 # -- Cache files ------------------------------------------------------------
