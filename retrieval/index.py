@@ -28,6 +28,7 @@ from retrieval.bm25 import (
     Accumulators,
     Approximation,
     GroupPostings,
+    PostingsCounter,
     ReadPostings,
     Source,
     SparseBM25,
@@ -39,7 +40,7 @@ from retrieval.bm25 import (
 from retrieval.models import Chunk, Document
 from retrieval.question import Query
 from retrieval.text.abbreviations import abbreviation, spelled_out
-from retrieval.text.normalize import normalize, normalize_each
+from retrieval.text.normalize import normalize, normalize_each, normalized_passages
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.tokens import tokenize, tokenize_each
 from retrieval.text.years import YEAR, relative_words
@@ -397,7 +398,7 @@ def prepare(document: Document, body: Words | Sequence[Sequence[str]] | None = N
     not one string per occurrence, less to pickle to the cache and from a worker process
     (library.prepare_all), and numbered for the index where they are made."""
     names = document_words(document)
-    bodies = [normalize(c.text) for c in document.chunks]
+    bodies = normalized_passages([c.text for c in document.chunks])
     named = naming_words(document, bodies)
     words = tokenize(names) + [normalize(a) for a in _aliases(document)]
     # Imported here: a warm start reads prepared documents only.
@@ -452,6 +453,13 @@ class Earlier:
 FIELDS = ("body", "head")  # each passage's words, and its heading field's
 
 
+def counting_numberings() -> tuple[Numbering, Numbering]:
+    """A Numbering per field (FIELDS) for Index's numbered, each counting the index's postings
+    as documents are added (bm25.PostingsCounter): building the index after the last document
+    then counts only the last batch."""
+    return Numbering(PostingsCounter()), Numbering(PostingsCounter())
+
+
 def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None, earlier: Earlier | None = None,
                  numbered: Sequence[Numbering] | None = None) -> tuple[WeightedBM25, WeightedBM25]:
     saved = saved_fields(folder)
@@ -466,14 +474,19 @@ def _bm25_fields(prepared: tuple[Prepared, ...], folder: Path | None, earlier: E
         if made is None:
             if any(len(p.body) != len(p.entries) or len(p.head) != len(p.entries) for p in prepared):
                 raise MissingWords("the passages' words are needed to build the index")
-            if numbered is not None and len(numbered[number]) == len(prepared):
-                terms, numbers, lengths = numbered[number].result()
+            given = numbered[number] if numbered and len(numbered[number]) == len(prepared) else None
+            if given is not None and isinstance(given.counter, PostingsCounter):
+                passages = any(p.entries for p in prepared)
+                made = SparseBM25.counted(given.terms(), given.counter, "plus", k1=BM25_PARAMS["k1"],
+                                          b=BM25_PARAMS["b"], delta=BM25_PARAMS["delta"],
+                                          hot_memory_mb=DENSE_COLUMNS_MB) if passages else None
             else:
-                terms, numbers, lengths = number_all(getattr(p, field) for p in prepared)
-            made = SparseBM25.numbered(terms, numbers, lengths, "plus", k1=BM25_PARAMS["k1"],
-                                       b=BM25_PARAMS["b"], delta=BM25_PARAMS["delta"],
-                                       hot_memory_mb=DENSE_COLUMNS_MB) if len(lengths) else None
-            del terms, numbers, lengths
+                terms, numbers, lengths = (given.result() if given is not None
+                                           else number_all(getattr(p, field) for p in prepared))
+                made = SparseBM25.numbered(terms, numbers, lengths, "plus", k1=BM25_PARAMS["k1"],
+                                           b=BM25_PARAMS["b"], delta=BM25_PARAMS["delta"],
+                                           hot_memory_mb=DENSE_COLUMNS_MB) if len(lengths) else None
+                del terms, numbers, lengths
         if old:
             old[number] = None  # the earlier index's pages of this field are no longer needed
         if folder is not None and made is not None:

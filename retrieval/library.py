@@ -11,7 +11,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +55,7 @@ from retrieval.index import (
     Index,
     MissingWords,
     Prepared,
+    counting_numberings,
     is_saved,
     prepare,
 )
@@ -66,6 +67,7 @@ from retrieval.text.tokens import tokenize, tokenize_passages, tokenizer_fingerp
 from retrieval.text.years import expand_short_years
 from retrieval.token_cache import (
     PARALLEL_MIN_CHARS,
+    WARM_UP_TEXT,
     document_key,
     document_tokens,
     gc_paused,
@@ -119,7 +121,7 @@ class Library:
                 key for (key, _), reused in zip(contents, _reused_documents(contents, earlier), strict=True)
                 if not reused}
         # Building from every document's words: they are numbered as they come (Numbering).
-        numbered = (Numbering(), Numbering()) if with_words is True and prepared is None else None
+        numbered = counting_numberings() if with_words is True and prepared is None else None
         if prepared is None:
             prepared = prepare_all(documents, cache_dir, with_words, self.keys, numbered=numbered)
         try:
@@ -520,15 +522,16 @@ def read_documents(data_dir: Path, cache_dir: Path | None = None,
     return documents, errors
 
 
-def _read(data_dir: Path, cache_dir: Path | None,
-          limits: ParseLimits | None) -> tuple[tuple[Document, ...], list[DocumentError], list[str]]:
-    """The documents, the files' errors, and the document cache keys of the files read."""
+def _read(data_dir: Path, cache_dir: Path | None, limits: ParseLimits | None,
+          warm: bool = False) -> tuple[tuple[Document, ...], list[DocumentError], list[str]]:
+    """The documents, the files' errors, and the document cache keys of the files read. warm:
+    the tokenizer is loaded meanwhile when files are read in workers (_warming_tokenizer)."""
     with collected_once():
-        return _read_files(data_dir, cache_dir, limits)
+        return _read_files(data_dir, cache_dir, limits, warm)
 
 
-def _read_files(data_dir: Path, cache_dir: Path | None,
-                limits: ParseLimits | None) -> tuple[tuple[Document, ...], list[DocumentError], list[str]]:
+def _read_files(data_dir: Path, cache_dir: Path | None, limits: ParseLimits | None,
+                warm: bool = False) -> tuple[tuple[Document, ...], list[DocumentError], list[str]]:
     corrections = read_corrections(data_dir)
     found: dict[str, tuple[Document, str] | DocumentError | None] = {}  # in name order; None: to read
     missing: list[tuple[str, bytes, str]] = []  # name, bytes, key
@@ -548,9 +551,10 @@ def _read_files(data_dir: Path, cache_dir: Path | None,
             missing.append((path.name, data, key))
     if missing:
         # Imported only when something needs reading: a warm start starts no process.
-        from retrieval.parse_workers import ParseJob, parse_all
+        from retrieval.parse_workers import ParseJob, parse_all, runs_here
 
         jobs = [ParseJob(name, data, corrections.get(name)) for name, data, _ in missing]
+        warming = _warming_tokenizer() if warm and not runs_here(jobs) else None
         stored: set[int] = set()
 
         def store(number: int, pickled: bytes) -> None:  # a worker's Document, stored as it arrives
@@ -558,7 +562,11 @@ def _read_files(data_dir: Path, cache_dir: Path | None,
             store_document(cache_dir, missing[number][2], pickled)
             stored.add(number)
 
-        results = parse_all(jobs, limits, pickled=store if cache_dir else None)
+        try:
+            results = parse_all(jobs, limits, pickled=store if cache_dir else None)
+        finally:
+            if warming is not None:
+                warming.join()
         for number, ((name, _, key), result) in enumerate(zip(missing, results, strict=True)):
             if isinstance(result, Document):
                 keep_document(None if number in stored else cache_dir, key, result)
@@ -575,6 +583,25 @@ def _read_files(data_dir: Path, cache_dir: Path | None,
     return tuple(documents), errors, keys
 
 
+def _warming_tokenizer() -> threading.Thread:
+    """A thread loading the tokenizer (its dictionary, the user words, the stopwords), started
+    while worker processes read new documents, to be joined when they are done.
+
+    Why: documents read are then prepared (tokenized) by workers forked from this process with
+    the tokenizer loaded (token_cache.worker_pool), and loading it there was ~0.16 s in which
+    both cores idled, between reading the last document and preparing the first. While the
+    workers read, this process mostly waits for them. An error is left to the load that needs
+    the tokenizer to raise."""
+
+    def load() -> None:
+        with suppress(Exception):
+            tokenize(WARM_UP_TEXT)
+
+    thread = threading.Thread(target=load, name="tokenizer-loading", daemon=True)
+    thread.start()
+    return thread
+
+
 def load_library(data_dir: Path, cache_dir: Path | None = None,
                  limits: ParseLimits | None = None) -> tuple[Library, list[DocumentError]]:
     """Load every supported file in data_dir into a Library (possibly empty: it then answers nothing).
@@ -584,7 +611,7 @@ def load_library(data_dir: Path, cache_dir: Path | None = None,
     (document_cache.kept_by_loads). limits: what reading one file may take (read_documents).
     """
     with collected_once():
-        documents, errors, keys = _read(data_dir, cache_dir, limits)
+        documents, errors, keys = _read(data_dir, cache_dir, limits, warm=True)
         library = Library(documents, cache_dir)
     if cache_dir and Path(cache_dir).is_dir():
         saved = index_folder(cache_dir, library.fingerprint).name
@@ -606,14 +633,16 @@ def collected_once() -> Iterator[None]:
     a 113 ms one). Collected once at the end (gc.collect(1)) it was ~0.1 s of every load, cold,
     warm or /reload, which found nothing to free (1,000 documents: 0 unreachable each time);
     moved, what the load made sits in the oldest generation, where questions do not rescan it,
-    at no cost. Nested (load_library → Library), only the outermost moves them:
-    token_cache.gc_paused re-enables the collector only if it was enabled.
+    at no cost. Moved while the collector is still paused: once it was back on, the first
+    allocation found everything made counted as young and collected it (0.13 s of a cold load
+    at 1,000 documents) before the move. Nested (load_library → Library), only the outermost
+    moves them: token_cache.gc_paused re-enables the collector only if it was enabled.
     """
     was_enabled = gc.isenabled()
     with gc_paused():
         yield
-    if was_enabled:
-        _promoted()
+        if was_enabled:
+            _promoted()  # before the collector is back on: else the first allocation collects
 
 
 def _promoted() -> None:

@@ -368,6 +368,39 @@ def test_a_build_in_small_batches_and_slices_gives_the_same_index(variant: str,
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
+def test_postings_counted_as_documents_come_give_the_same_index(variant: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostingsCounter counts each batch once all its documents are given, a few documents at a
+    time, in groups that straddle the batches (and a group of none); SparseBM25.counted is the
+    index SparseBM25.numbered builds of all of them at once, bit for bit."""
+    from retrieval.words import Numbering, Words
+
+    rng = random.Random(f"counted-{variant}")
+    vocab = [f"词{i}" for i in range(200)]
+    corpus = [rng.choices(vocab, k=rng.randint(0, 30)) for _ in range(300)]
+    monkeypatch.setattr(bm25, "BUILD_BATCH_DOCS", 16)
+    groups, first = [], 0
+    while first < len(corpus):
+        size = rng.choice([0, 1, 3, 15, 16, 17, 40])
+        groups.append(Words.of(corpus[first:first + size]))
+        first += size
+    kept, counting = Numbering(), Numbering(bm25.PostingsCounter())
+    for group in groups:
+        kept.add(group)
+        counting.add(group)
+        if len(counting) == len(groups) // 2:  # half of them given: every whole batch counted
+            assert counting.counter._counted == sum(map(len, groups[:len(groups) // 2])) // 16 * 16
+    whole = SparseBM25.numbered(*kept.result(), variant)
+    counted = SparseBM25.counted(counting.terms(), counting.counter, variant)
+    assert list(counted.vocabulary.items()) == list(whole.vocabulary.items())
+    for name in bm25._ARRAYS:
+        np.testing.assert_array_equal(counted._array(name), whole._array(name))
+    assert list(SparseBM25(corpus, variant).vocabulary) == list(whole.vocabulary)
+    with pytest.raises(ValueError):
+        counting.result()  # the words went to the counter
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_a_build_with_64_bit_keys_gives_the_same_index(variant: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A batch's keys are 32-bit while its columns × documents fit (a vocabulary of ~131,000 terms
     at BUILD_BATCH_DOCS): else 64-bit, for the same index."""

@@ -248,7 +248,7 @@ def test_an_earlier_index_that_cannot_be_reused_is_built_again_in_full(folders, 
 
 
 def token_files(cache: Path) -> set[str]:
-    return {p.name for p in cache.glob("tokens-*.json")}
+    return {p.name for p in cache.glob("tokens-*.tokens")}
 
 
 def test_token_files_are_pruned_with_their_documents(folders, counted, monkeypatch):
@@ -333,14 +333,14 @@ def test_a_documents_prepared_key_is_hashed_once_and_follows_the_pipeline(monkey
 def test_a_prune_deletes_stale_entries_old_index_folders_and_leftover_temporary_files(tmp_path):
     kept, stale = "a" * 64, "b" * 64
     for name in (f"{kept}.document.pickle", f"{stale}.document.pickle", f"{stale}.prepared.pickle",
-                 ".document-x1.tmp", f"tokens-{kept}.json", f"tokens-{stale}.json", "notes.txt"):
+                 ".document-x1.tmp", f"tokens-{kept}.tokens", f"tokens-{stale}.tokens", "notes.txt"):
         (tmp_path / name).write_bytes(b"x")
     (tmp_path / "index-old" / "body").mkdir(parents=True)
     (tmp_path / "index-new").mkdir()
     (tmp_path / "index-file").write_bytes(b"not a folder")
     removed = document_cache.prune(tmp_path, keep={kept, "index-new"})
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        f"{kept}.document.pickle", "index-file", "index-new", "notes.txt", f"tokens-{kept}.json"]
+        f"{kept}.document.pickle", "index-file", "index-new", "notes.txt", f"tokens-{kept}.tokens"]
     assert removed == 5
     assert document_cache.prune(tmp_path / "missing", keep=set()) == 0
 

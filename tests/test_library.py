@@ -92,8 +92,11 @@ def test_a_load_moves_what_it_made_to_the_oldest_generation_and_leaves_the_colle
             collected.append(info["generation"])
 
     gc.callbacks.append(record)
+    threshold = gc.get_threshold()
+    gc.set_threshold(50)  # what a load makes is far more: moved once the collector was on, it was collected
     try:
         library, _ = load_library(DATA, cache_dir=tmp_path)
+        gc.set_threshold(*threshold)
         assert collected == [] and gc.isenabled() and library.documents
         entry = library.index.entries[0]
         assert gc.is_tracked(entry) and any(o is entry for o in gc.get_objects(2))
@@ -107,5 +110,47 @@ def test_a_load_moves_what_it_made_to_the_oldest_generation_and_leaves_the_colle
         load_library(DATA, cache_dir=tmp_path)  # a caller that paused it finds it paused still
         assert collected == [] and not gc.isenabled()
     finally:
+        gc.set_threshold(*threshold)
         gc.callbacks.remove(record)
         gc.enable()
+
+
+def test_files_read_in_workers_load_the_tokenizer_meanwhile(tmp_path, monkeypatch):
+    """While worker processes read new files, a thread loads the tokenizer that preparing them
+    needs; none starts for small files read in this process (a /reload), nor for a warm start."""
+    import threading
+
+    from retrieval import document_cache, parse_workers
+    from retrieval.token_cache import WARM_UP_TEXT
+
+    calls = []
+    real = library_module.tokenize
+
+    def tokenize(text: str) -> list[str]:
+        calls.append((threading.current_thread().name, text))
+        return real(text)
+
+    monkeypatch.setattr(library_module, "tokenize", tokenize)
+    load_library(DATA, cache_dir=tmp_path / "inline")
+    assert not any(name == "tokenizer-loading" for name, _ in calls)
+    monkeypatch.setattr(parse_workers, "INLINE_BYTES", 0)  # every file to a worker
+    monkeypatch.setattr(document_cache, "_RECENT", type(document_cache._RECENT)())  # read again
+    load_library(DATA, cache_dir=tmp_path / "workers")
+    assert ("tokenizer-loading", WARM_UP_TEXT) in calls
+    calls.clear()
+    load_library(DATA, cache_dir=tmp_path / "workers")  # nothing to read
+    assert not any(name == "tokenizer-loading" for name, _ in calls)
+
+
+def test_loading_the_tokenizer_in_a_thread_leaves_its_error_to_the_load(monkeypatch):
+    import threading
+
+    raised = []
+    monkeypatch.setattr(threading, "excepthook", raised.append)
+
+    def broken(text: str) -> list[str]:
+        raise RuntimeError("no dictionary")
+
+    monkeypatch.setattr(library_module, "tokenize", broken)
+    library_module._warming_tokenizer().join()
+    assert raised == []

@@ -80,7 +80,7 @@ def same(made: tuple[Prepared, ...], serial: tuple[Prepared, ...]) -> None:
 def token_files_named(made: tuple[Prepared, ...], cache: Path) -> bool:
     """Whether each document names the token cache file holding its words (documents of the same
     passages share one), and those are the files."""
-    return {p.tokens_key for p in made} == {key_of(f.name) for f in cache.glob("tokens-*.json")}
+    return {p.tokens_key for p in made} == {key_of(f.name) for f in cache.glob("tokens-*.tokens")}
 
 
 def test_prepared_in_worker_processes_as_one_by_one(documents, serial, counted_prepare):
@@ -116,7 +116,7 @@ def test_what_the_workers_stored_is_read_back_alike(documents, serial, counted_p
     stored = tuple(load_prepared(tmp_path, prepared_key(d), d) for d in documents)
     assert all(p is not None for p in stored)
     same(stored, serial)  # type: ignore[arg-type]
-    assert list(tmp_path.glob("tokens-*.json")), "the token cache is filled too"
+    assert list(tmp_path.glob("tokens-*.tokens")), "the token cache is filled too"
     assert token_files_named(made, tmp_path) and token_files_named(stored, tmp_path)  # type: ignore[arg-type]
     # A new pipeline (another index.py) misses every prepared entry: the token cache still holds
     # the words, and what is prepared from them is the same.
@@ -190,3 +190,25 @@ def test_the_words_are_numbered_in_order_as_the_documents_are_ready(documents, s
     made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0, numbered=numbered)
     same(made, serial)
     numbered_alike(numbered, made)
+
+
+def test_an_index_of_postings_counted_as_documents_come_is_the_index_of_every_word(documents, serial,
+                                                                                   monkeypatch):
+    """Index's numbered with counting_numberings (as a library's cold load builds it: the postings
+    counted batch by batch as documents are numbered) gives each field's index, bit for bit, as
+    numbering all the documents' words at once does."""
+    from retrieval import bm25
+    from retrieval.index import FIELDS, Index, counting_numberings
+
+    monkeypatch.setattr(bm25, "BUILD_BATCH_DOCS", 50)  # several batches, most counted before the last
+    numbered = counting_numberings()
+    for ready in serial:
+        for numbering, field in zip(numbered, FIELDS, strict=True):
+            numbering.add(getattr(ready, field))
+    counted = Index(documents, prepared=serial, numbered=numbered)
+    whole = Index(documents, prepared=serial)
+    for field in ("_body", "_head"):
+        built, expected = getattr(counted, field)._bm25, getattr(whole, field)._bm25
+        assert list(built.vocabulary.items()) == list(expected.vocabulary.items())
+        for name in bm25._ARRAYS:
+            np.testing.assert_array_equal(built._array(name), expected._array(name))

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from retrieval.text.markers import PART_STYLES, Style, heading_marker, without_marker
-from retrieval.text.normalize import compact, nfkc, normalize, normalize_each
+from retrieval.text.normalize import _remembered as remember
+from retrieval.text.normalize import (
+    compact,
+    nfkc,
+    normalize,
+    normalize_all,
+    normalize_each,
+    normalized_passages,
+)
 from retrieval.text.numerals import chinese_to_int, int_to_chinese, numeral_variants, parse_number
 from retrieval.text.sentences import (
     char_class,
@@ -96,6 +104,45 @@ def test_normalize_each_is_normalize_of_each_text_bit_for_bit() -> None:
     # normalize skips for ASCII text and normalize_each does not.
     ascii_text = "".join(map(chr, range(128))).replace("\n", "")
     assert normalize_each([ascii_text, "發"]) == [normalize(ascii_text), "发"]
+
+
+def test_normalize_all_is_normalize_of_each_text_bit_for_bit_and_remembers_passages() -> None:
+    """normalize_all works a document's passages out together, line breaks in them: exactly what
+    normalize gives each, on every document of the project and the shared corpus (each file's
+    paragraphs as passages of one to three lines), and on tricky texts (line breaks beside
+    Latin words the space rule keeps apart, the final sigma across a line break, a combining
+    accent after one); the forms are remembered for normalized_passages to give back."""
+    root = Path(__file__).resolve().parent.parent
+    corpus = root.parent / "shared" / "corpus"
+    files = [*sorted((root / "data").glob("*.txt")), *sorted(corpus.glob("*.txt"))]
+    tricky = [["new\n2022", "ΑΣ\nb", "Σ\nσ", " x \n\n y ", "２０２２ 年\n開發", "\n", "", "a\n\u0301b"],
+              ["發展與變革。\nnew  2022\tGDP", "a\x00b\nc"], ["單"], ["x", "y"]]
+    groups = list(tricky)
+    for path in files:
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        groups.append(["\n".join(lines[i:i + 1 + i % 3]) for i in range(0, len(lines), 3)])
+    for texts in groups:
+        remember.clear()
+        expected = [normalize(t) for t in texts]
+        remember.clear()  # not read back from what normalize remembered
+        assert normalize_all(texts) == expected, texts
+    passages = ["發展" * 150 + "\n第二行", "短", "Ｘ ％"]
+    remember.clear()
+    forms = normalize_all(passages)
+    assert [remember[p] for p in passages] == forms  # short ones too, for normalized_passages
+    assert normalize(passages[0]) is forms[0]
+
+
+def test_normalized_passages_reads_back_what_normalize_all_worked_out() -> None:
+    """index.prepare reads the passages tokenizing just normalized (normalize_all) back, short
+    ones too, and works out those it did not (a document whose words came from the cache)."""
+    passages = ["發展與變革。\nnew  2022", "短", "乾隆"]
+    remember.clear()
+    forms = normalize_all(passages[:2])
+    assert normalized_passages(passages) == [normalize(p) for p in passages]
+    assert normalized_passages(passages)[:2] == forms and normalized_passages(passages)[1] is forms[1]
+    remember.clear()
+    assert normalized_passages(passages) == [normalize(p) for p in passages]
 
 
 def test_sentences_keep_their_closers_and_long_ones_split_at_semicolons() -> None:

@@ -6,8 +6,10 @@ import gc
 import json
 import logging
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval import token_cache
@@ -16,6 +18,7 @@ from retrieval.token_cache import (
     CACHE_FORMAT,
     document_key,
     fingerprint_files,
+    key_of,
     prune_cache,
     tokenize_all,
     tokenize_documents,
@@ -92,28 +95,42 @@ def test_chunk_boundaries_are_part_of_the_key() -> None:
     assert document_key("v1", ["ab", "c"]) == document_key("v1", ["ab", "c"])
 
 
-@pytest.mark.parametrize("damage", [
-    b"",
-    b'{"format": 3, "key": "',
-    b"\xff\xfe not utf-8",
-    b'{"format": 3, "key": "wrong", "terms": ["x"], "lengths": [1, 0], "numbers": "AAAAAA=="}',
-    b'{"format": 3, "key": "KEY", "terms": ["x"], "lengths": [1], "numbers": "AAAAAA=="}',  # one chunk of two
-    b'{"format": 3, "key": "KEY", "terms": ["x"], "lengths": [1, 0], "numbers": "AQAAAA=="}',  # word 1 of 1
-    b'{"format": 3, "key": "KEY", "terms": ["x"], "lengths": [2, 0], "numbers": "AAAAAA=="}',  # 1 number of 2
-    b'{"format": 3, "key": "KEY", "terms": ["x"], "lengths": [1, 0], "numbers": "not base64!"}',
-    b'{"format": 3, "key": "KEY", "terms": "x\\u0000y", "count": 1, "lengths": [1, 0],'  # 2 terms, not 1
-    b' "numbers": "AAAAAA=="}',
-    b'{"format": 3, "key": "KEY", "terms": "x", "lengths": [1, 0], "numbers": "AAAAAA=="}',  # no count
-    b'{"format": 2, "key": "KEY", "terms": ["x"], "lengths": [1, 0], "numbers": "AAAAAA=="}',  # format 2
-    '{"format": 1, "key": "KEY", "tokens": [["发展", "经济"], ["基础", "配套"]]}'.encode(),  # format 1
-    b"[1, 2, 3]",
-])
-def test_a_corrupt_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage: bytes,
+def stored_file(key: str, terms: bytes = "发展\x00经济".encode(), lengths: tuple[int, ...] = (1, 1),
+                numbers: tuple[int, ...] = (0, 1), *, count: int = 2, version: int = CACHE_FORMAT,
+                magic: bytes = b"SBTOKENS", extra: bytes = b"") -> bytes:
+    """A token cache file as store_cached lays it out (token_cache._Layout), any field chosen."""
+    header = token_cache._Layout.pack(magic, version, key.encode(), count, len(lengths), len(numbers),
+                                      len(terms))
+    return (header + terms + np.array(lengths, dtype="<i4").tobytes()
+            + np.array(numbers, dtype="<i4").tobytes() + extra)
+
+
+DAMAGE: dict[str, Callable[[str], bytes]] = {
+    "empty": lambda key: b"",
+    "cut in its header": lambda key: stored_file(key)[:40],
+    "cut in its numbers": lambda key: stored_file(key)[:-2],
+    "a byte too many": lambda key: stored_file(key, extra=b"x"),
+    "another key": lambda key: stored_file("0" * 64),
+    "another format": lambda key: stored_file(key, version=CACHE_FORMAT - 1),
+    "no magic": lambda key: stored_file(key, magic=b"SBTOKENZ"),
+    "one chunk of two": lambda key: stored_file(key, lengths=(2,)),
+    "word 2 of 2": lambda key: stored_file(key, numbers=(0, 2)),
+    "a negative word": lambda key: stored_file(key, numbers=(0, -1)),
+    "lengths not the words'": lambda key: stored_file(key, lengths=(2, 1)),
+    "2 terms, not 3": lambda key: stored_file(key, count=3),
+    "not UTF-8": lambda key: stored_file(key, terms=b"\xff\x00\xfe"),
+    "JSON of format 3": lambda key: json.dumps({"format": 3, "key": key, "terms": "发展\x00经济", "count": 2,
+                                                "lengths": [1, 1], "numbers": "AAAAAAEAAAA="}).encode(),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_a_corrupt_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage: Callable[[str], bytes],
                                                        caplog: pytest.LogCaptureFixture) -> None:
     docs = [["发展 经济", "基础 配套"]]
     tokenize_all(docs, counting_tokenize, tmp_path, "v1")
     key = document_key("v1", docs[0])
-    token_cache.cache_path(tmp_path, key).write_bytes(damage.replace(b"KEY", key.encode()))
+    token_cache.cache_path(tmp_path, key).write_bytes(damage(key))
     CALLS.clear()
     with caplog.at_level(logging.WARNING):
         assert strings(tokenize_all(docs, counting_tokenize, tmp_path, "v1")) == expected_tokens(docs)
@@ -129,16 +146,23 @@ def test_a_cache_file_holds_the_words_numbered(tmp_path: Path) -> None:
     [stored] = tokenize_all(docs, counting_tokenize, tmp_path, "v1")
     assert stored.terms == ("发展", "经济", "配套")
     assert stored.numbers.tolist() == [0, 1, 0, 1, 2] and stored.lengths.tolist() == [3, 2]
-    payload = json.loads(token_cache.cache_path(tmp_path, document_key("v1", docs[0])).read_bytes())
-    assert payload["format"] == CACHE_FORMAT == 3 and payload["terms"] == "发展\x00经济\x00配套"
-    assert payload["count"] == 3
+    key = document_key("v1", docs[0])
+    assert token_cache.cache_path(tmp_path, key).read_bytes() == stored_file(
+        key, "发展\x00经济\x00配套".encode(), (3, 2), (0, 1, 0, 1, 2), count=3)
+    assert CACHE_FORMAT == 4
     assert strings(tokenize_all(docs, counting_tokenize, tmp_path, "v1")) == expected_tokens(docs)
+
+
+def test_words_with_a_term_holding_the_separator_are_not_stored(tmp_path: Path) -> None:
+    docs = [["a\x00b c"]]
+    assert strings(tokenize_all(docs, counting_tokenize, tmp_path, "v1")) == expected_tokens(docs)
+    assert cache_files(tmp_path) == []
 
 
 def test_writes_leave_only_complete_files(tmp_path: Path) -> None:
     tokenize_all(DOCS, counting_tokenize, tmp_path, "v1")
     keys = [document_key("v1", chunks) for chunks in DOCS]
-    assert cache_files(tmp_path) == sorted(f"tokens-{key}.json" for key in keys)
+    assert cache_files(tmp_path) == sorted(f"tokens-{key}.tokens" for key in keys)
 
 
 def test_a_failed_write_leaves_no_file_and_does_not_fail_the_load(tmp_path: Path,
@@ -156,8 +180,10 @@ def test_prune_removes_files_of_documents_no_longer_loaded(tmp_path: Path) -> No
     (tmp_path / ".tokens-crashed.tmp").write_text("half")
     (tmp_path / "unrelated.txt").write_text("keep me")
     tokenize_all(DOCS[:1], counting_tokenize, tmp_path, "v1", prune=True)
-    assert cache_files(tmp_path) == sorted([f"tokens-{document_key('v1', DOCS[0])}.json", "unrelated.txt"])
+    assert cache_files(tmp_path) == sorted([f"tokens-{document_key('v1', DOCS[0])}.tokens", "unrelated.txt"])
     assert prune_cache(tmp_path, keep=set()) == 1
+    (tmp_path / f"tokens-{'c' * 64}.json").write_text("{}")  # a file of format 3: pruned by its key
+    assert key_of(f"tokens-{'c' * 64}.json") == "c" * 64 and prune_cache(tmp_path, keep=set()) == 1
 
 
 def test_parallel_tokenizing_gives_the_serial_result() -> None:

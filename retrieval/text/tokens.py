@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrieval import rules, segmenter
-from retrieval.text.normalize import normalize, normalize_each
+from retrieval.text.normalize import normalize, normalize_all, normalize_each
 from retrieval.text.numerals import chinese_to_int
 from retrieval.token_cache import fingerprint_files
 from retrieval.words import Words
@@ -98,18 +98,19 @@ def tokenize(text: str) -> list[str]:
 
 def tokenize_passages(texts: Sequence[str]) -> Words:
     """Words.of([tokenize(t) for t in texts]), bit for bit: a document's passages' index terms,
-    numbered. The passages are cut at once (segmenter.cut_each_for_search), and each word cut
-    is looked up once (Words.kept)."""
+    numbered. The passages are normalized at once (normalize_all, which remembers their forms
+    for index.prepare as normalize does) and cut at once (segmenter.cut_each_for_search), and
+    each word cut is looked up once (Words.kept)."""
     if not texts:
         return Words.of([])
-    words = segmenter.cut_each_for_search([normalize(text) for text in texts])
+    words = segmenter.cut_each_for_search(normalize_all(texts))
     return Words.kept(words, _terms().__getitem__, segmenter.PASSAGE_BREAK)
 
 
 def tokenize_each(texts: Sequence[str]) -> Words:
     """tokenize_passages(texts), bit for bit, for short texts (a document's headings): normalized
-    together too (normalize_each), not one by one. tokenize_passages normalizes each passage
-    alone, as normalize remembers a passage's form for index.prepare to read it again."""
+    together too (normalize_each), and not remembered: index.prepare does not normalize them
+    again, as it does a passage (tokenize_passages)."""
     if not texts:
         return Words.of([])
     words = segmenter.cut_each_for_search(normalize_each(list(texts)))
