@@ -51,7 +51,8 @@ _UNIT = (r"(?:%|％|余|多|个|项|件|亿|万|千|百|元|亩|套|户|人|名|
 # A year or a day is a time, no quantity: "有力应对2008年以来最严重的低温雨雪冰冻灾害" gives no loss,
 # "1月7日，定日县发生地震" no toll.
 _DATES = re.compile(r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日")
-_HAS_QUANTITY = re.compile(rf"\d|[XＸ]\s*{_UNIT}|{_NUMERAL}\s*{_UNIT}")
+# A share in words is a quantity too: "约为国家预算收入的一半", "占三分之一".
+_HAS_QUANTITY = re.compile(rf"\d|[XＸ]\s*{_UNIT}|{_NUMERAL}\s*{_UNIT}|一半|{_NUMERAL}分之{_NUMERAL}")
 # A time: "X 月底前", "6月", "年底", "上半年", "秋季", "2025年", "今年内", "用半年时间", or how
 # long something takes ("车程缩至30分钟", "用二十年的时间", "3个工作日内"): "多久" asks either.
 _HAS_TIME = re.compile(
@@ -172,8 +173,9 @@ _PEOPLE = "人|名|位|人次|万人"
 
 
 # An amount of money asked without its unit: "总投资多少", "安排了多少财政资金", "货运收入有多少"
-# are answered in 元 ("总投资5.81亿元"), not by "二期" or "3个项目"; not "财政收入增长多少" (a rate).
-_MONEY_ASKED = re.compile(rf"(?:投资|资金|经费|收入|费用|金额|预算|造价|拨款)(?:{_BETWEEN})?多少"
+# are answered in 元 ("总投资5.81亿元"), not by "二期" or "3个项目"; not "财政收入增长多少" (a rate) nor
+# "预算外资金相当于预算收入的多少" (a share: "约为国家预算收入的一半").
+_MONEY_ASKED = re.compile(rf"(?:投资|资金|经费|收入|费用|金额|预算|造价|拨款)(?:{_BETWEEN})?(?<!的)多少"
                           r"(?![万亿千百]*[\u4e00-\u9fffa-z])|多少(?:财政)?(?:投资|资金|经费|费用|钱)")
 
 

@@ -51,6 +51,8 @@ def test_wanted_type(question: str, kind: AnswerType | None) -> None:
     ("有力应对2008年以来最严重的低温雨雪冰冻灾害", AnswerType.QUANTITY, False),  # a year is a time
     ("1月7日，定日县发生地震", AnswerType.QUANTITY, False),  # so is a day
     ("2024年粮食产量1.3万亿斤", AnswerType.QUANTITY, True),
+    ("目前约为国家预算收入的一半", AnswerType.QUANTITY, True),  # a share in words
+    ("服务业占三分之一", AnswerType.QUANTITY, True),
     ("有力应对2008年以来最严重的低温雨雪冰冻灾害", AnswerType.TIME, True),
     ("三大主题公园 X 月底前全部建成", AnswerType.TIME, True),
     ("用半年或者更多一点的时间整顿完毕", AnswerType.TIME, True),
@@ -73,6 +75,7 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
     ("六横佛渡千万级集装箱泊位群总投资是多少", MONEY),  # an amount of money, asked with no unit
     ("云南今年10件惠民实事总共要投多少财政资金", MONEY),
     ("财政收入增长多少", ""),  # a growth rate, not the amount
+    ("预算外资金相当于预算收入的多少", ""),  # a share of it ("…的一半"), not an amount
     ("总投资多少个项目", ""),
     ("本科录取率是多少", "%|个百分点|成"),  # a rate is a share
     ("考评频率是多少", ""),
