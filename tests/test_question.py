@@ -177,6 +177,14 @@ def test_greetings_and_thanks_are_no_words_of_the_question(question: str, terms:
     assert parse_question(question).own_terms == terms
 
 
+def test_asking_for_examples_is_no_word_of_the_question() -> None:
+    """"要组织科研攻关的项目都举了哪些例子": the report names the projects ("…等项目的科研攻关") and
+    says neither 举 nor 例子; the question asks for them as a list."""
+    query = parse_question("您好，81年报告要组织科研攻关的项目都举了哪些例子？")
+    assert query.own_terms == ("81", "年", "报告", "组织", "科研", "攻关", "项目") and query.is_list
+    assert "例子" not in parse_question("举个例子说明一下数字政府").own_terms
+
+
 @pytest.mark.parametrize(("question", "terms"), [
     ("潘淑是谁的皇后", ("潘淑", "皇后")),  # jieba alone: 潘淑是 / 谁 / 皇后
     ("王沈是哪里人？", ("王沈", "人")),
