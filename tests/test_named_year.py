@@ -194,6 +194,7 @@ def test_a_province_typed_by_its_abbreviation_names_its_report():
 
     assert with_province_spelled("滇2024gdp总量,增速") == "云南2024gdp总量,增速"
     assert with_province_spelled("豫今年整车产量") == "河南今年整车产量"
+    assert with_province_spelled("粤,今年,社零,目标") == "广东,今年,社零,目标"  # "粤 今年 社零 目标"
     assert with_province_spelled("鄂州花湖机场") == "鄂州花湖机场"
     assert with_province_spelled("京津冀协同发展") == "京津冀协同发展"
     hubei = ("2025年湖北省政府工作报告\n一、2024年工作回顾\n全省地区生产总值增长5.8％、增速全国第3，总量达到"

@@ -132,7 +132,7 @@ def quoted_names(text: str) -> list[str]:
 # A province typed by its one-character abbreviation at the start of a terse question, before a
 # space, a year or a relative year: "滇 2024 GDP 总量 增速", "豫今年整车产量要冲到多少", "粤2025目标".
 # Not the first character of a name: 鄂州, 京津冀, 沪昆高铁.
-_LEADING_ABBREVIATION = re.compile(r"^(\S)(?=\s|\d|今年|去年|明年|前年|上年)")
+_LEADING_ABBREVIATION = re.compile(r"^(\S)(?=[\s,]|\d|今年|去年|明年|前年|上年)")  # a space is typed as ","
 
 
 @lru_cache(maxsize=1)
