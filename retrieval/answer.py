@@ -610,15 +610,15 @@ def _continuing(at_position: dict[int, Section], order: list[int], index: Index)
     (passage → the section): "十条方针第五条里，第一批先整顿的近三百个企业要用多长时间整顿完" asks a
     sentence three passages into "五、分批进行企业的全面整顿和必要改组", in the part as much as its
     opening, though not opening it."""
+    opened: dict[tuple[str, int | None], tuple[int, Section]] = {
+        (index.entries[opening].chunk.doc, section.id): (index.entries[opening].chunk.id, section)
+        for opening, section in at_position.items()}
     found: dict[int, Section] = {}
     for position in order:
-        if position in at_position:
-            continue
         chunk = index.entries[position].chunk
-        for opening, section in at_position.items():
-            first = index.entries[opening].chunk
-            if first.doc == chunk.doc and section.id == chunk.section and first.id < chunk.id:
-                found[position] = section
+        first = opened.get((chunk.doc, chunk.section))
+        if first is not None and first[0] < chunk.id:
+            found[position] = first[1]
     return found
 
 

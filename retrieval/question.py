@@ -375,9 +375,9 @@ def importance(terms: list[str]) -> dict[str, float]:
 
 
 def _phrases(asked: str, words: list[str]) -> tuple[str, ...]:
-    """Pairs of the (full-weight) question words written next to each other in the question, as
-    one phrase no word of it already is: "2021年发展水平怎么样" → ("发展水平",); not years nor the
-    年 after one ("年发展")."""
+    """Pairs of the (full-weight) question words written next to each other in the question, or
+    joined by 和, 与 or 及, as one phrase no word of it already is: "2021年发展水平怎么样" →
+    ("发展水平",), "面临的困难和挑战" → ("困难和挑战",); not years nor the 年 after one ("年发展")."""
     words = [w for w in words if not _is_year_word(w) and w not in ("年", "月", "日")
              and not any(w != other and w in other for other in words)]  # 工农业, not its 工农, 农业
     pairs = (a + glue + b for a, b in zip(words, words[1:], strict=False) for glue in ("", "和", "与", "及"))
