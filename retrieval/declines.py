@@ -426,7 +426,18 @@ def _only_the_figure_given(question: str, sentence: str) -> bool:
     stated = [figure for figure in stated_figures(question) + stated_counts(question) if figure in sentence]
     if not stated:
         return False
-    return not has_answer_type(_without(without_codes(sentence), stated), AnswerType.QUANTITY)
+    rest = _without(without_codes(sentence), stated)
+    clause = last_clause(question)[1]
+    if asks_several(clause) or _EACH_ASKED.search(clause):  # "1000座5G基站，三大运营商各建多少座"
+        return len(_FIGURES.findall(_ITEM_NUMBER.sub("", rest))) < 2
+    return not has_answer_type(rest, AnswerType.QUANTITY)
+
+
+# A figure asked of each ("各建多少座", "各有几个"): one figure each, two at least.
+_EACH_ASKED = re.compile(r"各[\u4e00-\u9fff]?(?:多少|几)")
+# Figures in digits, and the number a numbered item opens with ("59．新增5G基站1000座"), no figure.
+_FIGURES = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+_ITEM_NUMBER = re.compile(r"^\d+[.．、]")
 
 
 def _asked_clause_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:

@@ -1264,3 +1264,14 @@ def test_which_township_is_not_answered_by_a_sentence_naming_none():
     assert library_of("讲话.txt", speech).ask(question).answer is None
     answer = library_of("讲话.txt", speech.replace("有一个乡", "东坝头乡")).ask(question).answer
     assert answer is not None and "东坝头乡" in answer.highlight
+
+
+def test_a_figure_asked_of_each_needs_a_figure_each():
+    """"新增的1000座5G基站，三大运营商各建多少座": the indicator gives the 1000 the question states and
+    a running total, no figure per operator; a sentence giving one each answers."""
+    notice = ("包头市数字政府建设考评指标\n四、强化基础设施支撑（10分）\n"
+              "59．新增5G基站1000座，累计建设5G基站4600个。\n60．推进千兆光网覆盖。\n")
+    question = "考评指标第59条新增的1000座5G基站，三大运营商各建多少座？"
+    assert library_of("包头.txt", notice).ask(question).answer is None
+    each = notice.replace("累计建设5G基站4600个", "其中移动建设500座、电信建设300座、联通建设200座")
+    assert library_of("包头.txt", each).ask(question).answer is not None
