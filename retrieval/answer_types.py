@@ -631,6 +631,15 @@ def asks_several(clause: str) -> bool:
     return _SEVERAL.search(clause) is not None
 
 
+# A figure asked of each ("三大运营商各建多少座", "各有几个"): one figure each.
+_EACH_ASKED = re.compile(r"各[\u4e00-\u9fff]?(?:多少|几)")
+
+
+def asks_figure_each(clause: str) -> bool:
+    """Whether the (normalized) clause asks several figures: several things (asks_several) or one of each."""
+    return asks_several(clause) or _EACH_ASKED.search(clause) is not None
+
+
 def whether_clause(question: str) -> str:
     """The clause of the (normalized, separators typed) question that asks whether, or "":
     "河南汽车以旧换新,外省牌照的车能不能参加" → "外省牌照的车能不能参加"."""

@@ -19,6 +19,7 @@ from retrieval.answer_types import (
     around_time_or_quantity_asked,
     asked_units,
     asks_exact_figure,
+    asks_figure_each,
     asks_one_thing,
     asks_one_year,
     asks_person_or_reason,
@@ -427,17 +428,9 @@ def _only_the_figure_given(question: str, sentence: str) -> bool:
     if not stated:
         return False
     rest = _without(without_codes(sentence), stated)
-    clause = last_clause(question)[1]
-    if asks_several(clause) or _EACH_ASKED.search(clause):  # "1000座5G基站，三大运营商各建多少座"
-        return len(_FIGURES.findall(_ITEM_NUMBER.sub("", rest))) < 2
+    if asks_figure_each(last_clause(question)[1]):  # "1000座5G基站，三大运营商各建多少座": two at least
+        return len(stated_figures(rest)) < 2  # not an item's number ("59．新增5G基站…")
     return not has_answer_type(rest, AnswerType.QUANTITY)
-
-
-# A figure asked of each ("各建多少座", "各有几个"): one figure each, two at least.
-_EACH_ASKED = re.compile(r"各[\u4e00-\u9fff]?(?:多少|几)")
-# Figures in digits, and the number a numbered item opens with ("59．新增5G基站1000座"), no figure.
-_FIGURES = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
-_ITEM_NUMBER = re.compile(r"^\d+[.．、]")
 
 
 def _asked_clause_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:

@@ -28,6 +28,16 @@ def library_of(name: str, text: str) -> Library:
     return Library((build_document(name, text),))
 
 
+def assert_answered_once_said(name: str, text: str, question: str, said: tuple[str, str],
+                              quoted: str = "") -> None:
+    """The question is declined from the document's text, and answered once said[0] is replaced by
+    said[1], which says what it asks: the answer's highlight then quotes `quoted`."""
+    assert said[0] in text
+    assert library_of(name, text).ask(question).answer is None
+    answer = library_of(name, text.replace(*said)).ask(question).answer
+    assert answer is not None and quoted in answer.highlight
+
+
 def library_index() -> Index:
     chunks, text, pos = [], "", 0
     for path, body, outline in PASSAGES:
@@ -1115,9 +1125,7 @@ def test_the_question_s_own_words_joined_list_nothing_it_asks():
               "用地和环境保障上，全力做好X余家机关和企业总部单位的北迁建设各项服务工作。\n"
               "三、切实加强组织领导，确保各项任务落到实处\n加强组织领导。\n")
     question = "xx区今年要北迁的机关和企业总部单位具体有哪几家？"
-    assert library_of("xx区.txt", speech).ask(question).answer is None
-    listed = speech.replace("X余家机关", "区法院、区税务局等X余家机关")
-    assert library_of("xx区.txt", listed).ask(question).answer is not None
+    assert_answered_once_said("xx区.txt", speech, question, ("X余家机关", "区法院、区税务局等X余家机关"))
 
 
 def test_a_sentence_whose_only_figures_are_the_question_s_gives_no_figure():
@@ -1184,10 +1192,8 @@ def test_each_unit_asked_needs_its_figure():
     speech = ("在部署会议上的讲话\n同志们：\n一、关于前一段疫情防控工作\n二是加强对武汉防疫的统一指挥。"
               "调派330多支医疗队、41600多名医护人员驰援，迅速开设火神山、雷神山等集中收治医院和方舱医院，"
               "千方百计增加床位供给，建成16个方舱医院。\n")
-    assert library_of("讲话.txt", speech).ask("方舱医院一共建了多少座、有多少张床位？").answer is None
-    answered = speech.replace("建成16个方舱医院。", "建成16个方舱医院，共1.3万张床位。")
-    answer = library_of("讲话.txt", answered).ask("方舱医院一共建了多少座、有多少张床位？").answer
-    assert answer is not None and "1.3万张" in answer.highlight
+    assert_answered_once_said("讲话.txt", speech, "方舱医院一共建了多少座、有多少张床位？",
+                              ("建成16个方舱医院。", "建成16个方舱医院，共1.3万张床位。"), "1.3万张")
 
 
 def test_a_kind_asked_by_which_one_must_be_said():
@@ -1211,10 +1217,8 @@ def test_an_amount_of_money_asked_without_a_unit_needs_a_figure_in_yuan():
     report = ("2025年浙江省政府工作报告\n各位代表：\n一、2025年主要任务\n（三）建设交通强省。"
               "推进六横佛渡千万级集装箱泊位群、3个万吨级码头建设，新建港口泊位12个。\n"
               "（四）扩大有效投资。全省重大项目完成投资1.2万亿元。\n")
-    assert library_of("浙江.txt", report).ask("六横佛渡千万级集装箱泊位群总投资是多少").answer is None
-    report2 = report.replace("3个万吨级码头建设，", "3个万吨级码头建设，泊位群总投资120亿元，")
-    answer = library_of("浙江.txt", report2).ask("六横佛渡千万级集装箱泊位群总投资是多少").answer
-    assert answer is not None and "120亿元" in answer.highlight
+    assert_answered_once_said("浙江.txt", report, "六横佛渡千万级集装箱泊位群总投资是多少",
+                              ("3个万吨级码头建设，", "3个万吨级码头建设，泊位群总投资120亿元，"), "120亿元")
 
 
 def test_a_figure_asked_within_an_item_pointed_at_is_found_further_into_its_section():
@@ -1244,10 +1248,8 @@ def test_who_holds_a_role_is_answered_only_by_a_sentence_saying_the_role():
     report = ("1981年政府工作报告\n（一）当前的经济形势\n体育战线今年以来捷报频传，最近女子排球队又第一次"
               "夺得了世界冠军，这对全国各族人民是一个鼓舞。\n（二）今后的方针\n发展教育科学文化事业。\n")
     question = "报告表扬的女子排球队第一次夺得世界冠军，当时主教练是谁？"
-    assert library_of("1981.txt", report).ask(question).answer is None
-    report2 = report.replace("这对全国", "主教练袁伟民功不可没，这对全国")
-    answer = library_of("1981.txt", report2).ask(question).answer
-    assert answer is not None and "主教练" in answer.highlight
+    assert_answered_once_said("1981.txt", report, question,
+                              ("这对全国", "主教练袁伟民功不可没，这对全国"), "主教练")
 
 
 def test_which_township_is_not_answered_by_a_sentence_naming_none():
@@ -1261,9 +1263,7 @@ def test_which_township_is_not_answered_by_a_sentence_naming_none():
     speech = ("在打好精准脱贫攻坚战座谈会上的讲话\n第二，从脱贫攻坚工作看。媒体报道，有一个乡迎接各类扶贫"
               "检查团，仅打印费就花了10多万元。\n第三，从贫困群众看。一些贫困群众等靠要思想严重。\n")
     question = "扶贫检查光打印费就花了10多万元的那个乡，到底是哪个乡？"
-    assert library_of("讲话.txt", speech).ask(question).answer is None
-    answer = library_of("讲话.txt", speech.replace("有一个乡", "东坝头乡")).ask(question).answer
-    assert answer is not None and "东坝头乡" in answer.highlight
+    assert_answered_once_said("讲话.txt", speech, question, ("有一个乡", "东坝头乡"), "东坝头乡")
 
 
 def test_a_figure_asked_of_each_needs_a_figure_each():
@@ -1272,6 +1272,5 @@ def test_a_figure_asked_of_each_needs_a_figure_each():
     notice = ("包头市数字政府建设考评指标\n四、强化基础设施支撑（10分）\n"
               "59．新增5G基站1000座，累计建设5G基站4600个。\n60．推进千兆光网覆盖。\n")
     question = "考评指标第59条新增的1000座5G基站，三大运营商各建多少座？"
-    assert library_of("包头.txt", notice).ask(question).answer is None
-    each = notice.replace("累计建设5G基站4600个", "其中移动建设500座、电信建设300座、联通建设200座")
-    assert library_of("包头.txt", each).ask(question).answer is not None
+    assert_answered_once_said("包头.txt", notice, question,
+                              ("累计建设5G基站4600个", "其中移动建设500座、电信建设300座、联通建设200座"))
