@@ -106,7 +106,10 @@ _ASKED_UNITS = {
     "间": "间", "价": "价", "栋": "栋|幢", "幢": "幢|栋", "头": "头", "颗": "颗", "枚": "枚",
     "株": "株|棵", "棵": "棵|株", "匹": "匹", "本": "本|册", "册": "册|本", "层": "层", "口": "口",
 }
-_ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)[万亿千百]*({'|'.join(_ASKED_UNITS)})")
+# A unit's character that begins a word is no unit: "新发放不低于多少支持几万人创业" asks 人, not 支.
+_WORD_NOT_UNIT = ("支持|支出|支付|支撑|场所|场景|批准|批复|台阶|头条|户籍|户口|本地|本土|层次|层级|口岸|间隔"
+                  "|张贴|份额|名额|名单|名称|所有|所得|座谈")
+_ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)[万亿千百]*(?!{_WORD_NOT_UNIT})({'|'.join(_ASKED_UNITS)})")
 # A figure: a number ("43.5", "X", "三百"), its order of magnitude ("万", "亿"), "多"/"余".
 _FIGURE = r"(?:\d+(?:\.\d+)?|[xX]|[一二两三四五六七八九十百千万亿〇零]+)\s*[万亿千百]*"
 # A figure whose unit was said before it ("旅居人数达600万，") answers in any unit.

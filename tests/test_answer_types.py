@@ -97,6 +97,8 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
     ("去年接待了多少游客", "人|名|位|人次|万人|游客"),
     ("今年引进多少人才", "人|名|位"),
     ("建了多少卫生院", ""),
+    ("新发放不低于多少支持几万人创业", "人|名|位"),  # 支持 is a word, not the classifier 支
+    ("组建了多少支医疗队", "支"),
 ])
 def test_asked_unit(question: str, units: str) -> None:
     assert asked_unit(question) == units
