@@ -685,7 +685,9 @@ def _held_only_by_the_document_year(best: Judged, query: Query, wanted: Wanted, 
     the year the question names its document by: "1981年政府工作报告里国防费安排了多少亿" is not
     answered by "…１９８１年还会有一百几十亿元的赤字…" of the 1981 report, whose 1981 only says which
     document it is in; without it, 国防费 and 安排 are missing. Not for lists (a list's answer is its
-    passage) nor positions (the year names the document the position is counted in)."""
+    passage) nor positions (the year names the document the position is counted in); a question
+    asking several things is answered where _where_answer_is reads, its passage ("守住多少亿亩红线、
+    新建多少高标准农田，还要加大哪两类土地的保护利用")."""
     if query.is_list or query.position or query.part is not None or best.sentence_share < MIN_SENTENCE_SHARE:
         return False
     entry = index.entries[best.position]
@@ -697,7 +699,8 @@ def _held_only_by_the_document_year(best: Judged, query: Query, wanted: Wanted, 
     reduced = asked.only(kept)
     if reduced is asked:
         return False
-    return reduced.share_found(entry.path_text + normalize(best.highlight), entry.year) < MIN_SENTENCE_SHARE
+    where = entry.path_text + _where_answer_is(best, query, index)
+    return reduced.share_found(where, entry.year) < MIN_SENTENCE_SHARE
 
 
 def _kind_asked_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:

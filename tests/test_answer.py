@@ -1062,6 +1062,16 @@ def test_the_year_naming_the_document_is_no_word_of_its_answer():
     assert answer is not None and "赤字" in answer.highlight
 
 
+def test_a_year_naming_the_report_counts_in_a_passage_asked_of_several_things(corpus_library):
+    """A question asking several things ("守住多少亿亩红线、新建多少高标准农田，还要加大哪两类土地的
+    保护利用") is answered by its passage, not one sentence: the 2022 report's sentence "新建1亿亩
+    高标准农田" holding little of it besides the year naming the report (2022, in its part's heading)
+    does not make the passage no answer."""
+    answer = corpus_library.ask("22年报告耕地这块：守住多少亿亩红线、新建多少高标准农田，还要加大哪两类"
+                                "土地的保护利用？").answer
+    assert answer is not None and "黑土地保护" in answer.text and "18亿亩耕地红线" in answer.text
+
+
 def test_a_year_naming_the_report_is_a_weak_hint_of_its_part():
     """"2022年政府工作报告里说我国经济发展面临哪三重压力" is answered in the 2022 report's review of
     2021, which says so, not by the part on 2022, whose sentence shares 今年 (2022), 我国, 经济,
