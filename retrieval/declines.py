@@ -108,6 +108,7 @@ def declined(best: Judged, passage: Passage, query: Query, wanted: Wanted, index
     """Whether the top passage (judged as best, quoted as passage) is no answer to the question.
     referenced: the documents the question names (referenced_documents)."""
     return (not answers(best, query, index) or _names_an_unknown_code(query, index)
+            or _code_unsaid(best, query, index)
             or _about_something_else(best, query, wanted, index)
             or _another_figure(best, query, wanted, index)
             or _count_unlisted(query, passage)
@@ -238,6 +239,17 @@ def _names_an_unknown_code(query: Query, index: Index) -> bool:
     with a decimal point (PM2.5) are measures, cut differently in different sentences."""
     codes = (run for run in _RUN.findall(normalize(query.text)) if _CODE.fullmatch(run))
     return any(not index.seen(code) and not all(map(index.seen, phrase_words(code))) for code in codes)
+
+
+_SHORT_CODE = re.compile(r"(?=[0-9a-z-]*[a-z])(?=[0-9a-z-]*\d)[0-9a-z-]{2,}")  # m2, 5g, g7
+
+
+def _code_unsaid(best: Judged, query: Query, index: Index) -> bool:
+    """Whether the question names a thing by a code the answer's passage does not say: "今年M2增速
+    目标是多少" is not answered by "今年预期目标设定为6%以上" on the economy's growth, which holds
+    every other word. A code has no other name (_names_an_unknown_code)."""
+    codes = [run for run in _RUN.findall(normalize(query.text)) if _SHORT_CODE.fullmatch(run)]
+    return bool(codes) and any(code not in index.entries[best.position].matchable for code in codes)
 
 
 def _about_something_else(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:

@@ -316,6 +316,19 @@ def test_a_thing_named_by_a_code_no_passage_uses_is_not_answered_from_its_neighb
     assert library.ask("北京PM2.5年均浓度多少").answer is not None  # a measure with a point is no code
 
 
+def test_a_thing_named_by_a_short_code_is_answered_only_by_a_passage_saying_it():
+    """"今年M2增速目标是多少" is not answered by the growth target's passage, which holds every other
+    word; "今年5G基站新建多少个" is answered by the passage that says 5G."""
+    report = ("2021年政府工作报告\n各位代表：\n一、2021年重点工作\n"
+              "经济增速是综合性指标，今年预期目标设定为6%以上，考虑了经济运行恢复情况。\n"
+              "加快数字化发展，今年新建5G基站60万个。\n")
+    library = library_of("2021.txt", report)
+    assert library.ask("今年M2增速目标是多少").answer is None
+    assert library.ask("今年经济增速目标是多少").answer is not None
+    answer = library.ask("今年5G基站新建多少个").answer
+    assert answer is not None and "60万个" in answer.highlight
+
+
 def test_a_city_the_passage_never_mentions_is_not_answered_with_the_provinces_figure():
     """"广东报告里深圳市2024年GDP是多少": the province's 地区生产总值 is no answer; a city the
     passage does mention is answered, and so is a city that is the document's own place."""
