@@ -239,6 +239,7 @@ _SENTENCE_END = re.compile(rf"(?:{_LINE_END}|\.{{3}}){char_class(_LINE_CLOSERS)}
 # Only these end a sentence for sure: after them even a line starting with "，" is a new paragraph.
 _FULL_STOP_END = re.compile(rf"(?:{char_class(FULL_STOPS + ELLIPSIS)}|\.{{3}}){char_class(_LINE_CLOSERS)}*$")
 _INNER_FULL_STOP = re.compile(char_class(SENTENCE_ENDS))
+_INNER_COMMA = re.compile(char_class(COMMAS) + r".*[\u4e00-\u9fff\w]$")  # a clause begun, the line cut in it
 # A line ending in an opening bracket or a comma stops mid-sentence.
 _OPEN_END = re.compile(char_class("《“‘「『【（(" + COMMAS + ENUMERATION_COMMA) + "$")
 # A line starting with closing punctuation (no ASCII quote: it may open) continues the line before it.
@@ -310,8 +311,10 @@ def is_heading_line(line: str) -> bool:
 
 
 def looks_wrapped(line: str) -> bool:
-    """A line that stops mid-sentence: long (a web page wrapped it) or cut after a sentence inside it."""
-    return len(line) > WRAPPED_LINE_MIN_CHARS or bool(_INNER_FULL_STOP.search(line))
+    """A line that stops mid-sentence: long (a web page wrapped it), or cut after a sentence or a
+    clause inside it ("经济增速是综合性指标，今年预期目标设定" + "为6%以上，考虑了…")."""
+    return (len(line) > WRAPPED_LINE_MIN_CHARS or bool(_INNER_FULL_STOP.search(line))
+            or bool(_INNER_COMMA.search(line)))
 
 
 def continues_paragraph(previous: str, line: str, soft_break: bool = False, full_line: bool = False) -> bool:

@@ -135,6 +135,16 @@ def test_line_breaks_inside_a_paragraph_of_a_blank_line_document_are_removed():
     ]
 
 
+def test_a_line_cut_inside_a_clause_is_rejoined_across_a_blank_line():
+    """A short line holding a comma and ending with no stop was cut in its last clause."""
+    raw = ("经济增速是综合性指标，今年预期目标设定\n\u200b\n为6%以上，考虑了经济运行恢复情况。\n\n"
+           "做好今年工作，要更好统筹发展和安全。\n")
+    assert clean_text(raw).split("\n") == [
+        "经济增速是综合性指标，今年预期目标设定为6%以上，考虑了经济运行恢复情况。",
+        "做好今年工作，要更好统筹发展和安全。",
+    ]
+
+
 def test_text_cut_around_a_link_is_rejoined():
     raw = "\u3000\u3000国务院已经拟定了《\n关于开展全民义务植树运动的决议\n》，提请大会审定后公布执行。\n\n"
     assert clean_text(raw) == "国务院已经拟定了《关于开展全民义务植树运动的决议》，提请大会审定后公布执行。"
