@@ -301,7 +301,12 @@ def count_asked(question: str) -> tuple[str, ...]:
     if not match or (parse_number(match.group(1)) or 0) < 3:
         return ()
     number, noun = match.groups()
-    return (number + noun, *sorted(variant + noun for variant in numeral_variants(number)))
+    # The same count stated before in another classifier is how the text counts them: "5件大中型水库
+    # 分别是哪5座" → also 5件.
+    nouns = [noun, *(stated[2] for stated in _STATED_COUNT.finditer(question, 0, match.start())
+                     if stated[1] == number and stated[2] != noun)]
+    return tuple(form for noun in dict.fromkeys(nouns)
+                 for form in (number + noun, *sorted(variant + noun for variant in numeral_variants(number))))
 
 
 def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
@@ -318,6 +323,10 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
     if listed:
         return False
     size = parse_number(count[0][:-1]) or 0
+    # A count listed among counts of other things ("开工建设3件大型灌区、5件大中型水库和…") is one item
+    # of a list of kinds: the list before it names none of its own items.
+    if before.endswith(("、", "和")) and _STATED_COUNT.search(re.split(r"[、和]", before)[-2]):
+        return True
     # Items the sentence lists come before the count ("丛林、战俘营和机场为通关必须，即最少只打这三关")
     # or in the clause after its last mention ("其中的三师，指的是「…」、「…」、「…」"), not clauses on
     # ("严守“四道防线”，步步推进、层层深入，形成了全面动员、全面部署…").
@@ -327,9 +336,11 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
     return len(_ITEM_MARK.findall(sentence, 0, next_end)) + 1 < size - 1
 
 
-# Which few things, asked at the end of a clause: "首批是哪几家", "约谈了哪几个省", "是哪两家". Not "哪些",
-# "哪几项", "哪几个方面": those ask for a part, whose items are its sub-headings or the next passages.
-_WHICH_FEW = re.compile(r"哪[几两](?:家|个)[\u4e00-\u9fff]?$")
+# Which few things, asked at the end of a clause: "首批是哪几家", "约谈了哪几个省", "是哪两家", "开征的是
+# 哪几种税", "分别是哪5座". Not "哪些", "哪几项", "哪几个方面": those ask for a part, whose items are its
+# sub-headings or the next passages; nor which one ("哪一种"), nor a phrase ("哪十六个字").
+_WHICH_FEW = re.compile(r"哪(?:[几两]|[二三四五六七八九十][一二三四五六七八九十]*|(?!1(?!\d))\d+)"
+                        r"(?:家|个(?!字)|座|种|所|位|名|艘)[\u4e00-\u9fff]?$")
 # Items listed in a clause ("钟祥明显陵、麻城龟峰山", "A和B", quoted names side by side), or in a
 # sentence of clauses set apart by ；or opened by a colon ("必须增强必胜之心，…；必须增强责任之心…").
 _LISTED_IN_CLAUSE = re.compile(r"、|和|与|及|”“")
@@ -349,7 +360,10 @@ def which_few_unlisted(sentence: str, after: str, words: list[str]) -> bool:
     saying one; the whole sentence if none does), nor is followed by a first item in the text after it."""
     if _FIRST_ITEM.search(after[:_LIST_START]) or _LISTED_IN_SENTENCE.search(sentence):
         return False
-    clauses = [clause for clause in _CLAUSE.split(sentence) if any(word in clause for word in words)]
+    pieces = _CLAUSE.split(sentence)
+    # A clause saying a word, and the one after it: "是指香港四位文人，分别为金庸、倪匡、黄霑和蔡澜".
+    clauses = [pieces[n] + "," + pieces[n + 1] if n + 1 < len(pieces) else pieces[n]
+               for n, piece in enumerate(pieces) if any(word in piece for word in words)]
     return not any(_LISTED_IN_CLAUSE.search(_without_joined(clause, words))
                    for clause in clauses or [sentence])
 

@@ -339,3 +339,42 @@ def test_a_rank_is_no_first_item_of_a_list():
     sentence = "完成西直门等15个商圈改造升级,成功举办京彩灯会等系列大型活动。"
     assert count_unlisted(sentence, "数字经济增加值占比居全国第一,营商环境持续优化。", ("15个", "十五个"))
     assert not count_unlisted(sentence, "第一,西单商圈。第二,王府井商圈。", ("15个", "十五个"))
+
+
+@pytest.mark.parametrize(("clause", "asked"), [
+    ("首批是哪几家", True),
+    ("具体开征的是哪几种税", True),  # kinds of a thing
+    ("5件大中型水库分别是哪5座", True),
+    ("香港四大才子是指哪四位", True),
+    ("阿拉伯的乐器之王是哪一种", False),  # which one: one thing, no list
+    ("最近的主要港口是哪一个", False),
+    ("完整是哪十六个字", False),  # a phrase quoted, not items
+    ("有哪几个方面", False),  # a part, whose items are its sub-headings
+])
+def test_which_few_things_asked(clause: str, asked: bool) -> None:
+    from retrieval.answer_types import asks_which_few
+
+    assert asks_which_few(clause) is asked
+
+
+def test_which_few_are_listed_in_the_clause_saying_the_words_or_the_next():
+    """"开征一些新税" lists none; "是指香港四位文人，分别为金庸、倪匡、黄霑和蔡澜" lists them in the
+    clause after the one saying 香港."""
+    from retrieval.answer_types import which_few_unlisted
+
+    assert which_few_unlisted("要加强税收和海关工作,恢复一些税收,开征一些新税,实行烟酒专卖。", "",
+                              ["开征", "新税"])
+    sentence = "「香港四大才子」,是指香港四位文人,分别为金庸、倪匡、黄霑和蔡澜,四人各有所长。"
+    assert not which_few_unlisted(sentence, "", ["香港", "四位"])
+
+
+def test_a_count_among_counts_of_other_kinds_lists_none_of_its_items():
+    """"5件大中型水库分别是哪5座": the report counts them in 件, among other counted kinds ("3件大型灌区、
+    5件大中型水库和…"), and names none."""
+    from retrieval.answer_types import count_asked, count_unlisted
+
+    count = count_asked("云南今年开工建设的5件大中型水库分别是哪5座")
+    assert "5件" in count and "5座" in count
+    sentence = "加快水运枢纽等项目建设,开工建设3件大型灌区、5件大中型水库和滇中引水二期骨干等重点水利工程。"
+    assert count_unlisted(sentence, "", count)
+    assert not count_unlisted("开工建设5件大中型水库:甲水库、乙水库、丙水库、丁水库、戊水库。", "", count)
