@@ -398,7 +398,10 @@ _TARGET_STATED = re.compile(r"预期目标|目标是|目标为|左右")
 # 全国第3", "居全国首位", "位居前列"). Not an item counted: "矛盾问题排第一个的是啥" points at a part.
 _RANK_ASKED = re.compile(r"排(?:在|名)?第(?:几|一)(?![个条项点件部块])|第几(?:名|位)|全国第几"
                          r"|排名(?:怎么样|如何|多少)")
-_RANK_SAID = re.compile(r"第\s*[\d一二三四五六七八九十]+|首位|榜首|居首|之首|前列|前\s*\d|领先|冠军")
+# A rank said: "居全国第3", "第二大货柜码头营运商", "首位"; not ordinals that count kinds or times
+# ("第一、第三产业增加值分别增长2.5%、3.9%", "第二批", "第三次").
+_RANK_SAID = re.compile(r"第\s*[\d一二三四五六七八九十]+(?![\d一二三四五六七八九十]|[、,]第|[产批次届轮期])"
+                        r"|首位|榜首|居首|之首|前列|前\s*\d|领先|冠军")
 
 
 def asks_rank(question: str) -> bool:

@@ -378,3 +378,19 @@ def test_a_count_among_counts_of_other_kinds_lists_none_of_its_items():
     sentence = "加快水运枢纽等项目建设,开工建设3件大型灌区、5件大中型水库和滇中引水二期骨干等重点水利工程。"
     assert count_unlisted(sentence, "", count)
     assert not count_unlisted("开工建设5件大中型水库:甲水库、乙水库、丙水库、丁水库、戊水库。", "", count)
+
+
+@pytest.mark.parametrize(("text", "ranked"), [
+    ("经济总量居全国第3位", True),
+    ("是香港第二大货柜码头营运商", True),
+    ("排名第一", True),
+    ("位居全国前列", True),
+    ("第一、第三产业增加值分别增长2.5%、3.9%", False),  # ordinals counting kinds
+    ("第十二批试点", False),
+    ("第三次全国土壤普查", False),
+])
+def test_a_rank_said_or_not(text: str, ranked: bool) -> None:
+    """"云南去年GDP在全国排第几位" is not answered by "…第一、第三产业增加值分别增长…": no rank."""
+    from retrieval.answer_types import says_rank
+
+    assert says_rank(text) is ranked
