@@ -130,7 +130,13 @@ _ASKED_LETTER_UNIT = re.compile(r"(?:多少|(?<!哪)几)[万亿千百]*([a-z]{1,
 def asked_units(question: str) -> list[str]:
     """The units of each figure the (normalized) question asks in a unit: "方舱医院建了多少座、有多少张
     床位" → ["座|个", "张"]; [] if none (asked_unit then says what it asks for, if anything)."""
-    return [_ASKED_UNITS[m.group(1)] for m in _ASKED_UNIT.finditer(question)]
+    return [_money_or(_ASKED_UNITS[m.group(1)], question) for m in _ASKED_UNIT.finditer(question)]
+
+
+def _money_or(units: str, question: str) -> str:
+    """The units asked, or money's when only an order of magnitude is said of an amount of money:
+    "直接经济损失有多少亿" is answered in 元, not by "总产达到557亿斤"."""
+    return _MONEY if units in ("亿", "万|亿") and _MONEY_IN_MAGNITUDE_ASKED.search(question) else units
 
 
 def asked_unit(question: str) -> str:
@@ -138,7 +144,7 @@ def asked_unit(question: str) -> str:
     asks for no unit."""
     match = _ASKED_UNIT.search(question)
     if match:
-        return _ASKED_UNITS[match.group(1)]
+        return _money_or(_ASKED_UNITS[match.group(1)], question)
     letters = _ASKED_LETTER_UNIT.search(question)
     if letters:
         return letters.group(1)
@@ -178,8 +184,12 @@ _PEOPLE = "人|名|位|人次|万人"
 # An amount of money asked without its unit: "总投资多少", "安排了多少财政资金", "货运收入有多少"
 # are answered in 元 ("总投资5.81亿元"), not by "二期" or "3个项目"; not "财政收入增长多少" (a rate) nor
 # "预算外资金相当于预算收入的多少" (a share: "约为国家预算收入的一半").
-_MONEY_ASKED = re.compile(rf"(?:投资|资金|经费|收入|费用|金额|预算|造价|拨款)(?:{_BETWEEN})?(?<!的)多少"
+_MONEY_WORDS = "投资|资金|经费|收入|费用|金额|预算|造价|拨款|损失"
+_MONEY_ASKED = re.compile(rf"(?:{_MONEY_WORDS})(?:{_BETWEEN})?(?<!的)多少"
                           r"(?![万亿千百]*[\u4e00-\u9fffa-z])|多少(?:财政)?(?:投资|资金|经费|费用|钱)")
+# The same asked in an order of magnitude only: "直接经济损失有多少亿", "总投资多少万".
+_MONEY_IN_MAGNITUDE_ASKED = re.compile(rf"(?:{_MONEY_WORDS})(?:{_BETWEEN})?(?<!的)多少[万亿千百]+"
+                                       r"(?![\u4e00-\u9fffa-z])")
 
 
 def around_time_or_quantity_asked(question: str) -> Iterator[tuple[str, str]]:

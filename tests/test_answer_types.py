@@ -99,6 +99,9 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
     ("建了多少卫生院", ""),
     ("新发放不低于多少支持几万人创业", "人|名|位"),  # 支持 is a word, not the classifier 支
     ("组建了多少支医疗队", "支"),
+    ("直接经济损失有多少亿", MONEY),  # money, asked in its order of magnitude only
+    ("总投资多少亿", MONEY),
+    ("粮食产量多少亿斤", "斤|吨"),
 ])
 def test_asked_unit(question: str, units: str) -> None:
     assert asked_unit(question) == units
