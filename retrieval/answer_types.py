@@ -181,12 +181,12 @@ _PEOPLE_ASKED = re.compile(r"多少(?:名|位|个)?([\u4e00-\u9fff]{1,3}?[生客
 _PEOPLE = "人|名|位|人次|万人"
 
 
-# An amount of money asked without its unit: "总投资多少", "安排了多少财政资金", "货运收入有多少"
-# are answered in 元 ("总投资5.81亿元"), not by "二期" or "3个项目"; not "财政收入增长多少" (a rate) nor
-# "预算外资金相当于预算收入的多少" (a share: "约为国家预算收入的一半").
+# An amount of money asked without its unit: "总投资多少", "安排了多少财政资金", "给了多少补贴资金",
+# "货运收入有多少" are answered in 元 ("总投资5.81亿元"), not by "二期" or "3个项目"; not "财政收入
+# 增长多少" (a rate) nor "预算外资金相当于预算收入的多少" (a share: "约为国家预算收入的一半").
 _MONEY_WORDS = "投资|资金|经费|收入|费用|金额|预算|造价|拨款|损失"
 _MONEY_ASKED = re.compile(rf"(?:{_MONEY_WORDS})(?:{_BETWEEN})?(?<!的)多少"
-                          r"(?![万亿千百]*[\u4e00-\u9fffa-z])|多少(?:财政)?(?:投资|资金|经费|费用|钱)")
+                          r"(?![万亿千百]*[\u4e00-\u9fffa-z])|多少[\u4e00-\u9fff]{0,2}?(?:投资|资金|经费|费用|钱)")
 # The same asked in an order of magnitude only: "直接经济损失有多少亿", "总投资多少万".
 _MONEY_IN_MAGNITUDE_ASKED = re.compile(rf"(?:{_MONEY_WORDS})(?:{_BETWEEN})?(?<!的)多少[万亿千百]+"
                                        r"(?![\u4e00-\u9fffa-z])")

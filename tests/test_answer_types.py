@@ -101,6 +101,7 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
     ("组建了多少支医疗队", "支"),
     ("直接经济损失有多少亿", MONEY),  # money, asked in its order of magnitude only
     ("总投资多少亿", MONEY),
+    ("财政一共给了多少补贴资金", MONEY),  # a kind of 资金
     ("粮食产量多少亿斤", "斤|吨"),
 ])
 def test_asked_unit(question: str, units: str) -> None:
