@@ -148,12 +148,23 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
         return False  # "二〇二二年全国GDP最后实际增长了多少": "今年…预期目标是：国内生产总值增长5.5%左右"
     if best.sentence_share < MIN_SENTENCE_SHARE:
         return query.is_list and best.coverage >= MIN_LIST_COVERAGE
-    if best.typed or query.answer_type is None or best.sentence_share >= MIN_UNTYPED_SHARE:
+    if best.typed or query.answer_type is None:
         return True
+    if best.sentence_share >= MIN_UNTYPED_SHARE:
+        return not _how_much_unsaid(best, query, index)
     # Figures of a list ("就业、物价、粮食各是多少") are in the passage's other sentences: "就业、物价等
     # 预期目标，体现了…要求" holds most words and no figure.
     return (query.is_list and best.coverage >= MIN_LIST_COVERAGE
             and has_answer_type(index.entries[best.position].matchable, query.answer_type))
+
+
+def _how_much_unsaid(best: Judged, query: Query, index: Index) -> bool:
+    """Whether the question asks how much (多少) and the answer's passage, from an official document,
+    gives no figure at all: "讲话说适当减免小微企业贷款利息，具体减免多少" restates "适当减免小微企业贷款
+    利息" and is not answered by it. Not "几类" (a class: "按乙类传染病…管理"), nor an encyclopedia, which
+    may answer in words (CMRC)."""
+    return (query.answer_type is AnswerType.QUANTITY and "多少" in query.text and _official(best, index)
+            and not has_answer_type(index.entries[best.position].matchable, AnswerType.QUANTITY))
 
 
 def _official(best: Judged, index: Index) -> bool:

@@ -329,6 +329,17 @@ def test_a_thing_named_by_a_short_code_is_answered_only_by_a_passage_saying_it()
     assert answer is not None and "60万个" in answer.highlight
 
 
+def test_how_much_is_not_answered_by_a_passage_restating_the_question_without_a_figure():
+    """"讲话说适当减免小微企业贷款利息，具体减免多少" holds every word of the speech's sentence, which
+    gives no figure: no answer. Said with a figure, it answers."""
+    speech = ("在部署会议上的讲话\n同志们：\n第二，加大宏观政策调节力度。\n"
+              "要调整完善企业还款付息安排，加大贷款展期、续贷力度，适当减免小微企业贷款利息，防止企业资金"
+              "链断裂。\n第三，全面强化就业优先政策。\n要创造条件支持农民工返岗。\n")
+    question = "讲话说适当减免小微企业贷款利息，具体减免多少？"
+    assert_answered_once_said("讲话.txt", speech, question,
+                              ("适当减免小微企业贷款利息", "适当减免小微企业贷款利息1个百分点"), "1个百分点")
+
+
 def test_a_city_the_passage_never_mentions_is_not_answered_with_the_provinces_figure():
     """"广东报告里深圳市2024年GDP是多少": the province's 地区生产总值 is no answer; a city the
     passage does mention is answered, and so is a city that is the document's own place."""
