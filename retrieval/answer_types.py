@@ -54,10 +54,12 @@ _DATES = re.compile(r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)
 # A share in words is a quantity too: "约为国家预算收入的一半", "占三分之一".
 _HAS_QUANTITY = re.compile(rf"\d|[XＸ]\s*{_UNIT}|{_NUMERAL}\s*{_UNIT}|一半|{_NUMERAL}分之{_NUMERAL}")
 # A time: "X 月底前", "6月", "年底", "上半年", "秋季", "2025年", "今年内", "用半年时间", or how
-# long something takes ("车程缩至30分钟", "用二十年的时间", "3个工作日内"): "多久" asks either.
+# long something takes ("车程缩至30分钟", "用二十年的时间", "3个工作日内"), or how often ("每天都作出
+# 口头指示", "每半年考评一次"): "多久" asks any of them.
 _HAS_TIME = re.compile(
     rf"(?:{_NUMERAL}|半)\s*(?:月|年|日|季度|天|周|个?小时|分钟|个?工作日)"
     r"|月底|年底|年内|年末|上半年|下半年|[春夏秋冬]季|之前|以前|前完成|期间|到\s*\d"
+    r"|每(?:天|日|周|月|季度?|半?年)"
 )
 
 

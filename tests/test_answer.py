@@ -340,6 +340,15 @@ def test_how_much_is_not_answered_by_a_passage_restating_the_question_without_a_
                               ("适当减免小微企业贷款利息", "适当减免小微企业贷款利息1个百分点"), "1个百分点")
 
 
+def test_how_often_is_answered_by_a_sentence_saying_every_day():
+    """"总书记说自己多久作一次口头指示和批示" asks how often: "我…每天都作出口头指示和批示" says it."""
+    speech = ("在统筹推进疫情防控和经济社会发展工作部署会议上的讲话\n同志们：\n一、关于前一段疫情防控工作\n"
+              "疫情发生后，党中央高度重视。我时刻关注着疫情防控工作，每天都作出口头指示和批示。\n"
+              "二、关于当前工作\n要加强疫情防控，抓好复工复产。\n")
+    answer = library_of("讲话.txt", speech).ask("疫情防控期间总书记说自己多久作一次口头指示和批示？").answer
+    assert answer is not None and "每天都作出" in answer.highlight
+
+
 def test_a_city_the_passage_never_mentions_is_not_answered_with_the_provinces_figure():
     """"广东报告里深圳市2024年GDP是多少": the province's 地区生产总值 is no answer; a city the
     passage does mention is answered, and so is a city that is the document's own place."""

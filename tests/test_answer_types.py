@@ -60,6 +60,8 @@ def test_wanted_type(question: str, kind: AnswerType | None) -> None:
     ("力争用二十年的时间使工农业总产值翻两番", AnswerType.TIME, True),  # a duration answers 多久
     ("深圳到中山车程最短缩至30分钟", AnswerType.TIME, True),
     ("3个工作日内办结", AnswerType.TIME, True),
+    ("我时刻关注着疫情防控工作,每天都作出口头指示和批示", AnswerType.TIME, True),  # how often
+    ("每半年考评一次", AnswerType.TIME, True),
     ("力争用二十年的时间使工农业总产值翻两番", AnswerType.QUANTITY, False),  # 年 is no unit of amount
     ("加快推进项目建设", AnswerType.TIME, False),
     ("加快推进项目建设", None, False),
