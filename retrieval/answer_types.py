@@ -436,6 +436,9 @@ _WHICH_ORGANIZATION = re.compile(r"哪一?家|哪(?:[两几]家|个|两个|几�
                                  r"|什么(?:公司|企业|机构)")
 _ORGANIZATION = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行|医院|大学|学院|研究院|研究所|局|委|办"
                            r"|办公室|厅|机构|单位|部门)")
+# A company asked ("哪家企业", "什么公司") is named as one: "…集团", "…公司", "…银行".
+_COMPANY_ASKED = re.compile(r"公司|企业")
+_COMPANY = re.compile(r"(?:公司|集团|银行)$")
 # Not an organization: all or each of them ("全区部门全部上云", "各单位", "有关部门").
 _ANY_ORGANIZATION = re.compile(r"(?:全|各|本|该|有关|相关|其他|所有)[省市区县]?(?:部门|单位|机构)")
 _WHICH_PLACE = re.compile(r"哪[个座](?:县|市|省|区|地方|城市|地区|州|乡|镇|村)"
@@ -479,9 +482,14 @@ def which_kinds_asked(question: str) -> Iterator[str]:
 def names_organization_or_person_asked(question: str, text: str) -> bool:
     """Whether the (normalized) text names an organization, or a person by the office, that the
     (normalized) question asks which of; True if it asks neither."""
-    if _WHICH_ORGANIZATION.search(question) and all(
-            _restated(name, question) for name in _ORGANIZATION.findall(_ANY_ORGANIZATION.sub(",", text))):
-        return False
+    which = _WHICH_ORGANIZATION.search(question)
+    if which:
+        named = _ORGANIZATION.findall(_ANY_ORGANIZATION.sub(",", text))
+        if _COMPANY_ASKED.match(question, which.end()) or _COMPANY_ASKED.search(which[0]):
+            # "哪家企业投资建的": not answered by "xx医院(儿童医院)", a project
+            named = [name for name in named if _COMPANY.search(name)]
+        if all(_restated(name, question) for name in named):
+            return False
     person = _WHICH_PERSON.search(question)
     return person is None or person[1] in text
 

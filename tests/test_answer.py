@@ -666,6 +666,16 @@ def test_a_rank_asked_must_be_said():
     assert answer is not None and "增速全国第3" in answer.highlight
 
 
+def test_a_company_asked_is_not_answered_by_a_hospital_named_as_a_project():
+    """"北医大制药那个项目是哪家企业投资建的": the review lists projects, one of them "xx医院(儿童医院)",
+    and names no company; once it says who invested ("由华润医药集团投资建设"), it answers."""
+    speech = ("xx区2022年经济工作会上讲话\n同志们:\n一、2021 年工作回顾\n二是项目建设快速推进。\n"
+              "国土大厦、xx医院(儿童医院)、公安大厦、北医大制药等一大批重点项目建设速度加快;\n"
+              "二、2022 年的重点工作\n全力推进招商引资。\n")
+    assert_answered_once_said("讲话.txt", speech, "北医大制药那个项目是哪家企业投资建的？",
+                              ("北医大制药等", "北医大制药(由华润医药集团投资建设)等"), "华润医药集团")
+
+
 def test_which_organization_place_or_official_asked_must_be_named_in_an_official_document():
     """An official document names organizations, places and officials in full: a passage naming
     none of the kind asked ("哪家公司", "哪个城市", "哪位省领导") does not say which. An encyclopedia
