@@ -98,6 +98,7 @@ MIN_UNTYPED_SHARE = 0.7
 # 执法各提了什么要求" finds each part of the question in a different sentence of one passage.
 # It also counts as answered when the passage (with its heading path) holds this much of it.
 MIN_LIST_COVERAGE = 0.5
+QUOTED_LIST_COVERAGE = 0.4
 # A yes/no question ("外省牌照的车能不能参加") is answered by a sentence that says at least this
 # share of the clause it asks whether (_whether_unsaid).
 MIN_WHETHER_SHARE = 0.5
@@ -147,7 +148,7 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
             and not reports_result(index.entries[best.position].path_text, sentence)):
         return False  # "二〇二二年全国GDP最后实际增长了多少": "今年…预期目标是：国内生产总值增长5.5%左右"
     if best.sentence_share < MIN_SENTENCE_SHARE:
-        return query.is_list and best.coverage >= MIN_LIST_COVERAGE
+        return query.is_list and best.coverage >= _list_coverage_needed(best, query, index)
     if best.typed or query.answer_type is None:
         return True
     if best.sentence_share >= MIN_UNTYPED_SHARE:
@@ -165,6 +166,19 @@ def _how_much_unsaid(best: Judged, query: Query, index: Index) -> bool:
     may answer in words (CMRC)."""
     return (query.answer_type is AnswerType.QUANTITY and "多少" in query.text and _official(best, index)
             and not has_answer_type(index.entries[best.position].matchable, AnswerType.QUANTITY))
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,12})[”\"]")
+
+
+def _list_coverage_needed(best: Judged, query: Query, index: Index) -> float:
+    """How much of a list question its passage must hold (MIN_LIST_COVERAGE), less if the passage
+    says what the question quotes ("“八个增长”里跟收入有关的几项分别是多少": "就是实现了“八个增长”…"):
+    a name quoted is the list's own, and the rest of the question ("跟收入有关") picks among its items."""
+    matchable = index.entries[best.position].matchable
+    if any(normalize(quoted) in matchable for quoted in _QUOTED.findall(query.text)):
+        return QUOTED_LIST_COVERAGE
+    return MIN_LIST_COVERAGE
 
 
 def _official(best: Judged, index: Index) -> bool:
