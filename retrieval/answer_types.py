@@ -452,6 +452,17 @@ def asks_which_place(question: str) -> bool:
     return _WHICH_PLACE.search(question) is not None
 
 
+def is_place_asked(question: str, place: str) -> bool:
+    """Whether the place (a document's: "河南省", "包头市") is of the level the (normalized) question
+    asks which of: "…“免证可办”的是哪个省" is answered by Henan's report, its passage naming no place;
+    "在哪个城市投运的" is not answered by Guangdong's, a province."""
+    match = _WHICH_PLACE.search(question)
+    if match is None:
+        return False
+    level = match[0][-1] if match[0][-1] in "县市省区州乡镇村" else match[0][-2:]
+    return place.endswith(level) or (level == "省" and place.endswith("自治区"))
+
+
 # "哪个项目", "哪一个国家": which one of a kind, the kind named after it.
 _WHICH_ONE = re.compile(r"哪一?个")
 

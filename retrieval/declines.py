@@ -37,6 +37,7 @@ from retrieval.answer_types import (
     gives_running_total,
     has_answer_type,
     has_figure_in,
+    is_place_asked,
     last_clause,
     names_organization_or_person_asked,
     numbers_in_names,
@@ -192,12 +193,15 @@ def _official(best: Judged, index: Index) -> bool:
 def _names_which_asked(best: Judged, query: Query, index: Index) -> bool:
     """Whether the answer names the organization, place or person by office the question asks which
     of (True if it asks none): "政务云平台是哪家公司承建的" is not answered by the platform's passage,
-    which names no company. Only asked of official documents (_official)."""
+    which names no company. A place asked is named by the passage or is its document's, if of the
+    level asked (answer_types.is_place_asked). Only asked of official documents (_official)."""
     if not _official(best, index):
         return True
     question, text = normalize(query.text), _where_answer_is(best, query, index)
     if asks_which_place(question) and not mentions_a_place(text):
-        return False
+        # The document's own place may be the answer: "…“免证可办”的是哪个省" of Henan's report.
+        profile = index.documents[index.entries[best.position].chunk.doc].profile
+        return profile is not None and profile.place is not None and is_place_asked(question, profile.place)
     return names_organization_or_person_asked(question, text)
 
 

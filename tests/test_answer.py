@@ -690,6 +690,18 @@ def test_a_list_named_by_what_the_question_quotes_needs_less_of_the_rest_of_it()
     assert library.ask("县长讲话八个增长里跟收入有关的几项分别是多少？").answer is None
 
 
+def test_which_province_is_answered_by_the_provinces_own_report():
+    """"有197项高频事项实现“免证可办”的是哪个省" is answered by Henan's report, whose passage names
+    no place: the document's place is the answer. A city asked is not answered by a province's."""
+    report = ("2025年河南省政府工作报告\n各位代表：\n一、2024 年工作回顾\n（五）改革开放深化拓展。\n"
+              "数字政府加快建设，17项“高效办成一件事”上线运行，197项高频事项“免证可办”。\n"
+              "二、2025年工作总体要求\n今年要稳中求进。\n")
+    library = library_of("2025年河南省政府工作报告.txt", report)
+    answer = library.ask("有197项高频事项实现“免证可办”的是哪个省？").answer
+    assert answer is not None and "免证可办" in answer.highlight
+    assert library.ask("有197项高频事项实现“免证可办”的是哪个市？").answer is None
+
+
 def test_which_organization_place_or_official_asked_must_be_named_in_an_official_document():
     """An official document names organizations, places and officials in full: a passage naming
     none of the kind asked ("哪家公司", "哪个城市", "哪位省领导") does not say which. An encyclopedia

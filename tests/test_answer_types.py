@@ -400,3 +400,16 @@ def test_a_rank_said_or_not(text: str, ranked: bool) -> None:
     from retrieval.answer_types import says_rank
 
     assert says_rank(text) is ranked
+
+
+@pytest.mark.parametrize(("question", "place", "asked"), [
+    ("免证可办的是哪个省", "河南省", True),
+    ("免证可办的是哪个省", "广西壮族自治区", True),
+    ("在哪个城市投运的", "广东省", False),
+    ("在哪个市投运的", "包头市", True),
+    ("是哪个县", "xx区", False),
+])
+def test_a_documents_place_is_of_the_level_asked_or_not(question: str, place: str, asked: bool) -> None:
+    from retrieval.answer_types import is_place_asked
+
+    assert is_place_asked(question, place) is asked
