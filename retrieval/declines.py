@@ -149,7 +149,8 @@ def answers(best: Judged, query: Query, index: Index) -> bool:
             and not reports_result(index.entries[best.position].path_text, sentence)):
         return False  # "二〇二二年全国GDP最后实际增长了多少": "今年…预期目标是：国内生产总值增长5.5%左右"
     if best.sentence_share < MIN_SENTENCE_SHARE:
-        return query.is_list and best.coverage >= _list_coverage_needed(best, query, index)
+        several = query.is_list or _two_questions(query.text)
+        return several and best.coverage >= _list_coverage_needed(best, query, index)
     if best.typed or query.answer_type is None:
         return True
     if best.sentence_share >= MIN_UNTYPED_SHARE:
@@ -180,6 +181,15 @@ def _list_coverage_needed(best: Judged, query: Query, index: Index) -> float:
     if any(normalize(quoted) in matchable for quoted in _QUOTED.findall(query.text)):
         return QUOTED_LIST_COVERAGE
     return MIN_LIST_COVERAGE
+
+
+_QUESTION_MARK = re.compile(r"[?？]")
+
+
+def _two_questions(text: str) -> bool:
+    """Whether the text is two questions ("三年里城镇安排了多少人就业？国家为此增支减收一共多少钱？"),
+    which a passage answers in two sentences: held to the coverage a list is."""
+    return len([part for part in _QUESTION_MARK.split(text) if part.strip()]) >= 2
 
 
 def _official(best: Judged, index: Index) -> bool:

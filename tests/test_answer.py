@@ -702,6 +702,20 @@ def test_which_province_is_answered_by_the_provinces_own_report():
     assert library.ask("有197项高频事项实现“免证可办”的是哪个市？").answer is None
 
 
+def test_two_questions_in_one_message_are_answered_by_a_passage_answering_both():
+    """"三年里城镇安排了多少人就业？国家为此增支减收一共多少钱？" is answered by the 1981 report's
+    passage giving both figures in two sentences, though neither sentence holds enough of both; asked
+    as one question without the first question mark, it is not."""
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    path = corpus / "gov_report_1981_national.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    library = library_of(path.name, path.read_text(encoding="utf-8"))
+    answer = library.ask("三年里城镇安排了多少人就业？国家为此增支减收一共多少钱？").answer
+    assert answer is not None and "两千多万人就业" in answer.text and "四百零五亿元" in answer.text
+    assert library.ask("三年里城镇安排了多少人就业，国家为此增支减收一共多少钱？").answer is None
+
+
 def test_which_organization_place_or_official_asked_must_be_named_in_an_official_document():
     """An official document names organizations, places and officials in full: a passage naming
     none of the kind asked ("哪家公司", "哪个城市", "哪位省领导") does not say which. An encyclopedia
