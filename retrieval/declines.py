@@ -227,9 +227,19 @@ def _where_answer_is(best: Judged, query: Query, index: Index) -> str:
     other figures in 亿); else anywhere in its passage: the figures of a list, of an item pointed at
     ("第三个问题的第六点，把哪一年定成了什么年": its sentence is the heading "第六，加强作风建设。", the
     year comes after) or of a question asking two things are often in different sentences."""
-    if query.is_list or query.position or query.part is not None or not asks_one_thing(normalize(query.text)):
+    if (query.is_list or query.position or query.part is not None
+            or not asks_one_thing(_clauses_of(query.text))):
         return index.entries[best.position].matchable
     return normalize(best.highlight)
+
+
+_KEYWORD_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def _clauses_of(question: str) -> str:
+    """The question normalized, the spaces between its keywords read as commas: "藏 今年 新建改造
+    高标准农田 多少亩 培育新型农牧业经营主体 几家" asks two things, as "…多少亩，…几家" does."""
+    return normalize(_KEYWORD_GAP.sub(",", question))
 
 
 def _where_figure_is(best: Judged, query: Query, index: Index) -> str:

@@ -716,6 +716,19 @@ def test_two_questions_in_one_message_are_answered_by_a_passage_answering_both()
     assert library.ask("三年里城镇安排了多少人就业，国家为此增支减收一共多少钱？").answer is None
 
 
+def test_keywords_set_apart_by_spaces_ask_as_many_things_as_clauses_do():
+    """"藏 今年 新建改造高标准农田 多少亩 培育新型农牧业经营主体 几家" asks two figures, in two
+    sentences of the passage, as "…多少亩，…几家" does: each unit's figure is looked for in the passage."""
+    report = ("2025年西藏自治区政府工作报告\n各位代表：\n二、2025年工作安排\n(五)统筹推进城乡融合发展。\n"
+              "新建和改造高标准农田20万亩。培育新型农牧业经营主体500家以上。\n(六)加快改革开放。\n"
+              "深化重点领域改革。\n")
+    library = library_of("2025年西藏自治区政府工作报告.txt", report)
+    for question in ("藏 今年 新建改造高标准农田 多少亩 培育新型农牧业经营主体 几家",
+                     "藏今年新建改造高标准农田多少亩，培育新型农牧业经营主体几家"):
+        answer = library.ask(question).answer
+        assert answer is not None and "500家" in answer.text, question
+
+
 def test_which_organization_place_or_official_asked_must_be_named_in_an_official_document():
     """An official document names organizations, places and officials in full: a passage naming
     none of the kind asked ("哪家公司", "哪个城市", "哪位省领导") does not say which. An encyclopedia
