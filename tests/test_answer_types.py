@@ -170,6 +170,7 @@ def test_which_year_month_or_day_is_said_or_not(question, unit, answered_by, not
     ("低保人均月标准提到多少", "低保、特困人均月标准分别提高到1167元、1937元", "提高城乡低保标准"),
     ("残疾人生活补贴每人每月提到多少钱", "从每人每月202元提高到209元", "提高困难残疾人生活补贴"),
     ("清洁取暖改造每户补贴多少", "户均补贴3000元", "北方地区清洁取暖率达到70%"),
+    ("中欧班列平均每个月要开多少列", "月均开行中欧班列200列", "中欧班列开行超过2000列"),
 ])
 def test_a_figure_asked_per_unit_is_given_per_that_unit(question, answered_by, not_by):
     from retrieval.answer_types import per_unit_asked, says_per_unit
