@@ -26,7 +26,6 @@ import os
 import pickle
 import re
 import shutil
-import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
@@ -471,21 +470,14 @@ def _store_json(path: Path, value: object) -> None:
 def _store(cache_dir: Path, key: str, document: object, suffix: str = "", *, pickled: bool = False) -> bool:
     """Write atomically (temporary file, then rename); a failure is only logged (False). pickled:
     the document is already its pickle's bytes."""
-    tmp_name = None
     try:
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=_TMP_PREFIX, suffix=".tmp")
-        with os.fdopen(fd, "wb") as file:
-            if pickled:
-                assert isinstance(document, bytes)
-                file.write(document)
-            else:
-                pickle.dump(document, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp_name, Path(cache_dir) / f"{key}{suffix or _SUFFIX}")
+        if pickled:
+            assert isinstance(document, bytes)
+            data = document
+        else:
+            data = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+        token_cache.write_atomically(cache_dir, f"{key}{suffix or _SUFFIX}", _TMP_PREFIX, (data,))
     except (OSError, pickle.PicklingError) as err:
         log.warning("document cache: could not write %s (%s)", key, err)
-        if tmp_name:
-            with suppress(OSError):
-                os.unlink(tmp_name)
         return False
     return True

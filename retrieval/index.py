@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval import segmenter
 from retrieval.bm25 import (
     Accumulators,
     Approximation,
@@ -42,7 +44,8 @@ from retrieval.question import Query
 from retrieval.text.abbreviations import abbreviation, spelled_out
 from retrieval.text.normalize import normalize, normalize_each, normalized_passages
 from retrieval.text.sentences import sentence_spans
-from retrieval.text.tokens import tokenize, tokenize_each
+from retrieval.text.tokens import _terms as index_terms  # the verdicts of tokenize, per word
+from retrieval.text.tokens import tokenize
 from retrieval.text.years import YEAR, relative_words
 from retrieval.words import NO_WORDS, Numbering, Words, number_all
 
@@ -321,36 +324,103 @@ def _entry(chunk: Chunk, document: Document, named: frozenset[str], body: str,
                  path_years=path_years, path_numbers=path_numbers)
 
 
-def _path_fields(document: Document) -> list[PathFields]:
+def _path_fields(document: Document, names: str = "") -> tuple[list[PathFields], list[str]]:
     """Each chunk's normalized heading path, own heading, path years and numbers, worked out once per
-    section: the passages of a section share them (and share them in the cache's pickle).
+    section: the passages of a section share them (and share them in the cache's pickle); and each
+    chunk's heading field normalized: normalize(" ".join((names, *chunk.path))).
 
-    The sections' paths and own headings are normalized together (normalize_each, the same forms
-    as normalize of each): one call for each was ~0.6 ms of preparing a speech-size document."""
+    Each distinct heading of the document is normalized once, all of them together with the names
+    (normalize_each), and a path's and a field's forms are joined from their parts' (joined_forms):
+    a document's ~40 heading fields and ~40 paths each repeat the names and the headings above
+    them, and normalizing each whole was ~1.6 ms of preparing a speech-size document."""
     keys = list(dict.fromkeys((c.section, c.path) for c in document.chunks))
-    forms = normalize_each([" ".join(path) for _, path in keys]
-                           + [path[-1] if path else "" for _, path in keys])
-    found = {key: (path_text, own, frozenset(int(y) for y in YEAR.findall(path_text)),
-                   tuple(s.number for s in document.lineage(key[0])))
-             for key, path_text, own in zip(keys, forms, forms[len(keys):], strict=False)}
-    return [found[c.section, c.path] for c in document.chunks]
+    headings = list(dict.fromkeys(heading for _, path in keys for heading in path))
+    forms = normalize_each([names, *headings])
+    form_of = dict(zip(headings, forms[1:], strict=True))
+    found: dict[tuple[int | None, tuple[str, ...]], tuple[PathFields, str]] = {}
+    for key in keys:
+        path_forms = [form_of[heading] for heading in key[1]]
+        path_text = joined_forms(path_forms)
+        found[key] = ((path_text, path_forms[-1] if path_forms else "",
+                       frozenset(int(y) for y in YEAR.findall(path_text)),
+                       tuple(s.number for s in document.lineage(key[0]))),
+                      joined_forms([forms[0], *path_forms]))
+    chosen = [found[c.section, c.path] for c in document.chunks]
+    return [fields for fields, _ in chosen], [field for _, field in chosen]
+
+
+_LATIN = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")  # normalize keeps a space only between two
+
+
+def joined_forms(forms: Sequence[str]) -> str:
+    """normalize(" ".join(texts)), bit for bit, from forms = [normalize(t) for t in texts].
+
+    Exact, because normalize maps a text to NFKC, lower case and simplified characters, then
+    removes each run of whitespace but one between two Latin letters or digits (a space), and
+    a space is a boundary none of the mappings reads across: NFKC composes and reorders nothing
+    across a starter that combines with nothing; lower() looks across no space for its final
+    sigma rule; and no key of OpenCC's t2s dictionaries holds whitespace (checked: TSPhrases,
+    TSCharacters, TSCharactersExt, CJK_Compatibility_Ideographs). So the joined text maps to the
+    parts' mapped texts joined by spaces, and each run of whitespace where two parts meet, with
+    the parts' own runs at their edges and any empty part between, is one run between the last
+    character of one form and the first of the next non-empty one: a space where both are Latin.
+    (A NUL, which normalize makes a space after the runs, is no Latin character either way.)"""
+    text = ""
+    for form in forms:
+        if form:
+            if text and text[-1] in _LATIN and form[0] in _LATIN:
+                text += " "
+            text += form
+    return text
+
+
+# A piece of a normalized text: one of jieba's blocks (segmenter._JIEBA_BLOCK: what jieba, and
+# jieba-rs, cut alone) and what follows it up to the next block, or what comes before the first.
+_BLOCK = "\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-"
+_PIECES = re.compile(f"[{_BLOCK}]+[^{_BLOCK}]*|[^{_BLOCK}]+")
 
 
 def heading_words(headings: Sequence[str]) -> Words:
-    """Words.of([tokenize(h) for h in headings]), bit for bit: each distinct heading tokenized once,
-    all of them at once (tokens.tokenize_each), and each passage given its heading's numbers.
+    """Words.of([tokenize(h) for h in headings]), bit for bit (field_words of their forms)."""
+    distinct = list(dict.fromkeys(headings))
+    form_of = dict(zip(distinct, normalize_each(distinct), strict=True))
+    return field_words([form_of[h] for h in headings])
 
-    Why: a document's ~45 passages have ~40 distinct heading fields (the names of the document
-    and the heading path), and tokenizing them one call each was ~2.9 ms of preparing a
-    speech-size document. Distinct headings follow the order of their first passage, so their
-    words are numbered in the order the passages first use them, as Words.of numbers them."""
+
+def field_words(forms: Sequence[str]) -> Words:
+    """Words.of([tokenize(t) for t in texts]), bit for bit, where forms = [normalize(t) for t in
+    texts]: each distinct piece of the forms (_PIECES) cut once, all of them at once, and each
+    text given the words of its pieces in order.
+
+    Why: a document's ~43 passages have ~40 distinct heading fields (the names of the document
+    and the heading path), ~270 pieces, of which ~110 distinct: the document's names and a top
+    heading's opening are one piece in every field under that heading. Cut field by field they
+    were ~1.1 ms of preparing a speech-size document, their words numbered ~0.8 ms.
+
+    Exact, as segmenter.cut_each_for_search is: jieba cuts each block alone, and yields each
+    character between two blocks alone (whitespace too), so a text's words are its pieces'
+    words, each piece cut as alone. Distinct pieces follow the order of their first use, so
+    their words are numbered in the order the texts first use them, as Words.of numbers them."""
     distinct: dict[str, int] = {}
-    which = np.fromiter((distinct.setdefault(h, len(distinct)) for h in headings), dtype=np.intp,
-                        count=len(headings))
-    cut = tokenize_each(list(distinct))
+    of_form: dict[str, list[int]] = {}
+    which: list[int] = []
+    counts = np.zeros(len(forms), dtype=np.intp)
+    for number, form in enumerate(forms):
+        pieces = of_form.get(form)
+        if pieces is None:
+            pieces = of_form[form] = [distinct.setdefault(piece, len(distinct))
+                                      for piece in _PIECES.findall(form)]
+        which += pieces
+        counts[number] = len(pieces)
+    cut = Words.kept(segmenter.cut_each_for_search(list(distinct)), index_terms().__getitem__,
+                     segmenter.PASSAGE_BREAK) if distinct else NO_WORDS
+    used = np.array(which, dtype=np.intp)
     ends = np.cumsum(cut.lengths, dtype=np.intp)
-    numbers = cut.numbers[_spans((ends - cut.lengths)[which], ends[which])]
-    return Words(cut.terms, numbers, cut.lengths[which])
+    numbers = cut.numbers[_spans((ends - cut.lengths)[used], ends[used])]
+    words_before = np.concatenate(([0], np.cumsum(cut.lengths[used], dtype=np.intp)))
+    pieces_before = np.concatenate(([0], np.cumsum(counts)))
+    lengths = (words_before[pieces_before[1:]] - words_before[pieces_before[:-1]]).astype(np.int32)
+    return Words(cut.terms, numbers, lengths)
 
 
 @dataclass(frozen=True)
@@ -410,12 +480,13 @@ def prepare(document: Document, body: Words | Sequence[Sequence[str]] | None = N
     words += tokenize(" ".join(congress_names(document.profile.header))) if document.profile else []
     if body is None:
         body = [tokenize(c.text) for c in document.chunks]
+    path_fields, heading_forms = _path_fields(document, names)
     return Prepared(
         document=document,
         body=body if isinstance(body, Words) else Words.of(body),
-        head=heading_words([" ".join((names, *c.path)) for c in document.chunks]),
+        head=field_words(heading_forms),
         entries=tuple(_entry(c, document, named, b, fields)
-                      for c, b, fields in zip(document.chunks, bodies, _path_fields(document), strict=True)),
+                      for c, b, fields in zip(document.chunks, bodies, path_fields, strict=True)),
         name_words=tuple(dict.fromkeys(words)),
     )
 

@@ -10,12 +10,15 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from retrieval import segmenter
 from retrieval.answer import answer
 from retrieval.child_process import cores
 from retrieval.commitments import (
@@ -63,6 +66,8 @@ from retrieval.models import Document, DocumentError
 from retrieval.question import CommitmentsIntent, Query, parse_question
 from retrieval.reader import SUPPORTED_SUFFIXES
 from retrieval.reply import Listing, NoAnswer, PassageAnswer, Reply
+from retrieval.text.normalize import normalize_all
+from retrieval.text.tokens import _terms as index_terms  # the verdicts of tokenize, per word
 from retrieval.text.tokens import tokenize, tokenize_passages, tokenizer_fingerprint
 from retrieval.text.years import expand_short_years
 from retrieval.token_cache import (
@@ -75,7 +80,7 @@ from retrieval.token_cache import (
     tokenize_all,
     worker_pool,
 )
-from retrieval.words import Numbering
+from retrieval.words import Numbering, Vocabulary, Words
 
 if TYPE_CHECKING:
     from retrieval.parse_workers import ParseLimits
@@ -342,20 +347,39 @@ def prepare_all(documents: tuple[Document, ...], cache_dir: Path | None,
     return tuple(found[key] for key in keys)
 
 
-def _numbering(keys: tuple[str, ...], found: dict[str, Prepared],
-               numbered: Sequence[Numbering]) -> Callable[[str, Prepared], None]:
-    """What to call with each document prepared (its key, its Prepared): it is put in `found`,
-    and the words of the documents ready in order from the first one not numbered yet are given
-    to `numbered`, a Numbering per field. Those found already are numbered at once."""
-    next_one = 0
+# A preparing worker's numbers for a document's words, per field (FIELDS): Vocabulary.numbered's.
+WorkerNumbers = tuple[tuple[Hashable, list[str], np.ndarray], ...]
+Ready = Callable[[str, Prepared, WorkerNumbers | None], None]
 
-    def ready(key: str, prepared: Prepared) -> None:
+
+def _numbering(keys: tuple[str, ...], found: dict[str, Prepared],
+               numbered: Sequence[Numbering]) -> Ready:
+    """What to call with each document prepared (its key, its Prepared, and its preparing worker's
+    numbers for its words, if any): it is put in `found`, and the words of the documents ready in
+    order from the first one not numbered yet are given to `numbered`, a Numbering per field. Those
+    found already are numbered at once.
+
+    A document prepared by a worker is numbered by the worker's numbers (Numbering.add_from), which
+    needs each worker's documents numbered in the order it made them, each once: so it is, where
+    the keys are distinct (a library's are: each names its file), for the workers take their
+    documents in order and each is numbered as it comes back. Otherwise by its terms (add)."""
+    next_one = 0
+    by_worker: dict[str, WorkerNumbers] = {}
+    distinct = len(set(keys)) == len(keys)
+
+    def ready(key: str, prepared: Prepared, numbers: WorkerNumbers | None = None) -> None:
         nonlocal next_one
         found[key] = prepared
+        if numbers is not None and distinct:
+            by_worker[key] = numbers
         while next_one < len(keys) and keys[next_one] in found:
             done = found[keys[next_one]]
-            for numbering, field in zip(numbered, FIELDS, strict=True):
-                numbering.add(getattr(done, field))
+            worker = by_worker.pop(keys[next_one], None)
+            for number, (numbering, field) in enumerate(zip(numbered, FIELDS, strict=True)):
+                if worker is None:
+                    numbering.add(getattr(done, field))
+                else:
+                    numbering.add_from(*worker[number], getattr(done, field))
             next_one += 1
 
     if keys and keys[0] in found:
@@ -364,8 +388,7 @@ def _numbering(keys: tuple[str, ...], found: dict[str, Prepared],
 
 
 def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None, workers: int,
-                     min_parallel_chars: int,
-                     ready: Callable[[str, Prepared], None] | None = None) -> dict[str, Prepared]:
+                     min_parallel_chars: int, ready: Ready | None = None) -> dict[str, Prepared]:
     """prepare() of each (prepared key, document), its words from the token cache or tokenized,
     and stored in the cache folder.
 
@@ -388,19 +411,19 @@ def _prepare_missing(missing: list[tuple[str, Document]], cache_dir: Path | None
                 made[key] = dataclasses.replace(made[key], tokens_key=document_key(fingerprint, chunks))
                 store_prepared(cache_dir, key, made[key])
             if ready is not None:
-                ready(key, made[key])
+                ready(key, made[key], None)
         return made
-    job = _PrepareJob(tuple(missing), cache_dir, fingerprint)
+    job = _PrepareJob(tuple(missing), cache_dir, fingerprint, numbered=ready is not None)
     # Small batches: no worker idles long at the end (1,000 documents: 7 a batch, ~0.1 s of work).
     batch = max(1, len(missing) // (workers * 64))
     with gc_paused(), worker_pool(workers, tokenize, _start_preparing, (os.getpid(), job)) as pool:
         results = pool.map(_prepare_in_worker, range(len(missing)), chunksize=batch)
         made = {}
-        for (key, document), pickles in zip(missing, results, strict=True):
+        for (key, document), (pickles, numbers) in zip(missing, results, strict=True):
             made[key] = (from_pickles(document, pickles) if pickles is not None
                          else _stored_or_prepared(key, document, cache_dir, fingerprint))
             if ready is not None:
-                ready(key, made[key])
+                ready(key, made[key], numbers)
     logger.info("%d documents prepared in %d worker processes", len(missing), workers)
     return made
 
@@ -423,19 +446,35 @@ class _PrepareJob:
     documents: tuple[tuple[str, Document], ...]  # (prepared key, document)
     cache_dir: Path | None
     fingerprint: str  # the tokenizer's (token_cache)
+    numbered: bool = False  # whether the caller numbers the words as they come (WorkerNumbers wanted)
 
 
 _job: _PrepareJob | None = None  # in a preparing worker: its job
+_vocabularies: tuple[Vocabulary, ...] = ()  # in a preparing worker: its terms, per field (FIELDS)
+_body_numbers: np.ndarray | None = None  # in a preparing worker: _tokenize_numbered's, of its last call
 
 
 def _start_preparing(parent_pid: int, job: _PrepareJob) -> None:
-    global _job
+    global _job, _vocabularies
     start_worker(parent_pid, tokenize)
     _job = job
+    _vocabularies = tuple(Vocabulary(os.getpid(), index_terms().__getitem__) for _ in FIELDS)
 
 
+def _tokenize_numbered(texts: Sequence[str]) -> Words:
+    """tokens.tokenize_passages(texts), bit for bit, its words numbered by the worker's vocabulary
+    too (Vocabulary.kept: the words cut are looked up once for both), those numbers kept in
+    _body_numbers. Here, not in text/tokens.py: that file is in the tokenizer's fingerprint, and
+    changing it would make every token file stale."""
+    global _body_numbers
+    if not texts:
+        return tokenize_passages(texts)
+    words, _body_numbers = _vocabularies[0].kept(segmenter.cut_each_for_search(normalize_all(texts)),
+                                                 segmenter.PASSAGE_BREAK)
+    return words
 
-def _prepare_in_worker(number: int) -> PreparedPickles | None:
+
+def _prepare_in_worker(number: int) -> tuple[PreparedPickles | None, WorkerNumbers | None]:
     """Document `number` of the job prepared, stored in the cache folder; the pickles the cache
     stores of it (document_cache.prepared_pickles), to be unpacked onto the caller's own document:
     pickled once for both (the cache's files and the reply were two pickles of the same, ~1 s
@@ -445,16 +484,33 @@ def _prepare_in_worker(number: int) -> PreparedPickles | None:
     pool's pipe, and a worker could start its next batch only once the loading process's
     result thread, which shares the interpreter lock with the thread unpacking the documents
     before, had read it all: each worker waited ~1 s in all at 1,000 documents. A file just
-    written is read back from the page cache in a few tens of microseconds."""
+    written is read back from the page cache in a few tens of microseconds.
+
+    With them, when the caller numbers the words as they come, the worker's own numbers for them
+    (Vocabulary, for Numbering.add_from): ~12 KB, and after the first few documents only a few
+    terms new to the worker."""
+    global _body_numbers
     assert _job is not None, "not a preparing worker"
     key, document = _job.documents[number]
-    tokens_key, body = document_tokens([c.text for c in document.chunks], tokenize_passages, _job.cache_dir,
-                                       _job.fingerprint)
-    pickles = prepared_pickles(dataclasses.replace(prepare(document, body),
-                                                   tokens_key=tokens_key if _job.cache_dir else ""))
+    _body_numbers = None
+    tokens_key, body = document_tokens([c.text for c in document.chunks],
+                                       _tokenize_numbered if _job.numbered else tokenize_passages,
+                                       _job.cache_dir, _job.fingerprint)
+    prepared = dataclasses.replace(prepare(document, body), tokens_key=tokens_key if _job.cache_dir else "")
+    numbers = None
+    if _job.numbered:
+        of_body, of_head = _vocabularies
+        body_numbers = _body_numbers if _body_numbers is not None else of_body.numbered(prepared.body)
+        head_numbers = of_head.numbered(prepared.head)
+        if body_numbers is not None and head_numbers is not None:
+            numbers = (of_body.told(body_numbers), of_head.told(head_numbers))
+        else:  # a word of no term (never, as tokenize keeps them): numbered by its terms, start again
+            for vocabulary in _vocabularies:
+                vocabulary.start_again()
+    pickles = prepared_pickles(prepared)
     if _job.cache_dir and store_prepared_pickles(_job.cache_dir, key, pickles):
-        return None
-    return pickles
+        return None, numbers
+    return pickles, numbers
 
 
 def document_paths(data_dir: Path) -> list[Path]:

@@ -382,3 +382,30 @@ def test_a_file_changed_in_the_last_seconds_is_read_at_every_load(folders, monke
     load_library(data, cache)
     load_library(data, cache)
     assert sorted(read) == ["other.txt", "other.txt", SEED.name, SEED.name]
+
+
+def test_a_document_is_pickled_without_its_passages_texts_and_unpickled_alike():
+    """Document.__reduce__: the passages' texts are slices of the document's text, so they are not
+    pickled twice; unpickled, every field is as before, a passage whose text is no such slice
+    keeps its own, and what was worked out of the document (_children) is worked out again."""
+    import dataclasses
+    import pickle
+
+    from retrieval.document import load_document
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
+    document = load_document(seed)
+    children = document.children(None)
+    data = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+    back = pickle.loads(data)
+    assert back == document and type(back) is type(document)
+    for field in dataclasses.fields(document):
+        assert getattr(back, field.name) == getattr(document, field.name), field.name
+    assert all(type(c) is type(document.chunks[0]) and vars(c) == vars(d)
+               for c, d in zip(back.chunks, document.chunks, strict=True))
+    assert "_children" not in vars(back) and back.children(None) == children
+    assert len(data) < 1.5 * len(document.text.encode())  # the passages' texts are not in it twice
+    changed = dataclasses.replace(document, chunks=(dataclasses.replace(document.chunks[0], text="另一段"),
+                                                    *document.chunks[1:]))
+    again = pickle.loads(pickle.dumps(changed))
+    assert again == changed and again.chunks[0].text == "另一段"

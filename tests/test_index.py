@@ -354,3 +354,69 @@ def test_prepare_reads_each_passages_heading_path_as_normalize_does() -> None:
         assert entry.own_heading == (normalize(path[-1]) if path else "")
         assert entry.path_numbers == tuple(s.number for s in document.lineage(entry.chunk.section))
     assert any(entry.path_years for entry in entries)
+
+
+# Texts whose edges and insides try normalize's rules: Latin letters and digits meeting across a
+# join (a space kept), full-width forms, traditional characters, a final sigma, a NUL, empty and
+# blank texts, jieba's symbol blocks (3.5%, c++), a Han character only jieba-rs reads into blocks.
+_EDGES = ["xx区", "二、2022年的重点工作", "", "  ", "ＧＤＰ 2022", "new", "2022 年", "（一）加强基础配套",
+          "開發區", "ΑΣ", "Σ b", "a\x00", "\x00b", "增长3.5%，c++ 项目", " 前后有空格 ", "㐀字", "pm2.5浓度",
+          "5g-a"]
+
+
+def _heading_texts() -> list[list[str]]:
+    """Each document's names and headings (data/, ../shared/corpus where present), and _EDGES."""
+    from pathlib import Path
+
+    from retrieval.document import load_document
+    from retrieval.index import document_words
+
+    root = Path(__file__).resolve().parents[1]
+    paths = sorted([*(root / "data").glob("*.txt"), *(root.parent / "shared" / "corpus").glob("*.txt")])
+    found = [_EDGES]
+    for path in paths:
+        document = load_document(path)
+        found.append([document_words(document), *dict.fromkeys(h for c in document.chunks for h in c.path)])
+    return found
+
+
+def test_joined_forms_are_the_normalized_join_of_the_texts() -> None:
+    """index.joined_forms: normalize(" ".join(texts)) from each text's normalize, over every
+    document's names and headings and texts made to try each rule at a join."""
+    import itertools
+
+    from retrieval.index import joined_forms
+    from retrieval.text.normalize import normalize
+
+    for texts in _heading_texts():
+        for some in itertools.chain(itertools.permutations(texts[:6], 3), [texts, texts[:1], []],
+                                    ([texts[0], *texts[i:i + 3]] for i in range(len(texts)))):
+            assert joined_forms([normalize(t) for t in some]) == normalize(" ".join(some)), some
+    for some in itertools.product(_EDGES, repeat=2):
+        assert joined_forms([normalize(t) for t in some]) == normalize(" ".join(some)), some
+
+
+def test_field_words_are_each_texts_words_from_its_pieces() -> None:
+    """index.field_words (each distinct piece cut once) and _path_fields' heading fields: the words
+    of tokenize of each text, numbered as Words.of numbers them."""
+    from pathlib import Path
+
+    from retrieval import segmenter
+    from retrieval.document import load_document
+    from retrieval.index import _PIECES, _path_fields, document_words, field_words
+    from retrieval.text.normalize import normalize
+    from retrieval.text.tokens import tokenize
+    from retrieval.words import Words
+
+    # The pieces start where jieba's blocks do.
+    assert _PIECES.pattern.startswith(segmenter._JIEBA_BLOCK.pattern[1:-1])
+    for texts in _heading_texts():
+        fields = [" ".join(texts[:k]) for k in range(len(texts) + 1)] + texts + _EDGES
+        assert field_words([normalize(t) for t in fields]) == Words.of([tokenize(t) for t in fields])
+    assert field_words([]) == Words.of([])
+    assert field_words(["", ""]) == Words.of([[], []])
+    seed = Path(__file__).resolve().parents[1] / "data" / "xx_district_2022_economic_work_speech.txt"
+    document = load_document(seed)
+    names = document_words(document)
+    _, forms = _path_fields(document, names)
+    assert forms == [normalize(" ".join((names, *c.path))) for c in document.chunks]

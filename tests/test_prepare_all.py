@@ -164,11 +164,11 @@ def test_a_worker_sends_back_only_what_it_could_not_store(documents, serial, cou
 
 
 def test_the_words_are_numbered_in_order_as_the_documents_are_ready(documents, serial, counted_prepare,
-                                                                    tmp_path):
+                                                                    tmp_path, monkeypatch):
     """prepare_all's numbered: each field's words numbered as number_all numbers the documents'
     in order, whether the documents come from workers, from the cache folder, or both mixed."""
     from retrieval.index import FIELDS
-    from retrieval.words import Numbering, number_all
+    from retrieval.words import Numbering, Vocabulary, number_all
 
     def numbered_alike(numbered: tuple[Numbering, Numbering], made: tuple[Prepared, ...]) -> None:
         for numbering, field in zip(numbered, FIELDS, strict=True):
@@ -178,18 +178,45 @@ def test_the_words_are_numbered_in_order_as_the_documents_are_ready(documents, s
             assert terms == expected[0]
             assert np.array_equal(numbers, expected[1]) and np.array_equal(lengths, expected[2])
 
+    by_worker = []
+    real_add_from = Numbering.add_from
+
+    def add_from(self, *numbers):  # type: ignore[no-untyped-def]
+        by_worker.append(numbers[0])
+        return real_add_from(self, *numbers)
+
+    monkeypatch.setattr(Numbering, "add_from", add_from)
     numbered = (Numbering(), Numbering())
     made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0, numbered=numbered)
     same(made, serial)
     numbered_alike(numbered, made)
-    # Every other document's prepared entry gone: found and prepared ones alternate.
+    keys = [prepared_key(d) for d in documents]
+    if len(set(keys)) < len(keys):  # the seed is in ../shared/seed and data/: numbered by its terms
+        assert by_worker == []
+        unique = {key: number for number, key in enumerate(keys)}
+        documents = tuple(documents[n] for n in unique.values())
+        serial = tuple(serial[n] for n in unique.values())
+        for path in tmp_path.glob("*.pickle"):
+            path.unlink()
+        library_module._RECENT.clear()
+        numbered = (Numbering(), Numbering())
+        made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0, numbered=numbered)
+        same(made, serial)
+        numbered_alike(numbered, made)
+    assert len(by_worker) == 2 * len(documents), "each numbered by its worker's numbers"
+    # Every other document's prepared entry gone: found and prepared ones alternate; and the
+    # workers' vocabularies start again every few documents (Vocabulary.LIMIT).
     for document in documents[::2]:
         (tmp_path / f"{prepared_key(document)}.prepared.pickle").unlink()
     library_module._RECENT.clear()
+    monkeypatch.setattr(Vocabulary, "LIMIT", 2_000)
+    by_worker.clear()
     numbered = (Numbering(), Numbering())
     made = prepare_all(documents, tmp_path, workers=2, min_parallel_chars=0, numbered=numbered)
     same(made, serial)
     numbered_alike(numbered, made)
+    assert len(by_worker) == 2 * len(documents[::2])
+    assert len({source for source in by_worker}) > 4 or len(documents) < 4, "new epochs"
 
 
 def test_an_index_of_postings_counted_as_documents_come_is_the_index_of_every_word(documents, serial,

@@ -224,3 +224,31 @@ def test_the_garbage_collector_is_back_on_afterwards(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         tokenize_all([["新 内容"]], failing_tokenize, tmp_path, "v1")
     assert gc.isenabled()
+
+
+def test_a_file_is_written_whole_through_a_temporary_name_of_its_own(tmp_path: Path, monkeypatch) -> None:
+    """write_atomically: the parts in order, the folder made if missing, a temporary name left by a
+    process that had this id before skipped, and no temporary file left when writing fails; the
+    temporary names are ones a prune removes."""
+    import itertools
+    import os
+
+    from retrieval.token_cache import write_atomically
+
+    folder = tmp_path / "new" / "cache"
+    write_atomically(folder, "a.bin", ".tokens-", (b"one", b"", b"two"))
+    assert (folder / "a.bin").read_bytes() == b"onetwo" and sorted(os.listdir(folder)) == ["a.bin"]
+    monkeypatch.setattr(token_cache, "_temporary_names", itertools.count(7))
+    stale = folder / f".tokens-{os.getpid()}-7.tmp"
+    stale.write_bytes(b"left by a crash")
+    write_atomically(str(folder), "a.bin", ".tokens-", [b"again"])
+    assert (folder / "a.bin").read_bytes() == b"again" and stale.read_bytes() == b"left by a crash"
+
+    def failing_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(token_cache.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        write_atomically(folder, "b.bin", ".tokens-", [b"x"])
+    assert sorted(os.listdir(folder)) == sorted(["a.bin", stale.name])
+    assert prune_cache(folder, keep=set()) == 1 and not stale.exists()

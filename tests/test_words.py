@@ -91,3 +91,59 @@ def test_terms_are_pickled_as_one_string_unless_one_holds_its_separator(terms):
     back = pickle.loads(pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL))
     assert back.terms == terms and isinstance(back.terms, tuple)
     assert isinstance(words.__getstate__()[0], str) == ("\x00" not in "".join(terms))
+
+
+def test_unpickled_words_split_their_terms_when_first_read():
+    """A Words unpickled keeps its terms joined until they are read (Words.terms): pickled again
+    unread it is the same bytes, and the terms read are the ones pickled; terms not as many as
+    the count say are refused at once, as before."""
+    words = Words.of(PASSAGES)
+    data = pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL)
+    back = pickle.loads(data)
+    assert back._terms is None and back.term_count == 5 and back.is_valid()
+    assert pickle.dumps(back, protocol=pickle.HIGHEST_PROTOCOL) == data
+    assert back.terms == words.terms and back._terms is not None and back == words
+    assert pickle.loads(pickle.dumps(NO_WORDS)) == NO_WORDS
+    bad = pickle.dumps(Words(("a\x00b",), np.array([0], dtype=np.int32), np.array([1], dtype=np.int32)))
+    assert pickle.loads(bad).terms == ("a\x00b",)  # a term holding the separator: pickled as a tuple
+    state = words.__getstate__()
+    short = Words.__new__(Words)
+    with pytest.raises(ValueError):
+        short.__setstate__((state[0], state[1], state[2], 4))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_numbering_by_a_vocabulary_numbers_as_numbering_by_the_terms(seed, monkeypatch):
+    """A Vocabulary's kept words are Words.kept's, bit for bit; and Numbering.add_from with its
+    numbers (a preparing worker's, kept or numbered) numbers each document as add does: documents
+    of several vocabularies in library order, each vocabulary's in the order it numbered them,
+    some added by their terms between; a vocabulary starting again past its LIMIT."""
+    from retrieval.words import Numbering, Vocabulary
+
+    rng = random.Random(seed)
+    monkeypatch.setattr(Vocabulary, "LIMIT", rng.choice([20, 40, 1_000]))
+    keep = set(rng.sample(WORDS[:30], 20)).__contains__
+    vocabularies = [Vocabulary(name, keep) for name in ("one", "two")]
+    plain, by_source = Numbering(), Numbering()
+    for _ in range(40):
+        passages = [[rng.choice(WORDS[:30]) for _ in range(rng.randint(0, 9))]
+                    for _ in range(rng.randint(1, 5))]
+        cut = [w for number, p in enumerate(passages) for w in ([] if number == 0 else ["|"]) + p]
+        words = Words.kept(cut, keep, "|")
+        plain.add(words)
+        which, how = rng.randint(0, 2), rng.choice(["kept", "numbered"])
+        if which == 2:  # found in the cache: numbered by its terms
+            by_source.add(pickle.loads(pickle.dumps(words)))
+            continue
+        vocabulary = vocabularies[which]
+        if how == "kept":
+            made, local = vocabulary.kept(cut, "|")
+            assert pickle.dumps(made) == pickle.dumps(words)
+        else:
+            local = vocabulary.numbered(words)
+        by_source.add_from(*vocabulary.told(local), pickle.loads(pickle.dumps(words)))
+    assert by_source.terms() == plain.terms()
+    for got, expected in zip(by_source.result(), plain.result(), strict=True):
+        assert np.array_equal(got, expected)
+    # A word that is no term cannot be numbered so.
+    assert Vocabulary("three", keep).numbered(Words.of([["|"]])) is None
