@@ -99,6 +99,8 @@ MIN_UNTYPED_SHARE = 0.7
 # 执法各提了什么要求" finds each part of the question in a different sentence of one passage.
 # It also counts as answered when the passage (with its heading path) holds this much of it.
 MIN_LIST_COVERAGE = 0.5
+# Less when the passage says what the question quotes: "“八个增长”里跟收入有关的几项分别是多少"
+# (_list_coverage_needed).
 QUOTED_LIST_COVERAGE = 0.4
 # A yes/no question ("外省牌照的车能不能参加") is answered by a sentence that says at least this
 # share of the clause it asks whether (_whether_unsaid).
