@@ -85,7 +85,7 @@ from retrieval.text.sentences import (
     phrase_spans,
     with_back_references,
 )
-from retrieval.text.tokens import phrase_words
+from retrieval.text.tokens import phrase_words, typed_separators
 
 # No answer when the best sentence of the top passage (read under its heading path) holds less
 # than this share of the question's idf. A sentence rather than the whole passage: a passage
@@ -235,13 +235,11 @@ def _where_answer_is(best: Judged, query: Query, index: Index) -> str:
     return normalize(best.highlight)
 
 
-_KEYWORD_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-
-
 def _clauses_of(question: str) -> str:
-    """The question normalized, the spaces between its keywords read as commas: "藏 今年 新建改造
-    高标准农田 多少亩 培育新型农牧业经营主体 几家" asks two things, as "…多少亩，…几家" does."""
-    return normalize(_KEYWORD_GAP.sub(",", question))
+    """The question normalized, the spaces between its keywords read as commas (typed_separators):
+    "藏 今年 新建改造高标准农田 多少亩 培育新型农牧业经营主体 几家" asks two things, as "…多少亩，
+    …几家" does."""
+    return normalize(typed_separators(question))
 
 
 def _where_figure_is(best: Judged, query: Query, index: Index) -> str:
