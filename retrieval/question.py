@@ -27,7 +27,7 @@ from retrieval.answer_types import (
     which_time_asked,
 )
 from retrieval.text.normalize import compact, normalize
-from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int
+from retrieval.text.numerals import CHINESE_NUMERAL, chinese_to_int, percents_in_digits
 from retrieval.text.places import with_province_spelled
 from retrieval.text.tokens import phrase_words, question_terms, related_terms, typed_separators
 from retrieval.text.years import RELATIVE_YEARS, compared_years, relative_offsets, years_asked_in, years_in
@@ -405,7 +405,8 @@ def _after_position(normalized: str, part: tuple[int, str] | None, steps: list[t
 
 def parse_question(question: str) -> Query:
     # "滇 2024 GDP 总量 增速" is asked as "云南 2024 gdp 总量 增速": documents say 云南, not 滇.
-    normalized = with_province_spelled(normalize(typed_separators(question)))
+    # "有没有做到百分之百" is asked as "有没有做到100%": documents write percentages in digits.
+    normalized = percents_in_digits(with_province_spelled(normalize(typed_separators(question))))
     part = referenced_part(normalized)
     steps = position_steps(normalized)
     asked = normalized

@@ -157,3 +157,21 @@ def numeral_variants(term: str) -> set[str]:
                 variants.add(f"{mantissa:.2f}".rstrip("0").rstrip(".") + unit)
     variants.discard(term)
     return variants
+
+
+# A percentage spelled out: "百分之十四点五" is 14.5%, "百分之百" 100%, as documents write them.
+_PERCENT_SPELLED = re.compile(r"百分之([零〇一二两三四五六七八九十百]+)(?:点([零〇一二三四五六七八九]+))?")
+
+
+def percents_in_digits(text: str) -> str:
+    """The text with each percentage spelled out in Chinese written in digits: "是不是提高了百分之
+    十四点五" → "是不是提高了14.5%"; "有没有做到百分之百" → "有没有做到100%". A numeral not read
+    (a malformed one) is left as it is."""
+    def digits(match: re.Match[str]) -> str:
+        whole, decimals = match.groups()
+        value = 100 if whole == "百" else chinese_to_int(whole)
+        if value is None:
+            return match[0]
+        fraction = "".join(str(_DIGIT_VALUE[c]) for c in decimals) if decimals else ""
+        return f"{value}.{fraction}%" if fraction else f"{value}%"
+    return _PERCENT_SPELLED.sub(digits, text)
