@@ -278,27 +278,30 @@ def from_named(best: Judged, named: dict[int, float], index: Index) -> bool:
 
 
 _RUN = re.compile(r"[0-9a-z.\-]+")
-_CODE = re.compile(r"(?=[0-9a-z-]*[a-z])(?=[0-9a-z-]*\d)[0-9a-z-]{3,}")  # m101, g318; not pm2.5
+_CODE = re.compile(r"(?=[0-9a-z-]*[a-z])(?=[0-9a-z-]*\d)[0-9a-z-]{2,}")  # m101, g318, m2, 5g; not pm2.5
+
+
+def _codes(query: Query) -> list[str]:
+    """The codes of letters and digits the question names things by (normalized: "m101", "m2")."""
+    return [run for run in _RUN.findall(normalize(query.text)) if _CODE.fullmatch(run)]
 
 
 def _names_an_unknown_code(query: Query, index: Index) -> bool:
-    """Whether the question names a thing by a code no passage uses: "北京地铁M101线今年能通车不"
-    is about a line the report never mentions. A code of letters and digits has no other name
-    to be said by; its neighbours (地铁, 通车) would find a passage about something else. Codes
-    with a decimal point (PM2.5) are measures, cut differently in different sentences."""
-    codes = (run for run in _RUN.findall(normalize(query.text)) if _CODE.fullmatch(run))
-    return any(not index.seen(code) and not all(map(index.seen, phrase_words(code))) for code in codes)
-
-
-_SHORT_CODE = re.compile(r"(?=[0-9a-z-]*[a-z])(?=[0-9a-z-]*\d)[0-9a-z-]{2,}")  # m2, 5g, g7
+    """Whether the question names a thing by a code (of three characters or more) no passage uses:
+    "北京地铁M101线今年能通车不" is about a line the report never mentions. A code of letters and
+    digits has no other name to be said by; its neighbours (地铁, 通车) would find a passage about
+    something else. Codes with a decimal point (PM2.5) are measures, cut differently in different
+    sentences."""
+    return any(len(code) >= 3 and not index.seen(code) and not all(map(index.seen, phrase_words(code)))
+               for code in _codes(query))
 
 
 def _code_unsaid(best: Judged, query: Query, index: Index) -> bool:
     """Whether the question names a thing by a code the answer's passage does not say: "今年M2增速
     目标是多少" is not answered by "今年预期目标设定为6%以上" on the economy's growth, which holds
     every other word. A code has no other name (_names_an_unknown_code)."""
-    codes = [run for run in _RUN.findall(normalize(query.text)) if _SHORT_CODE.fullmatch(run)]
-    return bool(codes) and any(code not in index.entries[best.position].matchable for code in codes)
+    matchable = index.entries[best.position].matchable
+    return any(code not in matchable for code in _codes(query))
 
 
 def _about_something_else(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:
