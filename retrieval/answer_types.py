@@ -691,6 +691,26 @@ def asks_figure_each(clause: str) -> bool:
     return asks_several(clause) or _EACH_ASKED.search(clause) is not None
 
 
+# A part of a count the question states, asked in the count's own classifier ("210个项目里，工业项目
+# 占多少个", "55项民生实事里，教育类的有几项"): answered only by another figure of that classifier, not
+# by the sentence that gives the total ("实施10大类55项民生实事"). 个 counts anything; so does any
+# classifier for 个 ("新增5g基站1000个，已建成多少个": "建成3万座").
+_COUNTING = "个项件座家条种类所户"
+_PART_ASKED = re.compile(rf"(?:多少|(?<!哪)几)([{_COUNTING}])")
+
+
+def count_part_asked(question: str) -> str:
+    """The units a figure answering the (normalized) question is in, when it asks a part of a count
+    it states in the same classifier ("个|项"), or ""."""
+    asked = _PART_ASKED.search(question)
+    if not asked:
+        return ""
+    classifier = asked.group(1)
+    if not any(count.endswith(classifier) for count in stated_counts(question[:asked.start()])):
+        return ""
+    return "|".join(_COUNTING) if classifier == "个" else f"{classifier}|个"
+
+
 def whether_clause(question: str) -> str:
     """The clause of the (normalized, separators typed) question that asks whether, or "":
     "河南汽车以旧换新,外省牌照的车能不能参加" → "外省牌照的车能不能参加"."""

@@ -30,6 +30,7 @@ from retrieval.answer_types import (
     asks_which_few,
     asks_which_place,
     before_who_asked,
+    count_part_asked,
     count_unlisted,
     done_yet,
     full_name_unsaid,
@@ -487,13 +488,17 @@ class _Read:
 def _only_the_figure_given(question: str, sentence: str) -> bool:
     """Whether the (normalized) question states a figure and the answer's sentence holds that figure
     and no other: "2022年高校毕业生超1000万，其中研究生有多少" is not answered by "今年高校毕业生超过
-    1000万人，要加强就业创业指导…", which says the total the question starts from."""
+    1000万人，要加强就业创业指导…", which says the total the question starts from; nor, when it asks a
+    part of that count, holds no other figure in its classifier (count_part_asked)."""
     stated = [figure for figure in stated_figures(question) + stated_counts(question) if figure in sentence]
     if not stated:
         return False
     rest = _without(without_codes(sentence), stated)
     if asks_figure_each(last_clause(question)[1]):  # "1000座5G基站，三大运营商各建多少座": two at least
         return len(stated_figures(rest)) < 2  # not an item's number ("59．新增5G基站…")
+    part = count_part_asked(question)
+    if part:
+        return not has_figure_in(rest, part)
     return not has_answer_type(rest, AnswerType.QUANTITY)
 
 

@@ -588,6 +588,18 @@ def test_a_figure_the_question_states_is_no_answer_to_the_quantity_it_asks():
     assert answer is not None and "209元" in answer.highlight
 
 
+def test_a_part_of_a_stated_count_needs_a_figure_of_its_own():
+    """"210个项目里，工业项目占多少个": the sentence giving the 210 and other figures (32亿元, 57%) gives
+    no part of it, though its passage says 工业 elsewhere; one that says how many of them are
+    industrial answers."""
+    speech = ("在全县经济工作会议上的讲话\n一、认真总结成绩\n"
+              "全年实施50万元以上项目210个,完成投资32亿元,增长57%,项目数和投资额均创历史新高。"
+              "四个工业集中区加快建设。\n二、明确目标任务\n推动高质量发展。\n")
+    question = "县长讲话说全县去年实施的210个50万元以上项目里，工业项目占多少个？"
+    assert_answered_once_said("讲话.txt", speech, question,
+                              ("完成投资32亿元", "其中工业项目86个,完成投资32亿元"), "86个")
+
+
 def test_a_running_total_is_no_answer_to_one_years_figure():
     """"中老铁路2024年当年发送旅客多少万人次": "累计发送旅客超4500万人次" is the total since it opened;
     asked without a year, or with a year's figure said, it answers."""

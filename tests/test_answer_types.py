@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from retrieval.answer_types import AnswerType, asked_unit, has_answer_type, has_figure_in
+from retrieval.answer_types import AnswerType, asked_unit, count_part_asked, has_answer_type, has_figure_in
 from retrieval.question import wanted_type
 
 MONEY = asked_unit("门票多少钱")  # the units an amount of money is written in
@@ -414,3 +414,15 @@ def test_a_documents_place_is_of_the_level_asked_or_not(question: str, place: st
     from retrieval.answer_types import is_place_asked
 
     assert is_place_asked(question, place) is asked
+
+
+@pytest.mark.parametrize(("question", "units"), [
+    ("全县去年实施的210个项目里，工业项目占多少个", "|".join("个项件座家条种类所户")),
+    ("湖北今年55项民生实事里，教育类的一共有几项", "项|个"),
+    ("全县去年实施了多少个项目", ""),  # no count stated
+    ("“三个一批”项目去年实施了多少个", ""),  # a count in a quoted name
+    ("民生实事第七件，要办理多少件法律援助案件", ""),  # 第七件 is an ordinal
+    ("210个项目总投资多少亿", ""),  # another unit asked
+])
+def test_count_part_asked(question: str, units: str) -> None:
+    assert count_part_asked(question) == units
