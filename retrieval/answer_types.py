@@ -285,13 +285,16 @@ _WHICH_COUNT = re.compile(r"哪([二两三四五六七八九十\d][一二两三�
 # So does a count the question states when it asks which ones: "50个养老服务中心分别布局在哪几个区",
 # "55项民生实事中教育类具体有哪几项".
 _STATED_COUNT = re.compile(r"([二两三四五六七八九十\d][一二两三四五六七八九十百\d]{0,3})"
-                           r"([个项件座家条种类所])")
+                           r"([个项件座家条种类所处])")
 _WHICH_ONES = re.compile(r"哪几|哪些|分别[是叫]|什么名字|叫啥|叫什么")
 # The count's own clause lists them: right after the count ("“三区”、产业集聚区…"), after a colon ("有
 # 三个众所周知的显微镜学分支：光学，电子…", "“八个增长”:国内生产总值…") or before it, up to 等 ("人形
-# 机器人、商业航天…等20个未来产业"). Not "广州、深圳援助梅州建设4个小镇", whose list is of those who
-# built the four, nor "过境免签扩展到9个州（市）并延长至240小时、…", whose list is of what else was done.
+# 机器人、商业航天…等20个未来产业", "…、长三角大飞机等国家先进制造业集群4个"). Not "广州、深圳援助梅州
+# 建设4个小镇", whose list is of those who built the four, nor "过境免签扩展到9个州（市）并延长至240小时、
+# …", whose list is of what else was done.
 _CLAUSE_END = "，,；;。"
+_LISTED_BEFORE = re.compile(r"等[^、，,]{0,12}$")  # "…、长三角大飞机等国家先进制造业集群4个"
+_COUNTS_AFTER = re.compile(r"[、和][^，,。；;、]{0,8}?" + _STATED_COUNT.pattern)
 _CLAUSE_LIST = re.compile(r"[、：:]")
 _LISTED_AFTER = re.compile(r"[^，,。；;]{0,10}、|[^，,。；;]*[：:]")
 # Items of a list within the sentence: "实施十项工程，即…、…、…".
@@ -325,14 +328,20 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
     """Whether the (normalized) sentence names the count asked for and lists no items of it, nor is
     followed by a first item in the text after it: "持续推进“五水综改”。" for "哪五水"; "今年继续实施
     10大类55项民生实事，涵盖就业、教育、医疗…等领域" for "哪55项" (seven fields, in another clause)."""
-    found = [at for at in (sentence.find(words) for words in count) if at >= 0]
+    found = [(at, at + len(words)) for at, words in ((sentence.find(words), words) for words in count)
+             if at >= 0]
     if not found or _FIRST_ITEM.search(after) or _FIRST_HEADING.match(after):
         return False
-    at = min(found)
+    at, end = min(found)
     start, _ = _clause_around(sentence, at, at, _CLAUSE_END)
     before = sentence[start:at]
-    listed = _LISTED_AFTER.match(sentence, at) or (_CLAUSE_LIST.search(before) and before.endswith("等"))
-    if listed:
+    if _CLAUSE_LIST.search(before) and _LISTED_BEFORE.search(before):
+        return False
+    # A count followed by counts of other things ("新增博士点57个、硕士点106个") is one item of a list
+    # of kinds, as is one listed after them (below): neither list names its items.
+    if _COUNTS_AFTER.match(sentence, end):
+        return True
+    if _LISTED_AFTER.match(sentence, at):
         return False
     size = parse_number(count[0][:-1]) or 0
     # A count listed among counts of other things ("开工建设3件大型灌区、5件大中型水库和…") is one item

@@ -933,7 +933,8 @@ def test_a_variant_of_the_word_asked_is_no_other_thing_of_its_kind(corpus_librar
 def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_clause_is_not_them():
     """"55项民生实事具体是哪55项": "实施10大类55项民生实事，涵盖就业、教育…等领域" lists fields in
     another clause, not the 55; "50个养老服务中心分别布局在哪几个区" states the count and asks which.
-    Items in the count's own clause ("…、…等20个未来产业") or announced by a colon answer."""
+    Items in the count's own clause ("…、…等20个未来产业") or announced by a colon answer; counts of
+    other kinds after it ("博士点57个、硕士点106个") do not."""
     from retrieval.answer_types import count_asked, count_unlisted
 
     assert count_asked("50个养老服务中心分别布局在哪几个区") == ("50个", "五十个")
@@ -953,6 +954,12 @@ def test_a_count_the_question_states_asks_for_its_items_and_a_list_in_another_cl
     assert not count_unlisted("需要有三师七证在场,其中的三师,指的是「出家阿阇梨」、「羯磨阿阇梨」、"
                               "「教授阿阇梨」。", "", ("三师", "3师"))
     assert not count_unlisted("推进“三区”、产业集聚区、现代城市新区、城乡统筹示范区建设", "", ("三区",))
+    # a count followed by counts of other things lists none of its items; one after its listed items does
+    assert count_unlisted("7所高等院校获批设置，新增博士点57个、硕士点106个，建设11家中心。", "",
+                          ("57个", "五十七个"))
+    assert not count_unlisted("新增浙东工业母机、长三角大飞机等国家先进制造业集群4个、总数达到8个。", "",
+                              ("4个", "四个"))
+    assert count_asked("今年要治理的15处积水点具体在哪些路口")[0] == "15处"
     report = ("2025年湖北省政府工作报告\n各位代表：\n一、2025年重点工作\n"
               "今年继续实施10大类55项民生实事，涵盖就业、教育、医疗、养老、育幼、安居、出行等领域。"
               "在“老老人”数量较多的区域新建50个养老服务中心，优化养老助餐点布局。\n"
