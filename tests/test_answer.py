@@ -600,6 +600,17 @@ def test_a_part_of_a_stated_count_needs_a_figure_of_its_own():
                               ("完成投资32亿元", "其中工业项目86个,完成投资32亿元"), "86个")
 
 
+def test_a_part_of_a_stated_amount_of_money_needs_an_amount_of_its_own():
+    """"挽回的22.2亿元经济损失中，电信网络诈骗案件挽回了多少": the sentence gives the 22.2亿元 and
+    percentages of fraud cases, no amount of their own; one that does answers."""
+    report = ("2025年浙江省政府工作报告\n一、2024年工作回顾\n"
+              "重拳打击各类经济犯罪、挽回经济损失22.2亿元，电信网络诈骗案件受理数下降12%、损失数下降35.8%。"
+              "安全生产形势稳定。\n二、2025年重点工作\n推动高质量发展。\n")
+    question = "浙江去年挽回的22.2亿元经济损失中，电信网络诈骗案件挽回了多少？"
+    assert_answered_once_said("浙江.txt", report, question,
+                              ("受理数下降12%", "挽回损失6.1亿元，受理数下降12%"), "6.1亿元")
+
+
 def test_a_running_total_is_no_answer_to_one_years_figure():
     """"中老铁路2024年当年发送旅客多少万人次": "累计发送旅客超4500万人次" is the total since it opened;
     asked without a year, or with a year's figure said, it answers."""
