@@ -211,7 +211,7 @@ def _names_which_asked(best: Judged, query: Query, index: Index) -> bool:
     if not _official(best, index):
         return True
     question, text = normalize(query.text), _where_answer_is(best, query, index)
-    if asks_which_place(question) and not mentions_a_place(text):
+    if asks_which_place(question) and not mentions_a_place(text, besides=question):
         # The document's own place may be the answer: "…“免证可办”的是哪个省" of Henan's report.
         profile = index.documents[index.entries[best.position].chunk.doc].profile
         return profile is not None and profile.place is not None and is_place_asked(question, profile.place)

@@ -759,7 +759,8 @@ def test_which_organization_place_or_official_asked_must_be_named_in_an_official
     speech = ("xx区2022年经济工作会上讲话\n同志们:\n一、2021 年工作回顾\n"
               "建成政务云平台，全区部门全部上云。新上任的代市长徐启方同志带队来区里调研。"
               "12345热线升级，牵头单位：区政府办公室。\n"
-              "二、2022 年的重点工作\n全力筹办第十届运动会，在杭州举办分赛区。\n"
+              "二、2022 年的重点工作\n全力筹办第十届运动会，在杭州举办分赛区。"
+              "第三届大湾区全球招商大会达成投资项目1933个。\n"
               "时隔12年再夺奥运会金牌，全国运动会成绩居第1位。\n"
               "三、考评方式\n第三方评估：委托第三方机构对全区数字政府建设工作开展评估，以评促改。\n")
     library = library_of("讲话.txt", speech)
@@ -769,6 +770,7 @@ def test_which_organization_place_or_official_asked_must_be_named_in_an_official
     assert library.ask("数字政府考评委托的第三方评估机构是哪家公司？").answer is None  # its words again
     assert library.ask("政务云平台分别是哪两家企业承建的").answer is None
     assert library.ask("考评办法有没有说委托的第三方评估机构是哪一家？").answer is None
+    assert library.ask("第三届大湾区全球招商大会是在哪座城市开的？").answer is None  # its own place
     for question, said in (("12345热线升级哪个单位牵头", "区政府办公室"),
                            ("哪位代市长带队来区里调研", "代市长徐启方"),
                            ("第十届运动会分赛区在哪个城市举办", "在杭州举办"),
@@ -1396,6 +1398,9 @@ def test_which_township_is_not_answered_by_a_sentence_naming_none():
 
     assert asks_which_place("到底是哪个乡") and not mentions_a_place("有一个乡迎接各类扶贫检查团")
     assert mentions_a_place("兰考县东坝头乡迎接检查")
+    # a place the question names is not the one it asks; another before it in the same name is
+    assert not mentions_a_place("第三届大湾区全球招商大会", besides="第三届大湾区招商大会是在哪座城市开的")
+    assert mentions_a_place("在西部地区脱贫县中集中支持", besides="要在哪个地区的脱贫县里集中支持")
     speech = ("在打好精准脱贫攻坚战座谈会上的讲话\n第二，从脱贫攻坚工作看。媒体报道，有一个乡迎接各类扶贫"
               "检查团，仅打印费就花了10多万元。\n第三，从贫困群众看。一些贫困群众等靠要思想严重。\n")
     question = "扶贫检查光打印费就花了10多万元的那个乡，到底是哪个乡？"

@@ -78,16 +78,25 @@ def names_a_place(word: str) -> bool:
     return bool(provinces_named_by([word]) or places_named_by([word])) or names_a_city(word)
 
 
-def mentions_a_place(text: str) -> bool:
+def mentions_a_place(text: str, besides: str = "") -> bool:
     """Whether the (normalized) text names a place: a province or a prefecture-level city, with or
     without its suffix ("在杭州举办", "湖北"), or any name of two characters or more before a place
-    suffix ("蒙自市", "兰考县"; not 全县, 各市, 城市)."""
-    if _NAMED_PLACE.search(text):
+    suffix ("蒙自市", "兰考县"; not 全县, 各市, 城市). Not one the text `besides` names (the question:
+    "第三届大湾区全球招商大会是在哪座城市开的" is not answered by "第三届大湾区…")."""
+    if _names_a_place(text, besides):
         return True
     names = _rules()[0] | _cities()
-    return any(name in text for name in names if len(name) > 1) or any(
-        name[:-len(suffix)] in text for name in _cities() for suffix in CITY_SUFFIXES
+    return any(name in text and name not in besides for name in names if len(name) > 1) or any(
+        name[:-len(suffix)] in text and name[:-len(suffix)] not in besides
+        for name in _cities() for suffix in CITY_SUFFIXES
         if name.endswith(suffix) and len(name) - len(suffix) > 1)
+
+
+def _names_a_place(text: str, besides: str) -> bool:
+    """Whether the text holds a name before a place suffix that `besides` does not end the same way;
+    a match `besides` holds is read again without its suffix ("西部地区脱贫县中" for "哪个地区的脱贫县")."""
+    return any(match[0][-3:] not in besides or _names_a_place(match[0][:-1], besides)
+               for match in _NAMED_PLACE.finditer(text))
 
 
 # Not "有一个乡", "某镇": no name before the suffix.
