@@ -848,6 +848,10 @@ class Index:
         """Whether any passage uses the term."""
         return self._body.seen(term)
 
+    def uses(self, word: str) -> bool:
+        """Whether a passage uses the word or a document is named by it (its speaker, its place)."""
+        return self.seen(word) or bool(self.documents_named_by(word)) or word in self.alias_words
+
     def passages_of(self, doc: str) -> range:
         """The positions of one document's passages (for questions scoped to it): they follow each other.
         Empty for a document not loaded."""

@@ -168,7 +168,8 @@ class Library:
             return NoAnswer(question)
         # "22年的报告" means the 2022 report when one is loaded; the reply still shows the question as asked.
         expanded = expand_short_years(question, self._years)
-        query = parse_question(expanded)  # its text is the question as asked unless a year was written out
+        # its text is the question as asked unless a year was written out; cut as the documents' words are
+        query = parse_question(expanded, known=self.index.uses)
         if expanded != question:
             query = dataclasses.replace(query, text=question)
         # A question that only filters the commitments ("今年的量化指标有哪些") is answered by

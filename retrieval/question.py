@@ -10,6 +10,7 @@ listing of commitments. The patterns live in data/rules/question_patterns.txt, w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -403,7 +404,7 @@ def _after_position(normalized: str, part: tuple[int, str] | None, steps: list[t
     return after if asks_something(after) else normalized  # "哪一年提出了第二个百年奋斗目标" asks a year
 
 
-def parse_question(question: str) -> Query:
+def parse_question(question: str, known: Callable[[str], bool] | None = None) -> Query:
     # "滇 2024 GDP 总量 增速" is asked as "云南 2024 gdp 总量 增速": documents say 云南, not 滇.
     # "有没有做到百分之百" is asked as "有没有做到100%": documents write percentages in digits.
     normalized = percents_in_digits(with_province_spelled(normalize(typed_separators(question))))
@@ -419,7 +420,7 @@ def parse_question(question: str) -> Query:
     asked = _patterns().formula_question_words.sub(",", asked)
     reference, rest = document_reference(asked)
     # The document reference is searched apart from the rest: the 里 of "讲话里" is no word.
-    words = question_terms(f"{reference},{rest}" if reference else asked)
+    words = question_terms(f"{reference},{rest}" if reference else asked, known)
     # A figure is one word, however the tokenizer splits it: "1.5万" finds "1.5万" and "15000".
     own = list(dict.fromkeys([*words, *FIGURE.findall(asked)]))
     weight = importance(own)

@@ -170,3 +170,28 @@ def test_a_compound_a_document_never_writes_is_found_where_all_its_parts_are():
     library = Library((build_document("报告.txt", report), build_document("某省.txt", other)))
     answer = library.ask("国家助学贷款额度提高了多少？").answer
     assert answer is not None and "增加4000元" in answer.highlight
+
+
+def test_a_word_the_documents_use_is_found_where_the_tokenizer_made_up_words_around_it():
+    """"好差评里的差评要怎么处理": jieba's HMM cuts 好差/评里/…/评要, words no document uses; the
+    documents' 差评 ("完善“好差评”工作机制，对差评限期答复") is searched instead. Made-up words
+    with nothing the documents use in them are left as they are; so is all of it without `known`."""
+    used = {"差评", "处理"}
+    plain = question_terms("好差评里的差评要怎么处理")
+    assert "好差" in plain and "差评" not in plain  # the tokenizer's words, as they were
+    terms = question_terms("好差评里的差评要怎么处理", known=used.__contains__)
+    assert "差评" in terms and not {"好差", "评里", "评要"} & set(terms)
+    assert question_terms("筹钱的办法", known=used.__contains__) == question_terms("筹钱的办法")
+
+
+def test_a_question_is_cut_as_the_loaded_documents_words_are():
+    """Asked of the library, the question finds the passage saying 差评, which it did not when
+    its made-up words were searched (the sentence held too little of the question)."""
+    from retrieval.document import build_document
+    from retrieval.library import Library
+
+    notice = ("包头市数字政府建设考评指标\n一、政务服务（25分）\n"
+              "15．完善“好差评”工作机制，对差评限期答复、限期整改。\n"
+              "16．加强评价数据综合分析和应用，优化办事流程。\n二、基础设施（10分）\n17．新增5G基站1000座。\n")
+    answer = Library((build_document("包头.txt", notice),)).ask("好差评里的差评要怎么处理").answer
+    assert answer is not None and "对差评限期答复" in answer.highlight

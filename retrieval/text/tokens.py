@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,13 +126,83 @@ def _terms() -> _IndexTerms:
     return _index_terms
 
 
-def question_terms(question: str) -> list[str]:
+def question_terms(question: str, known: Callable[[str], bool] | None = None) -> list[str]:
     """Terms of a question: its question phrases (什么时候, 哪几项, 多少…) cut out, then as a passage.
 
     Cutting the phrases before splitting keeps their pieces ("时候", "几项") out of the search.
+    known: whether the documents use a word; where the tokenizer made up words they do not use,
+    the words they do use are looked for instead (_made_up_runs, _known_cut).
     """
     pieces = rules.question_phrases().split(normalize(question))
-    return [term for piece in pieces if piece for term in _piece_terms(piece)]
+    return [term for piece in pieces if piece for term in _known_piece_terms(piece, known)]
+
+
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _known_piece_terms(piece: str, known: Callable[[str], bool] | None) -> list[str]:
+    """_piece_terms, each run of _made_up_runs cut into the words the documents use (_known_cut)."""
+    if known is None:
+        return _piece_terms(piece)
+    runs = _made_up_runs(piece, known)
+    terms, start = [], 0
+    for run_start, run_end in runs:
+        run_start, run_end, words = _known_cut(piece, max(run_start, start), run_end, known)
+        words = [w for w in words if len(w) > 1 and _terms()[w]]
+        if not words:
+            continue  # nothing the documents use in it: the tokenizer's words are kept
+        terms += _piece_terms(piece[start:run_start]) if run_start > start else []
+        terms += words
+        start = run_end
+    return terms + (_piece_terms(piece[start:]) if start < len(piece) else [])
+
+
+_LONGEST_WORD = 6
+
+
+def _known_cut(piece: str, start: int, end: int, known: Callable[[str], bool]) -> tuple[int, int, list[str]]:
+    """The span start:end of the piece cut into words the documents use and single characters, as
+    many characters as possible in such words (the fewest words among those): "好差评里" → 好, 差评,
+    里. The character before and the one after the span join it when a word of the cut takes them
+    ("差评要" → 差评, 要, the 差 cut apart of "…的差评要")."""
+    lo, hi = max(start - 1, 0), min(end + 1, len(piece))
+    text = piece[lo:hi]
+    # best[i]: (characters in known words, -words) over text[:i], and the words
+    best: list[tuple[tuple[int, int], list[str]]] = [((0, 0), [])]
+    for i in range(1, len(text) + 1):
+        options = [((best[i - 1][0][0], best[i - 1][0][1] - 1), [*best[i - 1][1], text[i - 1]])]
+        for size in range(2, min(_LONGEST_WORD, i) + 1):
+            word = text[i - size:i]
+            if _HAN_WORD.fullmatch(word) and (known(word) or related_terms(word)):
+                score, words = best[i - size]
+                options.append(((score[0] + size, score[1] - 1), [*words, word]))
+        best.append(max(options, key=lambda option: option[0]))
+    words = best[-1][1]
+    # keep the borrowed characters only where a word of more than one character took them
+    if lo < start and len(words[0]) == 1:
+        words, lo = words[1:], start
+    if hi > end and len(words[-1]) == 1:
+        words, hi = words[:-1], end
+    return lo, hi, words
+
+
+def _made_up_runs(piece: str, known: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """The spans of the piece (merged where they touch) of words the tokenizer's HMM made up (no
+    dictionary word) that no document uses: "好差评里的差评要" → 好差评里 (好差, 评里) and 评要. A
+    question's spoken words glue a character of one word to the next ("评里", "建了", "区要"),
+    which the documents, written, never do; a name the documents use or are named by ("嘎玛泽登",
+    "刘捷") is kept, as is a related word ("社零")."""
+    spans = sorted((found.start(), found.end()) for word in set(tokenize(piece))
+                   if _HAN_WORD.fullmatch(word) and not segmenter.is_dictionary_word(word)
+                   and not known(word) and not related_terms(word)
+                   for found in re.finditer(re.escape(word), piece))
+    runs: list[tuple[int, int]] = []
+    for start, end in spans:
+        if runs and start <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(end, runs[-1][1]))
+        else:
+            runs.append((start, end))
+    return runs
 
 
 def typed_separators(question: str) -> str:
