@@ -832,6 +832,8 @@ def answer(query: Query, index: Index, top_k: int,
 
     said = index.entries[ranked[0].position].matchable if ranked else ""
     referenced = referenced_documents(query, wanted, index, said)
+    if docs is not None:  # named or not, the documents asked of are these
+        referenced = {d: share for d, share in referenced.items() if index.document_names[d] in docs}
     ranked = _named_first(ranked, referenced, index)
     results = tuple(passage(j) for j in ranked[: max(top_k, 1)])
     if not ranked:

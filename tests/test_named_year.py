@@ -205,3 +205,20 @@ def test_a_province_typed_by_its_abbreviation_names_its_report():
                        build_document("2025年云南省政府工作报告.txt", yunnan)))
     answer = library.ask("滇 2024 GDP 总量 增速").answer
     assert answer is not None and answer.doc == "2025年云南省政府工作报告.txt"
+
+
+def test_a_report_named_by_year_answers_though_another_is_named_by_its_session():
+    """"1981年五届人大四次会议报告十条方针的第四条是啥": the 2021 report's header names 人大 and 第四次
+    会议, the 1981 report has no header; asked again of the 1981 report the year and kind name, the
+    2021 report's name is no reason to decline the 1981 report's fourth principle."""
+    r1981 = ("1981年政府工作报告\n各位代表：\n（一）当前的经济形势\n今年国民经济继续调整。\n"
+             "（二）今后经济建设的方针\n一、依靠政策和科学，加快农业的发展。农业是国民经济的基础。\n二、把消费品工业的发展放到重要地位。\n"
+             "三、提高能源的利用效率。\n四、有重点有步骤地进行技术改造，充分发挥现有企业的作用。技术改造要有重点。\n"
+             "五、分批进行企业的全面整顿。\n")
+    r2021 = ("政府工作报告\n——2021年3月5日在第十三届全国人民代表大会第四次会议上\n国务院总理 李克强\n"
+             "各位代表：\n一、2020年工作回顾\n过去一年，经济增长2.3%。\n二、2021年重点工作\n四、推进技术改造。加快发展现代产业体系。\n")
+    loaded = Library((build_document("gov_report_1981_national.txt", r1981),
+                      build_document("gov_report_2021_national.txt", r2021)))
+    found = loaded.ask("1981年五届人大四次会议报告十条方针的第四条是啥？").answer
+    assert found is not None and found.doc == "gov_report_1981_national.txt"
+    assert found.highlight.startswith("四、有重点有步骤地进行技术改造")
