@@ -596,8 +596,8 @@ def gives_only_masked_figures(sentence: str) -> bool:
 
 # A figure asked for one year ("2024年当年", "一整年", "全年"), and a running total ("累计发送旅客超4500万
 # 人次"): a sentence that gives the total and says no year's figure does not answer.
-_ONE_YEAR = re.compile(r"当年|一整年|全年|一年里|这一年|年度")
-_CUMULATIVE = re.compile(r"累计[^,;。]{0,8}?(?:\d|[一二三四五六七八九十两]+[万亿千百])")
+_ONE_YEAR = re.compile(r"当年|一整年|全年|一年里|这一年|年度|(?<=[去今年])一年")  # "去年一年新增…多少亩"
+_CUMULATIVE = re.compile(r"累计[^,;。]{0,12}?(?:\d|[一二三四五六七八九十两]+[万亿千百])")
 
 
 def asks_one_year(question: str) -> bool:

@@ -619,6 +619,9 @@ def test_a_running_total_is_no_answer_to_one_years_figure():
               "全年接待游客10亿人次，累计增长8%。\n二、2025年工作安排\n提高城乡居民收入。\n")
     library = library_of("报告.txt", report)
     assert library.ask("中老铁路2024年当年发送旅客多少万人次").answer is None
+    # "去年一年" asks one year too; the total may come many characters after 累计
+    report2 = report.replace("全年接待游客10亿人次，累计增长8%。", "累计完成红树林营造修复5648公顷。")
+    assert library_of("报告.txt", report2).ask("去年一年新增红树林营造修复多少亩？").answer is None
     answer = library.ask("中老铁路累计发送旅客多少万人次").answer
     assert answer is not None and "4500万人次" in answer.highlight
     answer = library.ask("2024年全年接待游客多少人次").answer
