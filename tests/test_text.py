@@ -233,7 +233,7 @@ def test_figures_match_however_they_are_written():
 
 def test_remembered_passages_normalize_as_worked_out(monkeypatch):
     """normalize keeps long texts' forms: the same as working them out, the first time, again,
-    and after what it kept was emptied; short texts are not kept."""
+    and after what it kept was emptied; short texts are kept apart, as few."""
     from retrieval.document import load_document
     from retrieval.text import normalize as module
 
@@ -246,7 +246,14 @@ def test_remembered_passages_normalize_as_worked_out(monkeypatch):
     assert len(module._remembered) <= 4
     assert "ｇｄｐ" not in normalize(texts[-1]) and "发展" in normalize(texts[-1])
     normalize("短句")
-    assert "短句" not in module._remembered
+    assert "短句" not in module._remembered and module._short["短句"] == "短句"
+    monkeypatch.setattr(module, "SHORT_TEXTS", 3)
+    short = [sentence for t in texts for sentence in t.split("。") if len(sentence) < module.REMEMBER_CHARS]
+    short += ["  Ｎew  2022 發展 ", "\x00a\x00 b", ""]
+    assert len(set(short)) > 10
+    for _ in range(2):
+        assert [normalize(t) for t in short] == [module._normalized(t) for t in short]
+    assert len(module._short) <= 3
 
 
 def test_spaces_go_as_the_two_space_rules_took_them():
