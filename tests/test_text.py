@@ -273,7 +273,8 @@ def test_spaces_go_as_the_two_space_rules_took_them():
     document = load_document(seed)
     texts = [document.text, *document.text.split("\n"), *(" ".join(c.path) + c.text for c in document.chunks)]
     texts += ["a b", " a b ", "a  \n b", "x\x00y", "ab 12 中 c", "a \x00 b", "\x00 a", "a\u3000b", "Ａ b",
-              "new 2022", "2022 年", "x\t\ty\n"]
+              "new 2022", "2022 年", "x\t\ty\n", "中 文\n字", "a\x1cb", "中\u2028文 a", "é b", "ß 1",
+              "a\n\nb 中"]
     assert [module._normalized(t) for t in texts] == [reference(t) for t in texts]
 
 
