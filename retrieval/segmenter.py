@@ -72,6 +72,10 @@ _ALNUM = re.compile("[a-zA-Z0-9]+")
 # and the start test keep the search linear in the text.
 _SYMBOL_BLOCK = re.compile("(?<![\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-])[\u4e00-\u9fd5a-zA-Z0-9]*+[+#&._%\\-]"
                            "[\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]*+")
+# symbol_blocks' pieces of it: the run of other block characters before a symbol (matched in the
+# reversed text) and the rest of the block from the symbol on.
+_BLOCK_BEFORE = re.compile("[\u4e00-\u9fd5a-zA-Z0-9]*+")
+_BLOCK_FROM = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]*+")
 # Han characters that jieba-rs reads into its blocks and jieba does not (jieba: \u4e00-\u9fd5).
 _RJIEBA_ONLY_HAN = re.compile("[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _SYMBOL_CUTS_LIMIT = 100_000  # symbol blocks whose words a cutter keeps (a library's are ~10,000)
@@ -184,6 +188,7 @@ def _hybrid_cutter(whole_runs: bool = True) -> Cutter:
     symbol_words = {*_JIEBA_SYMBOL_WORDS, *(w.lower() for w in (*_taught, *(w for w, _ in rules.user_words()))
                                             if _SYMBOL.search(w))}
     symbol_cuts: dict[str, list[str]] = {}  # block -> its words (never handed out to be changed)
+    searched: dict[str, list[str]] = {}  # a word of those blocks -> its search-mode words (idem)
 
     def symbol_block(block: str) -> list[str]:
         words = symbol_cuts.get(block)
@@ -192,9 +197,10 @@ def _hybrid_cutter(whole_runs: bool = True) -> Cutter:
             if any(word in lowered for word in symbol_words):
                 words = jieba_cutter()(block)
             else:
-                words = _symbol_block_cut(block, tokenizer)
+                words = _symbol_block_cut(block, tokenizer, searched)
             if len(symbol_cuts) >= _SYMBOL_CUTS_LIMIT:
                 symbol_cuts.clear()
+                searched.clear()
             symbol_cuts[block] = words
         return words
 
@@ -203,11 +209,11 @@ def _hybrid_cutter(whole_runs: bool = True) -> Cutter:
             return cut_blocks(text)
         words: list[str] = []
         at = 0
-        for found in _SYMBOL_BLOCK.finditer(text):
-            if found.start() > at:
-                words += rjieba_cut(text[at:found.start()], True)
-            words += symbol_block(found.group())
-            at = found.end()
+        for start, end in symbol_blocks(text):
+            if start > at:
+                words += rjieba_cut(text[at:start], True)
+            words += symbol_block(text[start:end])
+            at = end
         if at < len(text):
             words += rjieba_cut(text[at:] if at else text, True)
         return words
@@ -230,6 +236,33 @@ def _hybrid_cutter(whole_runs: bool = True) -> Cutter:
     return cut
 
 
+def symbol_blocks(text: str) -> list[tuple[int, int]]:
+    """The spans of _SYMBOL_BLOCK.finditer(text), found from the symbols: each symbol not in the
+    block found last opens a new one, which reaches back over the other block characters before
+    it and on to the block's end.
+
+    Why: _SYMBOL_BLOCK is tried at every character of the text (its start test first), ~40 ns
+    each, 0.55 ms of a speech-size document's ~14,000 characters; the ~60 symbols are found by
+    a search for one character class, which the engine scans for without trying the pattern.
+    Exact: a block holding a symbol is found at its first symbol, the characters before it in
+    the block being Han characters, Latin letters and digits only; the next symbol searched is
+    past the block, after a character that is no block's."""
+    spans: list[tuple[int, int]] = []
+    at, reversed_text = 0, ""
+    for found in _SYMBOL.finditer(text):
+        symbol = found.start()
+        if symbol < at:
+            continue
+        if not reversed_text:
+            reversed_text = text[::-1]
+        before = len(text) - symbol  # where the character before the symbol is in reversed_text
+        run_before, rest = _BLOCK_BEFORE.match(reversed_text, before), _BLOCK_FROM.match(text, symbol)
+        assert run_before is not None and rest is not None  # a pattern of one starred class always matches
+        at = rest.end()
+        spans.append((symbol - (run_before.end() - before), at))
+    return spans
+
+
 def _rjieba_tokenizer() -> Any:
     tokenizer = rjieba_class()()
     for word, freq in [*rules.user_words(), *((w, None) for w in sorted(_taught))]:
@@ -238,7 +271,7 @@ def _rjieba_tokenizer() -> Any:
     return tokenizer
 
 
-def _symbol_block_cut(block: str, tokenizer: Any) -> list[str]:
+def _symbol_block_cut(block: str, tokenizer: Any, searched: dict[str, list[str]] | None = None) -> list[str]:
     """jieba's cut_for_search of one block holding +#&._%- ("降至15%", "pm2.5浓度"), with
     rjieba's dictionary: jieba's own steps (jieba/__init__.py __cut_DAG, finalseg.cut).
 
@@ -247,15 +280,20 @@ def _symbol_block_cut(block: str, tokenizer: Any) -> list[str]:
     (its runs of single letters and digits joined, split again here). Single-character steps
     are buffered as jieba buffers them; a buffer that is no word goes to jieba's finalseg:
     its Han runs by the HMM, the rest in pieces like "3.5%". Checked against jieba on every
-    block of the corpus and CMRC 2018 (tests/test_segmenter.py)."""
+    block of the corpus and CMRC 2018 (tests/test_segmenter.py).
+
+    searched: each word's search-mode words (its dictionary 2- and 3-grams, then itself), kept
+    by the caller across blocks, where words recur ("地区生产总值增长6.5%": nine grams looked up).
+    A symbol is told from a run by its place in _SYMBOL.split's list (odd: the captured symbol)."""
+    has_word = tokenizer.has_word
     words: list[str] = []
     buffer = ""
 
     def flush() -> None:
         nonlocal buffer
-        if len(buffer) == 1 or (buffer and tokenizer.has_word(buffer)):
+        if len(buffer) == 1 or has_word(buffer):
             words.extend(buffer)
-        elif buffer:
+        else:
             for run in _FINALSEG_HAN.split(buffer):
                 if _FINALSEG_HAN.fullmatch(run):
                     # The HMM on the run alone: a digit after it makes rjieba treat it as jieba's
@@ -265,23 +303,33 @@ def _symbol_block_cut(block: str, tokenizer: Any) -> list[str]:
                     words.extend(piece for piece in _FINALSEG_SKIP.split(run) if piece)
         buffer = ""
 
-    for run in _SYMBOL.split(block):
-        steps = [run] if _SYMBOL.fullmatch(run) else tokenizer.cut(run, False) if run else []
-        for step in steps:
-            if len(step) > 1 and _ALNUM.fullmatch(step) and not tokenizer.has_word(step):
+    for number, run in enumerate(_SYMBOL.split(block)):
+        if number % 2:  # a symbol: a single step
+            buffer += run
+            continue
+        for step in tokenizer.cut(run, False) if run else ():
+            if len(step) == 1 or (_ALNUM.fullmatch(step) and not has_word(step)):
                 buffer += step  # letters and digits rjieba joined: single steps to jieba
-            elif len(step) == 1:
-                buffer += step
             else:
-                flush()
+                if buffer:
+                    flush()
                 words.append(step)
-    flush()
+    if buffer:
+        flush()
     search: list[str] = []
     for word in words:  # jieba's cut_for_search: the dictionary's 2- and 3-grams of longer words
-        for n in (2, 3):
-            grams = [word[i:i + n] for i in range(len(word) - n + 1)] if len(word) > n else []
-            search += [gram for gram in grams if tokenizer.has_word(gram)]
-        search.append(word)
+        found = searched.get(word) if searched is not None else None
+        if found is None:
+            size = len(word)
+            found = []
+            if size > 2:
+                found += [gram for gram in (word[i:i + 2] for i in range(size - 1)) if has_word(gram)]
+            if size > 3:
+                found += [gram for gram in (word[i:i + 3] for i in range(size - 2)) if has_word(gram)]
+            found.append(word)
+            if searched is not None:
+                searched[word] = found
+        search += found
     return search
 
 

@@ -294,11 +294,17 @@ class Vocabulary:
         self._first = np.zeros(0, dtype=np.int32)  # kept's: by word number, _UNSEEN between two calls
 
     def _grow(self) -> None:
-        """The verdicts and term numbers of the words numbered since the last call."""
-        before = len(self._words)
-        new = list(islice(self._numbers_of, before, None))
-        if not new:
+        """The verdicts and term numbers of the words numbered since the last call.
+
+        Those are the dict's last ones (numbered in order, never removed): read from its end, not
+        by skipping the first ones (islice from its start walks every word numbered so far: ~0.3
+        ms a call at the ~15,000 words of a worker's half of 1,000 documents, two calls a
+        document, and growing with the library)."""
+        count = len(self._numbers_of) - len(self._words)
+        if not count:
             return
+        new = list(islice(reversed(self._numbers_of), count))
+        new.reverse()
         self._words += new
         keeps = np.fromiter(map(self._keep, new), dtype=bool, count=len(new))
         terms = np.full(len(new), -1, dtype=np.int32)

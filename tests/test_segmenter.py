@@ -149,6 +149,37 @@ def test_the_symbol_words_are_jiebas() -> None:
     assert words == set(segmenter._JIEBA_SYMBOL_WORDS)
 
 
+def test_symbol_blocks_are_found_where_the_block_pattern_finds_them() -> None:
+    """symbol_blocks (from the symbols) gives _SYMBOL_BLOCK.finditer's spans: on the built-in lines
+    and on random texts of Han characters, letters, digits, symbols, punctuation and spaces."""
+    import random
+
+    rng = random.Random(13)
+    alphabet = "中国增长a1Z9.%-+_#&，。 \n（）\u3400"
+    texts = LINES + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    for text in texts:
+        expected = [found.span() for found in segmenter._SYMBOL_BLOCK.finditer(text)]
+        assert segmenter.symbol_blocks(text) == expected, text
+
+
+def test_symbol_block_words_kept_across_blocks_are_the_words_of_each_alone() -> None:
+    """_symbol_block_cut with its words' search-mode words kept across blocks (as a cutter keeps
+    them) cuts each block as alone, on random blocks and on the symbol blocks of the built-in lines."""
+    if segmenter._backend() != "rjieba":
+        pytest.skip("rjieba not installed")
+    import random
+
+    rng = random.Random(7)
+    alphabet = "地区生产总值增长降至浓度中小学a1b.%-+Z9_#&五"
+    blocks = [text[start:end] for text in LINES for start, end in segmenter.symbol_blocks(normalize(text))]
+    blocks += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16))) for _ in range(3000)]
+    tokenizer, searched = segmenter._rjieba_tokenizer(), {}
+    for block in blocks:
+        assert segmenter._symbol_block_cut(block, tokenizer, searched) == segmenter._symbol_block_cut(
+            block, tokenizer), block
+    assert searched
+
+
 @pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason=f"{SHARED}/corpus not present")
 def test_symbol_blocks_cut_as_jieba_does_without_its_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every block of the corpus and of CMRC 2018 holding +#&._%- ("降至15%", "pm2.5浓度", "换新+回收"),

@@ -233,7 +233,7 @@ def test_figures_match_however_they_are_written():
 
 def test_remembered_passages_normalize_as_worked_out(monkeypatch):
     """normalize keeps long texts' forms: the same as working them out, the first time, again,
-    and after what it kept was emptied; short texts are not kept."""
+    and after what it kept was emptied; short texts are kept apart, as few."""
     from retrieval.document import load_document
     from retrieval.text import normalize as module
 
@@ -246,7 +246,14 @@ def test_remembered_passages_normalize_as_worked_out(monkeypatch):
     assert len(module._remembered) <= 4
     assert "ｇｄｐ" not in normalize(texts[-1]) and "发展" in normalize(texts[-1])
     normalize("短句")
-    assert "短句" not in module._remembered
+    assert "短句" not in module._remembered and module._short["短句"] == "短句"
+    monkeypatch.setattr(module, "SHORT_TEXTS", 3)
+    short = [sentence for t in texts for sentence in t.split("。") if len(sentence) < module.REMEMBER_CHARS]
+    short += ["  Ｎew  2022 發展 ", "\x00a\x00 b", ""]
+    assert len(set(short)) > 10
+    for _ in range(2):
+        assert [normalize(t) for t in short] == [module._normalized(t) for t in short]
+    assert len(module._short) <= 3
 
 
 def test_spaces_go_as_the_two_space_rules_took_them():
@@ -266,7 +273,8 @@ def test_spaces_go_as_the_two_space_rules_took_them():
     document = load_document(seed)
     texts = [document.text, *document.text.split("\n"), *(" ".join(c.path) + c.text for c in document.chunks)]
     texts += ["a b", " a b ", "a  \n b", "x\x00y", "ab 12 中 c", "a \x00 b", "\x00 a", "a\u3000b", "Ａ b",
-              "new 2022", "2022 年", "x\t\ty\n"]
+              "new 2022", "2022 年", "x\t\ty\n", "中 文\n字", "a\x1cb", "中\u2028文 a", "é b", "ß 1",
+              "a\n\nb 中"]
     assert [module._normalized(t) for t in texts] == [reference(t) for t in texts]
 
 

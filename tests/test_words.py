@@ -142,6 +142,7 @@ def test_numbering_by_a_vocabulary_numbers_as_numbering_by_the_terms(seed, monke
         else:
             local = vocabulary.numbered(words)
         by_source.add_from(*vocabulary.told(local), pickle.loads(pickle.dumps(words)))
+        assert vocabulary._words == list(vocabulary._numbers_of), "each word's verdict, in number order"
     assert by_source.terms() == plain.terms()
     for got, expected in zip(by_source.result(), plain.result(), strict=True):
         assert np.array_equal(got, expected)

@@ -20,6 +20,7 @@ _T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"\s+")
 _LATIN = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")  # [0-9a-z]
 _SPACE_OR_NUL = re.compile(r"[\s\x00]")  # what the space rule below can change
+_LATIN_SPACE_LATIN = re.compile(r"[0-9a-z]\s+[0-9a-z]")  # a run of spaces the space rule may keep
 _SPACE_OR_NUL_NOT_NEWLINE = re.compile(r"[^\S\n]|\x00")  # the same, but the line breaks normalize_each adds
 
 
@@ -30,11 +31,19 @@ def normalize(text: str) -> str:
 
     A passage's form is remembered for a while (texts of REMEMBER_CHARS or more): preparing a
     document normalizes each passage right after tokenizing it did (index.prepare after
-    tokens.tokenize), 0.9 s of CPU over 1,000 speech-size documents. Sentences and questions are
-    shorter and are not kept.
+    tokens.tokenize), 0.9 s of CPU over 1,000 speech-size documents. Shorter texts (sentences,
+    questions, clauses) are kept apart, the last SHORT_TEXTS of them: answering one question
+    normalizes the same few sentences and clauses of its candidates again and again (the
+    declining checks, declines.answers: 11 to 100 calls a question on bench_library's mix, 3 to 12
+    distinct texts; ~10% of Library.ask's time at 1,000 documents).
     """
     if len(text) < REMEMBER_CHARS:
-        return _normalized(text)
+        found = _short.get(text)
+        if found is None:
+            if len(_short) >= SHORT_TEXTS:
+                _short.clear()  # atomic, as _remember's
+            found = _short[text] = _normalized(text)
+        return found
     found = _remembered.get(text)
     return _remember(text, _normalized(text)) if found is None else found
 
@@ -124,6 +133,8 @@ def _remember(text: str, form: str) -> str:
 REMEMBER_CHARS = 200  # passages average 330 characters, sentences 41
 REMEMBER_TEXTS = 2048  # a document's passages, a few MB at most
 _remembered: dict[str, str] = {}
+SHORT_TEXTS = 4096  # shorter texts kept by normalize (< REMEMBER_CHARS each: ~1 MB, at most a few)
+_short: dict[str, str] = {}
 
 
 def _normalized(text: str) -> str:
@@ -136,7 +147,14 @@ def _normalized(text: str) -> str:
 
 
 def _spaced(spaced: str) -> str:
-    """The space rule of normalize, on text already mapped to NFKC, lower-cased and simplified."""
+    """The space rule of normalize, on text already mapped to NFKC, lower-cased and simplified.
+
+    Where no run of spaces lies between two Latin letters or digits (most passages: their line
+    breaks between Chinese sentences), every run goes: str.split's whitespace is the pattern's
+    \\s (both Unicode's, str.isspace), without a call for each run."""
+    if _LATIN_SPACE_LATIN.search(spaced) is None:
+        text = "".join(spaced.split())
+        return text.replace("\x00", " ") if "\x00" in text else text
 
     def space(run: re.Match[str]) -> str:
         """A run of spaces: one space between two Latin letters or digits, else nothing."""
