@@ -211,6 +211,18 @@ def test_the_parts_and_share_asked_are_question_words(question: str, terms: tupl
 
 
 @pytest.mark.parametrize(("question", "terms"), [
+    ("北京冬奥会是用哪几个词形容的", ("北京", "冬奥", "冬奥会")),
+    ("扶贫标准被比作啥", ("扶贫", "标准")),
+    ("基础配套被说成是项目建设的啥", ("基础", "配套", "基础配套", "项目", "建设")),
+    ("这种庙宇被称为什么", ("这种", "庙宇", "称")),  # a text says 称为: searched (as jieba cuts it)
+])
+def test_how_something_is_described_is_a_question_word(question: str, terms: tuple[str, ...]) -> None:
+    """"用哪几个词形容", "被比作啥" ask for the description, which a passage gives without saying
+    形容 or 比作 ("成功举办了简约、安全、精彩的北京冬奥会")."""
+    assert parse_question(question).own_terms == terms
+
+
+@pytest.mark.parametrize(("question", "terms"), [
     ("企业全面整顿当前要做好的几项工作分别是", ("企业", "全面", "整顿", "当前", "做好", "工作")),
     ("残疾人两项补贴分别提到多少", ("残疾", "残疾人", "两项", "补贴", "分别", "提到")),
 ])
