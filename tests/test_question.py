@@ -210,6 +210,12 @@ def test_the_parts_and_share_asked_are_question_words(question: str, terms: tupl
     assert parse_question(question).own_terms == terms
 
 
+def test_what_else_is_asked_beside_a_thing_is_no_word_of_it() -> None:
+    """"除了党建，还在哪些方面搞出了新成效" asks what else the review lists: 党建 is read, 除了 is not."""
+    terms = parse_question("xx区去年除了党建，还在哪些方面搞出了新成效").own_terms
+    assert "党建" in terms and "除了" not in terms
+
+
 @pytest.mark.parametrize(("question", "terms"), [
     ("北京冬奥会是用哪几个词形容的", ("北京", "冬奥", "冬奥会")),
     ("扶贫标准被比作啥", ("扶贫", "标准")),
