@@ -703,9 +703,15 @@ def asks_figure_each(clause: str) -> bool:
 # A part of a count the question states, asked in the count's own classifier ("210个项目里，工业项目
 # 占多少个", "55项民生实事里，教育类的有几项"): answered only by another figure of that classifier, not
 # by the sentence that gives the total ("实施10大类55项民生实事"). 个 counts anything; so does any
-# classifier for 个 ("新增5g基站1000个，已建成多少个": "建成3万座").
+# classifier for 个 ("新增5g基站1000个，已建成多少个": "建成3万座"). The others answer in their own
+# units ("驰援湖北的330多支医疗队里，军队派出了多少支": 支).
 _COUNTING = "个项件座家条种类所户"
-_PART_ASKED = re.compile(rf"(?:多少|(?<!哪)几)([{_COUNTING}])")
+_CLASSIFIERS = _COUNTING + "支台辆架艘篇场批间栋幢颗枚株棵本册张份例套名人吨亩"
+_PART_ASKED = re.compile(rf"(?:多少|(?<!哪)几)([{_CLASSIFIERS}])")
+
+
+# A count stated in a classifier: "330多支" (the classifier in the braces).
+_STATED_IN = r"(?<![0-9a-z.哪第前“])(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)[万亿千百]*[多余]?{}"
 
 
 # So is a part of an amount of money it states ("挽回的22.2亿元经济损失中，电信网络诈骗案件挽回了多少"):
@@ -723,9 +729,11 @@ def count_part_asked(question: str) -> str:
         rest = question[money.end():] if money else ""
         return _MONEY if "多少" in rest and not asked_unit(rest) else ""
     classifier = asked.group(1)
-    if not any(count.endswith(classifier) for count in stated_counts(question[:asked.start()])):
+    if not re.search(_STATED_IN.format(classifier), question[:asked.start()]):
         return ""
-    return "|".join(_COUNTING) if classifier == "个" else f"{classifier}|个"
+    if classifier == "个":
+        return "|".join(_COUNTING)
+    return f"{classifier}|个" if classifier in _COUNTING else _ASKED_UNITS.get(classifier, classifier)
 
 
 def whether_clause(question: str) -> str:

@@ -423,6 +423,8 @@ def test_a_documents_place_is_of_the_level_asked_or_not(question: str, place: st
     ("“三个一批”项目去年实施了多少个", ""),  # a count in a quoted name
     ("民生实事第七件，要办理多少件法律援助案件", ""),  # 第七件 is an ordinal
     ("210个项目总投资多少亿", ""),  # another unit asked
+    ("驰援湖北的330多支医疗队里，军队派出了多少支", "支"),  # other classifiers in their own units
+    ("41600多名医护人员里，有多少名是护士", "名|人|位"),
     ("挽回的22.2亿元经济损失中，电信网络诈骗案件挽回了多少", MONEY),  # a part of money stated
     ("3.65万亿元地方专项债里，河南分到多少", MONEY),
     ("210个50万元以上项目里，工业项目占多少个", "|".join("个项件座家条种类所户")),  # 个, not 元
