@@ -105,6 +105,8 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
     ("总投资多少亿", MONEY),
     ("财政一共给了多少补贴资金", MONEY),  # a kind of 资金
     ("粮食产量多少亿斤", "斤|吨"),
+    ("pm2.5平均浓度具体是多少微克每立方米", "微克"),  # a measure
+    ("新增电力装机多少万千瓦", "千瓦"),
 ])
 def test_asked_unit(question: str, units: str) -> None:
     assert asked_unit(question) == units
