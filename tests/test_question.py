@@ -221,10 +221,12 @@ def test_what_else_is_asked_beside_a_thing_is_no_word_of_it() -> None:
     ("扶贫标准被比作啥", ("扶贫", "标准")),
     ("基础配套被说成是项目建设的啥", ("基础", "配套", "基础配套", "项目", "建设")),
     ("这种庙宇被称为什么", ("这种", "庙宇", "称")),  # a text says 称为: searched (as jieba cuts it)
+    ("xx区生态环境配套 道路绿化 咋说", ("xx", "区", "生态", "环境", "生态环境", "配套", "道路", "绿化")),
+    ("“四个集中”的救治要求，具体怎么表述的", ("四个", "集中", "救治", "要求")),
 ])
 def test_how_something_is_described_is_a_question_word(question: str, terms: tuple[str, ...]) -> None:
     """"用哪几个词形容", "被比作啥" ask for the description, which a passage gives without saying
-    形容 or 比作 ("成功举办了简约、安全、精彩的北京冬奥会")."""
+    形容 or 比作 ("成功举办了简约、安全、精彩的北京冬奥会"); "咋说", "怎么表述的" for what it says."""
     assert parse_question(question).own_terms == terms
 
 
