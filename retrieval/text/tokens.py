@@ -147,7 +147,7 @@ def _known_piece_terms(piece: str, known: Callable[[str], bool] | None) -> list[
     runs = _made_up_runs(piece, known)
     terms, start = [], 0
     for run_start, run_end in runs:
-        run_start, run_end, words = _known_cut(piece, max(run_start, start), run_end, known)
+        run_start, run_end, words = _known_cut(piece, run_start, run_end, known, floor=start)
         words = [w for w in words if len(w) > 1 and _terms()[w]]
         if not words:
             continue  # nothing the documents use in it: the tokenizer's words are kept
@@ -160,12 +160,13 @@ def _known_piece_terms(piece: str, known: Callable[[str], bool] | None) -> list[
 _LONGEST_WORD = 6
 
 
-def _known_cut(piece: str, start: int, end: int, known: Callable[[str], bool]) -> tuple[int, int, list[str]]:
+def _known_cut(piece: str, start: int, end: int, known: Callable[[str], bool],
+               floor: int) -> tuple[int, int, list[str]]:
     """The span start:end of the piece cut into words the documents use and single characters, as
     many characters as possible in such words (the fewest words among those): "好差评里" → 好, 差评,
     里. The character before and the one after the span join it when a word of the cut takes them
-    ("差评要" → 差评, 要, the 差 cut apart of "…的差评要")."""
-    lo, hi = max(start - 1, 0), min(end + 1, len(piece))
+    ("差评要" → 差评, 要, the 差 cut apart of "…的差评要"); none before floor (an earlier run's)."""
+    lo, hi = max(start - 1, floor), min(end + 1, len(piece))
     text = piece[lo:hi]
     # best[i]: (characters in known words, -words) over text[:i], and the words
     best: list[tuple[tuple[int, int], list[str]]] = [((0, 0), [])]
