@@ -210,6 +210,13 @@ def test_the_parts_and_share_asked_are_question_words(question: str, terms: tupl
     assert parse_question(question).own_terms == terms
 
 
+def test_spoken_doing_as_a_question_is_no_word_of_it() -> None:
+    """"中央指导组去年在湖北干了啥", "精准扶贫重点工作要搞哪几项": 干 and 搞 ask what was done."""
+    terms = parse_question("中央指导组去年在湖北干了啥").own_terms
+    assert terms == ("中央", "指导", "指导组", "去年", "湖北")
+    assert "搞" not in parse_question("精准扶贫重点工作要搞哪几项").own_terms
+
+
 def test_what_else_is_asked_beside_a_thing_is_no_word_of_it() -> None:
     """"除了党建，还在哪些方面搞出了新成效" asks what else the review lists: 党建 is read, 除了 is not."""
     terms = parse_question("xx区去年除了党建，还在哪些方面搞出了新成效").own_terms
