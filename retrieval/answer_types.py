@@ -99,7 +99,8 @@ def _holds_quantity(sentence: str) -> bool:
 #   条: "乐队共有几只" is answered by "共十二队", "世遗有几处" by "8项", "分几条" asks a list)
 # Not "哪几块" (a list question) nor 块 ("拿了多少块金牌" is answered by "8金4银4铜").
 #   Measures: "PM2.5平均浓度是多少微克每立方米" → 微克 ("PM2.5平均浓度稳步改善" gives none), 立方米,
-#   平方米, 千瓦, 公顷.
+#   平方米, 公顷. Not 千瓦: a machine's power is said apart from its name ("葛洲坝水利枢纽第一期工程…
+#   第一台十七万千瓦机组"), where _figure_of_something_else would not find it with the name.
 _MONEY = "[美欧日港加澳新韩]?元|英镑|台币|卢布|法郎|马克|卢比|比索"  # "斥资77亿美元", "4亿5000万加元"
 _ASKED_UNITS = {
     "块钱": _MONEY, "钱": _MONEY, "元": _MONEY, "人": "人|名|位", "名": "名|人|位", "亿": "亿", "万": "万|亿",
@@ -109,7 +110,7 @@ _ASKED_UNITS = {
     "支": "支", "台": "台", "辆": "辆", "架": "架", "艘": "艘", "篇": "篇", "场": "场", "批": "批",
     "间": "间", "价": "价", "栋": "栋|幢", "幢": "幢|栋", "头": "头", "颗": "颗", "枚": "枚",
     "株": "株|棵", "棵": "棵|株", "匹": "匹", "本": "本|册", "册": "册|本", "层": "层", "口": "口",
-    "微克": "微克", "立方米": "立方米|方", "平方米": "平方米|平米", "千瓦": "千瓦", "公顷": "公顷|亩",
+    "微克": "微克", "立方米": "立方米|方", "平方米": "平方米|平米", "公顷": "公顷|亩",
 }
 # A unit's character that begins a word is no unit: "新发放不低于多少支持几万人创业" asks 人, not 支.
 _WORD_NOT_UNIT = ("支持|支出|支付|支撑|场所|场景|批准|批复|台阶|头条|户籍|户口|本地|本土|层次|层级|口岸|间隔"
@@ -364,7 +365,9 @@ def count_unlisted(sentence: str, after: str, count: tuple[str, ...]) -> bool:
 # 哪几种税", "分别是哪5座". Not "哪些", "哪几项", "哪几个方面": those ask for a part, whose items are its
 # sub-headings or the next passages; nor which one ("哪一种"), nor a phrase ("哪十六个字").
 _WHICH_FEW = re.compile(r"哪(?:[几两]|[二三四五六七八九十][一二三四五六七八九十]*|(?!1(?!\d))\d+)"
-                        r"(?:家|个(?!字)|座|种|所|位|名|艘)[\u4e00-\u9fff]?$")
+                        r"(?:家|个(?!字)|座|种|所|位|名|艘)[\u4e00-\u9fff]?$"
+                        # and the names of a few things counted: "新建的几大主题公园分别叫什么名字"
+                        r"|几[大个家座所处][\u4e00-\u9fff]{1,8}?(?:分别)?叫(?:什么|啥)(?:名字)?$")
 # Items listed in a clause ("钟祥明显陵、麻城龟峰山", "A和B", quoted names side by side), or in a
 # sentence of clauses set apart by ；or opened by a colon ("必须增强必胜之心，…；必须增强责任之心…").
 _LISTED_IN_CLAUSE = re.compile(r"、|和|与|及|”“")
@@ -388,8 +391,19 @@ def which_few_unlisted(sentence: str, after: str, words: list[str]) -> bool:
     # A clause saying a word, and the one after it: "是指香港四位文人，分别为金庸、倪匡、黄霑和蔡澜".
     clauses = [pieces[n] + "," + pieces[n + 1] if n + 1 < len(pieces) else pieces[n]
                for n, piece in enumerate(pieces) if any(word in piece for word in words)]
-    return not any(_LISTED_IN_CLAUSE.search(_without_joined(clause, words))
-                   for clause in clauses or [sentence])
+    return not any(_lists_items(_without_joined(clause, words)) for clause in clauses or [sentence])
+
+
+# An item counted: "X条道路", "3大主题公园", "两个公建项目".
+_COUNTED_ITEM = re.compile(r"(?:\d+|[xX]|[一二两三四五六七八九十百千]+)\s*[多余]?\s*"
+                           r"[个条大项件座家所处种类批支台]")
+
+
+def _lists_items(clause: str) -> bool:
+    """Whether the (normalized) clause lists items, not only counts of kinds: "开工建设X条道路、X大主题
+    公园和X个公建项目" names no park."""
+    items = _LISTED_IN_CLAUSE.split(clause)
+    return len(items) > 1 and not all(_COUNTED_ITEM.search(item) for item in items)
 
 
 def _without_joined(clause: str, words: list[str]) -> str:

@@ -106,7 +106,7 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
     ("财政一共给了多少补贴资金", MONEY),  # a kind of 资金
     ("粮食产量多少亿斤", "斤|吨"),
     ("pm2.5平均浓度具体是多少微克每立方米", "微克"),  # a measure
-    ("新增电力装机多少万千瓦", "千瓦"),
+    ("新建保障性住房多少万平方米", "平方米|平米"),
 ])
 def test_asked_unit(question: str, units: str) -> None:
     assert asked_unit(question) == units
@@ -359,6 +359,8 @@ def test_a_rank_is_no_first_item_of_a_list():
     ("最近的主要港口是哪一个", False),
     ("完整是哪十六个字", False),  # a phrase quoted, not items
     ("有哪几个方面", False),  # a part, whose items are its sub-headings
+    ("新建的几大主题公园分别叫什么名字", True),  # the names of a few counted
+    ("主题公园叫什么名字", False),  # one name
 ])
 def test_which_few_things_asked(clause: str, asked: bool) -> None:
     from retrieval.answer_types import asks_which_few
@@ -375,6 +377,10 @@ def test_which_few_are_listed_in_the_clause_saying_the_words_or_the_next():
                               ["开征", "新税"])
     sentence = "「香港四大才子」,是指香港四位文人,分别为金庸、倪匡、黄霑和蔡澜,四人各有所长。"
     assert not which_few_unlisted(sentence, "", ["香港", "四位"])
+    # counts of kinds side by side name no item of any
+    parks = ["主题", "公园", "主题公园"]
+    assert which_few_unlisted("开工建设x条道路、x大主题公园和x个公建项目。", "", parks)
+    assert not which_few_unlisted("建成人民公园、滨河公园和湿地公园3大主题公园。", "", parks)
 
 
 def test_a_count_among_counts_of_other_kinds_lists_none_of_its_items():
