@@ -725,21 +725,19 @@ def asks_figure_each(clause: str) -> bool:
 _COUNTING = "个项件座家条种类所户"
 _CLASSIFIERS = _COUNTING + "支台辆架艘篇场批间栋幢颗枚株棵本册张份例套名人吨亩"
 _PART_ASKED = re.compile(rf"(?:多少|(?<!哪)几)([{_CLASSIFIERS}])")
-
-
 # A count stated in a classifier: "330多支" (the classifier in the braces).
 _STATED_IN = r"(?<![0-9a-z.哪第前“])(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)[万亿千百]*[多余]?{}"
 
 
-# So is a part of an amount of money it states ("挽回的22.2亿元经济损失中，电信网络诈骗案件挽回了多少"):
-# in 元, not "…受理数下降12%". Not an item pointed at ("第9项便民服务里").
+# So is a part of an amount of money the question states ("挽回的22.2亿元经济损失中，电信网络诈骗
+# 案件挽回了多少"): in 元, not "…受理数下降12%". Not an item pointed at ("第9项便民服务里").
 _PART_OF_MONEY = re.compile(rf"(?<!第)\d+(?:\.\d+)?[万亿千百]*(?:{_MONEY})[\u4e00-\u9fff]{{0,8}}?"
                             r"(?:中|里)(?=[,，]|有)")
 
 
 def count_part_asked(question: str) -> str:
     """The units a figure answering the (normalized) question is in, when it asks a part of a count
-    it states in the same classifier ("个|项") or of an amount of money, or ""."""
+    it states in the same classifier ("个|项", "支") or of an amount of money (元), or ""."""
     asked = _PART_ASKED.search(question)
     if not asked:
         money = _PART_OF_MONEY.search(question)

@@ -405,6 +405,8 @@ def _after_position(normalized: str, part: tuple[int, str] | None, steps: list[t
 
 
 def parse_question(question: str, known: Callable[[str], bool] | None = None) -> Query:
+    """The question as a Query. known: whether the loaded documents use a word (Index.uses), so the
+    question is cut into their words where jieba made up others (tokens.question_terms)."""
     # "滇 2024 GDP 总量 增速" is asked as "云南 2024 gdp 总量 增速": documents say 云南, not 滇.
     # "有没有做到百分之百" is asked as "有没有做到100%": documents write percentages in digits.
     normalized = percents_in_digits(with_province_spelled(normalize(typed_separators(question))))
