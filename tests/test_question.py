@@ -114,6 +114,8 @@ def test_referenced_position_reads_normalized_text() -> None:
     ("“五个突破”的第二个突破是啥?石油产能到多少了", AnswerType.QUANTITY, False),  # after it, a figure
     ("哪一年提出了第二个百年奋斗目标", AnswerType.TIME, False),  # nothing asked after it: the whole question
     ("一个问题", None, False),
+    ("农村人口比例是多少", AnswerType.QUANTITY, False),
+    ("1981年报告讲调整要调整哪些比例关系", None, True),  # which proportions: no figure asked
 ])
 def test_answer_type_and_list(question: str, answer_type: AnswerType | None, is_list: bool) -> None:
     query = parse_question(question)
