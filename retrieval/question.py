@@ -180,8 +180,10 @@ def _patterns() -> _Patterns:
             rf"|(?P<last>{last})(?P<last_few>{_NUMBER})?(?:{noun}){not_a_time}"  # 最后两条: -2 (of 2)
             rf"|(?P<marker>{_CHINESE})、|[（(](?P<paren>{_NUMBER})[）)]"  # 二、 （二）; not "1、2月"
             # An item marker asked about: "回顾去年的工作，二是讲的啥", "基础配套里面第七要是啥",
-            # quoted or not ("政府自身建设里面“四是”讲的啥"); not "统一是", "二是指标".
-            rf"|(?:(?<![\u4e00-\u9fff])|(?<=[里中的面下]))第?(?P<item>{_CHINESE})[是要][”\"']?(?={_ITEM_ASKED})")
+            # quoted or not ("政府自身建设里面“四是”讲的啥"), or quoted at the end ("2018讲话 经验“四是”");
+            # not "统一是", "二是指标".
+            rf"|(?:(?<![\u4e00-\u9fff])|(?<=[里中的面下]))第?(?P<item>{_CHINESE})[是要]"
+            rf"(?:[”\"']?(?={_ITEM_ASKED})|[”\"'](?=$|[,?。]))")
     return _Patterns(
         asks_formula=rules.any_of(groups["asks_formula"] + groups["formula_question_words"]),
         formula_question_words=rules.any_of(groups["formula_question_words"]),

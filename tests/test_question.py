@@ -23,6 +23,8 @@ from retrieval.question import CommitmentsIntent, parse_question, referenced_pos
     ("二、里的第三条是什么", (2, 3)),
     ("第三部分政府自身建设里面“四是”讲的啥", (3, 4)),  # a quoted item marker
     ("座谈会上总结的经验，四是哪条", (4,)),  # which one the marker is
+    ("2018讲话 经验“四是”", (4,)),  # quoted at the end: asked as written
+    ("统一是", ()),  # no marker asked
     ("九个方面里第五个是什么", (5,)),
     ("最后一部分讲了什么", (-1,)),
     ("倒数第二条是什么", (-2,)),
