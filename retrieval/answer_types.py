@@ -459,7 +459,7 @@ def says_rank(text: str) -> bool:
 # as one ends ("市政府办公室", "…有限公司", "省发展改革委"); a person asked so, by the office (the 代市长
 # of "代市长徐启方").
 _WHICH_ORGANIZATION = re.compile(r"哪一?家|哪(?:[两几]家|个|两个|几个)(?:部门|单位|机构|公司|企业)"
-                                 r"|什么(?:公司|企业|机构)")
+                                 r"|什么(?:公司|企业|机构)|哪一?所(?:高校|大学|学校|院校)")
 _ORGANIZATION = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行|医院|大学|学院|研究院|研究所|局|委|办"
                            r"|办公室|厅|机构|单位|部门)")
 # A company asked ("哪家企业", "什么公司") is named as one: "…集团", "…公司", "…银行".

@@ -768,6 +768,10 @@ def test_which_organization_place_or_official_asked_must_be_named_in_an_official
               "三、考评方式\n第三方评估：委托第三方机构对全区数字政府建设工作开展评估，以评促改。\n")
     library = library_of("讲话.txt", speech)
     assert library.ask("政务云平台是哪家公司承建的").answer is None
+    assert library.ask("政务云平台是跟哪所高校合作建的").answer is None  # a school: none named
+    named = library_of("讲话.txt", speech.replace("全区部门全部上云。", "全区部门全部上云，与浙江大学合作。"))
+    answer = named.ask("政务云平台是跟哪所高校合作建的").answer
+    assert answer is not None and "浙江大学" in answer.highlight
     assert library.ask("人才行动是哪位省领导牵头调研").answer is None
     assert library.ask("时隔12年再夺奥运会金牌的是哪位运动员？").answer is None  # 运动员, not 运动
     assert library.ask("数字政府考评委托的第三方评估机构是哪家公司？").answer is None  # its words again
