@@ -570,7 +570,8 @@ def stated_figures(question: str) -> list[str]:
 # "前几个", nor the count in a quoted name, "“五个突破”"), and a code of digits and a letter ("5g",
 # "g318"), which is no figure: said by a sentence, neither gives a figure of its own. Not a figure with
 # a unit in letters: "300mb", "50km".
-_STATED_UNIT = re.compile(rf"(?<![0-9a-z.哪第前“])(?:\d+|[一二两三四五六七八九十百千]+)\s*{_UNIT}")
+_NOT_A_STATED_COUNT = "(?<![0-9a-z.哪第前“])"
+_STATED_UNIT = re.compile(rf"{_NOT_A_STATED_COUNT}(?:\d+|[一二两三四五六七八九十百千]+)\s*{_UNIT}")
 _DIGITS_OF_CODE = re.compile(r"(?<![0-9.])\d+(?=[a-z](?![a-z]))|(?<=[a-z])\d+")
 
 
@@ -726,7 +727,7 @@ _COUNTING = "个项件座家条种类所户"
 _CLASSIFIERS = _COUNTING + "支台辆架艘篇场批间栋幢颗枚株棵本册张份例套名人吨亩"
 _PART_ASKED = re.compile(rf"(?:多少|(?<!哪)几)([{_CLASSIFIERS}])")
 # A count stated in a classifier: "330多支" (the classifier in the braces).
-_STATED_IN = r"(?<![0-9a-z.哪第前“])(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)[万亿千百]*[多余]?{}"
+_STATED_IN = _NOT_A_STATED_COUNT + r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)[万亿千百]*[多余]?{}"
 
 
 # So is a part of an amount of money the question states ("挽回的22.2亿元经济损失中，电信网络诈骗

@@ -142,17 +142,18 @@ _HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 def _known_piece_terms(piece: str, known: Callable[[str], bool] | None) -> list[str]:
     """_piece_terms, each run of _made_up_runs cut into the words the documents use (_known_cut)."""
-    if known is None:
-        return _piece_terms(piece)
-    runs = _made_up_runs(piece, known)
+    words = tokenize(piece)
+    runs = _made_up_runs(piece, words, known) if known is not None else []
+    if known is None or not runs:
+        return _piece_terms(piece, words)
     terms, start = [], 0
     for run_start, run_end in runs:
-        run_start, run_end, words = _known_cut(piece, run_start, run_end, known, floor=start)
-        words = [w for w in words if len(w) > 1 and _terms()[w]]
-        if not words:
+        run_start, run_end, cut = _known_cut(piece, run_start, run_end, known, floor=start)
+        used = [w for w in cut if len(w) > 1 and _terms()[w]]
+        if not used:
             continue  # nothing the documents use in it: the tokenizer's words are kept
         terms += _piece_terms(piece[start:run_start]) if run_start > start else []
-        terms += words
+        terms += used
         start = run_end
     return terms + (_piece_terms(piece[start:]) if start < len(piece) else [])
 
@@ -187,13 +188,13 @@ def _known_cut(piece: str, start: int, end: int, known: Callable[[str], bool],
     return lo, hi, words
 
 
-def _made_up_runs(piece: str, known: Callable[[str], bool]) -> list[tuple[int, int]]:
+def _made_up_runs(piece: str, words: list[str], known: Callable[[str], bool]) -> list[tuple[int, int]]:
     """The spans of the piece (merged where they touch) of words the tokenizer's HMM made up (no
     dictionary word) that no document uses: "好差评里的差评要" → 好差评里 (好差, 评里) and 评要. A
     question's spoken words glue a character of one word to the next ("评里", "建了", "区要"),
     which the documents, written, never do; a name the documents use or are named by ("嘎玛泽登",
-    "刘捷") is kept, as is a related word ("社零")."""
-    spans = sorted((found.start(), found.end()) for word in set(tokenize(piece))
+    "刘捷") is kept, as is a related word ("社零"). words: the piece's terms (tokenize)."""
+    spans = sorted((found.start(), found.end()) for word in set(words)
                    if _HAN_WORD.fullmatch(word) and not segmenter.is_dictionary_word(word)
                    and not known(word) and not related_terms(word)
                    for found in re.finditer(re.escape(word), piece))
@@ -216,7 +217,7 @@ def typed_separators(question: str) -> str:
     return _SPACE_BETWEEN_HAN.sub(",", question)
 
 
-def _piece_terms(piece: str) -> list[str]:
+def _piece_terms(piece: str, terms: list[str] | None = None) -> list[str]:
     """Terms of a piece of a question, keeping whole a related word the tokenizer cut apart.
 
     Example: "社零增长" is cut 社/零增长, leaving 社 alone, though 社零 alone is one word
@@ -224,9 +225,9 @@ def _piece_terms(piece: str) -> list[str]:
     固投涨, a word no dictionary holds: the terms are 固投, 涨. Left to the tokenizer: a related
     word that is several words even alone ("预期目标": 预期, 目标), one the cut runs across
     without leaving a character of it alone ("第一批准备" holds 批准, but is 第一批/准备), and one
-    inside a dictionary word ("减税降费" holds 降费).
+    inside a dictionary word ("减税降费" holds 降费). terms: tokenize(piece), if already cut.
     """
-    terms = tokenize(piece)
+    terms = tokenize(piece) if terms is None else terms
     alone = {term for term in terms if len(term) == 1}
     made_up = [term for term in terms if len(term) > 1 and not segmenter.is_dictionary_word(term)]
     broken = [found for found in rules.related_words_pattern().finditer(piece)
