@@ -134,6 +134,16 @@ def test_a_document_named_in_full_answers_though_another_ranks_a_little_above_it
     assert "交通出行方面" in reply.answer.highlight
 
 
+def test_a_meeting_typed_alone_before_the_question_names_the_speech_given_there(corpus_library):
+    """"全县经济工作会议 去年克服了哪些不利影响": the meeting typed first, set apart by a space, names
+    the county speech as "全县经济工作会议上讲…" would. Beijing's "克服秋冬季大雾静稳等不利气象条件影响"
+    says more of the question's words and ranked first."""
+    reply = corpus_library.ask("全县经济工作会议 去年克服了哪些不利影响")
+    county = "speech_county_economic_work_conference_excerpt.txt"
+    assert reply.answer is not None and reply.answer.doc == county
+    assert "克服金融危机的冲击" in reply.answer.highlight
+
+
 def test_a_short_name_the_answers_passage_says_is_its_subject_not_a_reference():
     """"党中央哪天要求湖北省对人员外流实施全面严格管控": 湖北省 names Hubei's report, but the speech's
     passage says it: the question is about what the passage says of Hubei. A short name the

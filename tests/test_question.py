@@ -333,6 +333,9 @@ def test_a_related_word_the_tokenizer_broke_is_kept_whole(question: str, kept: s
     ("第一书记精准有什么要求", ""),  # an office named, but nobody said anything
     ("统筹疫情防控和经济社会发展讲话最后提了哪3点要求", "统筹疫情防控和经济社会发展讲话"),
     ("抗疫中表现不好的干部,讲话点了哪几种情况", ""),  # never across a comma
+    ("全县经济工作会议,去年克服了哪些不利影响", "全县经济工作会议"),  # a meeting typed alone first
+    ("从五届人大三次会议到这次会议,政府作过几次报告", ""),  # a span of time, not a meeting named
+    ("2008年北京奥运会,拉诺米获得了怎样的成绩", ""),  # an event, not a meeting
     ("社会保障有哪些措施", ""),  # 社会 is no meeting
     ("2022年基础配套有哪些任务", ""),
 ])
