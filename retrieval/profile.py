@@ -745,6 +745,13 @@ def _said_from_within(place: str) -> tuple[str, ...]:
     return tuple(word for suffix, word in _WITHIN.items() if place.endswith(suffix))
 
 
+def _said_from_within_by_office(speaker: str) -> tuple[str, ...]:
+    """"县里" for a speech of an unnamed county's 县长 ("县长在县委全委(扩大)会…上的讲话"): its staff
+    ask "县里去年GDP多少" of it as a district's ask "区里…" of theirs. Not for a 省长's."""
+    level = speaker[-2:-1] if speaker.endswith("长") else ""
+    return (_WITHIN[level],) if level in _WITHIN else ()
+
+
 def abbreviated_names(place: str | None) -> tuple[str, ...]:
     """The names a user may type for a province by its one-character abbreviation: "粤" and "粤省"
     for 广东省 ("粤省今年安排了多少个省重点建设项目", "豫 2025 经济增长目标"). Not looked for in texts
@@ -789,6 +796,8 @@ def aliases_of(profile: Profile) -> tuple[str, ...]:
         found += [place, *shorts, *_said_from_within(place)]
         if year:
             found.append(f"{year}年{shorts[0] if shorts else place}")
+    elif profile.speaker:
+        found += _said_from_within_by_office(profile.speaker)
     if profile.speaker and not profile.speaker.endswith(rules.offices):  # 李克强, not 县长
         found.append(profile.speaker)
     occasion = occasion_of(profile.title) if profile.kind == "讲话" else None

@@ -154,6 +154,7 @@ class _Patterns:
     commitments_question_words: re.Pattern[str]
     document_year: re.Pattern[str]
     document_reference: tuple[re.Pattern[str], ...]
+    places_among: re.Pattern[str]
 
 
 _CHINESE = CHINESE_NUMERAL.pattern
@@ -210,6 +211,7 @@ def _patterns() -> _Patterns:
         commitments_question_words=rules.any_of(groups["commitments_question_words"]),
         document_year=rules.any_of(groups["document_year"]),
         document_reference=tuple(re.compile(p) for p in groups["document_reference"]),
+        places_among=rules.any_of(groups["places_among"]),
     )
 
 
@@ -420,6 +422,8 @@ def parse_question(question: str, known: Callable[[str], bool] | None = None) ->
         asked = _patterns().position_link_before(words_of_step).sub(",", asked)
     if steps:  # nor the size of the list it counts in: the 11方面 of "11方面重点工作，第七项讲什么"
         asked = _patterns().list_size.sub(",", asked, count=1)
+    # "人口20万以上的县里" names no county's document, as "县里去年GDP多少" does the county's.
+    asked = _patterns().places_among.sub(r"\1,", asked)
     # "分值咋算" asks for a formula, which says 分值 and not 算 ("年度考评分值=（上半年…）÷2").
     asked = _patterns().formula_question_words.sub(",", asked)
     reference, rest = document_reference(asked)

@@ -221,3 +221,19 @@ def test_a_districts_staff_saying_qu_li_ask_of_the_districts_document() -> None:
     assert answer is not None and answer.doc == "xx区讲话.txt" and "7.5%" in answer.highlight
     answer = loaded.ask("云南报告里今年GDP增速目标定的多少？").answer
     assert answer is not None and answer.doc == "云南.txt"
+
+
+def test_an_unnamed_countys_staff_saying_xian_li_ask_of_its_county_heads_speech() -> None:
+    """"县里去年城镇新增就业多少人" asked of the speech of a county no line names ("县长在…全县经济
+    工作会议上的讲话"): 县里 names it as 区里 names a district's, so a national report's 城镇新增就业
+    is no answer. After 的, 县里 says among counties and names none ("人口20万以上的县里…")."""
+    speech = ("县长在县委全委(扩大)会暨全县经济工作会议上的讲话\n同志们:\n一、认真总结成绩\n"
+              "去年全县国内生产总值19.5亿元,增长15.6%;地方财政收入8188万元,增长32.3%。\n")
+    report = ("2021年政府工作报告\n各位代表：\n一、2020年工作回顾\n"
+              "城镇新增就业1186万人，年末全国城镇调查失业率降到5.2%。\n二、2021年重点工作\n在人口20万以上的县，今年要建成一所特殊教育学校，共建成30所。\n")
+    loaded = Library((build_document("县长讲话.txt", speech), build_document("2021年报告.txt", report)))
+    assert loaded.ask("县里去年城镇新增就业多少人？").answer is None
+    answer = loaded.ask("县里去年国内生产总值多少？").answer
+    assert answer is not None and answer.doc == "县长讲话.txt" and "19.5亿元" in answer.highlight
+    answer = loaded.ask("人口20万以上的县里，今年要建成几所特殊教育学校？").answer
+    assert answer is not None and answer.doc == "2021年报告.txt"
