@@ -1422,3 +1422,13 @@ def test_a_figure_asked_of_each_needs_a_figure_each():
     question = "考评指标第59条新增的1000座5G基站，三大运营商各建多少座？"
     assert_answered_once_said("包头.txt", notice, question,
                               ("累计建设5G基站4600个", "其中移动建设500座、电信建设300座、联通建设200座"))
+
+
+def test_which_document_says_it_is_asked_by_words_no_passage_holds():
+    """"城市闲置房产改成旅居长租房，这是谁家提的" asks which document says it (the reply names it):
+    谁家提的 is no word of the answer, whose cut 家提 (jieba's) declined it."""
+    report = ("2025年河南省政府工作报告\n各位代表：\n一、2025年重点工作\n（一）更大力度推动全方位扩大内需。"
+              "推动城市闲置房产向旅居长租功能房转变。加快发展银发经济。\n（二）推进新型城镇化。"
+              "城镇老旧小区改造开工1500个以上。\n")
+    answer = library_of("河南.txt", report).ask("城市闲置房产改成旅居长租房，这是谁家提的").answer
+    assert answer is not None and "旅居长租功能房" in answer.highlight
