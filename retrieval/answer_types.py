@@ -127,6 +127,8 @@ _BARE_FIGURE = rf"{_FIGURE}(?<=[万亿])(?=[,.;:、)，。；：）]|$)"
 # 率 of 率先/率领, nor a multiple ("劳动生产率提高了几倍").
 _RATE_ASKED = re.compile(r"(?<![频汇功统])率(?![先领])[\u4e00-\u9fff]{0,6}?(?:多少|几)(?!倍)")
 _RATE_UNITS = "%|个百分点|成"
+# A percentage asked outright ("养老金涨了百分之几", "降了几个百分点") is a share too.
+_PERCENT_ASKED = re.compile(r"百分之(?:几(?![十百])|多少)|几个百分点")
 
 
 # A unit written in letters ("多少GWh", "几MW"): the figure answering is in it.
@@ -159,7 +161,7 @@ def asked_unit(question: str) -> str:
     people = _PEOPLE_ASKED.search(question)
     if people:  # or before the word itself: "我国有2.9亿在校学生"
         return f"{_PEOPLE}|{people[1]}"
-    return _RATE_UNITS if _RATE_ASKED.search(question) else ""
+    return _RATE_UNITS if _RATE_ASKED.search(question) or _PERCENT_ASKED.search(question) else ""
 
 
 # Question words: where one stands, a question asks something ("…第二个问题是啥"), and in one clause

@@ -1432,3 +1432,15 @@ def test_which_document_says_it_is_asked_by_words_no_passage_holds():
               "城镇老旧小区改造开工1500个以上。\n")
     answer = library_of("河南.txt", report).ask("城市闲置房产改成旅居长租房，这是谁家提的").answer
     assert answer is not None and "旅居长租功能房" in answer.highlight
+
+
+def test_a_percentage_asked_is_not_answered_by_the_same_words_without_one():
+    """"22年报告说去年上调了退休人员基本养老金，涨了百分之几": the report says "上调退休人员基本养老金。"
+    and no figure; asked with 百分之几, the question asks a share, which that sentence does not give."""
+    report = ("2022年政府工作报告\n各位代表：\n一、2021年工作回顾\n七是着力保障和改善民生。"
+              "上调退休人员基本养老金。城乡低保标准提高。\n二、2022年政府工作任务\n"
+              "居民医保人均财政补助标准提高30元。\n")
+    library = library_of("2022年报告.txt", report)
+    assert library.ask("22年报告说去年上调了退休人员基本养老金，涨了百分之几？").answer is None
+    answered = library.ask("22年报告说去年上调了退休人员基本养老金没有？").answer
+    assert answered is not None and "上调退休人员基本养老金" in answered.highlight

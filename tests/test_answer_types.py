@@ -84,6 +84,8 @@ def test_has_answer_type(sentence: str, kind: AnswerType | None, expected: bool)
     ("人民币汇率是多少", ""),  # no share
     ("全省率先建成多少个国家级创新示范区", ""),  # 率先 is no rate
     ("劳动生产率提高了几倍", ""),  # a multiple
+    ("去年上调了退休人员基本养老金，涨了百分之几", "%|个百分点|成"),  # a percentage asked outright
+    ("产量有的涨了百分之几十，都列了哪几样", ""),  # tens of percent, said, not asked
     ("1981年全国粮食总产量是多少万吨", "吨|斤"),
     ("企业整顿第一批先整多少家", "家|个|户|所|间"),
     ("今年办几件民生实事", ""),  # 件 counts anything
