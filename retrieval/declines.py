@@ -489,8 +489,13 @@ def _only_the_figure_given(question: str, sentence: str) -> bool:
     """Whether the (normalized) question states a figure and the answer's sentence holds that figure
     and no other: "2022年高校毕业生超1000万，其中研究生有多少" is not answered by "今年高校毕业生超过
     1000万人，要加强就业创业指导…", which says the total the question starts from; nor, when it asks a
-    part of that count, holds no other figure in its classifier (count_part_asked)."""
+    part of that count, holds no other figure in its classifier (count_part_asked). A name the
+    question quotes states its figures too: "“万名村医培优提质”行动每年培训多少名村医" is not answered by
+    "开展“万名村医培优提质”行动。"."""
+    names = [name for name in quoted_names(question)
+             if name in sentence and has_answer_type(name, AnswerType.QUANTITY)]
     stated = [figure for figure in stated_figures(question) + stated_counts(question) if figure in sentence]
+    stated += names
     if not stated:
         return False
     rest = _without(without_codes(sentence), stated)

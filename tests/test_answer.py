@@ -1444,3 +1444,14 @@ def test_a_percentage_asked_is_not_answered_by_the_same_words_without_one():
     assert library.ask("22年报告说去年上调了退休人员基本养老金，涨了百分之几？").answer is None
     answered = library.ask("22年报告说去年上调了退休人员基本养老金没有？").answer
     assert answered is not None and "上调退休人员基本养老金" in answered.highlight
+
+
+def test_a_figure_of_a_name_the_question_quotes_is_no_figure_it_asks():
+    """"“万名村医培优提质”行动每年培训多少名村医": the report's "开展“万名村医培优提质”行动。" says the
+    name, whose 万名 is no count of the village doctors trained each year."""
+    report = ("2025年云南省政府工作报告\n各位代表：\n一、2025年重点任务\n（八）加大保障和改善民生力度。"
+              "开展“万名村医培优提质”行动。新建乡镇卫生院10个。\n")
+    library = library_of("云南.txt", report)
+    assert library.ask("“万名村医培优提质”行动每年培训多少名村医？").answer is None
+    answered = library.ask("“万名村医培优提质”行动今年开展吗？").answer
+    assert answered is not None and "万名村医培优提质" in answered.highlight
