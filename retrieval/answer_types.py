@@ -491,8 +491,10 @@ def is_place_asked(question: str, place: str) -> bool:
     return place.endswith(level) or (level == "省" and place.endswith("自治区"))
 
 
-# "哪个项目", "哪一个国家": which one of a kind, the kind named after it.
-_WHICH_ONE = re.compile(r"哪一?个")
+# "哪个项目", "哪一个国家": which one of a kind, the kind named after it. Not which of two compares
+# more ("GDP和固定资产投资，哪个增得快", "哪个更高"): their figures answer, no kind is named.
+_COMPARED = r"(?:更|最)?(?:(?:增|涨|降|升|跌|减)得?)?更?[快慢多少高低大小](?=$|[,.?!;])"
+_WHICH_ONE = re.compile(rf"哪一?个(?!{_COMPARED})")
 
 
 # Who is asked of a role said right before 谁, ending as a title does (as _WHICH_PERSON's): "女排

@@ -1455,3 +1455,21 @@ def test_a_figure_of_a_name_the_question_quotes_is_no_figure_it_asks():
     assert library.ask("“万名村医培优提质”行动每年培训多少名村医？").answer is None
     answered = library.ask("“万名村医培优提质”行动今年开展吗？").answer
     assert answered is not None and "万名村医培优提质" in answered.highlight
+
+
+def test_which_of_two_grew_faster_is_answered_by_their_figures():
+    """"云南去年技术合同登记数和成交额，哪个涨得多": 哪个 asks which of the two, not which one of a kind
+    the answer must name; the sentence giving both growth rates answers it."""
+    report = ("2025年云南省政府工作报告\n各位代表：\n一、2024年工作回顾\n（三）改革创新纵深拓展。"
+              "技术合同登记数、成交额分别增长21.4%、25.2%，专利开放许可声明数居全国前列。\n"
+              "（四）开放势能愈加强劲。进出口总额增长15%。\n")
+    answer = library_of("云南.txt", report).ask("云南去年技术合同登记数和成交额，哪个涨得多").answer
+    assert answer is not None and "25.2%" in answer.highlight
+
+
+def test_which_one_of_a_kind_still_needs_the_kind_said():
+    from retrieval.answer_types import which_kinds_asked
+
+    assert list(which_kinds_asked("那块金牌是哪个项目")) == ["项目"]
+    assert list(which_kinds_asked("gdp和固定资产投资,哪个增得快")) == []
+    assert list(which_kinds_asked("哪个更高")) == []
