@@ -1473,3 +1473,21 @@ def test_which_one_of_a_kind_still_needs_the_kind_said():
     assert list(which_kinds_asked("那块金牌是哪个项目")) == ["项目"]
     assert list(which_kinds_asked("gdp和固定资产投资,哪个增得快")) == []
     assert list(which_kinds_asked("哪个更高")) == []
+
+
+def test_words_pointing_at_an_item_the_question_names_are_not_searched():
+    """"基础数据动态更新和校正 那条咋写的": 那条 points back at the item the question names and 咋写的
+    asks what it says; neither is a word of the answer ("71．建立基础数据动态更新和校正完善机制。"),
+    nor is the 里 of "民生实事里" ("浙江民生实事里关爱儿童方面都安排了啥")."""
+    from retrieval.question import parse_question
+
+    assert parse_question("基础数据动态更新和校正 那条咋写的").own_terms[-2:] == ("更新", "校正")
+    terms = parse_question("浙江民生实事里关爱儿童方面都安排了啥").own_terms
+    assert "里" not in terms and "实事" in terms
+    assert "县里" in parse_question("县里去年GDP多少").own_terms  # a place's staff naming it
+    assert "里程" in parse_question("地铁总里程到多少公里了").own_terms
+    notice = ("包头市数字政府建设考评指标\n五、释放数据要素价值（10分）\n"
+              "（一）推进智慧城市大数据中心建设（3分）\n70．建设城市大数据中心。\n71．建立基础数据动态更新和校正完善机制。\n72．推进数据共享。\n"
+              "六、筑牢安全防护体系（5分）\n73．健全安全监测机制。\n")
+    answer = library_of("包头.txt", notice).ask("包头考评指标里 基础数据动态更新和校正 那条咋写的").answer
+    assert answer is not None and "71．建立基础数据动态更新和校正完善机制" in answer.highlight
