@@ -670,8 +670,13 @@ def _whether_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) ->
     if clause is asked and not all(query.whether):
         return False  # no word of the clause weighs anything
     entry = index.entries[best.position]
-    opening = _opening(entry)
-    return clause.share_found(opening + normalize(best.highlight), entry.year) < MIN_WHETHER_SHARE
+    sentence = normalize(best.highlight)
+    if clause.share_found(_opening(entry) + sentence, entry.year) < MIN_WHETHER_SHARE:
+        return True
+    # Nor by what is said of another thing of the kind asked: "个税起征点今年会不会上调" is not
+    # answered by "将小规模纳税人增值税起征点…提高到15万元" (as "个税起征点提到多少" is not).
+    read = _Read(entry, normalize(query.text), sentence, NAME_RARITY * math.log(len(index) + 1))
+    return _of_another_kind(read, query, asked, index)
 
 
 def _places_asked(query: Query, index: Index) -> list[tuple[str, str]]:

@@ -1491,3 +1491,22 @@ def test_words_pointing_at_an_item_the_question_names_are_not_searched():
               "六、筑牢安全防护体系（5分）\n73．健全安全监测机制。\n")
     answer = library_of("包头.txt", notice).ask("包头考评指标里 基础数据动态更新和校正 那条咋写的").answer
     assert answer is not None and "71．建立基础数据动态更新和校正完善机制" in answer.highlight
+
+
+def test_yes_or_no_asked_as_a_not_a_searches_neither_half():
+    """"被外国制裁的企业，政府管不管" asks whether: 管不管 is no word of the answer ("支持受制裁企业应对
+    外部打压"), which it declined."""
+    from retrieval.question import parse_question
+
+    assert parse_question("被外国制裁的企业，政府管不管").own_terms == ("外国", "制裁", "企业", "政府")
+    report = ("2025年北京市政府工作报告\n各位代表：\n一、2025年重点任务\n（五）着力发展壮大高精尖产业。"
+              "支持受制裁企业应对外部打压。推动集成电路产业发展。\n（六）落实税费政策。"
+              "将小规模纳税人增值税起征点从月销售额10万元提高到15万元。\n")
+    answer = library_of("北京.txt", report).ask("被外国制裁的企业，政府管不管").answer
+    assert answer is not None and "受制裁企业" in answer.highlight
+
+
+def test_whether_another_thing_of_the_kind_asked_changes_is_no_answer(corpus_library):
+    """"个税起征点今年会不会上调", asked of the corpus: the 2021 report's "将小规模纳税人增值税起征点…提高
+    到15万元" speaks of another 起征点, as it does when asked how much ("个税起征点提到多少")."""
+    assert corpus_library.ask("个税起征点今年会不会上调").answer is None

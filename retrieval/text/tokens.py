@@ -133,7 +133,10 @@ def question_terms(question: str, known: Callable[[str], bool] | None = None) ->
     known: whether the documents use a word; where the tokenizer made up words they do not use,
     the words they do use are looked for instead (_made_up_runs, _known_cut).
     """
-    pieces = rules.question_phrases().split(normalize(question))
+    phrases = rules.question_phrases()
+    # split puts what a phrase's groups matched between the pieces (A-not-A, "管不管", captures its
+    # verb): only the pieces between phrases are searched.
+    pieces = phrases.split(normalize(question))[:: phrases.groups + 1]
     return [term for piece in pieces if piece for term in _known_piece_terms(piece, known)]
 
 
