@@ -1510,3 +1510,13 @@ def test_whether_another_thing_of_the_kind_asked_changes_is_no_answer(corpus_lib
     """"个税起征点今年会不会上调", asked of the corpus: the 2021 report's "将小规模纳税人增值税起征点…提高
     到15万元" speaks of another 起征点, as it does when asked how much ("个税起征点提到多少")."""
     assert corpus_library.ask("个税起征点今年会不会上调").answer is None
+
+
+def test_a_summary_asked_searches_what_is_summed_up():
+    """"人口政策用一句话概括是啥": the 1981 report sums it up ("限制人口的数量，提高人口的素质，这就是我们的
+    人口政策"); 一句话, 概括 are no words of it, and declined it."""
+    report = ("1981年政府工作报告\n各位代表：\n十、统筹安排生产建设和人民生活\n我国人口多，耕地少，"
+              "随着人口的增长，这个矛盾将越来越尖锐。限制人口的数量，提高人口的素质，这就是我们的人口政策。"
+              "要继续提倡晚婚。\n")
+    answer = library_of("1981.txt", report).ask("人口政策用一句话概括是啥").answer
+    assert answer is not None and "这就是我们的人口政策" in answer.highlight
