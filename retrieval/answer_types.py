@@ -697,10 +697,11 @@ def asks_person_or_reason(clause: str) -> bool:
 
 # A reason asked ("富强机场为啥要迁建", "湖北为啥把增长目标定在6%左右"), not the 为啥 of a name asked
 # ("2018年定为啥年", "被称为什么"); and the words a text gives a reason with ("综合考虑了促就业、惠民生…",
-# "由于…", "为了…", "旨在…").
+# "由于…", "为了…", "旨在…", a clause of cause "因财政收入恢复性增长，…" or of what it is "…，这是…重要内容").
 _REASON_ASKED = re.compile(r"原因|(?<![定称名作成改])为(?:啥|什么|何)")
 _REASON_GIVEN = re.compile(r"因为|由于|为了|以便|原因|考虑|旨在|出于|所以|因此|得益于|在于|基于|着眼"
-                           r"|鉴于|是为|目的|意义|需要|有利于|有助于")
+                           r"|鉴于|是为|目的|意义|需要|有利于|有助于"
+                           r"|(?:^|[,;])因(?!地|素|此)|,这是")
 
 
 def reason_unsaid(question: str, text: str) -> bool:

@@ -500,6 +500,18 @@ def test_a_reason_asked_is_answered_only_by_a_sentence_giving_one():
     assert library.ask("富强机场迁建手续获得了谁的批复").answer is not None
 
 
+def test_a_reason_given_by_a_clause_of_cause_or_of_what_it_is_answers_why():
+    """"21年财政支出总规模为啥比上年多": "因财政收入恢复性增长，财政支出总规模比去年增加" gives the cause
+    with 因; "为啥要各级学校加强中国历史和地理的教学": "…，这是向学生进行爱国主义教育的一个重要内容"
+    says what it is for. Not the 因 of 因地制宜 nor 因素."""
+    from retrieval.answer_types import reason_unsaid
+
+    assert not reason_unsaid("财政支出为啥比上年多", "因财政收入恢复性增长,财政支出总规模比去年增加")
+    assert not reason_unsaid("为啥要加强历史教学", "各级学校都要加强历史的教学,这是爱国主义教育的重要内容")
+    assert reason_unsaid("为啥要建设特色小镇", "因地制宜建设特色小镇")
+    assert reason_unsaid("为啥要迁建机场", "机场迁建的影响因素很多")
+
+
 def test_a_places_figure_may_be_said_in_the_next_sentence_pointing_back_at_it():
     """"抚顺市制订了多少条减产不减收的措施": the report names 抚顺市, then says "他们…制订了减产不减收的
     三十条措施" in the next sentence. A next sentence that does not point back is another subject's."""
