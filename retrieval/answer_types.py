@@ -470,7 +470,7 @@ _COMPANY = re.compile(r"(?:公司|集团|银行)$")
 # Not an organization: all or each of them ("全区部门全部上云", "各单位", "有关部门").
 _ANY_ORGANIZATION = re.compile(r"(?:全|各|本|该|有关|相关|其他|所有)[省市区县]?(?:部门|单位|机构)")
 _WHICH_PLACE = re.compile(r"哪[个座](?:县|市|省|区|地方|城市|地区|州|乡|镇|村)"
-                          r"|哪(?:些|几)个(?:县|市|省|地方|城市)")
+                          r"|哪(?:些|几|[两三四五六七八九十]|\d+)个(?:县|市|省|地方|城市)")  # 哪四个城市
 # The person's title ends as a title does (代市长, 省领导, 运动员, 院士, 总理), else is two characters.
 _WHICH_PERSON = re.compile(r"哪位([\u4e00-\u9fff]{1,3}?[长员士记导家师手任练官理]|[\u4e00-\u9fff]{2})")
 
@@ -483,9 +483,9 @@ def asks_which_place(question: str) -> bool:
 def is_place_asked(question: str, place: str) -> bool:
     """Whether the place (a document's: "河南省", "包头市") is of the level the (normalized) question
     asks which of: "…“免证可办”的是哪个省" is answered by Henan's report, its passage naming no place;
-    "在哪个城市投运的" is not answered by Guangdong's, a province."""
+    "在哪个城市投运的" is not answered by Guangdong's, a province; "哪四个城市" by no one place."""
     match = _WHICH_PLACE.search(question)
-    if match is None:
+    if match is None or not match[0].startswith(("哪个", "哪座")):
         return False
     level = match[0][-1] if match[0][-1] in "县市省区州乡镇村" else match[0][-2:]
     return place.endswith(level) or (level == "省" and place.endswith("自治区"))

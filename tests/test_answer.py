@@ -1532,3 +1532,21 @@ def test_a_summary_asked_searches_what_is_summed_up():
               "要继续提倡晚婚。\n")
     answer = library_of("1981.txt", report).ask("人口政策用一句话概括是啥").answer
     assert answer is not None and "这就是我们的人口政策" in answer.highlight
+
+
+def test_several_places_asked_are_not_answered_by_the_documents_own_place():
+    """"包头不动产登记“四城通办”是哪四个城市": the notice says "持续开展“四城通办”" and names no city.
+    包头, its own city, may answer "哪个城市" asked of it, not which four; nor is "实现登记业务全市"
+    (words ending in 全市) a place named."""
+    from retrieval.answer_types import asks_which_place, is_place_asked
+    from retrieval.text.places import mentions_a_place
+
+    assert asks_which_place("是哪四个城市") and not is_place_asked("是哪四个城市", "包头市")
+    assert is_place_asked("在哪个城市投运的", "包头市")
+    assert not mentions_a_place("实现登记业务全市通办")
+    notice = ("包头市2022年数字政府建设考评办法\n一、考评内容\n考评以日常监测方式进行。\n二、政务服务（25分）\n"
+              "38．推行抵押登记“不见面”办理。使用全市统一的不动产登记平台，实现登记业务全市通办，"
+              "并持续开展“四城通办”。（1分）\n39．推进水电气暖报装。\n")
+    library = library_of("包头考评办法.txt", notice)
+    assert library.ask("包头不动产登记“四城通办”是哪四个城市？").answer is None
+    assert library.ask("包头不动产登记“四城通办”还搞不搞").answer is not None

@@ -99,8 +99,8 @@ def _names_a_place(text: str, besides: str) -> bool:
                for match in _NAMED_PLACE.finditer(text))
 
 
-# Not "有一个乡", "某镇": no name before the suffix.
-_NAMED_PLACE = re.compile(r"(?<![全各本我该每个两多城])[\u4e00-\u9fff]{2,}(?<![个某这那哪每])"
+# Not "有一个乡", "某镇": no name before the suffix; nor "实现登记业务全市", a run of words ending in 全市.
+_NAMED_PLACE = re.compile(r"(?<![全各本我该每个两多城])[\u4e00-\u9fff]{2,}(?<![个某这那哪每全各本我该])"
                           r"(?:省|市|县|区|州|旗|盟|镇|乡|村)")
 
 
