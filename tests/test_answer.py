@@ -1496,6 +1496,7 @@ def test_words_pointing_at_an_item_the_question_names_are_not_searched():
     assert parse_question("基础数据动态更新和校正 那条咋写的").own_terms[-2:] == ("更新", "校正")
     terms = parse_question("浙江民生实事里关爱儿童方面都安排了啥").own_terms
     assert "里" not in terms and "实事" in terms
+    assert not {"里", "面"} & set(parse_question("民生实事里面就业创业有哪些任务").own_terms)  # 里面 whole
     assert "县里" in parse_question("县里去年GDP多少").own_terms  # a place's staff naming it
     assert "里程" in parse_question("地铁总里程到多少公里了").own_terms
     notice = ("包头市数字政府建设考评指标\n五、释放数据要素价值（10分）\n"
@@ -1544,7 +1545,8 @@ def test_several_places_asked_are_not_answered_by_the_documents_own_place():
     assert asks_which_place("是哪四个城市") and not is_place_asked("是哪四个城市", "包头市")
     assert is_place_asked("在哪个城市投运的", "包头市")
     assert not mentions_a_place("实现登记业务全市通办")
-    notice = ("包头市2022年数字政府建设考评办法\n一、考评内容\n考评以日常监测方式进行。\n二、政务服务（25分）\n"
+    notice = ("包头市2022年数字政府建设考评办法\n一、考评内容\n考评以日常监测方式进行。\n"
+              "二、政务服务（25分）\n"
               "38．推行抵押登记“不见面”办理。使用全市统一的不动产登记平台，实现登记业务全市通办，"
               "并持续开展“四城通办”。（1分）\n39．推进水电气暖报装。\n")
     library = library_of("包头考评办法.txt", notice)

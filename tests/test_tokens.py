@@ -173,14 +173,14 @@ def test_a_compound_a_document_never_writes_is_found_where_all_its_parts_are():
 
 
 def test_a_word_the_documents_use_is_found_where_the_tokenizer_made_up_words_around_it():
-    """"好差评里的差评要怎么处理": jieba's HMM cuts 好差/评里/…/评要, words no document uses; the
+    """"好差评中的差评要怎么处理": jieba's HMM cuts 好差/评中/…/评要, words no document uses; the
     documents' 差评 ("完善“好差评”工作机制，对差评限期答复") is searched instead. Made-up words
     with nothing the documents use in them are left as they are; so is all of it without `known`."""
     used = {"差评", "处理"}
-    plain = question_terms("好差评里的差评要怎么处理")
+    plain = question_terms("好差评中的差评要怎么处理")
     assert "好差" in plain and "差评" not in plain  # the tokenizer's words, as they were
-    terms = question_terms("好差评里的差评要怎么处理", known=used.__contains__)
-    assert "差评" in terms and not {"好差", "评里", "评要"} & set(terms)
+    terms = question_terms("好差评中的差评要怎么处理", known=used.__contains__)
+    assert "差评" in terms and not {"好差", "评中", "评要"} & set(terms)
     assert question_terms("筹钱的办法", known=used.__contains__) == question_terms("筹钱的办法")
 
 
