@@ -694,7 +694,9 @@ class SparseBM25:
                 continue
             postings = self._indices[start:end]
             if docs is None:
-                where, values = postings, self._posting_values(col)
+                # As intp: reading and writing the scores at int32 places is ~3x slower (a gather
+                # and a scatter over 2,000 postings 23 µs, not 8; converting them costs 2).
+                where, values = postings.astype(np.intp), self._posting_values(col)
             else:  # which of docs hold the term, and where
                 pos = np.searchsorted(postings, docs)
                 pos[pos == len(postings)] = 0
