@@ -185,6 +185,21 @@ def test_top_k_matches_a_stable_sort_on_random_scores_with_many_ties() -> None:
         assert SparseBM25.top_k(scores, k).tolist() == expected_order(scores, k)
 
 
+def test_top_k_over_blocks_matches_a_stable_sort() -> None:
+    """Arrays long enough to be cut into blocks (a library's passages): the scores reaching the
+    lower bound found once, and at_least's places read flat, give the same order as a sort."""
+    rng = np.random.default_rng(8)
+    for _ in range(60):
+        n = int(rng.integers(2_000, 50_000))
+        scores = np.round(rng.exponential(1.0, n), int(rng.integers(0, 3)))  # many ties when rounded
+        scores[rng.random(n) < 0.6] = 0.0
+        for k in (1, 3, 12, 40):
+            assert SparseBM25.top_k(scores, k).tolist() == expected_order(scores, k)
+        blocks = bm25._Blocks(scores, bm25._block_size(n, 12))
+        for line in (float(scores.max()), float(np.quantile(scores, 0.999)), 0.0):
+            np.testing.assert_array_equal(blocks.at_least(line), np.flatnonzero(scores >= line))
+
+
 def test_a_corpus_without_any_token_scores_zero() -> None:
     # rank_bm25 divides by zero here; we answer "nothing matches".
     index = SparseBM25([[], []], "plus")
