@@ -774,10 +774,12 @@ def _quotes_section(query: Query) -> bool:
 
 def to_passage(judged: Judged, query: Query, wanted: Wanted, index: Index) -> Passage:
     entry = index.entries[judged.position]
-    path, text, outline, highlight = entry.chunk.path, entry.chunk.text, entry.chunk.outline, judged.highlight
+    path, text, highlight = entry.chunk.path, entry.chunk.text, judged.highlight
+    outline: tuple[str, ...] = ()
     section = entry.chunk.section
     quotes_section = _quotes_section(query)
-    if quotes_section:
+    if quotes_section:  # the only answers that show the passage's outline
+        outline = index.documents[entry.chunk.doc].outline(entry.chunk)
         matched: dict[str, float] = {}  # list_passage asks of some headings twice
 
         def heading_match(heading: str) -> float:

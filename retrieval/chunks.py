@@ -15,7 +15,8 @@ How (`make_chunks`):
    then at sentence ends, then at commas, into pieces of similar size; a fragment (a lone
    heading line, a last short sentence) is joined to a neighbouring piece.
 3. outline: the items of a list inside the span ("一要…八要"), for list questions; a passage
-   carries the items that start inside it.
+   carries the items that start inside it. Worked out when a question first quotes the passage
+   (outline_of, through Document.outline): each passage keeps its span for it.
 
 Every non-space character of the text is in exactly one chunk, and chunk.text is exactly
 text[chunk.start:chunk.end].
@@ -70,15 +71,30 @@ class _Tree:
 
 
 def make_chunks(doc: str, text: str, sections: tuple[Section, ...]) -> tuple[Chunk, ...]:
+    """The passages of a document's text; their outlines are worked out as asked (outline_of)."""
     chunks: list[Chunk] = []
     for span in owned_spans(text, sections):
-        outline = find_enumeration(text, span.start, span.end)
         limit = MAX_CHARS if span.headed else GROUP_CHARS
+        bounds = (span.start, span.end)
         for start, end in split_span(text, span.start, span.end, limit):
-            items = tuple(label for pos, label in outline if start <= pos < end)
             chunks.append(Chunk(doc=doc, path=span.path, text=text[start:end], start=start, end=end,
-                                outline=items, section=span.section, id=len(chunks)))
+                                outline=None, section=span.section, id=len(chunks), span=bounds))
     return tuple(chunks)
+
+
+def outline_of(text: str, chunk: Chunk,
+               found: dict[tuple[int, int], tuple[tuple[int, str], ...]] | None = None) -> tuple[str, ...]:
+    """The items of the list inside the chunk's span (the document's `text` there) that start
+    inside the chunk: its outline (step 3). found: the lists of spans worked out before, by span,
+    which this one joins (the passages cut from one span share it)."""
+    if chunk.span is None:
+        return () if chunk.outline is None else chunk.outline
+    listed = found.get(chunk.span) if found is not None else None
+    if listed is None:
+        listed = find_enumeration(text, *chunk.span)
+        if found is not None:
+            found[chunk.span] = listed
+    return tuple(label for pos, label in listed if chunk.start <= pos < chunk.end)
 
 
 # --- 1. Spans -------------------------------------------------------------------------------------

@@ -407,7 +407,8 @@ def commitment_passage(document: Document, commitment: Commitment) -> Passage:
     containing = [c for c in document.chunks if c.start <= commitment.start < c.end]
     if containing:
         chunk = containing[0]
-        start, end, path, outline = chunk.start, max(chunk.end, commitment.end), chunk.path, chunk.outline
+        start, end, path = chunk.start, max(chunk.end, commitment.end), chunk.path
+        outline = document.outline(chunk)
         section = chunk.section
     else:  # a document without chunks there: quote the commitment itself
         start, end, path, outline = commitment.start, commitment.end, commitment.section, ()

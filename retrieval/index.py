@@ -901,9 +901,16 @@ class QueryScores:
     def __init__(self, index: Index, query: Query) -> None:
         self.index, self.query = index, query
         self.terms = dict(query.terms)
-        # Per year the question names, its words in each document year (as Index._by_document_year).
-        self.year_groups = [[dict.fromkeys(words_for(year), 1.0) for year in index._distinct_years]
-                            for words_for in year_words(query)]
+
+    @cached_property
+    def year_groups(self) -> list[list[dict[str, float]]]:
+        """Per year the question names, its words in each document year (as Index._by_document_year).
+
+        Worked out when first read (at(), the pruned search): a library scored in full (up to
+        FULL_SCORING_MAX passages) rarely reads them, and they were ~40 µs of each question naming
+        a year (its words in each of the library's 26 years)."""
+        return [[dict.fromkeys(words_for(year), 1.0) for year in self.index._distinct_years]
+                for words_for in year_words(self.query)]
 
     def at(self, positions: np.ndarray) -> np.ndarray:
         """Index.scores(query)[positions], bit for bit: the same operations, for those passages only."""

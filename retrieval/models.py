@@ -56,7 +56,8 @@ class Chunk:
     """A passage that can be quoted as an answer.
 
     `text` is exactly `document_text[start:end]`. `outline` lists the headings
-    of an enumeration inside the passage (一要…八要), for list questions.
+    of an enumeration inside the passage (一要…八要), for list questions; None when
+    it is worked out as a question quotes the passage (Document.outline), from `span`.
     """
 
     doc: str
@@ -64,9 +65,12 @@ class Chunk:
     text: str
     start: int
     end: int
-    outline: tuple[str, ...] = ()
+    outline: tuple[str, ...] | None = ()
     section: int | None = None  # id of the section it belongs to (Document.sections); None: preamble
     id: int = 0  # its index in Document.chunks
+    # The stretch of the document's text its outline's list is looked for in (chunks.make_chunks):
+    # the text its section owns there, which the passages cut from it share.
+    span: tuple[int, int] | None = None
 
 
 PROFILE_FIELDS = ("title", "year", "place", "kind", "speaker", "date")  # what an admin may correct
@@ -170,20 +174,42 @@ class Document:
             found.setdefault(s.parent, []).append(s)
         return {parent: tuple(kids) for parent, kids in found.items()}
 
+    def outline(self, chunk: Chunk) -> tuple[str, ...]:
+        """The passage's outline (Chunk.outline): as given, or worked out from its span the first
+        time a question quotes it, and kept for the passages cut from the same span.
+
+        Why not when the document is read: finding the lists of every passage was ~4% of a cold
+        load's CPU (~1.1 ms a speech-size document), and only a passage quoted for a list, a part
+        or a position ever shows its outline."""
+        if chunk.outline is not None:
+            return chunk.outline
+        if chunk.span is None:
+            return ()
+        from retrieval.chunks import outline_of  # the parsing modules: imported when first asked
+
+        return outline_of(self.text, chunk, self._enumerations)
+
+    @cached_property
+    def _enumerations(self) -> dict[tuple[int, int], tuple[tuple[int, str], ...]]:
+        """The list found in each span outline() looked into, as worked out."""
+        return {}
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled without its passages' texts, each the slice of its text it is (Chunk.text): a
         parse worker pickles every Document it reads, the loading process and each restart
         unpickle it from the document cache, and the passages held the text a second time (a
         speech-size document's pickle 89 → 47 KB; pickling it 0.50 → 0.30 ms, unpickling 0.49
         → 0.40). A passage whose text is not that slice keeps its own. What was worked out of
-        the document and kept with it (_children) is not pickled: worked out again when asked."""
+        the document and kept with it (_children, _enumerations) is not pickled: worked out
+        again when asked."""
         text = self.text
         chunks = tuple((c.doc, c.path, None if c.text == text[c.start:c.end] else c.text, c.start, c.end,
-                        c.outline, c.section, c.id) for c in self.chunks)
+                        c.outline, c.section, c.id, c.span) for c in self.chunks)
         return _document, (self.name, self.title, text, self.sections, chunks, self.year, self.profile)
 
 
-_PackedChunk = tuple[str, tuple[str, ...], "str | None", int, int, tuple[str, ...], "int | None", int]
+_PackedChunk = tuple[str, tuple[str, ...], "str | None", int, int, "tuple[str, ...] | None", "int | None",
+                     int, "tuple[int, int] | None"]
 
 
 def _document(name: str, title: str, text: str, sections: tuple[Section, ...],
@@ -197,10 +223,10 @@ def _document(name: str, title: str, text: str, sections: tuple[Section, ...],
 
 
 def _chunk(packed: _PackedChunk, text: str) -> Chunk:
-    doc, path, own, start, end, outline, section, number = packed
+    doc, path, own, start, end, outline, section, number, span = packed
     chunk = object.__new__(Chunk)
     chunk.__dict__.update(doc=doc, path=path, text=text[start:end] if own is None else own, start=start,
-                          end=end, outline=outline, section=section, id=number)
+                          end=end, outline=outline, section=section, id=number, span=span)
     return chunk
 
 

@@ -185,6 +185,21 @@ def test_top_k_matches_a_stable_sort_on_random_scores_with_many_ties() -> None:
         assert SparseBM25.top_k(scores, k).tolist() == expected_order(scores, k)
 
 
+def test_top_k_over_blocks_matches_a_stable_sort() -> None:
+    """Arrays long enough to be cut into blocks (a library's passages): the scores reaching the
+    lower bound found once, and at_least's places read flat, give the same order as a sort."""
+    rng = np.random.default_rng(8)
+    for _ in range(60):
+        n = int(rng.integers(2_000, 50_000))
+        scores = np.round(rng.exponential(1.0, n), int(rng.integers(0, 3)))  # many ties when rounded
+        scores[rng.random(n) < 0.6] = 0.0
+        for k in (1, 3, 12, 40):
+            assert SparseBM25.top_k(scores, k).tolist() == expected_order(scores, k)
+        blocks = bm25._Blocks(scores, bm25._block_size(n, 12))
+        for line in (float(scores.max()), float(np.quantile(scores, 0.999)), 0.0):
+            np.testing.assert_array_equal(blocks.at_least(line), np.flatnonzero(scores >= line))
+
+
 def test_a_corpus_without_any_token_scores_zero() -> None:
     # rank_bm25 divides by zero here; we answer "nothing matches".
     index = SparseBM25([[], []], "plus")
@@ -525,7 +540,7 @@ def test_kept_exact_columns_do_not_change_scores(fraction: float, monkeypatch: p
     corpus = [rng.choices(vocab, k=rng.randint(0, 20)) for _ in range(300)]
     index, reference_index = SparseBM25(corpus, "plus", hot_memory_mb=0.0), BM25Plus(corpus)
     for _ in range(20):  # the same terms again: from the kept columns
-        weights = {t: rng.choice([1.0, 0.4, 2.5]) for t in rng.choices(vocab, k=4)}
+        weights = {t: rng.choice([1.0, 0.4, 2.5, -0.7]) for t in rng.choices(vocab, k=4)}
         expected = np.zeros(len(corpus))
         for term, weight in weights.items():  # rank_bm25's sums, term after term, weighted
             expected += weight * reference_index.get_scores([term])
@@ -550,6 +565,22 @@ def test_exact_columns_are_made_once_and_kept_within_their_budget() -> None:
     assert columns.get(1, make)[0] == 1.0 and made == [1, 2, 3, 1]
     huge = bm25.ExactColumns(4 / 1024)  # a column over the whole budget is used, never kept
     assert huge.get(7, make)[0] == 7.0 and huge.nbytes == 0
+
+
+def test_a_weighted_exact_column_is_the_product_made_once() -> None:
+    made: list[int] = []
+
+    def make(col: int) -> np.ndarray:
+        made.append(col)
+        return np.linspace(0.1, 3.3, 1024) * (col + 1)
+
+    columns = bm25.ExactColumns(1.0)
+    weighted = columns.get(4, make, 0.4)
+    np.testing.assert_array_equal(weighted, 0.4 * make(4))  # the same bits as multiplying each time
+    assert columns.get(4, make, 0.4) is weighted and made == [4, 4] and not weighted.flags.writeable
+    plain = columns.get(4, make)  # the plain column is kept apart, and a weighted one made from it
+    assert plain is not weighted and made == [4, 4, 4]
+    assert columns.get(4, make, 2.5)[0] == 2.5 * plain[0] and made == [4, 4, 4]
 
 
 @pytest.mark.parametrize("variant", ["plus", "l"])

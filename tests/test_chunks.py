@@ -5,13 +5,16 @@ Texts go through clean_text first, so these tests keep holding as cleaning impro
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 
-from retrieval.chunks import GROUP_CHARS, MAX_CHARS, make_chunks
+from retrieval.chunks import GROUP_CHARS, MAX_CHARS, make_chunks, outline_of
 from retrieval.clean import clean_text
+from retrieval.document import build_document
 from retrieval.models import Chunk
 from retrieval.structure import find_sections
 
@@ -36,7 +39,9 @@ def load(name: str) -> str:
 
 
 def chunk(text: str) -> tuple[Chunk, ...]:
-    return make_chunks("doc.txt", text, find_sections(text))
+    """The passages, each with its outline (make_chunks leaves it to be worked out as asked)."""
+    return tuple(dataclasses.replace(c, outline=outline_of(text, c))
+                 for c in make_chunks("doc.txt", text, find_sections(text)))
 
 
 def chunks_of(raw: str) -> tuple[Chunk, ...]:
@@ -116,6 +121,19 @@ def test_section_text_before_its_first_item_and_the_preamble(seed):
     assert "同志们" in seed[0].text
     intro = containing(seed, "发展思路和奋斗目标")
     assert intro.path == (TASKS,) and intro.text.startswith(TASKS)
+
+
+def test_an_outline_is_worked_out_when_asked_the_same_after_the_document_cache():
+    text = load("seed")
+    document = build_document("xx.txt", text)
+    assert all(c.outline is None and c.span is not None for c in document.chunks)
+    expected = [outline_of(document.text, c) for c in document.chunks]
+    assert any(expected)
+    unpickled = pickle.loads(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+    assert [unpickled.outline(c) for c in unpickled.chunks] == expected
+    assert [document.outline(c) for c in document.chunks] == expected  # the spans' lists kept
+    given = dataclasses.replace(document.chunks[0], outline=("一要", "二要"))
+    assert document.outline(given) == ("一要", "二要")  # an outline given is the outline
 
 
 # --- Corpus passages ----------------------------------------------------------------------------
