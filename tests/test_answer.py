@@ -1552,3 +1552,14 @@ def test_several_places_asked_are_not_answered_by_the_documents_own_place():
     library = library_of("包头考评办法.txt", notice)
     assert library.ask("包头不动产登记“四城通办”是哪四个城市？").answer is None
     assert library.ask("包头不动产登记“四城通办”还搞不搞").answer is not None
+
+
+def test_a_heading_asked_in_its_words_searches_what_it_is_about():
+    """"八一年报告里讲经济体制改革的那条方针，标题原话是啥" asks the heading's words: 标题, 原话 are no
+    words of it ("八、积极稳妥地改革经济体制，充分有效地调动各方面的积极性"), and declined it."""
+    from retrieval.question import parse_question
+
+    terms = parse_question("八一年报告里讲经济体制改革的那条方针，标题原话是啥").own_terms
+    assert not {"标题", "原话"} & set(terms) and "方针" in terms
+    assert "题目" in parse_question("科研攻关题目有哪些").own_terms  # a subject, not asked about
+
