@@ -84,6 +84,7 @@ from retrieval.text.sentences import (
     cut_before,
     neighbouring_phrases,
     phrase_spans,
+    sentence_spans,
     with_back_references,
 )
 from retrieval.text.tokens import phrase_words, typed_separators
@@ -532,8 +533,22 @@ def _asked_clause_unsaid(best: Judged, query: Query, wanted: Wanted, index: Inde
     entry = index.entries[best.position]
     # A sentence without the kind of answer asked answers by holding nearly all of the question
     # (MIN_UNTYPED_SHARE): then what is asked must be in it, not anywhere in its passage.
-    said = entry.matchable if best.typed else _opening(entry) + normalize(best.highlight)
+    sentence = normalize(best.highlight)
+    said = entry.matchable if best.typed else _opening(entry) + sentence + _sentence_after(entry, sentence)
     return new.share_found(said, entry.year) == 0
+
+
+def _sentence_after(entry: Entry, sentence: str) -> str:
+    """The sentence after the answer's in its passage, normalized ("" if none): a question restating
+    one sentence asks what the next one says ("领导干部专业能力跟不上，要求成为啥样的领导": "…专业能力
+    明显跟不上，必须引起高度重视。" then "各级领导干部要…使自己成为内行领导")."""
+    text = entry.matchable
+    at = text.find(sentence)
+    if at < 0 or not sentence:
+        return ""
+    rest = text[at + len(sentence):]
+    spans = sentence_spans(rest)
+    return rest[spans[0][0]:spans[0][1]] if spans else ""
 
 
 def _written_together(first: str, second: str, terms: tuple[str, ...], text: str) -> bool:

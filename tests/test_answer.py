@@ -1563,3 +1563,12 @@ def test_a_heading_asked_in_its_words_searches_what_it_is_about():
     assert not {"标题", "原话"} & set(terms) and "方针" in terms
     assert "题目" in parse_question("科研攻关题目有哪些").own_terms  # a subject, not asked about
 
+
+def test_what_a_question_asks_after_restating_a_sentence_may_be_in_the_next_one():
+    """"领导干部专业能力跟不上，要求成为啥样的领导": the speech's "一些领导干部的治理能力和专业能力明显跟
+    不上，必须引起高度重视。" restates it, and the next sentence says what is asked ("使自己成为内行领导")."""
+    speech = ("在统筹推进疫情防控和经济社会发展工作部署会议上的讲话\n同志们：\n三要提高工作本领。"
+              "这次疫情防控工作中，一些领导干部的治理能力和专业能力明显跟不上，必须引起高度重视。"
+              "各级领导干部要加强学习，使自己成为内行领导。\n四要加强作风建设。要力戒形式主义。\n")
+    answer = library_of("讲话.txt", speech).ask("领导干部专业能力跟不上，要求成为啥样的领导").answer
+    assert answer is not None and "专业能力" in answer.text and "内行领导" in answer.text
