@@ -85,6 +85,7 @@ from retrieval.text.sentences import (
     neighbouring_phrases,
     phrase_spans,
     sentence_spans,
+    split_sentences,
     with_back_references,
 )
 from retrieval.text.tokens import phrase_words, typed_separators
@@ -666,7 +667,15 @@ def _which_few_unlisted(query: Query, passage: Passage) -> bool:
         return False
     words = [term for term, weight in zip(query.own_terms, query.own_weights, strict=True)
              if weight > 0 and len(term) >= 2 and term in question]
+    if _MENTIONED.search(question):  # "讲话里提到的煤矿都有哪几个": each named where the passage says it
+        sentences = split_sentences(normalize(passage.text))
+        return all(which_few_unlisted(sentence, "", words) for sentence in sentences
+                   if any(word in sentence for word in words))
     return which_few_unlisted(*_highlight_and_after(passage), words)
+
+
+# Things asked as mentioned anywhere ("提到的煤矿都有哪几个"), not as one sentence's list.
+_MENTIONED = re.compile(r"(?:提到|提及|说到|讲到|点到)(?:了|过)?的")
 
 
 def _whether_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) -> bool:

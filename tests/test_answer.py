@@ -1572,3 +1572,16 @@ def test_what_a_question_asks_after_restating_a_sentence_may_be_in_the_next_one(
               "各级领导干部要加强学习，使自己成为内行领导。\n四要加强作风建设。要力戒形式主义。\n")
     answer = library_of("讲话.txt", speech).ask("领导干部专业能力跟不上，要求成为啥样的领导").answer
     assert answer is not None and "专业能力" in answer.text and "内行领导" in answer.text
+
+
+def test_which_few_mentioned_are_looked_for_wherever_the_passage_says_them():
+    """"县长讲话里提到的煤矿都有哪几个" asks the mines the passage names anywhere: its best sentence,
+    "刘园子煤矿实现了三井贯通", lists none, but "毛家川、甜水堡、甜水南三大煤矿前期工作加快推进" does.
+    A passage naming a mine in no list does not answer which few."""
+    speech = ("县长在全县经济工作会议上的讲话\n同志们:\n一、认真总结成绩\n二是工业发展取得新突破。"
+              "石油产能突破35万吨。刘园子煤矿实现了三井贯通。马坊川煤矿建设全面拉开,"
+              "毛家川、甜水堡、甜水南三大煤矿前期工作加快推进。\n二、今年的工作\n要抓好项目建设。\n")
+    answer = library_of("县长讲话.txt", speech).ask("县长讲话里提到的煤矿都有哪几个").answer
+    assert answer is not None and "毛家川、甜水堡、甜水南" in answer.text
+    single = speech.replace("马坊川煤矿建设全面拉开,毛家川、甜水堡、甜水南三大煤矿前期工作加快推进。", "")
+    assert library_of("县长讲话.txt", single).ask("县长讲话里提到的煤矿都有哪几个").answer is None
