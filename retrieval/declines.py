@@ -470,7 +470,7 @@ def _of_another_thing(best: Judged, question: str, sentence: str, query: Query, 
                       index: Index) -> bool:
     """Whether the quantity is asked of a thing the answer's passage does not name, its figure
     being another thing's."""
-    read = _Read(index.entries[best.position], question, sentence, NAME_RARITY * math.log(len(index) + 1))
+    read = _Read.of(best, question, sentence, index)
     asked = asked_of_passage(wanted, best.position, index)
     return (_of_another_kind(read, query, asked, index)
             or _never_said_together(read, document_of(best, index), query, asked, index))
@@ -478,13 +478,17 @@ def _of_another_thing(best: Judged, question: str, sentence: str, query: Query, 
 
 @dataclass(frozen=True)
 class _Read:
-    """What both checks of _of_another_thing read: the answer's passage, the question and the
-    answer's sentence (normalized), and the idf a rare word of the library has."""
+    """What both checks of _of_another_thing (and _whether_unsaid's) read: the answer's passage, the
+    question and the answer's sentence (normalized), and the idf a rare word of the library has."""
 
     entry: Entry
     question: str
     sentence: str
     rare: float
+
+    @classmethod
+    def of(cls, best: Judged, question: str, sentence: str, index: Index) -> _Read:
+        return cls(index.entries[best.position], question, sentence, NAME_RARITY * math.log(len(index) + 1))
 
 
 def _only_the_figure_given(question: str, sentence: str) -> bool:
@@ -494,10 +498,9 @@ def _only_the_figure_given(question: str, sentence: str) -> bool:
     part of that count, holds no other figure in its classifier (count_part_asked). A name the
     question quotes states its figures too: "“万名村医培优提质”行动每年培训多少名村医" is not answered by
     "开展“万名村医培优提质”行动。"."""
-    names = [name for name in quoted_names(question)
-             if name in sentence and has_answer_type(name, AnswerType.QUANTITY)]
     stated = [figure for figure in stated_figures(question) + stated_counts(question) if figure in sentence]
-    stated += names
+    stated += [name for name in quoted_names(question)
+               if name in sentence and has_answer_type(name, AnswerType.QUANTITY)]
     if not stated:
         return False
     rest = _without(without_codes(sentence), stated)
@@ -699,7 +702,7 @@ def _whether_unsaid(best: Judged, query: Query, wanted: Wanted, index: Index) ->
         return True
     # Nor by what is said of another thing of the kind asked: "个税起征点今年会不会上调" is not
     # answered by "将小规模纳税人增值税起征点…提高到15万元" (as "个税起征点提到多少" is not).
-    read = _Read(entry, normalize(query.text), sentence, NAME_RARITY * math.log(len(index) + 1))
+    read = _Read.of(best, normalize(query.text), sentence, index)
     return _of_another_kind(read, query, asked, index)
 
 

@@ -423,7 +423,7 @@ def parse_question(question: str, known: Callable[[str], bool] | None = None) ->
     if steps:  # nor the size of the list it counts in: the 11方面 of "11方面重点工作，第七项讲什么"
         asked = _patterns().list_size.sub(",", asked, count=1)
     # "人口20万以上的县里" names no county's document, as "县里去年GDP多少" does the county's.
-    asked = _patterns().places_among.sub(r"\1,", asked)
+    asked = _patterns().places_among.sub(",", asked)
     # "分值咋算" asks for a formula, which says 分值 and not 算 ("年度考评分值=（上半年…）÷2").
     asked = _patterns().formula_question_words.sub(",", asked)
     reference, rest = document_reference(asked)
